@@ -1,0 +1,91 @@
+/**
+ * Benchmarks a user can rerun: `npm run bench` (after `npm run build`).
+ * - start-up: `mini-claude --version` beside bare `node -e ''`, median of N runs;
+ * - the scripted 4-turn task (read, edit, run, answer) through --print against a loopback fake
+ *   OpenAI server: wall time and peak RSS of the CLI process;
+ * - the tokens sent on every request: system prompt plus tool schemas.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
+import { systemPrompt } from "../src/system-prompt.js";
+import { toolSpecs } from "../src/tools/index.js";
+import { reply, startFakeOpenAI } from "../test/support/fake-openai.js";
+import { CLI } from "../test/support/run-cli.js";
+
+const RUNS = Number(process.env.RUNS ?? 10);
+const hasTime = existsSync("/usr/bin/time");
+
+function timed(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { ms: number; rssKb?: number; status: number | null; stderr: string } {
+  const command = hasTime ? "/usr/bin/time" : process.execPath;
+  const argv = hasTime ? ["-f", "RSS_KB=%M", process.execPath, ...args] : args;
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, argv, { cwd: options.cwd, env: options.env, encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const rss = /RSS_KB=(\d+)/.exec(result.stderr ?? "");
+  return { ms, rssKb: rss ? Number(rss[1]) : undefined, status: result.status, stderr: result.stderr };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main() {
+  const node = Array.from({ length: RUNS }, () => timed(["-e", ""]).ms);
+  const version = Array.from({ length: RUNS }, () => timed([CLI, "--version"]).ms);
+  console.log(`start-up   node -e '' ${median(node).toFixed(0)} ms · mini-claude --version ${median(version).toFixed(0)} ms · ratio ${(median(version) / median(node)).toFixed(2)}`);
+
+  const times: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const base = realpathSync(mkdtempSync(join(tmpdir(), "mini-claude-bench-")));
+    writeFileSync(join(base, "app.js"), "console.log('hello ' + 'world');\n");
+    const fake = await startFakeOpenAI([
+      reply().tool("read_file", { path: "app.js" }),
+      reply().tool("edit_file", { path: "app.js", old_string: "'world'", new_string: "'bench'" }),
+      reply().tool("exec", { command: "node app.js" }),
+      reply().text("It prints hello bench."),
+    ]);
+    // spawnSync blocks this event loop, so the fake server must run elsewhere: use the async form.
+    const run = await timedAsync([CLI, "--yes", "-p", "change world to bench and run it"], {
+      cwd: base,
+      env: { PATH: process.env.PATH, HOME: base, MINI_CLAUDE_HOME: base, OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "x", MINI_CLAUDE_MODEL: "fake" },
+    });
+    await fake.close();
+    if (run.status !== 0 || !readFileSync(join(base, "app.js"), "utf8").includes("bench")) {
+      throw new Error(`the 4-turn task failed: ${run.stderr}`);
+    }
+    rmSync(base, { recursive: true, force: true });
+    times.push(run.ms);
+    if (run.rssKb) rss.push(run.rssKb);
+  }
+  const peak = rss.length ? `${(Math.max(...rss) / 1024).toFixed(0)} MiB peak RSS` : "peak RSS n/a (no /usr/bin/time)";
+  console.log(`4-turn task (read, edit, run, answer) via --print: median ${median(times).toFixed(0)} ms · ${peak}`);
+
+  const prompt = countTokens(systemPrompt({ root: "/home/user/projects/my-app" }));
+  const schemas = countTokens(JSON.stringify(toolSpecs()));
+  console.log(`tokens per request (o200k): system prompt ${prompt} + tools ${schemas} = ${prompt + schemas}`);
+}
+
+async function timedAsync(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
+  const { spawn } = await import("node:child_process");
+  const command = hasTime ? "/usr/bin/time" : process.execPath;
+  const argv = hasTime ? ["-f", "RSS_KB=%M", process.execPath, ...args] : args;
+  const started = process.hrtime.bigint();
+  return new Promise<{ ms: number; rssKb?: number; status: number | null; stderr: string }>((resolve) => {
+    const child = spawn(command, argv, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+    child.stdout.resume();
+    child.on("close", (status) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const match = /RSS_KB=(\d+)/.exec(stderr);
+      resolve({ ms, rssKb: match ? Number(match[1]) : undefined, status, stderr });
+    });
+  });
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

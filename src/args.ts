@@ -1,0 +1,77 @@
+import { parseArgs } from "node:util";
+
+/**
+ * Command-line flags and help. Kept free of heavy imports so that --help and --version answer
+ * as fast as bare node.
+ */
+
+/** A mistake in flags or configuration: one line for the person, exit code 2. */
+export class UsageError extends Error {}
+
+export const HELP = `mini-claude: a small coding agent for any OpenAI-compatible endpoint
+
+Usage:
+  mini-claude                      open the REPL in the current folder
+  mini-claude -p "prompt"          run one request, print the answer to stdout
+  echo "prompt" | mini-claude -p   the prompt can come from stdin too
+
+Options:
+  -p, --print             one-shot mode (prompt from the argument and/or stdin)
+  -w, --workspace DIR     folder the agent may read and write (default: current folder)
+  -m, --model NAME        model name (env MINI_CLAUDE_MODEL)
+      --base-url URL      chat-completions endpoint (env OPENAI_BASE_URL)
+      --max-iterations N  model calls per request before stopping (default 100)
+  -y, --yes               run shell commands without asking
+      --keep-background   with --print: leave background jobs running at exit
+  -c, --continue          resume the latest session of this workspace
+      --resume [ID]       resume a session (a list when no id is given)
+  -v, --version           print the version
+  -h, --help              print this help
+
+Configuration: OPENAI_API_KEY, OPENAI_BASE_URL, MINI_CLAUDE_MODEL, or DEEPSEEK_API_KEY alone,
+from flags, the environment, ./.env or ~/.config/mini-claude/.env (in that order of precedence).`;
+
+export interface ParsedArgs {
+  help: boolean;
+  version: boolean;
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+/** Parse argv without loading anything heavy: --help and --version stop here. */
+export function parseArgv(argv: string[]): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({
+      args: withOptionalResumeValue(argv),
+      allowPositionals: true,
+      options: {
+        print: { type: "boolean", short: "p" },
+        workspace: { type: "string", short: "w" },
+        model: { type: "string", short: "m" },
+        "base-url": { type: "string" },
+        "max-iterations": { type: "string" },
+        yes: { type: "boolean", short: "y" },
+        "keep-background": { type: "boolean" },
+        continue: { type: "boolean", short: "c" },
+        resume: { type: "string" },
+        version: { type: "boolean", short: "v" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    return { help: Boolean(values.help), version: Boolean(values.version), values, positionals };
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split("\n")[0]} (see mini-claude --help)`);
+  }
+}
+
+/** `--resume` may stand alone; parseArgs needs a value, so give it an empty one. */
+function withOptionalResumeValue(argv: string[]): string[] {
+  const out: string[] = [];
+  argv.forEach((arg, i) => {
+    out.push(arg);
+    const next = argv[i + 1];
+    if (arg === "--resume" && (next === undefined || next.startsWith("-"))) out.push("");
+  });
+  return out;
+}
+

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { HELP, parseArgv, UsageError } from "./args.js";
+import { EXIT } from "./exit-codes.js";
+
+/**
+ * Entry point. Only argv parsing is loaded up front, so --version and --help answer as fast as
+ * bare node; everything else is imported once we know it is needed.
+ */
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgv(argv);
+  if (args.help) {
+    process.stdout.write(`${HELP}\n`);
+    return EXIT.ok;
+  }
+  if (args.version) {
+    process.stdout.write(`${version()}\n`);
+    return EXIT.ok;
+  }
+  const { start } = await import("./app.js");
+  return start(args, version());
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`mini-claude: ${error.message}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`mini-claude: ${message.split("\n")[0]} (run with DEBUG=1 for details)\n`);
+    if (process.env.DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = EXIT.failed;
+  },
+);

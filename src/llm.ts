@@ -1,0 +1,70 @@
+import type OpenAI from "openai";
+import type { Config } from "./config.js";
+import { StreamCutError } from "./stream.js";
+
+/**
+ * The one owner of HTTP. The openai package costs ~120 ms to import, so it is loaded here, at
+ * the first request, never at start-up.
+ */
+export async function createClient(config: Pick<Config, "baseURL" | "apiKey" | "requestTimeoutMs" | "maxRetries">): Promise<OpenAI> {
+  const { default: OpenAIClient } = await import("openai");
+  return new OpenAIClient({
+    baseURL: config.baseURL,
+    // Local servers (Ollama, llama.cpp, vLLM) need no key, but the client insists on one.
+    apiKey: config.apiKey ?? "not-needed",
+    timeout: config.requestTimeoutMs,
+    maxRetries: config.maxRetries,
+  });
+}
+
+/**
+ * One line for the person that says what went wrong and what to do; undefined for a user abort,
+ * which needs no message. Never includes a stack trace.
+ */
+export async function describeApiError(error: unknown, where: { baseURL?: string; model?: string }): Promise<string | undefined> {
+  const errors = await import("openai/error");
+  const url = where.baseURL ?? "https://api.openai.com/v1";
+  if (error instanceof errors.APIUserAbortError) return undefined;
+  if (error instanceof errors.AuthenticationError) {
+    return `The endpoint ${url} rejected the API key (401). Check OPENAI_API_KEY (or DEEPSEEK_API_KEY).`;
+  }
+  if (error instanceof errors.PermissionDeniedError) return `The endpoint ${url} refused access (403): ${brief(error)}`;
+  if (error instanceof errors.NotFoundError) {
+    return `Model "${where.model}" or the endpoint was not found at ${url} (404). Check --model / MINI_CLAUDE_MODEL and OPENAI_BASE_URL.`;
+  }
+  if (error instanceof errors.RateLimitError) {
+    return `Rate limited by ${url} (429) after retries: ${brief(error)} Wait a moment and try again.`;
+  }
+  if (error instanceof errors.APIConnectionTimeoutError) return `The request to ${url} timed out. Is the server overloaded? Try again.`;
+  if (error instanceof errors.APIConnectionError) {
+    return `Cannot reach ${url}. Is the server running and OPENAI_BASE_URL right?`;
+  }
+  if (error instanceof errors.APIError && error.status) {
+    return `The endpoint ${url} answered ${error.status}: ${brief(error)}`;
+  }
+  return undefined;
+}
+
+function brief(error: Error): string {
+  const text = error.message.replace(/\s+/g, " ").trim();
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+/**
+ * The one line a person sees when a request fails, whatever the cause. A bug (anything we did
+ * not anticipate) says so and points at DEBUG=1 for the stack.
+ */
+export async function describeError(error: unknown, where: { baseURL?: string; model?: string }): Promise<string | undefined> {
+  if (error instanceof StreamCutError) {
+    return "The connection closed before the model finished its reply (the partial text is kept). Try again.";
+  }
+  const api = await describeApiError(error, where).catch(() => undefined);
+  if (api !== undefined || isAbort(error)) return api;
+  const message = error instanceof Error ? error.message : String(error);
+  if (process.env.DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return `Unexpected error: ${message.split("\n")[0]} (run with DEBUG=1 for details)`;
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === "AbortError" || error.name === "APIUserAbortError");
+}

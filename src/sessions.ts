@@ -1,0 +1,232 @@
+import { randomBytes } from "node:crypto";
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { repairHistory } from "./history.js";
+
+/**
+ * Session transcripts: one JSONL file per conversation under `<dataDir>/sessions/<id>.jsonl`.
+ * Line 1 is a header record, every later line one chat message, written the moment it exists so
+ * that a crash or kill -9 loses at most the message being written. The system message is never
+ * stored: it is rebuilt at start from the current workspace and instructions.
+ */
+
+export const SESSION_FORMAT_VERSION = 1;
+
+export interface SessionHeader {
+  type: "session";
+  id: string;
+  workspace: string;
+  model: string;
+  startedAt: string;
+  version: number;
+}
+
+export interface SessionSummary {
+  id: string;
+  workspace: string;
+  startedAt: string;
+  updatedAt: string;
+  messageCount: number;
+  /** First user prompt on one line, cut to 80 characters; "" when there is none yet. */
+  firstPrompt: string;
+}
+
+/** A session id or prefix that names no session, or more than one; the message says what to do. */
+export class SessionLookupError extends Error {}
+
+/**
+ * Contract: the mini-claude data root, `$MINI_CLAUDE_HOME` when set and non-empty, else
+ * `${XDG_DATA_HOME:-~/.local/share}/mini-claude`. Sessions live in its `sessions/` folder.
+ */
+
+export class SessionLog {
+  /** `written`: the header is on disk; the file is created by the first message, not before. */
+  private constructor(
+    readonly header: SessionHeader,
+    readonly path: string,
+    private written: boolean,
+  ) {}
+
+  get id(): string {
+    return this.header.id;
+  }
+
+  /**
+   * Contract: allocates a new id; nothing touches the disk until the first `append`, so a REPL
+   * opened and closed without a prompt leaves no empty session for `--continue` to pick.
+   */
+  static create(dataDir: string, workspace: string, meta: { model: string }, now = new Date()): SessionLog {
+    const id = newSessionId(now);
+    const header: SessionHeader = {
+      type: "session",
+      id,
+      workspace,
+      model: meta.model,
+      startedAt: now.toISOString(),
+      version: SESSION_FORMAT_VERSION,
+    };
+    return new SessionLog(header, sessionPath(dataDir, id), false);
+  }
+
+  /**
+   * Contract: loads session `id` for resuming. The returned messages are already repaired
+   * (see `repairHistory`), so they can be sent as they are. A torn last line is dropped and cut
+   * from the file, so later appends start on a clean line. Throws SessionLookupError when the
+   * file is missing or has no readable header.
+   */
+  static open(dataDir: string, id: string): { log: SessionLog; messages: ChatCompletionMessageParam[] } {
+    const path = sessionPath(dataDir, id);
+    let parsed: ParsedFile;
+    try {
+      parsed = parseFile(readFileSync(path, "utf8"));
+    } catch {
+      throw new SessionLookupError(`No session ${id} in ${join(dataDir, "sessions")}; run with --resume to list them.`);
+    }
+    if (!parsed.header) throw new SessionLookupError(`Session file ${path} has no readable header; it cannot be resumed.`);
+    if (parsed.tornTail === "cut") truncateSync(path, parsed.cleanBytes);
+    if (parsed.tornTail === "newline") appendFileSync(path, "\n");
+    return { log: new SessionLog(parsed.header, path, true), messages: repairHistory(parsed.messages) };
+  }
+
+  /**
+   * Contract: synchronously appends one message line (with the header first, on the first call)
+   * before returning. System messages are skipped. Throws on I/O failure: a transcript that
+   * silently stops recording would break the "loses nothing" promise.
+   */
+  append(message: ChatCompletionMessageParam): void {
+    if (message.role === "system") return;
+    const line = JSON.stringify({ type: "message", message }) + "\n";
+    if (this.written) {
+      appendFileSync(this.path, line);
+      return;
+    }
+    mkdirSync(dirname(this.path), { recursive: true });
+    appendFileSync(this.path, JSON.stringify(this.header) + "\n" + line);
+    this.written = true;
+  }
+}
+
+/**
+ * Contract: summaries of readable sessions, optionally only those of `workspace` (compared as
+ * exact paths), most recently updated first. A missing sessions folder is an empty list.
+ */
+export function listSessions(dataDir: string, workspace?: string): SessionSummary[] {
+  const dir = join(dataDir, "sessions");
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.endsWith(".jsonl"));
+  } catch {
+    return [];
+  }
+  const summaries: SessionSummary[] = [];
+  for (const name of names) {
+    const summary = summarize(join(dir, name));
+    if (summary && (workspace === undefined || summary.workspace === workspace)) summaries.push(summary);
+  }
+  return summaries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id));
+}
+
+/** Contract: the most recently updated session of `workspace`, or undefined when it has none. */
+export function latestSession(dataDir: string, workspace: string): SessionSummary | undefined {
+  return listSessions(dataDir, workspace)[0];
+}
+
+/**
+ * Contract: the session whose id equals `idOrPrefix`, else the only one whose id starts with it.
+ * Throws SessionLookupError when none matches or the prefix is ambiguous (naming the candidates).
+ */
+export function findSession(dataDir: string, idOrPrefix: string): SessionSummary {
+  const all = listSessions(dataDir);
+  const exact = all.find((s) => s.id === idOrPrefix);
+  if (exact) return exact;
+  const matches = all.filter((s) => s.id.startsWith(idOrPrefix));
+  if (matches.length === 1) return matches[0];
+  if (matches.length === 0) {
+    throw new SessionLookupError(`No session matches "${idOrPrefix}"; run with --resume to list them.`);
+  }
+  const shown = matches.slice(0, 5).map((s) => s.id).join(", ");
+  throw new SessionLookupError(
+    `"${idOrPrefix}" matches ${matches.length} sessions (${shown}${matches.length > 5 ? ", …" : ""}); give more of the id.`,
+  );
+}
+
+function newSessionId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+  return `${stamp}-${randomBytes(3).toString("hex")}`;
+}
+
+function sessionPath(dataDir: string, id: string): string {
+  if (!/^[\w-]+$/.test(id)) throw new SessionLookupError(`"${id}" is not a session id; run with --resume to list them.`);
+  return join(dataDir, "sessions", `${id}.jsonl`);
+}
+
+interface ParsedFile {
+  header?: SessionHeader;
+  messages: ChatCompletionMessageParam[];
+  /** "cut": the last line is an unreadable fragment; "newline": it is whole but lacks its "\n". */
+  tornTail?: "cut" | "newline";
+  /** Byte length of the file up to and including its last newline. */
+  cleanBytes: number;
+}
+
+function parseFile(text: string): ParsedFile {
+  const lastNewline = text.lastIndexOf("\n");
+  const tail = text.slice(lastNewline + 1);
+  const lines = text.slice(0, lastNewline + 1).split("\n");
+  let tornTail: ParsedFile["tornTail"];
+  if (tail) {
+    tornTail = parseLine(tail) === undefined ? "cut" : "newline";
+    if (tornTail === "newline") lines.push(tail);
+  }
+  const parsed: ParsedFile = { messages: [], tornTail, cleanBytes: Buffer.byteLength(text.slice(0, lastNewline + 1)) };
+  for (const line of lines) {
+    const record = parseLine(line);
+    if (record?.type === "session" && !parsed.header) parsed.header = record as SessionHeader;
+    if (record?.type === "message" && record.message) parsed.messages.push(record.message as ChatCompletionMessageParam);
+  }
+  return parsed;
+}
+
+function parseLine(line: string): { type?: unknown; message?: unknown } | undefined {
+  if (!line.trim()) return undefined;
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === "object" && value !== null ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function summarize(path: string): SessionSummary | undefined {
+  let text: string;
+  let mtime: Date;
+  try {
+    text = readFileSync(path, "utf8");
+    mtime = statSync(path).mtime;
+  } catch {
+    return undefined;
+  }
+  const { header, messages } = parseFile(text);
+  if (!header) return undefined;
+  const first = messages.find((m) => m.role === "user");
+  return {
+    id: header.id,
+    workspace: header.workspace,
+    startedAt: header.startedAt,
+    updatedAt: mtime.toISOString(),
+    messageCount: messages.length,
+    firstPrompt: first ? oneLine(textOf(first.content), 80) : "",
+  };
+}
+
+function textOf(content: ChatCompletionMessageParam["content"]): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content.map((part) => ("text" in part && typeof part.text === "string" ? part.text : "")).join(" ");
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? flat.slice(0, max - 1) + "…" : flat;
+}

@@ -1,0 +1,54 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const MAX_INSTRUCTIONS_CHARS = 8000;
+const INSTRUCTION_FILES = ["AGENTS.md", "CLAUDE.md"];
+
+export interface ProjectInstructions {
+  file: string;
+  text: string;
+}
+
+/**
+ * The operations manual the model gets on every request. Every token here is paid on every
+ * call, so it says only what changes the model's behaviour.
+ */
+export function systemPrompt(options: { root: string; instructions?: ProjectInstructions; now?: Date }): string {
+  const date = (options.now ?? new Date()).toISOString().slice(0, 10);
+  const shell = process.env.SHELL ?? "/bin/sh";
+  const lines = [
+    "You are mini-claude, a coding agent working in the user's project through tools.",
+    `Workspace: ${options.root} (platform ${process.platform}, shell ${shell}, date ${date}). File tools only reach paths inside it; use relative paths.`,
+    "",
+    "How to work:",
+    "- Act, don't just advise: use the tools to inspect, change and verify the code, then answer.",
+    "- Read a file (read_file) before editing it. Use edit_file for changes to existing files and write_file only for new files or full rewrites.",
+    "- read_file shows numbered lines; never copy the numbers into old_string. Long files: continue with offset.",
+    "- Look around with list_files and grep rather than the shell.",
+    "- Use exec for tests, builds and git. Servers and watchers run in the background; check them with bg_list and bg_logs, stop them with bg_kill.",
+    "- If a tool returns an Error, read it, fix the call and retry; don't repeat the same failing call.",
+    "- Keep changes minimal and in the project's style. Never claim you ran or verified something you didn't.",
+    "- Be concise. End with a short summary of what you changed (files touched) and anything left to do.",
+  ];
+  if (options.instructions) {
+    lines.push("", `Project instructions from ${options.instructions.file}:`, options.instructions.text);
+  }
+  return lines.join("\n");
+}
+
+/** AGENTS.md (or CLAUDE.md) at the workspace root, capped so it cannot crowd out the conversation. */
+export function loadProjectInstructions(root: string): ProjectInstructions | undefined {
+  for (const file of INSTRUCTION_FILES) {
+    const path = join(root, file);
+    if (!existsSync(path)) continue;
+    try {
+      const text = readFileSync(path, "utf8").trim();
+      if (!text) continue;
+      const capped = text.length > MAX_INSTRUCTIONS_CHARS ? `${text.slice(0, MAX_INSTRUCTIONS_CHARS)}\n[…truncated]` : text;
+      return { file, text: capped };
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,49 @@
+import type { z } from "zod";
+import type { ProcessManager } from "../processes.js";
+
+/**
+ * What a tool is. Kept apart from the registry (index.ts) so that tool modules and the registry
+ * do not import each other.
+ */
+
+/** What varies between runs reaches tools here, never through imports. */
+export interface ToolContext {
+  /** Real path of the workspace root; every path goes through resolveInWorkspace(root, …). */
+  root: string;
+  /** Aborted when the person presses Ctrl-C; tools check it at await points. */
+  signal: AbortSignal;
+  /** Background jobs started by exec; they outlive one tool call. */
+  processes: ProcessManager;
+  /** Asks the person before exec runs a command (the REPL prompts; --print answers by --yes). */
+  approve: (command: string) => Promise<{ approved: true } | { approved: false; reason?: string }>;
+}
+
+export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {
+  name: string;
+  description: string;
+  params: P;
+  /** Returns the observation the model reads. Throwing is fine: the registry turns it into an `Error:` observation. */
+  run(args: z.infer<P>, ctx: ToolContext): Promise<string | ToolOutput>;
+  /** One line for the person, e.g. "read_file src/app.ts 1-200". */
+  summary?(args: z.infer<P>): string;
+}
+
+export function defineTool<P extends z.AnyZodObject>(tool: Tool<P>): Tool<P> {
+  return tool;
+}
+
+/** A file change, so the person can be shown a diff while the model reads a short summary. */
+export interface FileDiff {
+  path: string;
+  before: string;
+  after: string;
+}
+
+export interface ToolOutput {
+  output: string;
+  diff?: FileDiff;
+}
+
+/** A thrown ToolError's message reaches the model as is, after "Error: ". */
+export class ToolError extends Error {}
+

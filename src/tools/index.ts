@@ -1,0 +1,120 @@
+import { z } from "zod";
+import { zodToJsonSchema } from "zod-to-json-schema";
+import { capOutput } from "../truncate.js";
+import { readFileTool } from "./read-file.js";
+import { writeFileTool } from "./write-file.js";
+import { editFileTool } from "./edit-file.js";
+import { listFilesTool } from "./list-files.js";
+import { grepTool } from "./grep.js";
+import type { Tool, ToolContext, FileDiff } from "./define.js";
+
+export { defineTool, ToolError } from "./define.js";
+export type { Tool, ToolContext, ToolOutput, FileDiff } from "./define.js";
+import { execTool } from "./exec.js";
+
+export const tools: Tool[] = [readFileTool, writeFileTool, editFileTool, listFilesTool, grepTool, execTool] as unknown as Tool[];
+
+export interface ToolCallRequest {
+  name: string;
+  /** The raw JSON text the model produced. */
+  arguments: string;
+}
+
+export interface ToolResult {
+  /** The observation for the model (already capped). */
+  output: string;
+  ok: boolean;
+  /** One line for the person. */
+  label: string;
+  diff?: FileDiff;
+}
+
+let specsCache: unknown[] | undefined;
+
+/** The `tools` array for the chat-completions request, without keys the API does not need. */
+export function toolSpecs(list: Tool[] = tools): unknown[] {
+  if (list === tools && specsCache) return specsCache;
+  const specs = list.map((tool) => ({
+    type: "function",
+    function: { name: tool.name, description: tool.description, parameters: jsonSchema(tool.params) },
+  }));
+  if (list === tools) specsCache = specs;
+  return specs;
+}
+
+function jsonSchema(params: z.AnyZodObject): unknown {
+  const schema = zodToJsonSchema(params, { $refStrategy: "none" }) as Record<string, unknown>;
+  delete schema.$schema;
+  delete schema.additionalProperties;
+  return schema;
+}
+
+/**
+ * Run one tool call from the model.
+ *
+ * Contract: never throws. Unknown tools, arguments that are not JSON, schema violations and
+ * failures inside the tool all come back as an observation starting with "Error:", written so the
+ * model can correct itself.
+ */
+export async function runTool(call: ToolCallRequest, ctx: ToolContext, list: Tool[] = tools): Promise<ToolResult> {
+  const tool = list.find((t) => t.name === call.name);
+  if (!tool) {
+    const names = list.map((t) => t.name).join(", ");
+    return failure(call.name, `Error: unknown tool "${call.name}". Available tools: ${names}.`);
+  }
+  let raw: unknown;
+  try {
+    raw = call.arguments.trim() === "" ? {} : JSON.parse(call.arguments);
+  } catch {
+    return failure(
+      tool.name,
+      `Error: the arguments for ${tool.name} are not valid JSON. Received: ${quote(call.arguments, 200)}. Send one JSON object.`,
+    );
+  }
+  const parsed = tool.params.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(arguments)"}: ${issue.message}`);
+    return failure(
+      tool.name,
+      `Error: invalid arguments for ${tool.name}:\n${problems.join("\n")}\nReceived: ${quote(JSON.stringify(raw), 300)}`,
+    );
+  }
+  const label = safeSummary(tool, parsed.data);
+  try {
+    const result = await tool.run(parsed.data, ctx);
+    const { output, diff } = typeof result === "string" ? { output: result, diff: undefined } : result;
+    return { output: capOutput(output), ok: true, label, diff };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const text = message.startsWith("Error:") ? message : `Error: ${message}`;
+    return { output: capOutput(text), ok: false, label };
+  }
+}
+
+/** The person's one-line label for a call, before it runs; the tool's name when the arguments are bad. */
+export function labelFor(call: ToolCallRequest, list: Tool[] = tools): string {
+  const tool = list.find((t) => t.name === call.name);
+  if (!tool) return call.name;
+  try {
+    const parsed = tool.params.safeParse(JSON.parse(call.arguments || "{}"));
+    return parsed.success ? safeSummary(tool, parsed.data) : tool.name;
+  } catch {
+    return tool.name;
+  }
+}
+
+function failure(name: string, output: string): ToolResult {
+  return { output, ok: false, label: name };
+}
+
+function safeSummary(tool: Tool, args: unknown): string {
+  try {
+    return tool.summary ? tool.summary(args as never) : tool.name;
+  } catch {
+    return tool.name;
+  }
+}
+
+function quote(text: string, max: number): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}

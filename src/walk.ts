@@ -1,0 +1,147 @@
+import type { Dirent } from "node:fs";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { basename, dirname, join, relative, sep } from "node:path";
+import type { Ignore } from "ignore";
+import { displayPath, isInside } from "./workspace.js";
+
+/** Upper bound on files one walk yields, so a huge tree cannot stall a tool call. */
+export const MAX_WALK_FILES = 100_000;
+
+/** Skipped whatever .gitignore says: never what the model is looking for, and often enormous. */
+const ALWAYS_SKIPPED = new Set([".git", "node_modules"]);
+
+export interface WalkEntry {
+  /** Workspace-relative, "/"-separated: what the model sees and passes back to other tools. */
+  path: string;
+  /** Relative to the walk's start directory (for a file start: its name); what globs match against. */
+  relative: string;
+  /** Real path for I/O. */
+  absolute: string;
+}
+
+/** The rules of one .gitignore, which apply to paths below the directory holding it. */
+interface Rules {
+  base: string;
+  ignore: Ignore;
+}
+
+/**
+ * Yield the regular files under `start` in a deterministic order (depth first, names sorted by
+ * code point), skipping .git, node_modules and whatever the .gitignore files of the workspace
+ * (root, nested, and those between the root and `start`) exclude.
+ *
+ * Contract: `start` is a real path inside `root`, as resolveInWorkspace returns it. Symlinked
+ * files are yielded only when their real path is inside `root`; symlinked directories are never
+ * entered (as git and ripgrep do), which also rules out cycles and duplicates. A file `start` is
+ * yielded even if ignored, and so is an ignored directory's content when `start` names it:
+ * an explicit request wins, as in ripgrep. Stops after `limit` files; throws if `signal` aborts.
+ */
+export async function* walkFiles(
+  { root, signal }: { root: string; signal: AbortSignal },
+  start: string,
+  limit = MAX_WALK_FILES,
+): AsyncGenerator<WalkEntry> {
+  const info = await stat(start);
+  if (info.isFile()) {
+    yield { path: toPosix(displayPath(root, start)), relative: basename(start), absolute: start };
+    return;
+  }
+  if (!info.isDirectory()) return;
+  const rules = await ancestorRules(root, start);
+  const state = { root, start, signal, remaining: limit };
+  yield* walkDirectory(state, start, rules);
+}
+
+interface WalkState {
+  root: string;
+  start: string;
+  signal: AbortSignal;
+  remaining: number;
+}
+
+async function* walkDirectory(state: WalkState, directory: string, inherited: Rules[]): AsyncGenerator<WalkEntry> {
+  state.signal.throwIfAborted();
+  // An unreadable directory (permissions, removed meanwhile) is skipped rather than failing the walk.
+  const entries = await readdir(directory, { withFileTypes: true }).catch(() => [] as Dirent[]);
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile())
+    ? await loadRules(state.root, directory)
+    : undefined;
+  const rules = own ? [...inherited, own] : inherited;
+
+  for (const entry of entries) {
+    if (state.remaining <= 0) return;
+    state.signal.throwIfAborted();
+    if (ALWAYS_SKIPPED.has(entry.name)) continue;
+    const absolute = join(directory, entry.name);
+    const kind = await kindOf(state.root, entry, absolute);
+    if (!kind) continue;
+    const path = toPosix(displayPath(state.root, absolute));
+    if (isIgnored(rules, path, kind === "directory")) continue;
+    if (kind === "directory") {
+      yield* walkDirectory(state, absolute, rules);
+      continue;
+    }
+    state.remaining--;
+    yield { path, relative: toPosix(relative(state.start, absolute)), absolute };
+  }
+}
+
+/** "file", "directory", or undefined for what the walk must not touch (sockets, FIFOs, links out). */
+async function kindOf(root: string, entry: Dirent, absolute: string): Promise<"file" | "directory" | undefined> {
+  if (entry.isDirectory()) return "directory";
+  if (entry.isFile()) return "file";
+  if (!entry.isSymbolicLink()) return undefined;
+  const target = await realpath(absolute).catch(() => undefined);
+  if (!target || !isInside(root, target)) return undefined;
+  const info = await stat(target).catch(() => undefined);
+  // Reading a FIFO would block forever, and following directory links risks cycles.
+  return info?.isFile() ? "file" : undefined;
+}
+
+/**
+ * Git's precedence: the deepest .gitignore that has an opinion decides, and within one file the
+ * last matching rule (which the `ignore` package implements, parents included).
+ */
+function isIgnored(rules: Rules[], path: string, isDirectory: boolean): boolean {
+  for (let i = rules.length - 1; i >= 0; i--) {
+    const { base, ignore } = rules[i];
+    const below = base === "" ? path : path.slice(base.length + 1);
+    const verdict = ignore.test(isDirectory ? `${below}/` : below);
+    if (verdict.ignored) return true;
+    if (verdict.unignored) return false;
+  }
+  return false;
+}
+
+/**
+ * The .gitignore files from the root down to (not including) `start`. A file that excludes
+ * `start` itself is dropped, since the caller asked for that directory by name.
+ */
+async function ancestorRules(root: string, start: string): Promise<Rules[]> {
+  const directories: string[] = [];
+  for (let dir = start; dir !== root && isInside(root, dir); ) {
+    dir = dirname(dir);
+    directories.unshift(dir);
+  }
+  const rules: Rules[] = [];
+  const startPath = toPosix(displayPath(root, start));
+  for (const dir of directories) {
+    const loaded = await loadRules(root, dir);
+    if (loaded && !isIgnored([loaded], startPath, true)) rules.push(loaded);
+  }
+  return rules;
+}
+
+async function loadRules(root: string, directory: string): Promise<Rules | undefined> {
+  const text = await readFile(join(directory, ".gitignore"), "utf8").catch(() => undefined);
+  if (text === undefined) return undefined;
+  const base = directory === root ? "" : toPosix(displayPath(root, directory));
+  // Loaded on first use: start-up should not pay for what only list_files and grep need.
+  const { default: ignore } = await import("ignore");
+  return { base, ignore: ignore().add(text) };
+}
+
+function toPosix(path: string): string {
+  return sep === "/" ? path : path.split(sep).join("/");
+}

@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { reply, startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai.js";
+import { runCli } from "../support/run-cli.js";
+import { tempWorkspace } from "../support/workspace.js";
+
+let fake: FakeOpenAI | undefined;
+afterEach(async () => {
+  expect(fake?.unexpected ?? []).toEqual([]);
+  await fake?.close();
+  fake = undefined;
+});
+
+describe("mini-claude --print", () => {
+  it("answers a prompt argument on stdout and nothing else", async () => {
+    const ws = tempWorkspace();
+    fake = await startFakeOpenAI([reply().text("The answer is 42.")]);
+    const result = await runCli(["--print", "what is the answer?"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect(result).toMatchObject({ code: 0, stdout: "The answer is 42.\n", stderr: "" });
+    const [request] = fake.requests;
+    expect(request.model).toBe("fake-model");
+    expect(request.messages.map((m: any) => m.role)).toEqual(["system", "user"]);
+    expect(request.messages[0].content).toContain(`Workspace: ${ws.root}`);
+    expect(request.messages[1].content).toBe("what is the answer?");
+    expect(request.tools.map((t: any) => t.function.name)).toContain("read_file");
+  });
+
+  it("reads the prompt from stdin when there is no argument", async () => {
+    const ws = tempWorkspace();
+    fake = await startFakeOpenAI([reply().text("piped ok")]);
+    const result = await runCli(["-p"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "summarise this\n" });
+    expect(result.stdout).toBe("piped ok\n");
+    expect(fake.requests[0].messages[1].content).toBe("summarise this");
+  });
+
+  it("puts piped text after the prompt argument as context", async () => {
+    const ws = tempWorkspace();
+    fake = await startFakeOpenAI([reply().text("seen")]);
+    await runCli(["-p", "explain this log"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "ERROR line 3\n" });
+    expect(fake.requests[0].messages[1].content).toBe("explain this log\n\nERROR line 3");
+  });
+
+  it("does not hang on an open stdin pipe that sends nothing", async () => {
+    const ws = tempWorkspace();
+    fake = await startFakeOpenAI([reply().text("no wait")]);
+    const started = Date.now();
+    const result = await runCli(["-p", "hello"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open", timeoutMs: 8000 });
+    expect(result).toMatchObject({ code: 0, stdout: "no wait\n" });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("shows tool activity on stderr, keeping stdout for the answer", async () => {
+    const ws = tempWorkspace({ "notes.txt": "remember the milk\n" });
+    fake = await startFakeOpenAI([reply().tool("read_file", { path: "notes.txt" }), reply().text("Milk.")]);
+    const result = await runCli(["-p", "what do my notes say?"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect(result.stdout).toBe("Milk.\n");
+    expect(result.stderr).toContain("read_file notes.txt");
+    expect(result.code).toBe(0);
+  });
+
+  it("exits 1 when the iteration fuse trips", async () => {
+    const ws = tempWorkspace({ "a.txt": "a" });
+    fake = await startFakeOpenAI([reply().tool("read_file", { path: "a.txt" }), reply().tool("read_file", { path: "a.txt" })]);
+    const result = await runCli(["-p", "loop", "--max-iterations", "2"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("Stopped after 2 model calls (--max-iterations)");
+    expect(fake.requests).toHaveLength(2);
+  });
+});
+
+describe("start-up and usage errors", () => {
+  it("prints the version and help without configuration", async () => {
+    const ws = tempWorkspace();
+    const version = await runCli(["--version"], { cwd: ws.root, home: ws.home });
+    expect(version).toMatchObject({ code: 0, stderr: "" });
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const help = await runCli(["--help"], { cwd: ws.root, home: ws.home });
+    expect(help.stdout).toContain("mini-claude -p \"prompt\"");
+  });
+
+  it("says what to set when no endpoint is configured (exit 2)", async () => {
+    const ws = tempWorkspace();
+    const result = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain("OPENAI_API_KEY");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("rejects unknown flags and a missing workspace with one line and exit 2", async () => {
+    const ws = tempWorkspace();
+    const flag = await runCli(["--frobnicate"], { cwd: ws.root, home: ws.home });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/^mini-claude: Unknown option '--frobnicate'.*\n$/);
+    const missing = await runCli(["-w", "nope", "-p", "x"], { cwd: ws.root, home: ws.home, baseURL: "http://127.0.0.1:9/v1" });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("is not a directory");
+  });
+
+  it("reads DEEPSEEK_API_KEY alone as the DeepSeek endpoint, and .env files with flags first", async () => {
+    const ws = tempWorkspace();
+    fake = await startFakeOpenAI([reply().text("from env file")]);
+    ws.write(".env", `OPENAI_BASE_URL=${fake.url}\nOPENAI_API_KEY=from-dotenv\nMINI_CLAUDE_MODEL=dotenv-model\n`);
+    const result = await runCli(["-p", "hi", "-m", "flag-model"], {
+      cwd: ws.root,
+      home: ws.home,
+      env: { OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined, MINI_CLAUDE_MODEL: undefined },
+    });
+    expect(result.stdout).toBe("from env file\n");
+    expect(fake.requests[0].model).toBe("flag-model");
+  });
+});

@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { assertValidHistory } from "../../src/history.js";
+import { error, reply, startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai.js";
+import { runCli } from "../support/run-cli.js";
+import { tempWorkspace } from "../support/workspace.js";
+
+let fake: FakeOpenAI | undefined;
+afterEach(async () => {
+  expect(fake?.unexpected ?? []).toEqual([]);
+  await fake?.close();
+  fake = undefined;
+});
+
+describe("the REPL with piped stdin", () => {
+  it("answers each line in order, carrying the conversation, and exits at the end of input", async () => {
+    const ws = tempWorkspace({ "todo.txt": "buy milk\n" });
+    fake = await startFakeOpenAI([
+      reply().text("Hi! How can I help?"),
+      reply().tool("read_file", { path: "todo.txt" }, "t1"),
+      reply().text("Your todo list says: buy milk."),
+    ]);
+    const result = await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "hello\n\n   \nwhat is on my todo list?\n" });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Hi! How can I help?");
+    expect(result.stdout).toContain("read_file todo.txt");
+    expect(result.stdout.indexOf("Hi! How can I help?")).toBeLessThan(result.stdout.indexOf("Your todo list says: buy milk."));
+    const last = fake.requests[2].messages;
+    expect(last.map((m: any) => m.role)).toEqual(["system", "user", "assistant", "user", "assistant", "tool"]);
+    expect(last[3].content).toBe("what is on my todo list?");
+    assertValidHistory(last);
+    expect(result.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it("keeps going after a failed turn, with a valid history", async () => {
+    const ws = tempWorkspace();
+    fake = await startFakeOpenAI([error(400, "context too long"), reply().text("second works")]);
+    const result = await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "first\nsecond\n" });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`The endpoint ${fake.url} answered 400: 400 context too long`);
+    expect(result.stdout).toContain("second works");
+    expect(fake.requests[1].messages.map((m: any) => m.content)).toContain("second");
+  });
+
+  it("handles slash commands without calling the model, and exit words", async () => {
+    const ws = tempWorkspace();
+    fake = await startFakeOpenAI([reply().text("ok")]);
+    const result = await runCli([], {
+      cwd: ws.root,
+      home: ws.home,
+      baseURL: fake.url,
+      stdin: "/help\n/frob\n/model other-model\nhi\n/usage\n/model\nexit\nnever sent\n",
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("/clear");
+    expect(result.stdout).toContain("Unknown command /frob. Type /help for the list.");
+    expect(result.stdout).toContain("Tokens: 100 in, 20 out.");
+    expect(result.stdout).toContain("Model: other-model");
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0].model).toBe("other-model");
+  });
+
+  it("/clear starts a new conversation", async () => {
+    const ws = tempWorkspace();
+    fake = await startFakeOpenAI([reply().text("one"), reply().text("two")]);
+    await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "first\n/clear\nsecond\n" });
+    expect(fake.requests[1].messages.map((m: any) => m.role)).toEqual(["system", "user"]);
+  });
+});

@@ -1,0 +1,192 @@
+import { spawnSync } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { isAlive, processTree } from "../src/process-tree.js";
+import { ProcessManager } from "../src/processes.js";
+import { tempWorkspace } from "./support/workspace.js";
+
+/** A manager whose jobs cannot outlive the test, with waits short enough for unit tests. */
+function manager(): ProcessManager {
+  const processes = new ProcessManager({ startupMs: 1500, graceMs: 300 });
+  onTestFinished(() => processes.killAll().then(() => undefined));
+  return processes;
+}
+
+async function eventually(check: () => boolean, withinMs = 2000): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+const PROCESSES_MODULE = fileURLToPath(new URL("../src/processes.ts", import.meta.url));
+const REPO = fileURLToPath(new URL("..", import.meta.url));
+
+/** Runs `body` in a fresh node (via tsx) with `processes` in scope; returns the pids it printed and its stdout. */
+function inFreshProcess(root: string, file: string, body: string): { stdout: string; pids: number[] } {
+  const script = `import { ProcessManager } from ${JSON.stringify(PROCESSES_MODULE)};
+const processes = new ProcessManager({ startupMs: 1000 });
+const job = await processes.start("sh -c 'sleep 30; :' & echo ready; wait", { cwd: ${JSON.stringify(root)} });
+const { processTree } = await import(${JSON.stringify(PROCESSES_MODULE.replace("processes.ts", "process-tree.ts"))});
+console.log("tree " + processTree(job.pid).join(","));
+${body}`;
+  const path = `${root}/${file}`;
+  spawnSync("sh", ["-c", `cat > '${path}'`], { input: script });
+  const result = spawnSync(process.execPath, ["--import", "tsx", path], { cwd: REPO, encoding: "utf8", timeout: 20_000 });
+  const pids = (/tree ([\d,]+)/.exec(result.stdout)?.[1] ?? "").split(",").map(Number);
+  return { stdout: result.stdout + result.stderr, pids };
+}
+
+const DEV_SERVER = {
+  "package.json": JSON.stringify({ name: "app", private: true, scripts: { dev: "node server.js" } }),
+  "server.js": `
+    const http = require("node:http");
+    const { fork } = require("node:child_process");
+    const worker = fork(__dirname + "/worker.js");
+    http.createServer((req, res) => res.end("hello from dev")).listen(0, "127.0.0.1", function () {
+      console.log("worker " + worker.pid);
+      console.log("listening on http://localhost:" + this.address().port + "/");
+    });
+  `,
+  "worker.js": "setInterval(() => {}, 1000);",
+};
+
+describe("ProcessManager", () => {
+  it("runs a dev server through npm, detects its URL, and kills the whole tree so the port is free", async () => {
+    const ws = tempWorkspace(DEV_SERVER);
+    const processes = manager();
+    const started = await processes.start("npm run dev", { cwd: ws.root });
+    expect(started).toMatchObject({ id: 1, state: "running", exitCode: null });
+    expect(started.url).toMatch(/^http:\/\/localhost:\d+\/$/);
+    expect(started.log).toContain("> node server.js");
+    const response = await fetch(started.url!);
+    expect(await response.text()).toBe("hello from dev");
+
+    const tree = processTree(started.pid);
+    const worker = Number(/worker (\d+)/.exec(processes.logs(1))?.[1]);
+    expect(tree).toContain(started.pid);
+    expect(tree).toContain(worker);
+    expect(tree.length).toBeGreaterThanOrEqual(3);
+    expect(processes.logs(1, 1)).toMatch(/^job 1 `npm run dev` \(running\): last 1 of \d+ lines\nlistening on http/);
+
+    const killed = await processes.kill(1);
+    expect(killed.wasRunning).toBe(true);
+    expect(killed.survivors).toEqual([]);
+    expect(killed.killed).toEqual(expect.arrayContaining(tree));
+    expect(tree.filter(isAlive)).toEqual([]);
+    expect(await portIsFree(Number(new URL(started.url!).port))).toBe(true);
+    expect(processes.list()[0]).toMatchObject({ id: 1, state: "killed" });
+    expect(processes.drainNotices()).toEqual([]);
+    expect((await processes.kill(1)).wasRunning).toBe(false);
+  });
+
+  it("reports a job that dies during startup as failed, with its exit code and output", async () => {
+    const processes = manager();
+    const started = Date.now();
+    const result = await processes.start(`node -e "console.error('Error: config.json not found'); process.exit(2)"`, { cwd: tempWorkspace().root });
+    expect(Date.now() - started).toBeLessThan(1400);
+    expect(result).toMatchObject({ state: "failed", exitCode: 2, log: ["Error: config.json not found"] });
+    expect(processes.formatList()).toMatch(/failed\(2\)/);
+    expect(processes.drainNotices()).toEqual([]);
+  });
+
+  it("kills a job that ignores SIGTERM, and one that left the process group", async () => {
+    const processes = manager();
+    const stubborn = await processes.start(
+      `node -e "process.on('SIGTERM', () => console.log('ignoring TERM')); console.log('ready'); setInterval(() => {}, 1000)"`,
+      { cwd: tempWorkspace().root },
+    );
+    expect(stubborn.state).toBe("running");
+    const stubbornTree = processTree(stubborn.pid);
+    const first = await processes.kill(stubborn.id);
+    expect(first.survivors).toEqual([]);
+    expect(stubbornTree.filter(isAlive)).toEqual([]);
+    expect(processes.logs(stubborn.id)).toContain("ignoring TERM");
+
+    const escaped = await processes.start("setsid sleep 30 & echo escaped $!; echo ready; wait", { cwd: tempWorkspace().root });
+    const escapee = Number(/escaped (\d+)/.exec(escaped.log.join("\n"))?.[1]);
+    expect(processTree(escaped.pid)).toContain(escapee);
+    const second = await processes.kill(escaped.id);
+    expect(second.killed).toContain(escapee);
+    expect(isAlive(escapee)).toBe(false);
+  });
+
+  it("keeps only the last 500 lines of a noisy job and counts the dropped ones", async () => {
+    const processes = manager();
+    const job = await processes.start("seq 1 200000; echo ready; sleep 30", { cwd: tempWorkspace().root });
+    expect(job.state).toBe("running");
+    expect(job.log).toEqual([
+      ...["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"],
+      "[... 199981 lines omitted ...]",
+      ...["199992", "199993", "199994", "199995", "199996", "199997", "199998", "199999", "200000", "ready"],
+    ]);
+    const logs = processes.logs(job.id, 10_000).split("\n");
+    expect(logs[0]).toBe("job 1 `seq 1 200000; echo ready; sleep 30` (running): last 500 of 200001 lines; 199501 older lines were dropped (only the last 500 are kept)");
+    expect(logs).toHaveLength(501);
+    expect(logs[1]).toBe("199502");
+    expect(logs[500]).toBe("ready");
+    expect(processes.logs(job.id, 3).split("\n").slice(1)).toEqual(["199999", "200000", "ready"]);
+  });
+
+  it("tells once about a job that exited on its own after startup", async () => {
+    const processes = manager();
+    const job = await processes.start("echo ready; sleep 0.4; echo 'Error: lost connection'; exit 4", { cwd: tempWorkspace().root });
+    expect(job.state).toBe("running");
+    expect(await eventually(() => processes.list()[0].state !== "running")).toBe(true);
+    expect(processes.drainNotices()).toEqual([
+      "job 1 `echo ready; sleep 0.4; echo 'Error: lost connection'; exit 4` exited with code 4; last output:\n  ready\n  Error: lost connection",
+    ]);
+    expect(processes.drainNotices()).toEqual([]);
+    expect(processes.list()[0]).toMatchObject({ state: "exited", exitCode: 4 });
+  });
+
+  it("lists jobs for the person and explains unknown ids", async () => {
+    const processes = manager();
+    expect(processes.formatList()).toBe("No background jobs.");
+    const job = await processes.start("echo 'Serving HTTP on 0.0.0.0 port 8000 (http://0.0.0.0:8000/) ...'; sleep 30", { cwd: tempWorkspace().root });
+    expect(job.url).toBe("http://0.0.0.0:8000/");
+    const [header, row] = processes.formatList(job.startedAt + 65_000).split("\n");
+    expect(header).toMatch(/^id\s+pid\s+state\s+uptime\s+url\s+command$/);
+    expect(row).toMatch(new RegExp(`^1\\s+${job.pid}\\s+running\\s+1m05s\\s+http://0\\.0\\.0\\.0:8000/\\s+echo 'Serving`));
+    expect(() => processes.logs(7)).toThrow("there is no background job 7; the jobs are 1. Use bg_list.");
+  });
+
+  it("killAllSync and killAll leave nothing behind", async () => {
+    const processes = manager();
+    const ws = tempWorkspace();
+    const jobs = await Promise.all([1, 2].map(() => processes.start("sh -c 'sleep 30; :' & echo ready; wait", { cwd: ws.root })));
+    const trees = jobs.map((job) => processTree(job.pid));
+    expect(trees.every((tree) => tree.length >= 2)).toBe(true);
+    processes.killAllSync();
+    expect(await eventually(() => trees.flat().every((pid) => !isAlive(pid)), 1000)).toBe(true);
+    expect(processes.list().map((job) => job.state)).toEqual(["killed", "killed"]);
+
+    const third = await processes.start("echo ready; sleep 30", { cwd: ws.root });
+    const tree = processTree(third.pid);
+    const results = await processes.killAll();
+    expect(results.map((result) => result.id)).toEqual([3]);
+    expect(tree.filter(isAlive)).toEqual([]);
+  });
+
+  it("finishes killAll in a process with nothing else to keep it alive, and killAllSync works in an exit handler", async () => {
+    const ws = tempWorkspace();
+    const awaited = inFreshProcess(ws.root, "await.mts", 'const [result] = await processes.killAll();\nconsole.log("killed " + result.killed.length);');
+    expect(awaited.stdout).toMatch(/killed [1-9]/);
+    expect(awaited.pids.length).toBeGreaterThanOrEqual(2);
+    expect(awaited.pids.filter(isAlive)).toEqual([]);
+    const exiting = inFreshProcess(ws.root, "exit.mts", 'process.on("exit", () => processes.killAllSync());\nprocess.exit(0);');
+    expect(exiting.pids.length).toBeGreaterThanOrEqual(2);
+    expect(await eventually(() => exiting.pids.every((pid) => !isAlive(pid)), 1000)).toBe(true);
+  });
+});

@@ -1,0 +1,188 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A loopback server that speaks the OpenAI chat-completions protocol (streaming SSE included)
+ * and plays a script of replies, one per request. A request the script does not expect is a
+ * test failure (recorded in `unexpected`), never a silent "ok".
+ */
+
+interface ToolSpec {
+  name: string;
+  /** Raw JSON text of the arguments, exactly as the model would send it. */
+  arguments: string;
+  id: string;
+}
+
+export class ReplyBuilder {
+  readonly kind = "reply";
+  texts: string[] = [];
+  tools: ToolSpec[] = [];
+  cutAfterChunks?: number;
+  hangAfterChunks?: number;
+  delayMs = 0;
+  finishReason?: string;
+  usage = { prompt_tokens: 100, completion_tokens: 20 };
+
+  text(text: string): this {
+    this.texts.push(text);
+    return this;
+  }
+
+  tool(name: string, args: unknown, id = `call_${Math.random().toString(36).slice(2, 10)}`): this {
+    this.tools.push({ name, arguments: JSON.stringify(args), id });
+    return this;
+  }
+
+  /** A tool call whose arguments are the given raw text (e.g. invalid JSON). */
+  rawTool(name: string, rawArguments: string, id = `call_${Math.random().toString(36).slice(2, 10)}`): this {
+    this.tools.push({ name, arguments: rawArguments, id });
+    return this;
+  }
+
+  /** Destroy the socket after sending this many chunks. */
+  cutAfter(chunks: number): this {
+    this.cutAfterChunks = chunks;
+    return this;
+  }
+
+  /** Send this many chunks, then never finish (for Ctrl-C tests). */
+  hang(afterChunks = 1): this {
+    this.hangAfterChunks = afterChunks;
+    return this;
+  }
+
+  delay(ms: number): this {
+    this.delayMs = ms;
+    return this;
+  }
+
+  finish(reason: string): this {
+    this.finishReason = reason;
+    return this;
+  }
+}
+
+export class ErrorReply {
+  readonly kind = "error";
+  constructor(
+    readonly status: number,
+    readonly message: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+export type Scripted = ReplyBuilder | ErrorReply;
+
+export const reply = () => new ReplyBuilder();
+export const error = (status: number, message = `error ${status}`, headers: Record<string, string> = {}) =>
+  new ErrorReply(status, message, headers);
+
+export interface FakeOpenAI {
+  /** Base URL to give the client, ending in /v1. */
+  url: string;
+  /** Every chat-completions request body, in order. */
+  requests: any[];
+  /** Requests that arrived after the script was exhausted. */
+  unexpected: string[];
+  /** Add more replies to the end of the script. */
+  push(...replies: Scripted[]): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeOpenAI(script: Scripted[], options: { models?: string[] } = {}): Promise<FakeOpenAI> {
+  const queue = [...script];
+  const requests: any[] = [];
+  const unexpected: string[] = [];
+  const sockets = new Set<import("node:net").Socket>();
+  const server: Server = createServer(async (req, res) => {
+    if (req.method === "GET" && req.url?.endsWith("/models")) {
+      return json(res, 200, { object: "list", data: (options.models ?? ["fake-model"]).map((id) => ({ id, object: "model" })) });
+    }
+    if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) return json(res, 404, { error: { message: "not found" } });
+    const body = JSON.parse(await readBody(req));
+    requests.push(body);
+    const next = queue.shift();
+    if (!next) {
+      const roles = body.messages.map((m: any) => m.role).join(",");
+      unexpected.push(`request #${requests.length} was not in the script (roles: ${roles})`);
+      return json(res, 500, { error: { message: "fake-openai: unexpected request (script exhausted)" } });
+    }
+    if (next instanceof ErrorReply) {
+      res.writeHead(next.status, { "content-type": "application/json", ...next.headers });
+      return res.end(JSON.stringify({ error: { message: next.message, type: "fake_error", code: null } }));
+    }
+    await stream(res, next, body);
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    unexpected,
+    push: (...replies) => queue.push(...replies),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function stream(res: ServerResponse, scripted: ReplyBuilder, body: any): Promise<void> {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  const chunks = chunksFor(scripted, body);
+  let sent = 0;
+  for (const chunk of chunks) {
+    if (scripted.cutAfterChunks !== undefined && sent >= scripted.cutAfterChunks) {
+      res.socket?.destroy();
+      return;
+    }
+    if (scripted.hangAfterChunks !== undefined && sent >= scripted.hangAfterChunks) return;
+    if (scripted.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
+    if (res.destroyed) return;
+    // Wait for each write to flush, so a cut or hang happens exactly after the chunks sent.
+    await new Promise((resolve) => res.write(`data: ${JSON.stringify(chunk)}\n\n`, resolve));
+    sent++;
+  }
+  res.end("data: [DONE]\n\n");
+}
+
+function chunksFor(scripted: ReplyBuilder, body: any): object[] {
+  const base = { id: "chatcmpl-fake", object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: body.model };
+  const chunk = (delta: object, finish_reason: string | null = null) => ({ ...base, choices: [{ index: 0, delta, finish_reason }] });
+  const chunks: object[] = [chunk({ role: "assistant", content: "" })];
+  for (const text of scripted.texts) {
+    for (const piece of text.match(/\S*\s*/g)!.filter(Boolean)) chunks.push(chunk({ content: piece }));
+  }
+  scripted.tools.forEach((tool, index) => {
+    chunks.push(chunk({ tool_calls: [{ index, id: tool.id, type: "function", function: { name: tool.name, arguments: "" } }] }));
+    // Split the arguments in three, as real servers do, with the id only on the first delta.
+    const third = Math.ceil(tool.arguments.length / 3) || 1;
+    for (let i = 0; i < tool.arguments.length; i += third) {
+      chunks.push(chunk({ tool_calls: [{ index, function: { arguments: tool.arguments.slice(i, i + third) } }] }));
+    }
+  });
+  chunks.push(chunk({}, scripted.finishReason ?? (scripted.tools.length ? "tool_calls" : "stop")));
+  if (body.stream_options?.include_usage) chunks.push({ ...base, choices: [], usage: { ...scripted.usage, total_tokens: 120 } });
+  return chunks;
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(value));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk) => (data += chunk));
+    req.on("end", () => resolve(data));
+    req.on("error", reject);
+  });
+}

@@ -1,0 +1,118 @@
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { grepTool } from "../../src/tools/grep.js";
+import type { ToolContext } from "../../src/tools/index.js";
+
+let root: string;
+let outside: string;
+
+beforeEach(async () => {
+  root = await realpath(await mkdtemp(join(tmpdir(), "mc-grep-")));
+  outside = await realpath(await mkdtemp(join(tmpdir(), "mc-outside-")));
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+  await rm(outside, { recursive: true, force: true });
+});
+
+async function files(tree: Record<string, string | Buffer>, base = root): Promise<void> {
+  for (const [path, content] of Object.entries(tree)) {
+    await mkdir(dirname(join(base, path)), { recursive: true });
+    await writeFile(join(base, path), content);
+  }
+}
+
+type Args = { pattern: string; path?: string; glob?: string; ignore_case?: boolean };
+const grep = (args: Args) => grepTool.run(args, { root, signal: new AbortController().signal } as ToolContext);
+
+const project = {
+  ".gitignore": "*.log\n",
+  "src/a.ts": "const x = 1;\nfunction foo() {}\r\n// FOO again\n",
+  "src/b.js": "foo();\n",
+  "src/lib/.gitignore": "generated.ts\n",
+  "src/lib/generated.ts": "foo",
+  "src/lib/c.ts": "let y = foo;\n",
+  "debug.log": "foo",
+  ".git/config": "foo",
+  "node_modules/x/index.js": "foo",
+};
+
+describe("grep", () => {
+  it("prints file:line:text for each match, skipping ignored files, .git and node_modules", async () => {
+    await files(project);
+    expect(await grep({ pattern: "fo+" })).toBe(
+      ["src/a.ts:2:function foo() {}", "src/b.js:1:foo();", "src/lib/c.ts:1:let y = foo;"].join("\n"),
+    );
+  });
+
+  it("matches case-insensitively on request", async () => {
+    await files(project);
+    expect(await grep({ pattern: "foo", path: "src/a.ts", ignore_case: true })).toBe(
+      "src/a.ts:2:function foo() {}\nsrc/a.ts:3:// FOO again",
+    );
+  });
+
+  it("filters file names with a glob at any depth, relative to path", async () => {
+    await files(project);
+    expect(await grep({ pattern: "foo", glob: "*.ts" })).toBe("src/a.ts:2:function foo() {}\nsrc/lib/c.ts:1:let y = foo;");
+    expect(await grep({ pattern: "foo", path: "src", glob: "lib/*.ts" })).toBe("src/lib/c.ts:1:let y = foo;");
+    expect(await grep({ pattern: "foo", glob: "*.py" })).toBe("No matches for /foo/ in the workspace (files matching *.py).");
+  });
+
+  it("skips binary files, and says so when nothing else matched", async () => {
+    await files({ "img.bin": Buffer.from("foo\0\x01\x02foo"), "a.txt": "foo\n" });
+    expect(await grep({ pattern: "foo" })).toBe("a.txt:1:foo");
+    expect(await grep({ pattern: "foo", path: "img.bin" })).toBe("No matches for /foo/ in img.bin.\n[Skipped 1 binary file.]");
+  });
+
+  it("skips files over the size cap and points to read_file", async () => {
+    await files({ "big.txt": `foo\n${"x".repeat(2 * 1024 * 1024)}`, "small.txt": "foo" });
+    expect(await grep({ pattern: "foo" })).toBe("small.txt:1:foo\n[Skipped 1 file over 2 MB (use read_file).]");
+  });
+
+  it("turns an invalid regex into an instruction", async () => {
+    await expect(grep({ pattern: "foo(" })).rejects.toThrow(
+      "Invalid regular expression: /foo(/: Unterminated group. Escape regex characters such as ( [ { . * + ? with a backslash to match them literally.",
+    );
+  });
+
+  it("reports no matches plainly", async () => {
+    await files(project);
+    expect(await grep({ pattern: "bar\\d", path: "src" })).toBe("No matches for /bar\\d/ in src.");
+    expect(await grep({ pattern: "bar", ignore_case: true })).toBe("No matches for /bar/i in the workspace.");
+  });
+
+  it("caps the matches and cuts long lines", async () => {
+    const lines = Array.from({ length: 250 }, (_, i) => `match ${i}`);
+    await files({ "many.txt": lines.join("\n"), "z-long.txt": `match ${"y".repeat(400)}` });
+    const output = (await grep({ pattern: "match" })).split("\n");
+    expect(output).toHaveLength(201);
+    expect(output[199]).toBe("many.txt:200:match 199");
+    expect(output[200]).toBe("[Stopped after 200 matches; there are more. Narrow with path, glob or a more specific pattern.]");
+    expect(await grep({ pattern: "match", path: "z-long.txt" })).toBe(`z-long.txt:1:match ${"y".repeat(294)}… [106 more characters]`);
+  });
+
+  it("does not follow symlinks out of the workspace", async () => {
+    await files({ "secret.txt": "foo", "dir/inner.txt": "foo" }, outside);
+    await files({ "real.txt": "foo" });
+    await symlink(join(outside, "dir"), join(root, "out-dir"));
+    await symlink(join(outside, "secret.txt"), join(root, "out-file.txt"));
+    expect(await grep({ pattern: "foo" })).toBe("real.txt:1:foo");
+    await expect(grep({ pattern: "foo", path: "out-file.txt" })).rejects.toThrow("resolves outside the workspace");
+  });
+
+  it("rejects an escaping path and explains a missing one", async () => {
+    await files({ "src/app.ts": "" });
+    await expect(grep({ pattern: "x", path: "../etc" })).rejects.toThrow(`Path ../etc resolves outside the workspace ${root}`);
+    await expect(grep({ pattern: "x", path: "src/app.js" })).rejects.toThrow("src/app.js does not exist. Did you mean src/app.ts?");
+    await expect(grep({ pattern: "x", path: "nope" })).rejects.toThrow("nope does not exist. Use list_files to see which paths exist.");
+  });
+
+  it("labels the call for the person", () => {
+    expect(grepTool.summary?.({ pattern: "fo+", path: "src" })).toBe("grep /fo+/ src");
+    expect(grepTool.summary?.({ pattern: "x", glob: "*.ts", ignore_case: true })).toBe("grep /x/i . *.ts");
+  });
+});

@@ -1,0 +1,126 @@
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ToolContext } from "../../src/tools/index.js";
+import { listFilesTool } from "../../src/tools/list-files.js";
+
+let root: string;
+let outside: string;
+
+beforeEach(async () => {
+  root = await realpath(await mkdtemp(join(tmpdir(), "mc-list-")));
+  outside = await realpath(await mkdtemp(join(tmpdir(), "mc-outside-")));
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+  await rm(outside, { recursive: true, force: true });
+});
+
+async function files(tree: Record<string, string>, base = root): Promise<void> {
+  for (const [path, content] of Object.entries(tree)) {
+    await mkdir(dirname(join(base, path)), { recursive: true });
+    await writeFile(join(base, path), content);
+  }
+}
+
+function context(signal = new AbortController().signal): ToolContext {
+  return { root, signal } as ToolContext;
+}
+
+const list = (args: { path?: string; pattern?: string }, ctx = context()) => listFilesTool.run(args, ctx);
+
+const project = {
+  ".gitignore": "*.log\nbuild/\n",
+  ".eslintrc.json": "{}",
+  "a.ts": "",
+  "b.log": "",
+  "build/out.js": "",
+  "src/.gitignore": "generated/\n!keep.log\n",
+  "src/index.ts": "",
+  "src/util.ts": "",
+  "src/keep.log": "",
+  "src/other.log": "",
+  "src/generated/x.ts": "",
+  "src/deep/nested/c.ts": "",
+  ".git/HEAD": "ref: refs/heads/main",
+  "node_modules/pkg/index.js": "",
+  "src/node_modules/pkg/index.js": "",
+};
+
+describe("list_files", () => {
+  it("lists files sorted, honouring root and nested .gitignore and skipping .git and node_modules", async () => {
+    await files(project);
+    expect(await list({})).toBe(
+      [".eslintrc.json", ".gitignore", "a.ts", "src/.gitignore", "src/deep/nested/c.ts", "src/index.ts", "src/keep.log", "src/util.ts"].join(
+        "\n",
+      ),
+    );
+  });
+
+  it("applies the root .gitignore below a subdirectory, yet lists an ignored directory named explicitly", async () => {
+    await files(project);
+    expect(await list({ path: "src" })).toBe(
+      ["src/.gitignore", "src/deep/nested/c.ts", "src/index.ts", "src/keep.log", "src/util.ts"].join("\n"),
+    );
+    expect(await list({ path: "build" })).toBe("build/out.js");
+  });
+
+  it("filters with a glob relative to path", async () => {
+    await files(project);
+    expect(await list({ pattern: "**/*.ts" })).toBe(["a.ts", "src/deep/nested/c.ts", "src/index.ts", "src/util.ts"].join("\n"));
+    expect(await list({ path: "src", pattern: "*.ts" })).toBe("src/index.ts\nsrc/util.ts");
+    expect(await list({ pattern: "src/*.log" })).toBe("src/keep.log");
+  });
+
+  it("says when nothing matches, with a hint for a pattern that only looks one level deep", async () => {
+    await files({ "src/a.md": "" });
+    expect(await list({ pattern: "*.md" })).toBe('No files match *.md in the workspace. Use "**/*.md" to include subdirectories.');
+    expect(await list({ path: "src", pattern: "**/*.ts" })).toBe("No files match **/*.ts in src.");
+    await mkdir(join(root, "empty"));
+    expect(await list({ path: "empty" })).toBe("No files in empty (.git, node_modules and .gitignored files are skipped).");
+  });
+
+  it("caps the listing and says how many more exist", async () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 1005; i++) many[`f/${String(i).padStart(4, "0")}.txt`] = "";
+    await files(many);
+    const lines = (await list({})).split("\n");
+    expect(lines).toHaveLength(1001);
+    expect(lines[0]).toBe("f/0000.txt");
+    expect(lines[999]).toBe("f/0999.txt");
+    expect(lines[1000]).toBe('[Showing 1000 of 1005 files. Narrow with a deeper path or a pattern such as "**/*.ts".]');
+  });
+
+  it("lists symlinked files inside the workspace but never follows links out of it", async () => {
+    await files({ "secret.txt": "s", "dir/inner.txt": "" }, outside);
+    await files({ "real.txt": "" });
+    await symlink(join(outside, "dir"), join(root, "out-dir"));
+    await symlink(join(outside, "secret.txt"), join(root, "out-file.txt"));
+    await symlink(join(root, "real.txt"), join(root, "alias.txt"));
+    await symlink(root, join(root, "loop"));
+    expect(await list({})).toBe("alias.txt\nreal.txt");
+  });
+
+  it("rejects paths outside the workspace and explains a missing path", async () => {
+    await files({ "src/app.ts": "" });
+    await expect(list({ path: "../" })).rejects.toThrow(`Path ../ resolves outside the workspace ${root}`);
+    await symlink(outside, join(root, "escape"));
+    await expect(list({ path: "escape" })).rejects.toThrow("resolves outside the workspace");
+    await expect(list({ path: "nope" })).rejects.toThrow("nope does not exist. Call list_files without a path to see the workspace.");
+    await expect(list({ path: "src/app.js" })).rejects.toThrow("src/app.js does not exist. Did you mean src/app.ts?");
+  });
+
+  it("stops when the signal aborts", async () => {
+    await files(project);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(list({}, context(controller.signal))).rejects.toThrow(/abort/i);
+  });
+
+  it("labels the call for the person", () => {
+    expect(listFilesTool.summary?.({ path: "src", pattern: "**/*.ts" })).toBe("list_files src **/*.ts");
+    expect(listFilesTool.summary?.({})).toBe("list_files .");
+  });
+});
