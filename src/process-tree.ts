@@ -25,6 +25,8 @@ export interface KillReport {
  * ports or files) or, for processes that will not die, after about a second more. Never rejects.
  */
 export async function terminate(pgid: number, graceMs = KILL_GRACE_MS): Promise<KillReport> {
+  // kill(-0) would signal mini-claude's own group; a job whose shell never started has pid 0.
+  if (!(pgid > 0)) return { killed: [], survivors: [] };
   const seen = new Set(processTree(pgid));
   signalAll(pgid, seen, "SIGTERM");
   if (!(await allDead(pgid, seen, graceMs))) {
@@ -38,6 +40,7 @@ export async function terminate(pgid: number, graceMs = KILL_GRACE_MS): Promise<
 
 /** SIGKILL a group and its descendants at once. Contract: synchronous, so usable in process.on('exit'). */
 export function killTreeSync(pgid: number): void {
+  if (!(pgid > 0)) return;
   signalAll(pgid, new Set(processTree(pgid)), "SIGKILL");
 }
 
@@ -112,19 +115,15 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** Every process on the machine. Contract: never throws; with neither /proc nor ps it is empty. */
 function processTable(): ProcessEntry[] {
   if (process.platform === "linux") {
-    const entries: ProcessEntry[] = [];
-    for (const name of readdirSync("/proc")) {
-      if (!/^\d+$/.test(name)) continue;
-      try {
-        const entry = statFields(readFileSync(`/proc/${name}/stat`, "utf8"));
-        if (entry) entries.push(entry);
-      } catch {
-        // The process ended while we were reading.
-      }
-    }
-    return entries;
+    const names = safely(() => readdirSync("/proc"), []);
+    const entries = names.filter((name) => /^\d+$/.test(name)).map((name) =>
+      // The process may end while we read it.
+      safely(() => statFields(readFileSync(`/proc/${name}/stat`, "utf8")), undefined),
+    );
+    if (names.length > 0) return entries.filter((entry) => entry !== undefined);
   }
   try {
     const text = execFileSync("ps", ["-A", "-o", "pid=,ppid=,pgid=,stat="], { encoding: "utf8", timeout: 2000 });
@@ -145,4 +144,12 @@ function statFields(stat: string): ProcessEntry | undefined {
   const pid = Number.parseInt(stat, 10);
   if (!pid || !pgid) return undefined;
   return { pid, ppid: Number(ppid), pgid: Number(pgid), zombie: state === "Z" || state === "X" };
+}
+
+function safely<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
 }

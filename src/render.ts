@@ -1,4 +1,5 @@
 import type { AgentEvent } from "./agent.js";
+import { MarkdownBlocks } from "./markdown-blocks.js";
 import { startSpinner, type Spinner } from "./spinner.js";
 import { palette, preloadMarkdown, renderDiff, renderMarkdown } from "./style.js";
 
@@ -24,7 +25,7 @@ type Colors = ReturnType<typeof palette>;
 export class Renderer {
   readonly colors: Colors;
   private midLine = false;
-  private pendingText = "";
+  private markdown = new MarkdownBlocks();
   private spinner?: Spinner;
   /** Markdown renders asynchronously; every write goes through this chain to keep order. */
   private queue: Promise<void> = Promise.resolve();
@@ -34,7 +35,6 @@ export class Renderer {
   }
 
   handle(event: AgentEvent): void {
-    if (event.type !== "request" && event.type !== "usage") this.stopSpinner();
     switch (event.type) {
       case "request":
         if (this.options.color) {
@@ -46,7 +46,7 @@ export class Renderer {
         if (this.options.streamText) this.streamText(event.delta);
         return;
       case "assistant_end":
-        if (this.options.streamText) this.flushText(true);
+        if (this.options.streamText) this.flushText();
         return;
       case "tool_start":
         this.write(this.options.activity, `${this.colors.cyan("•")} ${event.label}\n`);
@@ -80,7 +80,7 @@ export class Renderer {
   /** Resolves once everything handed over so far is on the screen. */
   async flush(): Promise<void> {
     this.stopSpinner();
-    this.flushText(true);
+    this.flushText();
     await this.queue;
   }
 
@@ -89,22 +89,23 @@ export class Renderer {
       this.queue = this.queue.then(() => this.writeNow(this.options.out, delta));
       return;
     }
-    this.pendingText += delta;
-    this.flushText(false);
+    this.renderPieces(this.markdown.push(delta));
   }
 
-  /** Render the complete Markdown blocks (all of them at the end of a reply). */
-  private flushText(all: boolean): void {
-    const cut = all ? this.pendingText.length : lastBlockBoundary(this.pendingText);
-    if (cut <= 0) return;
-    const block = this.pendingText.slice(0, cut);
-    this.pendingText = this.pendingText.slice(cut);
-    if (!block.trim()) return;
+  /** The end of a reply: render what the Markdown splitter still holds. */
+  private flushText(): void {
+    if (this.options.color) this.renderPieces(this.markdown.end());
+  }
+
+  private renderPieces(pieces: string[]): void {
     const width = this.options.out.columns;
-    this.queue = this.queue.then(async () => {
-      const rendered = await renderMarkdown(block, { color: true, width }).catch(() => block);
-      this.writeNow(this.options.out, rendered.endsWith("\n") ? rendered : `${rendered}\n`);
-    });
+    for (const piece of pieces) {
+      this.queue = this.queue.then(async () => {
+        if (!piece.trim()) return this.writeNow(this.options.out, "\n");
+        const rendered = await renderMarkdown(piece, { color: true, width }).catch(() => piece);
+        this.writeNow(this.options.out, `${rendered.replace(/\n+$/, "")}\n`);
+      });
+    }
   }
 
   /** Write whole lines (tool activity, errors), first ending any half-written line of text. */
@@ -117,6 +118,8 @@ export class Renderer {
 
   private writeNow(stream: NodeJS.WriteStream, text: string): void {
     if (!text) return;
+    // The spinner owns the line until the first real output replaces it.
+    this.stopSpinner();
     stream.write(text);
     if (stream === this.options.out) this.midLine = !text.endsWith("\n");
   }
@@ -137,26 +140,6 @@ export class Renderer {
     if (!event.ok) return `  ${this.colors.red(`└ ${firstLine(event.output)}`)}`;
     return `  ${this.colors.dim(`└ ${outcomeSummary(event.name, event.output)} · ${seconds}`)}`;
   }
-}
-
-/**
- * Where the text can be cut so that what comes before is whole Markdown blocks: after the last
- * blank line that is not inside a code fence. 0 when there is none yet.
- */
-export function lastBlockBoundary(text: string): number {
-  let boundary = 0;
-  let inFence = false;
-  let offset = 0;
-  for (const line of text.split("\n").slice(0, -1)) {
-    offset += line.length + 1;
-    if (/^\s*(```|~~~)/.test(line)) {
-      inFence = !inFence;
-      if (!inFence) boundary = offset;
-    } else if (!inFence && line.trim() === "") {
-      boundary = offset;
-    }
-  }
-  return boundary;
 }
 
 /** A few words about a successful call, e.g. "exit 0" or "120 lines". */

@@ -134,6 +134,9 @@ export function runCommand(command: string, options: RunOptions): Promise<RunRes
       if (!pgid) finish(null, null, `could not start ${userShell()}: ${error.message}`);
     });
     child.on("exit", (code, signal) => {
+      // The command is over; a timeout or abort during the short drain below must not relabel it.
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
       if (!pgid) return finish(code, signal);
       // Leftovers (`sleep 300 &`) would hold the pipes open; kill them, then drain what is buffered.
       void terminate(pgid).finally(() => liveGroups.delete(pgid));

@@ -1,0 +1,60 @@
+/**
+ * Cuts streamed Markdown into pieces that render correctly on their own, so a colour terminal
+ * can show the answer as it arrives: ordinary lines go as soon as they end; a code fence, a
+ * table or a list waits until it is complete (a list item rendered alone would be renumbered).
+ */
+export class MarkdownBlocks {
+  private partial = "";
+  private block: string[] = [];
+  private kind: "fence" | "table" | "list" | undefined;
+
+  /** Feed streamed text; returns the pieces that are now complete. */
+  push(text: string): string[] {
+    this.partial += text;
+    const ready: string[] = [];
+    let newline = this.partial.indexOf("\n");
+    while (newline !== -1) {
+      this.addLine(this.partial.slice(0, newline), ready);
+      this.partial = this.partial.slice(newline + 1);
+      newline = this.partial.indexOf("\n");
+    }
+    return ready;
+  }
+
+  /** The end of the reply: whatever is left, as one last piece (or none). */
+  end(): string[] {
+    const ready: string[] = [];
+    if (this.partial) this.addLine(this.partial, ready);
+    this.partial = "";
+    this.flushBlock(ready);
+    return ready;
+  }
+
+  private addLine(line: string, ready: string[]): void {
+    if (this.kind === "fence") {
+      this.block.push(line);
+      if (/^\s*(```|~~~)\s*$/.test(line)) this.flushBlock(ready);
+      return;
+    }
+    const kind = /^\s*(```|~~~)/.test(line) ? "fence" : /^\s*\|/.test(line) ? "table" : isListLine(line, this.kind === "list") ? "list" : undefined;
+    if (kind === "fence" || kind !== this.kind) this.flushBlock(ready);
+    if (kind) {
+      this.kind = kind;
+      this.block.push(line);
+      return;
+    }
+    ready.push(line);
+  }
+
+  private flushBlock(ready: string[]): void {
+    if (this.block.length) ready.push(this.block.join("\n"));
+    this.block = [];
+    this.kind = undefined;
+  }
+}
+
+/** A list item, or an indented continuation of the list already open. */
+function isListLine(line: string, inList: boolean): boolean {
+  if (/^\s*([-*+]|\d+[.)])\s+/.test(line)) return true;
+  return inList && /^\s{2,}\S/.test(line);
+}

@@ -1,0 +1,122 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { assertValidHistory } from "../../src/history.js";
+import { reply, startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai.js";
+import { startPty } from "../support/pty.js";
+import { startCli } from "../support/run-cli.js";
+import { tempWorkspace } from "../support/workspace.js";
+
+let fake: FakeOpenAI | undefined;
+afterEach(async () => {
+  expect(fake?.unexpected ?? []).toEqual([]);
+  await fake?.close();
+  fake = undefined;
+});
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
+  it("aborts a hanging stream, keeps the partial text, and the next request is valid", async () => {
+    const ws = tempWorkspace();
+    fake = await startFakeOpenAI([reply().text("Working on it\nstill going").hang(5), reply().text("Second answer.")]);
+    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await pty.waitFor("mini-claude> ");
+    pty.type("first request\r");
+    await pty.waitFor("Working on it");
+    const mark = pty.screen().length;
+    pty.type("\x03");
+    await pty.waitFor(/Interrupted\..*\n.*mini-claude> /, { from: mark });
+    pty.type("second request\r");
+    await pty.waitFor("Second answer.", { from: mark });
+    pty.type("\x04");
+    expect((await pty.done).code).toBe(0);
+
+    const messages = fake.requests[1].messages;
+    expect(messages.map((m: any) => m.role)).toEqual(["system", "user", "assistant", "user"]);
+    expect(messages[2].content).toBe("Working on it\nstill ");
+    assertValidHistory(messages);
+  });
+
+  it("kills a foreground command's process tree and answers its call as interrupted", async () => {
+    const ws = tempWorkspace();
+    fake = await startFakeOpenAI([
+      reply().tool("exec", { command: "sh -c 'echo $$ > child.pid; sleep 60' & echo $! > shell.pid; wait" }, "call_sleep"),
+      reply().text("Fine, stopped."),
+    ]);
+    const pty = startPty(["--yes"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await pty.waitFor("mini-claude> ");
+    pty.type("run the long thing\r");
+    await pty.waitFor("exec sh -c");
+    const childPidFile = join(ws.root, "child.pid");
+    await waitUntil(() => {
+      try {
+        return readFileSync(childPidFile, "utf8").trim().length > 0;
+      } catch {
+        return false;
+      }
+    });
+    const childPid = Number(readFileSync(childPidFile, "utf8"));
+    expect(alive(childPid)).toBe(true);
+    const mark = pty.screen().length;
+    pty.type("\x03");
+    await pty.waitFor("mini-claude> ", { from: mark });
+    await waitUntil(() => !alive(childPid));
+    pty.type("what happened?\r");
+    await pty.waitFor("Fine, stopped.", { from: mark });
+    pty.type("\x04");
+    await pty.done;
+
+    const messages = fake.requests[1].messages;
+    assertValidHistory(messages);
+    const answer = messages.find((m: any) => m.role === "tool");
+    expect(answer.tool_call_id).toBe("call_sleep");
+    expect(answer.content).toMatch(/interrupt/i);
+  });
+
+  it("at an idle prompt: Ctrl-C clears the line, twice exits; typed text never reaches the model", async () => {
+    const ws = tempWorkspace();
+    fake = await startFakeOpenAI([]);
+    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await pty.waitFor("mini-claude> ");
+    pty.type("half typed");
+    await pty.waitFor("half typed");
+    pty.type("\x03");
+    pty.type("\x03");
+    await pty.waitFor("press Ctrl-C again to exit");
+    pty.type("\x03");
+    expect((await pty.done).code).toBe(0);
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe("interrupting --print", () => {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`${signal} mid-stream exits 130 with no stack trace`, async () => {
+      const ws = tempWorkspace();
+      fake = await startFakeOpenAI([reply().text("partial").hang(2)]);
+      const cli = startCli(["-p", "hang please"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+      await waitUntil(() => fake!.requests.length === 1);
+      await new Promise((r) => setTimeout(r, 100));
+      cli.child.kill(signal);
+      const result = await cli.done;
+      expect(result.code).toBe(130);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+});
