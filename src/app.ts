@@ -8,6 +8,7 @@ import { LineReader } from "./line-reader.js";
 import { detectLocalServer, LOCAL_SERVERS } from "./local-server.js";
 import { readPrintPrompt, runPrint } from "./print.js";
 import { ProcessManager } from "./processes.js";
+import { killForegroundSync } from "./shell.js";
 import { PROMPT, runRepl } from "./repl.js";
 import { Session } from "./session.js";
 import { findSession, latestSession, listSessions, SessionLog, SessionLookupError } from "./sessions.js";
@@ -164,6 +165,8 @@ function replApproval(config: Config, reader: LineReader): Approve {
 /** Kill every background job however the process ends: normal exit, signals, or a crash. */
 function installCleanup(processes: ProcessManager, config: Config): void {
   process.on("exit", () => {
+    // Commands run in their own session, so no terminal signal reaches them: kill them here.
+    killForegroundSync();
     if (!(config.print && config.keepBackground)) processes.killAllSync();
   });
   process.on("SIGHUP", () => process.exit(129));

@@ -316,7 +316,7 @@ function detectUrl(line: string): string | undefined {
 }
 
 /** "45s", "3m05s", "2h07m". */
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
   if (seconds < 60) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);

@@ -1,15 +1,10 @@
 import { createServer } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import { error, reply, startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai.js";
+import { describe, expect, it } from "vitest";
+import { error, reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
-let fake: FakeOpenAI | undefined;
-afterEach(async () => {
-  expect(fake?.unexpected ?? []).toEqual([]);
-  await fake?.close();
-  fake = undefined;
-});
+const fakeOpenAI = useFakeOpenAI();
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at |node:internal/);
 
@@ -25,7 +20,7 @@ async function deadPort(): Promise<number> {
 describe("API failures reach the person as one clear line", () => {
   it("401: check the key, exit 1", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([error(401, "Incorrect API key provided")]);
+    const fake = await fakeOpenAI([error(401, "Incorrect API key provided")]);
     const result = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
@@ -42,7 +37,7 @@ describe("API failures reach the person as one clear line", () => {
 
   it("404 names the model and the endpoint", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([error(404, "The model `fake-model` does not exist")]);
+    const fake = await fakeOpenAI([error(404, "The model `fake-model` does not exist")]);
     const result = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`Model "fake-model" or the endpoint was not found at ${fake.url} (404)`);
@@ -50,7 +45,7 @@ describe("API failures reach the person as one clear line", () => {
 
   it("429 and 500 are retried by the client (retry-after-ms honoured), then succeed", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([
+    const fake = await fakeOpenAI([
       error(429, "slow down", { "retry-after-ms": "0" }),
       error(500, "oops", { "retry-after-ms": "0" }),
       reply().text("made it"),
@@ -62,7 +57,7 @@ describe("API failures reach the person as one clear line", () => {
 
   it("429 that persists: one line after the retries", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([0, 1, 2].map(() => error(429, "quota exceeded", { "retry-after-ms": "0" })));
+    const fake = await fakeOpenAI([0, 1, 2].map(() => error(429, "quota exceeded", { "retry-after-ms": "0" })));
     const result = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^Rate limited by .* \(429\) after retries: .*quota exceeded.* Wait a moment and try again\.\n$/);
@@ -70,7 +65,7 @@ describe("API failures reach the person as one clear line", () => {
 
   it("a stream cut half way: one line, exit 1, no stack", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([reply().text("I was saying something important when").cutAfter(4)]);
+    const fake = await fakeOpenAI([reply().text("I was saying something important when").cutAfter(4)]);
     const result = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe("The connection closed before the model finished its reply (the partial text is kept). Try again.\n");

@@ -1,18 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
-import { reply, startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai.js";
+import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { startPty } from "../support/pty.js";
 import { startCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
-let fake: FakeOpenAI | undefined;
-afterEach(async () => {
-  expect(fake?.unexpected ?? []).toEqual([]);
-  await fake?.close();
-  fake = undefined;
-});
+const fakeOpenAI = useFakeOpenAI();
 
 const alive = (pid: number) => {
   try {
@@ -34,7 +29,7 @@ async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<vo
 describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
   it("aborts a hanging stream, keeps the partial text, and the next request is valid", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([reply().text("Working on it\nstill going").hang(5), reply().text("Second answer.")]);
+    const fake = await fakeOpenAI([reply().text("Working on it\nstill going").hang(5), reply().text("Second answer.")]);
     const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
     await pty.waitFor("mini-claude> ");
     pty.type("first request\r");
@@ -55,7 +50,7 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
 
   it("kills a foreground command's process tree and answers its call as interrupted", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([
+    const fake = await fakeOpenAI([
       reply().tool("exec", { command: "sh -c 'echo $$ > child.pid; sleep 60' & echo $! > shell.pid; wait" }, "call_sleep"),
       reply().text("Fine, stopped."),
     ]);
@@ -91,7 +86,7 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
 
   it("at an idle prompt: Ctrl-C clears the line, twice exits; typed text never reaches the model", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([]);
+    const fake = await fakeOpenAI([]);
     const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
     await pty.waitFor("mini-claude> ");
     pty.type("half typed");
@@ -109,7 +104,7 @@ describe("interrupting --print", () => {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     it(`${signal} mid-stream exits 130 with no stack trace`, async () => {
       const ws = tempWorkspace();
-      fake = await startFakeOpenAI([reply().text("partial").hang(2)]);
+      const fake = await fakeOpenAI([reply().text("partial").hang(2)]);
       const cli = startCli(["-p", "hang please"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
       await waitUntil(() => fake!.requests.length === 1);
       await new Promise((r) => setTimeout(r, 100));

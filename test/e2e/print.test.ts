@@ -1,19 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { reply, startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai.js";
+import { describe, expect, it } from "vitest";
+import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
-let fake: FakeOpenAI | undefined;
-afterEach(async () => {
-  expect(fake?.unexpected ?? []).toEqual([]);
-  await fake?.close();
-  fake = undefined;
-});
+const fakeOpenAI = useFakeOpenAI();
 
 describe("mini-claude --print", () => {
   it("answers a prompt argument on stdout and nothing else", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([reply().text("The answer is 42.")]);
+    const fake = await fakeOpenAI([reply().text("The answer is 42.")]);
     const result = await runCli(["--print", "what is the answer?"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
     expect(result).toMatchObject({ code: 0, stdout: "The answer is 42.\n", stderr: "" });
     const [request] = fake.requests;
@@ -26,7 +21,7 @@ describe("mini-claude --print", () => {
 
   it("reads the prompt from stdin when there is no argument", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([reply().text("piped ok")]);
+    const fake = await fakeOpenAI([reply().text("piped ok")]);
     const result = await runCli(["-p"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "summarise this\n" });
     expect(result.stdout).toBe("piped ok\n");
     expect(fake.requests[0].messages[1].content).toBe("summarise this");
@@ -34,14 +29,14 @@ describe("mini-claude --print", () => {
 
   it("puts piped text after the prompt argument as context", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([reply().text("seen")]);
+    const fake = await fakeOpenAI([reply().text("seen")]);
     await runCli(["-p", "explain this log"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "ERROR line 3\n" });
     expect(fake.requests[0].messages[1].content).toBe("explain this log\n\nERROR line 3");
   });
 
   it("does not hang on an open stdin pipe that sends nothing", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([reply().text("no wait")]);
+    const fake = await fakeOpenAI([reply().text("no wait")]);
     const started = Date.now();
     const result = await runCli(["-p", "hello"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open", timeoutMs: 8000 });
     expect(result).toMatchObject({ code: 0, stdout: "no wait\n" });
@@ -50,7 +45,7 @@ describe("mini-claude --print", () => {
 
   it("shows tool activity on stderr, keeping stdout for the answer", async () => {
     const ws = tempWorkspace({ "notes.txt": "remember the milk\n" });
-    fake = await startFakeOpenAI([reply().tool("read_file", { path: "notes.txt" }), reply().text("Milk.")]);
+    const fake = await fakeOpenAI([reply().tool("read_file", { path: "notes.txt" }), reply().text("Milk.")]);
     const result = await runCli(["-p", "what do my notes say?"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
     expect(result.stdout).toBe("Milk.\n");
     expect(result.stderr).toContain("read_file notes.txt");
@@ -59,7 +54,7 @@ describe("mini-claude --print", () => {
 
   it("exits 1 when the iteration fuse trips", async () => {
     const ws = tempWorkspace({ "a.txt": "a" });
-    fake = await startFakeOpenAI([reply().tool("read_file", { path: "a.txt" }), reply().tool("read_file", { path: "a.txt" })]);
+    const fake = await fakeOpenAI([reply().tool("read_file", { path: "a.txt" }), reply().tool("read_file", { path: "a.txt" })]);
     const result = await runCli(["-p", "loop", "--max-iterations", "2"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("Stopped after 2 model calls (--max-iterations)");
@@ -99,7 +94,7 @@ describe("start-up and usage errors", () => {
 
   it("reads DEEPSEEK_API_KEY alone as the DeepSeek endpoint, and .env files with flags first", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([reply().text("from env file")]);
+    const fake = await fakeOpenAI([reply().text("from env file")]);
     ws.write(".env", `OPENAI_BASE_URL=${fake.url}\nOPENAI_API_KEY=from-dotenv\nMINI_CLAUDE_MODEL=dotenv-model\n`);
     const result = await runCli(["-p", "hi", "-m", "flag-model"], {
       cwd: ws.root,

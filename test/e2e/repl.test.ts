@@ -1,20 +1,15 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
-import { error, reply, startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai.js";
+import { error, reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
-let fake: FakeOpenAI | undefined;
-afterEach(async () => {
-  expect(fake?.unexpected ?? []).toEqual([]);
-  await fake?.close();
-  fake = undefined;
-});
+const fakeOpenAI = useFakeOpenAI();
 
 describe("the REPL with piped stdin", () => {
   it("answers each line in order, carrying the conversation, and exits at the end of input", async () => {
     const ws = tempWorkspace({ "todo.txt": "buy milk\n" });
-    fake = await startFakeOpenAI([
+    const fake = await fakeOpenAI([
       reply().text("Hi! How can I help?"),
       reply().tool("read_file", { path: "todo.txt" }, "t1"),
       reply().text("Your todo list says: buy milk."),
@@ -33,7 +28,7 @@ describe("the REPL with piped stdin", () => {
 
   it("keeps going after a failed turn, with a valid history", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([error(400, "context too long"), reply().text("second works")]);
+    const fake = await fakeOpenAI([error(400, "context too long"), reply().text("second works")]);
     const result = await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "first\nsecond\n" });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`The endpoint ${fake.url} answered 400: 400 context too long`);
@@ -43,7 +38,7 @@ describe("the REPL with piped stdin", () => {
 
   it("handles slash commands without calling the model, and exit words", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([reply().text("ok")]);
+    const fake = await fakeOpenAI([reply().text("ok")]);
     const result = await runCli([], {
       cwd: ws.root,
       home: ws.home,
@@ -61,7 +56,7 @@ describe("the REPL with piped stdin", () => {
 
   it("/clear starts a new conversation", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([reply().text("one"), reply().text("two")]);
+    const fake = await fakeOpenAI([reply().text("one"), reply().text("two")]);
     await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "first\n/clear\nsecond\n" });
     expect(fake.requests[1].messages.map((m: any) => m.role)).toEqual(["system", "user"]);
   });

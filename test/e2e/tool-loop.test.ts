@@ -1,24 +1,19 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
-import { reply, startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai.js";
+import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
-let fake: FakeOpenAI | undefined;
-afterEach(async () => {
-  expect(fake?.unexpected ?? []).toEqual([]);
-  await fake?.close();
-  fake = undefined;
-});
+const fakeOpenAI = useFakeOpenAI();
 
 const toolMessages = (request: any) => request.messages.filter((m: any) => m.role === "tool");
 
 describe("the tool loop, end to end", () => {
   it("reads, edits and answers; each request carries one tool message per call id", async () => {
     const ws = tempWorkspace({ "src/greet.js": "export const greet = (name) => `Hi ${name}`;\n" });
-    fake = await startFakeOpenAI([
+    const fake = await fakeOpenAI([
       reply().text("Let me look.").tool("read_file", { path: "src/greet.js" }, "call_read"),
       reply().tool("edit_file", { path: "src/greet.js", old_string: "`Hi ${name}`", new_string: "`Hello, ${name}!`" }, "call_edit"),
       reply().text("Changed the greeting to Hello."),
@@ -43,7 +38,7 @@ describe("the tool loop, end to end", () => {
 
   it("answers parallel calls in order, each once", async () => {
     const ws = tempWorkspace({ "a.txt": "A", "b.txt": "B" });
-    fake = await startFakeOpenAI([
+    const fake = await fakeOpenAI([
       reply().tool("read_file", { path: "a.txt" }, "c1").tool("read_file", { path: "b.txt" }, "c2"),
       reply().text("A and B."),
     ]);
@@ -56,7 +51,7 @@ describe("the tool loop, end to end", () => {
 
   it("tells the model about bad arguments and unknown tools, and goes on", async () => {
     const ws = tempWorkspace();
-    fake = await startFakeOpenAI([
+    const fake = await fakeOpenAI([
       reply().rawTool("read_file", '{"path": "a.txt"', "bad1").tool("launch_rockets", {}, "bad2").tool("write_file", { path: 7 }, "bad3"),
       reply().text("Sorry, fixed."),
     ]);
@@ -71,7 +66,7 @@ describe("the tool loop, end to end", () => {
   it("keeps every path inside the workspace: the outside file is untouched and never reaches the model", async () => {
     const ws = tempWorkspace();
     writeFileSync(join(ws.outside, "secret.txt"), "TOP-SECRET-VALUE");
-    fake = await startFakeOpenAI([
+    const fake = await fakeOpenAI([
       reply()
         .tool("read_file", { path: "../outside/secret.txt" }, "r1")
         .tool("read_file", { path: join(ws.outside, "secret.txt") }, "r2")

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach, expect } from "vitest";
 
 /**
  * A loopback server that speaks the OpenAI chat-completions protocol (streaming SSE included)
@@ -185,4 +186,20 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("end", () => resolve(data));
     req.on("error", reject);
   });
+}
+
+/**
+ * For a test file: returns a starter whose servers are closed after each test, failing the test
+ * if any request arrived that the script did not expect.
+ */
+export function useFakeOpenAI(): (script: Scripted[], options?: { models?: string[] }) => Promise<FakeOpenAI> {
+  let current: FakeOpenAI | undefined;
+  afterEach(async () => {
+    const fake = current;
+    current = undefined;
+    if (!fake) return;
+    await fake.close();
+    expect(fake.unexpected).toEqual([]);
+  });
+  return async (script, options) => (current = await startFakeOpenAI(script, options));
 }

@@ -1,0 +1,124 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { isAlive } from "../../src/process-tree.js";
+import { reply, useFakeOpenAI } from "../support/fake-openai.js";
+import { DEV_SERVER_FILES, devServerGone, readDevServerPids } from "../support/processes.js";
+import { runCli, startCli } from "../support/run-cli.js";
+import { tempWorkspace } from "../support/workspace.js";
+
+const fakeOpenAI = useFakeOpenAI();
+
+const tools = (request: any) => request.messages.filter((m: any) => m.role === "tool").map((m: any) => m.content);
+
+describe("background jobs through the model", () => {
+  it("starts a dev server, lists it, reads its logs and kills it; nothing is left", async () => {
+    const ws = tempWorkspace(DEV_SERVER_FILES);
+    const fake = await fakeOpenAI([
+      reply().tool("exec", { command: "npm run dev" }),
+      reply().tool("exec", { command: "bg_list" }),
+      reply().tool("exec", { command: "bg_logs 1" }),
+      reply().tool("exec", { command: "bg_kill 1" }),
+      reply().text("The server ran and is stopped."),
+    ]);
+    const result = await runCli(["--yes", "-p", "start the dev server, check it, stop it"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect(result).toMatchObject({ code: 0, stdout: "The server ran and is stopped.\n" });
+    const pids = await readDevServerPids(ws.root);
+    const [started, listed, logs, killed] = tools(fake.requests[4]);
+    expect(started).toContain(`http://localhost:${pids.port}/`);
+    expect(started).toMatch(/job 1/i);
+    expect(listed).toMatch(/npm run dev/);
+    expect(listed).toMatch(/running/);
+    expect(logs).toContain(`listening on http://localhost:${pids.port}/`);
+    expect(killed).toMatch(/job 1/i);
+    expect(await devServerGone(pids)).toBe(true);
+  });
+
+  it("kills every background job when --print ends", async () => {
+    const ws = tempWorkspace(DEV_SERVER_FILES);
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "npm run dev" }), reply().text("Started.")]);
+    const result = await runCli(["--yes", "-p", "start it"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect(result.code).toBe(0);
+    expect(await devServerGone(await readDevServerPids(ws.root))).toBe(true);
+  });
+
+  it("kills every background job when the REPL gets SIGTERM", async () => {
+    const ws = tempWorkspace(DEV_SERVER_FILES);
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "npm run dev" }), reply().text("Running.")]);
+    const cli = startCli(["--yes"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open" });
+    cli.child.stdin!.write("start the server\n");
+    await cli.waitFor("Running.");
+    const pids = await readDevServerPids(ws.root);
+    expect(isAlive(pids.worker)).toBe(true);
+    cli.child.kill("SIGTERM");
+    await cli.done;
+    expect(await devServerGone(pids)).toBe(true);
+  });
+
+  it("--keep-background leaves the jobs running after --print", async () => {
+    const ws = tempWorkspace(DEV_SERVER_FILES);
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "npm run dev" }), reply().text("Left running.")]);
+    await runCli(["--yes", "--keep-background", "-p", "start it"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const pids = await readDevServerPids(ws.root);
+    try {
+      expect(isAlive(pids.server)).toBe(true);
+    } finally {
+      for (const pid of [pids.worker, pids.server]) if (isAlive(pid)) process.kill(pid, "SIGKILL");
+    }
+  });
+
+  it("tells the model at its next turn that a job exited on its own, and /bg shows jobs to the person", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([
+      reply().tool("exec", { command: "echo server ready; sleep 0.6; echo crashed >&2; exit 3", background: true }),
+      reply().text("Started the job."),
+      reply().text("It crashed."),
+    ]);
+    const cli = startCli(["--yes"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open" });
+    cli.child.stdin!.write("start the job\n");
+    await cli.waitFor("Started the job.");
+    await new Promise((r) => setTimeout(r, 1200));
+    cli.child.stdin!.write("/bg\nhow is it?\n");
+    await cli.waitFor("It crashed.");
+    cli.child.stdin!.end();
+    const result = await cli.done;
+    expect(result.stdout).toMatch(/1\s+\d+\s+.*exited\(3\)/);
+    const notice = fake.requests[2].messages.at(-1).content;
+    expect(notice).toMatch(/^job 1 `echo server ready; sleep 0\.6; echo crashed >&2; exit 3` exited with code 3/);
+    expect(notice).toContain("crashed");
+    expect(notice.endsWith("how is it?")).toBe(true);
+  });
+});
+
+describe("approval of shell commands", () => {
+  it("--print without --yes refuses exec and tells the model how to allow it", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "touch made.txt" }), reply().text("I could not run it.")]);
+    const result = await runCli(["-p", "make a file"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect(result.code).toBe(0);
+    expect(existsSync(join(ws.root, "made.txt"))).toBe(false);
+    expect(tools(fake.requests[1])[0]).toMatch(/^Error: the user denied this command: .*--yes/);
+  });
+
+  it("the REPL asks: n with a reason, y once, a for the rest of the session", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([
+      reply().tool("exec", { command: "touch one.txt" }),
+      reply().text("Denied, ok."),
+      reply().tool("exec", { command: "touch two.txt" }),
+      reply().text("Made two."),
+      reply().tool("exec", { command: "touch three.txt" }),
+      reply().tool("exec", { command: "touch four.txt" }),
+      reply().text("Made three and four."),
+    ]);
+    const stdin = ["first", "n not now please", "second", "y", "third", "a", ""].join("\n");
+    const result = await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Run `touch one.txt`? [y]es / [n]o (add a reason) / [a]lways: ");
+    expect(result.stdout).not.toContain("Run `touch four.txt`?");
+    expect(tools(fake.requests[1])[0]).toBe(
+      "Error: the user denied this command: not now please. Do not run it again unchanged; adjust it or ask the user.",
+    );
+    expect(["one.txt", "two.txt", "three.txt", "four.txt"].map((f) => existsSync(join(ws.root, f)))).toEqual([false, true, true, true]);
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { assertValidHistory } from "../../src/history.js";
+import { listSessions } from "../../src/sessions.js";
+import { reply, useFakeOpenAI } from "../support/fake-openai.js";
+import { runCli, startCli } from "../support/run-cli.js";
+import { tempWorkspace } from "../support/workspace.js";
+
+const fakeOpenAI = useFakeOpenAI();
+
+describe("sessions that lose nothing", () => {
+  it("survives kill -9 mid-turn: --continue restores the messages and repairs the open tool call", async () => {
+    const ws = tempWorkspace({ "a.txt": "alpha\n" });
+    const fake = await fakeOpenAI([
+      reply().text("Hello."),
+      reply().tool("read_file", { path: "a.txt" }, "call_1").tool("exec", { command: "sleep 3" }, "call_2"),
+    ]);
+    const cli = startCli(["--yes"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open" });
+    cli.child.stdin!.write("hi\n");
+    await cli.waitFor("Hello.");
+    cli.child.stdin!.write("read a.txt and sleep\n");
+    await cli.waitFor("exec sleep 3");
+    cli.child.kill("SIGKILL");
+    await cli.done;
+
+    fake.push(reply().text("Resumed fine."));
+    const resumed = await runCli(["-c", "-p", "and now?"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect(resumed).toMatchObject({ code: 0, stdout: "Resumed fine.\n" });
+    const messages = fake.requests.at(-1).messages;
+    assertValidHistory(messages);
+    expect(messages.map((m: any) => m.role)).toEqual(["system", "user", "assistant", "user", "assistant", "tool", "tool", "user"]);
+    expect(messages[1].content).toBe("hi");
+    expect(messages[5]).toEqual({ role: "tool", tool_call_id: "call_1", content: "1\talpha" });
+    expect(messages[6]).toEqual({ role: "tool", tool_call_id: "call_2", content: "Interrupted: mini-claude stopped before this tool call ran." });
+    expect(messages[7].content).toBe("and now?");
+  });
+
+  it("--resume lists this workspace's sessions, and resumes one by id prefix", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("one"), reply().text("two"), reply().text("three")]);
+    await runCli(["-p", "first session"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await runCli(["-p", "second session"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const list = await runCli(["--resume"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect(list.code).toBe(0);
+    expect(list.stdout.indexOf("second session")).toBeLessThan(list.stdout.indexOf("first session"));
+    const sessions = listSessions(ws.home, ws.root);
+    const older = sessions.find((s) => s.firstPrompt === "first session")!;
+    await runCli(["--resume", older.id.slice(0, -2), "-p", "back to the first"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect(fake.requests[2].messages.map((m: any) => m.content).slice(1)).toEqual(["first session", "one", "back to the first"]);
+    const missing = await runCli(["--resume", "nope", "-p", "x"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('No session matches "nope"');
+  });
+
+  it("--continue with no earlier session starts a new one", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("fresh")]);
+    const result = await runCli(["-c", "-p", "hello"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect(result).toMatchObject({ code: 0, stdout: "fresh\n" });
+    expect(fake.requests[0].messages).toHaveLength(2);
+  });
+});

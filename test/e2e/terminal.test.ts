@@ -1,0 +1,106 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { reply, useFakeOpenAI } from "../support/fake-openai.js";
+import { startPty } from "../support/pty.js";
+import { runCli } from "../support/run-cli.js";
+import { tempWorkspace } from "../support/workspace.js";
+
+const fakeOpenAI = useFakeOpenAI();
+
+const ESC = "\x1b[";
+
+describe("rendering in a terminal", () => {
+  it("renders Markdown and a coloured diff on a TTY, one line per tool call", async () => {
+    const ws = tempWorkspace({ "app.js": "const greeting = 'hi';\nconsole.log(greeting);\n" });
+    const fake = await fakeOpenAI([
+      reply().tool("edit_file", { path: "app.js", old_string: "'hi'", new_string: "'hello'" }),
+      reply().text("## Done\n\nChanged **one** line in `app.js`:\n\n- greeting is now hello\n"),
+    ]);
+    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await pty.waitFor("mini-claude> ");
+    pty.type("say hello\r");
+    await pty.waitFor("greeting is now hello");
+    pty.type("\x04");
+    await pty.done;
+    const screen = pty.screen();
+    expect(screen).toContain("• edit_file app.js");
+    expect(screen).toMatch(/└ Edited app\.js: replaced 1 occurrence\. · \d+\.\ds/);
+    expect(screen).toContain("-const greeting = 'hi';");
+    expect(screen).toContain("+const greeting = 'hello';");
+    expect(screen).toContain("Done");
+    expect(screen).not.toContain("## Done");
+    expect(screen).not.toContain("**one**");
+  });
+
+  it("writes no escape codes with NO_COLOR, and none when piped", async () => {
+    const ws = tempWorkspace({ "a.txt": "x\n" });
+    const fake = await fakeOpenAI([reply().tool("edit_file", { path: "a.txt", old_string: "x", new_string: "y" }), reply().text("**bold**")]);
+    const piped = await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "go\n" });
+    expect(piped.stdout).not.toContain(ESC);
+    expect(piped.stdout).toContain("**bold**");
+    expect(piped.stdout).toContain("+y");
+
+    fake.push(reply().text("**plain**"));
+    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url, env: { NO_COLOR: "1" } });
+    await pty.waitFor("mini-claude> ");
+    pty.type("again\r");
+    await pty.waitFor("**plain**");
+    pty.type("\x04");
+    await pty.done;
+    expect(pty.screen()).not.toMatch(/\x1b\[[0-9;]*m/);
+  });
+});
+
+describe("REPL comforts", () => {
+  it("completes slash commands with Tab and remembers input across runs", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("noted")]);
+    const first = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await first.waitFor("mini-claude> ");
+    first.type("remember this line\r");
+    await first.waitFor("noted");
+    first.type("/us\t");
+    await first.waitFor("/usage");
+    first.type("\r");
+    await first.waitFor("Tokens: 100 in, 20 out.");
+    first.type("\x04");
+    await first.done;
+    expect(readFileSync(join(ws.home, "input-history"), "utf8")).toBe("remember this line\n/usage\n");
+
+    const second = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await second.waitFor("mini-claude> ");
+    const mark = second.screen().length;
+    second.type("\x1b[A\x1b[A");
+    await second.waitFor("remember this line", { from: mark });
+    second.type("\x03\x03\x03");
+    await second.done;
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("loads AGENTS.md into the system prompt and says so in the banner", async () => {
+    const ws = tempWorkspace({ "AGENTS.md": "Always answer in French.\n" });
+    const fake = await fakeOpenAI([reply().text("Bonjour")]);
+    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await pty.waitFor("AGENTS.md loaded");
+    pty.type("hello\r");
+    await pty.waitFor("Bonjour");
+    pty.type("\x04");
+    await pty.done;
+    expect(fake.requests[0].messages[0].content).toContain("Project instructions from AGENTS.md:\nAlways answer in French.");
+  });
+
+  it("finds a local server when nothing is configured, and says what to do when there is none", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("local hello")], { models: ["qwen2.5-coder:7b"] });
+    const port = new URL(fake.url).port;
+    const env = { OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined, MINI_CLAUDE_MODEL: undefined, MINI_CLAUDE_LOCAL_PORTS: port };
+    const found = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, env });
+    expect(found).toMatchObject({ code: 0, stdout: "local hello\n" });
+    expect(fake.requests[0].model).toBe("qwen2.5-coder:7b");
+
+    const none = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, env: { MINI_CLAUDE_LOCAL_PORTS: "1" } });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/Set OPENAI_API_KEY .* No local server answered either \(tried .*Ollama :11434/);
+  });
+});

@@ -1,0 +1,69 @@
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { isAlive } from "../../src/process-tree.js";
+
+/** Polls until `check` holds; false if it never did within the time. */
+export async function eventually(check: () => boolean, withinMs = 3000): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A workspace dev server as people have them: `npm run dev` → sh → node, and the node server
+ * forks a worker. It writes `pids.json` (server, worker, port) once it listens.
+ */
+export const DEV_SERVER_FILES = {
+  "package.json": JSON.stringify({ name: "app", private: true, scripts: { dev: "node server.js" } }),
+  "server.js": `
+    const http = require("node:http");
+    const { fork } = require("node:child_process");
+    const fs = require("node:fs");
+    const worker = fork(__dirname + "/worker.js");
+    const server = http.createServer((req, res) => res.end("hello from dev"));
+    server.listen(0, "127.0.0.1", () => {
+      const port = server.address().port;
+      fs.writeFileSync(__dirname + "/pids.json", JSON.stringify({ server: process.pid, worker: worker.pid, port }));
+      console.log("listening on http://localhost:" + port + "/");
+    });
+  `,
+  "worker.js": "setInterval(() => {}, 1000);",
+};
+
+export interface DevServerPids {
+  server: number;
+  worker: number;
+  port: number;
+}
+
+export async function readDevServerPids(root: string): Promise<DevServerPids> {
+  let pids: DevServerPids | undefined;
+  await eventually(() => {
+    try {
+      pids = JSON.parse(readFileSync(join(root, "pids.json"), "utf8"));
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!pids) throw new Error("the dev server never wrote pids.json");
+  return pids;
+}
+
+/** True once neither process of the dev server is alive and its port takes a new listener. */
+export async function devServerGone(pids: DevServerPids): Promise<boolean> {
+  const dead = await eventually(() => !isAlive(pids.server) && !isAlive(pids.worker));
+  return dead && (await portIsFree(pids.port));
+}
