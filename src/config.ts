@@ -40,8 +40,9 @@ export type Config = z.infer<typeof configSchema>;
  */
 export async function loadConfig(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<Config> {
   const { values, positionals } = args;
-  const configDir = env.MINI_CLAUDE_HOME || join(env.XDG_CONFIG_HOME || join(homedir(), ".config"), "mini-claude");
-  const dataDir = env.MINI_CLAUDE_HOME || join(env.XDG_DATA_HOME || join(homedir(), ".local", "share"), "mini-claude");
+  const home = env.HOME || homedir();
+  const configDir = env.MINI_CLAUDE_HOME || join(env.XDG_CONFIG_HOME || join(home, ".config"), "mini-claude");
+  const dataDir = env.MINI_CLAUDE_HOME || join(env.XDG_DATA_HOME || join(home, ".local", "share"), "mini-claude");
   const vars = { ...(await readEnvFile(join(configDir, ".env"))), ...(await readEnvFile(join(cwd, ".env"))), ...definedOnly(env) };
 
   let baseURL = str(values["base-url"]) ?? vars.OPENAI_BASE_URL;
@@ -103,8 +104,9 @@ async function readEnvFile(path: string): Promise<Record<string, string>> {
   } catch {
     return {};
   }
-  const { parse } = await import("dotenv");
-  return parse(text);
+  // `.default` is module.exports both for Node's own import of CommonJS and in the bundle.
+  const dotenv = await import("dotenv");
+  return dotenv.default.parse(text);
 }
 
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -92,7 +92,7 @@ describe("start-up and usage errors", () => {
     expect(missing.stderr).toContain("is not a directory");
   });
 
-  it("reads DEEPSEEK_API_KEY alone as the DeepSeek endpoint, and .env files with flags first", async () => {
+  it("reads ./.env in the bundled CLI, with flags first", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("from env file")]);
     ws.write(".env", `OPENAI_BASE_URL=${fake.url}\nOPENAI_API_KEY=from-dotenv\nMINI_CLAUDE_MODEL=dotenv-model\n`);
