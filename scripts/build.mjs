@@ -3,11 +3,20 @@
 // Why bundle: Node resolves and reads every ES module file separately, and the openai package
 // alone is a hundred of them. One bundle with a chunk per lazy import() saves ~120 ms on every
 // --print run (measured with `npm run bench`), and --version still loads only cli.js and args.
+// The bundle needs no node_modules at run time.
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
-import { build } from "esbuild";
+import { existsSync, rmSync } from "node:fs";
+
+// `npm install -g .` links this folder and runs `prepare` here without installing anything, so
+// the build tools may be missing: install the locked dependencies first (scripts off, so this
+// does not run `prepare` again).
+if (!existsSync("node_modules/esbuild") || !existsSync("node_modules/typescript")) {
+  console.error("mini-claude: installing build dependencies (npm ci)...");
+  execFileSync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], { stdio: ["ignore", "inherit", "inherit"] });
+}
 
 execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"], { stdio: "inherit" });
+const { build } = await import("esbuild");
 rmSync("dist", { recursive: true, force: true });
 await build({
   entryPoints: ["src/cli.ts"],
