@@ -12,7 +12,9 @@ import { existsSync, rmSync } from "node:fs";
 // does not run `prepare` again).
 if (!existsSync("node_modules/esbuild") || !existsSync("node_modules/typescript")) {
   console.error("mini-claude: installing build dependencies (npm ci)...");
-  execFileSync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], { stdio: ["ignore", "inherit", "inherit"] });
+  // The outer `npm install -g` passes npm_config_global=true down; this install is local.
+  const env = { ...process.env, npm_config_global: "false", npm_config_location: "project" };
+  execFileSync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], { stdio: ["ignore", "inherit", "inherit"], env });
 }
 
 execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"], { stdio: "inherit" });
