@@ -62,6 +62,17 @@ async function main() {
   const peak = rss.length ? `${(Math.max(...rss) / 1024).toFixed(0)} MiB peak RSS` : "peak RSS n/a (no /usr/bin/time)";
   console.log(`4-turn task (read, edit, run, answer) via --print: median ${median(times).toFixed(0)} ms · ${peak}`);
 
+  const flood = await startFakeOpenAI([reply().tool("exec", { command: "yes | head -c 200000000" }), reply().text("Lots of y.")]);
+  const floodDir = realpathSync(mkdtempSync(join(tmpdir(), "mini-claude-bench-")));
+  const floodRun = await timedAsync([CLI, "--yes", "-p", "print a lot"], {
+    cwd: floodDir,
+    env: { PATH: process.env.PATH, HOME: floodDir, MINI_CLAUDE_HOME: floodDir, OPENAI_BASE_URL: flood.url, OPENAI_API_KEY: "x", MINI_CLAUDE_MODEL: "fake" },
+  });
+  await flood.close();
+  rmSync(floodDir, { recursive: true, force: true });
+  const floodRss = floodRun.rssKb ? `${(floodRun.rssKb / 1024).toFixed(0)} MiB peak RSS` : "peak RSS n/a";
+  console.log(`exec of a command printing 200 MB via --print: ${floodRun.ms.toFixed(0)} ms · ${floodRss}`);
+
   const prompt = countTokens(systemPrompt({ root: "/home/user/projects/my-app" }));
   const schemas = countTokens(JSON.stringify(toolSpecs()));
   console.log(`tokens per request (o200k): system prompt ${prompt} + tools ${schemas} = ${prompt + schemas}`);

@@ -1,20 +1,18 @@
 // Measures what issue 4 asks for: mini-claude's peak RSS while a command prints 200 MB through
 // runCommand, and the time from kill() of a background HTTP server to its port taking a new listener.
 //
-//   npm run build && node bench/exec-memory.mjs [megabytes]
-//   node --import tsx bench/exec-memory.mjs --src [megabytes]     (no build: runs src/ through tsx)
+//   npx tsx bench/processes.ts [megabytes]      (part of `npm run bench`)
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const fromSource = process.argv.includes("--src");
-const megabytes = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 200);
-const load = (name) => import(fromSource ? `../src/${name}.ts` : `../dist/${name}.js`);
-const { runCommand } = await load("shell");
-const { ProcessManager } = await load("processes");
+import { ProcessManager } from "../src/processes.js";
+import { runCommand } from "../src/shell.js";
 
-const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const megabytes = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 200);
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const root = realpathSync(mkdtempSync(join(tmpdir(), "mini-claude-bench-")));
 
 async function floodMemory() {
@@ -33,7 +31,7 @@ async function floodMemory() {
   console.log(`  rss before ${mb(before.rss)}, peak ${mb(peak)} (+${mb(peak - before.rss)}); heap used before ${mb(before.heapUsed)}, peak ${mb(peakHeap)}`);
 }
 
-function listenOnce(port) {
+function listenOnce(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once("error", () => resolve(false));
@@ -41,7 +39,7 @@ function listenOnce(port) {
   });
 }
 
-async function killToFreePort(label, command, runs = 5) {
+async function killToFreePort(label: string, command: string, runs = 5) {
   const processes = new ProcessManager();
   const kills = [];
   const frees = [];
@@ -56,7 +54,7 @@ async function killToFreePort(label, command, runs = 5) {
     frees.push(performance.now() - started);
     if (result.survivors.length) console.log(`  survivors: ${result.survivors.join(", ")}`);
   }
-  const summary = (values) => {
+  const summary = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
     return `median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms`;
   };
