@@ -39,9 +39,17 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
     messages.push(message);
     run.onMessage?.(message);
   };
+  // Events only feed the display: a failure there must never leave a tool call unanswered.
+  const emit = (event: AgentEvent) => {
+    try {
+      run.onEvent?.(event);
+    } catch {
+      // ignored on purpose; see above
+    }
+  };
   for (let step = 1; step <= run.maxSteps; step++) {
     if (signal.aborted) return "aborted";
-    run.onEvent?.({ type: "request", step });
+    emit({ type: "request", step });
     let reply;
     try {
       reply = await streamReply({
@@ -50,16 +58,16 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
         messages,
         tools: toolSpecs(),
         signal,
-        onText: (delta) => run.onEvent?.({ type: "text", delta }),
+        onText: (delta) => emit({ type: "text", delta }),
       });
     } catch (error) {
       if (error instanceof StreamCutError && error.partial.text) append({ role: "assistant", content: error.partial.text });
       if (signal.aborted) return "aborted";
       throw error;
     }
-    if (reply.usage) run.onEvent?.({ type: "usage", usage: reply.usage });
+    if (reply.usage) emit({ type: "usage", usage: reply.usage });
     if (reply.text || reply.toolCalls.length) {
-      run.onEvent?.({ type: "assistant_end", text: reply.text });
+      emit({ type: "assistant_end", text: reply.text });
       append(assistantMessage(reply.text, reply.toolCalls));
     }
     if (reply.finishReason === "aborted") return closeTurn(messages, append, "aborted");
@@ -67,19 +75,19 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
 
     for (const call of reply.toolCalls) {
       if (signal.aborted) break;
-      append(await executeCall(call, run));
+      append(await executeCall(call, run, emit));
     }
     if (signal.aborted) return closeTurn(messages, append, "aborted");
   }
   return "max_steps";
 }
 
-async function executeCall(call: ToolCall, run: AgentRun): Promise<Message> {
+async function executeCall(call: ToolCall, run: AgentRun, emit: (event: AgentEvent) => void): Promise<Message> {
   const { id, function: fn } = call;
-  run.onEvent?.({ type: "tool_start", id, name: fn.name, label: labelFor({ name: fn.name, arguments: fn.arguments }) });
+  emit({ type: "tool_start", id, name: fn.name, label: labelFor({ name: fn.name, arguments: fn.arguments }) });
   const started = Date.now();
   const result = await runTool({ name: fn.name, arguments: fn.arguments }, run.toolContext);
-  run.onEvent?.({
+  emit({
     type: "tool_end",
     id,
     name: fn.name,

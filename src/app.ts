@@ -13,6 +13,7 @@ import { PROMPT, runRepl } from "./repl.js";
 import { Session } from "./session.js";
 import { findSession, latestSession, listSessions, SessionLog, SessionLookupError } from "./sessions.js";
 import { completeSlash } from "./slash-commands.js";
+import { Renderer } from "./render.js";
 import { colorEnabled } from "./style.js";
 import type { ToolContext } from "./tools/index.js";
 
@@ -27,6 +28,7 @@ export async function start(args: ParsedArgs, version: string): Promise<number> 
   if (config.resume === "") return printSessionList(config);
   const endpointNote = await resolveEndpoint(config);
   const transcript = openTranscript(config);
+  const log = safeLog(transcript.log, config);
 
   const processes = new ProcessManager();
   installCleanup(processes, config);
@@ -34,7 +36,8 @@ export async function start(args: ParsedArgs, version: string): Promise<number> 
   const sessionOptions = {
     config,
     history: transcript.history,
-    onMessage: (message: Message) => transcript.log.append(message),
+    onMessage: log.append,
+    onClear: log.restart,
     pendingNotices: () => processes.drainNotices(),
   };
 
@@ -57,13 +60,15 @@ export async function start(args: ParsedArgs, version: string): Promise<number> 
     completer: completeSlash,
     history: process.stdin.isTTY ? loadInputHistory(config.configDir) : [],
   });
-  const session = new Session({ ...sessionOptions, toolContext: toolContext(replApproval(config, reader)) });
+  const color = colorEnabled(process.stdout);
+  const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color, streamText: true });
+  const session = new Session({ ...sessionOptions, toolContext: toolContext(replApproval(config, reader, renderer)) });
   const notes = [endpointNote, transcript.resumedNote].filter(Boolean).join("\n");
   await runRepl({
     config,
     session,
     reader,
-    color: colorEnabled(process.stdout),
+    renderer,
     banner: banner(version, config, session) + (notes ? `\n${notes}` : ""),
     listJobs: () => processes.formatList(),
   });
@@ -87,6 +92,27 @@ async function resolveEndpoint(config: Config): Promise<string | undefined> {
   return `Using ${found.name} at ${found.baseURL} (no API key configured).`;
 }
 
+/**
+ * The transcript as the session uses it: a new file after /clear, and a failing disk costs one
+ * warning, never a turn.
+ */
+function safeLog(first: SessionLog, config: Config) {
+  let log: SessionLog | undefined = first;
+  return {
+    append: (message: Message) => {
+      try {
+        log?.append(message);
+      } catch (error) {
+        log = undefined;
+        process.stderr.write(`mini-claude: cannot write the session transcript (${(error as Error).message}); continuing without it.\n`);
+      }
+    },
+    restart: () => {
+      if (log) log = SessionLog.create(config.dataDir, config.workspace, { model: config.model ?? "" });
+    },
+  };
+}
+
 interface Transcript {
   log: SessionLog;
   history?: Message[];
@@ -108,7 +134,11 @@ function openTranscript(config: Config): Transcript {
 
 function findSessionOrExplain(config: Config): string {
   try {
-    return findSession(config.dataDir, config.resume!).id;
+    const found = findSession(config.dataDir, config.resume!);
+    if (found.workspace !== config.workspace) {
+      throw new UsageError(`Session ${found.id} belongs to ${found.workspace}; run from there, or pass -w ${found.workspace}.`);
+    }
+    return found.id;
   } catch (error) {
     if (error instanceof SessionLookupError) throw new UsageError(error.message);
     throw error;
@@ -146,12 +176,15 @@ function printApproval(config: Config): Approve {
 }
 
 /** In the REPL, ask the person: y once, n (optionally with a reason), a for the rest of the session. */
-function replApproval(config: Config, reader: LineReader): Approve {
+function replApproval(config: Config, reader: LineReader, renderer: Renderer): Approve {
   let always = config.yes;
   return async (command) => {
     if (always) return { approved: true };
+    // Everything queued (the spinner, the tool line) must be on screen before the question.
+    await renderer.flush();
     const answer = await reader.ask(`Run \`${command}\`? [y]es / [n]o (add a reason) / [a]lways: `);
-    const text = (answer ?? "").trim();
+    if (answer === null) return { approved: false, interrupted: true };
+    const text = answer.trim();
     if (/^a(lways)?$/i.test(text)) {
       always = true;
       return { approved: true };

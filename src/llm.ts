@@ -29,6 +29,9 @@ export async function describeApiError(error: unknown, where: { baseURL?: string
     return `The endpoint ${url} rejected the API key (401). Check OPENAI_API_KEY (or DEEPSEEK_API_KEY).`;
   }
   if (error instanceof errors.PermissionDeniedError) return `The endpoint ${url} refused access (403): ${brief(error)}`;
+  if (error instanceof errors.NotFoundError && !where.model) {
+    return `The endpoint ${url} did not list its models (404), so no model could be chosen. Pass --model NAME or set MINI_CLAUDE_MODEL.`;
+  }
   if (error instanceof errors.NotFoundError) {
     return `Model "${where.model}" or the endpoint was not found at ${url} (404). Check --model / MINI_CLAUDE_MODEL and OPENAI_BASE_URL.`;
   }

@@ -21,6 +21,11 @@ export class MarkdownBlocks {
     return ready;
   }
 
+  /** Text received but not yet released as a piece (an open block and the unfinished line). */
+  get pending(): string {
+    return this.block.map((line) => `${line}\n`).join("") + this.partial;
+  }
+
   /** The end of the reply: whatever is left, as one last piece (or none). */
   end(): string[] {
     const ready: string[] = [];

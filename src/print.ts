@@ -1,13 +1,18 @@
+import { fstatSync } from "node:fs";
 import type { Config } from "./config.js";
 import { EXIT } from "./exit-codes.js";
 import { describeError } from "./llm.js";
 import { Renderer } from "./render.js";
-import { colorEnabled } from "./style.js";
+import { colorEnabled, renderMarkdown } from "./style.js";
 import type { Session } from "./session.js";
 
 
-/** How long a prompt argument waits for piped stdin to say something before going on without it. */
-const STDIN_GRACE_MS = 200;
+/**
+ * How long a prompt argument waits for a pipe to say something before going on without it:
+ * long enough for `git diff | mini-claude -p …`, short enough that a harness that leaves stdin
+ * open and silent loses little.
+ */
+const STDIN_GRACE_MS = 1500;
 
 /**
  * --print: one request, the final answer on stdout and nothing else there (so it can be piped);
@@ -27,7 +32,7 @@ export async function runPrint(session: Session, config: Config, prompt: string,
       renderer.handle(event);
     });
     await renderer.flush();
-    if (answer) process.stdout.write(answer.endsWith("\n") ? answer : `${answer}\n`);
+    if (answer) process.stdout.write(await formatAnswer(answer));
     if (stop === "aborted") return EXIT.interrupted;
     if (stop === "max_steps") {
       await renderer.error(`Stopped after ${config.maxIterations} model calls (--max-iterations); the task may be unfinished.`);
@@ -42,6 +47,14 @@ export async function runPrint(session: Session, config: Config, prompt: string,
   }
 }
 
+/** The answer as is for a pipe; rendered Markdown for a colour terminal. */
+async function formatAnswer(answer: string): Promise<string> {
+  const text = colorEnabled(process.stdout)
+    ? await renderMarkdown(answer, { color: true, width: process.stdout.columns }).catch(() => answer)
+    : answer;
+  return text.endsWith("\n") ? text : `${text}\n`;
+}
+
 /**
  * The prompt for --print: the argument, then whatever is piped in as context. Without an
  * argument stdin is read to the end. With one, a pipe that stays open and silent (how many
@@ -49,15 +62,29 @@ export async function runPrint(session: Session, config: Config, prompt: string,
  */
 export async function readPrintPrompt(argument: string | undefined, stdin: NodeJS.ReadStream = process.stdin): Promise<string> {
   if (stdin.isTTY) return argument ?? "";
-  const piped = await readStdin(stdin, argument === undefined ? undefined : STDIN_GRACE_MS);
-  if (argument === undefined) return piped.trim();
-  return piped.trim() ? `${argument}\n\n${piped.trimEnd()}` : argument;
+  // A file (`< notes.txt`) is always read whole; only a pipe or socket can stay silent forever.
+  const grace = argument === undefined || isRegularFile(stdin) ? undefined : STDIN_GRACE_MS;
+  const { text, gaveUp } = await readStdin(stdin, grace);
+  if (gaveUp) {
+    process.stderr.write(`mini-claude: nothing arrived on stdin within ${grace! / 1000} s, so it was ignored; to add slow output, save it to a file and use < file.\n`);
+  }
+  if (argument === undefined) return text.trim();
+  return text.trim() ? `${argument}\n\n${text.trimEnd()}` : argument;
 }
 
-function readStdin(stdin: NodeJS.ReadStream, graceMs?: number): Promise<string> {
+function isRegularFile(stdin: NodeJS.ReadStream): boolean {
+  try {
+    return fstatSync((stdin as unknown as { fd: number }).fd ?? 0).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function readStdin(stdin: NodeJS.ReadStream, graceMs?: number): Promise<{ text: string; gaveUp: boolean }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let timer: NodeJS.Timeout | undefined;
+    let gaveUp = false;
     const done = () => {
       clearTimeout(timer);
       stdin.off("data", onData);
@@ -66,13 +93,18 @@ function readStdin(stdin: NodeJS.ReadStream, graceMs?: number): Promise<string> 
       stdin.pause();
       // A silent pipe would otherwise keep the process alive after the answer.
       if (stdin.readableEnded === false) stdin.destroy();
-      resolve(Buffer.concat(chunks).toString("utf8"));
+      resolve({ text: Buffer.concat(chunks).toString("utf8"), gaveUp });
     };
     const onData = (chunk: Buffer) => {
       chunks.push(chunk);
       clearTimeout(timer);
     };
-    if (graceMs !== undefined) timer = setTimeout(done, graceMs);
+    if (graceMs !== undefined) {
+      timer = setTimeout(() => {
+        gaveUp = true;
+        done();
+      }, graceMs);
+    }
     stdin.on("data", onData);
     stdin.once("end", done);
     stdin.once("error", done);

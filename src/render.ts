@@ -1,5 +1,5 @@
 import type { AgentEvent } from "./agent.js";
-import { MarkdownBlocks } from "./markdown-blocks.js";
+import { LiveMarkdown, stripControls } from "./live-markdown.js";
 import { startSpinner, type Spinner } from "./spinner.js";
 import { palette, preloadMarkdown, renderDiff, renderMarkdown } from "./style.js";
 
@@ -17,15 +17,15 @@ export interface RenderOptions {
 type Colors = ReturnType<typeof palette>;
 
 /**
- * Turns agent events into what the person sees: streamed text (Markdown rendered block by block
- * on a colour terminal), a spinner until the first token, one line per tool call and its
- * outcome, a small diff for edits, one-line errors. Long tool output is never shown; the model
- * has it.
+ * Turns agent events into what the person sees: text as it arrives (Markdown rendered on a colour
+ * terminal), a spinner until the first token, one line per tool call and its outcome, a small
+ * diff for edits, one-line errors. Long tool output is never shown; the model has it.
  */
 export class Renderer {
   readonly colors: Colors;
+  /** The conversation stream ends mid-line (plain text without its final newline). */
   private midLine = false;
-  private markdown = new MarkdownBlocks();
+  private live?: LiveMarkdown;
   private spinner?: Spinner;
   /** Markdown renders asynchronously; every write goes through this chain to keep order. */
   private queue: Promise<void> = Promise.resolve();
@@ -39,23 +39,24 @@ export class Renderer {
       case "request":
         if (this.options.color) {
           void preloadMarkdown(this.options.out.columns);
-          this.spinner = startSpinner(this.options.activity, "thinking");
+          this.spinner ??= startSpinner(this.options.activity, "thinking");
         }
         return;
       case "text":
         if (this.options.streamText) this.streamText(event.delta);
         return;
       case "assistant_end":
-        if (this.options.streamText) this.flushText();
+        this.endText();
         return;
       case "tool_start":
-        this.write(this.options.activity, `${this.colors.cyan("•")} ${event.label}\n`);
+        this.writeLine(this.options.activity, `${this.colors.cyan("•")} ${event.label}`);
         return;
       case "tool_end":
-        this.write(this.options.activity, `${this.outcomeLine(event)}\n`);
-        if (event.diff && event.ok) {
+        this.writeLine(this.options.activity, this.outcomeLine(event));
+        // --print into a pipe skips the diff: scripts want the answer, and jsdiff costs ~20 ms to load.
+        if (event.diff && event.ok && (this.options.streamText || this.options.activity.isTTY)) {
           const diff = renderDiff(event.diff.before, event.diff.after, event.diff.path, { color: this.options.color });
-          if (diff) this.write(this.options.activity, indent(diff));
+          if (diff) this.writeLine(this.options.activity, indent(diff));
         }
         return;
       default:
@@ -65,69 +66,65 @@ export class Renderer {
 
   /** One red line; resolves once it is written. */
   error(message: string): Promise<void> {
-    this.stopSpinner();
-    this.write(this.options.activity, `${this.colors.red(message)}\n`);
-    return this.queue;
+    this.writeLine(this.options.activity, this.colors.red(message));
+    return this.flush();
   }
 
   /** One dim line; resolves once it is written. */
   notice(message: string): Promise<void> {
-    this.stopSpinner();
-    this.write(this.options.activity, `${this.colors.dim(message)}\n`);
+    this.writeLine(this.options.activity, this.colors.dim(message));
+    return this.flush();
+  }
+
+  /** Resolves once everything handed over so far is on the screen, ending any half line. */
+  flush(): Promise<void> {
+    this.endText();
+    this.queue = this.queue.then(() => this.stopSpinner());
     return this.queue;
   }
 
-  /** Resolves once everything handed over so far is on the screen. */
-  async flush(): Promise<void> {
-    this.stopSpinner();
-    this.flushText();
-    await this.queue;
-  }
-
   private streamText(delta: string): void {
-    if (!this.options.color) {
-      this.queue = this.queue.then(() => this.writeNow(this.options.out, delta));
+    if (this.options.color) {
+      this.live ??= new LiveMarkdown(this.options.out, (markdown) =>
+        renderMarkdown(markdown, { color: true, width: this.options.out.columns }),
+      );
+      const live = this.live;
+      this.enqueue(() => {
+        this.stopSpinner();
+        return live.push(delta);
+      });
       return;
     }
-    this.renderPieces(this.markdown.push(delta));
-  }
-
-  /** The end of a reply: render what the Markdown splitter still holds. */
-  private flushText(): void {
-    if (this.options.color) this.renderPieces(this.markdown.end());
-  }
-
-  private renderPieces(pieces: string[]): void {
-    const width = this.options.out.columns;
-    for (const piece of pieces) {
-      this.queue = this.queue.then(async () => {
-        if (!piece.trim()) return this.writeNow(this.options.out, "\n");
-        const rendered = await renderMarkdown(piece, { color: true, width }).catch(() => piece);
-        this.writeNow(this.options.out, `${rendered.replace(/\n+$/, "")}\n`);
-      });
-    }
-  }
-
-  /** Write whole lines (tool activity, errors), first ending any half-written line of text. */
-  private write(stream: NodeJS.WriteStream, text: string): void {
-    this.queue = this.queue.then(() => {
-      this.endLine();
-      this.writeNow(stream, text);
+    const text = this.options.out.isTTY ? stripControls(delta) : delta;
+    this.enqueue(() => {
+      this.stopSpinner();
+      if (!text) return;
+      this.options.out.write(text);
+      this.midLine = !text.endsWith("\n");
     });
   }
 
-  private writeNow(stream: NodeJS.WriteStream, text: string): void {
-    if (!text) return;
-    // The spinner owns the line until the first real output replaces it.
-    this.stopSpinner();
-    stream.write(text);
-    if (stream === this.options.out) this.midLine = !text.endsWith("\n");
+  /** The end of a reply: render what Markdown is pending, or end a half-written plain line. */
+  private endText(): void {
+    const live = this.live;
+    this.live = undefined;
+    this.enqueue(async () => {
+      if (live) await live.end();
+      if (this.midLine) this.options.out.write("\n");
+      this.midLine = false;
+    });
   }
 
-  private endLine(): void {
-    if (!this.midLine) return;
-    this.options.out.write("\n");
-    this.midLine = false;
+  private writeLine(stream: NodeJS.WriteStream, line: string): void {
+    this.endText();
+    this.enqueue(() => {
+      this.stopSpinner();
+      stream.write(line.endsWith("\n") ? line : `${line}\n`);
+    });
+  }
+
+  private enqueue(step: () => void | Promise<void>): void {
+    this.queue = this.queue.then(step).catch(() => undefined);
   }
 
   private stopSpinner(): void {
@@ -163,9 +160,8 @@ function firstLine(text: string): string {
 
 function indent(text: string): string {
   return text
+    .replace(/\n+$/, "")
     .split("\n")
-    .filter((line, i, all) => line || i < all.length - 1)
     .map((line) => `    ${line}`)
-    .join("\n")
-    .concat("\n");
+    .join("\n");
 }

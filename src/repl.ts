@@ -2,7 +2,7 @@ import type { Config } from "./config.js";
 import type { LineReader } from "./line-reader.js";
 import { saveInputLine } from "./input-history.js";
 import { describeError } from "./llm.js";
-import { Renderer } from "./render.js";
+import type { Renderer } from "./render.js";
 import type { Session } from "./session.js";
 import { runSlashCommand, type SlashContext } from "./slash-commands.js";
 
@@ -13,11 +13,10 @@ export interface ReplOptions {
   config: Config;
   session: Session;
   reader: LineReader;
-  color: boolean;
+  renderer: Renderer;
   banner: string;
   /** Text for /bg. */
   listJobs: () => string;
-  /** Called when the person interrupts, so an approval question in flight can stop too. */
 }
 
 /**
@@ -27,7 +26,7 @@ export interface ReplOptions {
  */
 export async function runRepl(options: ReplOptions): Promise<void> {
   const { session, reader, config } = options;
-  const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color: options.color, streamText: true });
+  const { renderer } = options;
   let turn: AbortController | undefined;
   let lastIdleInterrupt = 0;
 

@@ -13,6 +13,8 @@ export interface SessionOptions {
   history?: Message[];
   /** Called with every message the moment it joins the history (the transcript). */
   onMessage?: (message: Message) => void;
+  /** Called by clear(): the caller starts a new transcript. */
+  onClear?: () => void;
   /** Notices to give the model at the start of its next turn (e.g. a background job exited). */
   pendingNotices?: () => string[];
 }
@@ -38,7 +40,11 @@ export class Session {
   async send(prompt: string, signal: AbortSignal, onEvent?: (event: AgentEvent) => void): Promise<StopReason> {
     // The loop, the tools and the client load here, at the first request, not at start-up.
     const [{ runAgent }, client] = await Promise.all([import("./agent.js"), this.getClient()]);
-    const model = this.model ?? (this.model = await firstModel(client, this.options.config.baseURL));
+    if (!this.model) {
+      onEvent?.({ type: "request", step: 0 });
+      this.model = await firstModel(client, signal, this.options.config.baseURL);
+    }
+    const model = this.model;
     const notices = this.options.pendingNotices?.() ?? [];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
     this.append({ role: "user", content });
@@ -69,6 +75,7 @@ export class Session {
   /** Forget the conversation but keep the system prompt (and the background jobs). */
   clear(): void {
     this.messages.splice(0, this.messages.length, this.systemMessage());
+    this.options.onClear?.();
   }
 
   private append(message: Message): void {
@@ -88,8 +95,8 @@ export class Session {
 }
 
 /** A local server configured without a model name: use the first model it serves. */
-async function firstModel(client: OpenAI, baseURL?: string): Promise<string> {
-  const page = await client.models.list();
+async function firstModel(client: OpenAI, signal: AbortSignal, baseURL?: string): Promise<string> {
+  const page = await client.models.list({ signal });
   const first = page.data[0]?.id;
   if (!first) throw new Error(`The server at ${baseURL} lists no models; pass --model NAME.`);
   return first;

@@ -35,11 +35,7 @@ export interface SessionSummary {
 /** A session id or prefix that names no session, or more than one; the message says what to do. */
 export class SessionLookupError extends Error {}
 
-/**
- * Contract: the mini-claude data root, `$MINI_CLAUDE_HOME` when set and non-empty, else
- * `${XDG_DATA_HOME:-~/.local/share}/mini-claude`. Sessions live in its `sessions/` folder.
- */
-
+/** One session's transcript: `<dataDir>/sessions/<id>.jsonl` (dataDir comes from config.ts). */
 export class SessionLog {
   /** `written`: the header is on disk; the file is created by the first message, not before. */
   private constructor(

@@ -6,6 +6,9 @@ import type { ProcessManager } from "../processes.js";
  * do not import each other.
  */
 
+/** The person's answer to "run this command?"; interrupted means Ctrl-C at the question. */
+export type Approval = { approved: true } | { approved: false; reason?: string; interrupted?: boolean };
+
 /** What varies between runs reaches tools here, never through imports. */
 export interface ToolContext {
   /** Real path of the workspace root; every path goes through resolveInWorkspace(root, …). */
@@ -15,7 +18,7 @@ export interface ToolContext {
   /** Background jobs started by exec; they outlive one tool call. */
   processes: ProcessManager;
   /** Asks the person before exec runs a command (the REPL prompts; --print answers by --yes). */
-  approve: (command: string) => Promise<{ approved: true } | { approved: false; reason?: string }>;
+  approve: (command: string) => Promise<Approval>;
 }
 
 export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {
@@ -44,6 +47,9 @@ export interface ToolOutput {
   diff?: FileDiff;
 }
 
-/** A thrown ToolError's message reaches the model as is, after "Error: ". */
+/**
+ * An expected failure, written for the model ("old_string occurs 3 times…"). Any other thrown
+ * error reaches the model too (its message after "Error: "), so tools never catch just to wrap.
+ */
 export class ToolError extends Error {}
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { runCli } from "../support/run-cli.js";
+import { runCli, startCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 const fakeOpenAI = useFakeOpenAI();
@@ -34,6 +34,17 @@ describe("mini-claude --print", () => {
     expect(fake.requests[0].messages[1].content).toBe("explain this log\n\nERROR line 3");
   });
 
+  it("waits a moment for slow piped context, and says so when it gives up", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("got it"), reply().text("without it")]);
+    const cli = startCli(["-p", "review this"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open" });
+    setTimeout(() => cli.child.stdin!.end("late context\n"), 600);
+    expect((await cli.done).code).toBe(0);
+    expect(fake.requests[0].messages[1].content).toBe("review this\n\nlate context");
+    const silent = await runCli(["-p", "hello"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open", timeoutMs: 8000 });
+    expect(silent.stderr).toContain("nothing arrived on stdin within 1.5 s, so it was ignored");
+  });
+
   it("does not hang on an open stdin pipe that sends nothing", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("no wait")]);
@@ -49,6 +60,29 @@ describe("mini-claude --print", () => {
     const result = await runCli(["-p", "what do my notes say?"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
     expect(result.stdout).toBe("Milk.\n");
     expect(result.stderr).toContain("read_file notes.txt");
+    expect(result.code).toBe(0);
+  });
+
+  it("asks a server without a configured model for its first model, and explains a 404 there", async () => {
+    const ws = tempWorkspace();
+    const env = { MINI_CLAUDE_MODEL: undefined };
+    const listed = await fakeOpenAI([reply().text("hi from the first model")], { models: ["local-coder", "other"] });
+    expect(await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: listed.url, env })).toMatchObject({ code: 0 });
+    expect(listed.requests[0].model).toBe("local-coder");
+    const unlisted = await fakeOpenAI([], { models: null });
+    const result = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: unlisted.url, env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `The endpoint ${unlisted.url} did not list its models (404), so no model could be chosen. Pass --model NAME or set MINI_CLAUDE_MODEL.\n`,
+    );
+  });
+
+  it("exits quietly when the reader closes the pipe early", async () => {
+    const ws = tempWorkspace();
+    const cli = startCli(["--help"], { cwd: ws.root, home: ws.home });
+    cli.child.stdout!.destroy();
+    const result = await cli.done;
+    expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
   });
 

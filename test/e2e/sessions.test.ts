@@ -58,4 +58,33 @@ describe("sessions that lose nothing", () => {
     expect(result).toMatchObject({ code: 0, stdout: "fresh\n" });
     expect(fake.requests[0].messages).toHaveLength(2);
   });
+
+  it("/clear starts a new transcript, so --continue does not bring the cleared conversation back", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("A1"), reply().text("A2"), reply().text("A3")]);
+    await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "first secret prompt\n/clear\nsecond\n" });
+    await runCli(["-c", "-p", "third"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect(fake.requests[2].messages.slice(1).map((m: any) => m.content)).toEqual(["second", "A2", "third"]);
+  });
+
+  it("refuses to resume another workspace's session by id", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("one")]);
+    await runCli(["-p", "in the workspace"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const [session] = listSessions(ws.home, ws.root);
+    const elsewhere = await runCli(["--resume", session.id, "-p", "x"], { cwd: ws.outside, home: ws.home, baseURL: fake.url });
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toBe(`mini-claude: Session ${session.id} belongs to ${ws.root}; run from there, or pass -w ${ws.root}.\n`);
+  });
+
+  it("keeps working, with one warning, when the transcript cannot be written", async () => {
+    const ws = tempWorkspace();
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(`${ws.home}/sessions`, "not a folder");
+    const fake = await fakeOpenAI([reply().text("still here"), reply().text("and again")]);
+    const result = await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "one\ntwo\n" });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("and again");
+    expect(result.stderr.match(/cannot write the session transcript/g)).toHaveLength(1);
+  });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
@@ -23,7 +23,7 @@ describe("rendering in a terminal", () => {
     await pty.waitFor("greeting is now hello");
     pty.type("\x04");
     await pty.done;
-    const screen = pty.screen();
+    const screen = await pty.rendered();
     expect(screen).toContain("• edit_file app.js");
     expect(screen).toMatch(/└ Edited app\.js: replaced 1 occurrence\. · \d+\.\ds/);
     expect(screen).toContain("-const greeting = 'hi';");
@@ -49,6 +49,55 @@ describe("rendering in a terminal", () => {
     pty.type("\x04");
     await pty.done;
     expect(pty.screen()).not.toMatch(/\x1b\[[0-9;]*m/);
+  });
+});
+
+describe("streaming and approval in a real terminal", () => {
+  it("shows text as it arrives on a colour terminal, then renders it", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("A **slow** paragraph that arrives one word at a time and ends here.\n").delay(120)]);
+    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await pty.waitFor("mini-claude> ");
+    pty.type("talk slowly\r");
+    await pty.waitFor("paragraph that");
+    expect(pty.screen()).not.toContain("ends here");
+    await pty.waitFor("ends here.");
+    await pty.waitFor(/ends here\.\n[^]*mini-claude> /);
+    pty.type("\x04");
+    await pty.done;
+    const screen = await pty.rendered();
+    expect(screen).toContain("A slow paragraph that arrives one word at a time and ends here.");
+    expect(screen).not.toContain("**slow**");
+  });
+
+  it("keeps the last line of a plain answer apart from the next prompt (NO_COLOR)", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("line one\nthe final line")]);
+    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url, env: { NO_COLOR: "1" } });
+    await pty.waitFor("mini-claude> ");
+    pty.type("hi\r");
+    await pty.waitFor(/the final line\n[^]*mini-claude> /);
+    pty.type("\x04");
+    await pty.done;
+    expect((await pty.rendered()).split("\n")).toContain("the final line");
+  });
+
+  it("asks before a command with the question on screen; y runs it", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("Running it.").tool("exec", { command: "touch approved.txt" }), reply().text("Made it.")]);
+    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await pty.waitFor("mini-claude> ");
+    pty.type("make a file\r");
+    await pty.waitFor("[a]lways: ");
+    await new Promise((r) => setTimeout(r, 200));
+    const question = (await pty.rendered()).split("\n");
+    expect(question.at(-1)).toMatch(/^Run `touch approved\.txt`\? \[y\]es \/ \[n\]o \(add a reason\) \/ \[a\]lways:\s*$/);
+    expect(question.at(-2)).toBe("• exec touch approved.txt");
+    pty.type("y\r");
+    await pty.waitFor("Made it.");
+    pty.type("\x04");
+    await pty.done;
+    expect(existsSync(join(ws.root, "approved.txt"))).toBe(true);
   });
 });
 

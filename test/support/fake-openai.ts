@@ -91,13 +91,15 @@ export interface FakeOpenAI {
   close(): Promise<void>;
 }
 
-export async function startFakeOpenAI(script: Scripted[], options: { models?: string[] } = {}): Promise<FakeOpenAI> {
+/** `models: null` makes GET /models answer 404, as some servers do. */
+export async function startFakeOpenAI(script: Scripted[], options: { models?: string[] | null } = {}): Promise<FakeOpenAI> {
   const queue = [...script];
   const requests: any[] = [];
   const unexpected: string[] = [];
   const sockets = new Set<import("node:net").Socket>();
   const server: Server = createServer(async (req, res) => {
     if (req.method === "GET" && req.url?.endsWith("/models")) {
+      if (options.models === null) return json(res, 404, { error: { message: "not found" } });
       return json(res, 200, { object: "list", data: (options.models ?? ["fake-model"]).map((id) => ({ id, object: "model" })) });
     }
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) return json(res, 404, { error: { message: "not found" } });
@@ -192,14 +194,17 @@ function readBody(req: IncomingMessage): Promise<string> {
  * For a test file: returns a starter whose servers are closed after each test, failing the test
  * if any request arrived that the script did not expect.
  */
-export function useFakeOpenAI(): (script: Scripted[], options?: { models?: string[] }) => Promise<FakeOpenAI> {
-  let current: FakeOpenAI | undefined;
+export function useFakeOpenAI(): (script: Scripted[], options?: { models?: string[] | null }) => Promise<FakeOpenAI> {
+  let started: FakeOpenAI[] = [];
   afterEach(async () => {
-    const fake = current;
-    current = undefined;
-    if (!fake) return;
-    await fake.close();
-    expect(fake.unexpected).toEqual([]);
+    const fakes = started;
+    started = [];
+    await Promise.all(fakes.map((fake) => fake.close()));
+    for (const fake of fakes) expect(fake.unexpected).toEqual([]);
   });
-  return async (script, options) => (current = await startFakeOpenAI(script, options));
+  return async (script, options) => {
+    const fake = await startFakeOpenAI(script, options);
+    started.push(fake);
+    return fake;
+  };
 }

@@ -8,8 +8,10 @@ import { CLI, type CliOptions } from "./run-cli.js";
 export interface PtySession {
   /** Type text; "\r" is Enter, "\x03" is Ctrl-C, "\x04" is Ctrl-D. */
   type(text: string): void;
-  /** The screen output so far, escape codes removed. */
+  /** Everything written so far, escape codes removed (text later overwritten is still in it). */
   screen(): string;
+  /** What a person sees: the output replayed through a terminal emulator, scrollback included. */
+  rendered(): Promise<string>;
   /** Resolves when the screen (after `from` characters) matches. */
   waitFor(pattern: string | RegExp, options?: { from?: number; timeoutMs?: number }): Promise<void>;
   done: Promise<{ code: number | null }>;
@@ -53,6 +55,7 @@ export function startPty(args: string[], options: CliOptions & { columns?: numbe
   return {
     type: (text) => child.stdin!.write(text),
     screen,
+    rendered: () => emulate(raw, options.columns ?? 100),
     waitFor: (pattern, { from = 0, timeoutMs = 10_000 } = {}) =>
       new Promise((resolve, reject) => {
         const started = Date.now();
@@ -67,6 +70,19 @@ export function startPty(args: string[], options: CliOptions & { columns?: numbe
     done,
     kill: () => child.kill("SIGKILL"),
   };
+}
+
+/** Replays terminal output through @xterm/headless and returns the lines a person would see. */
+async function emulate(output: string, columns: number): Promise<string> {
+  const { default: xterm } = await import("@xterm/headless");
+  const terminal = new xterm.Terminal({ cols: columns, rows: 40, scrollback: 5000, allowProposedApi: true });
+  // script turns "\n" into "\r\n" already; the emulator needs the raw bytes as the TTY sent them.
+  await new Promise<void>((resolve) => terminal.write(output, resolve));
+  const buffer = terminal.buffer.active;
+  const lines: string[] = [];
+  for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? "");
+  terminal.dispose();
+  return lines.join("\n").replace(/\n+$/, "");
 }
 
 export function stripAnsi(text: string): string {
