@@ -1,17 +1,21 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { z } from "zod";
+import { specialKind, suggestSibling } from "../files.js";
+import { scanFiles, type ScanFile } from "../grep-worker.js";
 import { MAX_OUTPUT_BYTES, truncateLine } from "../truncate.js";
 import { walkFiles } from "../walk.js";
 import { resolveInWorkspace } from "../workspace.js";
-import { defineTool, ToolError } from "./define.js";
-import { suggestSibling } from "./read-file.js";
+import { defineTool, ToolError, type ToolContext } from "./define.js";
 
 export const MAX_GREP_MATCHES = 200;
 export const MAX_GREP_LINE_CHARS = 300;
 export const MAX_GREP_FILE_BYTES = 2 * 1024 * 1024;
-const BINARY_SNIFF_BYTES = 8192;
+/** A whole search, walk included; a regex that backtracks for ever is stopped here. */
+export const GREP_TIMEOUT_MS = 10_000;
 const SIZE_CAP = `${MAX_GREP_FILE_BYTES / 1024 / 1024} MB`;
+
+type GrepArgs = { pattern: string; path?: string; glob?: string; ignore_case?: boolean };
 
 export const grepTool = defineTool({
   name: "grep",
@@ -26,47 +30,69 @@ export const grepTool = defineTool({
   }),
   summary: ({ pattern, path = ".", glob, ignore_case }) =>
     `grep /${pattern}/${ignore_case ? "i" : ""} ${path}${glob ? ` ${glob}` : ""}`,
-  async run({ pattern, path = ".", glob, ignore_case }, ctx) {
-    const regex = compile(pattern, ignore_case);
-    const absolute = resolveInWorkspace(ctx.root, path);
-    if (!(await stat(absolute).catch(() => undefined))) {
-      const hint = (await suggestSibling(ctx.root, absolute)) || " Use list_files to see which paths exist.";
-      throw new ToolError(`${path} does not exist.${hint}`);
-    }
-    const included = glob ? await globFilter(glob) : () => true;
-    const lines: string[] = [];
-    const skipped = { binary: 0, large: 0 };
-    let bytes = 0;
-    let capped = false;
-    for await (const file of walkFiles(ctx, absolute)) {
-      if (capped) break;
-      if (!included(file.relative)) continue;
-      const contents = await readText(file.absolute);
-      if (typeof contents !== "string") {
-        skipped[contents.skipped]++;
-        continue;
-      }
-      const fileLines = contents.split(/\r?\n/);
-      for (let i = 0; i < fileLines.length; i++) {
-        if (!regex.test(fileLines[i])) continue;
-        const line = `${file.path}:${i + 1}:${truncateLine(fileLines[i], MAX_GREP_LINE_CHARS)}`;
-        capped = lines.length >= MAX_GREP_MATCHES || bytes + line.length > MAX_OUTPUT_BYTES - 300;
-        if (capped) break;
-        lines.push(line);
-        bytes += line.length + 1;
-      }
-    }
-    const shown = `/${pattern}/${ignore_case ? "i" : ""}`;
-    if (lines.length === 0) {
-      const where = path === "." ? "the workspace" : path;
-      return `No matches for ${shown} in ${where}${glob ? ` (files matching ${glob})` : ""}.${skippedNote(skipped, true)}`;
-    }
-    const footer = capped
+  run: (args, ctx) => grep(args, ctx),
+});
+
+/** The grep tool's work, with the deadline as a parameter so tests need not wait 10 s. */
+export async function grep({ pattern, path = ".", glob, ignore_case }: GrepArgs, ctx: ToolContext, timeoutMs = GREP_TIMEOUT_MS) {
+  const flags = ignore_case ? "i" : "";
+  compile(pattern, flags);
+  const absolute = resolveInWorkspace(ctx.root, path);
+  const info = await stat(absolute).catch(() => undefined);
+  if (!info) {
+    const hint = (await suggestSibling(ctx.root, absolute)) || " Use list_files to see which paths exist.";
+    throw new ToolError(`${path} does not exist.${hint}`);
+  }
+  const special = specialKind(info);
+  if (special) throw new ToolError(`${path} is not a regular file (${special}); grep searches files and directories.`);
+  const included = glob ? await globFilter(glob) : () => true;
+
+  const { matches, skipped, timedOut } = await scanFiles((signal) => filesToScan({ root: ctx.root, signal }, absolute, included), {
+    pattern,
+    flags,
+    maxMatches: MAX_GREP_MATCHES + 1,
+    maxFileBytes: MAX_GREP_FILE_BYTES,
+    maxLineChars: MAX_GREP_LINE_CHARS,
+    timeoutMs,
+    signal: ctx.signal,
+  });
+  const lines: string[] = [];
+  let bytes = 0;
+  for (const match of matches.slice(0, MAX_GREP_MATCHES)) {
+    const line = `${match.path}:${match.line}:${truncateLine(match.text, MAX_GREP_LINE_CHARS, match.length)}`;
+    if (bytes + line.length > MAX_OUTPUT_BYTES - 300) break;
+    lines.push(line);
+    bytes += line.length + 1;
+  }
+  const shown = `/${pattern}/${flags}`;
+  const where = path === "." ? "the workspace" : path;
+  if (timedOut) {
+    const found = lines.length ? `${lines.join("\n")}\n` : "";
+    return (
+      `${found}[Search for ${shown} in ${where} timed out after ${timeoutMs / 1000} s` +
+      `${lines.length ? ` (the matches above were found before it)` : ""}. ` +
+      `Use a simpler pattern (avoid nested quantifiers such as (a+)+) or a narrower path or glob.]`
+    );
+  }
+  if (lines.length === 0) {
+    return `No matches for ${shown} in ${where}${glob ? ` (files matching ${glob})` : ""}.${skippedNote(skipped, true)}`;
+  }
+  const footer =
+    lines.length < matches.length
       ? `\n[Stopped after ${lines.length} matches; there are more. Narrow with path, glob or a more specific pattern.]`
       : "";
-    return lines.join("\n") + footer + skippedNote(skipped, false);
-  },
-});
+  return lines.join("\n") + footer + skippedNote(skipped, false);
+}
+
+async function* filesToScan(
+  ctx: { root: string; signal: AbortSignal },
+  start: string,
+  included: (relative: string) => boolean,
+): AsyncGenerator<ScanFile> {
+  for await (const file of walkFiles(ctx, start)) {
+    if (included(file.relative)) yield { path: file.path, absolute: file.absolute };
+  }
+}
 
 /** Large files are always worth a note (read_file can page through them); binary ones only when nothing matched. */
 function skippedNote({ binary, large }: { binary: number; large: number }, withBinary: boolean): string {
@@ -87,21 +113,12 @@ async function globFilter(glob: string): Promise<(relative: string) => boolean> 
   return glob.includes("/") ? matches : (relative) => matches(basename(relative));
 }
 
-function compile(pattern: string, ignoreCase: boolean | undefined): RegExp {
+/** Compiling never runs the pattern, so a bad one is reported here, before the worker starts. */
+function compile(pattern: string, flags: string): void {
   try {
-    return new RegExp(pattern, ignoreCase ? "i" : "");
+    new RegExp(pattern, flags);
   } catch (error) {
     const reason = (error as Error).message;
     throw new ToolError(`${reason}. Escape regex characters such as ( [ { . * + ? with a backslash to match them literally.`);
   }
-}
-
-/** The file's text, or why it was skipped: binary means a NUL byte near the start, as git decides. */
-async function readText(absolute: string): Promise<string | { skipped: "binary" | "large" }> {
-  const info = await stat(absolute);
-  if (info.size > MAX_GREP_FILE_BYTES) return { skipped: "large" };
-  // Under the size cap a whole-file read is cheap, and simpler than streaming lines.
-  const buffer = await readFile(absolute);
-  if (buffer.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { skipped: "binary" };
-  return buffer.toString("utf8");
 }

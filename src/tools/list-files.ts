@@ -1,10 +1,10 @@
 import { stat } from "node:fs/promises";
 import { z } from "zod";
+import { specialKind, suggestSibling } from "../files.js";
 import { MAX_OUTPUT_BYTES } from "../truncate.js";
 import { MAX_WALK_FILES, walkFiles } from "../walk.js";
 import { resolveInWorkspace } from "../workspace.js";
 import { defineTool, ToolError } from "./define.js";
-import { suggestSibling } from "./read-file.js";
 
 export const MAX_LISTED_FILES = 1000;
 
@@ -20,10 +20,13 @@ export const listFilesTool = defineTool({
   summary: ({ path = ".", pattern }) => (pattern ? `list_files ${path} ${pattern}` : `list_files ${path}`),
   async run({ path = ".", pattern }, ctx) {
     const absolute = resolveInWorkspace(ctx.root, path);
-    if (!(await stat(absolute).catch(() => undefined))) {
+    const info = await stat(absolute).catch(() => undefined);
+    if (!info) {
       const hint = (await suggestSibling(ctx.root, absolute)) || " Call list_files without a path to see the workspace.";
       throw new ToolError(`${path} does not exist.${hint}`);
     }
+    const special = specialKind(info);
+    if (special) throw new ToolError(`${path} is not a regular file (${special}); list_files lists directories.`);
     // dot: true because hidden files are real project files here; .gitignore already filters noise.
     const matches = pattern ? (await import("picomatch")).default(pattern, { dot: true }) : () => true;
     const listed: string[] = [];

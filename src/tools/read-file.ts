@@ -1,13 +1,13 @@
-import { createReadStream } from "node:fs";
 import { open, readdir, stat } from "node:fs/promises";
-import { basename, dirname } from "node:path";
-import { createInterface } from "node:readline";
+import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
+import { specialKind, suggestSibling } from "../files.js";
 import { MAX_LINE_CHARS, MAX_OUTPUT_BYTES, MAX_READ_LINES, truncateLine } from "../truncate.js";
-import { displayPath, resolveInWorkspace } from "../workspace.js";
+import { resolveInWorkspace } from "../workspace.js";
 import { defineTool, ToolError } from "./define.js";
 
 const MAX_DIR_ENTRIES = 500;
+const CHUNK_BYTES = 64 * 1024;
 
 export const readFileTool = defineTool({
   name: "read_file",
@@ -26,6 +26,8 @@ export const readFileTool = defineTool({
     const info = await stat(absolute).catch(() => undefined);
     if (!info) throw new ToolError(`${path} does not exist.${await suggestSibling(ctx.root, absolute)}`);
     if (info.isDirectory()) return listDirectory(absolute, path);
+    const special = specialKind(info);
+    if (special) throw new ToolError(`${path} is not a regular file (${special}); read_file reads files and directories.`);
     if (await looksBinary(absolute)) {
       return `${path} is a binary file (${info.size} bytes); read_file only shows text.`;
     }
@@ -33,37 +35,76 @@ export const readFileTool = defineTool({
   },
 });
 
-/** Stream the file and keep only the requested window, so a 1 GB log costs no more memory than a page. */
+/**
+ * Stream the file in fixed chunks and keep only the requested window, each line cut while it is
+ * scanned: a 1 GB log, even one without a newline, costs no more memory than a page. Lines end at
+ * "\n" (a "\r" before it is dropped), so the numbers agree with grep and edit_file.
+ */
 async function readWindow(absolute: string, path: string, offset: number, limit: number, size: number, signal: AbortSignal) {
-  const stream = createReadStream(absolute, { encoding: "utf8" });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const handle = await open(absolute, "r");
+  const chunk = Buffer.alloc(CHUNK_BYTES);
+  const decoder = new StringDecoder("utf8");
   const kept: string[] = [];
   let lineNumber = 0;
   let bytes = 0;
   let stoppedEarly = false;
+  // The line being scanned: its first MAX_LINE_CHARS characters, its full length, its last character.
+  let head = "";
+  let length = 0;
+  let last = "";
+
+  const add = (piece: string) => {
+    if (piece === "") return;
+    length += piece.length;
+    last = piece[piece.length - 1];
+    if (head.length < MAX_LINE_CHARS && lineNumber + 1 >= offset) head += piece.slice(0, MAX_LINE_CHARS - head.length);
+  };
+  /** Ends the current line; false when the window is full. */
+  const endLine = (): boolean => {
+    lineNumber++;
+    if (last === "\r") {
+      length--;
+      head = head.slice(0, length);
+    }
+    const numbered = `${lineNumber}\t${truncateLine(head, MAX_LINE_CHARS, length)}`;
+    [head, length, last] = ["", 0, ""];
+    if (lineNumber < offset) return true;
+    if (kept.length >= limit || bytes + numbered.length + 1 > MAX_OUTPUT_BYTES) {
+      stoppedEarly = true;
+      return false;
+    }
+    kept.push(numbered);
+    bytes += numbered.length + 1;
+    return true;
+  };
+
   try {
-    for await (const line of lines) {
-      lineNumber++;
-      if (lineNumber < offset) continue;
-      const numbered = `${lineNumber}\t${truncateLine(line, MAX_LINE_CHARS)}`;
-      if (kept.length >= limit || bytes + numbered.length + 1 > MAX_OUTPUT_BYTES || signal.aborted) {
-        stoppedEarly = true;
+    scan: for (;;) {
+      signal.throwIfAborted();
+      const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, null);
+      const text = bytesRead === 0 ? decoder.end() : decoder.write(chunk.subarray(0, bytesRead));
+      let start = 0;
+      for (let newline = text.indexOf("\n"); newline !== -1; newline = text.indexOf("\n", start)) {
+        add(text.slice(start, newline));
+        if (!endLine()) break scan;
+        start = newline + 1;
+      }
+      add(text.slice(start));
+      if (bytesRead === 0) {
+        if (length > 0) endLine();
         break;
       }
-      kept.push(numbered);
-      bytes += numbered.length + 1;
     }
   } finally {
-    lines.close();
-    stream.destroy();
+    await handle.close();
   }
   if (lineNumber === 0) return `${path} is empty.`;
   if (kept.length === 0) throw new ToolError(`${path} has ${lineNumber} lines; offset ${offset} is past the end.`);
-  const last = offset + kept.length - 1;
+  const lastShown = offset + kept.length - 1;
   const footer = stoppedEarly
-    ? `\n[Showing lines ${offset}-${last} of ${path} (${formatBytes(size)}). Use offset=${last + 1} to continue.]`
+    ? `\n[Showing lines ${offset}-${lastShown} of ${path} (${formatBytes(size)}). Use offset=${lastShown + 1} to continue.]`
     : offset > 1
-      ? `\n[Lines ${offset}-${last} of ${lineNumber}; end of file.]`
+      ? `\n[Lines ${offset}-${lastShown} of ${lineNumber}; end of file.]`
       : "";
   return kept.join("\n") + footer;
 }
@@ -88,37 +129,6 @@ async function looksBinary(absolute: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
-}
-
-/** " Did you mean src/app.ts?" when a sibling's name is close to the one asked for. */
-export async function suggestSibling(root: string, absolute: string): Promise<string> {
-  const wanted = basename(absolute).toLowerCase();
-  const siblings = await readdir(dirname(absolute)).catch(() => [] as string[]);
-  const close = siblings.filter((name) => {
-    const candidate = name.toLowerCase();
-    return candidate === wanted || stem(candidate) === stem(wanted) || editDistance(candidate, wanted) <= 2;
-  });
-  if (close.length === 0) return "";
-  const paths = close.slice(0, 3).map((name) => displayPath(root, `${dirname(absolute)}/${name}`));
-  return ` Did you mean ${paths.join(" or ")}?`;
-}
-
-function stem(name: string): string {
-  const dot = name.lastIndexOf(".");
-  return dot > 0 ? name.slice(0, dot) : name;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 function formatBytes(size: number): string {

@@ -1,6 +1,6 @@
-import { chmod, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { stat } from "node:fs/promises";
 import { z } from "zod";
+import { writeFileAtomic } from "../files.js";
 import { resolveInWorkspace } from "../workspace.js";
 import { defineTool, ToolError } from "./define.js";
 
@@ -22,20 +22,3 @@ export const writeFileTool = defineTool({
     return `${before ? "Overwrote" : "Created"} ${path} (${lines} lines, ${bytes} bytes).`;
   },
 });
-
-/**
- * Write through a temp file in the same folder and rename it into place, so a crash or Ctrl-C
- * never leaves a half-written file. Keeps the mode of the file it replaces.
- */
-export async function writeFileAtomic(absolute: string, content: string, mode?: number): Promise<void> {
-  await mkdir(dirname(absolute), { recursive: true });
-  const temp = join(dirname(absolute), `.${basename(absolute)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await writeFile(temp, content, "utf8");
-    if (mode !== undefined) await chmod(temp, mode & 0o7777);
-    await rename(temp, absolute);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}

@@ -101,6 +101,19 @@ describe("streaming and approval in a real terminal", () => {
   });
 });
 
+describe("--print on a terminal", () => {
+  it("renders the answer's Markdown when stdout is a colour terminal", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("# Title\n\n- **one**\n- `two`\n")]);
+    const pty = startPty(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect((await pty.done).code).toBe(0);
+    const screen = await pty.rendered();
+    expect(screen).toContain("Title");
+    expect(screen).toMatch(/\* one\n\s+\* two/);
+    expect(screen).not.toContain("**one**");
+  });
+});
+
 describe("REPL comforts", () => {
   it("completes slash commands with Tab and remembers input across runs", async () => {
     const ws = tempWorkspace();

@@ -1,4 +1,6 @@
-import { readFileSync, statSync, chmodSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, closeSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runTool, type ToolContext } from "../../src/tools/index.js";
@@ -50,6 +52,63 @@ describe("read_file", () => {
     expect((await call(ws.root, "read_file", { path: "nothing.md" })).output).toBe("Error: nothing.md does not exist.");
   });
 
+  it("streams a huge single-line file in bounded memory, cutting the line while it scans", async () => {
+    const ws = tempWorkspace();
+    const size = 50 * 1024 * 1024;
+    const fd = openSync(join(ws.root, "huge.log"), "w");
+    const block = Buffer.alloc(1024 * 1024, "x");
+    for (let written = 0; written < size; written += block.length) writeSync(fd, block);
+    writeSync(fd, Array.from({ length: 3000 }, (_, i) => `\nline ${i + 2}`).join(""));
+    closeSync(fd);
+
+    const before = process.memoryUsage();
+    let peak = { rss: before.rss, heapUsed: before.heapUsed };
+    const sampler = setInterval(() => {
+      const now = process.memoryUsage();
+      peak = { rss: Math.max(peak.rss, now.rss), heapUsed: Math.max(peak.heapUsed, now.heapUsed) };
+    }, 2);
+    const result = await call(ws.root, "read_file", { path: "huge.log" });
+    clearInterval(sampler);
+
+    const lines = result.output.split("\n");
+    expect(lines[0]).toBe(`1\t${"x".repeat(2000)}… [${size - 2000} more characters]`);
+    expect(lines[1]).toBe("2\tline 2");
+    expect(lines[2000]).toBe("[Showing lines 1-2000 of huge.log (50.0 MB). Use offset=2001 to continue.]");
+    expect((peak.rss - before.rss) / 1024 / 1024).toBeLessThan(30);
+    expect((peak.heapUsed - before.heapUsed) / 1024 / 1024).toBeLessThan(20);
+  });
+
+  it("decodes characters split across read chunks and drops the CR of CRLF endings", async () => {
+    const ws = tempWorkspace({ "euro.txt": "€€€€€€\n".repeat(5000), "crlf.txt": `a\r\n${"y".repeat(2001)}\r\n\r\nb` });
+    const euro = await call(ws.root, "read_file", { path: "euro.txt", offset: 3400, limit: 100 });
+    expect(euro.output).toBe(
+      Array.from({ length: 100 }, (_, i) => `${3400 + i}\t€€€€€€`).join("\n") +
+        "\n[Showing lines 3400-3499 of euro.txt (92.8 KB). Use offset=3500 to continue.]",
+    );
+    const crlf = await call(ws.root, "read_file", { path: "crlf.txt" });
+    expect(crlf.output).toBe(`1\ta\n2\t${"y".repeat(2000)}… [1 more characters]\n3\t\n4\tb`);
+  });
+
+  it("refuses FIFOs and sockets instead of blocking on them", async () => {
+    const ws = tempWorkspace({ "a.txt": "x" });
+    execFileSync("mkfifo", [join(ws.root, "pipe")]);
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(join(ws.root, "sock"), resolve));
+    try {
+      expect((await call(ws.root, "read_file", { path: "pipe" })).output).toBe(
+        "Error: pipe is not a regular file (a FIFO); read_file reads files and directories.",
+      );
+      expect((await call(ws.root, "read_file", { path: "sock" })).output).toBe(
+        "Error: sock is not a regular file (a socket); read_file reads files and directories.",
+      );
+      expect((await call(ws.root, "edit_file", { path: "pipe", old_string: "a", new_string: "b" })).output).toBe(
+        "Error: pipe is not a regular file (a FIFO); edit_file edits regular files.",
+      );
+    } finally {
+      server.close();
+    }
+  });
+
   it("never reads through a symlink that leaves the workspace", async () => {
     const ws = tempWorkspace();
     writeFileSync(join(ws.outside, "secret.txt"), "TOP-SECRET");
@@ -75,7 +134,6 @@ describe("write_file", () => {
     const result = await call(ws.root, "write_file", { path: "run.sh", content: "#!/bin/sh\necho hi" });
     expect(result.output).toBe("Overwrote run.sh (2 lines, 17 bytes).");
     expect(statSync(join(ws.root, "run.sh")).mode & 0o777).toBe(0o755);
-    const { readdirSync } = await import("node:fs");
     expect(readdirSync(ws.root)).toEqual(["run.sh"]);
   });
 
@@ -144,6 +202,17 @@ describe("edit_file", () => {
     expect((await call(ws.root, "edit_file", { path: "zzz/b.txt", old_string: "x", new_string: "y" })).output).toBe(
       "Error: zzz/b.txt does not exist. To create a file, use write_file.",
     );
+  });
+});
+
+describe("tool modules", () => {
+  it("import shared modules only, never another tool", () => {
+    const folder = join(import.meta.dirname, "../../src/tools");
+    const isTool = (file: string) => readFileSync(join(folder, file), "utf8").includes("defineTool({");
+    for (const file of readdirSync(folder).filter((name) => name !== "index.ts")) {
+      const imported = [...readFileSync(join(folder, file), "utf8").matchAll(/from "\.\/([\w-]+)\.js"/g)].map((m) => `${m[1]}.ts`);
+      expect(imported.filter(isTool), file).toEqual([]);
+    }
   });
 });
 

@@ -1,8 +1,9 @@
+import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { grepTool } from "../../src/tools/grep.js";
+import { grep as grepWithin, grepTool } from "../../src/tools/grep.js";
 import type { ToolContext } from "../../src/tools/index.js";
 
 let root: string;
@@ -109,6 +110,39 @@ describe("grep", () => {
     await expect(grep({ pattern: "x", path: "../etc" })).rejects.toThrow(`Path ../etc resolves outside the workspace ${root}`);
     await expect(grep({ pattern: "x", path: "src/app.js" })).rejects.toThrow("src/app.js does not exist. Did you mean src/app.ts?");
     await expect(grep({ pattern: "x", path: "nope" })).rejects.toThrow("nope does not exist. Use list_files to see which paths exist.");
+  });
+
+  it("stops a regex that backtracks for ever at the deadline, keeping the matches found before", async () => {
+    await files({ "a.txt": "aaaa\n", "evil.txt": `${"a".repeat(40)}!\n`, "z.txt": "aaa\n" });
+    const started = Date.now();
+    const output = await grepWithin({ pattern: "^(a+)+$" }, { root, signal: new AbortController().signal } as ToolContext, 300);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(output).toBe(
+      "a.txt:1:aaaa\n[Search for /^(a+)+$/ in the workspace timed out after 0.3 s (the matches above were found before it). " +
+        "Use a simpler pattern (avoid nested quantifiers such as (a+)+) or a narrower path or glob.]",
+    );
+    // The worker is terminated, not left spinning: this process is nearly idle afterwards.
+    const cpu = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(process.cpuUsage(cpu).user / 1000).toBeLessThan(250);
+  });
+
+  it("stops a runaway regex when the person presses Ctrl-C", async () => {
+    await files({ "evil.txt": `${"a".repeat(40)}!\n` });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const started = Date.now();
+    await expect(grepWithin({ pattern: "^(a+)+$" }, { root, signal: controller.signal } as ToolContext, 60_000)).rejects.toThrow(/abort/i);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("refuses a FIFO named as the path instead of reporting no matches", async () => {
+    execFileSync("mkfifo", [join(root, "pipe")]);
+    await files({ "a.txt": "foo" });
+    await expect(grep({ pattern: "foo", path: "pipe" })).rejects.toThrow(
+      "pipe is not a regular file (a FIFO); grep searches files and directories.",
+    );
+    expect(await grep({ pattern: "foo" })).toBe("a.txt:1:foo");
   });
 
   it("labels the call for the person", () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -110,6 +111,13 @@ describe("list_files", () => {
     await expect(list({ path: "escape" })).rejects.toThrow("resolves outside the workspace");
     await expect(list({ path: "nope" })).rejects.toThrow("nope does not exist. Call list_files without a path to see the workspace.");
     await expect(list({ path: "src/app.js" })).rejects.toThrow("src/app.js does not exist. Did you mean src/app.ts?");
+  });
+
+  it("refuses a FIFO named as the path, and leaves FIFOs out of a listing", async () => {
+    await files({ "a.txt": "" });
+    execFileSync("mkfifo", [join(root, "pipe")]);
+    await expect(list({ path: "pipe" })).rejects.toThrow("pipe is not a regular file (a FIFO); list_files lists directories.");
+    expect(await list({})).toBe("a.txt");
   });
 
   it("stops when the signal aborts", async () => {

@@ -1,0 +1,66 @@
+/** Filesystem helpers shared by the file tools, so that no tool imports another. */
+import type { Stats } from "node:fs";
+import { chmod, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { displayPath } from "./workspace.js";
+
+/**
+ * What a path is when it is neither a regular file nor a directory ("a FIFO", "a socket", …),
+ * else undefined. Opening a FIFO or a device blocks or never ends, so tools stat first and refuse.
+ */
+export function specialKind(info: Stats): string | undefined {
+  if (info.isFile() || info.isDirectory()) return undefined;
+  if (info.isFIFO()) return "a FIFO";
+  if (info.isSocket()) return "a socket";
+  if (info.isCharacterDevice()) return "a character device";
+  if (info.isBlockDevice()) return "a block device";
+  return "a special file";
+}
+
+/**
+ * Write through a temp file in the same folder and rename it into place, so a crash or Ctrl-C
+ * never leaves a half-written file. Keeps the mode of the file it replaces.
+ */
+export async function writeFileAtomic(absolute: string, content: string, mode?: number): Promise<void> {
+  await mkdir(dirname(absolute), { recursive: true });
+  const temp = join(dirname(absolute), `.${basename(absolute)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await writeFile(temp, content, "utf8");
+    if (mode !== undefined) await chmod(temp, mode & 0o7777);
+    await rename(temp, absolute);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** " Did you mean src/app.ts?" when a sibling's name is close to the one asked for. */
+export async function suggestSibling(root: string, absolute: string): Promise<string> {
+  const wanted = basename(absolute).toLowerCase();
+  const siblings = await readdir(dirname(absolute)).catch(() => [] as string[]);
+  const close = siblings.filter((name) => {
+    const candidate = name.toLowerCase();
+    return candidate === wanted || stem(candidate) === stem(wanted) || editDistance(candidate, wanted) <= 2;
+  });
+  if (close.length === 0) return "";
+  const paths = close.slice(0, 3).map((name) => displayPath(root, `${dirname(absolute)}/${name}`));
+  return ` Did you mean ${paths.join(" or ")}?`;
+}
+
+function stem(name: string): string {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

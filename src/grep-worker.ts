@@ -1,0 +1,136 @@
+/**
+ * grep's scan runs in a worker thread, because a model-supplied regex can backtrack for ever
+ * (`^(a+)+$` against "aaaa…a!") and regex.test cannot be interrupted on the main thread: only
+ * Worker.terminate() stops it. The worker is started when grep runs, from the source string below
+ * (eval), so it needs no file of its own in the bundled dist/.
+ */
+import { Worker } from "node:worker_threads";
+
+export interface ScanOptions {
+  pattern: string;
+  /** "" or "i". */
+  flags: string;
+  /** The worker stops after this many matches. */
+  maxMatches: number;
+  /** Larger files are skipped and counted as "large". */
+  maxFileBytes: number;
+  /** Each match's text is cut to this many characters; `length` keeps the full length. */
+  maxLineChars: number;
+  /** The whole scan, walk included, ends after this long. */
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+export interface ScanFile {
+  /** Shown in the output. */
+  path: string;
+  /** Read by the worker. */
+  absolute: string;
+}
+
+export interface Match {
+  path: string;
+  line: number;
+  text: string;
+  length: number;
+}
+
+export interface ScanResult {
+  matches: Match[];
+  skipped: { binary: number; large: number };
+  timedOut: boolean;
+}
+
+const TIMED_OUT = new Error("grep timed out");
+
+/**
+ * Scan the files `list(signal)` yields for the pattern in a worker, sending each file as it comes.
+ * `signal` is aborted when the scan ends early, so the walk behind `list` stops too.
+ *
+ * Contract: after `timeoutMs` resolves with the matches found so far and `timedOut`; when
+ * `options.signal` aborts, rejects with its reason. Either way the worker is terminated, even in
+ * the middle of a regex. Files over maxFileBytes, or with a NUL byte in the first 8 KB (binary,
+ * as git decides), are skipped and counted; unreadable ones are skipped silently.
+ */
+export async function scanFiles(list: (signal: AbortSignal) => AsyncIterable<ScanFile>, options: ScanOptions): Promise<ScanResult> {
+  const { signal, timeoutMs, ...settings } = options;
+  signal.throwIfAborted();
+  const result: ScanResult = { matches: [], skipped: { binary: 0, large: 0 }, timedOut: false };
+  const scan = new AbortController();
+  const forward = () => scan.abort(signal.reason);
+  signal.addEventListener("abort", forward, { once: true });
+  const timer = setTimeout(() => scan.abort(TIMED_OUT), timeoutMs);
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: settings });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      scan.signal.addEventListener("abort", () => {
+        result.timedOut = scan.signal.reason === TIMED_OUT;
+        if (result.timedOut) resolve();
+        else reject(scan.signal.reason);
+      });
+      worker.on("message", (message: WorkerMessage) => {
+        if (message.matches) result.matches.push(...message.matches);
+        if (message.skipped) result.skipped[message.skipped]++;
+        if (message.done) resolve();
+      });
+      worker.on("error", reject);
+      worker.on("exit", () => reject(new Error("the grep worker stopped unexpectedly")));
+      send(list(scan.signal), worker).catch(reject);
+    });
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", forward);
+    scan.abort();
+    void worker.terminate();
+  }
+  return result;
+}
+
+async function send(files: AsyncIterable<ScanFile>, worker: Worker): Promise<void> {
+  for await (const file of files) worker.postMessage(file);
+  worker.postMessage(null);
+}
+
+type WorkerMessage = { matches?: Match[]; skipped?: "binary" | "large"; done?: boolean };
+
+/** Plain JavaScript run by the worker: one message per file, `null` after the last. */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { closeSync, constants, fstatSync, openSync, readFileSync } = require("node:fs");
+const { pattern, flags, maxMatches, maxFileBytes, maxLineChars } = workerData;
+const regex = new RegExp(pattern, flags);
+let found = 0;
+
+parentPort.on("message", (file) => {
+  if (file === null) return parentPort.postMessage({ done: true });
+  if (found >= maxMatches) return;
+  const buffer = read(file.absolute);
+  if (typeof buffer === "string") return parentPort.postMessage({ skipped: buffer });
+  if (!buffer) return;
+  const lines = buffer.toString("utf8").split(/\\r?\\n/);
+  const matches = [];
+  for (let i = 0; i < lines.length && found < maxMatches; i++) {
+    if (!regex.test(lines[i])) continue;
+    found++;
+    matches.push({ path: file.path, line: i + 1, text: lines[i].slice(0, maxLineChars), length: lines[i].length });
+  }
+  if (matches.length > 0) parentPort.postMessage({ matches, done: found >= maxMatches });
+});
+
+// O_NONBLOCK: a file swapped for a FIFO since the walk must not block the worker.
+function read(absolute) {
+  let fd;
+  try {
+    fd = openSync(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = fstatSync(fd);
+    if (!info.isFile()) return undefined;
+    if (info.size > maxFileBytes) return "large";
+    const buffer = readFileSync(fd);
+    return buffer.subarray(0, 8192).includes(0) ? "binary" : buffer;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+`;
