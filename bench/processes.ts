@@ -1,8 +1,10 @@
 // Measures what issue 4 asks for: mini-claude's peak RSS while a command prints 200 MB through
 // runCommand, and the time from kill() of a background HTTP server to its port taking a new listener.
+// Also: the same flood from a background job (followed through its log file), and how long start()
+// takes for a job that is ready at once.
 //
 //   npx tsx bench/processes.ts [megabytes]      (part of `npm run bench`)
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +33,49 @@ async function floodMemory() {
   console.log(`  rss before ${mb(before.rss)}, peak ${mb(peak)} (+${mb(peak - before.rss)}); heap used before ${mb(before.heapUsed)}, peak ${mb(peakHeap)}`);
 }
 
+async function jobFloodMemory() {
+  const processes = new ProcessManager();
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  let peakFile = 0;
+  const starting = processes.start(`yes | head -c ${megabytes * 1_000_000}; echo done; sleep 30`, { cwd: root });
+  const { logFile } = processes.list()[0];
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+    peakFile = Math.max(peakFile, fileSize(logFile));
+  }, 5);
+  const started = performance.now();
+  const job = await starting;
+  while (!processes.logs(job.id, 1).endsWith("\ndone")) await new Promise((resolve) => setTimeout(resolve, 5));
+  const elapsed = performance.now() - started;
+  clearInterval(sampler);
+  await processes.killAll();
+  console.log(`job flood: ${megabytes} MB followed through the job's log file; last line seen ${elapsed.toFixed(0)} ms after start() (3 s of it is the startup wait)`);
+  console.log(`  rss before ${mb(before)}, peak ${mb(peak)} (+${mb(peak - before)}); log file peak ${mb(peakFile)}`);
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+async function readyJobStart(runs = 10) {
+  const processes = new ProcessManager();
+  const times = [];
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    const job = await processes.start("echo ready; sleep 30", { cwd: root });
+    times.push(performance.now() - started);
+    await processes.kill(job.id);
+  }
+  await processes.killAll();
+  times.sort((a, b) => a - b);
+  console.log(`start() of a job that prints "ready" at once: median ${times[Math.floor(runs / 2)].toFixed(0)} ms, max ${times[runs - 1].toFixed(0)} ms (200 ms of it is the wait for a URL line)`);
+}
+
 function listenOnce(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
@@ -54,6 +99,7 @@ async function killToFreePort(label: string, command: string, runs = 5) {
     frees.push(performance.now() - started);
     if (result.survivors.length) console.log(`  survivors: ${result.survivors.join(", ")}`);
   }
+  await processes.killAll();
   const summary = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
     return `median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms`;
@@ -73,6 +119,8 @@ writeFileSync(join(root, "package.json"), JSON.stringify({ name: "bench", privat
 
 try {
   await floodMemory();
+  await jobFloodMemory();
+  await readyJobStart();
   await killToFreePort("npm run dev (npm -> sh -> node -> forked worker)", "npm run dev");
   await killToFreePort("node server ignoring SIGTERM", "node stubborn.js");
 } finally {

@@ -7,7 +7,11 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
-/** Time between SIGTERM and SIGKILL. */
+/**
+ * Time between SIGTERM and SIGKILL, for foreground commands and background jobs alike: both are
+ * stopped for the same reason (the agent or the person is done with them), and servers that shut
+ * down cleanly do so well within it.
+ */
 export const KILL_GRACE_MS = 300;
 
 export interface KillReport {

@@ -6,14 +6,21 @@
  * Plain node:child_process rather than execa: execa's timeout and cleanup signal only the direct
  * child, and what we need (detached group, merged output, group kill) is a few lines here.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { statSync } from "node:fs";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { closeSync, constants, mkdtempSync, openSync, rmSync, statSync } from "node:fs";
+import { Socket, type OnReadOpts, type SocketConstructorOpts } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
+import { promisify } from "node:util";
 import { KILL_GRACE_MS, killTreeSync, terminate } from "./process-tree.js";
 import { MAX_OUTPUT_BYTES } from "./truncate.js";
 
-/** After the shell exits, how long its pipes may take to drain before we stop reading them. */
+/** After the shell exits, how long its output may take to drain before we stop reading it. */
 const DRAIN_MS = 250;
+/** Size of the one buffer a command's output is read into. */
+const READ_BUFFER_BYTES = 64 * 1024;
 /** Errors are usually at the end, so most of the budget goes to the tail; 2 KB stays for footers. */
 const HEAD_BYTES = Math.floor(MAX_OUTPUT_BYTES / 5);
 const TAIL_BYTES = MAX_OUTPUT_BYTES - HEAD_BYTES - 2048;
@@ -64,24 +71,40 @@ const liveGroups = new Set<number>();
  *
  * Contract: never rejects. Resolves when the shell exits, not when every pipe closes; anything the
  * command left running is then killed with its process group. On timeout or abort the group gets
- * SIGTERM, then SIGKILL after KILL_GRACE_MS. Memory stays bounded whatever the command prints.
+ * SIGTERM, then SIGKILL after KILL_GRACE_MS. Memory stays bounded whatever the command prints: the
+ * output arrives through a FIFO read into one reused buffer (see outputFifo()).
  */
-export function runCommand(command: string, options: RunOptions): Promise<RunResult> {
+export async function runCommand(command: string, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const output = new CappedOutput(HEAD_BYTES, TAIL_BYTES);
   const base = { exitCode: null, timedOut: false, aborted: false, truncatedBytes: 0 };
   const problem = missingDirectory(options.cwd);
-  if (problem) return Promise.resolve({ ...base, output: "", durationMs: 0, error: problem });
-  if (options.signal?.aborted) return Promise.resolve({ ...base, aborted: true, output: "", durationMs: 0 });
+  if (problem) return { ...base, output: "", durationMs: 0, error: problem };
+  if (options.signal?.aborted) return { ...base, aborted: true, output: "", durationMs: 0 };
+  const fifo = await outputFifo();
+  const closeFifo = () => {
+    if (fifo) for (const fd of [fifo.read, fifo.write]) closeSync(fd);
+  };
+  if (options.signal?.aborted) {
+    closeFifo();
+    return { ...base, aborted: true, output: "", durationMs: 0 };
+  }
 
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {
-      child = spawnShell(command, { cwd: options.cwd, env: options.env });
+      child = spawnShell(command, { cwd: options.cwd, env: options.env, output: fifo?.write });
     } catch (error) {
+      closeFifo();
       resolve({ ...base, output: "", durationMs: 0, error: `could not start ${userShell()}: ${message(error)}` });
       return;
     }
+    // The command has its own copies of the write end; ours must go, or the output never ends.
+    if (fifo) closeSync(fifo.write);
+    const onChunk = (chunk: Buffer) => output.push(chunk);
+    const sources = fifo ? [readReusing(fifo.read, onChunk)] : pipeSources(child, onChunk);
+    // Output may end before 'exit' is seen (a pipe's 'close' would wait for it; a socket's does not).
+    const outputEnded = Promise.all(sources.map((source) => new Promise((resolve) => source.once("close", resolve))));
     const pgid = child.pid;
     if (pgid) liveGroups.add(pgid);
     let timedOut = false;
@@ -110,8 +133,7 @@ export function runCommand(command: string, options: RunOptions): Promise<RunRes
       clearTimeout(timer);
       clearTimeout(backstop);
       options.signal?.removeEventListener("abort", onAbort);
-      child.stdout?.destroy();
-      child.stderr?.destroy();
+      for (const source of sources) source.destroy();
       const { text, cut } = output.text();
       resolve({
         output: text,
@@ -125,10 +147,6 @@ export function runCommand(command: string, options: RunOptions): Promise<RunRes
       });
     };
 
-    for (const stream of [child.stdout, child.stderr]) {
-      stream?.on("data", (chunk: Buffer) => output.push(chunk));
-      stream?.on("error", () => {});
-    }
     // Without a pid the shell never started; with one, 'exit' still follows and settles the run.
     child.on("error", (error) => {
       if (!pgid) finish(null, null, `could not start ${userShell()}: ${error.message}`);
@@ -141,7 +159,7 @@ export function runCommand(command: string, options: RunOptions): Promise<RunRes
       // Leftovers (`sleep 300 &`) would hold the pipes open; kill them, then drain what is buffered.
       void terminate(pgid).finally(() => liveGroups.delete(pgid));
       const drained = setTimeout(() => finish(code, signal), DRAIN_MS);
-      child.once("close", () => {
+      void outputEnded.then(() => {
         clearTimeout(drained);
         finish(code, signal);
       });
@@ -154,16 +172,18 @@ export function runCommand(command: string, options: RunOptions): Promise<RunRes
 /**
  * Start `command` with the user's shell in a new session (so its own process group, no terminal).
  *
- * Contract: stdin is closed; stderr is redirected into stdout by the shell itself, so the order is
- * exactly what a terminal shows (the stderr pipe only carries the shell's own early errors). May
- * throw synchronously, or emit 'error' with no pid, when the shell cannot be started.
+ * Contract: stdin is closed. Output goes to `options.output` (a file descriptor used for both stdout
+ * and stderr), or else to two pipes; stderr is redirected into stdout by the shell itself, so the
+ * order is exactly what a terminal shows (a stderr pipe only carries the shell's own early errors).
+ * May throw synchronously, or emit 'error' with no pid, when the shell cannot be started.
  */
-export function spawnShell(command: string, options: { cwd: string; env?: Record<string, string | undefined> }): ChildProcess {
+export function spawnShell(command: string, options: { cwd: string; env?: Record<string, string | undefined>; output?: number }): ChildProcess {
+  const output = options.output ?? "pipe";
   return spawn(userShell(), ["-c", `exec 2>&1\n${command}`], {
     cwd: options.cwd,
     env: commandEnv(options.env),
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", output, output],
   });
 }
 
@@ -259,7 +279,65 @@ class CappedOutput {
   }
 }
 
-function missingDirectory(path: string): string | undefined {
+/**
+ * A FIFO for one command's output, open at both ends (read end non-blocking) and already unlinked.
+ *
+ * Why not a 'pipe' stdio: Node allocates a fresh Buffer for every read from a child's pipe, and V8
+ * frees that external memory lazily, so a command printing 200 MB grew mini-claude by ~35 MB. A
+ * FIFO behaves like a pipe for the command (also for `>/dev/stdout` or `tee /dev/stderr`, which a
+ * regular file would truncate) and can be read into one buffer (readReusing). Node cannot create a
+ * pipe pair or a FIFO itself, so `mkfifo` runs once per command (about 7 ms).
+ *
+ * Contract: resolves to undefined when no FIFO can be made (no mkfifo, unwritable tmpdir); the
+ * caller then uses plain pipes. Never rejects, leaves nothing on disk.
+ */
+async function outputFifo(): Promise<{ read: number; write: number } | undefined> {
+  let dir: string | undefined;
+  let read: number | undefined;
+  try {
+    dir = mkdtempSync(join(tmpdir(), "mini-claude-out-"));
+    const path = join(dir, "output");
+    await promisify(execFile)("mkfifo", ["-m", "600", path], { timeout: 5000 });
+    // Opening the read end without O_NONBLOCK would wait for a writer; the write end then opens at once.
+    read = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    return { read, write: openSync(path, constants.O_WRONLY) };
+  } catch {
+    if (read !== undefined) closeSync(read);
+    return undefined;
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Reads `fd` (a pipe or FIFO) into one reused buffer; `onChunk` gets a view and must copy what it keeps. */
+function readReusing(fd: number, onChunk: (chunk: Buffer) => void): Socket {
+  const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  // The constructor has honoured `onread` since Node 12; @types/node 20 lists it only for connect().
+  const options: SocketConstructorOpts & { onread: OnReadOpts } = {
+    fd,
+    readable: true,
+    writable: false,
+    onread: { buffer, callback: (size: number) => (onChunk(buffer.subarray(0, size)), true) },
+  };
+  const socket = new Socket(options);
+  // Only reached if a runtime ignored `onread`: the data still arrives, in fresh buffers.
+  socket.on("data", onChunk);
+  socket.on("error", () => {});
+  return socket;
+}
+
+/** The fallback when no FIFO could be made: the child's two pipes, read the usual way. */
+function pipeSources(child: ChildProcess, onChunk: (chunk: Buffer) => void): Readable[] {
+  const streams = [child.stdout, child.stderr].filter((stream) => stream !== null);
+  for (const stream of streams) {
+    stream.on("data", onChunk);
+    stream.on("error", () => {});
+  }
+  return streams;
+}
+
+/** Why `path` cannot be a command's working directory, or undefined when it can. */
+export function missingDirectory(path: string): string | undefined {
   try {
     if (statSync(path).isDirectory()) return undefined;
     return `working directory ${path} is not a directory`;

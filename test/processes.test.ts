@@ -1,14 +1,16 @@
 import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { isAlive, processTree } from "../src/process-tree.js";
-import { ProcessManager } from "../src/processes.js";
+import { isAlive, KILL_GRACE_MS, processTree, terminate } from "../src/process-tree.js";
+import { ProcessManager, type ProcessManagerOptions } from "../src/processes.js";
 import { tempWorkspace } from "./support/workspace.js";
 
 /** A manager whose jobs cannot outlive the test, with waits short enough for unit tests. */
-function manager(): ProcessManager {
-  const processes = new ProcessManager({ startupMs: 1500, graceMs: 300 });
+function manager(options: ProcessManagerOptions = {}): ProcessManager {
+  const processes = new ProcessManager({ startupMs: 1500, ...options });
   onTestFinished(() => processes.killAll().then(() => undefined));
   return processes;
 }
@@ -33,11 +35,14 @@ function portIsFree(port: number): Promise<boolean> {
 const PROCESSES_MODULE = fileURLToPath(new URL("../src/processes.ts", import.meta.url));
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 
-/** Runs `body` in a fresh node (via tsx) with `processes` in scope; returns the pids it printed and its stdout. */
-function inFreshProcess(root: string, file: string, body: string): { stdout: string; pids: number[] } {
+/**
+ * Runs `body` in a fresh node (via tsx) with `processes` and `job` (started from `command`) in scope;
+ * returns the pids of the job's tree and the script's output.
+ */
+function inFreshProcess(root: string, file: string, body: string, command = "sh -c 'sleep 30; :' & echo ready; wait"): { stdout: string; pids: number[] } {
   const script = `import { ProcessManager } from ${JSON.stringify(PROCESSES_MODULE)};
 const processes = new ProcessManager({ startupMs: 1000 });
-const job = await processes.start("sh -c 'sleep 30; :' & echo ready; wait", { cwd: ${JSON.stringify(root)} });
+const job = await processes.start(${JSON.stringify(command)}, { cwd: ${JSON.stringify(root)} });
 const { processTree } = await import(${JSON.stringify(PROCESSES_MODULE.replace("processes.ts", "process-tree.ts"))});
 console.log("tree " + processTree(job.pid).join(","));
 ${body}`;
@@ -87,6 +92,7 @@ describe("ProcessManager", () => {
     expect(tree.filter(isAlive)).toEqual([]);
     expect(await portIsFree(Number(new URL(started.url!).port))).toBe(true);
     expect(processes.list()[0]).toMatchObject({ id: 1, state: "killed" });
+    expect(existsSync(started.logFile)).toBe(false);
     expect(processes.drainNotices()).toEqual([]);
     expect((await processes.kill(1)).wasRunning).toBe(false);
   });
@@ -109,7 +115,11 @@ describe("ProcessManager", () => {
     );
     expect(stubborn.state).toBe("running");
     const stubbornTree = processTree(stubborn.pid);
+    const began = performance.now();
     const first = await processes.kill(stubborn.id);
+    // One grace period for jobs and foreground commands alike.
+    expect(performance.now() - began).toBeGreaterThanOrEqual(KILL_GRACE_MS);
+    expect(performance.now() - began).toBeLessThan(KILL_GRACE_MS + 180);
     expect(first.survivors).toEqual([]);
     expect(stubbornTree.filter(isAlive)).toEqual([]);
     expect(processes.logs(stubborn.id)).toContain("ignoring TERM");
@@ -139,6 +149,43 @@ describe("ProcessManager", () => {
     expect(processes.logs(job.id, 3).split("\n").slice(1)).toEqual(["199999", "200000", "ready"]);
   });
 
+  it("keeps a noisy job's log file small while the rolling log follows it", async () => {
+    const processes = manager({ maxLogFileBytes: 64 * 1024 });
+    const job = await processes.start("seq 1 100000; echo ready; while :; do echo tick; sleep 0.01; done", { cwd: tempWorkspace().root });
+    expect(job.state).toBe("running");
+    // seq alone printed 589 KB; the file is emptied once read past the cap.
+    let peak = 0;
+    for (let i = 0; i < 10; i++) {
+      peak = Math.max(peak, statSync(job.logFile).size);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    expect(peak).toBeLessThan(64 * 1024);
+    const logs = processes.logs(job.id, 500);
+    expect(logs).toContain("\n99999\n100000\nready\ntick\n");
+    expect(logs).toMatch(/\ntick$/);
+  });
+
+  it("stops waiting for startup when the signal aborts, leaving the job running", async () => {
+    const processes = manager({ startupMs: 5000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const began = Date.now();
+    const job = await processes.start("echo warming up; sleep 30", { cwd: tempWorkspace().root, signal: controller.signal });
+    expect(Date.now() - began).toBeLessThan(1000);
+    expect(job).toMatchObject({ state: "running", interrupted: true, log: ["warming up"] });
+    expect(isAlive(job.pid)).toBe(true);
+    expect(processes.list()[0].state).toBe("running");
+  });
+
+  it("refuses a working directory that is missing or not a directory", async () => {
+    const ws = tempWorkspace();
+    const processes = manager();
+    const file = ws.write("notes.txt", "x");
+    await expect(processes.start("true", { cwd: file })).rejects.toThrow(`working directory ${file} is not a directory`);
+    await expect(processes.start("true", { cwd: `${ws.root}/gone` })).rejects.toThrow(`working directory ${ws.root}/gone does not exist`);
+    expect(processes.list()).toEqual([]);
+  });
+
   it("tells once about a job that exited on its own after startup", async () => {
     const processes = manager();
     const job = await processes.start("echo ready; sleep 0.4; echo 'Error: lost connection'; exit 4", { cwd: tempWorkspace().root });
@@ -149,6 +196,8 @@ describe("ProcessManager", () => {
     ]);
     expect(processes.drainNotices()).toEqual([]);
     expect(processes.list()[0]).toMatchObject({ state: "exited", exitCode: 4 });
+    // Once the job and its leftovers are gone, its log lives on in memory only.
+    expect(await eventually(() => !existsSync(job.logFile))).toBe(true);
   });
 
   it("lists jobs for the person and explains unknown ids", async () => {
@@ -168,15 +217,20 @@ describe("ProcessManager", () => {
     const jobs = await Promise.all([1, 2].map(() => processes.start("sh -c 'sleep 30; :' & echo ready; wait", { cwd: ws.root })));
     const trees = jobs.map((job) => processTree(job.pid));
     expect(trees.every((tree) => tree.length >= 2)).toBe(true);
+    const logDir = dirname(jobs[0].logFile);
+    expect(jobs.map((job) => existsSync(job.logFile))).toEqual([true, true]);
     processes.killAllSync();
     expect(await eventually(() => trees.flat().every((pid) => !isAlive(pid)), 1000)).toBe(true);
     expect(processes.list().map((job) => job.state)).toEqual(["killed", "killed"]);
+    expect(existsSync(logDir)).toBe(false);
 
     const third = await processes.start("echo ready; sleep 30", { cwd: ws.root });
     const tree = processTree(third.pid);
     const results = await processes.killAll();
     expect(results.map((result) => result.id)).toEqual([3]);
     expect(tree.filter(isAlive)).toEqual([]);
+    expect(existsSync(dirname(third.logFile))).toBe(false);
+    expect(processes.logs(3)).toBe("job 3 `echo ready; sleep 30` (killed): last 1 of 1 lines\nready");
   });
 
   it("finishes killAll in a process with nothing else to keep it alive, and killAllSync works in an exit handler", async () => {
@@ -188,5 +242,28 @@ describe("ProcessManager", () => {
     const exiting = inFreshProcess(ws.root, "exit.mts", 'process.on("exit", () => processes.killAllSync());\nprocess.exit(0);');
     expect(exiting.pids.length).toBeGreaterThanOrEqual(2);
     expect(await eventually(() => exiting.pids.every((pid) => !isAlive(pid)), 1000)).toBe(true);
+  });
+
+  it("leaves a job running and logging to its file after its parent exits without killing it (--keep-background)", async () => {
+    const ws = tempWorkspace();
+    const ticker = "echo ready; while :; do echo tick; sleep 0.05; done";
+    const parent = inFreshProcess(ws.root, "keep.mts", 'console.log("job " + job.pid + " " + job.state + " " + job.logFile);', ticker);
+    const [, pid, state, logFile] = /job (\d+) (\w+) (\S+)/.exec(parent.stdout) ?? [];
+    const pgid = Number(pid);
+    onTestFinished(async () => {
+      if (pgid > 0) await terminate(pgid);
+      if (logFile) rmSync(dirname(logFile), { recursive: true, force: true });
+    });
+    expect(state).toBe("running");
+    expect(logFile).toMatch(/\/job-1\.log$/);
+    // The parent is gone; the job has been writing to a pipe with no reader, or to its file.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = statSync(logFile).size;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(isAlive(pgid)).toBe(true);
+    expect(statSync(logFile).size).toBeGreaterThanOrEqual(before + 4 * "tick\n".length);
+    expect(readFileSync(logFile, "utf8")).toMatch(/^ready\n(tick\n){10,}/);
+    expect((await terminate(pgid)).survivors).toEqual([]);
+    expect(parent.pids.filter(isAlive)).toEqual([]);
   });
 });

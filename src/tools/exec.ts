@@ -39,7 +39,7 @@ export const execTool = defineTool({
       const reason = decision.reason ? `: ${decision.reason.trim().replace(/[.\s]+$/, "")}` : "";
       throw new ToolError(`the user denied this command${reason}. Do not run it again unchanged; adjust it or ask the user.`);
     }
-    if (background ?? looksLikeDaemon(command)) return describeStart(await ctx.processes.start(command, { cwd: ctx.root }));
+    if (background ?? looksLikeDaemon(command)) return describeStart(await ctx.processes.start(command, { cwd: ctx.root, signal: ctx.signal }));
     const result = await runCommand(command, { cwd: ctx.root, timeoutMs: timeout_ms, signal: ctx.signal });
     if (result.error) throw new ToolError(`could not run the command: ${result.error}.`);
     return describeRun(command, result, timeout_ms);
@@ -69,6 +69,11 @@ const DAEMON_PATTERNS: RegExp[] = [
 ];
 const WRAPPERS =
   /^(?:(?:[A-Za-z_]\w*=\S*|sudo|exec|nohup|time|npx(?:\s+(?:-y|--yes))?|bunx|(?:pnpm|yarn)\s+(?:exec|dlx)|bundle\s+exec|(?:poetry|uv|pipenv)\s+run)\s+)+/;
+/** $'…' (backslash escapes), '…' (none), "…" (backslash escapes), and a backslash-escaped character. */
+const QUOTED = /\$'(?:[^'\\]|\\[^])*'?|'[^']*'?|"(?:[^"\\]|\\[^])*"?|\\[^]/g;
+const SEPARATOR = /&&|\|\||[;&|\n]/g;
+/** `sh -c` whose script (blanked, so trimmed away) followed. */
+const SHELL_C = /^(?:\S*\/)?(?:ba|da|k|z)?sh(?:\s+-\w+)*\s+-c$/;
 
 /**
  * Whether a command looks like a server or watcher that never exits on its own.
@@ -76,12 +81,23 @@ const WRAPPERS =
  * Contract: checks each part of a command list or pipeline (`cd app && npm run dev`,
  * `tail -f log | grep x`); keywords count only as the script or subcommand of a known runner, so
  * `npm install --save-dev`, `git checkout dev-branch` and `npm run build` stay in the foreground.
+ * Quoted text is only text (`git commit -m 'fix; npm run dev'`, `echo "npm start"`), except the
+ * script of `sh -c '…'` / `bash -c "…"`, which is classified as the command it runs.
  */
 export function looksLikeDaemon(command: string): boolean {
-  return command
-    .split(/&&|\|\||[;&|\n]/)
-    .map((part) => part.trim().replace(WRAPPERS, ""))
-    .some((part) => DAEMON_PATTERNS.some((pattern) => pattern.test(part)));
+  // Blanking keeps every offset, so a part of the blanked text maps back to the original.
+  const blank = command.replace(QUOTED, (quoted) => " ".repeat(quoted.length));
+  const ends = [...blank.matchAll(SEPARATOR)].map((match) => [match.index, match.index + match[0].length]);
+  let start = 0;
+  for (const [end, next] of [...ends, [blank.length, blank.length]]) {
+    const part = blank.slice(start, end).trimEnd();
+    const words = part.trimStart().replace(WRAPPERS, "");
+    if (DAEMON_PATTERNS.some((pattern) => pattern.test(words))) return true;
+    const script = /^(['"])([^]*)\1$/.exec(command.slice(start + part.length, end).trim())?.[2];
+    if (SHELL_C.test(words) && script !== undefined && looksLikeDaemon(script)) return true;
+    start = next;
+  }
+  return false;
 }
 
 async function manageJobs(action: string, rest: string, ctx: ToolContext): Promise<string> {
@@ -107,35 +123,41 @@ function describeStart(job: StartResult): string {
   const log = job.log.length ? `\n${job.log.join("\n")}` : "\n(no output yet)";
   if (job.state === "running") {
     const url = job.url ? `, url ${job.url}` : "";
-    return `Started ${title}: running${url}. It keeps running in the background; check it with bg_logs ${job.id}, stop it with bg_kill ${job.id}.\nOutput so far:${log}`;
+    const interrupted = job.interrupted ? "; the person interrupted the startup wait" : "";
+    return `Started ${title}: running${url}${interrupted}. It keeps running in the background; check it with bg_logs ${job.id}, stop it with bg_kill ${job.id}.\nOutput so far:${log}`;
   }
   const ending = job.exitCode !== null ? `exit code ${job.exitCode}` : job.signal ? `signal ${job.signal}` : "it could not start";
   const verdict = job.state === "failed" ? "failed during startup" : "finished during startup";
   return `The ${title} ${verdict} (${ending}); it is not running.\nOutput:${log}`;
 }
 
+/**
+ * The observation for a foreground run. A normal exit ends with "exit code N (1.2s)" after the
+ * output; any other ending is said on the first line, which is what the person's summary shows.
+ */
 function describeRun(command: string, result: RunResult, timeoutMs: number): string {
-  const output = result.output.replace(/\n+$/, "") || "(no output)";
+  const text = result.output.replace(/\n+$/, "");
   const seconds = `${(result.durationMs / 1000).toFixed(1)}s`;
   const cut = result.truncatedBytes
     ? `\n[${result.truncatedBytes} bytes cut from the middle of the output; redirect it to a file and grep or read_file it to see more]`
     : "";
-  let status: string;
-  if (result.timedOut) {
-    const hint = looksLikeServer(command, result.output)
-      ? " If it is a server or watcher, run it with background: true."
-      : timeoutMs < MAX_TIMEOUT_MS
-        ? ` If it needs longer, raise timeout_ms (max ${MAX_TIMEOUT_MS}).`
-        : "";
-    status = `Timed out after ${timeoutMs / 1000}s: the command and its child processes were killed; output so far is above.${hint}`;
-  } else if (result.aborted) {
-    status = `Interrupted by the user after ${seconds}; the command was killed.`;
-  } else if (result.exitCode !== null) {
-    status = `exit code ${result.exitCode} (${seconds})`;
-  } else {
-    status = `killed by ${result.signal} (${seconds})`;
+  if (!result.timedOut && !result.aborted && result.exitCode !== null) {
+    return `${text || "(no output)"}${cut}\n\nexit code ${result.exitCode} (${seconds})`;
   }
-  return `${output}${cut}\n\n${status}`;
+  let status = `Killed by ${result.signal} after ${seconds}.`;
+  let hint = "";
+  if (result.timedOut) {
+    status = `Timed out after ${timeoutMs / 1000}s; the command's process tree was killed.`;
+    hint = looksLikeServer(command, result.output)
+      ? "If it is a server or watcher, run it with background: true."
+      : timeoutMs < MAX_TIMEOUT_MS
+        ? `If it needs longer, raise timeout_ms (max ${MAX_TIMEOUT_MS}).`
+        : "";
+  } else if (result.aborted) {
+    status = `Interrupted by the user after ${seconds}; the command's process tree was killed.`;
+  }
+  const output = text ? `${result.aborted || result.timedOut ? "Output so far" : "Output"}:\n${text}${cut}` : "It printed nothing.";
+  return `${status}\n${output}${hint ? `\n\n${hint}` : ""}`;
 }
 
 function looksLikeServer(command: string, output: string): boolean {

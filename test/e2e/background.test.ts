@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isAlive } from "../../src/process-tree.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { DEV_SERVER_FILES, devServerGone, readDevServerPids } from "../support/processes.js";
+import { DEV_SERVER_FILES, devServerGone, eventually, readDevServerPids } from "../support/processes.js";
 import { runCli, startCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -40,6 +40,17 @@ describe("background jobs through the model", () => {
     const result = await runCli(["--yes", "-p", "start it"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
     expect(result.code).toBe(0);
     expect(await devServerGone(await readDevServerPids(ws.root))).toBe(true);
+  });
+
+  it("Ctrl-C in --print mid-turn exits 130 and kills the jobs it started", async () => {
+    const ws = tempWorkspace(DEV_SERVER_FILES);
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "npm run dev" }), reply().text("Still thinking").hang(2)]);
+    const cli = startCli(["--yes", "-p", "start it and wait"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const pids = await readDevServerPids(ws.root);
+    await eventually(() => fake.requests.length === 2, 10_000);
+    cli.child.kill("SIGINT");
+    expect((await cli.done).code).toBe(130);
+    expect(await devServerGone(pids)).toBe(true);
   });
 
   it("kills every background job when the REPL gets SIGTERM", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { isAlive, processTree } from "../../src/process-tree.js";
 import { ProcessManager } from "../../src/processes.js";
+import { outcomeSummary } from "../../src/render.js";
 import { runTool, toolSpecs, type ToolContext } from "../../src/tools/index.js";
 import { looksLikeDaemon } from "../../src/tools/exec.js";
 import { tempWorkspace } from "../support/workspace.js";
@@ -43,7 +44,10 @@ describe("exec in the foreground", () => {
   it("kills a command at its timeout, keeps the output so far, and says what to do next", async () => {
     const { call } = harness(tempWorkspace().root);
     const slow = await call({ command: "echo partial; echo pid $$; sleep 30", timeout_ms: 400 });
-    expect(slow.output).toMatch(/^partial\npid \d+\n\nTimed out after 0\.4s: the command and its child processes were killed; output so far is above\. If it needs longer, raise timeout_ms \(max 600000\)\.$/);
+    expect(slow.output).toMatch(
+      /^Timed out after 0\.4s; the command's process tree was killed\.\nOutput so far:\npartial\npid \d+\n\nIf it needs longer, raise timeout_ms \(max 600000\)\.$/,
+    );
+    expect(outcomeSummary("exec", slow.output)).toBe("Timed out after 0.4s; the command's process tree was killed.");
     expect(isAlive(Number(/pid (\d+)/.exec(slow.output)?.[1]))).toBe(false);
     const server = await call({
       command: `node -e "console.log('listening on http://localhost:4321'); setInterval(() => {}, 1000)"`,
@@ -58,7 +62,22 @@ describe("exec in the foreground", () => {
     const { call } = harness(tempWorkspace().root, { signal: controller.signal });
     setTimeout(() => controller.abort(), 200);
     const result = await call({ command: "sleep 30" });
-    expect(result.output).toMatch(/^\(no output\)\n\nInterrupted by the user after \d+\.\ds; the command was killed\.$/);
+    expect(result.output).toMatch(/^Interrupted by the user after \d+\.\ds; the command's process tree was killed\.\nIt printed nothing\.$/);
+    expect(outcomeSummary("exec", result.output)).toBe(result.output.split("\n")[0]);
+    const later = new AbortController();
+    const printing = harness(tempWorkspace().root, { signal: later.signal });
+    setTimeout(() => later.abort(), 300);
+    const partial = await printing.call({ command: "echo first; sleep 30" });
+    expect(partial.output).toMatch(/^Interrupted by the user after \d+\.\ds; the command's process tree was killed\.\nOutput so far:\nfirst$/);
+  });
+
+  it("puts an ending by signal first, and keeps \"exit code N\" for normal exits", async () => {
+    const { call } = harness(tempWorkspace().root);
+    const killed = await call({ command: "echo bye; kill -9 $$" });
+    expect(killed.output).toMatch(/^Killed by SIGKILL after \d+\.\ds\.\nOutput:\nbye$/);
+    const exited = await call({ command: "echo hi; exit 2" });
+    expect(exited.output).toMatch(/^hi\n\nexit code 2 \(\d+\.\ds\)$/);
+    expect(outcomeSummary("exec", exited.output)).toBe("exit 2");
   });
 
   it("tells how much output was cut", async () => {
@@ -119,6 +138,19 @@ describe("exec in the background", () => {
     expect((await call({ command: "bg_kill 1" })).output).toBe("job 1 `npm run dev` had already ended; nothing to kill.");
   });
 
+  it("stops waiting for a starting job when the person interrupts, and says the job keeps running", async () => {
+    const controller = new AbortController();
+    const { call, processes } = harness(tempWorkspace().root, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    const began = Date.now();
+    const result = await call({ command: "echo compiling; sleep 30", background: true });
+    expect(Date.now() - began).toBeLessThan(1000);
+    expect(result.output).toMatch(
+      /^Started background job 1 \(pid \d+\) `echo compiling; sleep 30`: running; the person interrupted the startup wait\. It keeps running in the background; check it with bg_logs 1, stop it with bg_kill 1\.\nOutput so far:\ncompiling$/,
+    );
+    expect(processes.list()[0].state).toBe("running");
+  });
+
   it("reports a background command that fails at once", async () => {
     const { call } = harness(tempWorkspace().root);
     const result = await call({ command: `node -e "console.log('Error: port in use'); process.exit(5)"`, background: true });
@@ -160,6 +192,11 @@ describe("looksLikeDaemon", () => {
     "docker compose up",
     "jupyter lab",
     "make dev",
+    "git commit -m 'a; b' && npm run dev",
+    "echo 'starting…'; npm run dev",
+    // A shell's -c script is classified like the command itself.
+    'bash -c "cd web && npm run dev"',
+    "sh -c 'npm start'",
   ])("sends %s to the background", (command) => {
     expect(looksLikeDaemon(command)).toBe(true);
   });
@@ -182,6 +219,13 @@ describe("looksLikeDaemon", () => {
     "python script.py",
     "make build",
     "npm ci && npm run lint",
+    "git commit -m 'fix; npm run dev'",
+    'git commit -m "wip && npm start"',
+    'echo "npm run dev"',
+    "echo $'a\\'; npm run dev'",
+    'grep -rn "--watch" src',
+    "echo npm run dev \\; vite",
+    "bash -c 'npm run build'",
   ])("keeps %s in the foreground", (command) => {
     expect(looksLikeDaemon(command)).toBe(false);
   });
