@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { StartResult } from "../processes.js";
 import { runCommand, type RunResult } from "../shell.js";
+import { INTERRUPTED_BEFORE_RUN } from "../history.js";
 import { defineTool, ToolError, type ToolContext } from "./define.js";
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -35,6 +36,7 @@ export const execTool = defineTool({
     const magic = MAGIC.exec(command.trim());
     if (magic) return manageJobs(magic[1], magic[2], ctx);
     const decision = await ctx.approve(command);
+    if (!decision.approved && (decision.interrupted || ctx.signal.aborted)) throw new ToolError(INTERRUPTED_BEFORE_RUN);
     if (!decision.approved) {
       const reason = decision.reason ? `: ${decision.reason.trim().replace(/[.\s]+$/, "")}` : "";
       throw new ToolError(`the user denied this command${reason}. Do not run it again unchanged; adjust it or ask the user.`);

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
@@ -82,6 +82,25 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
     const answer = messages.find((m: any) => m.role === "tool");
     expect(answer.tool_call_id).toBe("call_sleep");
     expect(answer.content).toMatch(/interrupt/i);
+  });
+
+  it("Ctrl-C at the approval question answers the call as interrupted, not denied", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "touch never.txt" }, "call_ask"), reply().text("Understood.")]);
+    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await pty.waitFor("mini-claude> ");
+    pty.type("make a file\r");
+    await pty.waitFor("[a]lways: ");
+    const mark = pty.screen().length;
+    pty.type("\x03");
+    await pty.waitFor("mini-claude> ", { from: mark });
+    pty.type("ok?\r");
+    await pty.waitFor("Understood.", { from: mark });
+    pty.type("\x04");
+    await pty.done;
+    const answer = fake.requests[1].messages.find((m: any) => m.role === "tool");
+    expect(answer).toEqual({ role: "tool", tool_call_id: "call_ask", content: "Error: Interrupted by the user before this ran." });
+    expect(existsSync(join(ws.root, "never.txt"))).toBe(false);
   });
 
   it("at an idle prompt: Ctrl-C clears the line, twice exits; typed text never reaches the model", async () => {
