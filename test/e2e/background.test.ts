@@ -1,9 +1,9 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isAlive } from "../../src/process-tree.js";
+import { isAlive, terminate } from "../../src/process-tree.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { DEV_SERVER_FILES, devServerGone, eventually, readDevServerPids } from "../support/processes.js";
+import { DEV_SERVER_FILES, devServerGone, eventually, readDevServerPids, type DevServerPids } from "../support/processes.js";
 import { runCli, startCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -66,16 +66,32 @@ describe("background jobs through the model", () => {
     expect(await devServerGone(pids)).toBe(true);
   });
 
-  it("--keep-background leaves the jobs running after --print", async () => {
+  it("--keep-background leaves a dev server that still answers after --print has exited", async () => {
     const ws = tempWorkspace(DEV_SERVER_FILES);
+    // A TMPDIR of its own: the job log directory the kept server still writes to is then easy to find and remove.
+    const tmp = join(ws.home, "tmp");
+    mkdirSync(tmp);
     const fake = await fakeOpenAI([reply().tool("exec", { command: "npm run dev" }), reply().text("Left running.")]);
-    await runCli(["--yes", "--keep-background", "-p", "start it"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
-    const pids = await readDevServerPids(ws.root);
+    const cli = startCli(["--yes", "--keep-background", "-p", "start it"], { cwd: ws.root, home: ws.home, baseURL: fake.url, env: { TMPDIR: tmp } });
+    const result = await cli.done;
+    const started = fake.requests[1] ? tools(fake.requests[1])[0] : "";
+    const pgid = Number(/background job 1 \(pid (\d+)\)/.exec(started)?.[1]);
+    let pids: DevServerPids | undefined;
     try {
-      expect(isAlive(pids.server)).toBe(true);
+      expect(result).toMatchObject({ code: 0, stdout: "Left running.\n" });
+      pids = await readDevServerPids(ws.root);
+      // The server logs the request before answering: its output must still have somewhere to go.
+      const response = await fetch(`http://127.0.0.1:${pids.port}/`);
+      expect(await response.text()).toBe("hello from dev");
+      const logDirs = readdirSync(tmp).filter((name) => name.startsWith(`mini-claude-${cli.child.pid}-`));
+      expect(logDirs).toHaveLength(1);
+      expect(readFileSync(join(tmp, logDirs[0], "job-1.log"), "utf8")).toContain("GET /\n");
     } finally {
-      for (const pid of [pids.worker, pids.server]) if (isAlive(pid)) process.kill(pid, "SIGKILL");
+      await terminate(pgid);
+      for (const pid of pids ? [pids.worker, pids.server] : []) if (isAlive(pid)) process.kill(pid, "SIGKILL");
+      rmSync(tmp, { recursive: true, force: true });
     }
+    expect(await devServerGone(pids!)).toBe(true);
   });
 
   it("tells the model at its next turn that a job exited on its own, and /bg shows jobs to the person", async () => {

@@ -23,7 +23,9 @@ export function portIsFree(port: number): Promise<boolean> {
 
 /**
  * A workspace dev server as people have them: `npm run dev` → sh → node, and the node server
- * forks a worker. It writes `pids.json` (server, worker, port) once it listens.
+ * forks a worker. It writes `pids.json` (server, worker, port) once it listens, and logs each
+ * request before answering it, so a server whose output has nowhere to go fails the request
+ * (process.stdout.write, since console.log ignores EPIPE).
  */
 export const DEV_SERVER_FILES = {
   "package.json": JSON.stringify({ name: "app", private: true, scripts: { dev: "node server.js" } }),
@@ -32,7 +34,10 @@ export const DEV_SERVER_FILES = {
     const { fork } = require("node:child_process");
     const fs = require("node:fs");
     const worker = fork(__dirname + "/worker.js");
-    const server = http.createServer((req, res) => res.end("hello from dev"));
+    const server = http.createServer((req, res) => {
+      process.stdout.write(req.method + " " + req.url + "\\n");
+      setTimeout(() => res.end("hello from dev"), 10);
+    });
     server.listen(0, "127.0.0.1", () => {
       const port = server.address().port;
       fs.writeFileSync(__dirname + "/pids.json", JSON.stringify({ server: process.pid, worker: worker.pid, port }));
