@@ -84,7 +84,8 @@ async function resolveEndpoint(config: Config): Promise<string | undefined> {
   if (config.apiKey || config.baseURL) return undefined;
   const found = await detectLocalServer();
   if (!found) {
-    const tried = LOCAL_SERVERS.map((s) => `${s.name} :${s.port}`).join(", ");
+    const override = process.env.MINI_CLAUDE_LOCAL_PORTS?.trim();
+    const tried = override ? `ports ${override} from MINI_CLAUDE_LOCAL_PORTS` : LOCAL_SERVERS.map((s) => `${s.name} :${s.port}`).join(", ");
     throw new UsageError(`${NO_ENDPOINT_MESSAGE} No local server answered either (tried ${tried}).`);
   }
   config.baseURL = found.baseURL;

@@ -163,6 +163,6 @@ describe("REPL comforts", () => {
 
     const none = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, env: { MINI_CLAUDE_LOCAL_PORTS: "1" } });
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/Set OPENAI_API_KEY .* No local server answered either \(tried .*Ollama :11434/);
+    expect(none.stderr).toMatch(/Set OPENAI_API_KEY .* No local server answered either \(tried ports 1 from MINI_CLAUDE_LOCAL_PORTS\)\.\n$/);
   });
 });
