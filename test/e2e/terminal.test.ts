@@ -93,11 +93,14 @@ describe("streaming and approval in a real terminal", () => {
     const question = (await pty.rendered()).split("\n");
     expect(question.at(-1)).toMatch(/^Run `touch approved\.txt`\? \[y\]es \/ \[n\]o \(add a reason\) \/ \[a\]lways:\s*$/);
     expect(question.at(-2)).toBe("• exec touch approved.txt");
+    await new Promise((r) => setTimeout(r, 1200));
     pty.type("y\r");
     await pty.waitFor("Made it.");
     pty.type("\x04");
     await pty.done;
     expect(existsSync(join(ws.root, "approved.txt"))).toBe(true);
+    // The time shown is the command's, not the person's thinking time.
+    expect(await pty.rendered()).toMatch(/└ exit 0 · 0\.\ds/);
   });
 });
 
