@@ -52,6 +52,7 @@ export async function start(args: ParsedArgs, version: string): Promise<number> 
     process.on("SIGTERM", onSignal);
     const code = await runPrint(session, config, prompt, interrupt.signal);
     if (!config.keepBackground) await processes.killAll();
+    else reportKeptJobs(processes);
     return code;
   }
 
@@ -194,6 +195,14 @@ function replApproval(config: Config, reader: LineReader, renderer: Renderer): A
     const reason = text.replace(/^n(o)?\b[\s:,-]*/i, "").trim();
     return { approved: false, reason: reason || undefined };
   };
+}
+
+/** --keep-background: tell the person what is still running and where its output goes. */
+function reportKeptJobs(processes: ProcessManager): void {
+  for (const job of processes.list().filter((j) => j.state === "running")) {
+    const url = job.url ? ` at ${job.url}` : "";
+    process.stderr.write(`Left running: job ${job.id} \`${job.command}\` (pid ${job.pid})${url}; output in ${job.logFile}\n`);
+  }
 }
 
 /** Kill every background job however the process ends: normal exit, signals, or a crash. */

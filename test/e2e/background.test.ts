@@ -86,6 +86,7 @@ describe("background jobs through the model", () => {
       const logDirs = readdirSync(tmp).filter((name) => name.startsWith(`mini-claude-${cli.child.pid}-`));
       expect(logDirs).toHaveLength(1);
       expect(readFileSync(join(tmp, logDirs[0], "job-1.log"), "utf8")).toContain("GET /\n");
+      expect(result.stderr).toContain(`Left running: job 1 \`npm run dev\` (pid ${pgid}) at http://localhost:${pids.port}/; output in ${join(tmp, logDirs[0], "job-1.log")}`);
     } finally {
       await terminate(pgid);
       for (const pid of pids ? [pids.worker, pids.server] : []) if (isAlive(pid)) process.kill(pid, "SIGKILL");
