@@ -107,7 +107,7 @@ async function killToFreePort(label: string, command: string, runs = 5) {
   console.log(`${label}: kill() resolves ${summary(kills)}; port accepts a new listener ${summary(frees)} (${runs} runs)`);
 }
 
-const server = (extra) =>
+const server = (extra: string) =>
   `require("node:http").createServer((q, s) => s.end("ok")).listen(0, "127.0.0.1", function () {
     ${extra}
     console.log("listening on http://localhost:" + this.address().port);

@@ -89,7 +89,7 @@ describe("grep", () => {
   it("caps the matches and cuts long lines", async () => {
     const lines = Array.from({ length: 250 }, (_, i) => `match ${i}`);
     await files({ "many.txt": lines.join("\n"), "z-long.txt": `match ${"y".repeat(400)}` });
-    const output = (await grep({ pattern: "match" })).split("\n");
+    const output = String(await grep({ pattern: "match" })).split("\n");
     expect(output).toHaveLength(201);
     expect(output[199]).toBe("many.txt:200:match 199");
     expect(output[200]).toBe("[Stopped after 200 matches; there are more. Narrow with path, glob or a more specific pattern.]");

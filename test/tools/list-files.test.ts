@@ -87,7 +87,7 @@ describe("list_files", () => {
     const many: Record<string, string> = {};
     for (let i = 0; i < 1005; i++) many[`f/${String(i).padStart(4, "0")}.txt`] = "";
     await files(many);
-    const lines = (await list({})).split("\n");
+    const lines = String(await list({})).split("\n");
     expect(lines).toHaveLength(1001);
     expect(lines[0]).toBe("f/0000.txt");
     expect(lines[999]).toBe("f/0999.txt");
