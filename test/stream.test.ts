@@ -64,4 +64,75 @@ describe("streamReply through the real openai client", () => {
     expect(result.finishReason).toBe("aborted");
     expect(result.text).toBe("partial ");
   });
+
+  describe("provider stream shapes", () => {
+    const call = (id: string, name: string, args: string) => ({ id, type: "function", function: { name, arguments: args } });
+
+    it("Gemini-style: a whole call in one delta without index, finish_reason stop", async () => {
+      fake = await startFakeOpenAI([
+        reply().choices(
+          { delta: { role: "assistant", tool_calls: [{ id: "g1", type: "function", function: { name: "read_file", arguments: '{"path":"a"}' } }] } },
+          { delta: { tool_calls: [{ id: "g2", type: "function", function: { name: "read_file", arguments: '{"path":"b"}' } }] } },
+          { delta: {}, finish_reason: "stop" },
+        ),
+      ]);
+      const result = await streamReply(request(fake.url));
+      expect(result.toolCalls).toEqual([call("g1", "read_file", '{"path":"a"}'), call("g2", "read_file", '{"path":"b"}')]);
+    });
+
+    it("parallel calls that all say index 0, told apart by their ids", async () => {
+      fake = await startFakeOpenAI([
+        reply().choices(
+          { delta: { tool_calls: [{ index: 0, id: "x1", function: { name: "grep", arguments: '{"pattern":' } }] } },
+          { delta: { tool_calls: [{ index: 0, function: { arguments: '"a"}' } }] } },
+          { delta: { tool_calls: [{ index: 0, id: "x2", function: { name: "grep", arguments: '{"pattern":"b"}' } }] } },
+          { delta: {}, finish_reason: "tool_calls" },
+        ),
+      ]);
+      const result = await streamReply(request(fake.url));
+      expect(result.toolCalls).toEqual([call("x1", "grep", '{"pattern":"a"}'), call("x2", "grep", '{"pattern":"b"}')]);
+    });
+
+    it("Ollama-style arguments as an object, and llama.cpp-style calls without an id", async () => {
+      fake = await startFakeOpenAI([
+        reply().choices(
+          { delta: { content: null, tool_calls: [{ index: 0, function: { name: "read_file", arguments: { path: "a.txt" } } }] } },
+          { delta: {}, finish_reason: "tool_calls" },
+        ),
+      ]);
+      const result = await streamReply(request(fake.url));
+      expect(result.toolCalls).toHaveLength(1);
+      expect(result.toolCalls[0].function).toEqual({ name: "read_file", arguments: '{"path":"a.txt"}' });
+      expect(result.toolCalls[0].id).toMatch(/^call_/);
+      expect(result.text).toBe("");
+    });
+
+    it("a name repeated on every delta (some proxies) is not doubled", async () => {
+      fake = await startFakeOpenAI([
+        reply().choices(
+          { delta: { tool_calls: [{ index: 0, id: "r1", function: { name: "grep", arguments: '{"pattern"' } }] } },
+          { delta: { tool_calls: [{ index: 0, function: { name: "grep", arguments: ':"x"}' } }] } },
+          { delta: {}, finish_reason: "tool_calls" },
+        ),
+      ]);
+      expect((await streamReply(request(fake.url))).toolCalls).toEqual([call("r1", "grep", '{"pattern":"x"}')]);
+    });
+
+    it("a stream that ends without finish_reason is accepted when its calls are whole", async () => {
+      fake = await startFakeOpenAI([
+        reply().choices({ delta: { content: "ok " } }, { delta: { tool_calls: [{ index: 0, id: "n1", function: { name: "grep", arguments: '{"pattern":"y"}' } }] } }),
+      ]);
+      const result = await streamReply(request(fake.url));
+      expect(result.text).toBe("ok ");
+      expect(result.toolCalls).toEqual([call("n1", "grep", '{"pattern":"y"}')]);
+    });
+
+    it("a server that rejects stream_options is asked again without it", async () => {
+      const { error } = await import("./support/fake-openai.js");
+      fake = await startFakeOpenAI([error(400, "Unrecognized request argument supplied: stream_options"), reply().text("fine")]);
+      const result = await streamReply(request(fake.url));
+      expect(result.text).toBe("fine");
+      expect(fake.requests[1]).not.toHaveProperty("stream_options");
+    });
+  });
 });

@@ -21,6 +21,8 @@ export class ReplyBuilder {
   tools: ToolSpec[] = [];
   cutAfterChunks?: number;
   hangAfterChunks?: number;
+  /** Raw choice objects ({ delta, finish_reason }) sent as they are, for provider quirks. */
+  rawChoices?: object[];
   delayMs = 0;
   finishReason?: string;
   usage = { prompt_tokens: 100, completion_tokens: 20 };
@@ -38,6 +40,12 @@ export class ReplyBuilder {
   /** A tool call whose arguments are the given raw text (e.g. invalid JSON). */
   rawTool(name: string, rawArguments: string, id = `call_${Math.random().toString(36).slice(2, 10)}`): this {
     this.tools.push({ name, arguments: rawArguments, id });
+    return this;
+  }
+
+  /** Send exactly these choices ({ delta, finish_reason? }), one chunk each, instead of text and tools. */
+  choices(...choices: object[]): this {
+    this.rawChoices = choices;
     return this;
   }
 
@@ -158,6 +166,7 @@ async function stream(res: ServerResponse, scripted: ReplyBuilder, body: any): P
 function chunksFor(scripted: ReplyBuilder, body: any): object[] {
   const base = { id: "chatcmpl-fake", object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: body.model };
   const chunk = (delta: object, finish_reason: string | null = null) => ({ ...base, choices: [{ index: 0, delta, finish_reason }] });
+  if (scripted.rawChoices) return scripted.rawChoices.map((choice) => ({ ...base, choices: [{ index: 0, ...choice }] }));
   const chunks: object[] = [chunk({ role: "assistant", content: "" })];
   for (const text of scripted.texts) {
     for (const piece of text.match(/\S*\s*/g)!.filter(Boolean)) chunks.push(chunk({ content: piece }));
