@@ -30,7 +30,7 @@ export async function runRepl(options: ReplOptions): Promise<void> {
   let turn: AbortController | undefined;
   let lastIdleInterrupt = 0;
 
-  reader.rl.on("SIGINT", () => {
+  const interrupt = () => {
     if (turn) {
       turn.abort();
       return;
@@ -49,7 +49,11 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     lastIdleInterrupt = now;
     process.stdout.write(`\n${renderer.colors.dim("(press Ctrl-C again to exit, or type exit)")}\n`);
     reader.prompt();
-  });
+  };
+  // Ctrl-C in a terminal reaches readline as a keypress; `kill -INT` (or Ctrl-C with piped input)
+  // arrives as a signal, whose default would end the process without killing its jobs.
+  reader.rl.on("SIGINT", interrupt);
+  process.on("SIGINT", interrupt);
 
   if (reader.isTerminal) process.stdout.write(`${options.banner}\n`);
   session.warmUp();

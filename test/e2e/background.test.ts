@@ -53,6 +53,28 @@ describe("background jobs through the model", () => {
     expect(await devServerGone(pids)).toBe(true);
   });
 
+  it("SIGINT to a REPL with piped input stops the turn; two at the idle prompt exit and kill the jobs", async () => {
+    const ws = tempWorkspace(DEV_SERVER_FILES);
+    const fake = await fakeOpenAI([
+      reply().tool("exec", { command: "npm run dev" }),
+      reply().text("Waiting").hang(2),
+      reply().text("Back again."),
+    ]);
+    const cli = startCli(["--yes"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open" });
+    cli.child.stdin!.write("start the server\n");
+    const pids = await readDevServerPids(ws.root);
+    await eventually(() => fake.requests.length === 2, 10_000);
+    cli.child.kill("SIGINT");
+    cli.child.stdin!.write("are you there?\n");
+    await cli.waitFor("Back again.");
+    cli.child.kill("SIGINT");
+    await cli.waitFor("press Ctrl-C again to exit");
+    cli.child.kill("SIGINT");
+    expect((await cli.done).code).toBe(0);
+    expect(await devServerGone(pids)).toBe(true);
+    expect(fake.requests[2].messages.at(-2)).toMatchObject({ role: "assistant", content: "Waiting" });
+  });
+
   it("kills every background job when the REPL gets SIGTERM", async () => {
     const ws = tempWorkspace(DEV_SERVER_FILES);
     const fake = await fakeOpenAI([reply().tool("exec", { command: "npm run dev" }), reply().text("Running.")]);
