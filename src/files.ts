@@ -1,8 +1,35 @@
 /** Filesystem helpers shared by the file tools, so that no tool imports another. */
 import type { Stats } from "node:fs";
-import { chmod, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { displayPath } from "./workspace.js";
+import { ToolError } from "./tools/define.js";
+import { displayPath, resolveInWorkspace } from "./workspace.js";
+
+export interface MissingPathAdvice {
+  /** What the tool takes, for the refusal of a FIFO or device: "read_file reads files and directories". */
+  purpose: string;
+  /** Said after "does not exist." when no sibling name is close. */
+  otherwise?: string;
+  /** Said after "does not exist." in every case. */
+  always?: string;
+}
+
+/**
+ * Resolve a path the model gave and stat it. Contract: returns only for an existing regular file
+ * or directory inside the workspace; otherwise throws a ToolError that says what to do instead.
+ */
+export async function statInWorkspace(root: string, path: string, advice: MissingPathAdvice): Promise<{ absolute: string; info: Stats }> {
+  const absolute = resolveInWorkspace(root, path);
+  const info = await stat(absolute).catch(() => undefined);
+  if (!info) {
+    const sibling = await suggestSibling(root, absolute);
+    const hint = (sibling || (advice.otherwise ? ` ${advice.otherwise}` : "")) + (advice.always ? ` ${advice.always}` : "");
+    throw new ToolError(`${path} does not exist.${hint}`);
+  }
+  const special = specialKind(info);
+  if (special) throw new ToolError(`${path} is not a regular file (${special}); ${advice.purpose}.`);
+  return { absolute, info };
+}
 
 /**
  * What a path is when it is neither a regular file nor a directory ("a FIFO", "a socket", …),

@@ -1,7 +1,6 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { specialKind, suggestSibling, writeFileAtomic } from "../files.js";
-import { resolveInWorkspace } from "../workspace.js";
+import { statInWorkspace, writeFileAtomic } from "../files.js";
 import { findClosestPassage } from "./closest-passage.js";
 import { defineTool, ToolError } from "./define.js";
 
@@ -22,12 +21,11 @@ export const editFileTool = defineTool({
   }),
   summary: ({ path }) => `edit_file ${path}`,
   async run({ path, old_string, new_string, replace_all = false }, ctx) {
-    const absolute = resolveInWorkspace(ctx.root, path);
-    const info = await stat(absolute).catch(() => undefined);
-    if (!info) throw new ToolError(`${path} does not exist.${await suggestSibling(ctx.root, absolute)} To create a file, use write_file.`);
+    const { absolute, info } = await statInWorkspace(ctx.root, path, {
+      purpose: "edit_file edits regular files",
+      always: "To create a file, use write_file.",
+    });
     if (info.isDirectory()) throw new ToolError(`${path} is a directory, not a file.`);
-    const special = specialKind(info);
-    if (special) throw new ToolError(`${path} is not a regular file (${special}); edit_file edits regular files.`);
     if (info.size > MAX_EDIT_BYTES) throw new ToolError(`${path} is too large to edit (${info.size} bytes); edit_file handles up to ${MAX_EDIT_BYTES}.`);
     if (old_string === "") throw new ToolError("old_string is empty. To create or overwrite a whole file, use write_file.");
     if (old_string === new_string) throw new ToolError("old_string and new_string are identical; nothing to change.");

@@ -1,11 +1,9 @@
-import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { z } from "zod";
-import { specialKind, suggestSibling } from "../files.js";
+import { statInWorkspace } from "../files.js";
 import { scanFiles, type ScanFile } from "../grep-worker.js";
 import { MAX_OUTPUT_BYTES, truncateLine } from "../truncate.js";
 import { walkFiles } from "../walk.js";
-import { resolveInWorkspace } from "../workspace.js";
 import { defineTool, ToolError, type ToolContext } from "./define.js";
 
 export const MAX_GREP_MATCHES = 200;
@@ -37,14 +35,10 @@ export const grepTool = defineTool({
 export async function grep({ pattern, path = ".", glob, ignore_case }: GrepArgs, ctx: ToolContext, timeoutMs = GREP_TIMEOUT_MS) {
   const flags = ignore_case ? "i" : "";
   compile(pattern, flags);
-  const absolute = resolveInWorkspace(ctx.root, path);
-  const info = await stat(absolute).catch(() => undefined);
-  if (!info) {
-    const hint = (await suggestSibling(ctx.root, absolute)) || " Use list_files to see which paths exist.";
-    throw new ToolError(`${path} does not exist.${hint}`);
-  }
-  const special = specialKind(info);
-  if (special) throw new ToolError(`${path} is not a regular file (${special}); grep searches files and directories.`);
+  const { absolute } = await statInWorkspace(ctx.root, path, {
+    purpose: "grep searches files and directories",
+    otherwise: "Use list_files to see which paths exist.",
+  });
   const included = glob ? await globFilter(glob) : () => true;
 
   const { matches, skipped, timedOut } = await scanFiles((signal) => filesToScan({ root: ctx.root, signal }, absolute, included), {

@@ -1,10 +1,8 @@
-import { stat } from "node:fs/promises";
 import { z } from "zod";
-import { specialKind, suggestSibling } from "../files.js";
+import { statInWorkspace } from "../files.js";
 import { MAX_OUTPUT_BYTES } from "../truncate.js";
 import { MAX_WALK_FILES, walkFiles } from "../walk.js";
-import { resolveInWorkspace } from "../workspace.js";
-import { defineTool, ToolError } from "./define.js";
+import { defineTool } from "./define.js";
 
 export const MAX_LISTED_FILES = 1000;
 
@@ -19,14 +17,10 @@ export const listFilesTool = defineTool({
   }),
   summary: ({ path = ".", pattern }) => (pattern ? `list_files ${path} ${pattern}` : `list_files ${path}`),
   async run({ path = ".", pattern }, ctx) {
-    const absolute = resolveInWorkspace(ctx.root, path);
-    const info = await stat(absolute).catch(() => undefined);
-    if (!info) {
-      const hint = (await suggestSibling(ctx.root, absolute)) || " Call list_files without a path to see the workspace.";
-      throw new ToolError(`${path} does not exist.${hint}`);
-    }
-    const special = specialKind(info);
-    if (special) throw new ToolError(`${path} is not a regular file (${special}); list_files lists directories.`);
+    const { absolute } = await statInWorkspace(ctx.root, path, {
+      purpose: "list_files lists directories",
+      otherwise: "Call list_files without a path to see the workspace.",
+    });
     // dot: true because hidden files are real project files here; .gitignore already filters noise.
     const matches = pattern ? (await import("picomatch")).default(pattern, { dot: true }) : () => true;
     const listed: string[] = [];

@@ -1,9 +1,8 @@
-import { open, readdir, stat } from "node:fs/promises";
+import { open, readdir } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
-import { specialKind, suggestSibling } from "../files.js";
+import { statInWorkspace } from "../files.js";
 import { MAX_LINE_CHARS, MAX_OUTPUT_BYTES, MAX_READ_LINES, truncateLine } from "../truncate.js";
-import { resolveInWorkspace } from "../workspace.js";
 import { defineTool, ToolError } from "./define.js";
 
 const MAX_DIR_ENTRIES = 500;
@@ -22,12 +21,8 @@ export const readFileTool = defineTool({
   summary: ({ path, offset, limit }) =>
     offset || limit ? `read_file ${path} ${offset ?? 1}-${(offset ?? 1) + (limit ?? MAX_READ_LINES) - 1}` : `read_file ${path}`,
   async run({ path, offset = 1, limit = MAX_READ_LINES }, ctx) {
-    const absolute = resolveInWorkspace(ctx.root, path);
-    const info = await stat(absolute).catch(() => undefined);
-    if (!info) throw new ToolError(`${path} does not exist.${await suggestSibling(ctx.root, absolute)}`);
+    const { absolute, info } = await statInWorkspace(ctx.root, path, { purpose: "read_file reads files and directories" });
     if (info.isDirectory()) return listDirectory(absolute, path);
-    const special = specialKind(info);
-    if (special) throw new ToolError(`${path} is not a regular file (${special}); read_file reads files and directories.`);
     if (await looksBinary(absolute)) {
       return `${path} is a binary file (${info.size} bytes); read_file only shows text.`;
     }
