@@ -69,6 +69,13 @@ export async function readDevServerPids(root: string): Promise<DevServerPids> {
 
 /** True once neither process of the dev server is alive and its port takes a new listener. */
 export async function devServerGone(pids: DevServerPids): Promise<boolean> {
-  const dead = await eventually(() => !isAlive(pids.server) && !isAlive(pids.worker));
-  return dead && (await portIsFree(pids.port));
+  // Generous waits: on a loaded 2-core machine a killed process can take a while to be gone.
+  const dead = await eventually(() => !isAlive(pids.server) && !isAlive(pids.worker), 10_000);
+  if (!dead) return false;
+  const deadline = Date.now() + 5000;
+  while (!(await portIsFree(pids.port))) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
 }
