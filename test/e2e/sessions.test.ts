@@ -14,7 +14,8 @@ describe("sessions that lose nothing", () => {
       reply().text("Hello."),
       reply().tool("read_file", { path: "a.txt" }, "call_1").tool("exec", { command: "sleep 3" }, "call_2"),
     ]);
-    const cli = startCli(["--yes"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open" });
+    // kill -9 leaves the command's output FIFO behind: keep it in the test's own temp folder.
+    const cli = startCli(["--yes"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open", env: { TMPDIR: ws.home } });
     cli.child.stdin!.write("hi\n");
     await cli.waitFor("Hello.");
     cli.child.stdin!.write("read a.txt and sleep\n");
