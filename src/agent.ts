@@ -8,7 +8,18 @@ export type AgentEvent =
   | { type: "text"; delta: string }
   | { type: "assistant_end"; text: string }
   | { type: "tool_start"; id: string; name: string; label: string }
-  | { type: "tool_end"; id: string; name: string; label: string; ok: boolean; output: string; diff?: FileDiff; durationMs: number }
+  | {
+      type: "tool_end";
+      id: string;
+      name: string;
+      label: string;
+      ok: boolean;
+      output: string;
+      diff?: FileDiff;
+      /** The tool's own one-line outcome for the person, if it gave one. */
+      display?: string;
+      durationMs: number;
+    }
   | { type: "usage"; usage: Usage };
 
 export type StopReason = "done" | "aborted" | "max_steps";
@@ -95,6 +106,7 @@ async function executeCall(call: ToolCall, run: AgentRun, emit: (event: AgentEve
     ok: result.ok,
     output: result.output,
     diff: result.diff,
+    display: result.display,
     durationMs: Date.now() - started,
   });
   return { role: "tool", tool_call_id: id, content: result.output };

@@ -133,11 +133,9 @@ export class Renderer {
   }
 
   private outcomeLine(event: Extract<AgentEvent, { type: "tool_end" }>): string {
-    // exec reports its own run time, which leaves out the time the person took to approve it.
-    const ownTime = event.name === "exec" ? /exit code -?\d+ \((\d+(?:\.\d+)?s)\)$/.exec(event.output)?.[1] : undefined;
-    const seconds = ownTime ?? `${(event.durationMs / 1000).toFixed(1)}s`;
     if (!event.ok) return `  ${this.colors.red(`└ ${firstLine(event.output)}`)}`;
-    return `  ${this.colors.dim(`└ ${outcomeSummary(event.name, event.output)} · ${seconds}`)}`;
+    const seconds = `${(event.durationMs / 1000).toFixed(1)}s`;
+    return `  ${this.colors.dim(`└ ${event.display ?? `${outcomeSummary(event.name, event.output)} · ${seconds}`}`)}`;
   }
 }
 

@@ -45,6 +45,8 @@ export interface FileDiff {
 export interface ToolOutput {
   output: string;
   diff?: FileDiff;
+  /** The outcome in a few words for the person ("exit 0 · 1.2s"), when the tool knows it best. */
+  display?: string;
 }
 
 /**

@@ -34,17 +34,30 @@ export const execTool = defineTool({
   },
   async run({ command, timeout_ms = DEFAULT_TIMEOUT_MS, background }, ctx) {
     const magic = MAGIC.exec(command.trim());
-    if (magic) return manageJobs(magic[1], magic[2], ctx);
+    if (magic) {
+      const output = await manageJobs(magic[1], magic[2], ctx);
+      if (magic[1] !== "list") return output;
+      const jobs = ctx.processes.list().length;
+      return { output, display: `${jobs} job${jobs === 1 ? "" : "s"}` };
+    }
     const decision = await ctx.approve(command);
     if (!decision.approved && (decision.interrupted || ctx.signal.aborted)) throw new ToolError(INTERRUPTED_BEFORE_RUN);
     if (!decision.approved) {
       const reason = decision.reason ? `: ${decision.reason.trim().replace(/[.\s]+$/, "")}` : "";
       throw new ToolError(`the user denied this command${reason}. Do not run it again unchanged; adjust it or ask the user.`);
     }
-    if (background ?? looksLikeDaemon(command)) return describeStart(await ctx.processes.start(command, { cwd: ctx.root, signal: ctx.signal }));
+    if (background ?? looksLikeDaemon(command)) {
+      const job = await ctx.processes.start(command, { cwd: ctx.root, signal: ctx.signal });
+      const output = describeStart(job);
+      const display = job.state === "running" ? `job ${job.id} running${job.url ? ` at ${job.url}` : ""}` : output.split("\n", 1)[0];
+      return { output, display };
+    }
     const result = await runCommand(command, { cwd: ctx.root, timeoutMs: timeout_ms, signal: ctx.signal });
     if (result.error) throw new ToolError(`could not run the command: ${result.error}.`);
-    return describeRun(command, result, timeout_ms);
+    const output = describeRun(command, result, timeout_ms);
+    // The command's own time: the person's thinking time at the approval question is not in it.
+    const ran = !result.timedOut && !result.aborted && result.exitCode !== null;
+    return { output, display: ran ? `exit ${result.exitCode} · ${(result.durationMs / 1000).toFixed(1)}s` : output.split("\n", 1)[0] };
   },
 });
 

@@ -27,6 +27,7 @@ export interface ToolResult {
   /** One line for the person. */
   label: string;
   diff?: FileDiff;
+  display?: string;
 }
 
 let specsCache: unknown[] | undefined;
@@ -82,8 +83,8 @@ export async function runTool(call: ToolCallRequest, ctx: ToolContext, list: Too
   const label = safeSummary(tool, parsed.data);
   try {
     const result = await tool.run(parsed.data, ctx);
-    const { output, diff } = typeof result === "string" ? { output: result, diff: undefined } : result;
-    return { output: capOutput(output), ok: true, label, diff };
+    const { output, diff, display } = typeof result === "string" ? { output: result } : result;
+    return { output: capOutput(output), ok: true, label, diff, display };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const text = message.startsWith("Error:") ? message : `Error: ${message}`;

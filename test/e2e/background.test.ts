@@ -31,6 +31,8 @@ describe("background jobs through the model", () => {
     expect(listed).toMatch(/running/);
     expect(logs).toContain(`listening on http://localhost:${pids.port}/`);
     expect(killed).toMatch(/job 1/i);
+    expect(result.stderr).toContain(`└ job 1 running at http://localhost:${pids.port}/`);
+    expect(result.stderr).toMatch(/• bg_list\n  └ 1 job\n/);
     expect(await devServerGone(pids)).toBe(true);
   });
 
