@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { isAlive, KILL_GRACE_MS, processTree, terminate } from "../src/process-tree.js";
 import { ProcessManager, type ProcessManagerOptions } from "../src/processes.js";
+import { eventually, portIsFree } from "./support/processes.js";
 import { tempWorkspace } from "./support/workspace.js";
 
 /** A manager whose jobs cannot outlive the test, with waits short enough for unit tests. */
@@ -13,23 +13,6 @@ function manager(options: ProcessManagerOptions = {}): ProcessManager {
   const processes = new ProcessManager({ startupMs: 1500, ...options });
   onTestFinished(() => processes.killAll().then(() => undefined));
   return processes;
-}
-
-async function eventually(check: () => boolean, withinMs = 2000): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
 }
 
 const PROCESSES_MODULE = fileURLToPath(new URL("../src/processes.ts", import.meta.url));

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isAlive } from "../src/process-tree.js";
 import { commandEnv, runCommand, type RunOptions } from "../src/shell.js";
 import { MAX_OUTPUT_BYTES } from "../src/truncate.js";
+import { eventually } from "./support/processes.js";
 import { tempWorkspace } from "./support/workspace.js";
 
 function run(command: string, options: Partial<RunOptions> = {}) {
@@ -13,14 +14,8 @@ function pids(output: string): Record<string, number> {
   return Object.fromEntries([...output.matchAll(/^(\w+) (\d+)$/gm)].map((match) => [match[1], Number(match[2])]));
 }
 
-async function waitUntilDead(pid: number, withinMs = 2000): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
-}
+/** True once `pid` is gone (zombies count as gone). */
+const waitUntilDead = (pid: number, withinMs = 2000) => eventually(() => !isAlive(pid), withinMs);
 
 describe("runCommand", () => {
   it("reports exit codes and interleaves stdout and stderr in terminal order", async () => {

@@ -2,28 +2,17 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
+import { isAlive } from "../../src/process-tree.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { startPty } from "../support/pty.js";
 import { startCli } from "../support/run-cli.js";
+import { eventually } from "../support/processes.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 const fakeOpenAI = useFakeOpenAI();
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  if (!(await eventually(condition, timeoutMs))) throw new Error("condition not met in time");
 }
 
 describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
@@ -67,11 +56,11 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
       }
     });
     const childPid = Number(readFileSync(childPidFile, "utf8"));
-    expect(alive(childPid)).toBe(true);
+    expect(isAlive(childPid)).toBe(true);
     const mark = pty.screen().length;
     pty.type("\x03");
     await pty.waitFor("mini-claude> ", { from: mark });
-    await waitUntil(() => !alive(childPid));
+    await waitUntil(() => !isAlive(childPid));
     pty.type("what happened?\r");
     await pty.waitFor("Fine, stopped.", { from: mark });
     pty.type("\x04");
