@@ -8,6 +8,7 @@
  */
 import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, rmSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
+import { stripControls } from "./sanitize.js";
 import { MAX_LINE_CHARS, truncateLine } from "./truncate.js";
 
 /**
@@ -24,7 +25,6 @@ const MAX_PARTIAL_CHARS = 8192;
 const READ_BUDGET_BYTES = 256 * 1024;
 /** When a job ends, a larger unread backlog than this is skipped but for its newest part. */
 const FINAL_READ_BYTES = 1024 * 1024;
-const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07/g;
 
 /** Every log is read into this one buffer (reads are synchronous), so following logs allocates nothing per read. */
 const buffer = Buffer.allocUnsafe(64 * 1024);
@@ -124,7 +124,7 @@ export class JobLog {
   add(raw: string): void {
     // A carriage return redraws the line in a terminal; keep what the person would finally see.
     const text = raw.replace(/\r$/, "");
-    const line = truncateLine(text.slice(text.lastIndexOf("\r") + 1).replace(ANSI, ""), MAX_LINE_CHARS);
+    const line = truncateLine(stripControls(text.slice(text.lastIndexOf("\r") + 1)), MAX_LINE_CHARS);
     this.rolling.push(line);
     if (this.head.length < HEAD_LINES) this.head.push(line);
     this.total++;

@@ -1,4 +1,5 @@
 import { MarkdownBlocks } from "./markdown-blocks.js";
+import { stripControls } from "./sanitize.js";
 
 /**
  * Streams Markdown to a colour terminal so that text appears as it arrives and is still rendered:
@@ -86,13 +87,4 @@ function isWide(code: number): boolean {
     (code >= 0x1f300 && code <= 0x1faff) ||
     (code >= 0x20000 && code <= 0x3fffd)
   );
-}
-
-/**
- * Model text must not drive the terminal: drop escape sequences and control characters other
- * than newline and tab.
- */
-export function stripControls(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|\x1b.?|[\x00-\x08\x0b-\x1f\x7f]/g, "");
 }

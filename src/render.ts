@@ -1,5 +1,6 @@
 import type { AgentEvent } from "./agent.js";
-import { LiveMarkdown, stripControls } from "./live-markdown.js";
+import { LiveMarkdown } from "./live-markdown.js";
+import { stripControls } from "./sanitize.js";
 import { startSpinner, type Spinner } from "./spinner.js";
 import { palette, preloadMarkdown, renderDiff, renderMarkdown } from "./style.js";
 
