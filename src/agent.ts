@@ -50,6 +50,11 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
     messages.push(message);
     run.onMessage?.(message);
   };
+  // After an abort every call not yet run gets its "interrupted" answer (closeInterruptedTurn appends them).
+  const answerOpenCalls = (): StopReason => {
+    for (const message of closeInterruptedTurn(messages)) run.onMessage?.(message);
+    return "aborted";
+  };
   // Events only feed the display: a failure there must never leave a tool call unanswered.
   const emit = (event: AgentEvent) => {
     try {
@@ -81,14 +86,14 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
       emit({ type: "assistant_end", text: reply.text });
       append(assistantMessage(reply.text, reply.toolCalls));
     }
-    if (reply.finishReason === "aborted") return closeTurn(messages, append, "aborted");
+    if (reply.finishReason === "aborted") return answerOpenCalls();
     if (reply.toolCalls.length === 0) return "done";
 
     for (const call of reply.toolCalls) {
       if (signal.aborted) break;
       append(await executeCall(call, run, emit));
     }
-    if (signal.aborted) return closeTurn(messages, append, "aborted");
+    if (signal.aborted) return answerOpenCalls();
   }
   return "max_steps";
 }
@@ -115,10 +120,4 @@ async function executeCall(call: ToolCall, run: AgentRun, emit: (event: AgentEve
 function assistantMessage(text: string, toolCalls: ToolCall[]): AssistantMessage {
   if (toolCalls.length === 0) return { role: "assistant", content: text };
   return { role: "assistant", content: text || null, tool_calls: toolCalls };
-}
-
-function closeTurn(messages: Message[], append: (m: Message) => void, reason: StopReason): StopReason {
-  const scratch = [...messages];
-  for (const message of closeInterruptedTurn(scratch)) append(message);
-  return reason;
 }
