@@ -9,8 +9,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { ProcessManager } from "../src/processes.js";
-import { runCommand } from "../src/shell.js";
+import { ProcessManager } from "../src/processes/jobs.js";
+import { runCommand } from "../src/processes/run.js";
 
 const megabytes = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 200);
 

@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   // compiles it in a burst that costs ~100 ms of CPU and ~30 MB of peak memory on every run.
   // The baseline (Liftoff) code is plenty for a few chat-completions streams.
   setFlagsFromString("--liftoff-only");
-  const { start } = await import("./app.js");
+  const { start } = await import("./main.js");
   return start(args, version());
 }
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ProcessManager } from "../processes.js";
+import type { ProcessManager } from "../processes/jobs.js";
 
 /**
  * What a tool is. Kept apart from the registry (index.ts) so that tool modules and the registry

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { statInWorkspace, writeFileAtomic } from "../files.js";
+import { statInWorkspace, writeFileAtomic } from "./files.js";
 import { findClosestPassage } from "./closest-passage.js";
 import { defineTool, ToolError } from "./define.js";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { StartResult } from "../processes.js";
-import { runCommand, type RunResult } from "../shell.js";
+import type { StartResult } from "../processes/jobs.js";
+import { runCommand, type RunResult } from "../processes/run.js";
 import { INTERRUPTED_BEFORE_RUN } from "../history.js";
 import { defineTool, ToolError, type ToolContext } from "./define.js";
 

@@ -1,9 +1,9 @@
 import { basename } from "node:path";
 import { z } from "zod";
-import { statInWorkspace } from "../files.js";
-import { scanFiles, type ScanFile } from "../grep-worker.js";
+import { statInWorkspace } from "./files.js";
+import { scanFiles, type ScanFile } from "./grep-worker.js";
 import { MAX_OUTPUT_BYTES, truncateLine } from "../truncate.js";
-import { walkFiles } from "../walk.js";
+import { walkFiles } from "./walk.js";
 import { defineTool, ToolError, type ToolContext } from "./define.js";
 
 export const MAX_GREP_MATCHES = 200;

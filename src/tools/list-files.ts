@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { statInWorkspace } from "../files.js";
+import { statInWorkspace } from "./files.js";
 import { MAX_OUTPUT_BYTES } from "../truncate.js";
-import { MAX_WALK_FILES, walkFiles } from "../walk.js";
+import { MAX_WALK_FILES, walkFiles } from "./walk.js";
 import { defineTool } from "./define.js";
 
 export const MAX_LISTED_FILES = 1000;

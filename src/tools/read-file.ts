@@ -1,7 +1,7 @@
 import { open, readdir } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
-import { statInWorkspace } from "../files.js";
+import { statInWorkspace } from "./files.js";
 import { MAX_LINE_CHARS, MAX_OUTPUT_BYTES, MAX_READ_LINES, truncateLine } from "../truncate.js";
 import { defineTool, ToolError } from "./define.js";
 

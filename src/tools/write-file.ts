@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { z } from "zod";
-import { writeFileAtomic } from "../files.js";
+import { writeFileAtomic } from "./files.js";
 import { resolveInWorkspace } from "../workspace.js";
 import { defineTool, ToolError } from "./define.js";
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isAlive, terminate } from "../../src/process-tree.js";
+import { isAlive, terminate } from "../../src/processes/process-tree.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { DEV_SERVER_FILES, devServerGone, eventually, readDevServerPids, type DevServerPids } from "../support/processes.js";
 import { runCli, startCli } from "../support/run-cli.js";

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
-import { isAlive } from "../../src/process-tree.js";
+import { isAlive } from "../../src/processes/process-tree.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { startPty } from "../support/pty.js";
 import { startCli } from "../support/run-cli.js";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { isAlive } from "../../src/process-tree.js";
+import { isAlive } from "../../src/processes/process-tree.js";
 
 /** Polls until `check` holds; false if it never did within the time. */
 export async function eventually(check: () => boolean, withinMs = 3000): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from "vitest";
-import { isAlive, processTree } from "../../src/process-tree.js";
-import { ProcessManager } from "../../src/processes.js";
-import { outcomeSummary } from "../../src/render.js";
+import { isAlive, processTree } from "../../src/processes/process-tree.js";
+import { ProcessManager } from "../../src/processes/jobs.js";
+import { outcomeSummary } from "../../src/terminal/render.js";
 import { runTool, toolSpecs, type ToolContext } from "../../src/tools/index.js";
 import { looksLikeDaemon } from "../../src/tools/exec.js";
 import { tempWorkspace } from "../support/workspace.js";

@@ -1,6 +1,6 @@
-import type { Config } from "./config.js";
+import type { Config } from "../config.js";
 import type { Renderer } from "./render.js";
-import type { Session } from "./session.js";
+import type { Session } from "../conversation.js";
 
 export interface SlashContext {
   session: Session;

@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { detectLocalServer } from "../src/local-server.js";
+import { detectLocalServer } from "../src/endpoint.js";
 
 const servers: Server[] = [];
 afterEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { colorEnabled, palette, renderDiff, renderMarkdown } from "../src/style.js";
+import { colorEnabled, palette, renderDiff, renderMarkdown } from "../../src/terminal/markdown.js";
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;

@@ -3,10 +3,10 @@ import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { isAlive, KILL_GRACE_MS, processTree, terminate } from "../src/process-tree.js";
-import { ProcessManager, type ProcessManagerOptions } from "../src/processes.js";
-import { eventually, portIsFree } from "./support/processes.js";
-import { tempWorkspace } from "./support/workspace.js";
+import { isAlive, KILL_GRACE_MS, processTree, terminate } from "../../src/processes/process-tree.js";
+import { ProcessManager, type ProcessManagerOptions } from "../../src/processes/jobs.js";
+import { eventually, portIsFree } from "../support/processes.js";
+import { tempWorkspace } from "../support/workspace.js";
 
 /** A manager whose jobs cannot outlive the test, with waits short enough for unit tests. */
 function manager(options: ProcessManagerOptions = {}): ProcessManager {
@@ -15,8 +15,8 @@ function manager(options: ProcessManagerOptions = {}): ProcessManager {
   return processes;
 }
 
-const PROCESSES_MODULE = fileURLToPath(new URL("../src/processes.ts", import.meta.url));
-const REPO = fileURLToPath(new URL("..", import.meta.url));
+const PROCESSES_MODULE = fileURLToPath(new URL("../../src/processes/jobs.ts", import.meta.url));
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
 
 /**
  * Runs `body` in a fresh node (via tsx) with `processes` and `job` (started from `command`) in scope;
@@ -26,7 +26,7 @@ function inFreshProcess(root: string, file: string, body: string, command = "sh 
   const script = `import { ProcessManager } from ${JSON.stringify(PROCESSES_MODULE)};
 const processes = new ProcessManager({ startupMs: 1000 });
 const job = await processes.start(${JSON.stringify(command)}, { cwd: ${JSON.stringify(root)} });
-const { processTree } = await import(${JSON.stringify(PROCESSES_MODULE.replace("processes.ts", "process-tree.ts"))});
+const { processTree } = await import(${JSON.stringify(PROCESSES_MODULE.replace("jobs.ts", "process-tree.ts"))});
 console.log("tree " + processTree(job.pid).join(","));
 ${body}`;
   const path = `${root}/${file}`;

@@ -1,8 +1,8 @@
-import type { AgentEvent } from "./agent.js";
+import type { AgentEvent } from "../agent.js";
 import { LiveMarkdown } from "./live-markdown.js";
-import { stripControls } from "./sanitize.js";
+import { stripControls } from "../sanitize.js";
 import { startSpinner, type Spinner } from "./spinner.js";
-import { palette, preloadMarkdown, renderDiff, renderMarkdown } from "./style.js";
+import { palette, preloadMarkdown, renderDiff, renderMarkdown } from "./markdown.js";
 
 export interface RenderOptions {
   /** Where the conversation goes: stdout in the REPL. */

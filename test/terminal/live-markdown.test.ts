@@ -1,7 +1,7 @@
 import xterm from "@xterm/headless";
 import { describe, expect, it } from "vitest";
-import { LiveMarkdown, rowsAboveCursor } from "../src/live-markdown.js";
-import { stripControls } from "../src/sanitize.js";
+import { LiveMarkdown, rowsAboveCursor } from "../../src/terminal/live-markdown.js";
+import { stripControls } from "../../src/sanitize.js";
 
 /** A fake terminal stream whose output is replayed through a terminal emulator. */
 function terminal(columns: number, rows: number) {

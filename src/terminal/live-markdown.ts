@@ -1,5 +1,5 @@
 import { MarkdownBlocks } from "./markdown-blocks.js";
-import { stripControls } from "./sanitize.js";
+import { stripControls } from "../sanitize.js";
 
 /**
  * Streams Markdown to a colour terminal so that text appears as it arrives and is still rendered:

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { isAlive } from "../src/process-tree.js";
-import { commandEnv, runCommand, type RunOptions } from "../src/shell.js";
-import { MAX_OUTPUT_BYTES } from "../src/truncate.js";
-import { eventually } from "./support/processes.js";
-import { tempWorkspace } from "./support/workspace.js";
+import { isAlive } from "../../src/processes/process-tree.js";
+import { commandEnv, runCommand, type RunOptions } from "../../src/processes/run.js";
+import { MAX_OUTPUT_BYTES } from "../../src/truncate.js";
+import { eventually } from "../support/processes.js";
+import { tempWorkspace } from "../support/workspace.js";
 
 function run(command: string, options: Partial<RunOptions> = {}) {
   return runCommand(command, { cwd: options.cwd ?? tempWorkspace().root, timeoutMs: 10_000, ...options });

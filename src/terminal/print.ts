@@ -1,10 +1,10 @@
 import { fstatSync } from "node:fs";
-import type { Config } from "./config.js";
-import { EXIT } from "./exit-codes.js";
-import { describeError } from "./llm.js";
+import type { Config } from "../config.js";
+import { EXIT } from "../exit-codes.js";
+import { describeError } from "../llm.js";
 import { Renderer } from "./render.js";
-import { colorEnabled, renderMarkdown } from "./style.js";
-import type { Session } from "./session.js";
+import { colorEnabled, renderMarkdown } from "./markdown.js";
+import type { Session } from "../conversation.js";
 
 
 /**

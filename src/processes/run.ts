@@ -15,7 +15,7 @@ import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { promisify } from "node:util";
 import { KILL_GRACE_MS, killTreeSync, terminate } from "./process-tree.js";
-import { MAX_OUTPUT_BYTES } from "./truncate.js";
+import { MAX_OUTPUT_BYTES } from "../truncate.js";
 
 /** After the shell exits, how long its output may take to drain before we stop reading it. */
 const DRAIN_MS = 250;

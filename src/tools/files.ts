@@ -2,8 +2,8 @@
 import type { Stats } from "node:fs";
 import { chmod, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { ToolError } from "./tools/define.js";
-import { displayPath, resolveInWorkspace } from "./workspace.js";
+import { ToolError } from "./define.js";
+import { displayPath, resolveInWorkspace } from "../workspace.js";
 
 export interface MissingPathAdvice {
   /** What the tool takes, for the refusal of a FIFO or device: "read_file reads files and directories". */

@@ -10,7 +10,7 @@ import {
   listSessions,
   SessionLog,
   SessionLookupError,
-} from "../src/sessions.js";
+} from "../src/transcript.js";
 import { INTERRUPTED_BY_EXIT, repairHistory } from "../src/history.js";
 
 let dataDir: string;
@@ -107,7 +107,7 @@ describe("SessionLog", () => {
 
   it("keeps every message written before a kill -9 in the middle of a stream of appends", async () => {
     const writer = `
-      import { SessionLog } from ${JSON.stringify(new URL("../src/sessions.ts", import.meta.url).pathname)};
+      import { SessionLog } from ${JSON.stringify(new URL("../src/transcript.ts", import.meta.url).pathname)};
       const log = SessionLog.create(process.argv[1], "/w", { model: "m" });
       console.log(log.id);
       for (let i = 0; i < 100_000; i++) log.append({ role: "user", content: "message " + i + " " + "x".repeat(i % 500) });

@@ -8,8 +8,8 @@
  */
 import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, rmSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
-import { stripControls } from "./sanitize.js";
-import { MAX_LINE_CHARS, truncateLine } from "./truncate.js";
+import { stripControls } from "../sanitize.js";
+import { MAX_LINE_CHARS, truncateLine } from "../truncate.js";
 
 /**
  * A log file is emptied once it has been read past this size (the rolling log in memory keeps what

@@ -1,9 +1,9 @@
-import type { Config } from "./config.js";
-import type { LineReader } from "./line-reader.js";
+import type { Config } from "../config.js";
+import type { LineReader } from "./input-queue.js";
 import { saveInputLine } from "./input-history.js";
-import { describeError } from "./llm.js";
+import { describeError } from "../llm.js";
 import type { Renderer } from "./render.js";
-import type { Session } from "./session.js";
+import type { Session } from "../conversation.js";
 import { runSlashCommand, type SlashContext } from "./slash-commands.js";
 
 export const PROMPT = "mini-claude> ";

@@ -2,7 +2,7 @@ import type { Dirent } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { basename, dirname, join, relative, sep } from "node:path";
 import type { Ignore } from "ignore";
-import { displayPath, isInside } from "./workspace.js";
+import { displayPath, isInside } from "../workspace.js";
 
 /** Upper bound on files one walk yields, so a huge tree cannot stall a tool call. */
 export const MAX_WALK_FILES = 100_000;
