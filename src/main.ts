@@ -14,7 +14,7 @@ import { Session } from "./conversation.js";
 import { findSession, latestSession, listSessions, SessionLog, SessionLookupError } from "./transcript.js";
 import { completeSlash } from "./terminal/slash-commands.js";
 import { Renderer } from "./terminal/render.js";
-import { colorEnabled } from "./terminal/markdown.js";
+import { colorEnabled } from "./terminal/colors.js";
 import type { ToolContext } from "./tools/index.js";
 
 type Approve = ToolContext["approve"];

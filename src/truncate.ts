@@ -28,15 +28,16 @@ export function truncateLine(line: string, max = MAX_LINE_CHARS, length = line.l
 export function capOutput(text: string, maxBytes = MAX_OUTPUT_BYTES): string {
   const buffer = Buffer.from(text, "utf8");
   if (buffer.length <= maxBytes) return text;
-  const half = Math.max(0, Math.floor((maxBytes - Buffer.byteLength(marker(buffer.length))) / 2));
+  const half = Math.max(0, Math.floor((maxBytes - Buffer.byteLength(cutMarker(buffer.length))) / 2));
   const headEnd = characterStart(buffer, half, -1);
   const tailStart = characterStart(buffer, buffer.length - half, 1);
   const cut = tailStart - headEnd;
-  return `${buffer.toString("utf8", 0, headEnd)}${marker(cut)}${buffer.toString("utf8", tailStart)}`;
+  return `${buffer.toString("utf8", 0, headEnd)}${cutMarker(cut)}${buffer.toString("utf8", tailStart)}`;
 }
 
-function marker(cut: number): string {
-  return `\n\n[... ${cut} bytes cut from the middle of this output ...]\n\n`;
+/** The one marker for bytes cut from the middle of anything the model reads. */
+export function cutMarker(bytes: number): string {
+  return `\n\n[... ${bytes} bytes cut from the middle of this output ...]\n\n`;
 }
 
 /** The nearest index at or beside `index` (moving by `step`) where a UTF-8 character starts. */

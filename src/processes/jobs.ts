@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JobLog } from "./job-log.js";
 import { KILL_GRACE_MS, killTreeSync, terminate, type KillReport } from "./process-tree.js";
-import { missingDirectory, spawnShell, userShell } from "./run.js";
+import { missingDirectory, spawnShell, userShell } from "./spawn.js";
 
 export const MAX_LOG_LINES = 500;
 const STARTUP_MS = 3000;

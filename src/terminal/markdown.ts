@@ -1,15 +1,11 @@
-import { createRequire } from "node:module";
 import type { MarkedExtension, RendererObject, Tokens } from "marked";
+import { palette } from "./colors.js";
 
 /**
- * Terminal styling: whether to colour, the colour palette, Markdown and diffs. This file owns
- * the styling libraries and loads each on first use, so `--version` and the REPL's first prompt
- * never pay for them. Measured import cost on the 2-core dev machine: picocolors ~1 ms,
- * diff ~15 ms, marked ~12 ms, marked-terminal ~270 ms (mostly cli-highlight's highlight.js), hence
- * `preloadMarkdown()` to warm it while the first request is in flight.
+ * Markdown for a terminal. The libraries load on first use, so `--version` and the REPL's first
+ * prompt never pay for them: marked ~12 ms, marked-terminal ~270 ms (mostly cli-highlight's
+ * highlight.js), hence `preloadMarkdown()` to warm it while the first request is in flight.
  */
-
-type Colors = ReturnType<(typeof import("picocolors"))["createColors"]>;
 
 export interface MarkdownOptions {
   color: boolean;
@@ -17,80 +13,7 @@ export interface MarkdownOptions {
   width?: number;
 }
 
-export interface DiffOptions {
-  color: boolean;
-  /** Diff lines shown before the rest is summarised; default DIFF_MAX_LINES. */
-  maxLines?: number;
-}
-
-export const DIFF_MAX_LINES = 40;
-/** jsdiff is O(N·D); past this it gives up and we show a one-line summary instead. */
-const DIFF_TIMEOUT_MS = 200;
-
-const require = createRequire(import.meta.url);
-const palettes = new Map<boolean, Colors>();
 const markdownRenderers = new Map<number, Promise<(text: string) => string>>();
-
-/**
- * Contract: true when escape codes should be written to `stream`. FORCE_COLOR wins when set
- * ("0" or "false" turn colour off, any other value on), as in Node itself; otherwise colour needs
- * a TTY, NO_COLOR unset or empty, and TERM other than "dumb".
- */
-export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  const force = env.FORCE_COLOR;
-  if (force !== undefined) return force !== "0" && force.toLowerCase() !== "false";
-  if (!stream.isTTY) return false;
-  if (env.NO_COLOR) return false;
-  return env.TERM !== "dumb";
-}
-
-/** Contract: picocolors formatters that colour when `enabled` and return text unchanged when not. */
-export function palette(enabled: boolean): Colors {
-  let colors = palettes.get(enabled);
-  if (!colors) {
-    colors = (require("picocolors") as typeof import("picocolors")).createColors(enabled);
-    palettes.set(enabled, colors);
-  }
-  return colors;
-}
-
-/**
- * Contract: a unified diff of `oldText` → `newText` with 3 lines of context, headed by `path`,
- * at most `maxLines` lines plus a "… N more lines" footer; "" when the texts are equal. With
- * `color`, added lines are green, removed red, hunk headers cyan. Never throws on large inputs:
- * a diff too costly to compute becomes a one-line summary.
- */
-export function renderDiff(oldText: string, newText: string, path: string, options: DiffOptions): string {
-  if (oldText === newText) return "";
-  const c = palette(options.color);
-  const maxLines = options.maxLines ?? DIFF_MAX_LINES;
-  const { structuredPatch, formatPatch, FILE_HEADERS_ONLY } = require("diff") as typeof import("diff");
-  const patch = structuredPatch(path, path, oldText, newText, undefined, undefined, {
-    context: 3,
-    timeout: DIFF_TIMEOUT_MS,
-  });
-  if (!patch) return c.dim(`${path}: changed (${lineCount(oldText)} → ${lineCount(newText)} lines; too large to diff here)`);
-
-  const lines = formatPatch(patch, FILE_HEADERS_ONLY)
-    .trimEnd()
-    .split("\n")
-    .map((line, i) => (i < 2 ? c.bold(line) : colorDiffLine(line, c)));
-  if (lines.length <= maxLines) return lines.join("\n");
-  const hidden = lines.length - maxLines;
-  return [...lines.slice(0, maxLines), c.dim(`… ${hidden} more line${hidden === 1 ? "" : "s"}`)].join("\n");
-}
-
-function colorDiffLine(line: string, c: Colors): string {
-  if (line.startsWith("@@")) return c.cyan(line);
-  if (line.startsWith("+")) return c.green(line);
-  if (line.startsWith("-")) return c.red(line);
-  if (line.startsWith("\\")) return c.dim(line);
-  return line;
-}
-
-function lineCount(text: string): number {
-  return text === "" ? 0 : text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
-}
 
 /**
  * Contract: `text` rendered for a terminal (headings, emphasis, lists, code, quotes, tables,

@@ -3,7 +3,8 @@ import type { Config } from "../config.js";
 import { EXIT } from "../exit-codes.js";
 import { describeError } from "../llm.js";
 import { Renderer } from "./render.js";
-import { colorEnabled, renderMarkdown } from "./markdown.js";
+import { colorEnabled } from "./colors.js";
+import { renderMarkdown } from "./markdown.js";
 import type { Session } from "../conversation.js";
 
 

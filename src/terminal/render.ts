@@ -2,7 +2,9 @@ import type { AgentEvent } from "../agent.js";
 import { LiveMarkdown } from "./live-markdown.js";
 import { stripControls } from "../sanitize.js";
 import { startSpinner, type Spinner } from "./spinner.js";
-import { palette, preloadMarkdown, renderDiff, renderMarkdown } from "./markdown.js";
+import { palette } from "./colors.js";
+import { renderDiff } from "./diff.js";
+import { preloadMarkdown, renderMarkdown } from "./markdown.js";
 
 export interface RenderOptions {
   /** Where the conversation goes: stdout in the REPL. */

@@ -153,11 +153,8 @@ function describeStart(job: StartResult): string {
 function describeRun(command: string, result: RunResult, timeoutMs: number): string {
   const text = result.output.replace(/\n+$/, "");
   const seconds = `${(result.durationMs / 1000).toFixed(1)}s`;
-  const cut = result.truncatedBytes
-    ? `\n[${result.truncatedBytes} bytes cut from the middle of the output; redirect it to a file and grep or read_file it to see more]`
-    : "";
   if (!result.timedOut && !result.aborted && result.exitCode !== null) {
-    return `${text || "(no output)"}${cut}\n\nexit code ${result.exitCode} (${seconds})`;
+    return `${text || "(no output)"}\n\nexit code ${result.exitCode} (${seconds})`;
   }
   let status = `Killed by ${result.signal} after ${seconds}.`;
   let hint = "";
@@ -171,7 +168,7 @@ function describeRun(command: string, result: RunResult, timeoutMs: number): str
   } else if (result.aborted) {
     status = `Interrupted by the user after ${seconds}; the command's process tree was killed.`;
   }
-  const output = text ? `${result.aborted || result.timedOut ? "Output so far" : "Output"}:\n${text}${cut}` : "It printed nothing.";
+  const output = text ? `${result.aborted || result.timedOut ? "Output so far" : "Output"}:\n${text}` : "It printed nothing.";
   return `${status}\n${output}${hint ? `\n\n${hint}` : ""}`;
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { colorEnabled, palette, renderDiff, renderMarkdown } from "../../src/terminal/markdown.js";
+import { colorEnabled, palette } from "../../src/terminal/colors.js";
+import { renderDiff } from "../../src/terminal/diff.js";
+import { renderMarkdown } from "../../src/terminal/markdown.js";
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;

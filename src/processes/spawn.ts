@@ -1,0 +1,87 @@
+/**
+ * Starting the person's shell the way an agent needs it: its own session and process group, no
+ * terminal, stdin closed, an environment that never prompts, pages or colours, and without
+ * mini-claude's keys. Foreground runs (run.ts) and background jobs (jobs.ts) both start here.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { statSync } from "node:fs";
+
+const SECRET_VARS = new Set(["OPENAI_API_KEY", "DEEPSEEK_API_KEY"]);
+const NON_INTERACTIVE: Record<string, string> = {
+  CI: "1",
+  TERM: "dumb",
+  NO_COLOR: "1",
+  PAGER: "cat",
+  GIT_PAGER: "cat",
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_EDITOR: "true",
+  npm_config_yes: "true",
+  DEBIAN_FRONTEND: "noninteractive",
+  PIP_NO_INPUT: "1",
+  PYTHONUNBUFFERED: "1",
+};
+
+/**
+ * Start `command` with the user's shell in a new session (so its own process group, no terminal).
+ *
+ * Contract: stdin is closed. Output goes to `options.output` (a file descriptor used for both stdout
+ * and stderr), or else to two pipes; stderr is redirected into stdout by the shell itself, so the
+ * order is exactly what a terminal shows (a stderr pipe only carries the shell's own early errors).
+ * May throw synchronously, or emit 'error' with no pid, when the shell cannot be started.
+ */
+export function spawnShell(command: string, options: { cwd: string; env?: Record<string, string | undefined>; output?: number }): ChildProcess {
+  const output = options.output ?? "pipe";
+  return spawn(userShell(), ["-c", `exec 2>&1\n${command}`], {
+    cwd: options.cwd,
+    env: commandEnv(options.env),
+    detached: true,
+    stdio: ["ignore", output, output],
+  });
+}
+
+/** The person's shell when it speaks POSIX sh (the model writes bash), otherwise bash or sh. */
+export function userShell(): string {
+  const preferred = process.env.SHELL;
+  if (preferred && /\/(bash|zsh|sh|dash|ksh)$/.test(preferred) && isFile(preferred)) return preferred;
+  return isFile("/bin/bash") ? "/bin/bash" : "/bin/sh";
+}
+
+/**
+ * The environment for commands the agent runs.
+ *
+ * Contract: mini-claude's API keys (and any MINI_CLAUDE_* key, token or secret) are removed; the
+ * variables that stop tools from prompting, paging or colouring are set; `extra` wins last.
+ */
+export function commandEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (SECRET_VARS.has(name) || /^MINI_CLAUDE_.*(KEY|TOKEN|SECRET|PASSWORD)/i.test(name)) continue;
+    env[name] = value;
+  }
+  // Node warns when NO_COLOR and FORCE_COLOR are both set, and FORCE_COLOR would win.
+  delete env.FORCE_COLOR;
+  Object.assign(env, NON_INTERACTIVE);
+  for (const [name, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
+
+/** Why `path` cannot be a command's working directory, or undefined when it can. */
+export function missingDirectory(path: string): string | undefined {
+  try {
+    if (statSync(path).isDirectory()) return undefined;
+    return `working directory ${path} is not a directory`;
+  } catch {
+    return `working directory ${path} does not exist`;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
