@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { ProcessManager } from "../src/processes/jobs.js";
+import { JobManager } from "../src/processes/jobs.js";
 import { runCommand } from "../src/processes/run.js";
 
 const megabytes = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 200);
@@ -34,7 +34,7 @@ async function floodMemory() {
 }
 
 async function jobFloodMemory() {
-  const processes = new ProcessManager();
+  const processes = new JobManager();
   const before = process.memoryUsage().rss;
   let peak = before;
   let peakFile = 0;
@@ -46,7 +46,7 @@ async function jobFloodMemory() {
   }, 5);
   const started = performance.now();
   const job = await starting;
-  while (!processes.logs(job.id, 1).endsWith("\ndone")) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (processes.logs(job.id, 1).lines[0] !== "done") await new Promise((resolve) => setTimeout(resolve, 5));
   const elapsed = performance.now() - started;
   clearInterval(sampler);
   await processes.killAll();
@@ -63,7 +63,7 @@ function fileSize(path: string): number {
 }
 
 async function readyJobStart(runs = 10) {
-  const processes = new ProcessManager();
+  const processes = new JobManager();
   const times = [];
   for (let run = 0; run < runs; run++) {
     const started = performance.now();
@@ -85,7 +85,7 @@ function listenOnce(port: number): Promise<boolean> {
 }
 
 async function killToFreePort(label: string, command: string, runs = 5) {
-  const processes = new ProcessManager();
+  const processes = new JobManager();
   const kills = [];
   const frees = [];
   for (let run = 0; run < runs; run++) {

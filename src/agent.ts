@@ -1,7 +1,7 @@
 import type OpenAI from "openai";
-import { closeInterruptedTurn, type AssistantMessage, type Message, type ToolCall } from "./history.js";
+import { closeInterruptedTurn, INTERRUPTED_BEFORE_RUN, type AssistantMessage, type Message, type ToolCall } from "./history.js";
 import { streamReply, StreamCutError, type Usage } from "./stream.js";
-import { labelFor, runTool, toolSpecs, type FileDiff, type ToolContext } from "./tools/index.js";
+import type { FileDiff, ToolContext, ToolRegistry } from "./tools/index.js";
 
 export type AgentEvent =
   | { type: "request"; step: number }
@@ -16,9 +16,8 @@ export type AgentEvent =
       ok: boolean;
       output: string;
       diff?: FileDiff;
-      /** The tool's own one-line outcome for the person, if it gave one. */
-      display?: string;
-      durationMs: number;
+      /** The outcome in one line for the person. */
+      display: string;
     }
   | { type: "usage"; usage: Usage };
 
@@ -29,6 +28,8 @@ export interface AgentRun {
   model: string;
   /** The conversation, owned by the caller; the loop appends to it. */
   messages: Message[];
+  /** The tools the model may call. */
+  tools: ToolRegistry;
   toolContext: ToolContext;
   signal: AbortSignal;
   maxSteps: number;
@@ -64,7 +65,6 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
     }
   };
   for (let step = 1; step <= run.maxSteps; step++) {
-    if (signal.aborted) return "aborted";
     emit({ type: "request", step });
     let reply;
     try {
@@ -72,13 +72,13 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
         client: run.client,
         model: run.model,
         messages,
-        tools: toolSpecs(),
+        tools: run.tools.specs(),
         signal,
         onText: (delta) => emit({ type: "text", delta }),
       });
     } catch (error) {
+      // A cut stream keeps its text; its partial tool calls were never appended, so none is open.
       if (error instanceof StreamCutError && error.partial.text) append({ role: "assistant", content: error.partial.text });
-      if (signal.aborted) return "aborted";
       throw error;
     }
     if (reply.usage) emit({ type: "usage", usage: reply.usage });
@@ -100,21 +100,12 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
 
 async function executeCall(call: ToolCall, run: AgentRun, emit: (event: AgentEvent) => void): Promise<Message> {
   const { id, function: fn } = call;
-  emit({ type: "tool_start", id, name: fn.name, label: labelFor({ name: fn.name, arguments: fn.arguments }) });
-  const started = Date.now();
-  const result = await runTool({ name: fn.name, arguments: fn.arguments }, run.toolContext);
-  emit({
-    type: "tool_end",
-    id,
-    name: fn.name,
-    label: result.label,
-    ok: result.ok,
-    output: result.output,
-    diff: result.diff,
-    display: result.display,
-    durationMs: Date.now() - started,
-  });
-  return { role: "tool", tool_call_id: id, content: result.output };
+  const request = { name: fn.name, arguments: fn.arguments };
+  emit({ type: "tool_start", id, name: fn.name, label: run.tools.label(request) });
+  const result = await run.tools.run(request, run.toolContext);
+  const { label, ok, output, diff, display } = result;
+  emit({ type: "tool_end", id, name: fn.name, label, ok, output, diff, display });
+  return { role: "tool", tool_call_id: id, content: result.interrupted ? INTERRUPTED_BEFORE_RUN : output };
 }
 
 function assistantMessage(text: string, toolCalls: ToolCall[]): AssistantMessage {

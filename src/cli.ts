@@ -22,8 +22,8 @@ async function main(argv: string[]): Promise<number> {
   // compiles it in a burst that costs ~100 ms of CPU and ~30 MB of peak memory on every run.
   // The baseline (Liftoff) code is plenty for a few chat-completions streams.
   setFlagsFromString("--liftoff-only");
-  const { start } = await import("./main.js");
-  return start(args, version());
+  const { main: run } = await import("./main.js");
+  return run(args, version());
 }
 
 function version(): string {
@@ -41,15 +41,14 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
+  async (error: unknown) => {
     if (error instanceof UsageError) {
       process.stderr.write(`mini-claude: ${error.message}\n`);
       process.exitCode = EXIT.usage;
       return;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`mini-claude: ${message.split("\n")[0]} (run with DEBUG=1 for details)\n`);
-    if (process.env.DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    const { unexpectedErrorLine } = await import("./terminal/errors.js");
+    process.stderr.write(`mini-claude: ${unexpectedErrorLine(error)}\n`);
     process.exitCode = EXIT.failed;
   },
 );

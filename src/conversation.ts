@@ -4,11 +4,15 @@ import type { Config } from "./config.js";
 import type { Message } from "./history.js";
 import type { Usage } from "./stream.js";
 import { loadProjectInstructions, systemPrompt, type ProjectInstructions } from "./system-prompt.js";
-import type { ToolContext } from "./tools/index.js";
+import type { JobManager } from "./processes/jobs.js";
+import type { ToolContext, ToolRegistry } from "./tools/index.js";
 
-export interface SessionOptions {
+export interface ConversationOptions {
   config: Config;
-  toolContext: Omit<ToolContext, "signal">;
+  /** Background jobs the exec tool starts; they outlive a turn. */
+  jobs: JobManager;
+  /** The tools the model may call; by default the built-in ones, loaded at the first request. */
+  tools?: ToolRegistry;
   /** Messages from an earlier session (already repaired), without the system message. */
   history?: Message[];
   /** Called with every message the moment it joins the history (the transcript). */
@@ -19,27 +23,36 @@ export interface SessionOptions {
   pendingNotices?: () => string[];
 }
 
+/** One turn: how to stop it, who answers approval questions, and where its events go. */
+export interface TurnOptions {
+  signal: AbortSignal;
+  /** The mode's approval policy: the REPL asks the person, --print answers by --yes. */
+  approve: ToolContext["approve"];
+  onEvent?: (event: AgentEvent) => void;
+}
+
 /**
  * One conversation: the history, the model in use and token totals. The REPL and --print both
  * drive it; neither touches the loop or the client directly.
  */
-export class Session {
+export class Conversation {
   readonly messages: Message[];
   readonly instructions?: ProjectInstructions;
   readonly usage: Usage = { inputTokens: 0, outputTokens: 0 };
   model?: string;
   private client?: OpenAI;
+  private tools?: ToolRegistry;
 
-  constructor(private readonly options: SessionOptions) {
+  constructor(private readonly options: ConversationOptions) {
     this.model = options.config.model;
     this.instructions = loadProjectInstructions(options.config.workspace);
     this.messages = [this.systemMessage(), ...(options.history ?? [])];
   }
 
   /** Run one request to the end. API errors reject; the history is valid either way. */
-  async send(prompt: string, signal: AbortSignal, onEvent?: (event: AgentEvent) => void): Promise<StopReason> {
+  async send(prompt: string, { signal, approve, onEvent }: TurnOptions): Promise<StopReason> {
     // The loop, the tools and the client load here, at the first request, not at start-up.
-    const [{ runAgent }, client] = await Promise.all([import("./agent.js"), this.getClient()]);
+    const [{ runAgent }, tools, client] = await Promise.all([import("./agent.js"), this.getTools(), this.getClient()]);
     if (!this.model) {
       onEvent?.({ type: "request", step: 0 });
       this.model = await firstModel(client, signal, this.options.config.baseURL);
@@ -52,7 +65,8 @@ export class Session {
       client,
       model,
       messages: this.messages,
-      toolContext: { ...this.options.toolContext, signal },
+      tools,
+      toolContext: { root: this.options.config.workspace, jobs: this.options.jobs, approve, signal },
       signal,
       maxSteps: this.options.config.maxIterations,
       onMessage: (message) => this.options.onMessage?.(message),
@@ -69,6 +83,7 @@ export class Session {
   /** Load the loop, tools and client in the background while the person types the first request. */
   warmUp(): void {
     void import("./agent.js").catch(() => undefined);
+    void this.getTools().catch(() => undefined);
     void this.getClient().catch(() => undefined);
   }
 
@@ -85,6 +100,11 @@ export class Session {
 
   private systemMessage(): Message {
     return { role: "system", content: systemPrompt({ root: this.options.config.workspace, instructions: this.instructions }) };
+  }
+
+  private async getTools(): Promise<ToolRegistry> {
+    if (!this.tools) this.tools = this.options.tools ?? (await import("./tools/index.js")).createRegistry();
+    return this.tools;
   }
 
   private async getClient(): Promise<OpenAI> {

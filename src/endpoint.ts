@@ -1,8 +1,31 @@
+import { UsageError } from "./args.js";
+import { NO_ENDPOINT_MESSAGE, type Config } from "./config.js";
+
 /**
- * Zero-config start: find an OpenAI-compatible server already running on loopback, so that
- * `mini-claude` works with no API key and no base URL when Ollama, LM Studio, llama.cpp or vLLM
- * is up on its usual port.
+ * Which endpoint to talk to when none is configured. Zero-config start: find an OpenAI-compatible
+ * server already running on loopback, so that `mini-claude` works with no API key and no base URL
+ * when Ollama, LM Studio, llama.cpp or vLLM is up on its usual port.
  */
+
+/**
+ * No key and no base URL: use a local server if one answers, filling in `config.baseURL` and
+ * `config.model`. Returns a note for the banner when one was found.
+ *
+ * Contract: throws UsageError saying what to set or start when nothing is configured and no
+ * local server answers.
+ */
+export async function resolveEndpoint(config: Config): Promise<string | undefined> {
+  if (config.apiKey || config.baseURL) return undefined;
+  const found = await detectLocalServer();
+  if (!found) {
+    const override = process.env.MINI_CLAUDE_LOCAL_PORTS?.trim();
+    const tried = override ? `ports ${override} from MINI_CLAUDE_LOCAL_PORTS` : LOCAL_SERVERS.map((s) => `${s.name} :${s.port}`).join(", ");
+    throw new UsageError(`${NO_ENDPOINT_MESSAGE} No local server answered either (tried ${tried}).`);
+  }
+  config.baseURL = found.baseURL;
+  config.model ??= found.model;
+  return `Using ${found.name} at ${found.baseURL} (no API key configured).`;
+}
 
 export interface LocalServer {
   /** Chat-completions base URL, e.g. http://127.0.0.1:11434/v1 */

@@ -1,6 +1,5 @@
 import type OpenAI from "openai";
 import type { Config } from "./config.js";
-import { StreamCutError } from "./stream.js";
 
 /**
  * The one owner of HTTP. The openai package costs ~120 ms to import, so it is loaded here, at
@@ -51,23 +50,4 @@ export async function describeApiError(error: unknown, where: { baseURL?: string
 function brief(error: Error): string {
   const text = error.message.replace(/\s+/g, " ").trim();
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-}
-
-/**
- * The one line a person sees when a request fails, whatever the cause. A bug (anything we did
- * not anticipate) says so and points at DEBUG=1 for the stack.
- */
-export async function describeError(error: unknown, where: { baseURL?: string; model?: string }): Promise<string | undefined> {
-  if (error instanceof StreamCutError) {
-    return "The connection closed before the model finished its reply (the partial text is kept). Try again.";
-  }
-  const api = await describeApiError(error, where).catch(() => undefined);
-  if (api !== undefined || isAbort(error)) return api;
-  const message = error instanceof Error ? error.message : String(error);
-  if (process.env.DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  return `Unexpected error: ${message.split("\n")[0]} (run with DEBUG=1 for details)`;
-}
-
-function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === "AbortError" || error.name === "APIUserAbortError");
 }

@@ -41,13 +41,20 @@ let sendStreamOptions = true;
  * Stream one assistant reply. Text deltas go to `onText` as they arrive; tool calls are
  * assembled from their deltas.
  *
- * Contract: resolves with the whole reply; on abort resolves with what arrived (finishReason
- * "aborted"); when the connection breaks mid-reply rejects with StreamCutError carrying the
- * partial reply; HTTP errors reject with the openai package's typed errors.
+ * Contract: resolves with the whole reply; on abort, whenever it comes (before the first byte or
+ * mid-stream), resolves with what arrived and finishReason "aborted", never rejects; when the
+ * connection breaks mid-reply rejects with StreamCutError carrying the partial reply; HTTP errors
+ * reject with the openai package's typed errors.
  */
 export async function streamReply(request: StreamRequest): Promise<Reply> {
-  const stream = await openStream(request);
   const assembler = new ReplyAssembler();
+  let stream;
+  try {
+    stream = await openStream(request);
+  } catch (error) {
+    if (request.signal.aborted) return assembler.finish("aborted");
+    throw error;
+  }
   try {
     for await (const chunk of stream) {
       const delta = assembler.add(chunk);

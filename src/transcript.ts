@@ -36,7 +36,7 @@ export interface SessionSummary {
 export class SessionLookupError extends Error {}
 
 /** One session's transcript: `<dataDir>/sessions/<id>.jsonl` (dataDir comes from config.ts). */
-export class SessionLog {
+export class Transcript {
   /** `written`: the header is on disk; the file is created by the first message, not before. */
   private constructor(
     readonly header: SessionHeader,
@@ -52,7 +52,7 @@ export class SessionLog {
    * Contract: allocates a new id; nothing touches the disk until the first `append`, so a REPL
    * opened and closed without a prompt leaves no empty session for `--continue` to pick.
    */
-  static create(dataDir: string, workspace: string, meta: { model: string }, now = new Date()): SessionLog {
+  static create(dataDir: string, workspace: string, meta: { model: string }, now = new Date()): Transcript {
     const id = newSessionId(now);
     const header: SessionHeader = {
       type: "session",
@@ -62,7 +62,7 @@ export class SessionLog {
       startedAt: now.toISOString(),
       version: SESSION_FORMAT_VERSION,
     };
-    return new SessionLog(header, sessionPath(dataDir, id), false);
+    return new Transcript(header, sessionPath(dataDir, id), false);
   }
 
   /**
@@ -71,7 +71,7 @@ export class SessionLog {
    * from the file, so later appends start on a clean line. Throws SessionLookupError when the
    * file is missing or has no readable header.
    */
-  static open(dataDir: string, id: string): { log: SessionLog; messages: ChatCompletionMessageParam[] } {
+  static open(dataDir: string, id: string): { transcript: Transcript; messages: ChatCompletionMessageParam[] } {
     const path = sessionPath(dataDir, id);
     let parsed: ParsedFile;
     try {
@@ -82,7 +82,7 @@ export class SessionLog {
     if (!parsed.header) throw new SessionLookupError(`Session file ${path} has no readable header; it cannot be resumed.`);
     if (parsed.tornTail === "cut") truncateSync(path, parsed.cleanBytes);
     if (parsed.tornTail === "newline") appendFileSync(path, "\n");
-    return { log: new SessionLog(parsed.header, path, true), messages: repairHistory(parsed.messages) };
+    return { transcript: new Transcript(parsed.header, path, true), messages: repairHistory(parsed.messages) };
   }
 
   /**

@@ -8,7 +8,7 @@ import {
   findSession,
   latestSession,
   listSessions,
-  SessionLog,
+  Transcript,
   SessionLookupError,
 } from "../src/transcript.js";
 import { INTERRUPTED_BY_EXIT, repairHistory } from "../src/history.js";
@@ -32,9 +32,9 @@ function lines(path: string): unknown[] {
   return readFileSync(path, "utf8").trimEnd().split("\n").map((line) => JSON.parse(line));
 }
 
-describe("SessionLog", () => {
+describe("Transcript", () => {
   it("writes nothing until the first message, then a header and one line per message, without the system message", () => {
-    const log = SessionLog.create(dataDir, "/work/proj", { model: "qwen3" }, new Date("2025-03-04T05:06:07.890Z"));
+    const log = Transcript.create(dataDir, "/work/proj", { model: "qwen3" }, new Date("2025-03-04T05:06:07.890Z"));
     expect(log.id).toMatch(/^20250304-050607-[0-9a-f]{6}$/);
     expect(log.path).toBe(join(dataDir, "sessions", `${log.id}.jsonl`));
     expect(existsSync(log.path)).toBe(false);
@@ -60,55 +60,55 @@ describe("SessionLog", () => {
   });
 
   it("reopens a session with its messages and keeps appending to the same file", () => {
-    const log = SessionLog.create(dataDir, "/work/proj", { model: "m" });
+    const log = Transcript.create(dataDir, "/work/proj", { model: "m" });
     const history = [user("hi"), callsTo("c1"), answer("c1"), assistant("done")];
     history.forEach((m) => log.append(m));
 
-    const { log: resumed, messages } = SessionLog.open(dataDir, log.id);
+    const { transcript: resumed, messages } = Transcript.open(dataDir, log.id);
     expect(messages).toEqual(history);
     expect(resumed.header.model).toBe("m");
     resumed.append(user("and now the tests"));
-    expect(SessionLog.open(dataDir, log.id).messages).toEqual([...history, user("and now the tests")]);
+    expect(Transcript.open(dataDir, log.id).messages).toEqual([...history, user("and now the tests")]);
   });
 
   it("skips a torn last line and cuts it off, so the next append starts on a clean line", () => {
-    const log = SessionLog.create(dataDir, "/w", { model: "m" });
+    const log = Transcript.create(dataDir, "/w", { model: "m" });
     log.append(user("one"));
     log.append(assistant("two"));
     const clean = readFileSync(log.path, "utf8");
     appendFileSync(log.path, '{"type":"message","message":{"role":"assistant","content":"thr');
 
-    const { log: resumed, messages } = SessionLog.open(dataDir, log.id);
+    const { transcript: resumed, messages } = Transcript.open(dataDir, log.id);
     expect(messages).toEqual([user("one"), assistant("two")]);
     expect(readFileSync(log.path, "utf8")).toBe(clean);
     resumed.append(user("four"));
-    expect(SessionLog.open(dataDir, log.id).messages).toEqual([user("one"), assistant("two"), user("four")]);
+    expect(Transcript.open(dataDir, log.id).messages).toEqual([user("one"), assistant("two"), user("four")]);
     expect(listSessions(dataDir)[0].messageCount).toBe(3);
   });
 
   it("keeps a last line that is whole but lost its newline", () => {
-    const log = SessionLog.create(dataDir, "/w", { model: "m" });
+    const log = Transcript.create(dataDir, "/w", { model: "m" });
     log.append(user("one"));
     appendFileSync(log.path, JSON.stringify({ type: "message", message: assistant("two") }));
 
-    const { log: resumed, messages } = SessionLog.open(dataDir, log.id);
+    const { transcript: resumed, messages } = Transcript.open(dataDir, log.id);
     expect(messages).toEqual([user("one"), assistant("two")]);
     resumed.append(user("three"));
-    expect(SessionLog.open(dataDir, log.id).messages).toEqual([user("one"), assistant("two"), user("three")]);
+    expect(Transcript.open(dataDir, log.id).messages).toEqual([user("one"), assistant("two"), user("three")]);
   });
 
   it("repairs a session that was killed between a tool call and its result", () => {
-    const log = SessionLog.create(dataDir, "/w", { model: "m" });
+    const log = Transcript.create(dataDir, "/w", { model: "m" });
     [user("read both"), callsTo("c1", "c2"), answer("c1")].forEach((m) => log.append(m));
 
-    const { messages } = SessionLog.open(dataDir, log.id);
+    const { messages } = Transcript.open(dataDir, log.id);
     expect(messages).toEqual([user("read both"), callsTo("c1", "c2"), answer("c1"), answer("c2", INTERRUPTED_BY_EXIT)]);
   });
 
   it("keeps every message written before a kill -9 in the middle of a stream of appends", async () => {
     const writer = `
-      import { SessionLog } from ${JSON.stringify(new URL("../src/transcript.ts", import.meta.url).pathname)};
-      const log = SessionLog.create(process.argv[1], "/w", { model: "m" });
+      import { Transcript } from ${JSON.stringify(new URL("../src/transcript.ts", import.meta.url).pathname)};
+      const log = Transcript.create(process.argv[1], "/w", { model: "m" });
       console.log(log.id);
       for (let i = 0; i < 100_000; i++) log.append({ role: "user", content: "message " + i + " " + "x".repeat(i % 500) });
     `;
@@ -120,20 +120,20 @@ describe("SessionLog", () => {
     child.kill("SIGKILL");
     await new Promise((exited) => child.once("exit", exited));
 
-    const { messages } = SessionLog.open(dataDir, id);
+    const { messages } = Transcript.open(dataDir, id);
     expect(messages.length).toBeGreaterThanOrEqual(200);
     messages.forEach((m, i) => expect(m.content).toBe(`message ${i} ${"x".repeat(i % 500)}`));
   });
 
   it("names the problem when the id is unknown or not an id", () => {
-    expect(() => SessionLog.open(dataDir, "20990101-000000-abcdef")).toThrow(/No session 20990101-000000-abcdef/);
-    expect(() => SessionLog.open(dataDir, "../../etc/passwd")).toThrow(SessionLookupError);
+    expect(() => Transcript.open(dataDir, "20990101-000000-abcdef")).toThrow(/No session 20990101-000000-abcdef/);
+    expect(() => Transcript.open(dataDir, "../../etc/passwd")).toThrow(SessionLookupError);
   });
 });
 
 describe("listing and lookup", () => {
-  function session(workspace: string, prompt: string, updated: string): SessionLog {
-    const log = SessionLog.create(dataDir, workspace, { model: "m" });
+  function session(workspace: string, prompt: string, updated: string): Transcript {
+    const log = Transcript.create(dataDir, workspace, { model: "m" });
     log.append(user(prompt));
     log.append(assistant("ok"));
     utimesSync(log.path, new Date(updated), new Date(updated));
@@ -165,8 +165,8 @@ describe("listing and lookup", () => {
   });
 
   it("finds a session by exact id or unique prefix, and explains misses and ambiguity", () => {
-    const a = SessionLog.create(dataDir, "/w", { model: "m" }, new Date("2025-01-01T10:00:00Z"));
-    const b = SessionLog.create(dataDir, "/w", { model: "m" }, new Date("2025-01-01T11:00:00Z"));
+    const a = Transcript.create(dataDir, "/w", { model: "m" }, new Date("2025-01-01T10:00:00Z"));
+    const b = Transcript.create(dataDir, "/w", { model: "m" }, new Date("2025-01-01T11:00:00Z"));
     [a, b].forEach((log) => log.append(user("x")));
 
     expect(findSession(dataDir, a.id).id).toBe(a.id);

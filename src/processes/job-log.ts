@@ -43,7 +43,7 @@ export class JobLog {
   private fd?: number;
   /** How far the file has been read. */
   private offset = 0;
-  private readonly reader: LineReader;
+  private readonly reader: LineSplitter;
   private poller?: NodeJS.Timeout;
   /** A read that ran out of budget continues on the next turn of the event loop. */
   private continuing = false;
@@ -62,7 +62,7 @@ export class JobLog {
     this.maxLines = options.maxLines;
     this.maxFileBytes = options.maxFileBytes ?? MAX_LOG_FILE_BYTES;
     this.onLine = options.onLine;
-    this.reader = lineReader((line) => this.add(line));
+    this.reader = lineSplitter((line) => this.add(line));
     // O_APPEND: after ftruncate() the job's next write lands at the new end, not past a hole.
     this.output = openSync(file, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND, 0o600);
     this.fd = this.output;
@@ -180,7 +180,7 @@ export class JobLog {
   }
 }
 
-interface LineReader {
+interface LineSplitter {
   write(chunk: Buffer): void;
   /** Emits a trailing partial line, if any. */
   flush(): void;
@@ -189,7 +189,7 @@ interface LineReader {
 }
 
 /** Splits bytes into lines, keeping a character split across two chunks whole. */
-function lineReader(onLine: (line: string) => void): LineReader {
+function lineSplitter(onLine: (line: string) => void): LineSplitter {
   const decoder = new StringDecoder("utf8");
   let partial = "";
   let skipping = false;

@@ -16,6 +16,7 @@ export const MAX_LOG_LINES = 500;
 const STARTUP_MS = 3000;
 /** Servers often print their URL right after the line that says they are ready. */
 const SETTLE_MS = 200;
+/** Lines of output kept with a job that ended on its own. */
 const NOTICE_LINES = 5;
 /** Log files are read this often while a job starts (ready detection), then less often. */
 const STARTUP_POLL_MS = 20;
@@ -51,6 +52,31 @@ export interface StartResult extends JobInfo {
   interrupted?: true;
 }
 
+export interface JobLogView {
+  job: JobInfo;
+  /** The newest lines asked for, oldest first. */
+  lines: string[];
+  /** Every line the job printed so far. */
+  totalLines: number;
+  /** How many lines the rolling log keeps; older ones are gone. */
+  keptLines: number;
+}
+
+export interface EndedJob extends JobInfo {
+  /** Its last few lines of output. */
+  lastLines: string[];
+}
+
+/** A job id that names no job; `known` lists the ids there are. */
+export class UnknownJobError extends Error {
+  constructor(
+    readonly id: number,
+    readonly known: number[],
+  ) {
+    super(`there is no background job ${id}`);
+  }
+}
+
 export interface KillResult extends KillReport {
   id: number;
   command: string;
@@ -70,7 +96,7 @@ interface Job extends JobInfo {
   onLine?: (line: string) => void;
 }
 
-export interface ProcessManagerOptions {
+export interface JobManagerOptions {
   startupMs?: number;
   /** SIGTERM to SIGKILL; defaults to KILL_GRACE_MS, the same as for foreground commands. */
   graceMs?: number;
@@ -81,7 +107,7 @@ export interface ProcessManagerOptions {
   maxLogFileBytes?: number;
 }
 
-export class ProcessManager {
+export class JobManager {
   private readonly jobs = new Map<number, Job>();
   private nextId = 1;
   private notices: number[] = [];
@@ -92,7 +118,7 @@ export class ProcessManager {
   private readonly ownLogDir: boolean;
   private logDir?: string;
 
-  constructor(options: ProcessManagerOptions = {}) {
+  constructor(options: JobManagerOptions = {}) {
     this.startupMs = options.startupMs ?? STARTUP_MS;
     this.graceMs = options.graceMs ?? KILL_GRACE_MS;
     this.maxLogLines = options.maxLogLines ?? MAX_LOG_LINES;
@@ -142,16 +168,12 @@ export class ProcessManager {
     return this.caughtUp().map(info);
   }
 
-  /** The last `n` log lines of job `id`, under a header with its state. Throws for an unknown id. */
-  logs(id: number, n = 50): string {
+  /** The last `n` lines of job `id`'s rolling log. Throws UnknownJobError for an unknown id. */
+  logs(id: number, n = 50): JobLogView {
     const job = this.get(id);
     job.log.read();
     const lines = job.log.lines();
-    const shown = lines.slice(-Math.max(1, n));
-    const dropped = job.log.totalLines - lines.length;
-    const counts = lines.length === 0 ? "no output yet" : `last ${shown.length} of ${job.log.totalLines} lines`;
-    const note = dropped > 0 ? `; ${dropped} older lines were dropped (only the last ${this.maxLogLines} are kept)` : "";
-    return [`job ${id} \`${job.command}\` (${describeState(job)}): ${counts}${note}`, ...shown].join("\n");
+    return { job: info(job), lines: lines.slice(-Math.max(1, n)), totalLines: job.log.totalLines, keptLines: this.maxLogLines };
   }
 
   /**
@@ -196,31 +218,15 @@ export class ProcessManager {
     this.removeLogs();
   }
 
-  /** One message per job that ended on its own since the last call, each with its last lines. */
-  drainNotices(): string[] {
+  /** The jobs that ended on its own since the last call, each with its last lines of output. */
+  drainEnded(): EndedJob[] {
     const ids = this.notices;
     this.notices = [];
     return ids.map((id) => {
       const job = this.get(id);
       job.log.read();
-      const tail = job.log.lines().slice(-NOTICE_LINES);
-      const ending = job.exitCode !== null ? `exited with code ${job.exitCode}` : `was killed by ${job.signal}`;
-      const output = tail.length ? `; last output:\n${tail.map((line) => `  ${line}`).join("\n")}` : "";
-      return `job ${id} \`${job.command}\` ${ending}${output}`;
+      return { ...info(job), lastLines: job.log.lines().slice(-NOTICE_LINES) };
     });
-  }
-
-  /** A table of all jobs, for bg_list and the person's /bg. */
-  formatList(now = Date.now()): string {
-    const jobs = this.caughtUp();
-    if (jobs.length === 0) return "No background jobs.";
-    const rows = [["id", "pid", "state", "uptime", "url", "command"]];
-    for (const job of jobs) {
-      const uptime = formatDuration((job.endedAt ?? now) - job.startedAt);
-      rows.push([String(job.id), String(job.pid), describeState(job), uptime, job.url ?? "-", job.command]);
-    }
-    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-    return rows.map((row) => row.map((cell, column) => (column < 5 ? cell.padEnd(widths[column]) : cell)).join("  ")).join("\n");
   }
 
   /** Spawns the shell with its output going to a fresh log file, and follows that file. */
@@ -308,8 +314,7 @@ export class ProcessManager {
   private get(id: number): Job {
     const job = this.jobs.get(id);
     if (job) return job;
-    const ids = [...this.jobs.keys()].join(", ");
-    throw new Error(`there is no background job ${id}; ${ids ? `the jobs are ${ids}` : "no jobs were started"}. Use bg_list.`);
+    throw new UnknownJobError(id, [...this.jobs.keys()]);
   }
 }
 
@@ -318,23 +323,9 @@ function info(job: Job): JobInfo {
   return { id, pid, command, state, exitCode, signal, startedAt, ...(endedAt ? { endedAt } : {}), ...(url ? { url } : {}), logFile };
 }
 
-function describeState(job: JobInfo): string {
-  const detail = job.exitCode ?? job.signal;
-  return job.state === "running" || job.state === "killed" || detail === null ? job.state : `${job.state}(${detail})`;
-}
-
 function detectUrl(line: string): string | undefined {
   const url = LOCAL_URL.exec(line)?.[0];
   if (url) return url;
   const port = PORT_ONLY.exec(line)?.[1];
   return port ? `http://localhost:${port}` : undefined;
-}
-
-/** "45s", "3m05s", "2h07m". */
-function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, "0")}s`;
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
 }

@@ -152,7 +152,7 @@ export async function runCommand(command: string, options: RunOptions): Promise<
 /**
  * SIGKILL every foreground command still running or being cleaned up.
  *
- * Contract: synchronous; cli.ts calls it on exit next to ProcessManager.killAllSync().
+ * Contract: synchronous; cli.ts calls it on exit next to JobManager.killAllSync().
  */
 export function killForegroundSync(): void {
   for (const pgid of liveGroups) killTreeSync(pgid);

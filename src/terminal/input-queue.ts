@@ -4,7 +4,7 @@ import { createInterface, type Interface } from "node:readline";
  * One queue of input lines shared by the REPL prompt and the approval question, so both piped
  * input (all lines at once) and a terminal (one at a time) are consumed strictly in order.
  */
-export class LineReader {
+export class InputQueue {
   readonly rl: Interface;
   private queue: string[] = [];
   private waiting?: (line: string | null) => void;
@@ -51,19 +51,15 @@ export class LineReader {
     if (this.isTerminal && !this.closed) this.rl.prompt();
   }
 
-  /** Ask a question and wait for its answer line; Ctrl-C or end of input answers null. */
-  async ask(question: string): Promise<string | null> {
+  /** Ask a question and wait for its answer line; `signal` aborting (Ctrl-C) or end of input answers null. */
+  async ask(question: string, signal?: AbortSignal): Promise<string | null> {
     if (this.isTerminal && !this.closed) {
       this.rl.setPrompt(question);
       this.rl.prompt();
     } else {
       process.stdout.write(question);
     }
-    const interrupted = new AbortController();
-    const onInterrupt = () => interrupted.abort();
-    this.rl.once("SIGINT", onInterrupt);
-    const answer = await this.next(interrupted.signal);
-    this.rl.off("SIGINT", onInterrupt);
+    const answer = await this.next(signal);
     if (!this.isTerminal) process.stdout.write(`${answer ?? ""}\n`);
     return answer;
   }

@@ -1,12 +1,15 @@
 import { fstatSync } from "node:fs";
+import { UsageError } from "../args.js";
 import type { Config } from "../config.js";
+import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
-import { describeError } from "../llm.js";
-import { Renderer } from "./render.js";
+import type { JobManager } from "../processes/jobs.js";
+import type { Approval } from "../tools/index.js";
 import { colorEnabled } from "./colors.js";
+import { describeError } from "./errors.js";
 import { renderMarkdown } from "./markdown.js";
-import type { Session } from "../conversation.js";
-
+import { Renderer } from "./render.js";
+import { onSignals } from "./signals.js";
 
 /**
  * How long a prompt argument waits for a pipe to say something before going on without it:
@@ -15,11 +18,48 @@ import type { Session } from "../conversation.js";
  */
 const STDIN_GRACE_MS = 1500;
 
+export interface PrintMode {
+  config: Config;
+  conversation: Conversation;
+  jobs: JobManager;
+}
+
 /**
- * --print: one request, the final answer on stdout and nothing else there (so it can be piped);
- * tool activity and errors on stderr. Resolves to the process exit code.
+ * --print from start to exit: read the prompt, run it, then stop the background jobs (or, with
+ * --keep-background, say which are left). The first Ctrl-C or SIGTERM stops the turn and exits
+ * 130 cleanly; a second one exits at once. Resolves to the process exit code.
  */
-export async function runPrint(session: Session, config: Config, prompt: string, signal: AbortSignal): Promise<number> {
+export async function runPrintMode({ config, conversation, jobs }: PrintMode): Promise<number> {
+  const prompt = await readPrintPrompt(config.prompt);
+  if (!prompt) throw new UsageError('--print needs a prompt: mini-claude -p "your request", or pipe one on stdin.');
+  const interrupt = new AbortController();
+  const stop = () => (interrupt.signal.aborted ? process.exit(EXIT.interrupted) : interrupt.abort());
+  onSignals({ interrupt: stop, terminate: stop });
+  const code = await runPrint(conversation, config, prompt, interrupt.signal);
+  if (config.keepBackground) reportKeptJobs(jobs);
+  else await jobs.killAll();
+  return code;
+}
+
+/** --print cannot ask, so shell commands run only with --yes. */
+function printApproval(config: Config): () => Promise<Approval> {
+  if (config.yes) return async () => ({ approved: true });
+  return async () => ({
+    approved: false,
+    reason: "mini-claude is running with --print, which cannot ask the user; shell commands need --yes (tell the user to re-run with --yes to allow them).",
+  });
+}
+
+/** --keep-background: tell the person what is still running and where its output goes. */
+function reportKeptJobs(jobs: JobManager): void {
+  for (const job of jobs.list().filter((j) => j.state === "running")) {
+    const url = job.url ? ` at ${job.url}` : "";
+    process.stderr.write(`Left running: job ${job.id} \`${job.command}\` (pid ${job.pid})${url}; output in ${job.logFile}\n`);
+  }
+}
+
+/** One request: the final answer on stdout and nothing else there (so it can be piped); tool activity and errors on stderr. */
+async function runPrint(conversation: Conversation, config: Config, prompt: string, signal: AbortSignal): Promise<number> {
   const renderer = new Renderer({
     out: process.stderr,
     activity: process.stderr,
@@ -28,9 +68,13 @@ export async function runPrint(session: Session, config: Config, prompt: string,
   });
   let answer = "";
   try {
-    const stop = await session.send(prompt, signal, (event) => {
-      if (event.type === "assistant_end") answer = event.text;
-      renderer.handle(event);
+    const stop = await conversation.send(prompt, {
+      signal,
+      approve: printApproval(config),
+      onEvent: (event) => {
+        if (event.type === "assistant_end") answer = event.text;
+        renderer.handle(event);
+      },
     });
     await renderer.flush();
     if (answer) process.stdout.write(await formatAnswer(answer));
@@ -42,7 +86,7 @@ export async function runPrint(session: Session, config: Config, prompt: string,
     return EXIT.ok;
   } catch (error) {
     if (signal.aborted) return EXIT.interrupted;
-    const message = await describeError(error, { baseURL: config.baseURL, model: session.model });
+    const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model });
     if (message) await renderer.error(message);
     return EXIT.failed;
   }

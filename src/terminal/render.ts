@@ -136,29 +136,9 @@ export class Renderer {
   }
 
   private outcomeLine(event: Extract<AgentEvent, { type: "tool_end" }>): string {
-    if (!event.ok) return `  ${this.colors.red(`└ ${firstLine(event.output)}`)}`;
-    const seconds = `${(event.durationMs / 1000).toFixed(1)}s`;
-    return `  ${this.colors.dim(`└ ${event.display ?? `${outcomeSummary(event.name, event.output)} · ${seconds}`}`)}`;
+    const line = `└ ${event.display}`;
+    return `  ${event.ok ? this.colors.dim(line) : this.colors.red(line)}`;
   }
-}
-
-/** A few words about a successful call, e.g. "exit 0" or "120 lines". */
-export function outcomeSummary(name: string, output: string): string {
-  if (name === "exec") {
-    const exit = /exit code (-?\d+|\w+)/i.exec(output);
-    if (exit) return `exit ${exit[1]}`;
-    return firstLine(output);
-  }
-  if (name === "read_file" || name === "list_files" || name === "grep") {
-    const lines = output.split("\n").filter((line) => line && !line.startsWith("[")).length;
-    return `${lines} line${lines === 1 ? "" : "s"}`;
-  }
-  return firstLine(output);
-}
-
-function firstLine(text: string): string {
-  const line = text.split("\n", 1)[0];
-  return line.length > 160 ? `${line.slice(0, 160)}…` : line;
 }
 
 function indent(text: string): string {

@@ -1,32 +1,42 @@
 import type { Config } from "../config.js";
-import type { LineReader } from "./input-queue.js";
-import { saveInputLine } from "./input-history.js";
-import { describeError } from "../llm.js";
-import type { Renderer } from "./render.js";
-import type { Session } from "../conversation.js";
-import { runSlashCommand, type SlashContext } from "./slash-commands.js";
+import type { Conversation } from "../conversation.js";
+import { EXIT } from "../exit-codes.js";
+import type { JobManager } from "../processes/jobs.js";
+import type { Approval } from "../tools/index.js";
+import { colorEnabled } from "./colors.js";
+import { describeError } from "./errors.js";
+import { loadInputHistory, saveInputLine } from "./input-history.js";
+import { InputQueue } from "./input-queue.js";
+import { Renderer } from "./render.js";
+import { onSignals } from "./signals.js";
+import { completeSlash, runSlashCommand, type SlashContext } from "./slash-commands.js";
 
 export const PROMPT = "mini-claude> ";
 const DOUBLE_CTRL_C_MS = 2000;
 
-export interface ReplOptions {
+export interface ReplMode {
   config: Config;
-  session: Session;
-  reader: LineReader;
-  renderer: Renderer;
-  banner: string;
-  /** Text for /bg. */
-  listJobs: () => string;
+  conversation: Conversation;
+  jobs: JobManager;
+  version: string;
+  /** Lines for under the banner (the endpoint found, the session resumed). */
+  notes: string[];
 }
 
 /**
  * The interactive loop: read a line, run it as a request (or a slash command), repeat.
- * Ctrl-C aborts the turn in flight; at an idle prompt it clears the line, and twice exits.
- * Resolves when the person leaves (exit, Ctrl-D, end of piped input).
+ * Ctrl-C aborts the turn in flight (and any question it is asking); at an idle prompt it clears
+ * the line, and twice exits. Resolves to the exit code when the person leaves (exit, Ctrl-D, end
+ * of piped input), once every background job is gone.
  */
-export async function runRepl(options: ReplOptions): Promise<void> {
-  const { session, reader, config } = options;
-  const { renderer } = options;
+export async function runReplMode({ config, conversation, jobs, version, notes }: ReplMode): Promise<number> {
+  const reader = new InputQueue({
+    prompt: PROMPT,
+    completer: completeSlash,
+    history: process.stdin.isTTY ? loadInputHistory(config.configDir) : [],
+  });
+  const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color: colorEnabled(process.stdout), streamText: true });
+  const approve = replApproval(config, reader, renderer);
   let turn: AbortController | undefined;
   let lastIdleInterrupt = 0;
 
@@ -50,14 +60,13 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     process.stdout.write(`\n${renderer.colors.dim("(press Ctrl-C again to exit, or type exit)")}\n`);
     reader.prompt();
   };
-  // Ctrl-C in a terminal reaches readline as a keypress; `kill -INT` (or Ctrl-C with piped input)
-  // arrives as a signal, whose default would end the process without killing its jobs.
+  // Ctrl-C in a terminal reaches readline as a keypress; `kill -INT` (or Ctrl-C with piped input) as a signal.
   reader.rl.on("SIGINT", interrupt);
-  process.on("SIGINT", interrupt);
+  onSignals({ interrupt, terminate: () => process.exit(143) });
 
-  if (reader.isTerminal) process.stdout.write(`${options.banner}\n`);
-  session.warmUp();
-  const slash: SlashContext = { session, config, renderer, listJobs: options.listJobs };
+  if (reader.isTerminal) process.stdout.write(`${[banner(version, config, conversation), ...notes].join("\n")}\n`);
+  conversation.warmUp();
+  const slash: SlashContext = { conversation, config, renderer, jobs };
 
   for (;;) {
     reader.setPrompt(PROMPT);
@@ -73,15 +82,23 @@ export async function runRepl(options: ReplOptions): Promise<void> {
       continue;
     }
     turn = new AbortController();
-    await runTurn(session, input, turn.signal, renderer, config);
+    await runTurn(conversation, input, { signal: turn.signal, approve }, renderer, config);
     turn = undefined;
   }
   reader.close();
+  await jobs.killAll();
+  return EXIT.ok;
 }
 
-async function runTurn(session: Session, input: string, signal: AbortSignal, renderer: Renderer, config: Config): Promise<void> {
+async function runTurn(
+  conversation: Conversation,
+  input: string,
+  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval> },
+  renderer: Renderer,
+  config: Config,
+): Promise<void> {
   try {
-    const stop = await session.send(input, signal, (event) => renderer.handle(event));
+    const stop = await conversation.send(input, { ...turn, onEvent: (event) => renderer.handle(event) });
     await renderer.flush();
     if (stop === "aborted") await renderer.notice("Interrupted. The conversation is kept; type your next request.");
     if (stop === "max_steps") {
@@ -89,11 +106,41 @@ async function runTurn(session: Session, input: string, signal: AbortSignal, ren
     }
   } catch (error) {
     await renderer.flush();
-    if (signal.aborted) {
+    if (turn.signal.aborted) {
       await renderer.notice("Interrupted.");
       return;
     }
-    const message = await describeError(error, { baseURL: config.baseURL, model: session.model });
+    const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model });
     if (message) await renderer.error(message);
   }
+}
+
+/**
+ * Ask the person before a command runs: y once, n (optionally with a reason), a for the rest of
+ * the session. Ctrl-C at the question aborts the turn, which answers it as interrupted.
+ */
+function replApproval(config: Config, reader: InputQueue, renderer: Renderer) {
+  let always = config.yes;
+  return async (command: string, signal: AbortSignal): Promise<Approval> => {
+    if (always) return { approved: true };
+    // Everything queued (the spinner, the tool line) must be on screen before the question.
+    await renderer.flush();
+    const answer = await reader.ask(`Run \`${command}\`? [y]es / [n]o (add a reason) / [a]lways: `, signal);
+    if (answer === null) return { approved: false, interrupted: true };
+    const text = answer.trim();
+    if (/^a(lways)?$/i.test(text)) {
+      always = true;
+      return { approved: true };
+    }
+    if (/^y(es)?$/i.test(text)) return { approved: true };
+    const reason = text.replace(/^n(o)?\b[\s:,-]*/i, "").trim();
+    return { approved: false, reason: reason || undefined };
+  };
+}
+
+function banner(version: string, config: Config, conversation: Conversation): string {
+  const host = config.baseURL ? new URL(config.baseURL).host : "api.openai.com";
+  const parts = [`mini-claude ${version}`, conversation.model ?? "(server's first model)", host, config.workspace];
+  if (conversation.instructions) parts.push(`${conversation.instructions.file} loaded`);
+  return `${parts.join(" · ")}\nType a request, /help for commands, Ctrl-C to interrupt, Ctrl-D to exit.`;
 }

@@ -1,12 +1,14 @@
 import type { Config } from "../config.js";
+import type { JobManager } from "../processes/jobs.js";
+import { jobTable } from "../tools/background.js";
 import type { Renderer } from "./render.js";
-import type { Session } from "../conversation.js";
+import type { Conversation } from "../conversation.js";
 
 export interface SlashContext {
-  session: Session;
+  conversation: Conversation;
   config: Config;
   renderer: Renderer;
-  listJobs: () => string;
+  jobs: JobManager;
 }
 
 interface SlashCommand {
@@ -29,25 +31,25 @@ export const slashCommands: SlashCommand[] = [
   {
     name: "/clear",
     help: "start a new conversation (background jobs keep running)",
-    run: (_, { session }) => {
-      session.clear();
+    run: (_, { conversation }) => {
+      conversation.clear();
       say("Conversation cleared.");
     },
   },
-  { name: "/bg", help: "list background jobs", run: (_, { listJobs }) => say(listJobs()) },
+  { name: "/bg", help: "list background jobs", run: (_, { jobs }) => say(jobTable(jobs.list())) },
   {
     name: "/model",
     help: "show the model, or switch: /model NAME",
-    run: (name, { session }) => {
-      if (!name) return say(`Model: ${session.model ?? "(first model the server lists)"}`);
-      session.model = name;
+    run: (name, { conversation }) => {
+      if (!name) return say(`Model: ${conversation.model ?? "(first model the server lists)"}`);
+      conversation.model = name;
       say(`Model set to ${name}.`);
     },
   },
   {
     name: "/usage",
-    help: "tokens sent and received this session",
-    run: (_, { session }) => say(`Tokens: ${session.usage.inputTokens} in, ${session.usage.outputTokens} out.`),
+    help: "tokens sent and received this conversation",
+    run: (_, { conversation }) => say(`Tokens: ${conversation.usage.inputTokens} in, ${conversation.usage.outputTokens} out.`),
   },
   {
     name: "/compact",

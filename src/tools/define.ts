@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ProcessManager } from "../processes/jobs.js";
+import type { JobManager } from "../processes/jobs.js";
 
 /**
  * What a tool is. Kept apart from the registry (index.ts) so that tool modules and the registry
@@ -16,9 +16,9 @@ export interface ToolContext {
   /** Aborted when the person presses Ctrl-C; tools check it at await points. */
   signal: AbortSignal;
   /** Background jobs started by exec; they outlive one tool call. */
-  processes: ProcessManager;
+  jobs: JobManager;
   /** Asks the person before exec runs a command (the REPL prompts; --print answers by --yes). */
-  approve: (command: string) => Promise<Approval>;
+  approve: (command: string, signal: AbortSignal) => Promise<Approval>;
 }
 
 export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {
@@ -55,3 +55,8 @@ export interface ToolOutput {
  */
 export class ToolError extends Error {}
 
+/**
+ * The person stopped this call before it ran (Ctrl-C at the approval question). The loop, which
+ * owns the wording of every interruption, writes the observation.
+ */
+export class ToolInterrupted extends Error {}

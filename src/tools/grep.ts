@@ -75,7 +75,8 @@ export async function grep({ pattern, path = ".", glob, ignore_case }: GrepArgs,
     lines.length < matches.length
       ? `\n[Stopped after ${lines.length} matches; there are more. Narrow with path, glob or a more specific pattern.]`
       : "";
-  return lines.join("\n") + footer + skippedNote(skipped, false);
+  const count = `${lines.length}${footer ? "+" : ""} match${lines.length === 1 && !footer ? "" : "es"}`;
+  return { output: lines.join("\n") + footer + skippedNote(skipped, false), display: count };
 }
 
 async function* filesToScan(

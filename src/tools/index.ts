@@ -1,17 +1,18 @@
 import { z } from "zod";
 import { zodToJsonSchema } from "zod-to-json-schema";
 import { capOutput } from "../truncate.js";
+import { ToolInterrupted, type FileDiff, type Tool, type ToolContext } from "./define.js";
+import { editFileTool } from "./edit-file.js";
+import { execTool } from "./exec.js";
+import { grepTool } from "./grep.js";
+import { listFilesTool } from "./list-files.js";
 import { readFileTool } from "./read-file.js";
 import { writeFileTool } from "./write-file.js";
-import { editFileTool } from "./edit-file.js";
-import { listFilesTool } from "./list-files.js";
-import { grepTool } from "./grep.js";
-import type { Tool, ToolContext, FileDiff } from "./define.js";
 
-export { defineTool, ToolError } from "./define.js";
-export type { Tool, ToolContext, ToolOutput, FileDiff } from "./define.js";
-import { execTool } from "./exec.js";
+export { defineTool, ToolError, ToolInterrupted } from "./define.js";
+export type { Approval, Tool, ToolContext, ToolOutput, FileDiff } from "./define.js";
 
+/** The tools the model gets, in the order it sees them. */
 export const tools: Tool[] = [readFileTool, writeFileTool, editFileTool, listFilesTool, grepTool, execTool] as unknown as Tool[];
 
 export interface ToolCallRequest {
@@ -21,26 +22,41 @@ export interface ToolCallRequest {
 }
 
 export interface ToolResult {
-  /** The observation for the model (already capped). */
+  /** The observation for the model (already capped); "" when `interrupted`. */
   output: string;
   ok: boolean;
-  /** One line for the person. */
+  /** The call in one line for the person, e.g. "read_file src/app.ts". */
   label: string;
+  /** The outcome in one line for the person: the tool's own words, or else its output's first line and the time it took. */
+  display: string;
   diff?: FileDiff;
-  display?: string;
+  /** The person stopped the call before it ran; the loop words the observation. */
+  interrupted?: true;
 }
 
-let specsCache: unknown[] | undefined;
+/** What the loop needs of a set of tools: their schemas, a label per call, and a way to run one. */
+export interface ToolRegistry {
+  specs(): unknown[];
+  label(call: ToolCallRequest): string;
+  run(call: ToolCallRequest, ctx: ToolContext): Promise<ToolResult>;
+}
+
+/** A registry over `list`; its specs are computed once. */
+export function createRegistry(list: Tool[] = tools): ToolRegistry {
+  let specs: unknown[] | undefined;
+  return {
+    specs: () => (specs ??= toolSpecs(list)),
+    label: (call) => labelFor(call, list),
+    run: (call, ctx) => runTool(call, ctx, list),
+  };
+}
 
 /** The `tools` array for the chat-completions request, without keys the API does not need. */
 export function toolSpecs(list: Tool[] = tools): unknown[] {
-  if (list === tools && specsCache) return specsCache;
-  const specs = list.map((tool) => ({
+  return list.map((tool) => ({
     type: "function",
     function: { name: tool.name, description: tool.description, parameters: jsonSchema(tool.params) },
   }));
-  if (list === tools) specsCache = specs;
-  return specs;
 }
 
 function jsonSchema(params: z.AnyZodObject): unknown {
@@ -55,7 +71,7 @@ function jsonSchema(params: z.AnyZodObject): unknown {
  *
  * Contract: never throws. Unknown tools, arguments that are not JSON, schema violations and
  * failures inside the tool all come back as an observation starting with "Error:", written so the
- * model can correct itself.
+ * model can correct itself. Every result has a one-line `display` for the person.
  */
 export async function runTool(call: ToolCallRequest, ctx: ToolContext, list: Tool[] = tools): Promise<ToolResult> {
   const tool = list.find((t) => t.name === call.name);
@@ -81,14 +97,17 @@ export async function runTool(call: ToolCallRequest, ctx: ToolContext, list: Too
     );
   }
   const label = safeSummary(tool, parsed.data);
+  const started = performance.now();
   try {
     const result = await tool.run(parsed.data, ctx);
     const { output, diff, display } = typeof result === "string" ? { output: result } : result;
-    return { output: capOutput(output), ok: true, label, diff, display };
+    const capped = capOutput(output);
+    return { output: capped, ok: true, label, diff, display: display ?? `${firstLine(capped)} · ${seconds(started)}` };
   } catch (error) {
+    if (error instanceof ToolInterrupted) return { output: "", ok: false, label, display: "interrupted", interrupted: true };
     const message = error instanceof Error ? error.message : String(error);
-    const text = message.startsWith("Error:") ? message : `Error: ${message}`;
-    return { output: capOutput(text), ok: false, label };
+    const text = capOutput(message.startsWith("Error:") ? message : `Error: ${message}`);
+    return { output: text, ok: false, label, display: firstLine(text) };
   }
 }
 
@@ -105,7 +124,16 @@ export function labelFor(call: ToolCallRequest, list: Tool[] = tools): string {
 }
 
 function failure(name: string, output: string): ToolResult {
-  return { output, ok: false, label: name };
+  return { output, ok: false, label: name, display: firstLine(output) };
+}
+
+function firstLine(text: string): string {
+  const line = text.split("\n", 1)[0];
+  return line.length > 160 ? `${line.slice(0, 160)}…` : line;
+}
+
+function seconds(since: number): string {
+  return `${((performance.now() - since) / 1000).toFixed(1)}s`;
 }
 
 function safeSummary(tool: Tool, args: unknown): string {

@@ -38,9 +38,10 @@ export const listFilesTool = defineTool({
       }
     }
     if (listed.length === 0) return noFiles(path, pattern);
-    if (more === 0) return listed.join("\n");
+    if (more === 0) return { output: listed.join("\n"), display: `${listed.length} file${listed.length === 1 ? "" : "s"}` };
     const total = walked >= MAX_WALK_FILES ? `more than ${listed.length + more}` : `${listed.length + more}`;
-    return `${listed.join("\n")}\n[Showing ${listed.length} of ${total} files. Narrow with a deeper path or a pattern such as "**/*.ts".]`;
+    const output = `${listed.join("\n")}\n[Showing ${listed.length} of ${total} files. Narrow with a deeper path or a pattern such as "**/*.ts".]`;
+    return { output, display: `${listed.length} of ${total} files` };
   },
 });
 

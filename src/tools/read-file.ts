@@ -101,7 +101,7 @@ async function readWindow(absolute: string, path: string, offset: number, limit:
     : offset > 1
       ? `\n[Lines ${offset}-${lastShown} of ${lineNumber}; end of file.]`
       : "";
-  return kept.join("\n") + footer;
+  return { output: kept.join("\n") + footer, display: `${kept.length} line${kept.length === 1 ? "" : "s"}` };
 }
 
 async function listDirectory(absolute: string, path: string): Promise<string> {

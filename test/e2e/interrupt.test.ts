@@ -88,7 +88,7 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
     pty.type("\x04");
     await pty.done;
     const answer = fake.requests[1].messages.find((m: any) => m.role === "tool");
-    expect(answer).toEqual({ role: "tool", tool_call_id: "call_ask", content: "Error: Interrupted by the user before this ran." });
+    expect(answer).toEqual({ role: "tool", tool_call_id: "call_ask", content: "Interrupted by the user before this ran." });
     expect(existsSync(join(ws.root, "never.txt"))).toBe(false);
   });
 

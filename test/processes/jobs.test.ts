@@ -4,13 +4,14 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { isAlive, KILL_GRACE_MS, processTree, terminate } from "../../src/processes/process-tree.js";
-import { ProcessManager, type ProcessManagerOptions } from "../../src/processes/jobs.js";
+import { JobManager, UnknownJobError, type JobManagerOptions } from "../../src/processes/jobs.js";
+import { jobLogsText, jobNotices, jobTable } from "../../src/tools/background.js";
 import { eventually, portIsFree } from "../support/processes.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 /** A manager whose jobs cannot outlive the test, with waits short enough for unit tests. */
-function manager(options: ProcessManagerOptions = {}): ProcessManager {
-  const processes = new ProcessManager({ startupMs: 1500, ...options });
+function manager(options: JobManagerOptions = {}): JobManager {
+  const processes = new JobManager({ startupMs: 1500, ...options });
   onTestFinished(() => processes.killAll().then(() => undefined));
   return processes;
 }
@@ -23,8 +24,8 @@ const REPO = fileURLToPath(new URL("../..", import.meta.url));
  * returns the pids of the job's tree and the script's output.
  */
 function inFreshProcess(root: string, file: string, body: string, command = "sh -c 'sleep 30; :' & echo ready; wait"): { stdout: string; pids: number[] } {
-  const script = `import { ProcessManager } from ${JSON.stringify(PROCESSES_MODULE)};
-const processes = new ProcessManager({ startupMs: 1000 });
+  const script = `import { JobManager } from ${JSON.stringify(PROCESSES_MODULE)};
+const processes = new JobManager({ startupMs: 1000 });
 const job = await processes.start(${JSON.stringify(command)}, { cwd: ${JSON.stringify(root)} });
 const { processTree } = await import(${JSON.stringify(PROCESSES_MODULE.replace("jobs.ts", "process-tree.ts"))});
 console.log("tree " + processTree(job.pid).join(","));
@@ -50,7 +51,7 @@ const DEV_SERVER = {
   "worker.js": "setInterval(() => {}, 1000);",
 };
 
-describe("ProcessManager", () => {
+describe("JobManager", () => {
   it("runs a dev server through npm, detects its URL, and kills the whole tree so the port is free", async () => {
     const ws = tempWorkspace(DEV_SERVER);
     const processes = manager();
@@ -62,11 +63,11 @@ describe("ProcessManager", () => {
     expect(await response.text()).toBe("hello from dev");
 
     const tree = processTree(started.pid);
-    const worker = Number(/worker (\d+)/.exec(processes.logs(1))?.[1]);
+    const worker = Number(/worker (\d+)/.exec(jobLogsText(processes.logs(1)))?.[1]);
     expect(tree).toContain(started.pid);
     expect(tree).toContain(worker);
     expect(tree.length).toBeGreaterThanOrEqual(3);
-    expect(processes.logs(1, 1)).toMatch(/^job 1 `npm run dev` \(running\): last 1 of \d+ lines\nlistening on http/);
+    expect(jobLogsText(processes.logs(1, 1))).toMatch(/^job 1 `npm run dev` \(running\): last 1 of \d+ lines\nlistening on http/);
 
     const killed = await processes.kill(1);
     expect(killed.wasRunning).toBe(true);
@@ -76,7 +77,7 @@ describe("ProcessManager", () => {
     expect(await portIsFree(Number(new URL(started.url!).port))).toBe(true);
     expect(processes.list()[0]).toMatchObject({ id: 1, state: "killed" });
     expect(existsSync(started.logFile)).toBe(false);
-    expect(processes.drainNotices()).toEqual([]);
+    expect(jobNotices(processes.drainEnded())).toEqual([]);
     expect((await processes.kill(1)).wasRunning).toBe(false);
   });
 
@@ -86,8 +87,8 @@ describe("ProcessManager", () => {
     const result = await processes.start(`node -e "console.error('Error: config.json not found'); process.exit(2)"`, { cwd: tempWorkspace().root });
     expect(Date.now() - started).toBeLessThan(1400);
     expect(result).toMatchObject({ state: "failed", exitCode: 2, log: ["Error: config.json not found"] });
-    expect(processes.formatList()).toMatch(/failed\(2\)/);
-    expect(processes.drainNotices()).toEqual([]);
+    expect(jobTable(processes.list())).toMatch(/failed\(2\)/);
+    expect(jobNotices(processes.drainEnded())).toEqual([]);
   });
 
   it("kills a job that ignores SIGTERM, and one that left the process group", async () => {
@@ -105,7 +106,7 @@ describe("ProcessManager", () => {
     expect(performance.now() - began).toBeLessThan(KILL_GRACE_MS + 180);
     expect(first.survivors).toEqual([]);
     expect(stubbornTree.filter(isAlive)).toEqual([]);
-    expect(processes.logs(stubborn.id)).toContain("ignoring TERM");
+    expect(jobLogsText(processes.logs(stubborn.id))).toContain("ignoring TERM");
 
     const escaped = await processes.start("setsid sleep 30 & echo escaped $!; echo ready; wait", { cwd: tempWorkspace().root });
     const escapee = Number(/escaped (\d+)/.exec(escaped.log.join("\n"))?.[1]);
@@ -124,12 +125,12 @@ describe("ProcessManager", () => {
       "[... 199981 lines omitted ...]",
       ...["199992", "199993", "199994", "199995", "199996", "199997", "199998", "199999", "200000", "ready"],
     ]);
-    const logs = processes.logs(job.id, 10_000).split("\n");
+    const logs = jobLogsText(processes.logs(job.id, 10_000)).split("\n");
     expect(logs[0]).toBe("job 1 `seq 1 200000; echo ready; sleep 30` (running): last 500 of 200001 lines; 199501 older lines were dropped (only the last 500 are kept)");
     expect(logs).toHaveLength(501);
     expect(logs[1]).toBe("199502");
     expect(logs[500]).toBe("ready");
-    expect(processes.logs(job.id, 3).split("\n").slice(1)).toEqual(["199999", "200000", "ready"]);
+    expect(jobLogsText(processes.logs(job.id, 3)).split("\n").slice(1)).toEqual(["199999", "200000", "ready"]);
   });
 
   it("keeps a noisy job's log file small while the rolling log follows it", async () => {
@@ -143,7 +144,7 @@ describe("ProcessManager", () => {
       await new Promise((resolve) => setTimeout(resolve, 30));
     }
     expect(peak).toBeLessThan(64 * 1024);
-    const logs = processes.logs(job.id, 500);
+    const logs = jobLogsText(processes.logs(job.id, 500));
     expect(logs).toContain("\n99999\n100000\nready\ntick\n");
     expect(logs).toMatch(/\ntick$/);
   });
@@ -174,10 +175,10 @@ describe("ProcessManager", () => {
     const job = await processes.start("echo ready; sleep 0.4; echo 'Error: lost connection'; exit 4", { cwd: tempWorkspace().root });
     expect(job.state).toBe("running");
     expect(await eventually(() => processes.list()[0].state !== "running")).toBe(true);
-    expect(processes.drainNotices()).toEqual([
+    expect(jobNotices(processes.drainEnded())).toEqual([
       "job 1 `echo ready; sleep 0.4; echo 'Error: lost connection'; exit 4` exited with code 4; last output:\n  ready\n  Error: lost connection",
     ]);
-    expect(processes.drainNotices()).toEqual([]);
+    expect(jobNotices(processes.drainEnded())).toEqual([]);
     expect(processes.list()[0]).toMatchObject({ state: "exited", exitCode: 4 });
     // Once the job and its leftovers are gone, its log lives on in memory only.
     expect(await eventually(() => !existsSync(job.logFile))).toBe(true);
@@ -185,13 +186,14 @@ describe("ProcessManager", () => {
 
   it("lists jobs for the person and explains unknown ids", async () => {
     const processes = manager();
-    expect(processes.formatList()).toBe("No background jobs.");
+    expect(jobTable(processes.list())).toBe("No background jobs.");
     const job = await processes.start("echo 'Serving HTTP on 0.0.0.0 port 8000 (http://0.0.0.0:8000/) ...'; sleep 30", { cwd: tempWorkspace().root });
     expect(job.url).toBe("http://0.0.0.0:8000/");
-    const [header, row] = processes.formatList(job.startedAt + 65_000).split("\n");
+    const [header, row] = jobTable(processes.list(), job.startedAt + 65_000).split("\n");
     expect(header).toMatch(/^id\s+pid\s+state\s+uptime\s+url\s+command$/);
     expect(row).toMatch(new RegExp(`^1\\s+${job.pid}\\s+running\\s+1m05s\\s+http://0\\.0\\.0\\.0:8000/\\s+echo 'Serving`));
-    expect(() => processes.logs(7)).toThrow("there is no background job 7; the jobs are 1. Use bg_list.");
+    expect(() => processes.logs(7)).toThrow(UnknownJobError);
+    expect(() => processes.logs(7)).toThrow(expect.objectContaining({ id: 7, known: [1] }));
   });
 
   it("killAllSync and killAll leave nothing behind", async () => {
@@ -213,7 +215,7 @@ describe("ProcessManager", () => {
     expect(results.map((result) => result.id)).toEqual([3]);
     expect(tree.filter(isAlive)).toEqual([]);
     expect(existsSync(dirname(third.logFile))).toBe(false);
-    expect(processes.logs(3)).toBe("job 3 `echo ready; sleep 30` (killed): last 1 of 1 lines\nready");
+    expect(jobLogsText(processes.logs(3))).toBe("job 3 `echo ready; sleep 30` (killed): last 1 of 1 lines\nready");
   });
 
   it("finishes killAll in a process with nothing else to keep it alive, and killAllSync works in an exit handler", async () => {

@@ -1,25 +1,24 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { isAlive, processTree } from "../../src/processes/process-tree.js";
-import { ProcessManager } from "../../src/processes/jobs.js";
-import { outcomeSummary } from "../../src/terminal/render.js";
+import { JobManager } from "../../src/processes/jobs.js";
 import { runTool, toolSpecs, type ToolContext } from "../../src/tools/index.js";
-import { looksLikeDaemon } from "../../src/tools/exec.js";
+import { looksLikeDaemon } from "../../src/tools/daemon-commands.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 interface Harness {
   call(args: unknown): ReturnType<typeof runTool>;
   asked: string[];
-  processes: ProcessManager;
+  processes: JobManager;
 }
 
 function harness(root: string, options: { deny?: string | true; signal?: AbortSignal } = {}): Harness {
   const asked: string[] = [];
-  const processes = new ProcessManager({ startupMs: 1500, graceMs: 300 });
+  const processes = new JobManager({ startupMs: 1500, graceMs: 300 });
   onTestFinished(() => processes.killAll().then(() => undefined));
   const ctx: ToolContext = {
     root,
     signal: options.signal ?? new AbortController().signal,
-    processes,
+    jobs: processes,
     approve: async (command) => {
       asked.push(command);
       if (options.deny === undefined) return { approved: true };
@@ -47,7 +46,7 @@ describe("exec in the foreground", () => {
     expect(slow.output).toMatch(
       /^Timed out after 0\.4s; the command's process tree was killed\.\nOutput so far:\npartial\npid \d+\n\nIf it needs longer, raise timeout_ms \(max 600000\)\.$/,
     );
-    expect(outcomeSummary("exec", slow.output)).toBe("Timed out after 0.4s; the command's process tree was killed.");
+    expect(slow.display).toBe("Timed out after 0.4s; the command's process tree was killed.");
     expect(isAlive(Number(/pid (\d+)/.exec(slow.output)?.[1]))).toBe(false);
     const server = await call({
       command: `node -e "console.log('listening on http://localhost:4321'); setInterval(() => {}, 1000)"`,
@@ -63,7 +62,7 @@ describe("exec in the foreground", () => {
     setTimeout(() => controller.abort(), 200);
     const result = await call({ command: "sleep 30" });
     expect(result.output).toMatch(/^Interrupted by the user after \d+\.\ds; the command's process tree was killed\.\nIt printed nothing\.$/);
-    expect(outcomeSummary("exec", result.output)).toBe(result.output.split("\n")[0]);
+    expect(result.display).toBe(result.output.split("\n")[0]);
     const later = new AbortController();
     const printing = harness(tempWorkspace().root, { signal: later.signal });
     setTimeout(() => later.abort(), 300);
@@ -77,7 +76,7 @@ describe("exec in the foreground", () => {
     expect(killed.output).toMatch(/^Killed by SIGKILL after \d+\.\ds\.\nOutput:\nbye$/);
     const exited = await call({ command: "echo hi; exit 2" });
     expect(exited.output).toMatch(/^hi\n\nexit code 2 \(\d+\.\ds\)$/);
-    expect(outcomeSummary("exec", exited.output)).toBe("exit 2");
+    expect(exited.display).toMatch(/^exit 2 · \d+\.\ds$/);
   });
 
   it("tells how much output was cut", async () => {
@@ -117,6 +116,17 @@ describe("exec approval", () => {
 });
 
 describe("exec in the background", () => {
+  it("gives each bg_* command its own outcome line, whatever the job printed", async () => {
+    const { call } = harness(tempWorkspace().root);
+    await call({ command: "echo 'tests: exit code 2'; sleep 30", background: true });
+    const logs = await call({ command: "bg_logs 1" });
+    expect(logs.output).toContain("tests: exit code 2");
+    expect(logs.display).toBe("1 line of job 1");
+    expect((await call({ command: "bg_list" })).display).toBe("1 job");
+    const killed = await call({ command: "bg_kill 1" });
+    expect(killed.display).toMatch(/^job 1 `echo 'tests: exit code 2'; sleep 30` stopped: \d+ process(es)? ended \(pids [\d, ]+\)\. · \d+\.\ds$/);
+  });
+
   it("routes a dev server to the background and manages it with bg_list, bg_logs and bg_kill", async () => {
     const ws = tempWorkspace({
       "package.json": JSON.stringify({ name: "app", private: true, scripts: { dev: "node server.js" } }),

@@ -30,7 +30,10 @@ function context(signal = new AbortController().signal): ToolContext {
   return { root, signal } as ToolContext;
 }
 
-const list = (args: { path?: string; pattern?: string }, ctx = context()) => listFilesTool.run(args, ctx);
+const list = async (args: { path?: string; pattern?: string }, ctx = context()) => {
+  const result = await listFilesTool.run(args, ctx);
+  return typeof result === "string" ? result : result.output;
+};
 
 const project = {
   ".gitignore": "*.log\nbuild/\n",

@@ -1,0 +1,76 @@
+import type { Config } from "./config.js";
+import type { Message } from "./history.js";
+import { findSession, latestSession, listSessions, SessionLookupError, Transcript } from "./transcript.js";
+import { UsageError } from "./args.js";
+
+/**
+ * Which transcript a run writes to (a new one, the latest of this workspace for --continue, or
+ * the one --resume ID names) and the history it brings back; the list --resume prints without an
+ * id. transcript.ts owns the file format; this file owns the choices around it.
+ */
+
+export interface OpenedTranscript {
+  /** The repaired history of a resumed session, without the system message. */
+  history?: Message[];
+  /** One line for the banner: what was resumed, or why nothing was. */
+  note?: string;
+  /** Record a message. A failing disk costs one warning (through `warn`), never a turn. */
+  append(message: Message): void;
+  /** /clear: later messages go to a new transcript. */
+  restart(): void;
+}
+
+/** Contract: throws UsageError for an unknown, ambiguous or foreign --resume id; never anything else for bad input. */
+export function openTranscript(config: Config, warn: (line: string) => void): OpenedTranscript {
+  const fresh = () => Transcript.create(config.dataDir, config.workspace, { model: config.model ?? "" });
+  const { transcript, history, note } = pick(config, fresh);
+  let current: Transcript | undefined = transcript;
+  return {
+    history,
+    note,
+    append: (message) => {
+      try {
+        current?.append(message);
+      } catch (error) {
+        current = undefined;
+        warn(`cannot write the session transcript (${(error as Error).message}); continuing without it.`);
+      }
+    },
+    restart: () => {
+      if (current) current = fresh();
+    },
+  };
+}
+
+function pick(config: Config, fresh: () => Transcript): { transcript: Transcript; history?: Message[]; note?: string } {
+  const latest = config.continueLatest ? latestSession(config.dataDir, config.workspace) : undefined;
+  if (config.continueLatest && !latest) return { transcript: fresh(), note: "No earlier session in this workspace; starting a new one." };
+  const id = latest?.id ?? (config.resume ? findInWorkspace(config) : undefined);
+  if (!id) return { transcript: fresh() };
+  const { transcript, messages } = Transcript.open(config.dataDir, id);
+  const turns = messages.filter((m) => m.role === "user").length;
+  return { transcript, history: messages, note: `Resumed session ${id} (${turns} earlier request${turns === 1 ? "" : "s"}).` };
+}
+
+function findInWorkspace(config: Config): string {
+  try {
+    const found = findSession(config.dataDir, config.resume!);
+    if (found.workspace !== config.workspace) {
+      throw new UsageError(`Session ${found.id} belongs to ${found.workspace}; run from there, or pass -w ${found.workspace}.`);
+    }
+    return found.id;
+  } catch (error) {
+    if (error instanceof SessionLookupError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** `--resume` without an id: this workspace's sessions, newest first, and how to resume one. */
+export function sessionListText(config: Config): string {
+  const sessions = listSessions(config.dataDir, config.workspace);
+  if (sessions.length === 0) return `No sessions yet for ${config.workspace}.\n`;
+  const rows = sessions
+    .slice(0, 20)
+    .map((s) => `${s.id}  ${s.updatedAt.slice(0, 16).replace("T", " ")}  ${String(s.messageCount).padStart(3)} msgs  ${s.firstPrompt}\n`);
+  return `${rows.join("")}Resume one with: mini-claude --resume ID (a unique prefix is enough)\n`;
+}

@@ -1,0 +1,37 @@
+import { describeApiError } from "../llm.js";
+import { StreamCutError } from "../stream.js";
+
+/**
+ * The person's one line for anything that went wrong, and the only place that follows the
+ * "one line, plus the stack under DEBUG=1" convention. Endpoint errors get the sentence llm.ts
+ * writes for them; anything we did not anticipate is called what it is, a bug.
+ */
+
+export interface ErrorContext {
+  baseURL?: string;
+  model?: string;
+}
+
+/**
+ * Contract: one line for the person, or undefined when nothing needs saying (the person
+ * aborted). Never a stack trace, except on stderr under DEBUG=1 for an unexpected error.
+ */
+export async function describeError(error: unknown, where: ErrorContext): Promise<string | undefined> {
+  if (error instanceof StreamCutError) {
+    return "The connection closed before the model finished its reply (the partial text is kept). Try again.";
+  }
+  const api = await describeApiError(error, where).catch(() => undefined);
+  if (api !== undefined || isAbort(error)) return api;
+  return unexpectedErrorLine(error);
+}
+
+/** Contract: "Unexpected error: <first line> (run with DEBUG=1 for details)"; writes the stack to stderr when DEBUG is set. */
+export function unexpectedErrorLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (process.env.DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return `Unexpected error: ${message.split("\n")[0]} (run with DEBUG=1 for details)`;
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === "AbortError" || error.name === "APIUserAbortError");
+}

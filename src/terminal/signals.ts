@@ -1,0 +1,35 @@
+import { EXIT } from "../exit-codes.js";
+import type { JobManager } from "../processes/jobs.js";
+import { killForegroundSync } from "../processes/run.js";
+import { unexpectedErrorLine } from "./errors.js";
+
+/**
+ * The one home of process-wide endings: what dies with mini-claude, and what each signal means.
+ * The REPL and --print say what an interrupt does in their mode; only this file calls process.on.
+ */
+
+/**
+ * Contract: however the process ends (return from main, process.exit, SIGHUP, an uncaught
+ * error), every foreground command and, unless `keepJobs`, every background job is SIGKILLed
+ * with its tree. Commands run in their own session, so no terminal signal reaches them otherwise.
+ */
+export function killChildrenOnExit(jobs: JobManager, options: { keepJobs: boolean }): void {
+  process.on("exit", () => {
+    killForegroundSync();
+    if (!options.keepJobs) jobs.killAllSync();
+  });
+  process.on("SIGHUP", () => process.exit(129));
+  process.on("uncaughtException", (error) => {
+    process.stderr.write(`mini-claude: ${unexpectedErrorLine(error)}\n`);
+    process.exit(EXIT.failed);
+  });
+}
+
+/**
+ * What SIGINT (`kill -INT`, or Ctrl-C when stdin is not a terminal) and SIGTERM do in a mode.
+ * Their default would end the process without a word and, for SIGINT, without killing jobs.
+ */
+export function onSignals(handlers: { interrupt: () => void; terminate: () => void }): void {
+  process.on("SIGINT", handlers.interrupt);
+  process.on("SIGTERM", handlers.terminate);
+}
