@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { isAlive, terminate } from "../../src/processes/process-tree.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { DEV_SERVER_FILES, devServerGone, eventually, readDevServerPids, type DevServerPids } from "../support/processes.js";
-import { runCli, startCli } from "../support/run-cli.js";
+import { cliOptions, runCli, startCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 const fakeOpenAI = useFakeOpenAI();
@@ -21,7 +21,7 @@ describe("background jobs through the model", () => {
       reply().tool("exec", { command: "bg_kill 1" }),
       reply().text("The server ran and is stopped."),
     ]);
-    const result = await runCli(["--yes", "-p", "start the dev server, check it, stop it"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const result = await runCli(["--yes", "-p", "start the dev server, check it, stop it"], cliOptions(ws, fake));
     expect(result).toMatchObject({ code: 0, stdout: "The server ran and is stopped.\n" });
     const pids = await readDevServerPids(ws.root);
     const [started, listed, logs, killed] = tools(fake.requests[4]);
@@ -39,7 +39,7 @@ describe("background jobs through the model", () => {
   it("kills every background job when --print ends", async () => {
     const ws = tempWorkspace(DEV_SERVER_FILES);
     const fake = await fakeOpenAI([reply().tool("exec", { command: "npm run dev" }), reply().text("Started.")]);
-    const result = await runCli(["--yes", "-p", "start it"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const result = await runCli(["--yes", "-p", "start it"], cliOptions(ws, fake));
     expect(result.code).toBe(0);
     expect(await devServerGone(await readDevServerPids(ws.root))).toBe(true);
   });
@@ -47,7 +47,7 @@ describe("background jobs through the model", () => {
   it("Ctrl-C in --print mid-turn exits 130 and kills the jobs it started", async () => {
     const ws = tempWorkspace(DEV_SERVER_FILES);
     const fake = await fakeOpenAI([reply().tool("exec", { command: "npm run dev" }), reply().text("Still thinking").hang(2)]);
-    const cli = startCli(["--yes", "-p", "start it and wait"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const cli = startCli(["--yes", "-p", "start it and wait"], cliOptions(ws, fake));
     const pids = await readDevServerPids(ws.root);
     await eventually(() => fake.requests.length === 2, 10_000);
     cli.child.kill("SIGINT");
@@ -62,7 +62,7 @@ describe("background jobs through the model", () => {
       reply().text("Waiting").hang(2),
       reply().text("Back again."),
     ]);
-    const cli = startCli(["--yes"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open" });
+    const cli = startCli(["--yes"], cliOptions(ws, fake, { stdin: "open" }));
     cli.child.stdin!.write("start the server\n");
     const pids = await readDevServerPids(ws.root);
     await eventually(() => fake.requests.length === 2, 10_000);
@@ -80,7 +80,7 @@ describe("background jobs through the model", () => {
   it("kills every background job when the REPL gets SIGTERM", async () => {
     const ws = tempWorkspace(DEV_SERVER_FILES);
     const fake = await fakeOpenAI([reply().tool("exec", { command: "npm run dev" }), reply().text("Running.")]);
-    const cli = startCli(["--yes"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open" });
+    const cli = startCli(["--yes"], cliOptions(ws, fake, { stdin: "open" }));
     cli.child.stdin!.write("start the server\n");
     await cli.waitFor("Running.");
     const pids = await readDevServerPids(ws.root);
@@ -96,7 +96,7 @@ describe("background jobs through the model", () => {
     const tmp = join(ws.home, "tmp");
     mkdirSync(tmp);
     const fake = await fakeOpenAI([reply().tool("exec", { command: "npm run dev" }), reply().text("Left running.")]);
-    const cli = startCli(["--yes", "--keep-background", "-p", "start it"], { cwd: ws.root, home: ws.home, baseURL: fake.url, env: { TMPDIR: tmp } });
+    const cli = startCli(["--yes", "--keep-background", "-p", "start it"], cliOptions(ws, fake, { env: { TMPDIR: tmp } }));
     const result = await cli.done;
     const started = fake.requests[1] ? tools(fake.requests[1])[0] : "";
     const pgid = Number(/background job 1 \(pid (\d+)\)/.exec(started)?.[1]);
@@ -126,7 +126,7 @@ describe("background jobs through the model", () => {
       reply().text("Started the job."),
       reply().text("It crashed."),
     ]);
-    const cli = startCli(["--yes"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open" });
+    const cli = startCli(["--yes"], cliOptions(ws, fake, { stdin: "open" }));
     cli.child.stdin!.write("start the job\n");
     await cli.waitFor("Started the job.");
     await new Promise((r) => setTimeout(r, 1200));
@@ -146,7 +146,7 @@ describe("approval of shell commands", () => {
   it("--print without --yes refuses exec and tells the model how to allow it", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().tool("exec", { command: "touch made.txt" }), reply().text("I could not run it.")]);
-    const result = await runCli(["-p", "make a file"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const result = await runCli(["-p", "make a file"], cliOptions(ws, fake));
     expect(result.code).toBe(0);
     expect(existsSync(join(ws.root, "made.txt"))).toBe(false);
     expect(tools(fake.requests[1])[0]).toMatch(/^Error: the user denied this command: .*--yes/);
@@ -164,7 +164,7 @@ describe("approval of shell commands", () => {
       reply().text("Made three and four."),
     ]);
     const stdin = ["first", "n not now please", "second", "y", "third", "a", ""].join("\n");
-    const result = await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin });
+    const result = await runCli([], cliOptions(ws, fake, { stdin }));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Run `touch one.txt`? [y]es / [n]o (add a reason) / [a]lways: ");
     expect(result.stdout).not.toContain("Run `touch four.txt`?");

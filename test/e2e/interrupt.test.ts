@@ -5,7 +5,7 @@ import { assertValidHistory } from "../../src/history.js";
 import { isAlive } from "../../src/processes/process-tree.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { startPty } from "../support/pty.js";
-import { startCli } from "../support/run-cli.js";
+import { cliOptions, startCli } from "../support/run-cli.js";
 import { eventually } from "../support/processes.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -19,7 +19,7 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
   it("aborts a hanging stream, keeps the partial text, and the next request is valid", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("Working on it\nstill going").hang(5), reply().text("Second answer.")]);
-    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const pty = startPty([], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
     pty.type("first request\r");
     await pty.waitFor("Working on it");
@@ -43,7 +43,7 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
       reply().tool("exec", { command: "sh -c 'echo $$ > child.pid; sleep 60' & echo $! > shell.pid; wait" }, "call_sleep"),
       reply().text("Fine, stopped."),
     ]);
-    const pty = startPty(["--yes"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const pty = startPty(["--yes"], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
     pty.type("run the long thing\r");
     await pty.waitFor("exec sh -c");
@@ -76,7 +76,7 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
   it("Ctrl-C at the approval question answers the call as interrupted, not denied", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().tool("exec", { command: "touch never.txt" }, "call_ask"), reply().text("Understood.")]);
-    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const pty = startPty([], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
     pty.type("make a file\r");
     await pty.waitFor("[a]lways: ");
@@ -95,7 +95,7 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
   it("at an idle prompt: Ctrl-C clears the line, twice exits; typed text never reaches the model", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([]);
-    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const pty = startPty([], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
     pty.type("half typed");
     await pty.waitFor("half typed");
@@ -113,7 +113,7 @@ describe("interrupting --print", () => {
     it(`${signal} mid-stream exits 130 with no stack trace`, async () => {
       const ws = tempWorkspace();
       const fake = await fakeOpenAI([reply().text("partial").hang(2)]);
-      const cli = startCli(["-p", "hang please"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+      const cli = startCli(["-p", "hang please"], cliOptions(ws, fake));
       await waitUntil(() => fake!.requests.length === 1);
       await new Promise((r) => setTimeout(r, 100));
       cli.child.kill(signal);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { runCli, startCli } from "../support/run-cli.js";
+import { cliOptions, runCli, startCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 const fakeOpenAI = useFakeOpenAI();
@@ -9,7 +9,7 @@ describe("mini-claude --print", () => {
   it("answers a prompt argument on stdout and nothing else", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("The answer is 42.")]);
-    const result = await runCli(["--print", "what is the answer?"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const result = await runCli(["--print", "what is the answer?"], cliOptions(ws, fake));
     expect(result).toMatchObject({ code: 0, stdout: "The answer is 42.\n", stderr: "" });
     const [request] = fake.requests;
     expect(request.model).toBe("fake-model");
@@ -22,7 +22,7 @@ describe("mini-claude --print", () => {
   it("reads the prompt from stdin when there is no argument", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("piped ok")]);
-    const result = await runCli(["-p"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "summarise this\n" });
+    const result = await runCli(["-p"], cliOptions(ws, fake, { stdin: "summarise this\n" }));
     expect(result.stdout).toBe("piped ok\n");
     expect(fake.requests[0].messages[1].content).toBe("summarise this");
   });
@@ -30,18 +30,18 @@ describe("mini-claude --print", () => {
   it("puts piped text after the prompt argument as context", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("seen")]);
-    await runCli(["-p", "explain this log"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "ERROR line 3\n" });
+    await runCli(["-p", "explain this log"], cliOptions(ws, fake, { stdin: "ERROR line 3\n" }));
     expect(fake.requests[0].messages[1].content).toBe("explain this log\n\nERROR line 3");
   });
 
   it("waits a moment for slow piped context, and says so when it gives up", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("got it"), reply().text("without it")]);
-    const cli = startCli(["-p", "review this"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open" });
+    const cli = startCli(["-p", "review this"], cliOptions(ws, fake, { stdin: "open" }));
     setTimeout(() => cli.child.stdin!.end("late context\n"), 600);
     expect((await cli.done).code).toBe(0);
     expect(fake.requests[0].messages[1].content).toBe("review this\n\nlate context");
-    const silent = await runCli(["-p", "hello"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open", timeoutMs: 8000 });
+    const silent = await runCli(["-p", "hello"], cliOptions(ws, fake, { stdin: "open", timeoutMs: 8000 }));
     expect(silent.stderr).toContain("nothing arrived on stdin within 1.5 s, so it was ignored");
   });
 
@@ -49,7 +49,7 @@ describe("mini-claude --print", () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("no wait")]);
     const started = Date.now();
-    const result = await runCli(["-p", "hello"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open", timeoutMs: 8000 });
+    const result = await runCli(["-p", "hello"], cliOptions(ws, fake, { stdin: "open", timeoutMs: 8000 }));
     expect(result).toMatchObject({ code: 0, stdout: "no wait\n" });
     expect(Date.now() - started).toBeLessThan(5000);
   });
@@ -57,7 +57,7 @@ describe("mini-claude --print", () => {
   it("shows tool activity on stderr, keeping stdout for the answer", async () => {
     const ws = tempWorkspace({ "notes.txt": "remember the milk\n" });
     const fake = await fakeOpenAI([reply().tool("read_file", { path: "notes.txt" }), reply().text("Milk.")]);
-    const result = await runCli(["-p", "what do my notes say?"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const result = await runCli(["-p", "what do my notes say?"], cliOptions(ws, fake));
     expect(result.stdout).toBe("Milk.\n");
     expect(result.stderr).toContain("read_file notes.txt");
     expect(result.code).toBe(0);
@@ -67,10 +67,10 @@ describe("mini-claude --print", () => {
     const ws = tempWorkspace();
     const env = { MINI_CLAUDE_MODEL: undefined };
     const listed = await fakeOpenAI([reply().text("hi from the first model")], { models: ["local-coder", "other"] });
-    expect(await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: listed.url, env })).toMatchObject({ code: 0 });
+    expect(await runCli(["-p", "hi"], cliOptions(ws, listed, { env }))).toMatchObject({ code: 0 });
     expect(listed.requests[0].model).toBe("local-coder");
     const unlisted = await fakeOpenAI([], { models: null });
-    const result = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: unlisted.url, env });
+    const result = await runCli(["-p", "hi"], cliOptions(ws, unlisted, { env }));
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       `The endpoint ${unlisted.url} did not list its models (404), so no model could be chosen. Pass --model NAME or set MINI_CLAUDE_MODEL.\n`,
@@ -79,7 +79,7 @@ describe("mini-claude --print", () => {
 
   it("exits quietly when the reader closes the pipe early", async () => {
     const ws = tempWorkspace();
-    const cli = startCli(["--help"], { cwd: ws.root, home: ws.home });
+    const cli = startCli(["--help"], cliOptions(ws));
     cli.child.stdout!.destroy();
     const result = await cli.done;
     expect(result.stderr).toBe("");
@@ -89,7 +89,7 @@ describe("mini-claude --print", () => {
   it("exits 1 when the iteration fuse trips", async () => {
     const ws = tempWorkspace({ "a.txt": "a" });
     const fake = await fakeOpenAI([reply().tool("read_file", { path: "a.txt" }), reply().tool("read_file", { path: "a.txt" })]);
-    const result = await runCli(["-p", "loop", "--max-iterations", "2"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const result = await runCli(["-p", "loop", "--max-iterations", "2"], cliOptions(ws, fake));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("Stopped after 2 model calls (--max-iterations)");
     expect(fake.requests).toHaveLength(2);
@@ -99,16 +99,16 @@ describe("mini-claude --print", () => {
 describe("start-up and usage errors", () => {
   it("prints the version and help without configuration", async () => {
     const ws = tempWorkspace();
-    const version = await runCli(["--version"], { cwd: ws.root, home: ws.home });
+    const version = await runCli(["--version"], cliOptions(ws));
     expect(version).toMatchObject({ code: 0, stderr: "" });
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
-    const help = await runCli(["--help"], { cwd: ws.root, home: ws.home });
+    const help = await runCli(["--help"], cliOptions(ws));
     expect(help.stdout).toContain("mini-claude -p \"prompt\"");
   });
 
   it("says what to set when no endpoint is configured (exit 2)", async () => {
     const ws = tempWorkspace();
-    const result = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home });
+    const result = await runCli(["-p", "hi"], cliOptions(ws));
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
@@ -118,7 +118,7 @@ describe("start-up and usage errors", () => {
 
   it("rejects unknown flags and a missing workspace with one line and exit 2", async () => {
     const ws = tempWorkspace();
-    const flag = await runCli(["--frobnicate"], { cwd: ws.root, home: ws.home });
+    const flag = await runCli(["--frobnicate"], cliOptions(ws));
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/^mini-claude: Unknown option '--frobnicate'.*\n$/);
     const missing = await runCli(["-w", "nope", "-p", "x"], { cwd: ws.root, home: ws.home, baseURL: "http://127.0.0.1:9/v1" });

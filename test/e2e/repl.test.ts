@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
 import { error, reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { runCli } from "../support/run-cli.js";
+import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 const fakeOpenAI = useFakeOpenAI();
@@ -14,7 +14,7 @@ describe("the REPL with piped stdin", () => {
       reply().tool("read_file", { path: "todo.txt" }, "t1"),
       reply().text("Your todo list says: buy milk."),
     ]);
-    const result = await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "hello\n\n   \nwhat is on my todo list?\n" });
+    const result = await runCli([], cliOptions(ws, fake, { stdin: "hello\n\n   \nwhat is on my todo list?\n" }));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Hi! How can I help?");
     expect(result.stdout).toContain("read_file todo.txt");
@@ -29,7 +29,7 @@ describe("the REPL with piped stdin", () => {
   it("keeps going after a failed turn, with a valid history", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([error(400, "context too long"), reply().text("second works")]);
-    const result = await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "first\nsecond\n" });
+    const result = await runCli([], cliOptions(ws, fake, { stdin: "first\nsecond\n" }));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`The endpoint ${fake.url} answered 400: 400 context too long`);
     expect(result.stdout).toContain("second works");
@@ -57,7 +57,7 @@ describe("the REPL with piped stdin", () => {
   it("/clear starts a new conversation", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("one"), reply().text("two")]);
-    await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "first\n/clear\nsecond\n" });
+    await runCli([], cliOptions(ws, fake, { stdin: "first\n/clear\nsecond\n" }));
     expect(fake.requests[1].messages.map((m: any) => m.role)).toEqual(["system", "user"]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
 import { listSessions } from "../../src/transcript.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { runCli, startCli } from "../support/run-cli.js";
+import { cliOptions, runCli, startCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 const fakeOpenAI = useFakeOpenAI();
@@ -15,7 +15,7 @@ describe("sessions that lose nothing", () => {
       reply().tool("read_file", { path: "a.txt" }, "call_1").tool("exec", { command: "sleep 3" }, "call_2"),
     ]);
     // kill -9 leaves the command's output FIFO behind: keep it in the test's own temp folder.
-    const cli = startCli(["--yes"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open", env: { TMPDIR: ws.home } });
+    const cli = startCli(["--yes"], cliOptions(ws, fake, { stdin: "open", env: { TMPDIR: ws.home } }));
     cli.child.stdin!.write("hi\n");
     await cli.waitFor("Hello.");
     cli.child.stdin!.write("read a.txt and sleep\n");
@@ -24,7 +24,7 @@ describe("sessions that lose nothing", () => {
     await cli.done;
 
     fake.push(reply().text("Resumed fine."));
-    const resumed = await runCli(["-c", "-p", "and now?"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const resumed = await runCli(["-c", "-p", "and now?"], cliOptions(ws, fake));
     expect(resumed).toMatchObject({ code: 0, stdout: "Resumed fine.\n" });
     const messages = fake.requests.at(-1).messages;
     assertValidHistory(messages);
@@ -38,16 +38,16 @@ describe("sessions that lose nothing", () => {
   it("--resume lists this workspace's sessions, and resumes one by id prefix", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("one"), reply().text("two"), reply().text("three")]);
-    await runCli(["-p", "first session"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
-    await runCli(["-p", "second session"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
-    const list = await runCli(["--resume"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await runCli(["-p", "first session"], cliOptions(ws, fake));
+    await runCli(["-p", "second session"], cliOptions(ws, fake));
+    const list = await runCli(["--resume"], cliOptions(ws, fake));
     expect(list.code).toBe(0);
     expect(list.stdout.indexOf("second session")).toBeLessThan(list.stdout.indexOf("first session"));
     const sessions = listSessions(ws.home, ws.root);
     const older = sessions.find((s) => s.firstPrompt === "first session")!;
-    await runCli(["--resume", older.id.slice(0, -2), "-p", "back to the first"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await runCli(["--resume", older.id.slice(0, -2), "-p", "back to the first"], cliOptions(ws, fake));
     expect(fake.requests[2].messages.map((m: any) => m.content).slice(1)).toEqual(["first session", "one", "back to the first"]);
-    const missing = await runCli(["--resume", "nope", "-p", "x"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const missing = await runCli(["--resume", "nope", "-p", "x"], cliOptions(ws, fake));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('No session matches "nope"');
   });
@@ -55,7 +55,7 @@ describe("sessions that lose nothing", () => {
   it("--continue with no earlier session starts a new one", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("fresh")]);
-    const result = await runCli(["-c", "-p", "hello"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const result = await runCli(["-c", "-p", "hello"], cliOptions(ws, fake));
     expect(result).toMatchObject({ code: 0, stdout: "fresh\n" });
     expect(fake.requests[0].messages).toHaveLength(2);
   });
@@ -63,15 +63,15 @@ describe("sessions that lose nothing", () => {
   it("/clear starts a new transcript, so --continue does not bring the cleared conversation back", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("A1"), reply().text("A2"), reply().text("A3")]);
-    await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "first secret prompt\n/clear\nsecond\n" });
-    await runCli(["-c", "-p", "third"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await runCli([], cliOptions(ws, fake, { stdin: "first secret prompt\n/clear\nsecond\n" }));
+    await runCli(["-c", "-p", "third"], cliOptions(ws, fake));
     expect(fake.requests[2].messages.slice(1).map((m: any) => m.content)).toEqual(["second", "A2", "third"]);
   });
 
   it("refuses to resume another workspace's session by id", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("one")]);
-    await runCli(["-p", "in the workspace"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await runCli(["-p", "in the workspace"], cliOptions(ws, fake));
     const [session] = listSessions(ws.home, ws.root);
     const elsewhere = await runCli(["--resume", session.id, "-p", "x"], { cwd: ws.outside, home: ws.home, baseURL: fake.url });
     expect(elsewhere.code).toBe(2);
@@ -83,7 +83,7 @@ describe("sessions that lose nothing", () => {
     const { writeFileSync } = await import("node:fs");
     writeFileSync(`${ws.home}/sessions`, "not a folder");
     const fake = await fakeOpenAI([reply().text("still here"), reply().text("and again")]);
-    const result = await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "one\ntwo\n" });
+    const result = await runCli([], cliOptions(ws, fake, { stdin: "one\ntwo\n" }));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("and again");
     expect(result.stderr.match(/cannot write the session transcript/g)).toHaveLength(1);

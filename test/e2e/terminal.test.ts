@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { startPty } from "../support/pty.js";
-import { runCli } from "../support/run-cli.js";
+import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 const fakeOpenAI = useFakeOpenAI();
@@ -17,7 +17,7 @@ describe("rendering in a terminal", () => {
       reply().tool("edit_file", { path: "app.js", old_string: "'hi'", new_string: "'hello'" }),
       reply().text("## Done\n\nChanged **one** line in `app.js`:\n\n- greeting is now hello\n"),
     ]);
-    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const pty = startPty([], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
     pty.type("say hello\r");
     await pty.waitFor("greeting is now hello");
@@ -36,13 +36,13 @@ describe("rendering in a terminal", () => {
   it("writes no escape codes with NO_COLOR, and none when piped", async () => {
     const ws = tempWorkspace({ "a.txt": "x\n" });
     const fake = await fakeOpenAI([reply().tool("edit_file", { path: "a.txt", old_string: "x", new_string: "y" }), reply().text("**bold**")]);
-    const piped = await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "go\n" });
+    const piped = await runCli([], cliOptions(ws, fake, { stdin: "go\n" }));
     expect(piped.stdout).not.toContain(ESC);
     expect(piped.stdout).toContain("**bold**");
     expect(piped.stdout).toContain("+y");
 
     fake.push(reply().text("**plain**"));
-    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url, env: { NO_COLOR: "1" } });
+    const pty = startPty([], cliOptions(ws, fake, { env: { NO_COLOR: "1" } }));
     await pty.waitFor("mini-claude> ");
     pty.type("again\r");
     await pty.waitFor("**plain**");
@@ -56,7 +56,7 @@ describe("streaming and approval in a real terminal", () => {
   it("shows text as it arrives on a colour terminal, then renders it", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("A **slow** paragraph that arrives one word at a time and ends here.\n").delay(120)]);
-    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const pty = startPty([], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
     pty.type("talk slowly\r");
     await pty.waitFor("paragraph that");
@@ -73,7 +73,7 @@ describe("streaming and approval in a real terminal", () => {
   it("keeps the last line of a plain answer apart from the next prompt (NO_COLOR)", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("line one\nthe final line")]);
-    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url, env: { NO_COLOR: "1" } });
+    const pty = startPty([], cliOptions(ws, fake, { env: { NO_COLOR: "1" } }));
     await pty.waitFor("mini-claude> ");
     pty.type("hi\r");
     await pty.waitFor(/the final line\n[^]*mini-claude> /);
@@ -85,7 +85,7 @@ describe("streaming and approval in a real terminal", () => {
   it("asks before a command with the question on screen; y runs it", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("Running it.").tool("exec", { command: "touch approved.txt" }), reply().text("Made it.")]);
-    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const pty = startPty([], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
     pty.type("make a file\r");
     await pty.waitFor("[a]lways: ");
@@ -108,7 +108,7 @@ describe("--print on a terminal", () => {
   it("renders the answer's Markdown when stdout is a colour terminal", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("# Title\n\n- **one**\n- `two`\n")]);
-    const pty = startPty(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const pty = startPty(["-p", "hi"], cliOptions(ws, fake));
     expect((await pty.done).code).toBe(0);
     const screen = await pty.rendered();
     expect(screen).toContain("Title");
@@ -121,7 +121,7 @@ describe("REPL comforts", () => {
   it("completes slash commands with Tab and remembers input across runs", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("noted")]);
-    const first = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const first = startPty([], cliOptions(ws, fake));
     await first.waitFor("mini-claude> ");
     first.type("remember this line\r");
     await first.waitFor("noted");
@@ -133,7 +133,7 @@ describe("REPL comforts", () => {
     await first.done;
     expect(readFileSync(join(ws.home, "input-history"), "utf8")).toBe("remember this line\n/usage\n");
 
-    const second = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const second = startPty([], cliOptions(ws, fake));
     await second.waitFor("mini-claude> ");
     const mark = second.screen().length;
     second.type("\x1b[A\x1b[A");
@@ -146,7 +146,7 @@ describe("REPL comforts", () => {
   it("loads AGENTS.md into the system prompt and says so in the banner", async () => {
     const ws = tempWorkspace({ "AGENTS.md": "Always answer in French.\n" });
     const fake = await fakeOpenAI([reply().text("Bonjour")]);
-    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const pty = startPty([], cliOptions(ws, fake));
     await pty.waitFor("AGENTS.md loaded");
     pty.type("hello\r");
     await pty.waitFor("Bonjour");
@@ -160,11 +160,11 @@ describe("REPL comforts", () => {
     const fake = await fakeOpenAI([reply().text("local hello")], { models: ["qwen2.5-coder:7b"] });
     const port = new URL(fake.url).port;
     const env = { OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined, MINI_CLAUDE_MODEL: undefined, MINI_CLAUDE_LOCAL_PORTS: port };
-    const found = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, env });
+    const found = await runCli(["-p", "hi"], cliOptions(ws, undefined, { env }));
     expect(found).toMatchObject({ code: 0, stdout: "local hello\n" });
     expect(fake.requests[0].model).toBe("qwen2.5-coder:7b");
 
-    const none = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, env: { MINI_CLAUDE_LOCAL_PORTS: "1" } });
+    const none = await runCli(["-p", "hi"], cliOptions(ws, undefined, { env: { MINI_CLAUDE_LOCAL_PORTS: "1" } }));
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/Set OPENAI_API_KEY .* No local server answered either \(tried ports 1 from MINI_CLAUDE_LOCAL_PORTS\)\.\n$/);
   });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { runCli } from "../support/run-cli.js";
+import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 const fakeOpenAI = useFakeOpenAI();
@@ -18,7 +18,7 @@ describe("the tool loop, end to end", () => {
       reply().tool("edit_file", { path: "src/greet.js", old_string: "`Hi ${name}`", new_string: "`Hello, ${name}!`" }, "call_edit"),
       reply().text("Changed the greeting to Hello."),
     ]);
-    const result = await runCli(["-p", "make the greeting friendlier"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const result = await runCli(["-p", "make the greeting friendlier"], cliOptions(ws, fake));
     expect(result).toMatchObject({ code: 0, stdout: "Changed the greeting to Hello.\n" });
     expect(ws.read("src/greet.js")).toBe("export const greet = (name) => `Hello, ${name}!`;\n");
 
@@ -42,7 +42,7 @@ describe("the tool loop, end to end", () => {
       reply().tool("read_file", { path: "a.txt" }, "c1").tool("read_file", { path: "b.txt" }, "c2"),
       reply().text("A and B."),
     ]);
-    await runCli(["-p", "read both"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await runCli(["-p", "read both"], cliOptions(ws, fake));
     expect(toolMessages(fake.requests[1])).toEqual([
       { role: "tool", tool_call_id: "c1", content: "1\tA" },
       { role: "tool", tool_call_id: "c2", content: "1\tB" },
@@ -55,7 +55,7 @@ describe("the tool loop, end to end", () => {
       reply().rawTool("read_file", '{"path": "a.txt"', "bad1").tool("launch_rockets", {}, "bad2").tool("write_file", { path: 7 }, "bad3"),
       reply().text("Sorry, fixed."),
     ]);
-    const result = await runCli(["-p", "go"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const result = await runCli(["-p", "go"], cliOptions(ws, fake));
     expect(result.code).toBe(0);
     const [badJson, unknown, badSchema] = toolMessages(fake.requests[1]).map((m: any) => m.content);
     expect(badJson).toMatch(/^Error: the arguments for read_file are not valid JSON\. Received: /);
@@ -75,7 +75,7 @@ describe("the tool loop, end to end", () => {
         .tool("grep", { pattern: "SECRET", path: ".." }, "g1"),
       reply().text("I cannot reach that file."),
     ]);
-    const result = await runCli(["-p", "steal it"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    const result = await runCli(["-p", "steal it"], cliOptions(ws, fake));
     expect(result.code).toBe(0);
     const { readFileSync } = await import("node:fs");
     expect(readFileSync(join(ws.outside, "secret.txt"), "utf8")).toBe("TOP-SECRET-VALUE");

@@ -15,6 +15,11 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
+/** The usual spawn options: run in the temp workspace, its own home, against `fake` (if any). */
+export function cliOptions(ws: { root: string; home: string }, fake?: { url: string }, extra: Partial<CliOptions> = {}): CliOptions {
+  return { cwd: ws.root, home: ws.home, baseURL: fake?.url, ...extra };
+}
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
