@@ -1,6 +1,7 @@
 import type OpenAI from "openai";
 import type { Config } from "./config.js";
-import { StreamCutError } from "./stream.js";
+import { withStreamErrorLines } from "./sse-error-lines.js";
+import { EmptyStreamError, ProviderStreamError, StreamCutError } from "./stream.js";
 
 /**
  * The one owner of HTTP. The openai package costs ~120 ms to import, so it is loaded here, at
@@ -14,6 +15,7 @@ export async function createClient(config: Pick<Config, "baseURL" | "apiKey" | "
     apiKey: config.apiKey ?? "not-needed",
     timeout: config.requestTimeoutMs,
     maxRetries: config.maxRetries,
+    fetch: withStreamErrorLines(),
   });
 }
 
@@ -60,6 +62,11 @@ function brief(error: Error): string {
 export async function describeError(error: unknown, where: { baseURL?: string; model?: string }): Promise<string | undefined> {
   if (error instanceof StreamCutError) {
     return "The connection closed before the model finished its reply (the partial text is kept). Try again.";
+  }
+  const url = where.baseURL ?? "https://api.openai.com/v1";
+  if (error instanceof ProviderStreamError) return `The endpoint ${url} reported an error during the reply: ${brief(error)}`;
+  if (error instanceof EmptyStreamError) {
+    return `The endpoint ${url} ended the reply without any text, tool call or finish reason. Try again; if it repeats, check the server's log.`;
   }
   const api = await describeApiError(error, where).catch(() => undefined);
   if (api !== undefined || isAbort(error)) return api;
