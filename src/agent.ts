@@ -127,7 +127,7 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
 /** Notices for the model; the person gets the first line of each. */
 function drainNotices(run: AgentRun, emit: (event: AgentEvent) => void): string[] {
   const notices = run.notices?.() ?? [];
-  for (const notice of notices) emit({ type: "notice", text: `background ${notice.split("\n", 1)[0]}` });
+  for (const notice of notices) emit({ type: "notice", text: `background ${notice.split("\n", 1)[0].replace(/; last output:$/, "")}` });
   return notices;
 }
 
