@@ -1,6 +1,6 @@
 import type OpenAI from "openai";
 import type { Config } from "./config.js";
-import { withStreamErrorLines } from "./sse-error-lines.js";
+import { withStreamErrorLines } from "./stream-errors.js";
 import { EmptyStreamError, ProviderStreamError, StreamCutError } from "./stream.js";
 
 /**

@@ -2,6 +2,7 @@ import type OpenAI from "openai";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { Message, ToolCall } from "./history.js";
 import { mergeCallExtras, mergeMessageExtras, reasoningOf } from "./provider-fields.js";
+import { describeDetail, providerError } from "./stream-errors.js";
 
 export interface Usage {
   inputTokens: number;
@@ -35,7 +36,7 @@ export class StreamCutError extends Error {
 
 /**
  * The provider reported an error inside a 200 stream: an `error` object on a chunk (OpenRouter),
- * or an `error:` line (llama.cpp, see sse-error-lines.ts). `message` is the provider's own words;
+ * or an `error:` line (llama.cpp); stream-errors.ts reads both. `message` is the provider's own words;
  * `detail` is its error object as sent (code, type, and e.g. llama.cpp's n_ctx).
  */
 export class ProviderStreamError extends Error {
@@ -101,26 +102,6 @@ export async function streamReply(request: StreamRequest): Promise<Reply> {
   if (!assembler.finishReason && assembler.hasIncompleteCall()) throw new StreamCutError(reply);
   if (!assembler.finishReason && !reply.text && reply.toolCalls.length === 0) throw new EmptyStreamError();
   return reply;
-}
-
-/**
- * The openai package throws an APIError without a status for an `error` object inside a 200
- * stream. Recognised by shape, not `instanceof`, so this file does not load the package at
- * start-up. Returns the provider's own message, or undefined for any other failure.
- */
-function providerError(error: unknown): { message: string; detail: unknown } | undefined {
-  const candidate = error as { status?: unknown; error?: unknown } | null;
-  if (!candidate || typeof candidate !== "object" || candidate.status !== undefined || !("error" in candidate)) return undefined;
-  const detail = candidate.error;
-  if (detail === undefined || detail === null) return undefined;
-  return { message: describeDetail(detail), detail };
-}
-
-function describeDetail(detail: unknown): string {
-  if (typeof detail === "string") return detail;
-  const message = (detail as { message?: unknown }).message;
-  if (typeof message === "string" && message) return message;
-  return JSON.stringify(detail);
 }
 
 async function openStream({ client, model, messages, tools, signal }: StreamRequest) {

@@ -1,12 +1,14 @@
 /**
- * llama.cpp reports a failure inside a 200 event stream (its context-overflow error among them)
- * as a line `error: {"code":…,"message":…}` followed by `data: [DONE]`. `error` is not a field
- * the SSE format defines, so the openai package rightly skips the line and the reply would just
- * end, empty. This filter rewrites such a line into the `data: {"error": …}` form that the
- * package already turns into an APIError, so the person reads the server's own message.
+ * Errors a provider sends inside a 200 event stream, where no HTTP status says anything went wrong.
  *
- * It is a line filter, not a second parser: every other byte passes through unchanged, and the
- * openai package still does all of the SSE decoding.
+ * - An `error` object on a chunk (OpenRouter, and `event: error` events that carry one): the
+ *   openai package throws an APIError without a status for it; `providerError` recognises it.
+ * - llama.cpp writes a line `error: {"code":…,"message":…}` (its context-overflow error among
+ *   them), then `data: [DONE]`. `error` is not a field the SSE format defines, so the openai
+ *   package rightly skips the line and the reply would just end, empty. `withStreamErrorLines`
+ *   rewrites such a line into the `data: {"error": …}` form above, so the person reads the
+ *   server's own message. It is a line filter, not a second parser: every other byte passes
+ *   through unchanged, and the openai package still does all of the SSE decoding.
  */
 
 /** Wrap a fetch so that event-stream bodies go through the `error:` line filter. */
@@ -58,4 +60,25 @@ function asErrorEvent(payload: string): Record<string, unknown> {
   } catch {
     return { error: { message: payload.trim() || "the server reported an error without a message" } };
   }
+}
+
+/**
+ * The openai package throws an APIError without a status for an `error` object inside a 200
+ * stream. Recognised by shape, not `instanceof`, so this file does not load the package at
+ * start-up. Returns the provider's own message, or undefined for any other failure.
+ */
+export function providerError(error: unknown): { message: string; detail: unknown } | undefined {
+  const candidate = error as { status?: unknown; error?: unknown } | null;
+  if (!candidate || typeof candidate !== "object" || candidate.status !== undefined || !("error" in candidate)) return undefined;
+  const detail = candidate.error;
+  if (detail === undefined || detail === null) return undefined;
+  return { message: describeDetail(detail), detail };
+}
+
+/** The provider's own words for an error object it sent. */
+export function describeDetail(detail: unknown): string {
+  if (typeof detail === "string") return detail;
+  const message = (detail as { message?: unknown }).message;
+  if (typeof message === "string" && message) return message;
+  return JSON.stringify(detail);
 }
