@@ -225,11 +225,18 @@ describe("streamReply through the real openai client", () => {
       expect(error.partial.toolCalls).toEqual([]);
     });
 
-    it("an `event: error` SSE event is reported with its message", async () => {
-      fake = await startFakeOpenAI([reply().choices({ delta: { content: "" } }).raw('event: error\ndata: {"message":"model crashed"}')]);
-      const error = await streamReply(request(fake.url)).catch((e) => e);
-      expect(error).toBeInstanceOf(ProviderStreamError);
-      expect(error.message).toBe("model crashed");
+    it("an `event: error` SSE event is reported with its message, with or without an `error` wrapper", async () => {
+      fake = await startFakeOpenAI([
+        reply().choices({ delta: { content: "" } }).raw('event: error\ndata: {"message":"model crashed"}'),
+        reply().choices({ delta: { content: "" } }).raw('event: error\ndata: {"error":{"message":"overloaded","code":529}}'),
+      ]);
+      const bare = await streamReply(request(fake.url)).catch((e) => e);
+      expect(bare).toBeInstanceOf(ProviderStreamError);
+      expect(bare.message).toBe("model crashed");
+      const wrapped = await streamReply(request(fake.url)).catch((e) => e);
+      expect(wrapped).toBeInstanceOf(ProviderStreamError);
+      expect(wrapped.message).toBe("overloaded");
+      expect(wrapped.detail).toEqual({ message: "overloaded", code: 529 });
     });
 
     it("a stream that ends with no finish_reason and no content is a failure, not an empty success", async () => {

@@ -56,6 +56,15 @@ describe("provider shapes through the real CLI", () => {
     expect(result.stderr).toBe(`The answer was cut by the model's output token limit (finish_reason "length"): what was printed is incomplete.\n`);
   });
 
+  it("in the REPL a cut answer is marked as cut, and the next request works", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("Half an answer").finish("length"), reply().text("The rest.")]);
+    const result = await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "explain\ncontinue\n" });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`Half an answer\n[answer cut by the model's output token limit; say "continue" for the rest]\nThe rest.\n`);
+    expect(fake.requests[1].messages.map((m: any) => m.role)).toEqual(["system", "user", "assistant", "user"]);
+  });
+
   it("--repeat-limit 0 lets identical calls through; a bad value is a usage error", async () => {
     const ws = tempWorkspace({ "a.txt": "x\n" });
     const same = () => reply().tool("read_file", { path: "a.txt" });

@@ -216,7 +216,7 @@ function chunksFor(scripted: ReplyBuilder, body: any): object[] {
   }
   if (scripted.messageFields) chunks.push(chunk(scripted.messageFields));
   for (const text of scripted.texts) {
-    for (const piece of text.match(/\S*\s*/g)!.filter(Boolean)) chunks.push(chunk({ content: piece }));
+    for (const piece of words(text)) chunks.push(chunk({ content: piece }));
   }
   scripted.tools.forEach((tool, index) => {
     chunks.push(chunk({ tool_calls: [{ index, id: tool.id, type: "function", ...tool.extra, function: { name: tool.name, arguments: "" } }] }));
