@@ -36,8 +36,8 @@ export class StreamCutError extends Error {
 
 /**
  * The provider reported an error inside a 200 stream: an `error` object on a chunk (OpenRouter),
- * or an `error:` line (llama.cpp); stream-errors.ts reads both. `message` is the provider's own words;
- * `detail` is its error object as sent (code, type, and e.g. llama.cpp's n_ctx).
+ * or an `error:` line (llama.cpp); stream-errors.ts reads both. `message` is the provider's own
+ * words; `detail` is its error object as sent (code, type, and e.g. llama.cpp's n_ctx).
  */
 export class ProviderStreamError extends Error {
   constructor(
