@@ -1,11 +1,16 @@
 import type OpenAI from "openai";
-import { closeInterruptedTurn, INTERRUPTED_BEFORE_RUN, type AssistantMessage, type Message, type ToolCall } from "./history.js";
-import { streamReply, StreamCutError, type Usage } from "./stream.js";
+import { CUT_BY_LENGTH, RepeatGuard, withNotices } from "./call-guards.js";
+import { closeInterruptedTurn, INTERRUPTED_BEFORE_RUN, withoutStaleReasoning, type AssistantMessage, type Message, type ToolCall } from "./history.js";
+import { ProviderStreamError, streamReply, StreamCutError, type Reply, type Usage } from "./stream.js";
 import type { FileDiff, ToolContext, ToolRegistry } from "./tools/index.js";
 
 export type AgentEvent =
   | { type: "request"; step: number }
   | { type: "text"; delta: string }
+  /** Reasoning the model streams before its answer: for a dim indicator, never as answer text. */
+  | { type: "reasoning"; delta: string }
+  /** Something the person should know that is not the model's text (a cut reply, a job that ended). */
+  | { type: "notice"; text: string }
   | { type: "assistant_end"; text: string }
   | { type: "tool_start"; id: string; name: string; label: string }
   | {
@@ -21,7 +26,8 @@ export type AgentEvent =
     }
   | { type: "usage"; usage: Usage };
 
-export type StopReason = "done" | "aborted" | "max_steps";
+/** "cut": the final answer was cut by the output token limit (finish_reason "length"). */
+export type StopReason = "done" | "aborted" | "max_steps" | "cut";
 
 export interface AgentRun {
   client: OpenAI;
@@ -36,6 +42,10 @@ export interface AgentRun {
   onEvent?: (event: AgentEvent) => void;
   /** Called with every message the moment it is appended (for the session transcript). */
   onMessage?: (message: Message) => void;
+  /** Notices that arrived mid-turn (a background job ended); appended to the next tool result. */
+  notices?: () => string[];
+  /** Identical consecutive tool calls allowed before one is stopped; 0 turns the guard off. */
+  repeatLimit?: number;
 }
 
 /**
@@ -64,6 +74,11 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
       // ignored on purpose; see above
     }
   };
+  // Every tool answer carries the job notices that arrived meanwhile, so the model hears of a
+  // crashed server mid-turn instead of at the person's next message.
+  const answer = (id: string, content: string) =>
+    append({ role: "tool", tool_call_id: id, content: withNotices(content, drainNotices(run, emit)) });
+  const repeats = new RepeatGuard(run.repeatLimit);
   for (let step = 1; step <= run.maxSteps; step++) {
     emit({ type: "request", step });
     let reply;
@@ -71,44 +86,71 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
       reply = await streamReply({
         client: run.client,
         model: run.model,
-        messages,
+        messages: withoutStaleReasoning(messages),
         tools: run.tools.specs(),
         signal,
         onText: (delta) => emit({ type: "text", delta }),
+        onReasoning: (delta) => emit({ type: "reasoning", delta }),
       });
     } catch (error) {
-      // A cut stream keeps its text; its partial tool calls were never appended, so none is open.
-      if (error instanceof StreamCutError && error.partial.text) append({ role: "assistant", content: error.partial.text });
+      // A broken stream keeps its text; its partial tool calls were never appended, so none is open.
+      const partial = error instanceof StreamCutError || error instanceof ProviderStreamError ? error.partial.text : "";
+      if (partial) append({ role: "assistant", content: partial });
       throw error;
     }
     if (reply.usage) emit({ type: "usage", usage: reply.usage });
     if (reply.text || reply.toolCalls.length) {
       emit({ type: "assistant_end", text: reply.text });
-      append(assistantMessage(reply.text, reply.toolCalls));
+      append(assistantMessage(reply));
     }
     if (reply.finishReason === "aborted") return answerOpenCalls();
+    if (reply.finishReason === "length") {
+      if (reply.toolCalls.length === 0) return "cut";
+      // Half-written calls must not run; each gets an answer so the history stays valid.
+      emit({ type: "notice", text: "The reply was cut by the output token limit; its tool calls were not run." });
+      for (const call of reply.toolCalls) answer(call.id, CUT_BY_LENGTH);
+      continue;
+    }
     if (reply.toolCalls.length === 0) return "done";
 
     for (const call of reply.toolCalls) {
       if (signal.aborted) break;
-      append(await executeCall(call, run, emit));
+      const refusal = repeats.check(call);
+      const result = refusal ? refuseCall(call, run, refusal, emit) : await executeCall(call, run, emit);
+      answer(call.id, result);
     }
     if (signal.aborted) return answerOpenCalls();
   }
   return "max_steps";
 }
 
-async function executeCall(call: ToolCall, run: AgentRun, emit: (event: AgentEvent) => void): Promise<Message> {
+/** Notices for the model; the person gets the first line of each. */
+function drainNotices(run: AgentRun, emit: (event: AgentEvent) => void): string[] {
+  const notices = run.notices?.() ?? [];
+  for (const notice of notices) emit({ type: "notice", text: `background ${notice.split("\n", 1)[0].replace(/; last output:$/, "")}` });
+  return notices;
+}
+
+function refuseCall(call: ToolCall, run: AgentRun, observation: string, emit: (event: AgentEvent) => void): string {
+  const { id, function: fn } = call;
+  const label = run.tools.label({ name: fn.name, arguments: fn.arguments });
+  emit({ type: "tool_start", id, name: fn.name, label });
+  emit({ type: "tool_end", id, name: fn.name, label, ok: false, output: observation, display: observation.split("\n", 1)[0] });
+  return observation;
+}
+
+async function executeCall(call: ToolCall, run: AgentRun, emit: (event: AgentEvent) => void): Promise<string> {
   const { id, function: fn } = call;
   const request = { name: fn.name, arguments: fn.arguments };
   emit({ type: "tool_start", id, name: fn.name, label: run.tools.label(request) });
   const result = await run.tools.run(request, run.toolContext);
   const { label, ok, output, diff, display } = result;
   emit({ type: "tool_end", id, name: fn.name, label, ok, output, diff, display });
-  return { role: "tool", tool_call_id: id, content: result.interrupted ? INTERRUPTED_BEFORE_RUN : output };
+  return result.interrupted ? INTERRUPTED_BEFORE_RUN : output;
 }
 
-function assistantMessage(text: string, toolCalls: ToolCall[]): AssistantMessage {
-  if (toolCalls.length === 0) return { role: "assistant", content: text };
-  return { role: "assistant", content: text || null, tool_calls: toolCalls };
+/** The reply as it goes back to the provider, with the fields it sent beside the text (provider-fields.ts). */
+function assistantMessage({ text, toolCalls, fields }: Reply): AssistantMessage {
+  if (toolCalls.length === 0) return { ...fields, role: "assistant", content: text };
+  return { ...fields, role: "assistant", content: text || null, tool_calls: toolCalls };
 }

@@ -21,6 +21,7 @@ Options:
   -m, --model NAME        model name (env MINI_CLAUDE_MODEL)
       --base-url URL      chat-completions endpoint (env OPENAI_BASE_URL)
       --max-iterations N  model calls per request before stopping (default 100)
+      --repeat-limit N    stop the Nth identical tool call in a row (default 3, 0 = off)
   -y, --yes               run shell commands without asking
       --keep-background   with --print: leave background jobs running at exit
   -c, --continue          resume the latest session of this workspace
@@ -28,8 +29,8 @@ Options:
   -v, --version           print the version
   -h, --help              print this help
 
-Configuration: OPENAI_API_KEY, OPENAI_BASE_URL, MINI_CLAUDE_MODEL, or DEEPSEEK_API_KEY alone,
-from flags, the environment, ./.env or ~/.config/mini-claude/.env (in that order of precedence).`;
+Configuration: OPENAI_API_KEY, OPENAI_BASE_URL, MINI_CLAUDE_MODEL, or DEEPSEEK_API_KEY alone
+(and MINI_CLAUDE_REPEAT_LIMIT for --repeat-limit), from flags, the environment, ./.env or ~/.config/mini-claude/.env (in that order of precedence).`;
 
 export interface ParsedArgs {
   help: boolean;
@@ -50,6 +51,7 @@ export function parseArgv(argv: string[]): ParsedArgs {
         model: { type: "string", short: "m" },
         "base-url": { type: "string" },
         "max-iterations": { type: "string" },
+        "repeat-limit": { type: "string" },
         yes: { type: "boolean", short: "y" },
         "keep-background": { type: "boolean" },
         continue: { type: "boolean", short: "c" },

@@ -11,6 +11,8 @@ export const DEFAULTS = {
   maxIterations: 100,
   requestTimeoutMs: 10 * 60_000,
   maxRetries: 2,
+  /** Identical tool calls in a row before the next one is stopped (call-guards.ts); 0: never. */
+  repeatLimit: 3,
 } as const;
 
 const configSchema = z.object({
@@ -19,6 +21,7 @@ const configSchema = z.object({
   model: z.string().min(1).optional(),
   workspace: z.string(),
   maxIterations: z.number().int().min(1, "must be at least 1"),
+  repeatLimit: z.number().int("must be a whole number").min(0, "must be 0 (off) or more"),
   requestTimeoutMs: z.number().int().positive(),
   maxRetries: z.number().int().min(0),
   configDir: z.string(),
@@ -61,6 +64,7 @@ export async function loadConfig(args: ParsedArgs, env: NodeJS.ProcessEnv = proc
     model,
     workspace: resolveWorkspace(str(values.workspace) ?? ".", cwd),
     maxIterations: values["max-iterations"] === undefined ? DEFAULTS.maxIterations : Number(values["max-iterations"]),
+    repeatLimit: repeatLimit(values["repeat-limit"] ?? vars.MINI_CLAUDE_REPEAT_LIMIT),
     requestTimeoutMs: DEFAULTS.requestTimeoutMs,
     maxRetries: DEFAULTS.maxRetries,
     configDir,
@@ -74,7 +78,9 @@ export async function loadConfig(args: ParsedArgs, env: NodeJS.ProcessEnv = proc
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = { baseURL: "base URL", maxIterations: "--max-iterations" }[String(issue.path[0])] ?? String(issue.path[0]);
+    const field =
+      { baseURL: "base URL", maxIterations: "--max-iterations", repeatLimit: "--repeat-limit (MINI_CLAUDE_REPEAT_LIMIT)" }[String(issue.path[0])] ??
+      String(issue.path[0]);
     throw new UsageError(`Invalid ${field}: ${issue.message}`);
   }
   if (parsed.data.prompt && !parsed.data.print) {
@@ -111,6 +117,11 @@ async function readEnvFile(path: string): Promise<Record<string, string>> {
 
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")) as Record<string, string>;
+}
+
+function repeatLimit(value: string | boolean | undefined): number {
+  if (value === undefined || value === "") return DEFAULTS.repeatLimit;
+  return /^(off|false|no)$/i.test(String(value)) ? 0 : Number(value);
 }
 
 function str(value: string | boolean | undefined): string | undefined {

@@ -1,7 +1,7 @@
 import type OpenAI from "openai";
 import type { AgentEvent, StopReason } from "./agent.js";
 import type { Config } from "./config.js";
-import type { Message } from "./history.js";
+import { INTERRUPTED_REPLY_NOTE, type Message } from "./history.js";
 import type { Usage } from "./stream.js";
 import { loadProjectInstructions, systemPrompt, type ProjectInstructions } from "./system-prompt.js";
 import type { JobManager } from "./processes/jobs.js";
@@ -42,6 +42,8 @@ export class Conversation {
   model?: string;
   private client?: OpenAI;
   private tools?: ToolRegistry;
+  /** The last turn was interrupted: the model hears so with the next message. */
+  private interrupted = false;
 
   constructor(private readonly options: ConversationOptions) {
     this.model = options.config.model;
@@ -58,10 +60,11 @@ export class Conversation {
       this.model = await firstModel(client, signal, this.options.config.baseURL);
     }
     const model = this.model;
-    const notices = this.options.pendingNotices?.() ?? [];
+    const notices = [...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []), ...(this.options.pendingNotices?.() ?? [])];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
     this.append({ role: "user", content });
-    return runAgent({
+    this.interrupted = false;
+    const stop = await runAgent({
       client,
       model,
       messages: this.messages,
@@ -69,6 +72,8 @@ export class Conversation {
       toolContext: { root: this.options.config.workspace, jobs: this.options.jobs, approve, signal },
       signal,
       maxSteps: this.options.config.maxIterations,
+      repeatLimit: this.options.config.repeatLimit,
+      notices: this.options.pendingNotices,
       onMessage: (message) => this.options.onMessage?.(message),
       onEvent: (event) => {
         if (event.type === "usage") {
@@ -77,7 +82,12 @@ export class Conversation {
         }
         onEvent?.(event);
       },
+    }).catch((error: unknown) => {
+      this.interrupted = signal.aborted;
+      throw error;
     });
+    this.interrupted = stop === "aborted";
+    return stop;
   }
 
   /** Load the loop, tools and client in the background while the person types the first request. */
@@ -90,6 +100,7 @@ export class Conversation {
   /** Forget the conversation but keep the system prompt (and the background jobs). */
   clear(): void {
     this.messages.splice(0, this.messages.length, this.systemMessage());
+    this.interrupted = false;
     this.options.onClear?.();
   }
 

@@ -1,4 +1,5 @@
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from "openai/resources/chat/completions";
+import { REASONING_FIELDS } from "./provider-fields.js";
 
 export type Message = ChatCompletionMessageParam;
 export type AssistantMessage = Extract<Message, { role: "assistant" }>;
@@ -6,6 +7,30 @@ export type ToolCall = Extract<ChatCompletionMessageToolCall, { type: "function"
 
 export const INTERRUPTED_BEFORE_RUN = "Interrupted by the user before this ran.";
 export const INTERRUPTED_BY_EXIT = "Interrupted: mini-claude stopped before this tool call ran.";
+/** Put before the person's next message after they interrupted a turn. */
+export const INTERRUPTED_REPLY_NOTE =
+  "[The user interrupted your previous reply before it finished: they may not have read all of it, and anything after the interruption did not happen.]";
+
+/**
+ * Reasoning from finished turns is dropped from what is sent, as DeepSeek documents: it costs
+ * tokens and the provider ignores it. Only the turn in progress (after the last user message)
+ * keeps it, which is what DeepSeek's thinking mode and Kimi require during tool calls.
+ *
+ * Contract: returns `messages` itself when there is nothing to drop; never mutates it (the
+ * history and the transcript keep every field).
+ */
+export function withoutStaleReasoning(messages: Message[]): Message[] {
+  let lastUser = -1;
+  for (let i = messages.length - 1; i >= 0 && lastUser === -1; i--) if (messages[i].role === "user") lastUser = i;
+  const stale = (m: Message, i: number) => i < lastUser && m.role === "assistant" && REASONING_FIELDS.some((field) => field in m);
+  if (!messages.some(stale)) return messages;
+  return messages.map((message, i) => {
+    if (!stale(message, i)) return message;
+    const copy = { ...message } as Record<string, unknown>;
+    for (const field of REASONING_FIELDS) delete copy[field];
+    return copy as unknown as Message;
+  });
+}
 
 /**
  * The API rejects a history in which an assistant's tool call has no answer, so after any

@@ -1,5 +1,6 @@
 import type OpenAI from "openai";
 import type { Config } from "./config.js";
+import { withStreamErrorLines } from "./stream-errors.js";
 
 /**
  * The one owner of HTTP. The openai package costs ~120 ms to import, so it is loaded here, at
@@ -13,6 +14,7 @@ export async function createClient(config: Pick<Config, "baseURL" | "apiKey" | "
     apiKey: config.apiKey ?? "not-needed",
     timeout: config.requestTimeoutMs,
     maxRetries: config.maxRetries,
+    fetch: withStreamErrorLines(),
   });
 }
 

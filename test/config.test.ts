@@ -51,4 +51,12 @@ describe("loadConfig", () => {
     expect(parseArgv(["--resume"]).values.resume).toBe("");
     expect(parseArgv(["--resume", "abc", "-p", "x"]).values.resume).toBe("abc");
   });
+
+  it("the repeat guard: 3 by default, MINI_CLAUDE_REPEAT_LIMIT or --repeat-limit (flag wins), 0 or off turns it off", async () => {
+    const ws = tempWorkspace();
+    expect((await load([], { HOME: ws.home }, ws.root)).repeatLimit).toBe(3);
+    expect((await load([], { HOME: ws.home, MINI_CLAUDE_REPEAT_LIMIT: "off" }, ws.root)).repeatLimit).toBe(0);
+    expect((await load(["--repeat-limit", "5"], { HOME: ws.home, MINI_CLAUDE_REPEAT_LIMIT: "0" }, ws.root)).repeatLimit).toBe(5);
+    await expect(load(["--repeat-limit", "two"], { HOME: ws.home }, ws.root)).rejects.toThrow(UsageError);
+  });
 });

@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
-import { streamReply, StreamCutError } from "../src/stream.js";
+import { createClient } from "../src/llm.js";
+import { EmptyStreamError, ProviderStreamError, streamReply, StreamCutError } from "../src/stream.js";
 import { reply, startFakeOpenAI, type FakeOpenAI } from "./support/fake-openai.js";
 
 let fake: FakeOpenAI;
@@ -133,6 +134,126 @@ describe("streamReply through the real openai client", () => {
       const result = await streamReply(request(fake.url));
       expect(result.text).toBe("fine");
       expect(fake.requests[1]).not.toHaveProperty("stream_options");
+    });
+  });
+
+  const call = (id: string, name: string, args: string) => ({ id, type: "function", function: { name, arguments: args } });
+
+  describe("what providers send beside the text", () => {
+    it("DeepSeek-style reasoning_content: streamed to onReasoning, never to onText, kept under its own name", async () => {
+      fake = await startFakeOpenAI([reply().reasoning("The user wants a file. I will read it.").tool("read_file", { path: "a" }, "d1")]);
+      const reasoning: string[] = [];
+      const text: string[] = [];
+      const result = await streamReply({ ...request(fake.url, undefined, (d) => text.push(d)), onReasoning: (d) => reasoning.push(d) });
+      expect(reasoning.join("")).toBe("The user wants a file. I will read it.");
+      expect(reasoning.length).toBeGreaterThan(1);
+      expect(text.join("")).toBe("");
+      expect(result.reasoning).toBe("The user wants a file. I will read it.");
+      expect(result.fields).toEqual({ reasoning_content: "The user wants a file. I will read it." });
+      expect(result.text).toBe("");
+    });
+
+    it("OpenRouter-style reasoning keeps the name `reasoning`", async () => {
+      fake = await startFakeOpenAI([reply().reasoning("Short thought.", "reasoning").text("Hi.")]);
+      const result = await streamReply(request(fake.url));
+      expect(result.fields).toEqual({ reasoning: "Short thought." });
+      expect(result.text).toBe("Hi.");
+    });
+
+    it("Gemini-style extra_content on a tool call and on the message comes back verbatim; nulls are not fields", async () => {
+      const signature = { google: { thought_signature: "c2lnbmF0dXJlLUE=" } };
+      fake = await startFakeOpenAI([
+        reply()
+          .fields({ extra_content: { google: { thought_signature: "bWVzc2FnZQ==" } }, refusal: null, audio: null })
+          .toolWith("read_file", { path: "a.txt" }, "function-call-1", { extra_content: signature }),
+      ]);
+      const result = await streamReply(request(fake.url));
+      expect(result.toolCalls).toEqual([
+        { extra_content: signature, id: "function-call-1", type: "function", function: { name: "read_file", arguments: '{"path":"a.txt"}' } },
+      ]);
+      expect(result.fields).toEqual({ extra_content: { google: { thought_signature: "bWVzc2FnZQ==" } } });
+    });
+  });
+
+  describe("stream shapes that must not end a turn silently", () => {
+    it('a call whose first chunk carries "{}" and whose real arguments follow keeps the real object', async () => {
+      fake = await startFakeOpenAI([
+        reply().choices(
+          { delta: { tool_calls: [{ index: 0, id: "p1", type: "function", function: { name: "read_file", arguments: "{}" } }] } },
+          { delta: { tool_calls: [{ index: 0, function: { arguments: '{"path":' } }] } },
+          { delta: { tool_calls: [{ index: 0, function: { arguments: '"src/app.ts"}' } }] } },
+          { delta: {}, finish_reason: "tool_calls" },
+        ),
+      ]);
+      const result = await streamReply(request(fake.url));
+      expect(result.toolCalls).toEqual([call("p1", "read_file", '{"path":"src/app.ts"}')]);
+    });
+
+    it("llama.cpp's `error:` line inside a 200 stream rejects with the server's own message", async () => {
+      fake = await startFakeOpenAI([
+        reply()
+          .choices({ delta: { role: "assistant", content: null } })
+          .errorLine({ code: 400, message: "the request exceeds the available context size, try increasing it", type: "exceed_context_size_error", n_prompt_tokens: 17000, n_ctx: 16384 }),
+      ]);
+      const client = await createClient({ baseURL: fake.url, apiKey: "test", requestTimeoutMs: 5000, maxRetries: 0 });
+      const error = await streamReply({ ...request(fake.url), client }).catch((e) => e);
+      expect(error).toBeInstanceOf(ProviderStreamError);
+      expect(error.message).toBe("the request exceeds the available context size, try increasing it");
+      expect(error.detail).toMatchObject({ type: "exceed_context_size_error", n_ctx: 16384 });
+      expect(error.partial.toolCalls).toEqual([]);
+    });
+
+    it("without the line filter the same stream would end empty: that is a failure too, never an empty answer", async () => {
+      fake = await startFakeOpenAI([reply().choices({ delta: { role: "assistant", content: null } }).errorLine({ code: 500, message: "boom" })]);
+      const error = await streamReply(request(fake.url)).catch((e) => e);
+      expect(error).toBeInstanceOf(EmptyStreamError);
+    });
+
+    it("OpenRouter's error object on a chunk rejects with its message; the partial text is kept, the half call is not", async () => {
+      fake = await startFakeOpenAI([
+        reply()
+          .choices(
+            { delta: { content: "Let me look " } },
+            { delta: { tool_calls: [{ index: 0, id: "o1", type: "function", function: { name: "read_file", arguments: '{"pa' } }] } },
+          )
+          .errorChunk({ code: 502, message: "Provider returned error: upstream overloaded" }),
+      ]);
+      const error = await streamReply(request(fake.url)).catch((e) => e);
+      expect(error).toBeInstanceOf(ProviderStreamError);
+      expect(error.message).toBe("Provider returned error: upstream overloaded");
+      expect(error.partial.text).toBe("Let me look ");
+      expect(error.partial.toolCalls).toEqual([]);
+    });
+
+    it("an `event: error` SSE event is reported with its message, with or without an `error` wrapper", async () => {
+      fake = await startFakeOpenAI([
+        reply().choices({ delta: { content: "" } }).raw('event: error\ndata: {"message":"model crashed"}'),
+        reply().choices({ delta: { content: "" } }).raw('event: error\ndata: {"error":{"message":"overloaded","code":529}}'),
+      ]);
+      const bare = await streamReply(request(fake.url)).catch((e) => e);
+      expect(bare).toBeInstanceOf(ProviderStreamError);
+      expect(bare.message).toBe("model crashed");
+      const wrapped = await streamReply(request(fake.url)).catch((e) => e);
+      expect(wrapped).toBeInstanceOf(ProviderStreamError);
+      expect(wrapped.message).toBe("overloaded");
+      expect(wrapped.detail).toEqual({ message: "overloaded", code: 529 });
+    });
+
+    it("a stream that ends with no finish_reason and no content is a failure, not an empty success", async () => {
+      fake = await startFakeOpenAI([reply().choices({ delta: { role: "assistant", content: "" } })]);
+      await expect(streamReply(request(fake.url))).rejects.toBeInstanceOf(EmptyStreamError);
+    });
+
+    it("a reply cut by the output limit keeps its calls (to be answered, not run) with cut JSON replaced by {}", async () => {
+      fake = await startFakeOpenAI([
+        reply().choices(
+          { delta: { tool_calls: [{ index: 0, id: "l1", type: "function", function: { name: "write_file", arguments: '{"path":"a.txt","content":"line 1\\nli' } }] } },
+          { delta: {}, finish_reason: "length" },
+        ),
+      ]);
+      const result = await streamReply(request(fake.url));
+      expect(result.finishReason).toBe("length");
+      expect(result.toolCalls).toEqual([call("l1", "write_file", "{}")]);
     });
   });
 });

@@ -79,6 +79,10 @@ async function runPrint(conversation: Conversation, config: Config, prompt: stri
     await renderer.flush();
     if (answer) process.stdout.write(await formatAnswer(answer));
     if (stop === "aborted") return EXIT.interrupted;
+    if (stop === "cut") {
+      await renderer.error("The answer was cut by the model's output token limit (finish_reason \"length\"): what was printed is incomplete.");
+      return EXIT.failed;
+    }
     if (stop === "max_steps") {
       await renderer.error(`Stopped after ${config.maxIterations} model calls (--max-iterations); the task may be unfinished.`);
       return EXIT.failed;

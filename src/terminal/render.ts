@@ -30,6 +30,8 @@ export class Renderer {
   private midLine = false;
   private live?: LiveMarkdown;
   private spinner?: Spinner;
+  /** Reasoning characters streamed since the last indicator line. */
+  private reasoningChars = 0;
   /** Markdown renders asynchronously; every write goes through this chain to keep order. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -38,6 +40,7 @@ export class Renderer {
   }
 
   handle(event: AgentEvent): void {
+    if (event.type !== "reasoning" && event.type !== "usage") this.endReasoning();
     switch (event.type) {
       case "request":
         if (this.options.color) {
@@ -47,6 +50,14 @@ export class Renderer {
         return;
       case "text":
         if (this.options.streamText) this.streamText(event.delta);
+        return;
+      case "reasoning":
+        // The reasoning itself is never shown as answer text; only how much of it there is.
+        this.reasoningChars += event.delta.length;
+        this.spinner?.update(`thinking… (${this.reasoningChars} chars)`);
+        return;
+      case "notice":
+        this.writeLine(this.options.activity, this.colors.dim(event.text));
         return;
       case "assistant_end":
         this.endText();
@@ -81,6 +92,7 @@ export class Renderer {
 
   /** Resolves once everything handed over so far is on the screen, ending any half line. */
   flush(): Promise<void> {
+    this.endReasoning();
     this.endText();
     this.queue = this.queue.then(() => this.stopSpinner());
     return this.queue;
@@ -105,6 +117,14 @@ export class Renderer {
       this.options.out.write(text);
       this.midLine = !text.endsWith("\n");
     });
+  }
+
+  /** One dim line for the reasoning that just ended, in place of its text. */
+  private endReasoning(): void {
+    if (!this.reasoningChars) return;
+    const chars = this.reasoningChars;
+    this.reasoningChars = 0;
+    this.writeLine(this.options.activity, this.colors.dim(`thinking… (${chars} chars)`));
   }
 
   /** The end of a reply: render what Markdown is pending, or end a half-written plain line. */

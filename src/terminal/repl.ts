@@ -101,6 +101,7 @@ async function runTurn(
     const stop = await conversation.send(input, { ...turn, onEvent: (event) => renderer.handle(event) });
     await renderer.flush();
     if (stop === "aborted") await renderer.notice("Interrupted. The conversation is kept; type your next request.");
+    if (stop === "cut") await renderer.error(`[answer cut by the model's output token limit; say "continue" for the rest]`);
     if (stop === "max_steps") {
       await renderer.error(`Stopped after ${config.maxIterations} model calls (--max-iterations). Say "continue" to go on.`);
     }

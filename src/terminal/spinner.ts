@@ -7,6 +7,8 @@
 export interface Spinner {
   /** Clears the spinner's line; safe to call more than once. */
   stop(): void;
+  /** Shows `label` from the next frame on. */
+  update(label: string): void;
 }
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -21,7 +23,7 @@ const CLEAR_LINE = "\r\x1b[2K";
  * anything else to `stream`.
  */
 export function startSpinner(stream: Pick<NodeJS.WriteStream, "isTTY" | "write">, label: string): Spinner {
-  if (!stream.isTTY) return { stop() {} };
+  if (!stream.isTTY) return { stop() {}, update() {} };
   const started = Date.now();
   let frame = 0;
   let drawn = false;
@@ -34,6 +36,9 @@ export function startSpinner(stream: Pick<NodeJS.WriteStream, "isTTY" | "write">
   timer.unref();
   let stopped = false;
   return {
+    update(next) {
+      label = next;
+    },
     stop() {
       if (stopped) return;
       stopped = true;

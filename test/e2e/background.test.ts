@@ -140,6 +140,22 @@ describe("background jobs through the model", () => {
     expect(notice).toContain("crashed");
     expect(notice.endsWith("how is it?")).toBe(true);
   });
+
+  it("--print: a job that dies while the model is still working is reported in the next tool result", async () => {
+    const ws = tempWorkspace();
+    const job = "echo server ready; sleep 0.5; echo 'fatal: port 3000 taken' >&2; exit 3";
+    const fake = await fakeOpenAI([
+      reply().tool("exec", { command: job, background: true }),
+      reply().tool("exec", { command: "sleep 1.5; echo tests passed" }),
+      reply().text("The tests pass, but the server died: port 3000 is taken."),
+    ]);
+    const result = await runCli(["--yes", "-p", "start the server and run the tests"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect(result).toMatchObject({ code: 0, stdout: "The tests pass, but the server died: port 3000 is taken.\n" });
+    const [started, tests] = tools(fake.requests[2]);
+    expect(started).not.toContain("exited");
+    expect(tests).toMatch(/^tests passed\n\nexit code 0 \(\d+\.\ds\)\n\nNotice: background job 1 `.*` exited with code 3; last output:\n.*fatal: port 3000 taken/s);
+    expect(result.stderr).toContain(`background job 1 \`${job}\` exited with code 3`);
+  });
 });
 
 describe("approval of shell commands", () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { assertValidHistory } from "../../src/history.js";
+import { assertValidHistory, INTERRUPTED_REPLY_NOTE } from "../../src/history.js";
 import { isAlive } from "../../src/processes/process-tree.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { startPty } from "../support/pty.js";
@@ -34,6 +34,8 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
     const messages = fake.requests[1].messages;
     expect(messages.map((m: any) => m.role)).toEqual(["system", "user", "assistant", "user"]);
     expect(messages[2].content).toBe("Working on it\nstill ");
+    // The model is told it was cut off, so it does not assume its answer was read in full.
+    expect(messages[3].content).toBe(`${INTERRUPTED_REPLY_NOTE}\n\nsecond request`);
     assertValidHistory(messages);
   });
 

@@ -53,6 +53,22 @@ describe("rendering in a terminal", () => {
 });
 
 describe("streaming and approval in a real terminal", () => {
+  it("shows reasoning as a live count and then one dim line, never its text", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().reasoning("Secret chain of thought here.").text("Plain answer.").delay(100)]);
+    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await pty.waitFor("mini-claude> ");
+    pty.type("think\r");
+    await pty.waitFor("Plain answer.");
+    pty.type("\x04");
+    await pty.done;
+    expect(pty.screen()).toMatch(/⠋|⠙|⠹|⠸/);
+    expect(pty.screen()).toMatch(/thinking… \(\d+ chars\) \d+\.\ds/);
+    expect(pty.screen()).not.toContain("Secret");
+    const screen = await pty.rendered();
+    expect(screen).toContain("thinking… (29 chars)\nPlain answer.");
+  });
+
   it("shows text as it arrives on a colour terminal, then renders it", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("A **slow** paragraph that arrives one word at a time and ends here.\n").delay(120)]);

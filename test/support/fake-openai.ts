@@ -13,12 +13,18 @@ interface ToolSpec {
   /** Raw JSON text of the arguments, exactly as the model would send it. */
   arguments: string;
   id: string;
+  /** Fields beside id/type/function on the call's first delta (Gemini's extra_content). */
+  extra?: Record<string, unknown>;
 }
 
 export class ReplyBuilder {
   readonly kind = "reply";
   texts: string[] = [];
   tools: ToolSpec[] = [];
+  reasoningText?: { field: string; text: string };
+  messageFields?: Record<string, unknown>;
+  /** SSE events written verbatim after the chunks, before `data: [DONE]`. */
+  rawEvents: string[] = [];
   cutAfterChunks?: number;
   hangAfterChunks?: number;
   /** Raw choice objects ({ delta, finish_reason }) sent as they are, for provider quirks. */
@@ -35,6 +41,40 @@ export class ReplyBuilder {
   tool(name: string, args: unknown, id = `call_${Math.random().toString(36).slice(2, 10)}`): this {
     this.tools.push({ name, arguments: JSON.stringify(args), id });
     return this;
+  }
+
+  /** A tool call with extra fields on its first delta, e.g. { extra_content: { google: { thought_signature } } }. */
+  toolWith(name: string, args: unknown, id: string, extra: Record<string, unknown>): this {
+    this.tools.push({ name, arguments: JSON.stringify(args), id, extra });
+    return this;
+  }
+
+  /** Reasoning streamed word by word before the text, under `field` (DeepSeek: reasoning_content; OpenRouter: reasoning). */
+  reasoning(text: string, field = "reasoning_content"): this {
+    this.reasoningText = { field, text };
+    return this;
+  }
+
+  /** Extra fields on the message delta (one chunk of their own), e.g. Gemini's extra_content. */
+  fields(fields: Record<string, unknown>): this {
+    this.messageFields = fields;
+    return this;
+  }
+
+  /** SSE text written as is after the chunks (each string one event), e.g. llama.cpp's `error: {...}`. */
+  raw(...events: string[]): this {
+    this.rawEvents.push(...events);
+    return this;
+  }
+
+  /** llama.cpp's way to fail inside a 200 stream: an `error:` line, then [DONE]. */
+  errorLine(error: object): this {
+    return this.raw(`error: ${JSON.stringify(error)}`);
+  }
+
+  /** OpenRouter's way: a chunk carrying an `error` object. */
+  errorChunk(error: object): this {
+    return this.raw(`data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", choices: [], error })}`);
   }
 
   /** A tool call whose arguments are the given raw text (e.g. invalid JSON). */
@@ -160,6 +200,7 @@ async function stream(res: ServerResponse, scripted: ReplyBuilder, body: any): P
     await new Promise((resolve) => res.write(`data: ${JSON.stringify(chunk)}\n\n`, resolve));
     sent++;
   }
+  for (const event of scripted.rawEvents) await new Promise((resolve) => res.write(`${event}\n\n`, resolve));
   res.end("data: [DONE]\n\n");
 }
 
@@ -168,11 +209,17 @@ function chunksFor(scripted: ReplyBuilder, body: any): object[] {
   const chunk = (delta: object, finish_reason: string | null = null) => ({ ...base, choices: [{ index: 0, delta, finish_reason }] });
   if (scripted.rawChoices) return scripted.rawChoices.map((choice) => ({ ...base, choices: [{ index: 0, ...choice }] }));
   const chunks: object[] = [chunk({ role: "assistant", content: "" })];
+  const words = (text: string) => text.match(/\S*\s*/g)!.filter(Boolean);
+  if (scripted.reasoningText) {
+    const { field, text } = scripted.reasoningText;
+    for (const piece of words(text)) chunks.push(chunk({ content: null, [field]: piece }));
+  }
+  if (scripted.messageFields) chunks.push(chunk(scripted.messageFields));
   for (const text of scripted.texts) {
-    for (const piece of text.match(/\S*\s*/g)!.filter(Boolean)) chunks.push(chunk({ content: piece }));
+    for (const piece of words(text)) chunks.push(chunk({ content: piece }));
   }
   scripted.tools.forEach((tool, index) => {
-    chunks.push(chunk({ tool_calls: [{ index, id: tool.id, type: "function", function: { name: tool.name, arguments: "" } }] }));
+    chunks.push(chunk({ tool_calls: [{ index, id: tool.id, type: "function", ...tool.extra, function: { name: tool.name, arguments: "" } }] }));
     // Split the arguments in three, as real servers do, with the id only on the first delta.
     const third = Math.ceil(tool.arguments.length / 3) || 1;
     for (let i = 0; i < tool.arguments.length; i += third) {
