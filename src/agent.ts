@@ -1,4 +1,5 @@
 import type OpenAI from "openai";
+import type { ContextGuard } from "./context.js";
 import { closeInterruptedTurn, type AssistantMessage, type Message, type ToolCall } from "./history.js";
 import { streamReply, StreamCutError, type Usage } from "./stream.js";
 import { labelFor, runTool, toolSpecs, type FileDiff, type ToolContext } from "./tools/index.js";
@@ -20,7 +21,9 @@ export type AgentEvent =
       display?: string;
       durationMs: number;
     }
-  | { type: "usage"; usage: Usage };
+  | { type: "usage"; usage: Usage }
+  /** Something the person should know that is not the model's text, e.g. "compacted: …". */
+  | { type: "notice"; text: string };
 
 export type StopReason = "done" | "aborted" | "max_steps";
 
@@ -35,6 +38,8 @@ export interface AgentRun {
   onEvent?: (event: AgentEvent) => void;
   /** Called with every message the moment it is appended (for the session transcript). */
   onMessage?: (message: Message) => void;
+  /** Keeps every request within the model's context window (compacting `messages` when needed). */
+  context?: ContextGuard;
 }
 
 /**
@@ -67,15 +72,12 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
     if (signal.aborted) return "aborted";
     emit({ type: "request", step });
     let reply;
+    const tools = toolSpecs();
+    const request = () => streamReply({ client: run.client, model: run.model, messages, tools, signal, onText: (delta) => emit({ type: "text", delta }) });
+    const notify = (text: string) => emit({ type: "notice", text });
     try {
-      reply = await streamReply({
-        client: run.client,
-        model: run.model,
-        messages,
-        tools: toolSpecs(),
-        signal,
-        onText: (delta) => emit({ type: "text", delta }),
-      });
+      // Before every request, also between the tool calls of one turn: check the window, compact if needed.
+      reply = await (run.context ? run.context.request({ client: run.client, model: run.model, messages, tools, signal, notify }, request) : request());
     } catch (error) {
       if (error instanceof StreamCutError && error.partial.text) append({ role: "assistant", content: error.partial.text });
       if (signal.aborted) return "aborted";

@@ -1,6 +1,7 @@
 import type { ParsedArgs } from "./args.js";
 import { UsageError } from "./args.js";
 import { loadConfig, NO_ENDPOINT_MESSAGE, type Config } from "./config.js";
+import { formatTokens } from "./context-window.js";
 import { EXIT } from "./exit-codes.js";
 import type { Message } from "./history.js";
 import { loadInputHistory } from "./input-history.js";
@@ -15,6 +16,8 @@ import { findSession, latestSession, listSessions, SessionLog, SessionLookupErro
 import { completeSlash } from "./slash-commands.js";
 import { Renderer } from "./render.js";
 import { colorEnabled } from "./style.js";
+import { spillDirOf } from "./spill.js";
+import { isSummary, type CompactionState } from "./compaction.js";
 import type { ToolContext } from "./tools/index.js";
 
 type Approve = ToolContext["approve"];
@@ -32,13 +35,16 @@ export async function start(args: ParsedArgs, version: string): Promise<number> 
 
   const processes = new ProcessManager();
   installCleanup(processes, config);
-  const toolContext = (approve: Approve) => ({ root: config.workspace, processes, approve });
+  const toolContext = (approve: Approve) => ({ root: config.workspace, processes, approve, spillDir: spillDirOf(config.dataDir) });
   const sessionOptions = {
     config,
     history: transcript.history,
+    compactionState: transcript.compaction,
     onMessage: log.append,
+    onCompaction: log.compaction,
     onClear: log.restart,
     pendingNotices: () => processes.drainNotices(),
+    runningJobs: () => processes.list().filter((j) => j.state === "running").map((j) => `job ${j.id} \`${j.command}\`${j.url ? ` at ${j.url}` : ""}`),
   };
 
   if (config.print) {
@@ -64,6 +70,8 @@ export async function start(args: ParsedArgs, version: string): Promise<number> 
   const color = colorEnabled(process.stdout);
   const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color, streamText: true });
   const session = new Session({ ...sessionOptions, toolContext: toolContext(replApproval(config, reader, renderer)) });
+  // A loopback server answers about its window in milliseconds; a remote one is not waited for.
+  await Promise.race([session.context.detect(session.model), new Promise((resolve) => setTimeout(resolve, 400).unref())]);
   const notes = [endpointNote, transcript.resumedNote].filter(Boolean).join("\n");
   await runRepl({
     config,
@@ -100,15 +108,17 @@ async function resolveEndpoint(config: Config): Promise<string | undefined> {
  */
 function safeLog(first: SessionLog, config: Config) {
   let log: SessionLog | undefined = first;
+  const safely = (write: (log: SessionLog) => void) => {
+    try {
+      if (log) write(log);
+    } catch (error) {
+      log = undefined;
+      process.stderr.write(`mini-claude: cannot write the session transcript (${(error as Error).message}); continuing without it.\n`);
+    }
+  };
   return {
-    append: (message: Message) => {
-      try {
-        log?.append(message);
-      } catch (error) {
-        log = undefined;
-        process.stderr.write(`mini-claude: cannot write the session transcript (${(error as Error).message}); continuing without it.\n`);
-      }
-    },
+    append: (message: Message) => safely((l) => l.append(message)),
+    compaction: (messages: Message[], state: CompactionState) => safely((l) => l.recordCompaction(messages, state)),
     restart: () => {
       if (log) log = SessionLog.create(config.dataDir, config.workspace, { model: config.model ?? "" });
     },
@@ -118,6 +128,7 @@ function safeLog(first: SessionLog, config: Config) {
 interface Transcript {
   log: SessionLog;
   history?: Message[];
+  compaction?: CompactionState;
   resumedNote?: string;
 }
 
@@ -129,9 +140,9 @@ function openTranscript(config: Config): Transcript {
   }
   const id = pick?.id ?? (config.resume ? findSessionOrExplain(config) : undefined);
   if (!id) return { log: SessionLog.create(config.dataDir, config.workspace, { model: config.model ?? "" }) };
-  const { log, messages } = SessionLog.open(config.dataDir, id);
-  const turns = messages.filter((m) => m.role === "user").length;
-  return { log, history: messages, resumedNote: `Resumed session ${id} (${turns} earlier request${turns === 1 ? "" : "s"}).` };
+  const { log, messages, compaction } = SessionLog.open(config.dataDir, id);
+  const turns = (compaction?.requests.length ?? 0) + messages.filter((m) => m.role === "user" && !isSummary(m)).length;
+  return { log, history: messages, compaction, resumedNote: `Resumed session ${id} (${turns} earlier request${turns === 1 ? "" : "s"}).` };
 }
 
 function findSessionOrExplain(config: Config): string {
@@ -165,6 +176,7 @@ function banner(version: string, config: Config, session: Session): string {
   const host = config.baseURL ? new URL(config.baseURL).host : "api.openai.com";
   const parts = [`mini-claude ${version}`, session.model ?? "(server's first model)", host, config.workspace];
   if (session.instructions) parts.push(`${session.instructions.file} loaded`);
+  parts.push(`window ${formatTokens(session.context.window.tokens)} from ${session.context.window.source}`);
   return `${parts.join(" · ")}\nType a request, /help for commands, Ctrl-C to interrupt, Ctrl-D to exit.`;
 }
 

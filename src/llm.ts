@@ -1,5 +1,6 @@
 import type OpenAI from "openai";
 import type { Config } from "./config.js";
+import { ContextFullError } from "./context.js";
 import { StreamCutError } from "./stream.js";
 
 /**
@@ -58,6 +59,7 @@ function brief(error: Error): string {
  * not anticipate) says so and points at DEBUG=1 for the stack.
  */
 export async function describeError(error: unknown, where: { baseURL?: string; model?: string }): Promise<string | undefined> {
+  if (error instanceof ContextFullError) return error.message;
   if (error instanceof StreamCutError) {
     return "The connection closed before the model finished its reply (the partial text is kept). Try again.";
   }

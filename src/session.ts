@@ -1,6 +1,10 @@
+import { setMaxListeners } from "node:events";
 import type OpenAI from "openai";
 import type { AgentEvent, StopReason } from "./agent.js";
+import type { CompactionState } from "./compaction.js";
 import type { Config } from "./config.js";
+import { ContextGuard, type CompactionOutcome } from "./context.js";
+import { probeServerWindow } from "./context-window.js";
 import type { Message } from "./history.js";
 import type { Usage } from "./stream.js";
 import { loadProjectInstructions, systemPrompt, type ProjectInstructions } from "./system-prompt.js";
@@ -17,6 +21,12 @@ export interface SessionOptions {
   onClear?: () => void;
   /** Notices to give the model at the start of its next turn (e.g. a background job exited). */
   pendingNotices?: () => string[];
+  /** What earlier compactions of a resumed session carried over (the person's words, edited files). */
+  compactionState?: CompactionState;
+  /** A summary replaced part of the history: the transcript records the new context. */
+  onCompaction?: (messages: Message[], state: CompactionState) => void;
+  /** Running background jobs, one line each, for the facts a summary keeps. */
+  runningJobs?: () => string[];
 }
 
 /**
@@ -28,12 +38,23 @@ export class Session {
   readonly instructions?: ProjectInstructions;
   readonly usage: Usage = { inputTokens: 0, outputTokens: 0 };
   model?: string;
+  /** The window, token estimates and compaction of this conversation. */
+  readonly context: ContextGuard;
   private client?: OpenAI;
 
   constructor(private readonly options: SessionOptions) {
-    this.model = options.config.model;
-    this.instructions = loadProjectInstructions(options.config.workspace);
+    const { config } = options;
+    this.model = config.model;
+    this.instructions = loadProjectInstructions(config.workspace);
     this.messages = [this.systemMessage(), ...(options.history ?? [])];
+    this.context = new ContextGuard({
+      configured: config.contextWindow ? { tokens: config.contextWindow, source: config.contextWindowFrom ?? "--context-window" } : undefined,
+      probe: (model) => probeServerWindow({ baseURL: config.baseURL, apiKey: config.apiKey, model }),
+      runningJobs: options.runningJobs,
+      spillDir: options.toolContext.spillDir,
+      onCompacted: options.onCompaction,
+      state: options.compactionState,
+    });
   }
 
   /** Run one request to the end. API errors reject; the history is valid either way. */
@@ -45,6 +66,11 @@ export class Session {
       this.model = await firstModel(client, signal, this.options.config.baseURL);
     }
     const model = this.model;
+    // The openai client adds one abort listener per request to the turn's signal and never removes
+    // it, so a long turn (or one with compactions) passes Node's default of 10 and warns on stderr.
+    setMaxListeners(0, signal);
+    // Ask the server about the window while the request is being prepared; the request waits for it.
+    void this.context.detect(model);
     const notices = this.options.pendingNotices?.() ?? [];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
     this.append({ role: "user", content });
@@ -55,6 +81,7 @@ export class Session {
       toolContext: { ...this.options.toolContext, signal },
       signal,
       maxSteps: this.options.config.maxIterations,
+      context: this.context,
       onMessage: (message) => this.options.onMessage?.(message),
       onEvent: (event) => {
         if (event.type === "usage") {
@@ -66,6 +93,16 @@ export class Session {
     });
   }
 
+  /**
+   * /compact: summarise the conversation now, with an optional focus. Resolves to the outcome, or
+   * undefined when there is too little to compact.
+   */
+  async compact(focus: string | undefined, signal: AbortSignal, notify: (text: string) => void): Promise<CompactionOutcome | undefined> {
+    const [{ toolSpecs }, client] = await Promise.all([import("./tools/index.js"), this.getClient()]);
+    this.model ??= await firstModel(client, signal, this.options.config.baseURL);
+    return this.context.compactNow({ client, model: this.model, messages: this.messages, tools: toolSpecs(), signal, notify }, focus || undefined);
+  }
+
   /** Load the loop, tools and client in the background while the person types the first request. */
   warmUp(): void {
     void import("./agent.js").catch(() => undefined);
@@ -75,6 +112,7 @@ export class Session {
   /** Forget the conversation but keep the system prompt (and the background jobs). */
   clear(): void {
     this.messages.splice(0, this.messages.length, this.systemMessage());
+    this.context.reset();
     this.options.onClear?.();
   }
 

@@ -46,13 +46,26 @@ export const slashCommands: SlashCommand[] = [
   },
   {
     name: "/usage",
-    help: "tokens sent and received this session",
-    run: (_, { session }) => say(`Tokens: ${session.usage.inputTokens} in, ${session.usage.outputTokens} out.`),
+    help: "context used, the window, and tokens sent and received this session",
+    run: (_, { session }) => {
+      say(session.context.status(session.messages));
+      say(`Tokens: ${session.usage.inputTokens} in, ${session.usage.outputTokens} out.`);
+    },
   },
   {
     name: "/compact",
-    help: "summarise the conversation to save context (not available yet)",
-    run: () => say("/compact is not available yet; use /clear to start over."),
+    help: "summarise the conversation now to free context: /compact [what to focus on]",
+    run: async (focus, { session, config, renderer }) => {
+      try {
+        const outcome = await session.compact(focus, new AbortController().signal, (text) => void renderer.notice(text));
+        await renderer.flush();
+        if (!outcome) say("Nothing to compact yet: the conversation is only the latest request and its steps.");
+      } catch (error) {
+        const { describeError } = await import("./llm.js");
+        const message = await describeError(error, { baseURL: config.baseURL, model: session.model });
+        if (message) await renderer.error(message);
+      }
+    },
   },
   { name: "/exit", help: "leave mini-claude", run: () => "exit" },
 ];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { zodToJsonSchema } from "zod-to-json-schema";
-import { capOutput } from "../truncate.js";
+import { capAndSpill } from "../spill.js";
 import { readFileTool } from "./read-file.js";
 import { writeFileTool } from "./write-file.js";
 import { editFileTool } from "./edit-file.js";
@@ -84,11 +84,11 @@ export async function runTool(call: ToolCallRequest, ctx: ToolContext, list: Too
   try {
     const result = await tool.run(parsed.data, ctx);
     const { output, diff, display } = typeof result === "string" ? { output: result } : result;
-    return { output: capOutput(output), ok: true, label, diff, display };
+    return { output: capAndSpill(output, ctx.spillDir, tool.name), ok: true, label, diff, display };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const text = message.startsWith("Error:") ? message : `Error: ${message}`;
-    return { output: capOutput(text), ok: false, label };
+    return { output: capAndSpill(text, ctx.spillDir, tool.name), ok: false, label };
   }
 }
 
