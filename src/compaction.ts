@@ -139,7 +139,7 @@ export interface SummaryPlan {
  * Choose the cut: the earliest step boundary (an assistant message) after which at most
  * `keepTailTokens` remain, but never after the latest step, which is always kept. A history
  * ending with the person's new request may be cut at its end (the request is quoted in the
- * summary). Contract: undefined when there is nothing to summarise but an earlier summary.
+ * summary). Contract: undefined when the part before the cut holds no step to summarise.
  */
 export function planSummary(messages: readonly Message[], keepTailTokens: number, estimator: TokenEstimator): SummaryPlan | undefined {
   const lastStep = lastIndexOf(messages, "assistant");
@@ -153,7 +153,8 @@ export function planSummary(messages: readonly Message[], keepTailTokens: number
     if (messages[i].role === "assistant") cut = i;
   }
   const head = messages.slice(1, cut);
-  if (head.length === 0 || (head.length === 1 && isSummary(head[0]))) return undefined;
+  // Without a step in it the head is only the person's words (and an earlier summary): nothing to gain.
+  if (!head.some((m) => m.role === "assistant")) return undefined;
   return { cut, head, tail: messages.slice(cut) };
 }
 
@@ -193,7 +194,7 @@ export function textOf(content: Message["content"]): string {
 
 export function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
 }
 
 function lastIndexOf(messages: readonly Message[], role: Message["role"]): number {
