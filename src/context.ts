@@ -176,7 +176,8 @@ export class ContextGuard {
       if (!stubbed) return undefined;
       return this.report(call, `${stubbed} old tool output${stubbed === 1 ? "" : "s"} → stubs`, before, afterStubs);
     }
-    const plan = planSummary(messages, KEEP_TAIL * window, this.estimator);
+    // On demand (/compact) everything but the latest step is summarised.
+    const plan = planSummary(messages, options.force ? 0 : KEEP_TAIL * window, this.estimator);
     if (!plan) return stubbed ? this.report(call, `${stubbed} old tool outputs → stubs`, before, afterStubs) : undefined;
 
     const words = Math.max(150, Math.min(1500, Math.round(window * 0.1 * 0.75)));

@@ -126,7 +126,7 @@ export function summaryMessage(options: {
     `- Latest commands: ${state.exits.length ? state.exits.join("; ") : "none"}`,
   ];
   const requests = quoteRequests(state.requests, options.requestBytes);
-  const latest = options.latestRequestFolded ? "\nThe last of these is the request being worked on now; continue it." : "";
+  const latest = options.latestRequestFolded ? "\nThe last of these is the latest request; the messages after this summary continue from it." : "";
   const content = [
     `${SUMMARY_PREFIX}: ${options.replaced} messages were replaced by this summary to fit the context window.]`,
     "",

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planSummary, STUB_PREFIX, stubOldOutputs } from "../src/compaction.js";
 import { ContextFullError, ContextGuard, type ContextRequest } from "../src/context.js";
@@ -7,6 +9,7 @@ import { streamReply } from "../src/stream.js";
 import { SUMMARY_SYSTEM, summaryRequest } from "../src/summary-prompt.js";
 import { TokenEstimator } from "../src/token-estimate.js";
 import { reply, useFakeOpenAI } from "./support/fake-openai.js";
+import { tempWorkspace } from "./support/workspace.js";
 
 const fakeOpenAI = useFakeOpenAI();
 
@@ -39,6 +42,20 @@ describe("stage 1: old tool outputs become stubs", () => {
     const again = messages.map((m) => m);
     expect(stubOldOutputs(messages, { keepRecentTokens: 3000, maxOutputTokens: 4000, estimator })).toBe(0);
     expect(messages.every((m, i) => m === again[i])).toBe(true);
+  });
+});
+
+describe("stage 1 on a small window: an output too big even for the recent part", () => {
+  it("is cut to its share of the window, after being saved whole where the model can read it", () => {
+    const ws = tempWorkspace();
+    const messages = longTurn(2, 60_000);
+    const original = messages.at(-1)!.content as string;
+    stubOldOutputs(messages, { keepRecentTokens: 100_000, maxOutputTokens: 2000, estimator: new TokenEstimator(), spillDir: join(ws.home, "spill") });
+    const cut = messages.at(-1)!.content as string;
+    expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(2000 * 3);
+    const path = /the whole output \(60000 bytes\) is saved in (\S+); page through it with read_file/.exec(cut)?.[1];
+    expect(readFileSync(path!, "utf8")).toBe(original);
+    assertValidHistory(messages);
   });
 });
 
@@ -79,7 +96,7 @@ describe("stage 2: a summary replaces older steps", () => {
     const sent = fake.requests[1].messages;
     assertValidHistory(sent);
     expect(sent[1].content).toContain("## Goal and constraints\nFind dead code.");
-    expect(sent[1].content).toContain("1. Check every module for dead code.\nThe last of these is the request being worked on now");
+    expect(sent[1].content).toContain("1. Check every module for dead code.\nThe last of these is the latest request");
     expect(sent.at(-1).tool_call_id).toBe("call_300");
     expect(fake.tokens[1]).toBeLessThan(16_384 * 0.6);
     expect(notices).toEqual([expect.stringMatching(/^compacted: \d+ messages → summary · \d+k → \d+k tokens$/)]);

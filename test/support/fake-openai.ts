@@ -102,6 +102,8 @@ export interface FakeOptions {
   overflow?: OverflowShape;
   /** Answer GET /props with n_ctx = window, as llama.cpp does. */
   props?: boolean;
+  /** Answer POST /api/show as Ollama does: the trained context_length, and a num_ctx line if given. */
+  ollama?: { contextLength: number; numCtx?: number };
   /** Replies for requests the script does not cover, decided from the request (long sessions). */
   respond?: (body: any, index: number) => Scripted | undefined;
 }
@@ -136,6 +138,10 @@ export async function startFakeOpenAI(script: Scripted[], options: FakeOptions =
     }
     if (req.method === "GET" && req.url === "/props" && options.props && options.window) {
       return json(res, 200, { default_generation_settings: { n_ctx: options.window }, total_slots: 1 });
+    }
+    if (req.method === "POST" && req.url === "/api/show" && options.ollama) {
+      const { contextLength, numCtx } = options.ollama;
+      return json(res, 200, { model_info: { "qwen2.context_length": contextLength }, parameters: numCtx ? `num_ctx ${numCtx}` : "" });
     }
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) return json(res, 404, { error: { message: "not found" } });
     const body = JSON.parse(await readBody(req));
