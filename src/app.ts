@@ -70,8 +70,11 @@ export async function start(args: ParsedArgs, version: string): Promise<number> 
   const color = colorEnabled(process.stdout);
   const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color, streamText: true });
   const session = new Session({ ...sessionOptions, toolContext: toolContext(replApproval(config, reader, renderer)) });
-  // A loopback server answers about its window in milliseconds; a remote one is not waited for.
-  await Promise.race([session.context.detect(session.model), new Promise((resolve) => setTimeout(resolve, 400).unref())]);
+  // A local server says its window in milliseconds, so the banner can show it; a remote one is
+  // asked at the first request instead, and the banner shows the model-name table's answer.
+  if (isLocalURL(config.baseURL)) {
+    await Promise.race([session.context.detect(session.model), new Promise((resolve) => setTimeout(resolve, 400).unref())]);
+  }
   const notes = [endpointNote, transcript.resumedNote].filter(Boolean).join("\n");
   await runRepl({
     config,
@@ -170,6 +173,12 @@ function printSessionList(config: Config): number {
   }
   process.stdout.write("Resume one with: mini-claude --resume ID (a unique prefix is enough)\n");
   return EXIT.ok;
+}
+
+function isLocalURL(baseURL: string | undefined): boolean {
+  if (!baseURL) return false;
+  const host = new URL(baseURL).hostname;
+  return /^(localhost|127\.|\[::1\]|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)|\.local$/.test(host);
 }
 
 function banner(version: string, config: Config, session: Session): string {
