@@ -47,7 +47,8 @@ export interface AgentRun {
  * model answers without tool calls, the person aborts, or the step fuse trips.
  *
  * Contract: whatever happens, including a thrown API error or a cut stream, `messages` stays
- * valid for the API: every assistant tool call is answered by exactly one tool message.
+ * valid for the API: every assistant tool call is answered by exactly one tool message. With a
+ * `context`, `messages` may be compacted in place between steps (never inside one).
  */
 export async function runAgent(run: AgentRun): Promise<StopReason> {
   const { messages, signal } = run;
@@ -68,16 +69,16 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
       // ignored on purpose; see above
     }
   };
+  const modelCall = { client: run.client, model: run.model, messages, tools: toolSpecs(), signal };
+  const request = () => streamReply({ ...modelCall, onText: (delta) => emit({ type: "text", delta }) });
+  const notify = (text: string) => emit({ type: "notice", text });
   for (let step = 1; step <= run.maxSteps; step++) {
     if (signal.aborted) return "aborted";
     emit({ type: "request", step });
     let reply;
-    const tools = toolSpecs();
-    const request = () => streamReply({ client: run.client, model: run.model, messages, tools, signal, onText: (delta) => emit({ type: "text", delta }) });
-    const notify = (text: string) => emit({ type: "notice", text });
     try {
       // Before every request, also between the tool calls of one turn: check the window, compact if needed.
-      reply = await (run.context ? run.context.request({ client: run.client, model: run.model, messages, tools, signal, notify }, request) : request());
+      reply = await (run.context ? run.context.request({ ...modelCall, notify }, request) : request());
     } catch (error) {
       if (error instanceof StreamCutError && error.partial.text) append({ role: "assistant", content: error.partial.text });
       if (signal.aborted) return "aborted";

@@ -102,6 +102,52 @@ describe("stage 2: a summary replaces older steps", () => {
     expect(notices).toEqual([expect.stringMatching(/^compacted: \d+ messages → summary · \d+k → \d+k tokens$/)]);
   });
 
+  it("after the summary come the facts the harness knows: files changed, jobs running with URLs, exit codes", async () => {
+    const fake = await fakeOpenAI([reply().text("## Goal and constraints\nShip it.")]);
+    const client = await createClient({ baseURL: fake.url, apiKey: "x", requestTimeoutMs: 10_000, maxRetries: 0 });
+    const guard = new ContextGuard({
+      configured: { tokens: 32_768, source: "--context-window" },
+      probe: async () => undefined,
+      runningJobs: () => ["job 1 `npm run dev` at http://localhost:5173"],
+    });
+    const step = (id: string, name: string, args: object, result: string): Message[] => [
+      { role: "assistant", content: null, tool_calls: [{ id, type: "function", function: { name, arguments: JSON.stringify(args) } }] },
+      { role: "tool", tool_call_id: id, content: result },
+    ];
+    const messages: Message[] = [
+      { role: "system", content: "s" },
+      { role: "user", content: "make the tests pass" },
+      ...step("a", "write_file", { path: "src/a.ts", content: "x" }, "Wrote src/a.ts (1 line)."),
+      ...step("b", "edit_file", { path: "src/b.ts", old_string: "q", new_string: "r" }, "Error: old_string not found in src/b.ts"),
+      ...step("c", "exec", { command: "npm test" }, "1 failing\n\nexit code 1 (2.0s)"),
+      ...step("d", "exec", { command: "npm run dev", background: true }, "Started background job 1"),
+      { role: "assistant", content: "Still failing; looking further." },
+      { role: "user", content: "keep going" },
+      ...step("e", "read_file", { path: "src/c.ts" }, "1\tc"),
+    ];
+    const call: ContextRequest = { client, model: "m", messages, tools: [], signal: new AbortController().signal, notify: () => undefined };
+    const outcome = await guard.compactNow(call, "the failing test");
+    expect(outcome?.line).toMatch(/^compacted: 11 messages → summary · /);
+    expect(fake.requests[0].messages[1].content).toMatch(/The person asked to focus the summary on: the failing test$/);
+    assertValidHistory(messages);
+    expect(messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "tool"]);
+    expect(messages[1].content).toBe(
+      [
+        "[Summary of the earlier conversation: 11 messages were replaced by this summary to fit the context window.]",
+        "",
+        "## Goal and constraints\nShip it.",
+        "",
+        "## Facts recorded by mini-claude",
+        "- Files changed this session: src/a.ts",
+        "- Background jobs still running: job 1 `npm run dev` at http://localhost:5173",
+        "- Latest commands: `npm test` → exit code 1",
+        "",
+        "## The person's messages, word for word",
+        "1. make the tests pass\n2. keep going\nThe last of these is the latest request; the messages after this summary continue from it.",
+      ].join("\n"),
+    );
+  });
+
   it("a request that cannot fit even after compaction stops with a clear message and is never sent", async () => {
     const fake = await fakeOpenAI([], { window: 4096 });
     const client = await createClient({ baseURL: fake.url, apiKey: "x", requestTimeoutMs: 10_000, maxRetries: 0 });

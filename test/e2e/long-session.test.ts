@@ -63,6 +63,15 @@ describe("long sessions within a 16k window", () => {
       assertValidHistory(body.messages);
       expect(JSON.stringify(body.messages)).toContain(JSON.stringify(FIRST_REQUEST).slice(1, -1));
     }
+    // Compaction works in batches: each request repeats the previous one byte for byte (prompt caches
+    // keep hitting) except right after a compaction.
+    const compactions = result.stderr.split("\n").filter((line) => line.startsWith("compacted:")).length;
+    const breaks = work.slice(1).filter((body, i) => {
+      const before = work[i].messages.map((m: any) => JSON.stringify(m));
+      return body.messages.slice(0, before.length).some((m: any, j: number) => JSON.stringify(m) !== before[j]);
+    }).length;
+    expect(breaks).toBe(compactions);
+    expect(compactions).toBeLessThan(work.length / 4);
     // Each summary the server wrote is in every later working request, until a newer one folds it in.
     const firstSummaryAt = fake.requests.findIndex(isSummaryRequest);
     const later = fake.requests.slice(firstSummaryAt + 1).filter((body) => !isSummaryRequest(body));
