@@ -20,14 +20,15 @@ export interface ContextWindow {
   ollamaNumCtx?: number;
 }
 
-/** Context windows of well-known model families, longest match first; ids are matched case-insensitively. */
+/** Context windows of well-known model families; the first match wins, ids are lower-cased first. */
 const KNOWN_MODELS: Array<[RegExp, number]> = [
   [/gpt-4\.1/, 1_047_576],
   [/gpt-5/, 400_000],
-  [/gpt-4o|gpt-4-turbo|o1|o3|o4-mini/, 128_000],
+  [/gpt-4o|gpt-4-turbo/, 128_000],
+  [/(^|\/)o[134](-mini)?\b/, 200_000],
   [/claude/, 200_000],
-  [/gemini/, 1_048_576],
-  [/deepseek/, 128_000],
+  [/gemini-(1\.5|2|3)/, 1_048_576],
+  [/deepseek-(chat|reasoner)/, 128_000],
   [/kimi|moonshot/, 131_072],
   [/qwen3-coder/, 262_144],
   [/qwen2\.5-coder|qwen2\.5/, 32_768],
