@@ -21,8 +21,8 @@ Options:
   -m, --model NAME        model name (env MINI_CLAUDE_MODEL)
       --base-url URL      chat-completions endpoint (env OPENAI_BASE_URL)
       --max-iterations N  model calls per request before stopping (default 100)
-      --context-window N  tokens the model takes per request, e.g. 16k (env MINI_CLAUDE_CONTEXT_WINDOW;
-                          default: asked from the server, else known from the model name, else 32k)
+      --context-window N  the model's window in tokens, e.g. 16k (env MINI_CLAUDE_CONTEXT_WINDOW;
+                          default: asked from the server, else by model name, else 32k)
   -y, --yes               run shell commands without asking
       --keep-background   with --print: leave background jobs running at exit
   -c, --continue          resume the latest session of this workspace
