@@ -3,7 +3,8 @@
  * - start-up: `mini-claude --version` beside bare `node -e ''`, median of N runs;
  * - the scripted 4-turn task (read, edit, run, answer) through --print against a loopback fake
  *   OpenAI server: wall time and peak RSS of the CLI process;
- * - the tokens sent on every request: system prompt plus tool schemas.
+ * - the tokens sent on every request: system prompt plus tool schemas;
+ * - a long session: 60 reads against a 16k-window server (bench/long-session.ts).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import { systemPrompt } from "../src/system-prompt.js";
 import { toolSpecs } from "../src/tools/index.js";
 import { reply, startFakeOpenAI } from "../test/support/fake-openai.js";
 import { CLI } from "../test/support/run-cli.js";
+import { longSessionRow } from "./long-session.js";
 
 const RUNS = Number(process.env.RUNS ?? 10);
 const hasTime = existsSync("/usr/bin/time");
@@ -76,6 +78,7 @@ async function main() {
   const prompt = countTokens(systemPrompt({ root: "/home/user/projects/my-app" }));
   const schemas = countTokens(JSON.stringify(toolSpecs()));
   console.log(`tokens per request (o200k): system prompt ${prompt} + tools ${schemas} = ${prompt + schemas}`);
+  console.log(await longSessionRow());
 }
 
 async function timedAsync(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {

@@ -1,5 +1,6 @@
 import type OpenAI from "openai";
 import { CUT_BY_LENGTH, RepeatGuard, withNotices } from "./call-guards.js";
+import type { ContextGuard } from "./context.js";
 import { closeInterruptedTurn, INTERRUPTED_BEFORE_RUN, withoutStaleReasoning, type AssistantMessage, type Message, type ToolCall } from "./history.js";
 import { ProviderStreamError, streamReply, StreamCutError, type Reply, type Usage } from "./stream.js";
 import type { FileDiff, ToolContext, ToolRegistry } from "./tools/index.js";
@@ -24,7 +25,9 @@ export type AgentEvent =
       /** The outcome in one line for the person. */
       display: string;
     }
-  | { type: "usage"; usage: Usage };
+  | { type: "usage"; usage: Usage }
+  /** Something the person should know that is not the model's text, e.g. "compacted: …". */
+  | { type: "notice"; text: string };
 
 /** "cut": the final answer was cut by the output token limit (finish_reason "length"). */
 export type StopReason = "done" | "aborted" | "max_steps" | "cut";
@@ -46,6 +49,8 @@ export interface AgentRun {
   notices?: () => string[];
   /** Identical consecutive tool calls allowed before one is stopped; 0 turns the guard off. */
   repeatLimit?: number;
+  /** Keeps every request within the model's context window (compacting `messages` when needed). */
+  context?: ContextGuard;
 }
 
 /**
@@ -53,7 +58,8 @@ export interface AgentRun {
  * model answers without tool calls, the person aborts, or the step fuse trips.
  *
  * Contract: whatever happens, including a thrown API error or a cut stream, `messages` stays
- * valid for the API: every assistant tool call is answered by exactly one tool message.
+ * valid for the API: every assistant tool call is answered by exactly one tool message. With a
+ * `context`, `messages` may be compacted in place between steps (never inside one).
  */
 export async function runAgent(run: AgentRun): Promise<StopReason> {
   const { messages, signal } = run;
@@ -79,19 +85,21 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
   const answer = (id: string, content: string) =>
     append({ role: "tool", tool_call_id: id, content: withNotices(content, drainNotices(run, emit)) });
   const repeats = new RepeatGuard(run.repeatLimit);
+  const modelCall = { client: run.client, model: run.model, messages, tools: run.tools.specs(), signal };
+  const request = () =>
+    streamReply({
+      ...modelCall,
+      messages: withoutStaleReasoning(messages),
+      onText: (delta) => emit({ type: "text", delta }),
+      onReasoning: (delta) => emit({ type: "reasoning", delta }),
+    });
+  const notify = (text: string) => emit({ type: "notice", text });
   for (let step = 1; step <= run.maxSteps; step++) {
     emit({ type: "request", step });
     let reply;
     try {
-      reply = await streamReply({
-        client: run.client,
-        model: run.model,
-        messages: withoutStaleReasoning(messages),
-        tools: run.tools.specs(),
-        signal,
-        onText: (delta) => emit({ type: "text", delta }),
-        onReasoning: (delta) => emit({ type: "reasoning", delta }),
-      });
+      // Before every request, also between the tool calls of one turn: check the window, compact if needed.
+      reply = await (run.context ? run.context.request({ ...modelCall, notify }, request) : request());
     } catch (error) {
       // A broken stream keeps its text; its partial tool calls were never appended, so none is open.
       const partial = error instanceof StreamCutError || error instanceof ProviderStreamError ? error.partial.text : "";

@@ -22,6 +22,8 @@ Options:
       --base-url URL      chat-completions endpoint (env OPENAI_BASE_URL)
       --max-iterations N  model calls per request before stopping (default 100)
       --repeat-limit N    stop the Nth identical tool call in a row (default 3, 0 = off)
+      --context-window N  the model's window in tokens, e.g. 16k (env MINI_CLAUDE_CONTEXT_WINDOW;
+                          default: asked from the server, else by model name, else 32k)
   -y, --yes               run shell commands without asking
       --keep-background   with --print: leave background jobs running at exit
   -c, --continue          resume the latest session of this workspace
@@ -52,6 +54,7 @@ export function parseArgv(argv: string[]): ParsedArgs {
         "base-url": { type: "string" },
         "max-iterations": { type: "string" },
         "repeat-limit": { type: "string" },
+        "context-window": { type: "string" },
         yes: { type: "boolean", short: "y" },
         "keep-background": { type: "boolean" },
         continue: { type: "boolean", short: "c" },

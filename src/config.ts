@@ -22,6 +22,14 @@ const configSchema = z.object({
   workspace: z.string(),
   maxIterations: z.number().int().min(1, "must be at least 1"),
   repeatLimit: z.number().int("must be a whole number").min(0, "must be 0 (off) or more"),
+  /** Tokens per request the model takes, when the person set it; otherwise found at the first request. */
+  contextWindow: z
+    .number({ invalid_type_error: "must be a number of tokens such as 16384 or 16k" })
+    .int()
+    .min(1024, "must be at least 1024 tokens")
+    .optional(),
+  /** Which setting gave contextWindow, for the banner and /usage. */
+  contextWindowFrom: z.string().optional(),
   requestTimeoutMs: z.number().int().positive(),
   maxRetries: z.number().int().min(0),
   configDir: z.string(),
@@ -65,6 +73,7 @@ export async function loadConfig(args: ParsedArgs, env: NodeJS.ProcessEnv = proc
     workspace: resolveWorkspace(str(values.workspace) ?? ".", cwd),
     maxIterations: values["max-iterations"] === undefined ? DEFAULTS.maxIterations : Number(values["max-iterations"]),
     repeatLimit: repeatLimit(values["repeat-limit"] ?? vars.MINI_CLAUDE_REPEAT_LIMIT),
+    ...contextWindowSetting(str(values["context-window"]), vars.MINI_CLAUDE_CONTEXT_WINDOW),
     requestTimeoutMs: DEFAULTS.requestTimeoutMs,
     maxRetries: DEFAULTS.maxRetries,
     configDir,
@@ -79,8 +88,12 @@ export async function loadConfig(args: ParsedArgs, env: NodeJS.ProcessEnv = proc
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field =
-      { baseURL: "base URL", maxIterations: "--max-iterations", repeatLimit: "--repeat-limit (MINI_CLAUDE_REPEAT_LIMIT)" }[String(issue.path[0])] ??
-      String(issue.path[0]);
+      {
+        baseURL: "base URL",
+        maxIterations: "--max-iterations",
+        repeatLimit: "--repeat-limit (MINI_CLAUDE_REPEAT_LIMIT)",
+        contextWindow: "context window",
+      }[String(issue.path[0])] ?? String(issue.path[0]);
     throw new UsageError(`Invalid ${field}: ${issue.message}`);
   }
   if (parsed.data.prompt && !parsed.data.print) {
@@ -93,6 +106,14 @@ export async function loadConfig(args: ParsedArgs, env: NodeJS.ProcessEnv = proc
 export const NO_ENDPOINT_MESSAGE =
   "No model endpoint configured. Set OPENAI_API_KEY (OpenAI), DEEPSEEK_API_KEY (DeepSeek), or OPENAI_BASE_URL " +
   "for a local server (e.g. http://localhost:11434/v1 for Ollama), in the environment or in .env.";
+
+/** `--context-window 16k` beats MINI_CLAUDE_CONTEXT_WINDOW; "16k" means 16,384 tokens. */
+function contextWindowSetting(flag: string | undefined, env: string | undefined): { contextWindow?: number; contextWindowFrom?: string } {
+  const [raw, from] = flag !== undefined ? [flag, "--context-window"] : env !== undefined ? [env, "MINI_CLAUDE_CONTEXT_WINDOW"] : [];
+  if (raw === undefined) return {};
+  const match = /^\s*(\d+)\s*(k?)\s*$/i.exec(raw);
+  return { contextWindow: match ? Number(match[1]) * (match[2] ? 1024 : 1) : Number.NaN, contextWindowFrom: from };
+}
 
 function resolveWorkspace(dir: string, cwd: string): string {
   const absolute = resolve(cwd, dir);

@@ -1,6 +1,10 @@
+import { setMaxListeners } from "node:events";
 import type OpenAI from "openai";
 import type { AgentEvent, StopReason } from "./agent.js";
+import type { CompactionState } from "./compaction.js";
 import type { Config } from "./config.js";
+import { ContextGuard, type CompactionOutcome } from "./context.js";
+import { probeServerWindow } from "./context-window.js";
 import { INTERRUPTED_REPLY_NOTE, type Message } from "./history.js";
 import type { Usage } from "./stream.js";
 import { loadProjectInstructions, systemPrompt, type ProjectInstructions } from "./system-prompt.js";
@@ -21,6 +25,14 @@ export interface ConversationOptions {
   onClear?: () => void;
   /** Notices to give the model at the start of its next turn (e.g. a background job exited). */
   pendingNotices?: () => string[];
+  /** What earlier compactions of a resumed session carried over (the person's words, edited files). */
+  compactionState?: CompactionState;
+  /** A summary replaced part of the history: the transcript records the new context. */
+  onCompaction?: (messages: Message[], state: CompactionState) => void;
+  /** Running background jobs, one line each, for the facts a summary keeps. */
+  runningJobs?: () => string[];
+  /** Where outputs too long for the history are saved whole (tools/spill.ts). */
+  spillDir?: string;
 }
 
 /** One turn: how to stop it, who answers approval questions, and where its events go. */
@@ -40,15 +52,26 @@ export class Conversation {
   readonly instructions?: ProjectInstructions;
   readonly usage: Usage = { inputTokens: 0, outputTokens: 0 };
   model?: string;
+  /** The window, token estimates and compaction of this conversation. */
+  readonly context: ContextGuard;
   private client?: OpenAI;
   private tools?: ToolRegistry;
   /** The last turn was interrupted: the model hears so with the next message. */
   private interrupted = false;
 
   constructor(private readonly options: ConversationOptions) {
-    this.model = options.config.model;
-    this.instructions = loadProjectInstructions(options.config.workspace);
+    const { config } = options;
+    this.model = config.model;
+    this.instructions = loadProjectInstructions(config.workspace);
     this.messages = [this.systemMessage(), ...(options.history ?? [])];
+    this.context = new ContextGuard({
+      configured: config.contextWindow ? { tokens: config.contextWindow, source: config.contextWindowFrom ?? "--context-window" } : undefined,
+      probe: (model) => probeServerWindow({ baseURL: config.baseURL, apiKey: config.apiKey, model }),
+      runningJobs: options.runningJobs,
+      spillDir: options.spillDir,
+      onCompacted: options.onCompaction,
+      state: options.compactionState,
+    });
   }
 
   /** Run one request to the end. API errors reject; the history is valid either way. */
@@ -60,6 +83,11 @@ export class Conversation {
       this.model = await firstModel(client, signal, this.options.config.baseURL);
     }
     const model = this.model;
+    // The openai client adds one abort listener per request to the turn's signal and never removes
+    // it, so a long turn (or one with compactions) passes Node's default of 10 and warns on stderr.
+    setMaxListeners(0, signal);
+    // Ask the server about the window while the request is being prepared; the request waits for it.
+    void this.context.detect(model);
     const notices = [...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []), ...(this.options.pendingNotices?.() ?? [])];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
     this.append({ role: "user", content });
@@ -69,11 +97,12 @@ export class Conversation {
       model,
       messages: this.messages,
       tools,
-      toolContext: { root: this.options.config.workspace, jobs: this.options.jobs, approve, signal },
+      toolContext: { root: this.options.config.workspace, jobs: this.options.jobs, approve, signal, spillDir: this.options.spillDir },
       signal,
       maxSteps: this.options.config.maxIterations,
       repeatLimit: this.options.config.repeatLimit,
       notices: this.options.pendingNotices,
+      context: this.context,
       onMessage: (message) => this.options.onMessage?.(message),
       onEvent: (event) => {
         if (event.type === "usage") {
@@ -90,6 +119,16 @@ export class Conversation {
     return stop;
   }
 
+  /**
+   * /compact: summarise the conversation now, with an optional focus. Resolves to the outcome, or
+   * undefined when there is too little to compact.
+   */
+  async compact(focus: string | undefined, signal: AbortSignal, notify: (text: string) => void): Promise<CompactionOutcome | undefined> {
+    const [tools, client] = await Promise.all([this.getTools(), this.getClient()]);
+    this.model ??= await firstModel(client, signal, this.options.config.baseURL);
+    return this.context.compactNow({ client, model: this.model, messages: this.messages, tools: tools.specs(), signal, notify }, focus || undefined);
+  }
+
   /** Load the loop, tools and client in the background while the person types the first request. */
   warmUp(): void {
     void import("./agent.js").catch(() => undefined);
@@ -101,6 +140,7 @@ export class Conversation {
   clear(): void {
     this.messages.splice(0, this.messages.length, this.systemMessage());
     this.interrupted = false;
+    this.context.reset();
     this.options.onClear?.();
   }
 

@@ -8,7 +8,8 @@ import { openTranscript, sessionListText } from "./resume.js";
 import { runPrintMode } from "./terminal/print.js";
 import { runReplMode } from "./terminal/repl.js";
 import { killChildrenOnExit } from "./terminal/signals.js";
-import { jobNotices } from "./tools/background.js";
+import { jobNotices, runningJobLines } from "./tools/background.js";
+import { spillDirOf } from "./tools/spill.js";
 
 /**
  * Wiring only: config, endpoint, transcript, background jobs and the conversation, then the REPL
@@ -28,9 +29,13 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     config,
     jobs,
     history: transcript.history,
+    compactionState: transcript.compaction,
     onMessage: transcript.append,
+    onCompaction: transcript.recordCompaction,
     onClear: transcript.restart,
     pendingNotices: () => jobNotices(jobs.drainEnded()),
+    runningJobs: () => runningJobLines(jobs.list()),
+    spillDir: spillDirOf(config.dataDir),
   });
   const mode = { config, conversation, jobs };
   if (config.print) return runPrintMode(mode);

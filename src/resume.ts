@@ -1,3 +1,4 @@
+import { isSummary, type CompactionState } from "./compaction.js";
 import type { Config } from "./config.js";
 import type { Message } from "./history.js";
 import { findSession, latestSession, listSessions, SessionLookupError, Transcript } from "./transcript.js";
@@ -12,10 +13,14 @@ import { UsageError } from "./args.js";
 export interface OpenedTranscript {
   /** The repaired history of a resumed session, without the system message. */
   history?: Message[];
+  /** What the resumed session's compactions carried over. */
+  compaction?: CompactionState;
   /** One line for the banner: what was resumed, or why nothing was. */
   note?: string;
   /** Record a message. A failing disk costs one warning (through `warn`), never a turn. */
   append(message: Message): void;
+  /** A summary replaced part of the history: record the context to resume from. */
+  recordCompaction(messages: Message[], state: CompactionState): void;
   /** /clear: later messages go to a new transcript. */
   restart(): void;
 }
@@ -23,33 +28,36 @@ export interface OpenedTranscript {
 /** Contract: throws UsageError for an unknown, ambiguous or foreign --resume id; never anything else for bad input. */
 export function openTranscript(config: Config, warn: (line: string) => void): OpenedTranscript {
   const fresh = () => Transcript.create(config.dataDir, config.workspace, { model: config.model ?? "" });
-  const { transcript, history, note } = pick(config, fresh);
+  const { transcript, history, compaction, note } = pick(config, fresh);
   let current: Transcript | undefined = transcript;
+  const safely = (write: (transcript: Transcript) => void) => {
+    try {
+      if (current) write(current);
+    } catch (error) {
+      current = undefined;
+      warn(`cannot write the session transcript (${(error as Error).message}); continuing without it.`);
+    }
+  };
   return {
     history,
+    compaction,
     note,
-    append: (message) => {
-      try {
-        current?.append(message);
-      } catch (error) {
-        current = undefined;
-        warn(`cannot write the session transcript (${(error as Error).message}); continuing without it.`);
-      }
-    },
+    append: (message) => safely((t) => t.append(message)),
+    recordCompaction: (messages, state) => safely((t) => t.recordCompaction(messages, state)),
     restart: () => {
       if (current) current = fresh();
     },
   };
 }
 
-function pick(config: Config, fresh: () => Transcript): { transcript: Transcript; history?: Message[]; note?: string } {
+function pick(config: Config, fresh: () => Transcript): { transcript: Transcript; history?: Message[]; compaction?: CompactionState; note?: string } {
   const latest = config.continueLatest ? latestSession(config.dataDir, config.workspace) : undefined;
   if (config.continueLatest && !latest) return { transcript: fresh(), note: "No earlier session in this workspace; starting a new one." };
   const id = latest?.id ?? (config.resume ? findInWorkspace(config) : undefined);
   if (!id) return { transcript: fresh() };
-  const { transcript, messages } = Transcript.open(config.dataDir, id);
-  const turns = messages.filter((m) => m.role === "user").length;
-  return { transcript, history: messages, note: `Resumed session ${id} (${turns} earlier request${turns === 1 ? "" : "s"}).` };
+  const { transcript, messages, compaction } = Transcript.open(config.dataDir, id);
+  const turns = (compaction?.requests.length ?? 0) + messages.filter((m) => m.role === "user" && !isSummary(m)).length;
+  return { transcript, history: messages, compaction, note: `Resumed session ${id} (${turns} earlier request${turns === 1 ? "" : "s"}).` };
 }
 
 function findInWorkspace(config: Config): string {

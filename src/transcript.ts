@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type { CompactionState } from "./compaction.js";
 import { repairHistory } from "./history.js";
 
 /**
@@ -9,6 +10,10 @@ import { repairHistory } from "./history.js";
  * Line 1 is a header record, every later line one chat message, written the moment it exists so
  * that a crash or kill -9 loses at most the message being written. The system message is never
  * stored: it is rebuilt at start from the current workspace and instructions.
+ *
+ * A compaction adds a `compaction` record holding the whole compacted context (and what the
+ * harness carries over, see compaction.ts). Resuming starts from the latest such record plus the
+ * messages after it; the raw messages before it stay in the file for the person.
  */
 
 export const SESSION_FORMAT_VERSION = 1;
@@ -71,7 +76,7 @@ export class Transcript {
    * from the file, so later appends start on a clean line. Throws SessionLookupError when the
    * file is missing or has no readable header.
    */
-  static open(dataDir: string, id: string): { transcript: Transcript; messages: ChatCompletionMessageParam[] } {
+  static open(dataDir: string, id: string): { transcript: Transcript; messages: ChatCompletionMessageParam[]; compaction?: CompactionState } {
     const path = sessionPath(dataDir, id);
     let parsed: ParsedFile;
     try {
@@ -82,7 +87,8 @@ export class Transcript {
     if (!parsed.header) throw new SessionLookupError(`Session file ${path} has no readable header; it cannot be resumed.`);
     if (parsed.tornTail === "cut") truncateSync(path, parsed.cleanBytes);
     if (parsed.tornTail === "newline") appendFileSync(path, "\n");
-    return { transcript: new Transcript(parsed.header, path, true), messages: repairHistory(parsed.messages) };
+    const transcript = new Transcript(parsed.header, path, true);
+    return { transcript, messages: repairHistory(parsed.context), compaction: parsed.compaction };
   }
 
   /**
@@ -92,7 +98,19 @@ export class Transcript {
    */
   append(message: ChatCompletionMessageParam): void {
     if (message.role === "system") return;
-    const line = JSON.stringify({ type: "message", message }) + "\n";
+    this.writeLine(JSON.stringify({ type: "message", message }) + "\n");
+  }
+
+  /**
+   * Contract: records that the context is now `messages` (without the system message), so that
+   * --continue and --resume rebuild this compacted context. Throws on I/O failure, like append.
+   */
+  recordCompaction(messages: ChatCompletionMessageParam[], state: CompactionState): void {
+    const context = messages.filter((m) => m.role !== "system");
+    this.writeLine(JSON.stringify({ type: "compaction", at: new Date().toISOString(), state, messages: context }) + "\n");
+  }
+
+  private writeLine(line: string): void {
     if (this.written) {
       appendFileSync(this.path, line);
       return;
@@ -159,7 +177,11 @@ function sessionPath(dataDir: string, id: string): string {
 
 interface ParsedFile {
   header?: SessionHeader;
+  /** Every message ever appended, for the listing. */
   messages: ChatCompletionMessageParam[];
+  /** What the model sees on resume: the latest compaction's context, then the messages after it. */
+  context: ChatCompletionMessageParam[];
+  compaction?: CompactionState;
   /** "cut": the last line is an unreadable fragment; "newline": it is whole but lacks its "\n". */
   tornTail?: "cut" | "newline";
   /** Byte length of the file up to and including its last newline. */
@@ -175,11 +197,18 @@ function parseFile(text: string): ParsedFile {
     tornTail = parseLine(tail) === undefined ? "cut" : "newline";
     if (tornTail === "newline") lines.push(tail);
   }
-  const parsed: ParsedFile = { messages: [], tornTail, cleanBytes: Buffer.byteLength(text.slice(0, lastNewline + 1)) };
+  const parsed: ParsedFile = { messages: [], context: [], tornTail, cleanBytes: Buffer.byteLength(text.slice(0, lastNewline + 1)) };
   for (const line of lines) {
-    const record = parseLine(line);
-    if (record?.type === "session" && !parsed.header) parsed.header = record as SessionHeader;
-    if (record?.type === "message" && record.message) parsed.messages.push(record.message as ChatCompletionMessageParam);
+    const record = parseLine(line) as { type?: unknown; message?: unknown; messages?: unknown; state?: unknown } | undefined;
+    if (record?.type === "session" && !parsed.header) parsed.header = record as unknown as SessionHeader;
+    if (record?.type === "message" && record.message) {
+      parsed.messages.push(record.message as ChatCompletionMessageParam);
+      parsed.context.push(record.message as ChatCompletionMessageParam);
+    }
+    if (record?.type === "compaction" && Array.isArray(record.messages)) {
+      parsed.context = [...(record.messages as ChatCompletionMessageParam[])];
+      parsed.compaction = record.state as CompactionState;
+    }
   }
   return parsed;
 }

@@ -13,6 +13,10 @@ const MAX_LINK_HOPS = 40;
  * or write through the returned path can only touch files under the real workspace root. The
  * returned path is the one to use for I/O. Throws OutsideWorkspaceError naming the root otherwise.
  * `root` must already be a real path (see config.ts).
+ *
+ * The one exception: read_file may also read the folder where long tool outputs are saved
+ * whole (spill.ts `spillRootFor`); it guards such a path against that folder instead. Nothing
+ * can write there.
  */
 export function resolveInWorkspace(root: string, path: string): string {
   const requested = isAbsolute(path) ? resolve(path) : resolve(root, path);

@@ -71,6 +71,23 @@ describe("Transcript", () => {
     expect(Transcript.open(dataDir, log.id).messages).toEqual([...history, user("and now the tests")]);
   });
 
+  it("resumes from the latest compaction plus what came after it, while the raw messages stay in the file", () => {
+    const log = Transcript.create(dataDir, "/work/proj", { model: "m" });
+    const raw = [user("fix the bug"), callsTo("c1"), answer("c1", "a long file"), assistant("found it")];
+    raw.forEach((m) => log.append(m));
+    const summary = user("[Summary of the earlier conversation: 3 messages were replaced…]");
+    const state = { requests: ["fix the bug"], edited: ["a.ts"], exits: [] };
+    log.recordCompaction([{ role: "system", content: "never stored" }, summary, assistant("found it")], state);
+    log.append(user("now test it"));
+
+    const { messages, compaction } = Transcript.open(dataDir, log.id);
+    expect(messages).toEqual([summary, assistant("found it"), user("now test it")]);
+    expect(compaction).toEqual(state);
+    const lines = readFileSync(join(dataDir, "sessions", `${log.id}.jsonl`), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.type === "message").map((l) => l.message)).toEqual([...raw, user("now test it")]);
+    expect(listSessions(dataDir)[0]).toMatchObject({ messageCount: 5, firstPrompt: "fix the bug" });
+  });
+
   it("skips a torn last line and cuts it off, so the next append starts on a clean line", () => {
     const log = Transcript.create(dataDir, "/w", { model: "m" });
     log.append(user("one"));

@@ -1,3 +1,4 @@
+import { ContextFullError } from "../context.js";
 import { describeApiError } from "../llm.js";
 import { EmptyStreamError, ProviderStreamError, StreamCutError } from "../stream.js";
 
@@ -17,6 +18,7 @@ export interface ErrorContext {
  * aborted). Never a stack trace, except on stderr under DEBUG=1 for an unexpected error.
  */
 export async function describeError(error: unknown, where: ErrorContext): Promise<string | undefined> {
+  if (error instanceof ContextFullError) return error.message;
   if (error instanceof StreamCutError) {
     return "The connection closed before the model finished its reply (the partial text is kept). Try again.";
   }

@@ -73,6 +73,9 @@ export class Renderer {
           if (diff) this.writeLine(this.options.activity, indent(diff));
         }
         return;
+      case "notice":
+        this.writeLine(this.options.activity, this.colors.dim(event.text));
+        return;
       default:
         return;
     }

@@ -1,4 +1,5 @@
 import type { Config } from "../config.js";
+import { formatTokens } from "../context-window.js";
 import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
@@ -64,6 +65,11 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
   reader.rl.on("SIGINT", interrupt);
   onSignals({ interrupt, terminate: () => process.exit(143) });
 
+  // A local server says its window in milliseconds, so the banner can show it; a remote one is
+  // asked at the first request instead, and the banner shows the model-name table's answer.
+  if (isLocalURL(config.baseURL)) {
+    await Promise.race([conversation.context.detect(conversation.model), new Promise((resolve) => setTimeout(resolve, 400).unref())]);
+  }
   if (reader.isTerminal) process.stdout.write(`${[banner(version, config, conversation), ...notes].join("\n")}\n`);
   conversation.warmUp();
   const slash: SlashContext = { conversation, config, renderer, jobs };
@@ -143,5 +149,12 @@ function banner(version: string, config: Config, conversation: Conversation): st
   const host = config.baseURL ? new URL(config.baseURL).host : "api.openai.com";
   const parts = [`mini-claude ${version}`, conversation.model ?? "(server's first model)", host, config.workspace];
   if (conversation.instructions) parts.push(`${conversation.instructions.file} loaded`);
+  parts.push(`window ${formatTokens(conversation.context.window.tokens)} from ${conversation.context.window.source}`);
   return `${parts.join(" · ")}\nType a request, /help for commands, Ctrl-C to interrupt, Ctrl-D to exit.`;
+}
+
+function isLocalURL(baseURL: string | undefined): boolean {
+  if (!baseURL) return false;
+  const host = new URL(baseURL).hostname;
+  return /^(localhost|127\.|\[::1\]|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)|\.local$/.test(host);
 }

@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import type { JobManager } from "../processes/jobs.js";
 import { jobTable } from "../tools/background.js";
+import { describeError } from "./errors.js";
 import type { Renderer } from "./render.js";
 import type { Conversation } from "../conversation.js";
 
@@ -48,13 +49,25 @@ export const slashCommands: SlashCommand[] = [
   },
   {
     name: "/usage",
-    help: "tokens sent and received this conversation",
-    run: (_, { conversation }) => say(`Tokens: ${conversation.usage.inputTokens} in, ${conversation.usage.outputTokens} out.`),
+    help: "context used, the window, and tokens sent and received this conversation",
+    run: (_, { conversation }) => {
+      say(conversation.context.status(conversation.messages));
+      say(`Tokens: ${conversation.usage.inputTokens} in, ${conversation.usage.outputTokens} out.`);
+    },
   },
   {
     name: "/compact",
-    help: "summarise the conversation to save context (not available yet)",
-    run: () => say("/compact is not available yet; use /clear to start over."),
+    help: "summarise the conversation now to free context: /compact [what to focus on]",
+    run: async (focus, { conversation, config, renderer }) => {
+      try {
+        const outcome = await conversation.compact(focus, new AbortController().signal, (text: string) => void renderer.notice(text));
+        await renderer.flush();
+        if (!outcome) say("Nothing to compact yet: the conversation is only the latest request and its steps.");
+      } catch (error) {
+        const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model });
+        if (message) await renderer.error(message);
+      }
+    },
   },
   { name: "/exit", help: "leave mini-claude", run: () => "exit" },
 ];

@@ -63,6 +63,11 @@ export function jobNotices(ended: EndedJob[]): string[] {
   });
 }
 
+/** One line per running job ("job 1 `npm run dev` at http://localhost:5173/"), for the facts a summary keeps. */
+export function runningJobLines(jobs: JobInfo[]): string[] {
+  return jobs.filter((job) => job.state === "running").map((job) => `job ${job.id} \`${job.command}\`${job.url ? ` at ${job.url}` : ""}`);
+}
+
 /** A table of all jobs, for bg_list and the person's /bg. */
 export function jobTable(jobs: JobInfo[], now = Date.now()): string {
   if (jobs.length === 0) return "No background jobs.";

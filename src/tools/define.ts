@@ -19,6 +19,11 @@ export interface ToolContext {
   jobs: JobManager;
   /** Asks the person before exec runs a command (the REPL prompts; --print answers by --yes). */
   approve: (command: string, signal: AbortSignal) => Promise<Approval>;
+  /**
+   * Where outputs too long for the history are saved whole (see spill.ts); read_file may read
+   * this folder although it is outside the workspace. Unset: long outputs are only cut.
+   */
+  spillDir?: string;
 }
 
 export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { zodToJsonSchema } from "zod-to-json-schema";
-import { capOutput } from "../truncate.js";
+import { capAndSpill } from "./spill.js";
 import { ToolInterrupted, type FileDiff, type Tool, type ToolContext } from "./define.js";
 import { editFileTool } from "./edit-file.js";
 import { execTool } from "./exec.js";
@@ -101,12 +101,12 @@ export async function runTool(call: ToolCallRequest, ctx: ToolContext, list: Too
   try {
     const result = await tool.run(parsed.data, ctx);
     const { output, diff, display } = typeof result === "string" ? { output: result } : result;
-    const capped = capOutput(output);
+    const capped = capAndSpill(output, ctx.spillDir, tool.name);
     return { output: capped, ok: true, label, diff, display: display ?? `${firstLine(capped)} · ${seconds(started)}` };
   } catch (error) {
     if (error instanceof ToolInterrupted) return { output: "", ok: false, label, display: "interrupted", interrupted: true };
     const message = error instanceof Error ? error.message : String(error);
-    const text = capOutput(message.startsWith("Error:") ? message : `Error: ${message}`);
+    const text = capAndSpill(message.startsWith("Error:") ? message : `Error: ${message}`, ctx.spillDir, tool.name);
     return { output: text, ok: false, label, display: firstLine(text) };
   }
 }

@@ -32,8 +32,10 @@ describe("provider shapes through the real CLI", () => {
     ]);
     const result = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
     expect(result).toMatchObject({ code: 1, stdout: "" });
+    // The overflow teaches the window (n_ctx); a request that cannot be made to fit says so, in the server's words too.
     expect(result.stderr).toBe(
-      `The endpoint ${fake.url} reported an error during the reply: the request exceeds the available context size, try increasing it\n`,
+      "The conversation no longer fits the model's context window (16k tokens, from the server's overflow error): compaction freed almost nothing " +
+        '(about 16k tokens needed). Start over with /clear, or use a model with a larger window. The server said: "the request exceeds the available context size, try increasing it".\n',
     );
   });
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { afterEach, expect } from "vitest";
 
 /**
@@ -127,11 +128,35 @@ export const reply = () => new ReplyBuilder();
 export const error = (status: number, message = `error ${status}`, headers: Record<string, string> = {}) =>
   new ErrorReply(status, message, headers);
 
+/** How a server says "the prompt is larger than my window", as each provider family words it. */
+export type OverflowShape = "openai" | "llama.cpp" | "vllm";
+
+export interface FakeOptions {
+  /** `null` makes GET /models answer 404, as some servers do. */
+  models?: string[] | null;
+  /**
+   * A real window: every request is sized with a real tokenizer (o200k), reported as
+   * usage.prompt_tokens, and a request over the window is answered 400 in `overflow`'s shape.
+   */
+  window?: number;
+  overflow?: OverflowShape;
+  /** Answer GET /props with n_ctx = window, as llama.cpp does. */
+  props?: boolean;
+  /** Answer POST /api/show as Ollama does: the trained context_length, and a num_ctx line if given. */
+  ollama?: { contextLength: number; numCtx?: number };
+  /** Replies for requests the script does not cover, decided from the request (long sessions). */
+  respond?: (body: any, index: number) => Scripted | undefined;
+}
+
 export interface FakeOpenAI {
   /** Base URL to give the client, ending in /v1. */
   url: string;
   /** Every chat-completions request body, in order. */
   requests: any[];
+  /** The prompt tokens of each request (o200k), in order; only with a window. */
+  tokens: number[];
+  /** How many requests were answered with an overflow error. */
+  overflows: number;
   /** Requests that arrived after the script was exhausted. */
   unexpected: string[];
   /** Add more replies to the end of the script. */
@@ -139,10 +164,11 @@ export interface FakeOpenAI {
   close(): Promise<void>;
 }
 
-/** `models: null` makes GET /models answer 404, as some servers do. */
-export async function startFakeOpenAI(script: Scripted[], options: { models?: string[] | null } = {}): Promise<FakeOpenAI> {
+export async function startFakeOpenAI(script: Scripted[], options: FakeOptions = {}): Promise<FakeOpenAI> {
   const queue = [...script];
   const requests: any[] = [];
+  const tokens: number[] = [];
+  let overflows = 0;
   const unexpected: string[] = [];
   const sockets = new Set<import("node:net").Socket>();
   const server: Server = createServer(async (req, res) => {
@@ -150,10 +176,25 @@ export async function startFakeOpenAI(script: Scripted[], options: { models?: st
       if (options.models === null) return json(res, 404, { error: { message: "not found" } });
       return json(res, 200, { object: "list", data: (options.models ?? ["fake-model"]).map((id) => ({ id, object: "model" })) });
     }
+    if (req.method === "GET" && req.url === "/props" && options.props && options.window) {
+      return json(res, 200, { default_generation_settings: { n_ctx: options.window }, total_slots: 1 });
+    }
+    if (req.method === "POST" && req.url === "/api/show" && options.ollama) {
+      const { contextLength, numCtx } = options.ollama;
+      return json(res, 200, { model_info: { "qwen2.context_length": contextLength }, parameters: numCtx ? `num_ctx ${numCtx}` : "" });
+    }
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) return json(res, 404, { error: { message: "not found" } });
     const body = JSON.parse(await readBody(req));
     requests.push(body);
-    const next = queue.shift();
+    if (options.window) {
+      const size = promptTokens(body);
+      tokens.push(size);
+      if (size > options.window) {
+        overflows++;
+        return overflowError(res, options.overflow ?? "openai", options.window, size);
+      }
+    }
+    const next = queue.shift() ?? options.respond?.(body, requests.length - 1);
     if (!next) {
       const roles = body.messages.map((m: any) => m.role).join(",");
       unexpected.push(`request #${requests.length} was not in the script (roles: ${roles})`);
@@ -163,6 +204,7 @@ export async function startFakeOpenAI(script: Scripted[], options: { models?: st
       res.writeHead(next.status, { "content-type": "application/json", ...next.headers });
       return res.end(JSON.stringify({ error: { message: next.message, type: "fake_error", code: null } }));
     }
+    if (options.window) next.usage = { prompt_tokens: tokens.at(-1)!, completion_tokens: 20 };
     await stream(res, next, body);
   });
   server.on("connection", (socket) => {
@@ -174,6 +216,10 @@ export async function startFakeOpenAI(script: Scripted[], options: { models?: st
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    tokens,
+    get overflows() {
+      return overflows;
+    },
     unexpected,
     push: (...replies) => queue.push(...replies),
     close: () =>
@@ -231,6 +277,45 @@ function chunksFor(scripted: ReplyBuilder, body: any): object[] {
   return chunks;
 }
 
+/**
+ * The prompt as a chat template would see it: each message's role, text and tool calls, plus the
+ * tool schemas, counted with a real tokenizer (not the client's estimate), 4 tokens per message.
+ */
+export function promptTokens(body: any): number {
+  let total = body.tools ? countTokens(JSON.stringify(body.tools)) : 0;
+  for (const message of body.messages) {
+    const text = typeof message.content === "string" ? message.content : JSON.stringify(message.content ?? "");
+    const calls = (message.tool_calls ?? []).map((c: any) => `${c.function.name}(${c.function.arguments})`).join("\n");
+    total += 4 + countTokens(`${message.role}\n${text}\n${calls}`);
+  }
+  return total;
+}
+
+function overflowError(res: ServerResponse, shape: OverflowShape, window: number, size: number): void {
+  if (shape === "llama.cpp") {
+    return json(res, 400, {
+      error: { code: 400, message: "the request exceeds the available context size, try increasing it", type: "exceed_context_size_error", n_prompt_tokens: size, n_ctx: window },
+    });
+  }
+  if (shape === "vllm") {
+    return json(res, 400, {
+      error: {
+        message: `This model's maximum context length is ${window} tokens. However, you requested ${size} tokens in the messages, Please reduce the length of the messages.`,
+        type: "BadRequestError",
+        code: 400,
+      },
+    });
+  }
+  return json(res, 400, {
+    error: {
+      message: `This model's maximum context length is ${window} tokens. However, your messages resulted in ${size} tokens. Please reduce the length of the messages.`,
+      type: "invalid_request_error",
+      param: "messages",
+      code: "context_length_exceeded",
+    },
+  });
+}
+
 function json(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(value));
@@ -250,7 +335,7 @@ function readBody(req: IncomingMessage): Promise<string> {
  * For a test file: returns a starter whose servers are closed after each test, failing the test
  * if any request arrived that the script did not expect.
  */
-export function useFakeOpenAI(): (script: Scripted[], options?: { models?: string[] | null }) => Promise<FakeOpenAI> {
+export function useFakeOpenAI(): (script: Scripted[], options?: FakeOptions) => Promise<FakeOpenAI> {
   let started: FakeOpenAI[] = [];
   afterEach(async () => {
     const fakes = started;
