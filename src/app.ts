@@ -10,6 +10,7 @@ import { readPrintPrompt, runPrint } from "./print.js";
 import { ProcessManager } from "./processes.js";
 import { killForegroundSync } from "./shell.js";
 import { PROMPT, runRepl } from "./repl.js";
+import { forgetKeysFromEnvironment, setSecrets } from "./secrets.js";
 import { Session } from "./session.js";
 import { findSession, latestSession, listSessions, SessionLog, SessionLookupError } from "./sessions.js";
 import { completeSlash } from "./slash-commands.js";
@@ -25,6 +26,8 @@ type Approve = ToolContext["approve"];
  */
 export async function start(args: ParsedArgs, version: string): Promise<number> {
   const config = await loadConfig(args);
+  setSecrets([config.apiKey]);
+  forgetKeysFromEnvironment();
   if (config.resume === "") return printSessionList(config);
   const endpointNote = await resolveEndpoint(config);
   const transcript = openTranscript(config);

@@ -2,6 +2,7 @@ import type OpenAI from "openai";
 import type { AgentEvent, StopReason } from "./agent.js";
 import type { Config } from "./config.js";
 import type { Message } from "./history.js";
+import { redactSecrets } from "./secrets.js";
 import type { Usage } from "./stream.js";
 import { loadProjectInstructions, systemPrompt, type ProjectInstructions } from "./system-prompt.js";
 import type { ToolContext } from "./tools/index.js";
@@ -45,7 +46,8 @@ export class Session {
       this.model = await firstModel(client, signal, this.options.config.baseURL);
     }
     const model = this.model;
-    const notices = this.options.pendingNotices?.() ?? [];
+    // Job notices quote a job's output, which may have printed the key.
+    const notices = (this.options.pendingNotices?.() ?? []).map(redactSecrets);
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
     this.append({ role: "user", content });
     return runAgent({

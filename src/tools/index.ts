@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { zodToJsonSchema } from "zod-to-json-schema";
+import { redactSecrets } from "../secrets.js";
 import { capOutput } from "../truncate.js";
 import { readFileTool } from "./read-file.js";
 import { writeFileTool } from "./write-file.js";
@@ -55,9 +56,14 @@ function jsonSchema(params: z.AnyZodObject): unknown {
  *
  * Contract: never throws. Unknown tools, arguments that are not JSON, schema violations and
  * failures inside the tool all come back as an observation starting with "Error:", written so the
- * model can correct itself.
+ * model can correct itself. Every observation has the person's API key redacted (secrets.ts).
  */
 export async function runTool(call: ToolCallRequest, ctx: ToolContext, list: Tool[] = tools): Promise<ToolResult> {
+  const result = await runToolUnredacted(call, ctx, list);
+  return { ...result, output: redactSecrets(result.output) };
+}
+
+async function runToolUnredacted(call: ToolCallRequest, ctx: ToolContext, list: Tool[]): Promise<ToolResult> {
   const tool = list.find((t) => t.name === call.name);
   if (!tool) {
     const names = list.map((t) => t.name).join(", ");
