@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { repairHistory } from "./history.js";
+import { appendPrivate, ensurePrivateDir, makePrivate } from "./private-files.js";
 
 /**
  * Session transcripts: one JSONL file per conversation under `<dataDir>/sessions/<id>.jsonl`.
@@ -81,7 +82,8 @@ export class SessionLog {
     }
     if (!parsed.header) throw new SessionLookupError(`Session file ${path} has no readable header; it cannot be resumed.`);
     if (parsed.tornTail === "cut") truncateSync(path, parsed.cleanBytes);
-    if (parsed.tornTail === "newline") appendFileSync(path, "\n");
+    if (parsed.tornTail === "newline") appendPrivate(path, "\n");
+    makePrivate(path);
     return { log: new SessionLog(parsed.header, path, true), messages: repairHistory(parsed.messages) };
   }
 
@@ -94,11 +96,11 @@ export class SessionLog {
     if (message.role === "system") return;
     const line = JSON.stringify({ type: "message", message }) + "\n";
     if (this.written) {
-      appendFileSync(this.path, line);
+      appendPrivate(this.path, line);
       return;
     }
-    mkdirSync(dirname(this.path), { recursive: true });
-    appendFileSync(this.path, JSON.stringify(this.header) + "\n" + line);
+    ensurePrivateDir(dirname(this.path), true);
+    appendPrivate(this.path, JSON.stringify(this.header) + "\n" + line);
     this.written = true;
   }
 }
