@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
@@ -69,6 +69,18 @@ describe("the key never reaches the model", () => {
     expect(tools[2].content).toContain("OPENAI_API_KEY=[redacted: API key]");
     for (const request of fake.requests) expect(JSON.stringify(request)).not.toContain(KEY);
     assertValidHistory(fake.requests[1].messages);
+  });
+});
+
+describe("project instructions", () => {
+  it("an AGENTS.md linked to /proc/self/environ never puts the key in the system prompt", async () => {
+    const ws = tempWorkspace();
+    symlinkSync("/proc/self/environ", join(ws.root, "AGENTS.md"));
+    const fake = await fakeOpenAI([reply().text("ok")]);
+    const result = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: fake.url, env: { OPENAI_API_KEY: KEY } });
+    expect(result).toMatchObject({ code: 0, stdout: "ok\n", stderr: "" });
+    expect(fake.requests[0].messages[0].content).not.toContain("Project instructions");
+    expect(JSON.stringify(fake.requests)).not.toContain(KEY);
   });
 });
 
