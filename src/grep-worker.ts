@@ -111,14 +111,25 @@ export async function scanFiles(list: (signal: AbortSignal) => AsyncIterable<Sca
   return result;
 }
 
+/** Files go over in batches: one message per file costs more than the glob test it carries. */
 async function send(files: AsyncIterable<ScanFile>, worker: Worker): Promise<void> {
-  for await (const file of files) worker.postMessage(file);
+  let batch: ScanFile[] = [];
+  for await (const file of files) {
+    batch.push(file);
+    if (batch.length >= SEND_BATCH) {
+      worker.postMessage(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) worker.postMessage(batch);
   worker.postMessage(null);
 }
 
+const SEND_BATCH = 64;
+
 type WorkerMessage = { matches?: Match[]; skipped?: "binary" | "large"; done?: boolean };
 
-/** Plain JavaScript run by the worker: one message per file, `null` after the last. */
+/** Plain JavaScript run by the worker: messages are batches of files, `null` after the last. */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { closeSync, constants, fstatSync, openSync, readFileSync } = require("node:fs");
@@ -128,11 +139,15 @@ const globRegex = glob ? new RegExp(glob.source, glob.flags) : undefined;
 let found = 0;
 let names = [];
 
-parentPort.on("message", (file) => {
-  if (file === null) {
+parentPort.on("message", (batch) => {
+  if (batch === null) {
     flushNames();
     return parentPort.postMessage({ done: true });
   }
+  for (const file of batch) scan(file);
+});
+
+function scan(file) {
   if (found >= maxMatches) return;
   if (globRegex && file.globInput !== glob.text && !globRegex.test(file.globInput)) return;
   if (namesOnly) {
@@ -152,7 +167,7 @@ parentPort.on("message", (file) => {
     matches.push({ path: file.path, line: i + 1, text: lines[i].slice(0, maxLineChars), length: lines[i].length });
   }
   if (matches.length > 0) parentPort.postMessage({ matches, done: found >= maxMatches });
-});
+}
 
 // Names are sent in batches: list_files may pass a hundred thousand of them.
 function flushNames() {
