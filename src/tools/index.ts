@@ -59,7 +59,13 @@ function jsonSchema(params: z.AnyZodObject): unknown {
  * model can correct itself. Every observation has the person's API key redacted (secrets.ts).
  */
 export async function runTool(call: ToolCallRequest, ctx: ToolContext, list: Tool[] = tools): Promise<ToolResult> {
-  const result = await runToolUnredacted(call, ctx, list);
+  let result: ToolResult;
+  try {
+    result = await runToolUnredacted(call, ctx, list);
+  } catch (error) {
+    // Only a bug gets here (the steps below catch what they expect); the model still gets an answer.
+    result = failure(call.name, `Error: ${call.name} failed unexpectedly: ${(error as Error)?.message ?? String(error)}`);
+  }
   return { ...result, output: redactSecrets(result.output) };
 }
 
@@ -68,6 +74,13 @@ async function runToolUnredacted(call: ToolCallRequest, ctx: ToolContext, list: 
   if (!tool) {
     const names = list.map((t) => t.name).join(", ");
     return failure(call.name, `Error: unknown tool "${call.name}". Available tools: ${names}.`);
+  }
+  const depth = nestingDepth(call.arguments, MAX_ARGUMENT_DEPTH);
+  if (depth > MAX_ARGUMENT_DEPTH) {
+    return failure(
+      tool.name,
+      `Error: the arguments for ${tool.name} are nested more than ${MAX_ARGUMENT_DEPTH} levels deep. Send one flat JSON object with the fields the tool describes.`,
+    );
   }
   let raw: unknown;
   try {
@@ -83,7 +96,7 @@ async function runToolUnredacted(call: ToolCallRequest, ctx: ToolContext, list: 
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(arguments)"}: ${issue.message}`);
     return failure(
       tool.name,
-      `Error: invalid arguments for ${tool.name}:\n${problems.join("\n")}\nReceived: ${quote(JSON.stringify(raw), 300)}`,
+      `Error: invalid arguments for ${tool.name}:\n${problems.join("\n")}\nReceived: ${quote(JSON.stringify(raw) ?? String(raw), 300)}`,
     );
   }
   const label = safeSummary(tool, parsed.data);
@@ -124,4 +137,29 @@ function safeSummary(tool: Tool, args: unknown): string {
 
 function quote(text: string, max: number): string {
   return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
+
+/** No tool takes more than a few levels; deeper JSON would overflow the stack in JSON.stringify or zod. */
+export const MAX_ARGUMENT_DEPTH = 64;
+
+/**
+ * How deeply `text` nests brackets outside strings, counted without recursion and without parsing,
+ * stopping once it passes `limit`.
+ */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }

@@ -72,6 +72,36 @@ describe("the key never reaches the model", () => {
   });
 });
 
+describe("hostile tool arguments", () => {
+  it("a 200,000-deep argument is an observation; the next turn and a resumed session work", async () => {
+    const ws = tempWorkspace({ "a.txt": "fine" });
+    const deep = "[".repeat(200_000) + "]".repeat(200_000);
+    const fake = await fakeOpenAI([
+      reply().rawTool("read_file", deep, "call_deep"),
+      reply().text("recovered"),
+      reply().text("second turn works"),
+      reply().text("resumed works"),
+    ]);
+    const result = await runCli([], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "first\nsecond\n" });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("recovered");
+    expect(result.stdout).toContain("second turn works");
+    expect(result.stderr).toBe("");
+    const tool = fake.requests[1].messages.find((m: any) => m.role === "tool");
+    expect(tool).toEqual({
+      role: "tool",
+      tool_call_id: "call_deep",
+      content: "Error: the arguments for read_file are nested more than 64 levels deep. Send one flat JSON object with the fields the tool describes.",
+    });
+    for (const request of fake.requests) assertValidHistory(request.messages);
+
+    const resumed = await runCli(["-c", "-p", "third"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect(resumed).toMatchObject({ code: 0, stdout: "resumed works\n" });
+    expect(fake.requests[3].messages.filter((m: any) => m.role === "user").map((m: any) => m.content)).toEqual(["first", "second", "third"]);
+    assertValidHistory(fake.requests[3].messages);
+  });
+});
+
 describe("project instructions", () => {
   it("an AGENTS.md linked to /proc/self/environ never puts the key in the system prompt", async () => {
     const ws = tempWorkspace();

@@ -229,4 +229,29 @@ describe("runTool", () => {
     );
     expect([unknown.ok, badJson.ok, badArgs.ok]).toEqual([false, false, false]);
   });
+
+  it("answers arguments nested 200,000 deep with an observation, never a stack overflow", async () => {
+    const ws = tempWorkspace({ "a.txt": "fine" });
+    const deep = 200_000;
+    const cases = [
+      "[".repeat(deep) + "]".repeat(deep),
+      `{"path": ${"[".repeat(deep)}${"]".repeat(deep)}}`,
+      `{"path": "a.txt", "x": ${'{"a":'.repeat(deep)}1${"}".repeat(deep)}}`,
+      "[".repeat(deep),
+    ];
+    for (const args of cases) {
+      const result = await runTool({ name: "read_file", arguments: args }, context(ws.root));
+      expect(result).toMatchObject({
+        ok: false,
+        output: "Error: the arguments for read_file are nested more than 64 levels deep. Send one flat JSON object with the fields the tool describes.",
+      });
+    }
+    // Brackets inside strings are text, not nesting.
+    ws.write("[[[.txt", "brackets");
+    const inString = await runTool({ name: "read_file", arguments: JSON.stringify({ path: "[[[.txt", note: "[".repeat(100) }) }, context(ws.root));
+    expect(inString.output).toBe("1\tbrackets");
+    // 60 levels is allowed through to the schema, whose message quotes what it got.
+    const shallow = await runTool({ name: "read_file", arguments: `{"path": ${"[".repeat(60)}${"]".repeat(60)}}` }, context(ws.root));
+    expect(shallow.output).toMatch(/^Error: invalid arguments for read_file:\npath: Expected string, received array\nReceived: "/);
+  });
 });
