@@ -32,6 +32,8 @@ export interface AgentRun {
   toolContext: ToolContext;
   signal: AbortSignal;
   maxSteps: number;
+  /** Milliseconds without a chunk before a reply stream is given up (stream.ts has the default). */
+  streamIdleMs?: number;
   onEvent?: (event: AgentEvent) => void;
   /** Called with every message the moment it is appended (for the session transcript). */
   onMessage?: (message: Message) => void;
@@ -74,6 +76,7 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
         messages,
         tools: toolSpecs(),
         signal,
+        idleMs: run.streamIdleMs,
         onText: (delta) => emit({ type: "text", delta }),
       });
     } catch (error) {

@@ -11,6 +11,8 @@ export const DEFAULTS = {
   maxIterations: 100,
   requestTimeoutMs: 10 * 60_000,
   maxRetries: 2,
+  /** A stream that sends no chunk for this long is given up (MINI_CLAUDE_STREAM_IDLE_MS). */
+  streamIdleMs: 5 * 60_000,
 } as const;
 
 const configSchema = z.object({
@@ -21,6 +23,10 @@ const configSchema = z.object({
   maxIterations: z.number().int().min(1, "must be at least 1"),
   requestTimeoutMs: z.number().int().positive(),
   maxRetries: z.number().int().min(0),
+  streamIdleMs: z
+    .number({ invalid_type_error: "must be a number of milliseconds" })
+    .int("must be a whole number of milliseconds")
+    .positive("must be a positive number of milliseconds"),
   configDir: z.string(),
   dataDir: z.string(),
   print: z.boolean(),
@@ -81,6 +87,7 @@ export async function loadConfig(
     maxIterations: values["max-iterations"] === undefined ? DEFAULTS.maxIterations : Number(values["max-iterations"]),
     requestTimeoutMs: DEFAULTS.requestTimeoutMs,
     maxRetries: DEFAULTS.maxRetries,
+    streamIdleMs: vars.MINI_CLAUDE_STREAM_IDLE_MS === undefined ? DEFAULTS.streamIdleMs : Number(vars.MINI_CLAUDE_STREAM_IDLE_MS),
     configDir,
     dataDir,
     print: Boolean(values.print),
@@ -92,7 +99,7 @@ export async function loadConfig(
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = { baseURL: "base URL", maxIterations: "--max-iterations" }[String(issue.path[0])] ?? String(issue.path[0]);
+    const field = { baseURL: "base URL", maxIterations: "--max-iterations", streamIdleMs: "MINI_CLAUDE_STREAM_IDLE_MS" }[String(issue.path[0])] ?? String(issue.path[0]);
     throw new UsageError(`Invalid ${field}: ${issue.message}`);
   }
   if (parsed.data.prompt && !parsed.data.print) {

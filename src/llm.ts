@@ -1,6 +1,6 @@
 import type OpenAI from "openai";
 import type { Config } from "./config.js";
-import { StreamCutError } from "./stream.js";
+import { StreamCutError, StreamIdleError } from "./stream.js";
 
 /**
  * The one owner of HTTP. The openai package costs ~120 ms to import, so it is loaded here, at
@@ -58,6 +58,9 @@ function brief(error: Error): string {
  * not anticipate) says so and points at DEBUG=1 for the stack.
  */
 export async function describeError(error: unknown, where: { baseURL?: string; model?: string }): Promise<string | undefined> {
+  if (error instanceof StreamIdleError) {
+    return `The endpoint sent nothing for ${error.idleMs / 1000} s, so the request was stopped (the partial text is kept). Try again; MINI_CLAUDE_STREAM_IDLE_MS sets this limit.`;
+  }
   if (error instanceof StreamCutError) {
     return "The connection closed before the model finished its reply (the partial text is kept). Try again.";
   }

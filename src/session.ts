@@ -57,6 +57,7 @@ export class Session {
       toolContext: { ...this.options.toolContext, signal },
       signal,
       maxSteps: this.options.config.maxIterations,
+      streamIdleMs: this.options.config.streamIdleMs,
       onMessage: (message) => this.options.onMessage?.(message),
       onEvent: (event) => {
         if (event.type === "usage") {

@@ -1,6 +1,7 @@
 import type OpenAI from "openai";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { Message, ToolCall } from "./history.js";
+import { idleWatchdog } from "./idle-watchdog.js";
 
 export interface Usage {
   inputTokens: number;
@@ -25,6 +26,17 @@ export class StreamCutError extends Error {
   }
 }
 
+/** No chunk for this long ends the stream with StreamIdleError (config: MINI_CLAUDE_STREAM_IDLE_MS). */
+export class StreamIdleError extends StreamCutError {
+  constructor(
+    partial: Reply,
+    readonly idleMs: number,
+  ) {
+    super(partial);
+    this.message = `The endpoint sent nothing for ${idleMs / 1000} s.`;
+  }
+}
+
 export interface StreamRequest {
   client: OpenAI;
   model: string;
@@ -32,7 +44,11 @@ export interface StreamRequest {
   tools: unknown[];
   signal: AbortSignal;
   onText?: (delta: string) => void;
+  /** Milliseconds without a chunk before the stream is given up (default STREAM_IDLE_MS). */
+  idleMs?: number;
 }
+
+export const STREAM_IDLE_MS = 5 * 60_000;
 
 /** Some servers (older vLLM, some proxies) reject stream_options; remember that per process. */
 let sendStreamOptions = true;
@@ -43,21 +59,34 @@ let sendStreamOptions = true;
  *
  * Contract: resolves with the whole reply; on abort resolves with what arrived (finishReason
  * "aborted"); when the connection breaks mid-reply rejects with StreamCutError carrying the
- * partial reply; HTTP errors reject with the openai package's typed errors.
+ * partial reply, and with StreamIdleError (a StreamCutError) when no chunk came for `idleMs`;
+ * HTTP errors reject with the openai package's typed errors.
  */
 export async function streamReply(request: StreamRequest): Promise<Reply> {
-  const stream = await openStream(request);
+  const idleMs = request.idleMs ?? STREAM_IDLE_MS;
+  const watchdog = idleWatchdog(request.signal, idleMs);
   const assembler = new ReplyAssembler();
+  // HTTP errors (401, 404, 429 after retries) reject here, typed, before the watchdog starts.
+  const stream = await openStream({ ...request, signal: watchdog.signal }).catch((error) => {
+    watchdog.stop();
+    throw error;
+  });
   try {
+    watchdog.reset();
     for await (const chunk of stream) {
+      watchdog.reset();
       const delta = assembler.add(chunk);
       if (delta) request.onText?.(delta);
     }
   } catch (error) {
     if (request.signal.aborted) return assembler.finish("aborted");
+    if (watchdog.fired) throw new StreamIdleError(assembler.finish(null), idleMs);
     throw new StreamCutError(assembler.finish(null), error);
+  } finally {
+    watchdog.stop();
   }
   if (request.signal.aborted) return assembler.finish("aborted");
+  if (watchdog.fired) throw new StreamIdleError(assembler.finish(null), idleMs);
   const reply = assembler.finish(assembler.finishReason);
   if (!assembler.finishReason && assembler.hasIncompleteCall()) throw new StreamCutError(reply);
   return reply;
