@@ -1,5 +1,6 @@
 import type OpenAI from "openai";
 import type { Config } from "./config.js";
+import { OversizedEventError, guardedFetch } from "./sse-guard.js";
 import { StreamCutError, StreamIdleError } from "./stream.js";
 
 /**
@@ -14,6 +15,7 @@ export async function createClient(config: Pick<Config, "baseURL" | "apiKey" | "
     apiKey: config.apiKey ?? "not-needed",
     timeout: config.requestTimeoutMs,
     maxRetries: config.maxRetries,
+    fetch: guardedFetch(),
   });
 }
 
@@ -60,6 +62,9 @@ function brief(error: Error): string {
 export async function describeError(error: unknown, where: { baseURL?: string; model?: string }): Promise<string | undefined> {
   if (error instanceof StreamIdleError) {
     return `The endpoint sent nothing for ${error.idleMs / 1000} s, so the request was stopped (the partial text is kept). Try again; MINI_CLAUDE_STREAM_IDLE_MS sets this limit.`;
+  }
+  if (error instanceof StreamCutError && error.cause instanceof OversizedEventError) {
+    return `${error.cause.message} The request was stopped (the partial text is kept); check the endpoint or proxy.`;
   }
   if (error instanceof StreamCutError) {
     return "The connection closed before the model finished its reply (the partial text is kept). Try again.";

@@ -89,6 +89,27 @@ describe("a stream that stops sending content", () => {
     });
   }
 
+  it("a fast endless line is stopped at the event size cap, long before it costs quadratic CPU", async () => {
+    const ws = tempWorkspace();
+    const flood: Behaviour = (res) => {
+      res.write(chunk({ role: "assistant", content: "Partial answer" }));
+      res.write("data: ");
+      const piece = "x".repeat(64 * 1024);
+      const timer = setInterval(() => res.write(piece), 2);
+      res.on("close", () => clearInterval(timer));
+    };
+    const server = await sseServer([flood]);
+    const started = Date.now();
+    const result = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: server.url });
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(result).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr:
+        "The endpoint sent one stream event larger than 4 MB without ending it. The request was stopped (the partial text is kept); check the endpoint or proxy.\n",
+    });
+  });
+
   it("a bad MINI_CLAUDE_STREAM_IDLE_MS is one clear line", async () => {
     const ws = tempWorkspace();
     const result = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: "http://127.0.0.1:9/v1", env: { MINI_CLAUDE_STREAM_IDLE_MS: "soon" } });
