@@ -132,7 +132,10 @@ function openTranscript(config: Config): Transcript {
   }
   const id = pick?.id ?? (config.resume ? findSessionOrExplain(config) : undefined);
   if (!id) return { log: SessionLog.create(config.dataDir, config.workspace, { model: config.model ?? "" }) };
-  const { log, messages } = SessionLog.open(config.dataDir, id);
+  const { log, messages, skipped } = SessionLog.open(config.dataDir, id);
+  if (skipped > 0) {
+    process.stderr.write(`mini-claude: skipped ${skipped} unreadable line${skipped === 1 ? "" : "s"} of ${log.path}; the rest of the session is resumed.\n`);
+  }
   const turns = messages.filter((m) => m.role === "user").length;
   return { log, history: messages, resumedNote: `Resumed session ${id} (${turns} earlier request${turns === 1 ? "" : "s"}).` };
 }

@@ -69,10 +69,11 @@ export class SessionLog {
   /**
    * Contract: loads session `id` for resuming. The returned messages are already repaired
    * (see `repairHistory`), so they can be sent as they are. A torn last line is dropped and cut
-   * from the file, so later appends start on a clean line. Throws SessionLookupError when the
-   * file is missing or has no readable header.
+   * from the file, so later appends start on a clean line. Any other unreadable line (not JSON, or
+   * not a message the API would accept) is left out and counted in `skipped`. Throws
+   * SessionLookupError when the file is missing or has no readable header.
    */
-  static open(dataDir: string, id: string): { log: SessionLog; messages: ChatCompletionMessageParam[] } {
+  static open(dataDir: string, id: string): { log: SessionLog; messages: ChatCompletionMessageParam[]; skipped: number } {
     const path = sessionPath(dataDir, id);
     let parsed: ParsedFile;
     try {
@@ -84,7 +85,7 @@ export class SessionLog {
     if (parsed.tornTail === "cut") truncateSync(path, parsed.cleanBytes);
     if (parsed.tornTail === "newline") appendPrivate(path, "\n");
     makePrivate(path);
-    return { log: new SessionLog(parsed.header, path, true), messages: repairHistory(parsed.messages) };
+    return { log: new SessionLog(parsed.header, path, true), messages: repairHistory(parsed.messages), skipped: parsed.skipped };
   }
 
   /**
@@ -107,7 +108,8 @@ export class SessionLog {
 
 /**
  * Contract: summaries of readable sessions, optionally only those of `workspace` (compared as
- * exact paths), most recently updated first. A missing sessions folder is an empty list.
+ * exact paths), most recently updated first. A missing sessions folder is an empty list; a file
+ * that cannot be summarised is left out, so one bad transcript never hides the others.
  */
 export function listSessions(dataDir: string, workspace?: string): SessionSummary[] {
   const dir = join(dataDir, "sessions");
@@ -119,7 +121,7 @@ export function listSessions(dataDir: string, workspace?: string): SessionSummar
   }
   const summaries: SessionSummary[] = [];
   for (const name of names) {
-    const summary = summarize(join(dir, name));
+    const summary = safely(() => summarize(join(dir, name)));
     if (summary && (workspace === undefined || summary.workspace === workspace)) summaries.push(summary);
   }
   return summaries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id));
@@ -166,6 +168,8 @@ interface ParsedFile {
   tornTail?: "cut" | "newline";
   /** Byte length of the file up to and including its last newline. */
   cleanBytes: number;
+  /** Non-empty lines that were not a header or a valid message (the torn tail not included). */
+  skipped: number;
 }
 
 function parseFile(text: string): ParsedFile {
@@ -177,11 +181,13 @@ function parseFile(text: string): ParsedFile {
     tornTail = parseLine(tail) === undefined ? "cut" : "newline";
     if (tornTail === "newline") lines.push(tail);
   }
-  const parsed: ParsedFile = { messages: [], tornTail, cleanBytes: Buffer.byteLength(text.slice(0, lastNewline + 1)) };
+  const parsed: ParsedFile = { messages: [], tornTail, cleanBytes: Buffer.byteLength(text.slice(0, lastNewline + 1)), skipped: 0 };
   for (const line of lines) {
+    if (!line.trim()) continue;
     const record = parseLine(line);
-    if (record?.type === "session" && !parsed.header) parsed.header = record as SessionHeader;
-    if (record?.type === "message" && record.message) parsed.messages.push(record.message as ChatCompletionMessageParam);
+    if (record?.type === "session" && !parsed.header && isHeader(record)) parsed.header = record;
+    else if (record?.type === "message" && isMessage(record.message)) parsed.messages.push(record.message);
+    else parsed.skipped++;
   }
   return parsed;
 }
@@ -227,4 +233,48 @@ function textOf(content: ChatCompletionMessageParam["content"]): string {
 function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? flat.slice(0, max - 1) + "…" : flat;
+}
+
+function safely<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+type Loose = Record<string, unknown>;
+const isObject = (value: unknown): value is Loose => typeof value === "object" && value !== null && !Array.isArray(value);
+
+function isHeader(record: Loose): record is Loose & SessionHeader {
+  return typeof record.id === "string" && /^[\w-]+$/.test(record.id) && typeof record.workspace === "string" && typeof record.startedAt === "string";
+}
+
+/**
+ * A transcript line is data someone could have edited; only a message the API accepts may join the
+ * history, or every later request of the resumed session would fail.
+ */
+function isMessage(value: unknown): value is ChatCompletionMessageParam {
+  if (!isObject(value)) return false;
+  const { content } = value;
+  const parts = Array.isArray(content) && content.every((part) => isObject(part) && typeof part.type === "string");
+  const text = typeof content === "string" || parts;
+  switch (value.role) {
+    case "user":
+    case "system":
+      return text;
+    case "tool":
+      return text && typeof value.tool_call_id === "string";
+    case "assistant":
+      return (text || content === null || content === undefined) && (value.tool_calls === undefined || isToolCalls(value.tool_calls));
+    default:
+      return false;
+  }
+}
+
+function isToolCalls(calls: unknown): boolean {
+  return (
+    Array.isArray(calls) &&
+    calls.every((call) => isObject(call) && typeof call.id === "string" && isObject(call.function) && typeof call.function.name === "string" && typeof call.function.arguments === "string")
+  );
 }

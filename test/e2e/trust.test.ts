@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { chmodSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
@@ -98,6 +98,34 @@ describe("hostile tool arguments", () => {
     const resumed = await runCli(["-c", "-p", "third"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
     expect(resumed).toMatchObject({ code: 0, stdout: "resumed works\n" });
     expect(fake.requests[3].messages.filter((m: any) => m.role === "user").map((m: any) => m.content)).toEqual(["first", "second", "third"]);
+    assertValidHistory(fake.requests[3].messages);
+  });
+});
+
+describe("a corrupt transcript", () => {
+  it("-c skips its bad line with a warning, and another workspace's sessions are unaffected", async () => {
+    const ws = tempWorkspace();
+    const other = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("one"), reply().text("two"), reply().text("three"), reply().text("four")]);
+    const options = { home: ws.home, baseURL: fake.url };
+    await runCli(["-p", "first here"], { ...options, cwd: ws.root });
+    await runCli(["-p", "first there"], { ...options, cwd: other.root });
+    const dir = join(ws.home, "sessions");
+    const [file] = readdirSync(dir).filter((name) => readFileSync(join(dir, name), "utf8").includes("first here"));
+    appendFileSync(join(dir, file), JSON.stringify({ type: "message", message: { role: "user", content: [null] } }) + "\n");
+    // A third workspace's transcript whose first prompt is not a message at all.
+    const header = { type: "session", id: "20250101-000000-abcdef", workspace: "/elsewhere", model: "m", startedAt: "2025-01-01T00:00:00Z", version: 1 };
+    writeFileSync(join(dir, `${header.id}.jsonl`), `${JSON.stringify(header)}\n${JSON.stringify({ type: "message", message: { role: "user", content: [null] } })}\n`);
+
+    const elsewhere = await runCli(["-c", "-p", "again there"], { ...options, cwd: other.root });
+    expect(elsewhere).toMatchObject({ code: 0, stdout: "three\n", stderr: "" });
+    const here = await runCli(["-c", "-p", "again here"], { ...options, cwd: ws.root });
+    expect(here).toMatchObject({
+      code: 0,
+      stdout: "four\n",
+      stderr: `mini-claude: skipped 1 unreadable line of ${join(dir, file)}; the rest of the session is resumed.\n`,
+    });
+    expect(fake.requests[3].messages.slice(1).map((m: any) => m.content)).toEqual(["first here", "one", "again here"]);
     assertValidHistory(fake.requests[3].messages);
   });
 });
