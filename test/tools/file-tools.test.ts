@@ -188,6 +188,22 @@ describe("edit_file", () => {
     expect(result.output).toContain("Lines 2-2 is the most similar passage:\n2\t  return `Hello, ${name}!`;");
   });
 
+  it("answers a miss at once whatever the sizes of the file and old_string", async () => {
+    const sizes = [
+      // 10^10 line comparisons done naively: a file of identical lines and an old_string of half of them.
+      { file: "a\n".repeat(200_000), old: `${"a\n".repeat(100_000)}b` },
+      // Long lines: a million fuzzy comparisons of 5,000-character lines.
+      { file: Array.from({ length: 2000 }, (_, i) => `${"x".repeat(5000)}${i}`).join("\n"), old: Array.from({ length: 1000 }, () => "y".repeat(5000)).join("\n") },
+    ];
+    for (const { file, old } of sizes) {
+      const ws = tempWorkspace({ "big.txt": file });
+      const started = Date.now();
+      const result = await call(ws.root, "edit_file", { path: "big.txt", old_string: old, new_string: "z" });
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(result.output).toMatch(/^Error: old_string was not found in big.txt/);
+    }
+  });
+
   it("matches plain newlines against a CRLF file and keeps CRLF", async () => {
     const ws = tempWorkspace({ "w.txt": "a\r\nb\r\nc\r\n" });
     const result = await call(ws.root, "edit_file", { path: "w.txt", old_string: "a\nb", new_string: "A\nB" });
