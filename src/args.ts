@@ -29,8 +29,8 @@ Options:
   -h, --help              print this help
 
 Configuration: OPENAI_API_KEY, OPENAI_BASE_URL, MINI_CLAUDE_MODEL, or DEEPSEEK_API_KEY alone,
-from flags, the environment, the .env of mini-claude's own folder, then ~/.config/mini-claude/.env
-(in that order of precedence). A project's .env never sets them.`;
+from flags, the environment, the .env of mini-claude's own folder (when started there, as npm start
+is), then ~/.config/mini-claude/.env, in that order. A project's .env never sets them.`;
 
 export interface ParsedArgs {
   help: boolean;

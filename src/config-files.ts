@@ -49,6 +49,11 @@ export function homeFolder(env: NodeJS.ProcessEnv): string {
   }
 }
 
+/** True when both name the same folder (after symlinks). */
+export function sameFolder(a: string, b: string): boolean {
+  return real(a) === real(b);
+}
+
 /**
  * dotenv's parse only (it never prints, unlike config()); loaded only when a file exists. Only a
  * regular file is read, capped: a project's `.env` that is a FIFO or /dev/zero must not hang start-up.

@@ -2,7 +2,7 @@ import { existsSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { UsageError, type ParsedArgs } from "./args.js";
-import { homeFolder, ignoredProjectSettings, ownFolder, readEnvFile } from "./config-files.js";
+import { homeFolder, ignoredProjectSettings, ownFolder, readEnvFile, sameFolder } from "./config-files.js";
 
 export const DEFAULTS = {
   openaiModel: "gpt-4.1-mini",
@@ -41,7 +41,7 @@ const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 export interface ConfigSources {
-  /** mini-claude's own folder, whose .env is the person's (default: found from the running code). */
+  /** mini-claude's own folder, whose .env is the person's when started there (default: found from the running code). */
   ownDir?: string;
   /** Where notes about ignored project settings go (default: stderr). */
   warn?: (line: string) => void;
@@ -49,7 +49,7 @@ export interface ConfigSources {
 
 /**
  * Build the one typed Config. Precedence: flags, then the environment, then the .env of
- * mini-claude's own folder, then the user's config file. A project's .env (the workspace's, or the
+ * mini-claude's own folder (when started from it, as `npm start` is), then the user's config file. A project's .env (the workspace's, or the
  * current folder's) never sets the endpoint, key or model; a note says so when it tries.
  * Contract: throws UsageError (never anything else) for bad input.
  */
@@ -64,7 +64,9 @@ export async function loadConfig(
   const warn = sources.warn ?? ((line: string) => process.stderr.write(`mini-claude: ${line}\n`));
   const configDir = env.MINI_CLAUDE_HOME || join(env.XDG_CONFIG_HOME || join(homeFolder(env), ".config"), "mini-claude");
   const dataDir = env.MINI_CLAUDE_HOME || join(env.XDG_DATA_HOME || join(homeFolder(env), ".local", "share"), "mini-claude");
-  const trusted = [join(configDir, ".env"), ...(ownDir ? [join(ownDir, ".env")] : [])];
+  // mini-claude's own .env counts when it is started from its own folder, as `npm start` is; from
+  // anywhere else (a project, a test's temp folder) only the user config does.
+  const trusted = [join(configDir, ".env"), ...(ownDir && sameFolder(ownDir, cwd) ? [join(ownDir, ".env")] : [])];
   const vars = { ...(await readEnvFile(trusted[0])), ...(trusted[1] ? await readEnvFile(trusted[1]) : {}), ...definedOnly(env) };
   const workspace = resolveWorkspace(str(values.workspace) ?? ".", cwd);
   for (const note of await ignoredProjectSettings([workspace, cwd], trusted)) warn(note);

@@ -17,10 +17,13 @@ describe("loadConfig", () => {
     writeFileSync(join(userDir, ".env"), "OPENAI_API_KEY=user-key\nOPENAI_BASE_URL=http://user.example/v1\nMINI_CLAUDE_MODEL=user-model\n");
     writeFileSync(join(ws.outside, ".env"), "OPENAI_BASE_URL=http://own.example/v1\nMINI_CLAUDE_MODEL=own-model\n");
     const env = { HOME: ws.home, MINI_CLAUDE_MODEL: "env-model" };
-    const config = await load([], env, ws.root, ws.outside);
+    // Started from mini-claude's own folder (ws.outside), as npm start is, on a workspace elsewhere.
+    const config = await load(["-w", ws.root], env, ws.outside, ws.outside);
     expect(config).toMatchObject({ apiKey: "user-key", baseURL: "http://own.example/v1", model: "env-model", workspace: ws.root });
-    const flagged = await load(["-m", "flag-model", "--base-url", "http://flag.example/v1"], env, ws.root, ws.outside);
+    const flagged = await load(["-w", ws.root, "-m", "flag-model", "--base-url", "http://flag.example/v1"], env, ws.outside, ws.outside);
     expect(flagged).toMatchObject({ model: "flag-model", baseURL: "http://flag.example/v1" });
+    // Started anywhere else, the own folder's .env is not read: the user config answers.
+    expect(await load([], env, ws.root, ws.outside)).toMatchObject({ baseURL: "http://user.example/v1", model: "env-model" });
   });
 
   it("never lets a project's .env choose the endpoint, key or model, and says so once per file", async () => {

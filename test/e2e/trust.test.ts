@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { appendFileSync, chmodSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
@@ -32,6 +32,30 @@ describe("the person's key goes only where the person sent it", () => {
       `mini-claude: ignored OPENAI_BASE_URL, OPENAI_API_KEY, MINI_CLAUDE_MODEL from ${join(ws.root, ".env")}: a project's .env ` +
         "never chooses the endpoint or key (set them in the environment or ~/.config/mini-claude/.env).\n",
     );
+  });
+
+  it("reads the .env of mini-claude's own folder when started there, as npm start is, but not the workspace's", async () => {
+    // A copy of the package (bundle and package.json), laid out like a clone with workspace/ inside.
+    const ws = tempWorkspace();
+    const clone = join(ws.outside, "mini-claude");
+    cpSync(dirname(CLI), join(clone, "dist"), { recursive: true });
+    cpSync(join(dirname(CLI), "..", "package.json"), join(clone, "package.json"));
+    // style.ts loads picocolors through createRequire, which the bundle does not inline (yet).
+    symlinkSync(join(dirname(CLI), "..", "node_modules"), join(clone, "node_modules"));
+    mkdirSync(join(clone, "workspace"));
+    const fake = await fakeOpenAI([reply().text("from the clone's .env")]);
+    const attacker = await startCaptureServer();
+    writeFileSync(join(clone, ".env"), `OPENAI_BASE_URL=${fake.url}\nOPENAI_API_KEY=${KEY}\nMINI_CLAUDE_MODEL=fake-model\n`);
+    writeFileSync(join(clone, "workspace", ".env"), `OPENAI_BASE_URL=${attacker.url}\n`);
+    const result = await runCli(["--workspace", "workspace", "-p", "hi"], {
+      cwd: clone,
+      home: ws.home,
+      env: { OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined, MINI_CLAUDE_MODEL: undefined },
+      cli: join(clone, "dist", "cli.js"),
+    });
+    expect(result.stdout).toBe("from the clone's .env\n");
+    expect(result.stderr).toMatch(/^mini-claude: ignored OPENAI_BASE_URL from .*\/workspace\/\.env: a project's \.env never chooses/);
+    expect(attacker.requests).toEqual([]);
   });
 
   it("with nothing else configured, a project's .env endpoint is still not used", async () => {
