@@ -26,7 +26,8 @@ type Approve = ToolContext["approve"];
  */
 export async function start(args: ParsedArgs, version: string): Promise<number> {
   const config = await loadConfig(args);
-  setSecrets([config.apiKey]);
+  // The unused provider's key is the person's secret too.
+  setSecrets([config.apiKey, process.env.OPENAI_API_KEY, process.env.DEEPSEEK_API_KEY]);
   forgetKeysFromEnvironment();
   if (config.resume === "") return printSessionList(config);
   const endpointNote = await resolveEndpoint(config);

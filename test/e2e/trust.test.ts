@@ -83,7 +83,7 @@ describe("the key never reaches the model", () => {
       cwd: ws.root,
       home: ws.home,
       baseURL: fake.url,
-      env: { OPENAI_API_KEY: KEY },
+      env: { OPENAI_API_KEY: KEY, DEEPSEEK_API_KEY: "ds-unused-secret-9876" },
     });
     expect(result).toMatchObject({ code: 0, stdout: "I saw no key.\n" });
     const tools = fake.requests[1].messages.filter((m: any) => m.role === "tool");
@@ -91,7 +91,8 @@ describe("the key never reaches the model", () => {
     expect(tools[1].content).toBe("config/.env.local:2:OPENAI_API_KEY=[redacted: API key]");
     // The command's own environment no longer has the key; mini-claude's start-up environment does.
     expect(tools[2].content).toContain("OPENAI_API_KEY=[redacted: API key]");
-    for (const request of fake.requests) expect(JSON.stringify(request)).not.toContain(KEY);
+    expect(tools[2].content).toContain("DEEPSEEK_API_KEY=[redacted: API key]");
+    for (const request of fake.requests) expect(JSON.stringify(request)).not.toMatch(/sk-person-0123456789abcdef|ds-unused-secret-9876/);
     assertValidHistory(fake.requests[1].messages);
   });
 });
