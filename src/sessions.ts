@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { repairHistory } from "./history.js";
 import { appendPrivate, ensurePrivateDir, makePrivate } from "./private-files.js";
+import { isHeader, isMessage } from "./transcript-records.js";
 
 /**
  * Session transcripts: one JSONL file per conversation under `<dataDir>/sessions/<id>.jsonl`.
@@ -241,40 +242,4 @@ function safely<T>(read: () => T): T | undefined {
   } catch {
     return undefined;
   }
-}
-
-type Loose = Record<string, unknown>;
-const isObject = (value: unknown): value is Loose => typeof value === "object" && value !== null && !Array.isArray(value);
-
-function isHeader(record: Loose): record is Loose & SessionHeader {
-  return typeof record.id === "string" && /^[\w-]+$/.test(record.id) && typeof record.workspace === "string" && typeof record.startedAt === "string";
-}
-
-/**
- * A transcript line is data someone could have edited; only a message the API accepts may join the
- * history, or every later request of the resumed session would fail.
- */
-function isMessage(value: unknown): value is ChatCompletionMessageParam {
-  if (!isObject(value)) return false;
-  const { content } = value;
-  const parts = Array.isArray(content) && content.every((part) => isObject(part) && typeof part.type === "string");
-  const text = typeof content === "string" || parts;
-  switch (value.role) {
-    case "user":
-    case "system":
-      return text;
-    case "tool":
-      return text && typeof value.tool_call_id === "string";
-    case "assistant":
-      return (text || content === null || content === undefined) && (value.tool_calls === undefined || isToolCalls(value.tool_calls));
-    default:
-      return false;
-  }
-}
-
-function isToolCalls(calls: unknown): boolean {
-  return (
-    Array.isArray(calls) &&
-    calls.every((call) => isObject(call) && typeof call.id === "string" && isObject(call.function) && typeof call.function.name === "string" && typeof call.function.arguments === "string")
-  );
 }
