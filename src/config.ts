@@ -49,8 +49,9 @@ export interface ConfigSources {
 
 /**
  * Build the one typed Config. Precedence: flags, then the environment, then the .env of
- * mini-claude's own folder (when started from it, as `npm start` is), then the user's config file. A project's .env (the workspace's, or the
- * current folder's) never sets the endpoint, key or model; a note says so when it tries.
+ * mini-claude's own folder (when started from it, as `npm start` is), then the user's config
+ * file. A project's .env (the workspace's, or the current folder's) never sets the endpoint, key
+ * or model; a note says so when it tries.
  * Contract: throws UsageError (never anything else) for bad input.
  */
 export async function loadConfig(
