@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
 import { startCaptureServer } from "../support/capture-server.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { CLI, runCli } from "../support/run-cli.js";
+import { CLI, runCli, startCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 const fakeOpenAI = useFakeOpenAI();
@@ -94,6 +94,27 @@ describe("the key never reaches the model", () => {
     expect(tools[2].content).toContain("DEEPSEEK_API_KEY=[redacted: API key]");
     for (const request of fake.requests) expect(JSON.stringify(request)).not.toMatch(/sk-person-0123456789abcdef|ds-unused-secret-9876/);
     assertValidHistory(fake.requests[1].messages);
+  });
+});
+
+describe("the key in a background job's notice", () => {
+  it("is redacted when the job's exit is reported to the model at its next turn", async () => {
+    const ws = tempWorkspace();
+    // The job prints mini-claude's start-up environment after the start-up window, then exits.
+    const command = "echo server ready; sleep 0.6; tr '\\0' '\\n' < /proc/$PPID/environ | grep API_KEY; exit 3";
+    const fake = await fakeOpenAI([reply().tool("exec", { command, background: true }), reply().text("Started."), reply().text("It exited.")]);
+    const cli = startCli(["--yes"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open", env: { OPENAI_API_KEY: KEY } });
+    cli.child.stdin!.write("start the job\n");
+    await cli.waitFor("Started.");
+    await new Promise((r) => setTimeout(r, 1200));
+    cli.child.stdin!.write("how is it?\n");
+    await cli.waitFor("It exited.");
+    cli.child.stdin!.end();
+    await cli.done;
+    const notice = fake.requests[2].messages.at(-1).content;
+    expect(notice).toMatch(/^job 1 .* exited with code 3/);
+    expect(notice).toContain("OPENAI_API_KEY=[redacted: API key]");
+    for (const request of fake.requests) expect(JSON.stringify(request)).not.toContain(KEY);
   });
 });
 
