@@ -42,6 +42,8 @@ export interface AgentRun {
   toolContext: ToolContext;
   signal: AbortSignal;
   maxSteps: number;
+  /** Milliseconds without a chunk before a reply stream is given up (stream.ts has the default). */
+  streamIdleMs?: number;
   onEvent?: (event: AgentEvent) => void;
   /** Called with every message the moment it is appended (for the session transcript). */
   onMessage?: (message: Message) => void;
@@ -90,6 +92,7 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
     streamReply({
       ...modelCall,
       messages: withoutStaleReasoning(messages),
+      idleMs: run.streamIdleMs,
       onText: (delta) => emit({ type: "text", delta }),
       onReasoning: (delta) => emit({ type: "reasoning", delta }),
     });
@@ -107,9 +110,12 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
       throw error;
     }
     if (reply.usage) emit({ type: "usage", usage: reply.usage });
+    // The calls run with the arguments as sent; the history keeps only arguments a provider can
+    // parse again, so a malformed or absurdly deep call costs one observation, not the session.
+    const sent = new Map(reply.toolCalls.map((call) => [call.id, call.function.arguments]));
     if (reply.text || reply.toolCalls.length) {
       emit({ type: "assistant_end", text: reply.text });
-      append(assistantMessage(reply));
+      append(assistantMessage({ ...reply, toolCalls: reply.toolCalls.map((call) => storable(call, run.tools)) }));
     }
     if (reply.finishReason === "aborted") return answerOpenCalls();
     if (reply.finishReason === "length") {
@@ -124,7 +130,7 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
     for (const call of reply.toolCalls) {
       if (signal.aborted) break;
       const refusal = repeats.check(call);
-      const result = refusal ? refuseCall(call, run, refusal, emit) : await executeCall(call, run, emit);
+      const result = refusal ? refuseCall(call, run, refusal, emit) : await executeCall(call, sent.get(call.id) ?? call.function.arguments, run, emit);
       answer(call.id, result);
     }
     if (signal.aborted) return answerOpenCalls();
@@ -147,14 +153,19 @@ function refuseCall(call: ToolCall, run: AgentRun, observation: string, emit: (e
   return observation;
 }
 
-async function executeCall(call: ToolCall, run: AgentRun, emit: (event: AgentEvent) => void): Promise<string> {
+async function executeCall(call: ToolCall, args: string, run: AgentRun, emit: (event: AgentEvent) => void): Promise<string> {
   const { id, function: fn } = call;
-  const request = { name: fn.name, arguments: fn.arguments };
+  const request = { name: fn.name, arguments: args };
   emit({ type: "tool_start", id, name: fn.name, label: run.tools.label(request) });
   const result = await run.tools.run(request, run.toolContext);
   const { label, ok, output, diff, display } = result;
   emit({ type: "tool_end", id, name: fn.name, label, ok, output, diff, display });
   return result.interrupted ? INTERRUPTED_BEFORE_RUN : output;
+}
+
+function storable(call: ToolCall, tools: ToolRegistry): ToolCall {
+  const args = tools.storableArguments(call.function.arguments);
+  return args === call.function.arguments ? call : { ...call, function: { ...call.function, arguments: args } };
 }
 
 /** The reply as it goes back to the provider, with the fields it sent beside the text (provider-fields.ts). */

@@ -31,8 +31,10 @@ Options:
   -v, --version           print the version
   -h, --help              print this help
 
-Configuration: OPENAI_API_KEY, OPENAI_BASE_URL, MINI_CLAUDE_MODEL, or DEEPSEEK_API_KEY alone
-(and MINI_CLAUDE_REPEAT_LIMIT for --repeat-limit), from flags, the environment, ./.env or ~/.config/mini-claude/.env (in that order of precedence).`;
+Configuration: OPENAI_API_KEY, OPENAI_BASE_URL, MINI_CLAUDE_MODEL, or DEEPSEEK_API_KEY alone,
+from flags, the environment, the .env of mini-claude's own folder (when started there, as npm start
+is), then ~/.config/mini-claude/.env, in that order. A project's .env never sets them.
+MINI_CLAUDE_REPEAT_LIMIT, MINI_CLAUDE_CONTEXT_WINDOW and MINI_CLAUDE_STREAM_IDLE_MS come from the same places.`;
 
 export interface ParsedArgs {
   help: boolean;

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { UsageError, type ParsedArgs } from "./args.js";
+import { homeFolder, ignoredProjectSettings, ownFolder, readEnvFile, sameFolder } from "./config-files.js";
 
 export const DEFAULTS = {
   openaiModel: "gpt-4.1-mini",
@@ -13,6 +13,8 @@ export const DEFAULTS = {
   maxRetries: 2,
   /** Identical tool calls in a row before the next one is stopped (call-guards.ts); 0: never. */
   repeatLimit: 3,
+  /** A stream that sends no chunk for this long is given up (MINI_CLAUDE_STREAM_IDLE_MS). */
+  streamIdleMs: 5 * 60_000,
 } as const;
 
 const configSchema = z.object({
@@ -32,6 +34,10 @@ const configSchema = z.object({
   contextWindowFrom: z.string().optional(),
   requestTimeoutMs: z.number().int().positive(),
   maxRetries: z.number().int().min(0),
+  streamIdleMs: z
+    .number({ invalid_type_error: "must be a number of milliseconds" })
+    .int("must be a whole number of milliseconds")
+    .positive("must be a positive number of milliseconds"),
   configDir: z.string(),
   dataDir: z.string(),
   print: z.boolean(),
@@ -45,16 +51,37 @@ const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+export interface ConfigSources {
+  /** mini-claude's own folder, whose .env is the person's when started there (default: found from the running code). */
+  ownDir?: string;
+  /** Where notes about ignored project settings go (default: stderr). */
+  warn?: (line: string) => void;
+}
+
 /**
- * Build the one typed Config. Precedence: flags, then the environment, then ./.env, then the
- * user's config file. Contract: throws UsageError (never anything else) for bad input.
+ * Build the one typed Config. Precedence: flags, then the environment, then the .env of
+ * mini-claude's own folder (when started from it, as `npm start` is), then the user's config
+ * file. A project's .env (the workspace's, or the current folder's) never sets the endpoint, key
+ * or model; a note says so when it tries.
+ * Contract: throws UsageError (never anything else) for bad input.
  */
-export async function loadConfig(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<Config> {
+export async function loadConfig(
+  args: ParsedArgs,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+  sources: ConfigSources = {},
+): Promise<Config> {
   const { values, positionals } = args;
-  const home = env.HOME || homedir();
-  const configDir = env.MINI_CLAUDE_HOME || join(env.XDG_CONFIG_HOME || join(home, ".config"), "mini-claude");
-  const dataDir = env.MINI_CLAUDE_HOME || join(env.XDG_DATA_HOME || join(home, ".local", "share"), "mini-claude");
-  const vars = { ...(await readEnvFile(join(configDir, ".env"))), ...(await readEnvFile(join(cwd, ".env"))), ...definedOnly(env) };
+  const ownDir = "ownDir" in sources ? sources.ownDir : ownFolder();
+  const warn = sources.warn ?? ((line: string) => process.stderr.write(`mini-claude: ${line}\n`));
+  const configDir = env.MINI_CLAUDE_HOME || join(env.XDG_CONFIG_HOME || join(homeFolder(env), ".config"), "mini-claude");
+  const dataDir = env.MINI_CLAUDE_HOME || join(env.XDG_DATA_HOME || join(homeFolder(env), ".local", "share"), "mini-claude");
+  // mini-claude's own .env counts when it is started from its own folder, as `npm start` is; from
+  // anywhere else (a project, a test's temp folder) only the user config does.
+  const trusted = [join(configDir, ".env"), ...(ownDir && sameFolder(ownDir, cwd) ? [join(ownDir, ".env")] : [])];
+  const vars = { ...(await readEnvFile(trusted[0])), ...(trusted[1] ? await readEnvFile(trusted[1]) : {}), ...definedOnly(env) };
+  const workspace = resolveWorkspace(str(values.workspace) ?? ".", cwd);
+  for (const note of await ignoredProjectSettings([workspace, cwd], trusted)) warn(note);
 
   let baseURL = str(values["base-url"]) ?? vars.OPENAI_BASE_URL;
   let apiKey = vars.OPENAI_API_KEY;
@@ -70,12 +97,13 @@ export async function loadConfig(args: ParsedArgs, env: NodeJS.ProcessEnv = proc
     baseURL,
     apiKey,
     model,
-    workspace: resolveWorkspace(str(values.workspace) ?? ".", cwd),
+    workspace,
     maxIterations: values["max-iterations"] === undefined ? DEFAULTS.maxIterations : Number(values["max-iterations"]),
     repeatLimit: repeatLimit(values["repeat-limit"] ?? vars.MINI_CLAUDE_REPEAT_LIMIT),
     ...contextWindowSetting(str(values["context-window"]), vars.MINI_CLAUDE_CONTEXT_WINDOW),
     requestTimeoutMs: DEFAULTS.requestTimeoutMs,
     maxRetries: DEFAULTS.maxRetries,
+    streamIdleMs: vars.MINI_CLAUDE_STREAM_IDLE_MS === undefined ? DEFAULTS.streamIdleMs : Number(vars.MINI_CLAUDE_STREAM_IDLE_MS),
     configDir,
     dataDir,
     print: Boolean(values.print),
@@ -93,6 +121,7 @@ export async function loadConfig(args: ParsedArgs, env: NodeJS.ProcessEnv = proc
         maxIterations: "--max-iterations",
         repeatLimit: "--repeat-limit (MINI_CLAUDE_REPEAT_LIMIT)",
         contextWindow: "context window",
+        streamIdleMs: "MINI_CLAUDE_STREAM_IDLE_MS",
       }[String(issue.path[0])] ?? String(issue.path[0]);
     throw new UsageError(`Invalid ${field}: ${issue.message}`);
   }
@@ -105,7 +134,7 @@ export async function loadConfig(args: ParsedArgs, env: NodeJS.ProcessEnv = proc
 /** The message for a person who has configured no endpoint at all. */
 export const NO_ENDPOINT_MESSAGE =
   "No model endpoint configured. Set OPENAI_API_KEY (OpenAI), DEEPSEEK_API_KEY (DeepSeek), or OPENAI_BASE_URL " +
-  "for a local server (e.g. http://localhost:11434/v1 for Ollama), in the environment or in .env.";
+  "for a local server (e.g. http://localhost:11434/v1 for Ollama), in the environment or in ~/.config/mini-claude/.env.";
 
 /** `--context-window 16k` beats MINI_CLAUDE_CONTEXT_WINDOW; "16k" means 16,384 tokens. */
 function contextWindowSetting(flag: string | undefined, env: string | undefined): { contextWindow?: number; contextWindowFrom?: string } {
@@ -121,19 +150,6 @@ function resolveWorkspace(dir: string, cwd: string): string {
     throw new UsageError(`Workspace ${absolute} is not a directory. Create it or pass --workspace DIR.`);
   }
   return realpathSync(absolute);
-}
-
-/** dotenv's parse only (it never prints, unlike config()); loaded only when a file exists. */
-async function readEnvFile(path: string): Promise<Record<string, string>> {
-  let text: Buffer;
-  try {
-    text = readFileSync(path);
-  } catch {
-    return {};
-  }
-  // `.default` is module.exports both for Node's own import of CommonJS and in the bundle.
-  const dotenv = await import("dotenv");
-  return dotenv.default.parse(text);
 }
 
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {

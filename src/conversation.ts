@@ -101,6 +101,7 @@ export class Conversation {
       signal,
       maxSteps: this.options.config.maxIterations,
       repeatLimit: this.options.config.repeatLimit,
+      streamIdleMs: this.options.config.streamIdleMs,
       notices: this.options.pendingNotices,
       context: this.context,
       onMessage: (message) => this.options.onMessage?.(message),

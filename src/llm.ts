@@ -1,5 +1,6 @@
 import type OpenAI from "openai";
 import type { Config } from "./config.js";
+import { guardedFetch } from "./sse-guard.js";
 import { withStreamErrorLines } from "./stream-errors.js";
 
 /**
@@ -14,7 +15,7 @@ export async function createClient(config: Pick<Config, "baseURL" | "apiKey" | "
     apiKey: config.apiKey ?? "not-needed",
     timeout: config.requestTimeoutMs,
     maxRetries: config.maxRetries,
-    fetch: withStreamErrorLines(),
+    fetch: withStreamErrorLines(guardedFetch()),
   });
 }
 

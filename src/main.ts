@@ -5,6 +5,7 @@ import { resolveEndpoint } from "./endpoint.js";
 import { EXIT } from "./exit-codes.js";
 import { JobManager } from "./processes/jobs.js";
 import { openTranscript, sessionListText } from "./resume.js";
+import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
 import { runPrintMode } from "./terminal/print.js";
 import { runReplMode } from "./terminal/repl.js";
 import { killChildrenOnExit } from "./terminal/signals.js";
@@ -17,6 +18,9 @@ import { spillDirOf } from "./tools/spill.js";
  */
 export async function main(args: ParsedArgs, version: string): Promise<number> {
   const config = await loadConfig(args);
+  // The unused provider's key is the person's secret too.
+  setSecrets([config.apiKey, process.env.OPENAI_API_KEY, process.env.DEEPSEEK_API_KEY]);
+  forgetKeysFromEnvironment();
   if (config.resume === "") {
     process.stdout.write(sessionListText(config));
     return EXIT.ok;
@@ -33,7 +37,8 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     onMessage: transcript.append,
     onCompaction: transcript.recordCompaction,
     onClear: transcript.restart,
-    pendingNotices: () => jobNotices(jobs.drainEnded()),
+    // Job notices quote a job's output, which may have printed the key.
+    pendingNotices: () => jobNotices(jobs.drainEnded()).map(redactSecrets),
     runningJobs: () => runningJobLines(jobs.list()),
     spillDir: spillDirOf(config.dataDir),
   });

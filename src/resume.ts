@@ -28,7 +28,7 @@ export interface OpenedTranscript {
 /** Contract: throws UsageError for an unknown, ambiguous or foreign --resume id; never anything else for bad input. */
 export function openTranscript(config: Config, warn: (line: string) => void): OpenedTranscript {
   const fresh = () => Transcript.create(config.dataDir, config.workspace, { model: config.model ?? "" });
-  const { transcript, history, compaction, note } = pick(config, fresh);
+  const { transcript, history, compaction, note } = pick(config, fresh, warn);
   let current: Transcript | undefined = transcript;
   const safely = (write: (transcript: Transcript) => void) => {
     try {
@@ -50,12 +50,13 @@ export function openTranscript(config: Config, warn: (line: string) => void): Op
   };
 }
 
-function pick(config: Config, fresh: () => Transcript): { transcript: Transcript; history?: Message[]; compaction?: CompactionState; note?: string } {
+function pick(config: Config, fresh: () => Transcript, warn: (line: string) => void): { transcript: Transcript; history?: Message[]; compaction?: CompactionState; note?: string } {
   const latest = config.continueLatest ? latestSession(config.dataDir, config.workspace) : undefined;
   if (config.continueLatest && !latest) return { transcript: fresh(), note: "No earlier session in this workspace; starting a new one." };
   const id = latest?.id ?? (config.resume ? findInWorkspace(config) : undefined);
   if (!id) return { transcript: fresh() };
-  const { transcript, messages, compaction } = Transcript.open(config.dataDir, id);
+  const { transcript, messages, compaction, skipped } = Transcript.open(config.dataDir, id);
+  if (skipped > 0) warn(`skipped ${skipped} unreadable line${skipped === 1 ? "" : "s"} of ${transcript.path}; the rest of the session is resumed.`);
   const turns = (compaction?.requests.length ?? 0) + messages.filter((m) => m.role === "user" && !isSummary(m)).length;
   return { transcript, history: messages, compaction, note: `Resumed session ${id} (${turns} earlier request${turns === 1 ? "" : "s"}).` };
 }

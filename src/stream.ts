@@ -3,6 +3,7 @@ import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { Message, ToolCall } from "./history.js";
 import { mergeCallExtras, mergeMessageExtras, reasoningOf } from "./provider-fields.js";
 import { describeDetail, providerError } from "./stream-errors.js";
+import { idleWatchdog } from "./idle-watchdog.js";
 
 export interface Usage {
   inputTokens: number;
@@ -56,6 +57,17 @@ export class EmptyStreamError extends Error {
   }
 }
 
+/** No chunk for this long ends the stream with StreamIdleError (config: MINI_CLAUDE_STREAM_IDLE_MS). */
+export class StreamIdleError extends StreamCutError {
+  constructor(
+    partial: Reply,
+    readonly idleMs: number,
+  ) {
+    super(partial);
+    this.message = `The endpoint sent nothing for ${idleMs / 1000} s.`;
+  }
+}
+
 export interface StreamRequest {
   client: OpenAI;
   model: string;
@@ -64,7 +76,11 @@ export interface StreamRequest {
   signal: AbortSignal;
   onText?: (delta: string) => void;
   onReasoning?: (delta: string) => void;
+  /** Milliseconds without a chunk before the stream is given up (default STREAM_IDLE_MS). */
+  idleMs?: number;
 }
+
+export const STREAM_IDLE_MS = 5 * 60_000;
 
 /** Some servers (older vLLM, some proxies) reject stream_options; remember that per process. */
 let sendStreamOptions = true;
@@ -75,35 +91,47 @@ let sendStreamOptions = true;
  *
  * Contract: resolves with the whole reply; on abort, whenever it comes (before the first byte or
  * mid-stream), resolves with what arrived and finishReason "aborted", never rejects; when the
- * connection breaks mid-reply rejects with StreamCutError carrying the partial reply; an error the provider sends inside the stream rejects with ProviderStreamError
- * (its message is the provider's); a stream with no finish_reason and no content rejects with
- * EmptyStreamError; HTTP errors reject with the openai package's typed errors.
+ * connection breaks mid-reply rejects with StreamCutError carrying the partial reply, and with
+ * StreamIdleError (a StreamCutError) when no chunk came for `idleMs`; an error the provider sends
+ * inside the stream rejects with ProviderStreamError (its message is the provider's); a stream with
+ * no finish_reason and no content rejects with EmptyStreamError; HTTP errors reject with the openai
+ * package's typed errors.
  */
 export async function streamReply(request: StreamRequest): Promise<Reply> {
+  const idleMs = request.idleMs ?? STREAM_IDLE_MS;
+  const watchdog = idleWatchdog(request.signal, idleMs);
   const assembler = new ReplyAssembler();
   let stream;
   try {
-    stream = await openStream(request);
+    // HTTP errors (401, 404, 429 after retries) reject here, typed, before the watchdog starts.
+    stream = await openStream({ ...request, signal: watchdog.signal });
   } catch (error) {
+    watchdog.stop();
     if (request.signal.aborted) return assembler.finish("aborted");
     throw error;
   }
   try {
+    watchdog.reset();
     for await (const chunk of stream) {
+      watchdog.reset();
       const { text, reasoning } = assembler.add(chunk);
       if (reasoning) request.onReasoning?.(reasoning);
       if (text) request.onText?.(text);
     }
   } catch (error) {
     if (request.signal.aborted) return assembler.finish("aborted");
+    if (watchdog.fired) throw new StreamIdleError(assembler.finish(null), idleMs);
     const provider = providerError(error);
     if (provider) throw new ProviderStreamError(provider.message, assembler.finish(null), provider.detail);
     throw new StreamCutError(assembler.finish(null), error);
+  } finally {
+    watchdog.stop();
   }
   if (request.signal.aborted) return assembler.finish("aborted");
   if (assembler.errorDetail) {
     throw new ProviderStreamError(describeDetail(assembler.errorDetail), assembler.finish(null), assembler.errorDetail);
   }
+  if (watchdog.fired) throw new StreamIdleError(assembler.finish(null), idleMs);
   const reply = assembler.finish(assembler.finishReason);
   if (!assembler.finishReason && assembler.hasIncompleteCall()) throw new StreamCutError(reply);
   if (!assembler.finishReason && !reply.text && reply.toolCalls.length === 0) throw new EmptyStreamError();

@@ -1,7 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { join } from "node:path";
+import { readCapped } from "./read-capped.js";
+import { isInside } from "./workspace.js";
 
 const MAX_INSTRUCTIONS_CHARS = 8000;
+/** Enough bytes for MAX_INSTRUCTIONS_CHARS of any UTF-8 text. */
+const MAX_INSTRUCTIONS_BYTES = MAX_INSTRUCTIONS_CHARS * 4;
 const INSTRUCTION_FILES = ["AGENTS.md", "CLAUDE.md"];
 
 export interface ProjectInstructions {
@@ -37,19 +41,31 @@ export function systemPrompt(options: { root: string; instructions?: ProjectInst
   return lines.join("\n");
 }
 
-/** AGENTS.md (or CLAUDE.md) at the workspace root, capped so it cannot crowd out the conversation. */
+/**
+ * AGENTS.md (or CLAUDE.md) at the workspace root, capped so it cannot crowd out the conversation.
+ *
+ * Contract: the project wrote this file, so it is read only as a regular file whose real path is
+ * inside the workspace: a symlink out of it (to ~/.ssh/id_rsa, /proc/self/environ), a FIFO or a
+ * device (/dev/zero) is passed over, and at most MAX_INSTRUCTIONS_BYTES are ever read.
+ */
 export function loadProjectInstructions(root: string): ProjectInstructions | undefined {
   for (const file of INSTRUCTION_FILES) {
-    const path = join(root, file);
-    if (!existsSync(path)) continue;
-    try {
-      const text = readFileSync(path, "utf8").trim();
-      if (!text) continue;
-      const capped = text.length > MAX_INSTRUCTIONS_CHARS ? `${text.slice(0, MAX_INSTRUCTIONS_CHARS)}\n[…truncated]` : text;
-      return { file, text: capped };
-    } catch {
-      continue;
-    }
+    const real = realPathInside(root, join(root, file));
+    const read = real && readCapped(real, MAX_INSTRUCTIONS_BYTES);
+    if (!read) continue;
+    const text = read.bytes.toString("utf8").trim();
+    if (!text) continue;
+    const cut = read.truncated || text.length > MAX_INSTRUCTIONS_CHARS;
+    return { file, text: cut ? `${text.slice(0, MAX_INSTRUCTIONS_CHARS)}\n[…truncated]` : text };
   }
   return undefined;
+}
+
+function realPathInside(root: string, path: string): string | undefined {
+  try {
+    const real = realpathSync(path);
+    return isInside(root, real) ? real : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { CompactionState } from "./compaction.js";
 import { repairHistory } from "./history.js";
+import { appendPrivate, ensurePrivateDir, makePrivate } from "./private-files.js";
+import { isHeader, isMessage } from "./transcript-records.js";
 
 /**
  * Session transcripts: one JSONL file per conversation under `<dataDir>/sessions/<id>.jsonl`.
@@ -73,10 +75,11 @@ export class Transcript {
   /**
    * Contract: loads session `id` for resuming. The returned messages are already repaired
    * (see `repairHistory`), so they can be sent as they are. A torn last line is dropped and cut
-   * from the file, so later appends start on a clean line. Throws SessionLookupError when the
-   * file is missing or has no readable header.
+   * from the file, so later appends start on a clean line. Any other unreadable line (not JSON, or
+   * not a message the API would accept) is left out and counted in `skipped`. Throws
+   * SessionLookupError when the file is missing or has no readable header.
    */
-  static open(dataDir: string, id: string): { transcript: Transcript; messages: ChatCompletionMessageParam[]; compaction?: CompactionState } {
+  static open(dataDir: string, id: string): { transcript: Transcript; messages: ChatCompletionMessageParam[]; compaction?: CompactionState; skipped: number } {
     const path = sessionPath(dataDir, id);
     let parsed: ParsedFile;
     try {
@@ -86,9 +89,10 @@ export class Transcript {
     }
     if (!parsed.header) throw new SessionLookupError(`Session file ${path} has no readable header; it cannot be resumed.`);
     if (parsed.tornTail === "cut") truncateSync(path, parsed.cleanBytes);
-    if (parsed.tornTail === "newline") appendFileSync(path, "\n");
+    if (parsed.tornTail === "newline") appendPrivate(path, "\n");
+    makePrivate(path);
     const transcript = new Transcript(parsed.header, path, true);
-    return { transcript, messages: repairHistory(parsed.context), compaction: parsed.compaction };
+    return { transcript, messages: repairHistory(parsed.context), compaction: parsed.compaction, skipped: parsed.skipped };
   }
 
   /**
@@ -112,18 +116,19 @@ export class Transcript {
 
   private writeLine(line: string): void {
     if (this.written) {
-      appendFileSync(this.path, line);
+      appendPrivate(this.path, line);
       return;
     }
-    mkdirSync(dirname(this.path), { recursive: true });
-    appendFileSync(this.path, JSON.stringify(this.header) + "\n" + line);
+    ensurePrivateDir(dirname(this.path), true);
+    appendPrivate(this.path, JSON.stringify(this.header) + "\n" + line);
     this.written = true;
   }
 }
 
 /**
  * Contract: summaries of readable sessions, optionally only those of `workspace` (compared as
- * exact paths), most recently updated first. A missing sessions folder is an empty list.
+ * exact paths), most recently updated first. A missing sessions folder is an empty list; a file
+ * that cannot be summarised is left out, so one bad transcript never hides the others.
  */
 export function listSessions(dataDir: string, workspace?: string): SessionSummary[] {
   const dir = join(dataDir, "sessions");
@@ -135,7 +140,7 @@ export function listSessions(dataDir: string, workspace?: string): SessionSummar
   }
   const summaries: SessionSummary[] = [];
   for (const name of names) {
-    const summary = summarize(join(dir, name));
+    const summary = safely(() => summarize(join(dir, name)));
     if (summary && (workspace === undefined || summary.workspace === workspace)) summaries.push(summary);
   }
   return summaries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id));
@@ -186,6 +191,8 @@ interface ParsedFile {
   tornTail?: "cut" | "newline";
   /** Byte length of the file up to and including its last newline. */
   cleanBytes: number;
+  /** Non-empty lines that were not a header or a valid message (the torn tail not included). */
+  skipped: number;
 }
 
 function parseFile(text: string): ParsedFile {
@@ -197,18 +204,18 @@ function parseFile(text: string): ParsedFile {
     tornTail = parseLine(tail) === undefined ? "cut" : "newline";
     if (tornTail === "newline") lines.push(tail);
   }
-  const parsed: ParsedFile = { messages: [], context: [], tornTail, cleanBytes: Buffer.byteLength(text.slice(0, lastNewline + 1)) };
+  const parsed: ParsedFile = { messages: [], context: [], tornTail, cleanBytes: Buffer.byteLength(text.slice(0, lastNewline + 1)), skipped: 0 };
   for (const line of lines) {
-    const record = parseLine(line) as { type?: unknown; message?: unknown; messages?: unknown; state?: unknown } | undefined;
-    if (record?.type === "session" && !parsed.header) parsed.header = record as unknown as SessionHeader;
-    if (record?.type === "message" && record.message) {
-      parsed.messages.push(record.message as ChatCompletionMessageParam);
-      parsed.context.push(record.message as ChatCompletionMessageParam);
-    }
-    if (record?.type === "compaction" && Array.isArray(record.messages)) {
+    if (!line.trim()) continue;
+    const record = parseLine(line) as ({ type?: unknown; message?: unknown; messages?: unknown; state?: unknown } & Record<string, unknown>) | undefined;
+    if (record?.type === "session" && !parsed.header && isHeader(record)) parsed.header = record;
+    else if (record?.type === "message" && isMessage(record.message)) {
+      parsed.messages.push(record.message);
+      parsed.context.push(record.message);
+    } else if (record?.type === "compaction" && Array.isArray(record.messages) && record.messages.every(isMessage)) {
       parsed.context = [...(record.messages as ChatCompletionMessageParam[])];
       parsed.compaction = record.state as CompactionState;
-    }
+    } else parsed.skipped++;
   }
   return parsed;
 }
@@ -254,4 +261,12 @@ function textOf(content: ChatCompletionMessageParam["content"]): string {
 function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? flat.slice(0, max - 1) + "…" : flat;
+}
+
+function safely<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }

@@ -96,6 +96,15 @@ describe("the agent loop, in-process", () => {
     expect(messages.at(-1)).toEqual({ role: "assistant", content: "Reading both files now" });
   });
 
+  it("keeps only parseable arguments in the history; the model still hears what it sent", async () => {
+    const fake = await fakeOpenAI([reply().rawTool("read_file", '{"path": "a.txt"', "c1"), reply().text("Fixed.")]);
+    const { run } = await loop(fake);
+    expect(await run).toBe("done");
+    const [assistant, answer] = fake.requests[1].messages.slice(-2);
+    expect(assistant.tool_calls[0].function.arguments).toBe("{}");
+    expect(answer.content).toBe('Error: the arguments for read_file are not valid JSON. Received: "{\\"path\\": \\"a.txt\\"". Send one JSON object.');
+  });
+
   it("stops at the step fuse with every call answered", async () => {
     const fake = await fakeOpenAI([reply().tool("read_file", { path: "a.txt" }), reply().tool("read_file", { path: "b.txt" })]);
     const { run, messages } = await loop(fake, { maxSteps: 2 });

@@ -177,6 +177,31 @@ describe("listing and lookup", () => {
     expect(latestSession(dataDir, "/nowhere")).toBeUndefined();
   });
 
+  it("one corrupt transcript never hides the others; its bad lines are skipped and counted when resumed", () => {
+    const good = session("/a", "good one", "2025-01-01T00:00:00Z");
+    const bad = session("/b", "bad one", "2025-02-01T00:00:00Z");
+    const badLines = [
+      "not json at all",
+      JSON.stringify({ type: "message", message: { role: "user", content: [null] } }),
+      JSON.stringify({ type: "message", message: { role: "assistant", content: null, tool_calls: "x" } }),
+      JSON.stringify({ type: "message", message: { role: "wizard", content: "hi" } }),
+      JSON.stringify({ type: "message", message: 5 }),
+      JSON.stringify({ type: "session", id: 5, workspace: "/b" }),
+      "[1,2,3]",
+    ];
+    appendFileSync(bad.path, badLines.join("\n") + "\n" + JSON.stringify({ type: "message", message: user("still here") }) + "\n");
+    utimesSync(bad.path, new Date("2025-02-01T00:00:00Z"), new Date("2025-02-01T00:00:00Z"));
+    // A transcript whose header is itself garbage is simply not listed.
+    appendFileSync(join(dataDir, "sessions", "20250101-000000-ffffff.jsonl"), '{"type":"session","id":{"x":1}}\n');
+
+    expect(listSessions(dataDir).map((s) => s.id)).toEqual([bad.id, good.id]);
+    expect(latestSession(dataDir, "/a")?.id).toBe(good.id);
+    expect(listSessions(dataDir, "/b")[0]).toMatchObject({ firstPrompt: "bad one", messageCount: 3 });
+    const { messages, skipped } = Transcript.open(dataDir, bad.id);
+    expect(skipped).toBe(badLines.length);
+    expect(messages).toEqual([user("bad one"), assistant("ok"), user("still here")]);
+  });
+
   it("returns an empty list when no session was ever written", () => {
     expect(listSessions(join(dataDir, "missing"))).toEqual([]);
   });

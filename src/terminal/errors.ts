@@ -1,6 +1,7 @@
 import { ContextFullError } from "../context.js";
 import { describeApiError } from "../llm.js";
-import { EmptyStreamError, ProviderStreamError, StreamCutError } from "../stream.js";
+import { OversizedEventError } from "../sse-guard.js";
+import { EmptyStreamError, ProviderStreamError, StreamCutError, StreamIdleError } from "../stream.js";
 
 /**
  * The person's one line for anything that went wrong, and the only place that follows the
@@ -19,6 +20,12 @@ export interface ErrorContext {
  */
 export async function describeError(error: unknown, where: ErrorContext): Promise<string | undefined> {
   if (error instanceof ContextFullError) return error.message;
+  if (error instanceof StreamIdleError) {
+    return `The endpoint sent nothing for ${error.idleMs / 1000} s, so the request was stopped (the partial text is kept). Try again; MINI_CLAUDE_STREAM_IDLE_MS sets this limit.`;
+  }
+  if (error instanceof StreamCutError && error.cause instanceof OversizedEventError) {
+    return `${error.cause.message} The request was stopped (the partial text is kept); check the endpoint or proxy.`;
+  }
   if (error instanceof StreamCutError) {
     return "The connection closed before the model finished its reply (the partial text is kept). Try again.";
   }

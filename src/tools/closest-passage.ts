@@ -14,37 +14,74 @@ export interface Passage {
 
 const MIN_SIMILARITY = 0.5;
 const MAX_QUOTED_LINES = 40;
-const MAX_COMPARISONS = 2_000_000;
+/**
+ * Characters compared, at most, by each pass. A miss must answer at once whatever the sizes (a
+ * 100,000-line old_string against a 200,000-line file is 10^10 line comparisons done naively), so
+ * the work is counted, not the lines (each pass stays under about 0.3 s).
+ */
+const MAX_EXACT_WORK = 50_000_000;
+const MAX_FUZZY_WORK = 30_000_000;
 
+/**
+ * Contract: the passage of `content` most like `wanted`, line by line, or undefined when none is
+ * similar enough. Whitespace-insensitive equality is tried first, then (when the sizes allow it
+ * within MAX_FUZZY_WORK) bigram similarity. Bounded in time for any input size: past its budget a
+ * pass gives up and says nothing rather than guess.
+ */
 export function findClosestPassage(content: string, wanted: string): Passage | undefined {
   const lines = content.split("\n").map((line) => line.replace(/\r$/, ""));
   const wantedLines = trimBlankEnds(wanted.split("\n").map((line) => line.replace(/\r$/, "")));
-  if (wantedLines.length === 0) return undefined;
-  const size = wantedLines.length;
+  if (wantedLines.length === 0 || wantedLines.length > lines.length) return undefined;
+  const normal = lines.map(normalize);
   const wantedNormal = wantedLines.map(normalize);
+  const start = exactIgnoringWhitespace(normal, wantedNormal);
+  if (start !== undefined) return quote(lines, start, wantedLines.length, true);
+  const best = mostSimilar(normal, wantedNormal);
+  if (!best || best.score < MIN_SIMILARITY) return undefined;
+  return quote(lines, best.start, wantedLines.length, false);
+}
 
+/** The first window equal to `wanted` line for line, or undefined (also when over budget). */
+function exactIgnoringWhitespace(normal: string[], wanted: string[]): number | undefined {
+  let work = 0;
+  for (let start = 0; start + wanted.length <= normal.length; start++) {
+    let i = 0;
+    while (i < wanted.length && normal[start + i] === wanted[i]) work += wanted[i++].length + 1;
+    if (i === wanted.length) return start;
+    if ((work += 1) > MAX_EXACT_WORK) return undefined;
+  }
+  return undefined;
+}
+
+/** The window with the best mean line similarity; undefined when that would cost too much. */
+function mostSimilar(normal: string[], wanted: string[]): { start: number; score: number } | undefined {
+  const size = wanted.length;
+  const windows = normal.length - size + 1;
+  const fileChars = normal.reduce((sum, line) => sum + line.length + 1, 0);
+  const wantedChars = wanted.reduce((sum, line) => sum + line.length + 1, 0);
+  // Each file line is compared in up to `size` windows, each wanted line in every window.
+  if (Math.min(windows, size) * fileChars + windows * wantedChars > MAX_FUZZY_WORK) return undefined;
+  const fileBigrams = normal.map(bigrams);
+  const wantedBigrams = wanted.map(bigrams);
   let best: { start: number; score: number } | undefined;
-  const windows = lines.length - size + 1;
-  // On a huge file, fall back to whitespace-insensitive equality only, to keep this instant.
-  const fuzzy = windows * size <= MAX_COMPARISONS;
   for (let start = 0; start < windows; start++) {
     let score = 0;
     for (let i = 0; i < size; i++) {
-      const line = normalize(lines[start + i]);
-      score += line === wantedNormal[i] ? 1 : fuzzy ? similarity(line, wantedNormal[i]) : 0;
+      score += normal[start + i] === wanted[i] ? 1 : dice(fileBigrams[start + i], wantedBigrams[i]);
     }
     score /= size;
     if (!best || score > best.score) best = { start, score };
-    if (score === 1) break;
   }
-  if (!best || best.score < MIN_SIMILARITY) return undefined;
-  const startLine = best.start + 1;
-  const endLine = best.start + size;
-  const quoted = lines
-    .slice(best.start, best.start + Math.min(size, MAX_QUOTED_LINES))
+  return best;
+}
+
+function quote(lines: string[], start: number, size: number, exactIgnoringWhitespace: boolean): Passage {
+  const startLine = start + 1;
+  const text = lines
+    .slice(start, start + Math.min(size, MAX_QUOTED_LINES))
     .map((line, i) => `${startLine + i}\t${line}`)
     .join("\n");
-  return { startLine, endLine, text: quoted, exactIgnoringWhitespace: best.score === 1 };
+  return { startLine, endLine: start + size, text, exactIgnoringWhitespace };
 }
 
 function normalize(line: string): string {
@@ -59,23 +96,24 @@ function trimBlankEnds(lines: string[]): string[] {
   return lines.slice(start, end);
 }
 
-/** Dice coefficient over character bigrams: cheap, and forgiving of small typos. */
-function similarity(a: string, b: string): number {
-  if (a === b) return 1;
-  if (a.length < 2 || b.length < 2) return 0;
-  const counts = new Map<string, number>();
-  for (let i = 0; i < a.length - 1; i++) {
-    const pair = a.slice(i, i + 2);
-    counts.set(pair, (counts.get(pair) ?? 0) + 1);
-  }
+/** A line's character bigrams as sorted numbers, computed once per line, so each comparison is a merge. */
+function bigrams(line: string): Uint32Array {
+  const pairs = new Uint32Array(Math.max(0, line.length - 1));
+  for (let i = 0; i < pairs.length; i++) pairs[i] = line.charCodeAt(i) * 65536 + line.charCodeAt(i + 1);
+  return pairs.sort();
+}
+
+/** Dice coefficient over character bigrams (multiset intersection): cheap, and forgiving of small typos. */
+function dice(a: Uint32Array, b: Uint32Array): number {
+  if (a.length === 0 || b.length === 0) return 0;
   let shared = 0;
-  for (let i = 0; i < b.length - 1; i++) {
-    const pair = b.slice(i, i + 2);
-    const count = counts.get(pair) ?? 0;
-    if (count > 0) {
-      counts.set(pair, count - 1);
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) {
       shared++;
-    }
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
   }
-  return (2 * shared) / (a.length - 1 + b.length - 1);
+  return (2 * shared) / (a.length + b.length);
 }

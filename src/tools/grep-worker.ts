@@ -1,15 +1,20 @@
 /**
- * grep's scan runs in a worker thread, because a model-supplied regex can backtrack for ever
- * (`^(a+)+$` against "aaaa…a!") and regex.test cannot be interrupted on the main thread: only
- * Worker.terminate() stops it. The worker is started when grep runs, from the source string below
+ * grep's scan (and list_files' glob matching) runs in a worker thread, because a model-supplied
+ * regex or glob can backtrack for ever (`^(a+)+$` against "aaaa…a!") and regex.test cannot be
+ * interrupted on the main thread: only Worker.terminate() stops it. The worker is started when grep runs, from the source string below
  * (eval), so it needs no file of its own in the bundled dist/.
  */
 import { Worker } from "node:worker_threads";
 
 export interface ScanOptions {
-  pattern: string;
+  /** The regex searched for in each file's lines; absent with `namesOnly`. */
+  pattern?: string;
   /** "" or "i". */
   flags: string;
+  /** Only files whose `globInput` matches this glob are scanned (see compileGlob). */
+  glob?: CompiledGlob;
+  /** Report each file that passes the glob as a match (line 0) without reading it: list_files. */
+  namesOnly?: boolean;
   /** The worker stops after this many matches. */
   maxMatches: number;
   /** Larger files are skipped and counted as "large". */
@@ -26,6 +31,26 @@ export interface ScanFile {
   path: string;
   /** Read by the worker. */
   absolute: string;
+  /** What the glob is tested against (a relative path or a base name), when there is a glob. */
+  globInput?: string;
+}
+
+/** A glob as a regex the worker can run without picomatch (the bundle has no node_modules). */
+export interface CompiledGlob {
+  text: string;
+  source: string;
+  flags: string;
+}
+
+/**
+ * Compile a model-supplied glob on the main thread (parsing is linear); *matching* it can
+ * backtrack for ever (`@(a*)*(a*)*(a*)*b` against a long name), so that happens in the worker.
+ * Matches as picomatch(glob, { dot: true }) does: the glob itself, literally, or its regex.
+ */
+export async function compileGlob(glob: string): Promise<CompiledGlob> {
+  const { default: picomatch } = await import("picomatch");
+  const regex = picomatch.makeRe(glob, { dot: true });
+  return { text: glob, source: regex.source, flags: regex.flags };
 }
 
 export interface Match {
@@ -86,24 +111,51 @@ export async function scanFiles(list: (signal: AbortSignal) => AsyncIterable<Sca
   return result;
 }
 
+/** Files go over in batches: one message per file costs more than the glob test it carries. */
 async function send(files: AsyncIterable<ScanFile>, worker: Worker): Promise<void> {
-  for await (const file of files) worker.postMessage(file);
+  let batch: ScanFile[] = [];
+  for await (const file of files) {
+    batch.push(file);
+    if (batch.length >= SEND_BATCH) {
+      worker.postMessage(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) worker.postMessage(batch);
   worker.postMessage(null);
 }
 
+const SEND_BATCH = 64;
+
 type WorkerMessage = { matches?: Match[]; skipped?: "binary" | "large"; done?: boolean };
 
-/** Plain JavaScript run by the worker: one message per file, `null` after the last. */
+/** Plain JavaScript run by the worker: messages are batches of files, `null` after the last. */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { closeSync, constants, fstatSync, openSync, readFileSync } = require("node:fs");
-const { pattern, flags, maxMatches, maxFileBytes, maxLineChars } = workerData;
-const regex = new RegExp(pattern, flags);
+const { pattern, flags, glob, namesOnly, maxMatches, maxFileBytes, maxLineChars } = workerData;
+const regex = namesOnly ? undefined : new RegExp(pattern, flags);
+const globRegex = glob ? new RegExp(glob.source, glob.flags) : undefined;
 let found = 0;
+let names = [];
 
-parentPort.on("message", (file) => {
-  if (file === null) return parentPort.postMessage({ done: true });
+parentPort.on("message", (batch) => {
+  if (batch === null) {
+    flushNames();
+    return parentPort.postMessage({ done: true });
+  }
+  for (const file of batch) scan(file);
+});
+
+function scan(file) {
   if (found >= maxMatches) return;
+  if (globRegex && file.globInput !== glob.text && !globRegex.test(file.globInput)) return;
+  if (namesOnly) {
+    found++;
+    names.push({ path: file.path, line: 0, text: "", length: 0 });
+    if (names.length >= 500) flushNames();
+    return;
+  }
   const buffer = read(file.absolute);
   if (typeof buffer === "string") return parentPort.postMessage({ skipped: buffer });
   if (!buffer) return;
@@ -115,7 +167,13 @@ parentPort.on("message", (file) => {
     matches.push({ path: file.path, line: i + 1, text: lines[i].slice(0, maxLineChars), length: lines[i].length });
   }
   if (matches.length > 0) parentPort.postMessage({ matches, done: found >= maxMatches });
-});
+}
+
+// Names are sent in batches: list_files may pass a hundred thousand of them.
+function flushNames() {
+  if (names.length > 0) parentPort.postMessage({ matches: names });
+  names = [];
+}
 
 // O_NONBLOCK: a file swapped for a FIFO since the walk must not block the worker.
 function read(absolute) {

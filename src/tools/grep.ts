@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import { z } from "zod";
 import { statInWorkspace } from "./files.js";
-import { scanFiles, type ScanFile } from "./grep-worker.js";
+import { compileGlob, scanFiles, type ScanFile } from "./grep-worker.js";
 import { MAX_OUTPUT_BYTES, truncateLine } from "../truncate.js";
 import { walkFiles } from "./walk.js";
 import { defineTool, ToolError, type ToolContext } from "./define.js";
@@ -9,7 +9,7 @@ import { defineTool, ToolError, type ToolContext } from "./define.js";
 export const MAX_GREP_MATCHES = 200;
 export const MAX_GREP_LINE_CHARS = 300;
 export const MAX_GREP_FILE_BYTES = 2 * 1024 * 1024;
-/** A whole search, walk included; a regex that backtracks for ever is stopped here. */
+/** A whole search, walk included; a regex or glob that backtracks for ever is stopped here. */
 export const GREP_TIMEOUT_MS = 10_000;
 const SIZE_CAP = `${MAX_GREP_FILE_BYTES / 1024 / 1024} MB`;
 
@@ -39,11 +39,12 @@ export async function grep({ pattern, path = ".", glob, ignore_case }: GrepArgs,
     purpose: "grep searches files and directories",
     otherwise: "Use list_files to see which paths exist.",
   });
-  const included = glob ? await globFilter(glob) : () => true;
+  const compiled = glob ? await compileGlob(glob) : undefined;
 
-  const { matches, skipped, timedOut } = await scanFiles((signal) => filesToScan({ root: ctx.root, signal }, absolute, included), {
+  const { matches, skipped, timedOut } = await scanFiles((signal) => filesToScan({ root: ctx.root, signal }, absolute, glob), {
     pattern,
     flags,
+    glob: compiled,
     maxMatches: MAX_GREP_MATCHES + 1,
     maxFileBytes: MAX_GREP_FILE_BYTES,
     maxLineChars: MAX_GREP_LINE_CHARS,
@@ -65,7 +66,7 @@ export async function grep({ pattern, path = ".", glob, ignore_case }: GrepArgs,
     return (
       `${found}[Search for ${shown} in ${where} timed out after ${timeoutMs / 1000} s` +
       `${lines.length ? ` (the matches above were found before it)` : ""}. ` +
-      `Use a simpler pattern (avoid nested quantifiers such as (a+)+) or a narrower path or glob.]`
+      `Use a simpler pattern (avoid nested quantifiers such as (a+)+ or repeated extglobs such as *(a*)) or a narrower path or glob.]`
     );
   }
   if (lines.length === 0) {
@@ -79,13 +80,14 @@ export async function grep({ pattern, path = ".", glob, ignore_case }: GrepArgs,
   return { output: lines.join("\n") + footer + skippedNote(skipped, false), display: count };
 }
 
-async function* filesToScan(
-  ctx: { root: string; signal: AbortSignal },
-  start: string,
-  included: (relative: string) => boolean,
-): AsyncGenerator<ScanFile> {
+/**
+ * A glob without "/" ("*.ts") filters file names at any depth, as in ripgrep; one with "/" matches
+ * the path relative to the search path. The worker does the matching (see compileGlob).
+ */
+async function* filesToScan(ctx: { root: string; signal: AbortSignal }, start: string, glob?: string): AsyncGenerator<ScanFile> {
   for await (const file of walkFiles(ctx, start)) {
-    if (included(file.relative)) yield { path: file.path, absolute: file.absolute };
+    const globInput = glob === undefined ? undefined : glob.includes("/") ? file.relative : basename(file.relative);
+    yield { path: file.path, absolute: file.absolute, globInput };
   }
 }
 
@@ -96,16 +98,6 @@ function skippedNote({ binary, large }: { binary: number; large: number }, withB
     large > 0 ? `${large} ${large === 1 ? "file" : "files"} over ${SIZE_CAP} (use read_file)` : "",
   ].filter(Boolean);
   return parts.length ? `\n[Skipped ${parts.join(" and ")}.]` : "";
-}
-
-/**
- * A glob without "/" ("*.ts") filters file names at any depth, as in ripgrep; one with "/" matches
- * the path relative to the search path. (picomatch's `basename` option would apply to both.)
- */
-async function globFilter(glob: string): Promise<(relative: string) => boolean> {
-  const { default: picomatch } = await import("picomatch");
-  const matches = picomatch(glob, { dot: true });
-  return glob.includes("/") ? matches : (relative) => matches(basename(relative));
 }
 
 /** Compiling never runs the pattern, so a bad one is reported here, before the worker starts. */

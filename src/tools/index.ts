@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { zodToJsonSchema } from "zod-to-json-schema";
+import { redactSecrets } from "../secrets.js";
 import { capAndSpill } from "./spill.js";
 import { ToolInterrupted, type FileDiff, type Tool, type ToolContext } from "./define.js";
 import { editFileTool } from "./edit-file.js";
@@ -39,6 +40,8 @@ export interface ToolRegistry {
   specs(): unknown[];
   label(call: ToolCallRequest): string;
   run(call: ToolCallRequest, ctx: ToolContext): Promise<ToolResult>;
+  /** `args` when a provider can parse them back from the history; "{}" for malformed or too deeply nested JSON. */
+  storableArguments(args: string): string;
 }
 
 /** A registry over `list`; its specs are computed once. */
@@ -48,6 +51,7 @@ export function createRegistry(list: Tool[] = tools): ToolRegistry {
     specs: () => (specs ??= toolSpecs(list)),
     label: (call) => labelFor(call, list),
     run: (call, ctx) => runTool(call, ctx, list),
+    storableArguments,
   };
 }
 
@@ -71,13 +75,32 @@ function jsonSchema(params: z.AnyZodObject): unknown {
  *
  * Contract: never throws. Unknown tools, arguments that are not JSON, schema violations and
  * failures inside the tool all come back as an observation starting with "Error:", written so the
- * model can correct itself. Every result has a one-line `display` for the person.
+ * model can correct itself. Every result has a one-line `display` for the person, and every
+ * observation has the person's API key redacted (secrets.ts).
  */
 export async function runTool(call: ToolCallRequest, ctx: ToolContext, list: Tool[] = tools): Promise<ToolResult> {
+  let result: ToolResult;
+  try {
+    result = await runToolUnredacted(call, ctx, list);
+  } catch (error) {
+    // Only a bug gets here (the steps below catch what they expect); the model still gets an answer.
+    result = failure(call.name, `Error: ${call.name} failed unexpectedly: ${(error as Error)?.message ?? String(error)}`);
+  }
+  return { ...result, output: redactSecrets(result.output), display: redactSecrets(result.display) };
+}
+
+async function runToolUnredacted(call: ToolCallRequest, ctx: ToolContext, list: Tool[]): Promise<ToolResult> {
   const tool = list.find((t) => t.name === call.name);
   if (!tool) {
     const names = list.map((t) => t.name).join(", ");
     return failure(call.name, `Error: unknown tool "${call.name}". Available tools: ${names}.`);
+  }
+  const depth = nestingDepth(call.arguments, MAX_ARGUMENT_DEPTH);
+  if (depth > MAX_ARGUMENT_DEPTH) {
+    return failure(
+      tool.name,
+      `Error: the arguments for ${tool.name} are nested more than ${MAX_ARGUMENT_DEPTH} levels deep. Send one flat JSON object with the fields the tool describes.`,
+    );
   }
   let raw: unknown;
   try {
@@ -93,7 +116,7 @@ export async function runTool(call: ToolCallRequest, ctx: ToolContext, list: Too
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(arguments)"}: ${issue.message}`);
     return failure(
       tool.name,
-      `Error: invalid arguments for ${tool.name}:\n${problems.join("\n")}\nReceived: ${quote(JSON.stringify(raw), 300)}`,
+      `Error: invalid arguments for ${tool.name}:\n${problems.join("\n")}\nReceived: ${quote(JSON.stringify(raw) ?? String(raw), 300)}`,
     );
   }
   const label = safeSummary(tool, parsed.data);
@@ -108,6 +131,18 @@ export async function runTool(call: ToolCallRequest, ctx: ToolContext, list: Too
     const message = error instanceof Error ? error.message : String(error);
     const text = capAndSpill(message.startsWith("Error:") ? message : `Error: ${message}`, ctx.spillDir, tool.name);
     return { output: text, ok: false, label, display: firstLine(text) };
+  }
+}
+
+/** Contract: returns `args` unchanged when it is empty or JSON nested at most MAX_ARGUMENT_DEPTH deep, else "{}". */
+export function storableArguments(args: string): string {
+  if (args.trim() === "") return args;
+  if (nestingDepth(args, MAX_ARGUMENT_DEPTH) > MAX_ARGUMENT_DEPTH) return "{}";
+  try {
+    JSON.parse(args);
+    return args;
+  } catch {
+    return "{}";
   }
 }
 
@@ -146,4 +181,29 @@ function safeSummary(tool: Tool, args: unknown): string {
 
 function quote(text: string, max: number): string {
   return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
+
+/** No tool takes more than a few levels; deeper JSON would overflow the stack in JSON.stringify or zod. */
+export const MAX_ARGUMENT_DEPTH = 64;
+
+/**
+ * How deeply `text` nests brackets outside strings, counted without recursion and without parsing,
+ * stopping once it passes `limit`.
+ */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }

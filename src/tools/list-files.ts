@@ -2,9 +2,12 @@ import { z } from "zod";
 import { statInWorkspace } from "./files.js";
 import { MAX_OUTPUT_BYTES } from "../truncate.js";
 import { MAX_WALK_FILES, walkFiles } from "./walk.js";
-import { defineTool } from "./define.js";
+import { compileGlob, scanFiles, type ScanFile } from "./grep-worker.js";
+import { defineTool, ToolError, type ToolContext } from "./define.js";
 
 export const MAX_LISTED_FILES = 1000;
+/** The walk and the pattern together; a glob that backtracks for ever is stopped here. */
+export const LIST_TIMEOUT_MS = 10_000;
 
 export const listFilesTool = defineTool({
   name: "list_files",
@@ -16,34 +19,56 @@ export const listFilesTool = defineTool({
     pattern: z.string().optional().describe('Glob relative to path, e.g. "**/*.ts" or "src/*.js"'),
   }),
   summary: ({ path = ".", pattern }) => (pattern ? `list_files ${path} ${pattern}` : `list_files ${path}`),
-  async run({ path = ".", pattern }, ctx) {
-    const { absolute } = await statInWorkspace(ctx.root, path, {
-      purpose: "list_files lists directories",
-      otherwise: "Call list_files without a path to see the workspace.",
-    });
-    // dot: true because hidden files are real project files here; .gitignore already filters noise.
-    const matches = pattern ? (await import("picomatch")).default(pattern, { dot: true }) : () => true;
-    const listed: string[] = [];
-    let bytes = 0;
-    let more = 0;
-    let walked = 0;
-    for await (const file of walkFiles(ctx, absolute)) {
-      walked++;
-      if (!matches(file.relative)) continue;
-      if (more === 0 && listed.length < MAX_LISTED_FILES && bytes + file.path.length < MAX_OUTPUT_BYTES - 200) {
-        listed.push(file.path);
-        bytes += file.path.length + 1;
-      } else {
-        more++;
-      }
-    }
-    if (listed.length === 0) return noFiles(path, pattern);
-    if (more === 0) return { output: listed.join("\n"), display: `${listed.length} file${listed.length === 1 ? "" : "s"}` };
-    const total = walked >= MAX_WALK_FILES ? `more than ${listed.length + more}` : `${listed.length + more}`;
-    const output = `${listed.join("\n")}\n[Showing ${listed.length} of ${total} files. Narrow with a deeper path or a pattern such as "**/*.ts".]`;
-    return { output, display: `${listed.length} of ${total} files` };
-  },
+  run: (args, ctx) => listFiles(args, ctx),
 });
+
+/**
+ * list_files' work, with the deadline as a parameter so tests need not wait. A pattern is matched
+ * in grep's worker, under a deadline: a glob such as `@(a*)*(a*)*(a*)*b` backtracks for ever, and
+ * only terminating the worker stops it (the main thread would not even hear Ctrl-C).
+ */
+export async function listFiles({ path = ".", pattern }: { path?: string; pattern?: string }, ctx: ToolContext, timeoutMs = LIST_TIMEOUT_MS) {
+  const { absolute } = await statInWorkspace(ctx.root, path, {
+    purpose: "list_files lists directories",
+    otherwise: "Call list_files without a path to see the workspace.",
+  });
+  let walked = 0;
+  async function* everyFile(signal: AbortSignal): AsyncGenerator<ScanFile> {
+    for await (const file of walkFiles({ root: ctx.root, signal }, absolute)) {
+      walked++;
+      yield { path: file.path, absolute: file.absolute, globInput: file.relative };
+    }
+  }
+  // dot: true (in compileGlob) because hidden files are real project files here; .gitignore already filters noise.
+  const { matches, timedOut } = await scanFiles(everyFile, {
+    flags: "",
+    glob: pattern ? await compileGlob(pattern) : undefined,
+    namesOnly: true,
+    maxMatches: MAX_WALK_FILES,
+    maxFileBytes: 0,
+    maxLineChars: 0,
+    timeoutMs,
+    signal: ctx.signal,
+  });
+  if (timedOut) {
+    throw new ToolError(
+      `matching ${pattern ?? "files"} in ${path === "." ? "the workspace" : path} timed out after ${timeoutMs / 1000} s. ` +
+        `Use a simpler pattern (avoid repeated extglobs such as *(a*)*(a*)) or a deeper path.`,
+    );
+  }
+  const listed: string[] = [];
+  let bytes = 0;
+  for (const file of matches) {
+    if (listed.length >= MAX_LISTED_FILES || bytes + file.path.length >= MAX_OUTPUT_BYTES - 200) break;
+    listed.push(file.path);
+    bytes += file.path.length + 1;
+  }
+  if (listed.length === 0) return noFiles(path, pattern);
+  if (listed.length === matches.length) return { output: listed.join("\n"), display: `${listed.length} file${listed.length === 1 ? "" : "s"}` };
+  const total = walked >= MAX_WALK_FILES ? `more than ${matches.length}` : `${matches.length}`;
+  const output = `${listed.join("\n")}\n[Showing ${listed.length} of ${total} files. Narrow with a deeper path or a pattern such as "**/*.ts".]`;
+  return { output, display: `${listed.length} of ${total} files` };
+}
 
 function noFiles(path: string, pattern: string | undefined): string {
   const where = path === "." ? "the workspace" : path;

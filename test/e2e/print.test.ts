@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { cliOptions, runCli, startCli } from "../support/run-cli.js";
@@ -126,10 +128,10 @@ describe("start-up and usage errors", () => {
     expect(missing.stderr).toContain("is not a directory");
   });
 
-  it("reads ./.env in the bundled CLI, with flags first", async () => {
+  it("reads the user's .env in the bundled CLI, with flags first", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("from env file")]);
-    ws.write(".env", `OPENAI_BASE_URL=${fake.url}\nOPENAI_API_KEY=from-dotenv\nMINI_CLAUDE_MODEL=dotenv-model\n`);
+    writeFileSync(join(ws.home, ".env"), `OPENAI_BASE_URL=${fake.url}\nOPENAI_API_KEY=from-dotenv\nMINI_CLAUDE_MODEL=dotenv-model\n`);
     const result = await runCli(["-p", "hi", "-m", "flag-model"], {
       cwd: ws.root,
       home: ws.home,

@@ -13,6 +13,8 @@ export interface CliOptions {
   stdin?: string | "open";
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
+  /** Another copy of the built CLI to run instead of this clone's dist/cli.js. */
+  cli?: string;
 }
 
 /** The usual spawn options: run in the temp workspace, its own home, against `fake` (if any). */
@@ -51,7 +53,7 @@ export function startCli(args: string[], options: CliOptions): RunningCli {
     MINI_CLAUDE_LOCAL_PORTS: "1",
     ...options.env,
   };
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, [options.cli ?? CLI, ...args], {
     cwd: options.cwd,
     env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
     stdio: ["pipe", "pipe", "pipe"],

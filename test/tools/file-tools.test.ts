@@ -188,6 +188,22 @@ describe("edit_file", () => {
     expect(result.output).toContain("Lines 2-2 is the most similar passage:\n2\t  return `Hello, ${name}!`;");
   });
 
+  it("answers a miss at once whatever the sizes of the file and old_string", async () => {
+    const sizes = [
+      // 10^10 line comparisons done naively: a file of identical lines and an old_string of half of them.
+      { file: "a\n".repeat(200_000), old: `${"a\n".repeat(100_000)}b` },
+      // Long lines: a million fuzzy comparisons of 5,000-character lines.
+      { file: Array.from({ length: 2000 }, (_, i) => `${"x".repeat(5000)}${i}`).join("\n"), old: Array.from({ length: 1000 }, () => "y".repeat(5000)).join("\n") },
+    ];
+    for (const { file, old } of sizes) {
+      const ws = tempWorkspace({ "big.txt": file });
+      const started = Date.now();
+      const result = await call(ws.root, "edit_file", { path: "big.txt", old_string: old, new_string: "z" });
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(result.output).toMatch(/^Error: old_string was not found in big.txt/);
+    }
+  });
+
   it("matches plain newlines against a CRLF file and keeps CRLF", async () => {
     const ws = tempWorkspace({ "w.txt": "a\r\nb\r\nc\r\n" });
     const result = await call(ws.root, "edit_file", { path: "w.txt", old_string: "a\nb", new_string: "A\nB" });
@@ -228,5 +244,30 @@ describe("runTool", () => {
       'Error: invalid arguments for read_file:\npath: Required\noffset: Expected number, received string\nReceived: "{\\"offset\\":\\"ten\\"}"',
     );
     expect([unknown.ok, badJson.ok, badArgs.ok]).toEqual([false, false, false]);
+  });
+
+  it("answers arguments nested 200,000 deep with an observation, never a stack overflow", async () => {
+    const ws = tempWorkspace({ "a.txt": "fine" });
+    const deep = 200_000;
+    const cases = [
+      "[".repeat(deep) + "]".repeat(deep),
+      `{"path": ${"[".repeat(deep)}${"]".repeat(deep)}}`,
+      `{"path": "a.txt", "x": ${'{"a":'.repeat(deep)}1${"}".repeat(deep)}}`,
+      "[".repeat(deep),
+    ];
+    for (const args of cases) {
+      const result = await runTool({ name: "read_file", arguments: args }, context(ws.root));
+      expect(result).toMatchObject({
+        ok: false,
+        output: "Error: the arguments for read_file are nested more than 64 levels deep. Send one flat JSON object with the fields the tool describes.",
+      });
+    }
+    // Brackets inside strings are text, not nesting.
+    ws.write("[[[.txt", "brackets");
+    const inString = await runTool({ name: "read_file", arguments: JSON.stringify({ path: "[[[.txt", note: "[".repeat(100) }) }, context(ws.root));
+    expect(inString.output).toBe("1\tbrackets");
+    // 60 levels is allowed through to the schema, whose message quotes what it got.
+    const shallow = await runTool({ name: "read_file", arguments: `{"path": ${"[".repeat(60)}${"]".repeat(60)}}` }, context(ws.root));
+    expect(shallow.output).toMatch(/^Error: invalid arguments for read_file:\npath: Expected string, received array\nReceived: "/);
   });
 });

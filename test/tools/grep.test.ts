@@ -120,12 +120,29 @@ describe("grep", () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(output).toBe(
       "a.txt:1:aaaa\n[Search for /^(a+)+$/ in the workspace timed out after 0.3 s (the matches above were found before it). " +
-        "Use a simpler pattern (avoid nested quantifiers such as (a+)+) or a narrower path or glob.]",
+        "Use a simpler pattern (avoid nested quantifiers such as (a+)+ or repeated extglobs such as *(a*)) or a narrower path or glob.]",
     );
     // The worker is terminated, not left spinning: this process is nearly idle afterwards.
     const cpu = process.cpuUsage();
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(process.cpuUsage(cpu).user / 1000).toBeLessThan(250);
+  });
+
+  it("stops a glob filter that backtracks for ever at the same deadline", async () => {
+    await files({ "ab.txt": "hit\n", [`${"a".repeat(60)}.txt`]: "hit\n" });
+    const started = Date.now();
+    const output = outputOf(await grepWithin({ pattern: "hit", glob: "@(a*)*(a*)*(a*)*b*(a*)*(a*)*(a*)*c" }, { root, signal: new AbortController().signal } as ToolContext, 300));
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(output).toMatch(/^\[Search for \/hit\/ in the workspace timed out after 0.3 s\. Use a simpler pattern/);
+    const cpu = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(process.cpuUsage(cpu).user / 1000).toBeLessThan(250);
+    // An ordinary glob still filters by name at any depth, and matches its own text literally.
+    await files({ "src/x.ts": "hit\n", "src/[id].ts": "hit\n" });
+    expect(outputOf(await grepWithin({ pattern: "hit", glob: "*.ts" }, { root, signal: new AbortController().signal } as ToolContext))).toBe(
+      "src/[id].ts:1:hit\nsrc/x.ts:1:hit",
+    );
+    expect(outputOf(await grepWithin({ pattern: "hit", glob: "[id].ts" }, { root, signal: new AbortController().signal } as ToolContext))).toBe("src/[id].ts:1:hit");
   });
 
   it("stops a runaway regex when the person presses Ctrl-C", async () => {

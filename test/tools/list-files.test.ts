@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ToolContext } from "../../src/tools/index.js";
-import { listFilesTool } from "../../src/tools/list-files.js";
+import { listFiles, listFilesTool } from "../../src/tools/list-files.js";
 
 let root: string;
 let outside: string;
@@ -133,5 +133,25 @@ describe("list_files", () => {
   it("labels the call for the person", () => {
     expect(listFilesTool.summary?.({ path: "src", pattern: "**/*.ts" })).toBe("list_files src **/*.ts");
     expect(listFilesTool.summary?.({})).toBe("list_files .");
+  });
+
+  it("stops a glob that backtracks for ever at its deadline, and at once on Ctrl-C, leaving no core busy", async () => {
+    await files({ [`${"a".repeat(60)}.txt`]: "", "b.txt": "" });
+    const evil = "@(a*)*(a*)*(a*)*b*(a*)*(a*)*(a*)*c";
+    const started = Date.now();
+    // A ToolError: the registry turns it into the model's "Error: …" observation.
+    await expect(listFiles({ pattern: evil }, context(), 300)).rejects.toThrow(
+      `matching ${evil} in the workspace timed out after 0.3 s. Use a simpler pattern (avoid repeated extglobs such as *(a*)*(a*)) or a deeper path.`,
+    );
+    expect(Date.now() - started).toBeLessThan(3000);
+    const cpu = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(process.cpuUsage(cpu).user / 1000).toBeLessThan(250);
+
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const interrupted = Date.now();
+    await expect(listFiles({ pattern: evil }, context(controller.signal), 60_000)).rejects.toThrow(/abort/i);
+    expect(Date.now() - interrupted).toBeLessThan(3000);
   });
 });

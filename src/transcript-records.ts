@@ -1,0 +1,44 @@
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type { SessionHeader } from "./transcript.js";
+
+/**
+ * What a transcript line must look like to be trusted. A transcript is a file on disk that a
+ * crash, a disk error or a person's editor can damage: only a header with the fields resuming needs,
+ * and only messages the API accepts, may come back into a conversation.
+ */
+
+type Loose = Record<string, unknown>;
+const isObject = (value: unknown): value is Loose => typeof value === "object" && value !== null && !Array.isArray(value);
+
+export function isHeader(record: Loose): record is Loose & SessionHeader {
+  return typeof record.id === "string" && /^[\w-]+$/.test(record.id) && typeof record.workspace === "string" && typeof record.startedAt === "string";
+}
+
+/**
+ * A transcript line is data someone could have edited; only a message the API accepts may join the
+ * history, or every later request of the resumed session would fail.
+ */
+export function isMessage(value: unknown): value is ChatCompletionMessageParam {
+  if (!isObject(value)) return false;
+  const { content } = value;
+  const parts = Array.isArray(content) && content.every((part) => isObject(part) && typeof part.type === "string");
+  const text = typeof content === "string" || parts;
+  switch (value.role) {
+    case "user":
+    case "system":
+      return text;
+    case "tool":
+      return text && typeof value.tool_call_id === "string";
+    case "assistant":
+      return (text || content === null || content === undefined) && (value.tool_calls === undefined || isToolCalls(value.tool_calls));
+    default:
+      return false;
+  }
+}
+
+function isToolCalls(calls: unknown): boolean {
+  return (
+    Array.isArray(calls) &&
+    calls.every((call) => isObject(call) && typeof call.id === "string" && isObject(call.function) && typeof call.function.name === "string" && typeof call.function.arguments === "string")
+  );
+}
