@@ -4,7 +4,7 @@ import { assertValidHistory, type Message } from "../src/history.js";
 import { createClient } from "../src/llm.js";
 import { JobManager } from "../src/processes/jobs.js";
 import { StreamCutError } from "../src/stream.js";
-import { createRegistry, type Approval } from "../src/tools/index.js";
+import { createRegistry, type Approval, type ApprovalRequest } from "../src/tools/index.js";
 import { reply, useFakeOpenAI, type FakeOpenAI } from "./support/fake-openai.js";
 import { eventually } from "./support/processes.js";
 import { tempWorkspace } from "./support/workspace.js";
@@ -13,7 +13,7 @@ import { tempWorkspace } from "./support/workspace.js";
 
 const fakeOpenAI = useFakeOpenAI();
 
-async function loop(fake: FakeOpenAI, options: { maxSteps?: number; approve?: (command: string, signal: AbortSignal) => Promise<Approval>; controller?: AbortController } = {}) {
+async function loop(fake: FakeOpenAI, options: { maxSteps?: number; approve?: (request: ApprovalRequest, signal: AbortSignal) => Promise<Approval>; controller?: AbortController } = {}) {
   const ws = tempWorkspace({ "a.txt": "alpha\n", "b.txt": "beta\n" });
   const controller = options.controller ?? new AbortController();
   const client = await createClient({ baseURL: fake.url, apiKey: "test-key", requestTimeoutMs: 10_000, maxRetries: 0 });

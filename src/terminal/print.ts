@@ -4,7 +4,7 @@ import type { Config } from "../config.js";
 import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
-import type { Approval } from "../tools/index.js";
+import type { Approval, ApprovalRequest } from "../tools/index.js";
 import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
 import { renderMarkdown } from "./markdown.js";
@@ -41,12 +41,15 @@ export async function runPrintMode({ config, conversation, jobs }: PrintMode): P
   return code;
 }
 
-/** --print cannot ask, so shell commands run only with --yes. */
-function printApproval(config: Config): () => Promise<Approval> {
+/** --print cannot ask, so what needs approval happens only with --yes. */
+function printApproval(config: Config): (request: ApprovalRequest) => Promise<Approval> {
   if (config.yes) return async () => ({ approved: true });
-  return async () => ({
+  return async (request) => ({
     approved: false,
-    reason: "mini-claude is running with --print, which cannot ask the user; shell commands need --yes (tell the user to re-run with --yes to allow them).",
+    reason:
+      request.kind === "command"
+        ? "mini-claude is running with --print, which cannot ask the user; shell commands need --yes (tell the user to re-run with --yes to allow them)."
+        : "mini-claude is running with --print, which cannot ask the user; this needs --yes (tell the user to re-run with --yes to allow it).",
   });
 }
 

@@ -3,7 +3,7 @@ import { formatTokens } from "../context-window.js";
 import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
-import type { Approval } from "../tools/index.js";
+import { replApproval } from "./approval.js";
 import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
 import { loadInputHistory, saveInputLine } from "./input-history.js";
@@ -120,29 +120,6 @@ async function runTurn(
     const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model });
     if (message) await renderer.error(message);
   }
-}
-
-/**
- * Ask the person before a command runs: y once, n (optionally with a reason), a for the rest of
- * the session. Ctrl-C at the question aborts the turn, which answers it as interrupted.
- */
-function replApproval(config: Config, reader: InputQueue, renderer: Renderer) {
-  let always = config.yes;
-  return async (command: string, signal: AbortSignal): Promise<Approval> => {
-    if (always) return { approved: true };
-    // Everything queued (the spinner, the tool line) must be on screen before the question.
-    await renderer.flush();
-    const answer = await reader.ask(`Run \`${command}\`? [y]es / [n]o (add a reason) / [a]lways: `, signal);
-    if (answer === null) return { approved: false, interrupted: true };
-    const text = answer.trim();
-    if (/^a(lways)?$/i.test(text)) {
-      always = true;
-      return { approved: true };
-    }
-    if (/^y(es)?$/i.test(text)) return { approved: true };
-    const reason = text.replace(/^n(o)?\b[\s:,-]*/i, "").trim();
-    return { approved: false, reason: reason || undefined };
-  };
 }
 
 function banner(version: string, config: Config, conversation: Conversation): string {

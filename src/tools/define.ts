@@ -6,7 +6,17 @@ import type { JobManager } from "../processes/jobs.js";
  * do not import each other.
  */
 
-/** The person's answer to "run this command?"; interrupted means Ctrl-C at the question. */
+/**
+ * What a tool asks the person before it acts. Each kind is one class of action the person must see
+ * whole before it happens: a shell command, a write to a protected path (with its diff), a call to
+ * an outside tool. The mode that asks (REPL or --print) decides how to show it and what to answer.
+ */
+export type ApprovalRequest =
+  | { kind: "command"; command: string }
+  | { kind: "write"; path: string; /** Why this path is protected, in a few words. */ reason: string; diff: FileDiff }
+  | { kind: "tool"; tool: string; /** The call in one line, as the person's label shows it. */ summary: string };
+
+/** The person's answer; interrupted means Ctrl-C at the question. */
 export type Approval = { approved: true } | { approved: false; reason?: string; interrupted?: boolean };
 
 /** What varies between runs reaches tools here, never through imports. */
@@ -18,7 +28,7 @@ export interface ToolContext {
   /** Background jobs started by exec; they outlive one tool call. */
   jobs: JobManager;
   /** Asks the person before exec runs a command (the REPL prompts; --print answers by --yes). */
-  approve: (command: string, signal: AbortSignal) => Promise<Approval>;
+  approve: (request: ApprovalRequest, signal: AbortSignal) => Promise<Approval>;
   /**
    * Where outputs too long for the history are saved whole (see spill.ts); read_file may read
    * this folder although it is outside the workspace. Unset: long outputs are only cut.

@@ -33,7 +33,7 @@ export const execTool = defineTool({
   },
   async run({ command, timeout_ms = DEFAULT_TIMEOUT_MS, background }, ctx) {
     if (JOB_COMMAND.test(command.trim())) return runJobCommand(command, ctx.jobs);
-    const decision = await ctx.approve(command, ctx.signal);
+    const decision = await ctx.approve({ kind: "command", command }, ctx.signal);
     if (!decision.approved && (decision.interrupted || ctx.signal.aborted)) throw new ToolInterrupted();
     if (!decision.approved) {
       const reason = decision.reason ? `: ${decision.reason.trim().replace(/[.\s]+$/, "")}` : "";

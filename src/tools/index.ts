@@ -11,7 +11,7 @@ import { readFileTool } from "./read-file.js";
 import { writeFileTool } from "./write-file.js";
 
 export { defineTool, ToolError, ToolInterrupted } from "./define.js";
-export type { Approval, Tool, ToolContext, ToolOutput, FileDiff } from "./define.js";
+export type { Approval, ApprovalRequest, Tool, ToolContext, ToolOutput, FileDiff } from "./define.js";
 
 /** The tools the model gets, in the order it sees them. */
 export const tools: Tool[] = [readFileTool, writeFileTool, editFileTool, listFilesTool, grepTool, execTool] as unknown as Tool[];

@@ -19,8 +19,8 @@ function harness(root: string, options: { deny?: string | true; signal?: AbortSi
     root,
     signal: options.signal ?? new AbortController().signal,
     jobs: processes,
-    approve: async (command) => {
-      asked.push(command);
+    approve: async (request) => {
+      asked.push(request.kind === "command" ? request.command : request.kind);
       if (options.deny === undefined) return { approved: true };
       return options.deny === true ? { approved: false } : { approved: false, reason: options.deny };
     },
