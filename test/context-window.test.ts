@@ -76,7 +76,7 @@ describe("asking the server for the window", () => {
     expect(staticWindow(undefined, "deepseek-chat")).toEqual({ tokens: 128_000, source: "the model-name table" });
     expect(knownModelWindow("gpt-4.1-mini")).toBe(1_047_576);
     expect(staticWindow(undefined, "my-local-finetune")).toEqual({ tokens: 32_768, source: "default (32k assumed)" });
-    expect([formatTokens(16_384), formatTokens(1_047_576), formatTokens(900)]).toEqual(["16k", "1M", "900"]);
+    expect([formatTokens(16_384), formatTokens(32_768), formatTokens(128_000), formatTokens(1_047_576), formatTokens(900)]).toEqual(["16k", "32k", "128k", "1M", "900"]);
   });
 });
 
