@@ -167,7 +167,7 @@ export function parseOverflow(error: unknown): Overflow | undefined {
 export function formatTokens(tokens: number): string {
   if (tokens >= 1_000_000) return `${+(tokens / 1_048_576).toFixed(1)}M`;
   // Windows are often powers of two: 32768 is "32k", as the person configured it, not "33k".
-  if (tokens >= 1024 && tokens % 1024 === 0) return `${tokens / 1024}k`;
+  if (tokens >= 1024 && tokens % 1000 !== 0 && tokens % 1024 === 0) return `${tokens / 1024}k`;
   if (tokens >= 1000) return `${Math.round(tokens / 1000)}k`;
   return String(tokens);
 }
