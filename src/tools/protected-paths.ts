@@ -12,7 +12,7 @@ import { ToolError, ToolInterrupted, type FileDiff, type ToolContext } from "./d
 
 /** A folder anywhere on the path → why everything under it is protected. */
 const FOLDERS: Record<string, string> = {
-  ".git": "git runs its hooks and config (core.fsmonitor, core.pager, aliases) at the next git command",
+  ".git": "git runs what its hooks and config name (core.fsmonitor) at the next git command",
   ".mini-claude": "it configures mini-claude",
   ".claude": "it configures coding agents, their hooks and their permissions",
   ".vscode": "the editor runs its tasks and settings when the folder is opened",

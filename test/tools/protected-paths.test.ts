@@ -31,7 +31,7 @@ describe("protected paths", () => {
     for (const path of yes) expect(protectedReason(root, join(root, path)), path).toBeDefined();
     const no = ["src/app.ts", "env.ts", ".environment/x", "README.md", ".gitignore", ".github/workflows/ci.yml", "docs/.envy", "package.json"];
     for (const path of no) expect(protectedReason(root, join(root, path)), path).toBeUndefined();
-    expect(protectedReason(root, "/w/.git/config")).toMatch(/git runs its hooks and config/);
+    expect(protectedReason(root, "/w/.git/config")).toMatch(/git runs what its hooks and config name/);
   });
 
   it("asks before write_file changes .git/config, showing the diff; a refusal tells the model why", async () => {
