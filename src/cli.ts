@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { HELP, parseArgv, UsageError } from "./args.js";
 import { EXIT } from "./exit-codes.js";
+import { showControls } from "./sanitize.js";
 
 /**
  * Entry point. Only argv parsing is loaded up front, so --version and --help answer as fast as
@@ -43,12 +44,13 @@ main(process.argv.slice(2)).then(
   },
   async (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`mini-claude: ${error.message}\n`);
+      // Usage errors quote names from argv, files and transcripts.
+      process.stderr.write(`mini-claude: ${showControls(error.message, "\n")}\n`);
       process.exitCode = EXIT.usage;
       return;
     }
     const { unexpectedErrorLine } = await import("./terminal/errors.js");
-    process.stderr.write(`mini-claude: ${unexpectedErrorLine(error)}\n`);
+    process.stderr.write(`mini-claude: ${showControls(unexpectedErrorLine(error))}\n`);
     process.exitCode = EXIT.failed;
   },
 );
