@@ -28,6 +28,9 @@ export function stripControls(text: string): string {
 // eslint-disable-next-line no-misleading-character-class
 const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
+// eslint-disable-next-line no-control-regex, no-misleading-character-class
+const NEEDS_SHOWING = /[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+
 const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\x1b" };
 
 /**
@@ -38,6 +41,7 @@ const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "
  * characters, is left as it is.
  */
 export function showControls(text: string, keep = ""): string {
+  if (!NEEDS_SHOWING.test(text)) return text;
   let out = "";
   for (const char of text) {
     const code = char.codePointAt(0)!;

@@ -35,14 +35,14 @@ export function renderDiff(oldText: string, newText: string, path: string, optio
   });
   if (!patch) return c.dim(`${showControls(path)}: changed (${lineCount(oldText)} → ${lineCount(newText)} lines; too large to diff here)`);
 
-  const lines = formatPatch(patch, FILE_HEADERS_ONLY)
-    .trimEnd()
-    .split("\n")
+  const lines = formatPatch(patch, FILE_HEADERS_ONLY).trimEnd().split("\n");
+  const shown = lines
+    .slice(0, maxLines)
     .map((line) => showControls(line.replace(/\r$/, ""), "\t"))
     .map((line, i) => (i < 2 ? c.bold(line) : colorDiffLine(line, c)));
-  if (lines.length <= maxLines) return lines.join("\n");
+  if (lines.length <= maxLines) return shown.join("\n");
   const hidden = lines.length - maxLines;
-  return [...lines.slice(0, maxLines), c.dim(`… ${hidden} more line${hidden === 1 ? "" : "s"}`)].join("\n");
+  return [...shown, c.dim(`… ${hidden} more line${hidden === 1 ? "" : "s"}`)].join("\n");
 }
 
 function colorDiffLine(line: string, c: Colors): string {

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { reply, useFakeOpenAI } from "../support/fake-openai.js";
+import { error, reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { startPty } from "../support/pty.js";
 import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
@@ -159,5 +159,30 @@ describe("what the person sees of hostile text", () => {
     expect((await pty.done).code).toBe(0);
     expect(pty.raw()).not.toContain("\x1b]0;");
     expect(await pty.rendered()).toContain("fix\\x1b]0;owned\\x07 this");
+  });
+
+  it("shows a background job's escapes in /bg, and strips them from an endpoint's error", async () => {
+    const ws = tempWorkspace();
+    const command = "sleep 30 # \x1b]0;owned\x07\u202e";
+    const fake = await fakeOpenAI([
+      reply().tool("exec", { command, background: true }),
+      reply().text("Started."),
+      error(400, `Bad request${CLIPBOARD}\x1b[2J`),
+    ]);
+    const pty = startPty(["--yes"], cliOptions(ws, fake));
+    await pty.waitFor("mini-claude> ");
+    pty.type("start it\r");
+    await pty.waitFor("Started.");
+    pty.type("/bg\r");
+    await pty.waitFor("sleep 30 #");
+    pty.type("again\r");
+    await pty.waitFor("Bad request");
+    await settle();
+    pty.type("\x04");
+    await pty.done;
+    expect(pty.raw()).not.toMatch(/\x1b\]0;|\x1b\]52|\x1b\[2J|\u202e/);
+    const screen = await pty.rendered();
+    expect(screen).toContain("sleep 30 # \\x1b]0;owned\\x07\\u{202e}");
+    expect(screen).toMatch(/Bad request/);
   });
 });
