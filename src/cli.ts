@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { HELP, parseArgv, UsageError } from "./args.js";
 import { EXIT } from "./exit-codes.js";
-import { showControls } from "./sanitize.js";
 
 /**
  * Entry point. Only argv parsing is loaded up front, so --version and --help answer as fast as
@@ -43,8 +42,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   async (error: unknown) => {
+    // Error lines quote names from argv, files and transcripts: their controls are shown, never sent.
+    const { showControls } = await import("./sanitize.js");
     if (error instanceof UsageError) {
-      // Usage errors quote names from argv, files and transcripts.
       process.stderr.write(`mini-claude: ${showControls(error.message, "\n")}\n`);
       process.exitCode = EXIT.usage;
       return;
