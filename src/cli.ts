@@ -42,13 +42,15 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   async (error: unknown) => {
+    // Error lines quote names from argv, files and transcripts: their controls are shown, never sent.
+    const { showControls } = await import("./sanitize.js");
     if (error instanceof UsageError) {
-      process.stderr.write(`mini-claude: ${error.message}\n`);
+      process.stderr.write(`mini-claude: ${showControls(error.message, "\n")}\n`);
       process.exitCode = EXIT.usage;
       return;
     }
     const { unexpectedErrorLine } = await import("./terminal/errors.js");
-    process.stderr.write(`mini-claude: ${unexpectedErrorLine(error)}\n`);
+    process.stderr.write(`mini-claude: ${showControls(unexpectedErrorLine(error))}\n`);
     process.exitCode = EXIT.failed;
   },
 );

@@ -4,10 +4,12 @@ import { Conversation } from "./conversation.js";
 import { resolveEndpoint } from "./endpoint.js";
 import { EXIT } from "./exit-codes.js";
 import { JobManager } from "./processes/jobs.js";
-import { openTranscript, sessionListText } from "./resume.js";
+import { openTranscript } from "./resume.js";
+import { showControls } from "./sanitize.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
 import { runPrintMode } from "./terminal/print.js";
 import { runReplMode } from "./terminal/repl.js";
+import { printSessionList } from "./terminal/session-list.js";
 import { killChildrenOnExit } from "./terminal/signals.js";
 import { jobNotices, runningJobLines } from "./tools/background.js";
 import { spillDirOf } from "./tools/spill.js";
@@ -22,11 +24,11 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   setSecrets([config.apiKey, process.env.OPENAI_API_KEY, process.env.DEEPSEEK_API_KEY]);
   forgetKeysFromEnvironment();
   if (config.resume === "") {
-    process.stdout.write(sessionListText(config));
+    printSessionList(config);
     return EXIT.ok;
   }
   const endpointNote = await resolveEndpoint(config);
-  const transcript = openTranscript(config, (line) => process.stderr.write(`mini-claude: ${line}\n`));
+  const transcript = openTranscript(config, (line) => process.stderr.write(`mini-claude: ${showControls(line)}\n`));
   const jobs = new JobManager();
   killChildrenOnExit(jobs, { keepJobs: config.print && config.keepBackground });
   const conversation = new Conversation({

@@ -1,8 +1,12 @@
 import type { Config } from "../config.js";
 import type { Approval, ApprovalRequest } from "../tools/index.js";
+import { approvalText } from "./approval-text.js";
 import { renderDiff } from "./diff.js";
 import type { InputQueue } from "./input-queue.js";
 import type { Renderer } from "./render.js";
+
+/** A protected write is judged by its diff, so the question shows far more of it than a tool line does. */
+const APPROVAL_DIFF_LINES = 400;
 
 /**
  * The REPL's approval policy: show the person what is about to happen and read their answer.
@@ -16,10 +20,15 @@ export function replApproval(config: Config, reader: InputQueue, renderer: Rende
     // Everything queued (the spinner, the tool line) must be on screen before the question.
     await renderer.flush();
     if (request.kind === "write") {
-      const diff = renderDiff(request.diff.before, request.diff.after, request.path, { color: renderer.colors.isColorSupported });
-      if (diff) await renderer.notice(diff);
+      const diff = renderDiff(request.diff.before, request.diff.after, request.path, {
+        color: renderer.colors.isColorSupported,
+        maxLines: APPROVAL_DIFF_LINES,
+      });
+      if (diff) await renderer.show(diff);
     }
-    const answer = await reader.ask(`${question(request)} [y]es / [n]o (add a reason) / [a]lways: `, signal);
+    const { shown, question } = approvalText(request);
+    await renderer.show(shown);
+    const answer = await reader.ask(`${question} [y]es / [n]o (add a reason) / [a]lways: `, signal);
     if (answer === null) return { approved: false, interrupted: true };
     const text = answer.trim();
     if (/^a(lways)?$/i.test(text)) {
@@ -30,10 +39,4 @@ export function replApproval(config: Config, reader: InputQueue, renderer: Rende
     const reason = text.replace(/^n(o)?\b[\s:,-]*/i, "").trim();
     return { approved: false, reason: reason || undefined };
   };
-}
-
-function question(request: ApprovalRequest): string {
-  if (request.kind === "command") return `Run \`${request.command}\`?`;
-  if (request.kind === "write") return `Write ${request.path} (${request.reason})?`;
-  return `Call ${request.summary}?`;
 }

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { showControls } from "../sanitize.js";
 import { palette, type Colors } from "./colors.js";
 
 /** The small diff shown under an edit. jsdiff costs ~15 ms to load, so it is required on first use. */
@@ -17,7 +18,9 @@ const require = createRequire(import.meta.url);
 
 /**
  * Contract: a unified diff of `oldText` → `newText` with 3 lines of context, headed by `path`,
- * at most `maxLines` lines plus a "… N more lines" footer; "" when the texts are equal. With
+ * at most `maxLines` lines plus a "… N more lines" footer; "" when the texts are equal. Control
+ * and invisible characters in the lines and the path are shown as escapes (`\x1b`), never sent
+ * raw: file content is not trusted. With
  * `color`, added lines are green, removed red, hunk headers cyan. Never throws on large inputs:
  * a diff too costly to compute becomes a one-line summary.
  */
@@ -30,15 +33,16 @@ export function renderDiff(oldText: string, newText: string, path: string, optio
     context: 3,
     timeout: DIFF_TIMEOUT_MS,
   });
-  if (!patch) return c.dim(`${path}: changed (${lineCount(oldText)} → ${lineCount(newText)} lines; too large to diff here)`);
+  if (!patch) return c.dim(`${showControls(path)}: changed (${lineCount(oldText)} → ${lineCount(newText)} lines; too large to diff here)`);
 
-  const lines = formatPatch(patch, FILE_HEADERS_ONLY)
-    .trimEnd()
-    .split("\n")
+  const lines = formatPatch(patch, FILE_HEADERS_ONLY).trimEnd().split("\n");
+  const shown = lines
+    .slice(0, maxLines)
+    .map((line) => showControls(line.replace(/\r$/, ""), "\t"))
     .map((line, i) => (i < 2 ? c.bold(line) : colorDiffLine(line, c)));
-  if (lines.length <= maxLines) return lines.join("\n");
+  if (lines.length <= maxLines) return shown.join("\n");
   const hidden = lines.length - maxLines;
-  return [...lines.slice(0, maxLines), c.dim(`… ${hidden} more line${hidden === 1 ? "" : "s"}`)].join("\n");
+  return [...shown, c.dim(`… ${hidden} more line${hidden === 1 ? "" : "s"}`)].join("\n");
 }
 
 function colorDiffLine(line: string, c: Colors): string {

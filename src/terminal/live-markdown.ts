@@ -1,5 +1,6 @@
 import { MarkdownBlocks } from "./markdown-blocks.js";
 import { stripControls } from "../sanitize.js";
+import { loadDisplayWidth } from "./display-width.js";
 
 /**
  * Streams Markdown to a colour terminal so that text appears as it arrives and is still rendered:
@@ -38,7 +39,7 @@ export class LiveMarkdown {
 
   private async replace(pieces: string[], delta: string): Promise<void> {
     const columns = this.out.columns || 80;
-    const up = rowsAboveCursor(this.shown, columns);
+    const up = rowsAboveCursor(this.shown, columns, await loadDisplayWidth());
     if (up >= (this.out.rows || 24) - 1) {
       // Scrolled out of reach: keep the raw text rather than leave half of it doubled.
       this.out.write(delta);
@@ -55,7 +56,7 @@ export class LiveMarkdown {
 }
 
 /** How many rows the cursor is below the first row of `text` as the terminal wrapped it. */
-export function rowsAboveCursor(text: string, columns: number): number {
+export function rowsAboveCursor(text: string, columns: number, displayWidth: (line: string) => number): number {
   const lines = text.split("\n");
   const last = lines.pop()!;
   let rows = 0;
@@ -63,28 +64,4 @@ export function rowsAboveCursor(text: string, columns: number): number {
   const width = displayWidth(last);
   // A line exactly as wide as the screen leaves the cursor on its row (deferred wrap).
   return rows + (width > 0 ? Math.floor((width - 1) / columns) : 0);
-}
-
-/** Columns a line takes: wide (CJK, emoji) characters count two, tabs eight. */
-function displayWidth(line: string): number {
-  let width = 0;
-  for (const char of line) {
-    const code = char.codePointAt(0)!;
-    width += char === "\t" ? 8 - (width % 8) : code >= 0x1100 && isWide(code) ? 2 : 1;
-  }
-  return width;
-}
-
-function isWide(code: number): boolean {
-  return (
-    (code >= 0x1100 && code <= 0x115f) ||
-    (code >= 0x2e80 && code <= 0xa4cf) ||
-    (code >= 0xac00 && code <= 0xd7a3) ||
-    (code >= 0xf900 && code <= 0xfaff) ||
-    (code >= 0xfe30 && code <= 0xfe4f) ||
-    (code >= 0xff00 && code <= 0xff60) ||
-    (code >= 0xffe0 && code <= 0xffe6) ||
-    (code >= 0x1f300 && code <= 0x1faff) ||
-    (code >= 0x20000 && code <= 0x3fffd)
-  );
 }

@@ -1,5 +1,6 @@
 import type { MarkedExtension, RendererObject, Tokens } from "marked";
-import { palette } from "./colors.js";
+import { showControls, stripControls } from "../sanitize.js";
+import { palette, type Colors } from "./colors.js";
 
 /**
  * Markdown for a terminal. The libraries load on first use, so `--version` and the REPL's first
@@ -76,6 +77,7 @@ async function createMarkdownRenderer(width: number): Promise<(text: string) => 
     href: (s: string) => c.underline(c.blue(s)),
   });
   patchForCurrentMarked(extension.renderer);
+  showLinkTargets(extension.renderer, c);
   const marked = new Marked(extension);
   return (text) => marked.parse(text, { async: false });
 }
@@ -94,4 +96,23 @@ function patchForCurrentMarked(renderer: RendererObject): void {
   renderer.list = function (token: Tokens.List) {
     return list.call(this, { ...token, items: token.items.map((item) => ({ ...item, task: false })) });
   };
+}
+
+/**
+ * A link always shows where it goes. marked-terminal would emit an OSC 8 hyperlink on terminals
+ * that support them, which shows only the text: `[https://github.com/you](https://evil.example)`
+ * would read as the first and open the second. So the target is printed after any text that is
+ * not the target itself (a bare URL, or the same URL without its scheme, prints once).
+ */
+function showLinkTargets(renderer: RendererObject, c: Colors): void {
+  renderer.link = function (token: Tokens.Link) {
+    const text = this.parser.parseInline(token.tokens);
+    const target = c.underline(c.blue(showControls(token.href)));
+    return sameAddress(stripControls(text), token.href) ? target : `${c.blue(text)} (${target})`;
+  };
+}
+
+function sameAddress(text: string, href: string): boolean {
+  const bare = (url: string) => url.trim().replace(/^(mailto:|[a-z][a-z0-9+.-]*:\/\/)/i, "").replace(/\/$/, "").toLowerCase();
+  return text.trim() === "" || bare(text) === bare(href);
 }

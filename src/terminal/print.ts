@@ -4,6 +4,7 @@ import type { Config } from "../config.js";
 import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
+import { showControls, stripControls } from "../sanitize.js";
 import type { Approval, ApprovalRequest } from "../tools/index.js";
 import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
@@ -57,7 +58,8 @@ function printApproval(config: Config): (request: ApprovalRequest) => Promise<Ap
 function reportKeptJobs(jobs: JobManager): void {
   for (const job of jobs.list().filter((j) => j.state === "running")) {
     const url = job.url ? ` at ${job.url}` : "";
-    process.stderr.write(`Left running: job ${job.id} \`${job.command}\` (pid ${job.pid})${url}; output in ${job.logFile}\n`);
+    const line = `Left running: job ${job.id} \`${job.command}\` (pid ${job.pid})${url}; output in ${job.logFile}`;
+    process.stderr.write(`${showControls(line)}\n`);
   }
 }
 
@@ -99,11 +101,15 @@ async function runPrint(conversation: Conversation, config: Config, prompt: stri
   }
 }
 
-/** The answer as is for a pipe; rendered Markdown for a colour terminal. */
+/**
+ * The answer as is for a pipe or a file (a script gets the model's bytes); rendered Markdown for a
+ * colour terminal; plain text without its controls for a terminal without colour (NO_COLOR).
+ */
 async function formatAnswer(answer: string): Promise<string> {
+  const safe = process.stdout.isTTY ? stripControls(answer) : answer;
   const text = colorEnabled(process.stdout)
-    ? await renderMarkdown(answer, { color: true, width: process.stdout.columns }).catch(() => answer)
-    : answer;
+    ? await renderMarkdown(safe, { color: true, width: process.stdout.columns }).catch(() => safe)
+    : safe;
   return text.endsWith("\n") ? text : `${text}\n`;
 }
 

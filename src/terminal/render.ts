@@ -1,6 +1,6 @@
 import type { AgentEvent } from "../agent.js";
 import { LiveMarkdown } from "./live-markdown.js";
-import { stripControls } from "../sanitize.js";
+import { showControls, stripControls } from "../sanitize.js";
 import { startSpinner, type Spinner } from "./spinner.js";
 import { palette } from "./colors.js";
 import { renderDiff } from "./diff.js";
@@ -57,13 +57,13 @@ export class Renderer {
         this.spinner?.update(`thinking… (${this.reasoningChars} chars)`);
         return;
       case "notice":
-        this.writeLine(this.options.activity, this.colors.dim(event.text));
+        this.writeLine(this.options.activity, this.colors.dim(stripControls(event.text)));
         return;
       case "assistant_end":
         this.endText();
         return;
       case "tool_start":
-        this.writeLine(this.options.activity, `${this.colors.cyan("•")} ${event.label}`);
+        this.writeLine(this.options.activity, `${this.colors.cyan("•")} ${showControls(event.label)}`);
         return;
       case "tool_end":
         this.writeLine(this.options.activity, this.outcomeLine(event));
@@ -73,23 +73,26 @@ export class Renderer {
           if (diff) this.writeLine(this.options.activity, indent(diff));
         }
         return;
-      case "notice":
-        this.writeLine(this.options.activity, this.colors.dim(event.text));
-        return;
       default:
         return;
     }
   }
 
-  /** One red line; resolves once it is written. */
+  /** One red line (an endpoint's error text among them, so its controls are stripped); resolves once it is written. */
   error(message: string): Promise<void> {
-    this.writeLine(this.options.activity, this.colors.red(message));
+    this.writeLine(this.options.activity, this.colors.red(stripControls(message)));
     return this.flush();
   }
 
-  /** One dim line; resolves once it is written. */
+  /** One dim line, its controls stripped; resolves once it is written. */
   notice(message: string): Promise<void> {
-    this.writeLine(this.options.activity, this.colors.dim(message));
+    this.writeLine(this.options.activity, this.colors.dim(stripControls(message)));
+    return this.flush();
+  }
+
+  /** Text its producer has already made safe (a diff, the approval's command), written as it is. */
+  show(safeText: string): Promise<void> {
+    this.writeLine(this.options.activity, safeText);
     return this.flush();
   }
 
@@ -159,7 +162,7 @@ export class Renderer {
   }
 
   private outcomeLine(event: Extract<AgentEvent, { type: "tool_end" }>): string {
-    const line = `└ ${event.display}`;
+    const line = `└ ${showControls(event.display)}`;
     return `  ${event.ok ? this.colors.dim(line) : this.colors.red(line)}`;
   }
 }

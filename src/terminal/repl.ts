@@ -3,6 +3,7 @@ import { formatTokens } from "../context-window.js";
 import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
+import { showControls } from "../sanitize.js";
 import { replApproval } from "./approval.js";
 import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
@@ -70,7 +71,8 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
   if (isLocalURL(config.baseURL)) {
     await Promise.race([conversation.context.detect(conversation.model), new Promise((resolve) => setTimeout(resolve, 400).unref())]);
   }
-  if (reader.isTerminal) process.stdout.write(`${[banner(version, config, conversation), ...notes].join("\n")}\n`);
+  // The model name, the folder and the notes can come from the endpoint or the file system: shown, not obeyed.
+  if (reader.isTerminal) process.stdout.write(`${showControls([banner(version, config, conversation), ...notes].join("\n"), "\n")}\n`);
   conversation.warmUp();
   const slash: SlashContext = { conversation, config, renderer, jobs };
 

@@ -4,6 +4,7 @@ import { jobTable } from "../tools/background.js";
 import { describeError } from "./errors.js";
 import type { Renderer } from "./render.js";
 import type { Conversation } from "../conversation.js";
+import { showControls } from "../sanitize.js";
 
 export interface SlashContext {
   conversation: Conversation;
@@ -18,7 +19,8 @@ interface SlashCommand {
   run(argument: string, ctx: SlashContext): "exit" | void | Promise<"exit" | void>;
 }
 
-const say = (text: string) => process.stdout.write(`${text}\n`);
+/** Commands print what the model chose (a job's command, a model name): its controls are shown, never sent. */
+const say = (text: string) => process.stdout.write(`${showControls(text, "\n\t")}\n`);
 
 export const slashCommands: SlashCommand[] = [
   {

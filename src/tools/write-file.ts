@@ -1,8 +1,13 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { z } from "zod";
-import { writeFileAtomic } from "./files.js";
+import { specialKind, writeFileAtomic } from "./files.js";
+import { approveProtectedWrite } from "./protected-paths.js";
 import { resolveInWorkspace } from "../workspace.js";
 import { defineTool, ToolError } from "./define.js";
+
+/** Past this the file replaced is not read for a diff; the person sees its size instead. */
+const MAX_DIFF_BYTES = 10 * 1024 * 1024;
 
 export const writeFileTool = defineTool({
   name: "write_file",
@@ -14,11 +19,23 @@ export const writeFileTool = defineTool({
   summary: ({ path }) => `write_file ${path}`,
   async run({ path, content }, ctx) {
     const absolute = resolveInWorkspace(ctx.root, path);
-    const before = await stat(absolute).catch(() => undefined);
-    if (before?.isDirectory()) throw new ToolError(`${path} is a directory; give a file path.`);
-    await writeFileAtomic(absolute, content, before?.mode);
+    const existing = await stat(absolute).catch(() => undefined);
+    if (existing?.isDirectory()) throw new ToolError(`${path} is a directory; give a file path.`);
+    const special = existing && specialKind(existing);
+    if (special) throw new ToolError(`${path} is not a regular file (${special}); write_file writes regular files.`);
+    const before = existing ? await previousContent(absolute, existing.size) : "";
+    const diff = { path, before, after: content };
+    await approveProtectedWrite(ctx, absolute, resolve(ctx.root, path), diff);
+    await writeFileAtomic(absolute, content, existing?.mode);
     const lines = content === "" ? 0 : content.split("\n").length - (content.endsWith("\n") ? 1 : 0);
     const bytes = Buffer.byteLength(content, "utf8");
-    return `${before ? "Overwrote" : "Created"} ${path} (${lines} lines, ${bytes} bytes).`;
+    const output = `${existing ? "Overwrote" : "Created"} ${path} (${lines} lines, ${bytes} bytes).`;
+    // Overwriting is shown as a diff, as an edit is; a new file is the model's text, and its line says its size.
+    return existing ? { output, diff } : output;
   },
 });
+
+async function previousContent(absolute: string, size: number): Promise<string> {
+  if (size > MAX_DIFF_BYTES) return `(the previous ${size} bytes are too many to show)\n`;
+  return readFile(absolute, "utf8");
+}

@@ -8,6 +8,8 @@ import { CLI, type CliOptions } from "./run-cli.js";
 export interface PtySession {
   /** Type text; "\r" is Enter, "\x03" is Ctrl-C, "\x04" is Ctrl-D. */
   type(text: string): void;
+  /** Everything written so far, byte for byte as the terminal received it. */
+  raw(): string;
   /** Everything written so far, escape codes removed (text later overwritten is still in it). */
   screen(): string;
   /** What a person sees: the output replayed through a terminal emulator, scrollback included. */
@@ -54,6 +56,7 @@ export function startPty(args: string[], options: CliOptions & { columns?: numbe
   );
   return {
     type: (text) => child.stdin!.write(text),
+    raw: () => raw,
     screen,
     rendered: () => emulate(raw, options.columns ?? 100),
     waitFor: (pattern, { from = 0, timeoutMs = 10_000 } = {}) =>

@@ -1,7 +1,8 @@
 import xterm from "@xterm/headless";
 import { describe, expect, it } from "vitest";
 import { LiveMarkdown, rowsAboveCursor } from "../../src/terminal/live-markdown.js";
-import { stripControls } from "../../src/sanitize.js";
+import { showControls, stripControls } from "../../src/sanitize.js";
+import { loadDisplayWidth } from "../../src/terminal/display-width.js";
 
 /** A fake terminal stream whose output is replayed through a terminal emulator. */
 function terminal(columns: number, rows: number) {
@@ -52,17 +53,35 @@ describe("LiveMarkdown", () => {
 });
 
 describe("terminal helpers", () => {
-  it("counts the rows above the cursor, wide characters and exact-width lines included", () => {
-    expect(rowsAboveCursor("", 10)).toBe(0);
-    expect(rowsAboveCursor("abc", 10)).toBe(0);
-    expect(rowsAboveCursor("abc\n", 10)).toBe(1);
-    expect(rowsAboveCursor("0123456789", 10)).toBe(0);
-    expect(rowsAboveCursor("0123456789\n", 10)).toBe(1);
-    expect(rowsAboveCursor("01234567890", 10)).toBe(1);
-    expect(rowsAboveCursor("漢字漢字漢字", 10)).toBe(1);
+  it("counts the rows above the cursor by display width: wide two, zero-width and combining none", async () => {
+    const width = await loadDisplayWidth();
+    const rows = (text: string, columns: number) => rowsAboveCursor(text, columns, width);
+    expect(rows("", 10)).toBe(0);
+    expect(rows("abc", 10)).toBe(0);
+    expect(rows("abc\n", 10)).toBe(1);
+    expect(rows("0123456789", 10)).toBe(0);
+    expect(rows("0123456789\n", 10)).toBe(1);
+    expect(rows("01234567890", 10)).toBe(1);
+    expect(rows("漢字漢字漢字", 10)).toBe(1);
+    expect(rows(`ok${"\u200b".repeat(250)}\n`, 10)).toBe(1);
+    expect(rows(`e${"\u0301".repeat(30)}`, 10)).toBe(0);
+    expect(width("a\tb")).toBe(9);
   });
 
   it("strips escape sequences and control characters from model text", () => {
     expect(stripControls("a\x1b[2J\x1b]0;title\x07b\rc\x07d\te\n")).toBe("abcd\te\n");
+    // OSC 52 (clipboard) and OSC 8 (hidden link) ended by ST, an unterminated title, C1 controls, 8-bit CSI.
+    expect(stripControls("x\x1b]52;c;cm0gLXJmIH4=\x1b\\y")).toBe("xy");
+    expect(stripControls("\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\")).toBe("click");
+    expect(stripControls("ok\x1b]2;pwned")).toBe("ok");
+    expect(stripControls("a\x9b2Jb\x85c\x9d0;t\x07d")).toBe("abcd");
+    expect(stripControls("é ü 漢")).toBe("é ü 漢");
+  });
+
+  it("makes controls and invisible characters visible in labels and commands", () => {
+    expect(showControls("npm test\n\x1b[2A\rtouch PWNED")).toBe("npm test\\n\\x1b[2A\\rtouch PWNED");
+    expect(showControls("a\u202eb\u200bc\x00\x9b")).toBe("a\\u{202e}b\\u{200b}c\\x00\\x9b");
+    expect(showControls("row 1\nrow\t2", "\n\t")).toBe("row 1\nrow\t2");
+    expect(showControls("é 漢 🙂")).toBe("é 漢 🙂");
   });
 });
