@@ -11,6 +11,9 @@ import { InputQueue } from "./input-queue.js";
 import { Renderer } from "./render.js";
 import { onSignals } from "./signals.js";
 import { completeSlash, runSlashCommand, type SlashContext } from "./slash-commands.js";
+import { StatusFooter } from "./status-footer.js";
+import type { HeldKey } from "./terminal-keys.js";
+import { compact, Typeahead } from "./typeahead.js";
 
 export const PROMPT = "mini-claude> ";
 const DOUBLE_CTRL_C_MS = 2000;
@@ -25,25 +28,55 @@ export interface ReplMode {
 }
 
 /**
- * The interactive loop: read a line, run it as a request (or a slash command), repeat.
- * Ctrl-C aborts the turn in flight (and any question it is asking); at an idle prompt it clears
- * the line, and twice exits. Resolves to the exit code when the person leaves (exit, Ctrl-D, end
- * of piped input), once every background job is gone.
+ * The interactive loop: read a request, run it (or a slash command), repeat.
+ * Ctrl-C (or Esc) aborts the turn in flight (and any question it is asking); at an idle prompt it
+ * clears the line, and twice exits. On a terminal, what is typed during a turn is held in a
+ * visible footer, never in the stream or an answer: sent as the next request when the turn ends,
+ * dropped by an interrupt. Resolves to the exit code when the person leaves (exit, Ctrl-D, end of
+ * piped input), once every background job is gone.
  */
 export async function runReplMode({ config, conversation, jobs, version, notes }: ReplMode): Promise<number> {
+  const typeahead = new Typeahead();
+  const footer = process.stdout.isTTY && process.stdin.isTTY ? new StatusFooter(process.stdout) : undefined;
+  const showTypeahead = () => footer?.set(typeahead.footer());
+  const onHeldKey = (key: HeldKey) => {
+    const outcome = typeahead.handle(key);
+    if (outcome === "interrupt") interrupt();
+    else if (outcome === "suspend") reader.suspend();
+    else if (outcome === "changed") showTypeahead();
+  };
   const reader = new InputQueue({
     prompt: PROMPT,
     completer: completeSlash,
     history: process.stdin.isTTY ? loadInputHistory(config.configDir) : [],
+    onHeldKey,
+    onHeldPaste: (text) => {
+      typeahead.paste(text);
+      showTypeahead();
+    },
+    onQuestion: (shown) => (shown ? footer?.suspend() : footer?.resume()),
   });
   const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color: colorEnabled(process.stdout), streamText: true });
   const approve = replApproval(config, reader, renderer);
   let turn: AbortController | undefined;
   let lastIdleInterrupt = 0;
+  /** Characters typed during the turn that an interrupt dropped, to say so once it has ended. */
+  let dropped = 0;
 
   const interrupt = () => {
     if (turn) {
+      dropped += typeahead.drop();
+      footer?.set("");
       turn.abort();
+      return;
+    }
+    if (reader.hasDraft) {
+      // Drop the lines of an unfinished multi-line request and start a fresh prompt.
+      reader.clearDraft();
+      reader.rl.write(null, { ctrl: true, name: "e" });
+      reader.rl.write(null, { ctrl: true, name: "u" });
+      process.stdout.write("\n");
+      reader.prompt();
       return;
     }
     if (reader.rl.line) {
@@ -74,10 +107,22 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
   conversation.warmUp();
   const slash: SlashContext = { conversation, config, renderer, jobs };
 
+  // `mini-claude "fix the bug"` opens the REPL with that request already sent.
+  let queued = config.prompt;
+  let draft = "";
   for (;;) {
-    reader.setPrompt(PROMPT);
-    reader.prompt();
-    const line = await reader.next();
+    let line: string | null;
+    if (queued !== undefined) {
+      line = queued;
+      queued = undefined;
+      if (reader.isTerminal) process.stdout.write(`${PROMPT}${line.split("\n").length > 1 ? compact(line) : line}\n`);
+    } else {
+      reader.setPrompt(PROMPT);
+      reader.prompt();
+      reader.type(draft);
+      draft = "";
+      line = await reader.next();
+    }
     if (line === null) break;
     const input = line.trim();
     if (!input) continue;
@@ -88,8 +133,20 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
       continue;
     }
     turn = new AbortController();
+    reader.hold(true);
     await runTurn(conversation, input, { signal: turn.signal, approve }, renderer, config);
+    reader.hold(false);
     turn = undefined;
+    footer?.set("");
+    if (dropped) await renderer.notice(`(dropped what you typed during the turn: ${dropped} characters)`);
+    dropped = 0;
+    const held = typeahead.take();
+    if (held.eof && held.request === undefined) break;
+    draft = held.draft;
+    if (held.request !== undefined) {
+      await renderer.notice(`↳ sending what you typed during the turn`);
+      queued = held.request;
+    }
   }
   reader.close();
   await jobs.killAll();
