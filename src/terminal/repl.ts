@@ -4,6 +4,7 @@ import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
 import { replApproval } from "./approval.js";
+import { ApprovalPolicy } from "./approval-policy.js";
 import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
 import { loadInputHistory, saveInputLine } from "./input-history.js";
@@ -16,6 +17,7 @@ import type { HeldKey } from "./terminal-keys.js";
 import { compact, Typeahead } from "./typeahead.js";
 
 export const PROMPT = "mini-claude> ";
+const ALL_ALLOWED_PROMPT = "mini-claude (all allowed)> ";
 const DOUBLE_CTRL_C_MS = 2000;
 
 export interface ReplMode {
@@ -57,7 +59,8 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
     onQuestion: (shown) => (shown ? footer?.suspend() : footer?.resume()),
   });
   const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color: colorEnabled(process.stdout), streamText: true });
-  const approve = replApproval(config, reader, renderer);
+  const approvals = new ApprovalPolicy();
+  const approve = replApproval(config, reader, renderer, approvals);
   let turn: AbortController | undefined;
   let lastIdleInterrupt = 0;
   /** Characters typed during the turn that an interrupt dropped, to say so once it has ended. */
@@ -105,7 +108,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
   }
   if (reader.isTerminal) process.stdout.write(`${[banner(version, config, conversation), ...notes].join("\n")}\n`);
   conversation.warmUp();
-  const slash: SlashContext = { conversation, config, renderer, jobs };
+  const slash: SlashContext = { conversation, config, renderer, jobs, approvals };
 
   // `mini-claude "fix the bug"` opens the REPL with that request already sent.
   let queued = config.prompt;
@@ -117,7 +120,8 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
       queued = undefined;
       if (reader.isTerminal) process.stdout.write(`${PROMPT}${line.split("\n").length > 1 ? compact(line) : line}\n`);
     } else {
-      reader.setPrompt(PROMPT);
+      // While everything is allowed the prompt says so, so a person never forgets it is on.
+      reader.setPrompt(approvals.allowAll ? ALL_ALLOWED_PROMPT : PROMPT);
       reader.prompt();
       reader.type(draft);
       draft = "";
@@ -184,7 +188,8 @@ function banner(version: string, config: Config, conversation: Conversation): st
   const parts = [`mini-claude ${version}`, conversation.model ?? "(server's first model)", host, config.workspace];
   if (conversation.instructions) parts.push(`${conversation.instructions.file} loaded`);
   parts.push(`window ${formatTokens(conversation.context.window.tokens)} from ${conversation.context.window.source}`);
-  return `${parts.join(" · ")}\nType a request, /help for commands, Ctrl-C to interrupt, Ctrl-D to exit.`;
+  const yes = config.yes ? "\n--yes: commands and writes run without asking." : "";
+  return `${parts.join(" · ")}${yes}\nType a request, /help for commands, Esc or Ctrl-C to interrupt, Ctrl-D to exit.`;
 }
 
 function isLocalURL(baseURL: string | undefined): boolean {

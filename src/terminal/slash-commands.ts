@@ -1,4 +1,5 @@
 import type { Config } from "../config.js";
+import type { ApprovalPolicy } from "./approval-policy.js";
 import type { JobManager } from "../processes/jobs.js";
 import { jobTable } from "../tools/background.js";
 import { describeError } from "./errors.js";
@@ -10,6 +11,7 @@ export interface SlashContext {
   config: Config;
   renderer: Renderer;
   jobs: JobManager;
+  approvals: ApprovalPolicy;
 }
 
 interface SlashCommand {
@@ -67,6 +69,14 @@ export const slashCommands: SlashCommand[] = [
         const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model });
         if (message) await renderer.error(message);
       }
+    },
+  },
+  {
+    name: "/approvals",
+    help: "what runs without asking; /approvals revoke N|all",
+    run: (argument, { approvals }) => {
+      const [verb, which = ""] = argument.split(/\s+/);
+      say(verb === "revoke" ? approvals.revoke(which) : approvals.describe());
     },
   },
   { name: "/exit", help: "leave mini-claude", run: () => "exit" },

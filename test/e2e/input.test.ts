@@ -112,3 +112,42 @@ describe.each([60, 120])("input at %i columns", (columns) => {
     expect(await pty.rendered()).toContain("mini-claude> fix the bug");
   });
 });
+
+describe.each([60, 120])("approvals at %i columns", (columns) => {
+  it("yes runs once; p allows the command's prefix; a dangerous shape asks even under it", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([
+      reply().tool("exec", { command: "echo first > one.txt" }),
+      reply().tool("exec", { command: "npm --version" }),
+      reply().tool("exec", { command: "npm --version --json" }),
+      reply().tool("exec", { command: "touch two.txt && rm -rf two.txt" }),
+      reply().text("All done."),
+    ]);
+    const pty = startPty([], { ...cliOptions(ws, fake), columns });
+    await pty.waitFor("mini-claude> ");
+    pty.type("go\r");
+    await pty.waitFor("[a]lways: ");
+    pty.type("yes\r");
+    let at = pty.screen().length;
+    await pty.waitFor("[p] always `npm`", { from: at });
+    pty.type("p\r");
+    await pty.waitFor("Allowed `npm` for this session");
+    at = pty.screen().length;
+    await pty.waitFor("deletes recursively", { from: at });
+    await pty.waitFor("[a]lways: ", { from: at });
+    const asked = pty.screen().slice(at);
+    pty.type("n not that\r");
+    await pty.waitFor("All done.");
+    pty.type("/approvals\r");
+    await pty.waitFor("`npm` and what follows it");
+    pty.type("\x04");
+    await pty.done;
+    expect(existsSync(join(ws.root, "one.txt"))).toBe(true);
+    // The second npm call ran without a question; the dangerous one asked.
+    expect(asked).not.toContain("Run `npm --version --json`?");
+    expect(asked).toContain("Run `touch two.txt && rm -rf two.txt`?");
+    const tools = (body: any) => body.messages.filter((m: any) => m.role === "tool").map((m: any) => m.content as string);
+    expect(tools(fake.requests[4]).at(-1)).toContain("not that");
+    expect(existsSync(join(ws.root, "two.txt"))).toBe(false);
+  });
+});
