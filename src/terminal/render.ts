@@ -5,6 +5,7 @@ import { startSpinner, type Spinner } from "./spinner.js";
 import { palette } from "./colors.js";
 import { renderDiff } from "./diff.js";
 import { preloadMarkdown, renderMarkdown } from "./markdown.js";
+import { detailLines, fitLine } from "./tool-lines.js";
 
 export interface RenderOptions {
   /** Where the conversation goes: stdout in the REPL. */
@@ -32,6 +33,8 @@ export class Renderer {
   private spinner?: Spinner;
   /** Reasoning characters streamed since the last indicator line. */
   private reasoningChars = 0;
+  /** What the last tool call returned, whole as the model read it, for /expand. */
+  lastToolOutput?: string;
   /** Markdown renders asynchronously; every write goes through this chain to keep order. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -63,10 +66,14 @@ export class Renderer {
         this.endText();
         return;
       case "tool_start":
-        this.writeLine(this.options.activity, `${this.colors.cyan("•")} ${event.label}`);
+        this.writeLine(this.options.activity, `${this.colors.cyan("•")} ${fitLine(event.label, this.options.activity.columns, 2)}`);
         return;
       case "tool_end":
+        this.lastToolOutput = event.output;
         this.writeLine(this.options.activity, this.outcomeLine(event));
+        if (event.details && (this.options.streamText || this.options.activity.isTTY)) {
+          this.writeLine(this.options.activity, detailLines(event.details, this.options.activity.columns, this.colors.dim));
+        }
         // --print into a pipe skips the diff: scripts want the answer, and jsdiff costs ~20 ms to load.
         if (event.diff && event.ok && (this.options.streamText || this.options.activity.isTTY)) {
           const diff = renderDiff(event.diff.before, event.diff.after, event.diff.path, { color: this.options.color });

@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import type { ApprovalPolicy } from "./approval-policy.js";
 import type { JobManager } from "../processes/jobs.js";
+import { stripControls } from "../sanitize.js";
 import { jobTable } from "../tools/background.js";
 import { describeError } from "./errors.js";
 import type { Renderer } from "./render.js";
@@ -70,6 +71,11 @@ export const slashCommands: SlashCommand[] = [
         if (message) await renderer.error(message);
       }
     },
+  },
+  {
+    name: "/expand",
+    help: "the whole output of the last tool call, as the model read it",
+    run: (_, { renderer }) => say(renderer.lastToolOutput === undefined ? "No tool has run yet." : stripControls(renderer.lastToolOutput)),
   },
   {
     name: "/approvals",

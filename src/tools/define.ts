@@ -62,6 +62,8 @@ export interface ToolOutput {
   diff?: FileDiff;
   /** The outcome in a few words for the person ("exit 0 · 1.2s"), when the tool knows it best. */
   display?: string;
+  /** A few lines the person sees under the outcome (a command's last output lines); the model never reads them. */
+  details?: string;
 }
 
 /**

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { reply, useFakeOpenAI } from "../support/fake-openai.js";
+import { startPty } from "../support/pty.js";
+import { cliOptions } from "../support/run-cli.js";
+import { tempWorkspace } from "../support/workspace.js";
+
+const fakeOpenAI = useFakeOpenAI();
+
+describe.each([60, 120])("tool output at %i columns", (columns) => {
+  it("shows a command's last output lines under it, more when it failed, and /expand shows it all", async () => {
+    const ws = tempWorkspace();
+    const long = "x".repeat(200);
+    const fake = await fakeOpenAI([
+      reply().tool("exec", { command: `printf 'line %s\\n' 1 2 3 4 5 6 7; echo ${long}` }),
+      reply().tool("exec", { command: "printf 'fail %s\\n' 1 2 3 4 5 6; exit 3" }),
+      reply().text("Both ran."),
+    ]);
+    const pty = startPty(["--yes"], { ...cliOptions(ws, fake), columns });
+    await pty.waitFor("mini-claude> ");
+    pty.type("run them\r");
+    await pty.waitFor("Both ran.");
+    pty.type("/expand\r");
+    await pty.waitFor("exit code 3");
+    pty.type("\x04");
+    await pty.done;
+    const screen = await pty.rendered();
+    const lines = screen.split("\n");
+    const first = lines.findIndex((line) => line.startsWith("• exec printf 'line"));
+    expect(lines[first].length).toBeLessThanOrEqual(columns);
+    expect(lines.slice(first + 1, first + 7)).toEqual([
+      "  └ exit 0 · " + lines[first + 1].split(" · ")[1],
+      "    … 4 more lines (/expand shows all)",
+      "    line 5",
+      "    line 6",
+      "    line 7",
+      `    ${"x".repeat(columns - 6)}…`,
+    ]);
+    // A failed command shows more of its output: here all six lines.
+    const second = lines.findIndex((line) => line.startsWith("• exec printf 'fail"));
+    expect(lines[second + 1]).toMatch(/^  └ exit 3 · /);
+    expect(lines.slice(second + 2, second + 8)).toEqual(["1", "2", "3", "4", "5", "6"].map((n) => `    fail ${n}`));
+    // /expand prints the last call's whole output.
+    const expanded = lines.slice(lines.findIndex((line) => line.endsWith("/expand")));
+    expect(expanded.join("\n")).toContain("fail 1\nfail 2\nfail 3\nfail 4\nfail 5\nfail 6\n\nexit code 3");
+    expect(screen).toContain("--yes: commands and writes run without asking.");
+  });
+});
