@@ -9,6 +9,9 @@ import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
 import { loadInputHistory, saveInputLine } from "./input-history.js";
 import { InputQueue } from "./input-queue.js";
+import { attachMentions, completeMention } from "./mentions.js";
+import { recapLines } from "./recap.js";
+import { runShellEscape } from "./shell-escape.js";
 import { Renderer } from "./render.js";
 import { onSignals } from "./signals.js";
 import { completeSlash, runSlashCommand, type SlashContext } from "./slash-commands.js";
@@ -49,7 +52,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
   };
   const reader = new InputQueue({
     prompt: PROMPT,
-    completer: completeSlash,
+    completer: (line: string) => (line.startsWith("/") ? completeSlash(line) : completeMention(line, config.workspace)),
     history: process.stdin.isTTY ? loadInputHistory(config.configDir) : [],
     onHeldKey,
     onHeldPaste: (text) => {
@@ -106,12 +109,17 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
   if (isLocalURL(config.baseURL)) {
     await Promise.race([conversation.context.detect(conversation.model), new Promise((resolve) => setTimeout(resolve, 400).unref())]);
   }
-  if (reader.isTerminal) process.stdout.write(`${[banner(version, config, conversation), ...notes].join("\n")}\n`);
+  if (reader.isTerminal) {
+    const recap = recapLines(conversation.messages, process.stdout.columns, renderer.colors.dim);
+    process.stdout.write(`${[banner(version, config, conversation), ...notes, ...recap].join("\n")}\n`);
+  }
   conversation.warmUp();
   const slash: SlashContext = { conversation, config, renderer, jobs, approvals };
 
   // `mini-claude "fix the bug"` opens the REPL with that request already sent.
   let queued = config.prompt;
+  /** Output of `!command`s, sent with the next request. */
+  let shellContext: string[] = [];
   let draft = "";
   for (;;) {
     let line: string | null;
@@ -136,9 +144,23 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
       if ((await runSlashCommand(input, slash)) === "exit") break;
       continue;
     }
+    if (input.startsWith("!") && input.slice(1).trim()) {
+      turn = new AbortController();
+      const escape = await runShellEscape(input.slice(1).trim(), config.workspace, turn.signal);
+      turn = undefined;
+      process.stdout.write(`${escape.screen}\n`);
+      await renderer.notice("(the output goes with your next request)");
+      shellContext.push(escape.context);
+      continue;
+    }
+    const mentions = attachMentions(input, config.workspace);
+    for (const problem of mentions.problems) await renderer.error(problem);
+    if (mentions.attached.length) await renderer.notice(`(attached ${mentions.attached.join(", ")})`);
+    const request = [...shellContext, mentions.text].join("\n\n");
+    shellContext = [];
     turn = new AbortController();
     reader.hold(true);
-    await runTurn(conversation, input, { signal: turn.signal, approve }, renderer, config);
+    await runTurn(conversation, request, { signal: turn.signal, approve }, renderer, config);
     reader.hold(false);
     turn = undefined;
     footer?.set("");
