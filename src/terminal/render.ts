@@ -20,6 +20,9 @@ export interface RenderOptions {
 
 type Colors = ReturnType<typeof palette>;
 
+/** A command shows its timer and latest output line once it has run this long. */
+const TOOL_TIMER_AFTER_MS = 1000;
+
 /**
  * Turns agent events into what the person sees: text as it arrives (Markdown rendered on a colour
  * terminal), a spinner until the first token, one line per tool call and its outcome, a small
@@ -31,6 +34,11 @@ export class Renderer {
   private midLine = false;
   private live?: LiveMarkdown;
   private spinner?: Spinner;
+  /** The spinner of a running command (also `spinner` while it runs), updated by its output. */
+  private toolSpinner?: Spinner;
+  private toolStarting = false;
+  /** The latest output line of the running command. */
+  private toolLine = "";
   /** Reasoning characters streamed since the last indicator line. */
   private reasoningChars = 0;
   /** What the last tool call returned, whole as the model read it, for /expand. */
@@ -46,10 +54,9 @@ export class Renderer {
     if (event.type !== "reasoning" && event.type !== "usage") this.endReasoning();
     switch (event.type) {
       case "request":
-        if (this.options.color) {
-          void preloadMarkdown(this.options.out.columns);
-          this.spinner ??= startSpinner(this.options.activity, "thinking");
-        }
+        if (this.options.color) void preloadMarkdown(this.options.out.columns);
+        // NO_COLOR keeps the progress line (it has no colour); a pipe gets none.
+        if (this.options.color || this.options.streamText) this.spinner ??= startSpinner(this.options.activity, "thinking");
         return;
       case "text":
         if (this.options.streamText) this.streamText(event.delta);
@@ -68,8 +75,12 @@ export class Renderer {
       case "tool_start":
         this.writeLine(this.options.activity, `${this.colors.cyan("•")} ${fitLine(event.label, this.options.activity.columns, 2)}`);
         return;
+      case "tool_progress":
+        this.toolProgress(event.text);
+        return;
       case "tool_end":
         this.lastToolOutput = event.output;
+        this.toolLine = "";
         this.writeLine(this.options.activity, this.outcomeLine(event));
         if (event.details && (this.options.streamText || this.options.activity.isTTY)) {
           this.writeLine(this.options.activity, detailLines(event.details, this.options.activity.columns, this.colors.dim));
@@ -160,7 +171,27 @@ export class Renderer {
     this.queue = this.queue.then(step).catch(() => undefined);
   }
 
+  /**
+   * A running command: after a second, a line with a timer and its latest output line, redrawn
+   * in place until the call ends (the first write after it erases the line).
+   */
+  private toolProgress(text: string): void {
+    if (!this.options.activity.isTTY || !this.options.streamText) return;
+    const latest = stripControls(text).split(/[\r\n]/).filter((line) => line.trim()).at(-1);
+    if (latest) this.toolLine = latest.trim();
+    const label = () => fitLine(this.toolLine ? `running · ${this.toolLine}` : "running", this.options.activity.columns, 12);
+    if (this.toolSpinner) return this.toolSpinner.update(label());
+    if (this.toolStarting) return;
+    this.toolStarting = true;
+    this.enqueue(() => {
+      this.toolStarting = false;
+      this.stopSpinner();
+      this.spinner = this.toolSpinner = startSpinner(this.options.activity, label(), { afterMs: TOOL_TIMER_AFTER_MS });
+    });
+  }
+
   private stopSpinner(): void {
+    if (this.spinner === this.toolSpinner) this.toolSpinner = undefined;
     this.spinner?.stop();
     this.spinner = undefined;
   }

@@ -34,6 +34,8 @@ export interface ToolContext {
    * this folder although it is outside the workspace. Unset: long outputs are only cut.
    */
   spillDir?: string;
+  /** A running call's latest output, for the person's live view ("" when it starts running). */
+  progress?: (text: string) => void;
 }
 
 export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {

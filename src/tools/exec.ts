@@ -42,7 +42,9 @@ export const execTool = defineTool({
     if (background ?? looksLikeDaemon(command)) {
       return describeStart(await ctx.jobs.start(command, { cwd: ctx.root, signal: ctx.signal }));
     }
-    const result = await runCommand(command, { cwd: ctx.root, timeoutMs: timeout_ms, signal: ctx.signal });
+    ctx.progress?.("");
+    const onOutput = ctx.progress && ((chunk: Buffer) => ctx.progress!(chunk.toString("utf8")));
+    const result = await runCommand(command, { cwd: ctx.root, timeoutMs: timeout_ms, signal: ctx.signal, onOutput });
     if (result.error) throw new ToolError(`could not run the command: ${result.error}.`);
     const output = describeRun(command, result, timeout_ms);
     // The command's own time: the person's thinking time at the approval question is not in it.

@@ -45,3 +45,21 @@ describe.each([60, 120])("tool output at %i columns", (columns) => {
     expect(screen).toContain("--yes: commands and writes run without asking.");
   });
 });
+
+describe("a long command at 60 columns", () => {
+  it("shows a running timer with its latest output line while it runs", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "echo compiling-module-one; sleep 2; echo finished-all" }), reply().text("Built.")]);
+    const pty = startPty(["--yes"], { ...cliOptions(ws, fake), columns: 60 });
+    await pty.waitFor("mini-claude> ");
+    pty.type("build\r");
+    await pty.waitFor(/running · compiling-module-one 1\.\ds/);
+    await pty.waitFor("Built.");
+    pty.type("\x04");
+    await pty.done;
+    const screen = await pty.rendered();
+    // The live line is gone once the command ends; the tail stays.
+    expect(screen).not.toContain("running ·");
+    expect(screen).toMatch(/└ exit 0 · 2\.\ds\n    compiling-module-one\n    finished-all/);
+  });
+});
