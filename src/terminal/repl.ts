@@ -2,6 +2,7 @@ import type { Config } from "../config.js";
 import { formatTokens } from "../context-window.js";
 import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
+import { stripControls } from "../sanitize.js";
 import type { JobManager } from "../processes/jobs.js";
 import { replApproval } from "./approval.js";
 import { ApprovalPolicy } from "./approval-policy.js";
@@ -175,6 +176,9 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
     }
   }
   reader.close();
+  // Say which jobs leaving stops, so nothing the person started vanishes silently.
+  const running = jobs.list().filter((job) => job.state === "running");
+  for (const job of running) process.stdout.write(`Stopping background job ${job.id}: ${stripControls(job.command)}\n`);
   await jobs.killAll();
   return EXIT.ok;
 }

@@ -2,7 +2,7 @@ import type { Config } from "../config.js";
 import type { ApprovalPolicy } from "./approval-policy.js";
 import type { JobManager } from "../processes/jobs.js";
 import { stripControls } from "../sanitize.js";
-import { jobTable } from "../tools/background.js";
+import { jobTable, runJobCommand } from "../tools/background.js";
 import { describeError } from "./errors.js";
 import type { Renderer } from "./render.js";
 import type { Conversation } from "../conversation.js";
@@ -40,7 +40,21 @@ export const slashCommands: SlashCommand[] = [
       say("Conversation cleared.");
     },
   },
-  { name: "/bg", help: "list background jobs", run: (_, { jobs }) => say(jobTable(jobs.list())) },
+  {
+    name: "/bg",
+    help: "background jobs; /bg logs N [lines], /bg kill N",
+    run: async (argument, { jobs, renderer }) => {
+      const [verb, ...rest] = argument.split(/\s+/).filter(Boolean);
+      if (!verb) return say(jobTable(jobs.list()));
+      if (verb !== "logs" && verb !== "kill") return void (await renderer.error(`Unknown /bg ${verb}. Use /bg, /bg logs N [lines] or /bg kill N.`));
+      try {
+        say(stripControls((await runJobCommand(`bg_${verb} ${rest.join(" ")}`, jobs)).output));
+      } catch (error) {
+        // The job commands word their mistakes for the model; they read as well for the person.
+        await renderer.error((error as Error).message.replace(/\bbg_(logs|kill|list)\b/g, "/bg $1").replace("/bg list", "/bg"));
+      }
+    },
+  },
   {
     name: "/model",
     help: "show the model, or switch: /model NAME",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { startPty } from "../support/pty.js";
-import { cliOptions } from "../support/run-cli.js";
+import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 const fakeOpenAI = useFakeOpenAI();
@@ -61,5 +61,24 @@ describe("a long command at 60 columns", () => {
     // The live line is gone once the command ends; the tail stays.
     expect(screen).not.toContain("running ·");
     expect(screen).toMatch(/└ exit 0 · 2\.\ds\n    compiling-module-one\n    finished-all/);
+  });
+});
+
+describe("background jobs from the REPL", () => {
+  it("/bg logs N [lines] and /bg kill N; leaving says which jobs it stops", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([
+      reply().tool("exec", { command: "printf 'a\\nb\\nc\\n'; sleep 60", background: true }),
+      reply().tool("exec", { command: "sleep 61", background: true }),
+      reply().text("Started."),
+    ]);
+    const stdin = ["start them", "/bg logs 1 2", "/bg kill 1", "/bg kill 9", "exit", ""].join("\n");
+    const result = await runCli(["--yes"], cliOptions(ws, fake, { stdin }));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/b\nc/);
+    expect(result.stdout).not.toMatch(/^a$/m);
+    expect(result.stdout).toContain("there is no background job 9");
+    expect(result.stdout).toContain("Stopping background job 2: sleep 61");
+    expect(result.stdout).not.toContain("Stopping background job 1");
   });
 });
