@@ -8,7 +8,9 @@ import { openTranscript, sessionListText } from "./resume.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
 import { runPrintMode } from "./terminal/print.js";
 import { runReplMode } from "./terminal/repl.js";
+import { pickSession } from "./terminal/session-picker.js";
 import { killChildrenOnExit } from "./terminal/signals.js";
+import { listSessions } from "./transcript.js";
 import { jobNotices, runningJobLines } from "./tools/background.js";
 import { spillDirOf } from "./tools/spill.js";
 
@@ -22,8 +24,13 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   setSecrets([config.apiKey, process.env.OPENAI_API_KEY, process.env.DEEPSEEK_API_KEY]);
   forgetKeysFromEnvironment();
   if (config.resume === "") {
-    process.stdout.write(sessionListText(config));
-    return EXIT.ok;
+    const sessions = process.stdin.isTTY && process.stdout.isTTY && !config.print ? listSessions(config.dataDir, config.workspace) : [];
+    const picked = sessions.length ? await pickSession(sessions) : undefined;
+    if (!picked) {
+      if (!sessions.length) process.stdout.write(sessionListText(config));
+      return EXIT.ok;
+    }
+    config.resume = picked;
   }
   const endpointNote = await resolveEndpoint(config);
   const transcript = openTranscript(config, (line) => process.stderr.write(`mini-claude: ${line}\n`));

@@ -68,7 +68,11 @@ export class InputQueue {
     if (terminal) {
       process.stdout.write(BRACKETED_PASTE_ON);
       // readline stops the process on Ctrl-Z itself and emits SIGCONT after `fg`.
-      this.rl.on("SIGCONT", () => process.stdout.write(BRACKETED_PASTE_ON));
+      // readline pauses its input there and never resumes it: without this the REPL would end.
+      this.rl.on("SIGCONT", () => {
+        this.rl.resume();
+        process.stdout.write(BRACKETED_PASTE_ON);
+      });
     }
   }
 
@@ -126,8 +130,7 @@ export class InputQueue {
       const answer = await this.next(signal);
       if (!this.isTerminal) process.stdout.write(`${answer ?? ""}\n`);
       // Up-arrow recalls requests, never the answers to questions.
-      const history = (this.rl as unknown as { history?: string[] }).history;
-      if (answer !== null && history?.[0] === answer) history.shift();
+      if (answer !== null) this.forgetFromHistory(answer);
       return answer;
     } finally {
       if (mode === "hold") this.hold(true);
@@ -187,11 +190,14 @@ export class InputQueue {
   private onLine(line: string): void {
     if (this.isTerminal && (this.continueNext || /(^|[^\\])\\$/.test(line))) {
       this.continueNext = false;
+      this.forgetFromHistory(line);
       this.draft.push(line.replace(/\\$/, ""));
       this.rl.setPrompt(CONTINUATION_PROMPT);
       this.rl.prompt();
       return;
     }
+    // A placeholder or one line of several would recall as a different request than was sent.
+    if (this.draft.length || this.pastes.size) this.forgetFromHistory(line);
     let request = [...this.draft, line].join("\n");
     for (const [placeholder, text] of this.pastes) request = request.split(placeholder).join(text);
     this.draft = [];
@@ -199,6 +205,12 @@ export class InputQueue {
     this.rl.setPrompt(this.prompt_);
     if (this.waiting) this.deliver(request);
     else this.queue.push(request);
+  }
+
+  /** readline has just added `line` to its history; take it out again. */
+  private forgetFromHistory(line: string): void {
+    const history = (this.rl as unknown as { history?: string[] }).history;
+    if (history?.[0] === line) history.shift();
   }
 
   private deliver(line: string | null): void {
