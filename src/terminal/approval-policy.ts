@@ -40,7 +40,8 @@ export class ApprovalPolicy {
     }
     if (/^(y|yes|ok|okay)$/i.test(answer)) return { kind: "yes" };
     if (/^a(lways)?$/i.test(answer)) return { kind: "all" };
-    if (/^p$/i.test(answer) && request.kind === "command") return { kind: "prefix", prefix: commandPrefix(request.command) };
+    if (/^p$/i.test(answer) && !(request.kind === "command" && covers(commandPrefix(request.command), request.command))) return { kind: "again" };
+    if (/^p$/i.test(answer) && request.kind === "command" && covers(commandPrefix(request.command), request.command)) return { kind: "prefix", prefix: commandPrefix(request.command) };
     const reason = answer.replace(/^n(o)?\b[\s:,.-]*/i, "").trim();
     return { kind: "no", reason: reason || undefined };
   }
@@ -54,7 +55,9 @@ export class ApprovalPolicy {
   choices(request: ApprovalRequest): string {
     const danger = request.kind === "command" ? dangerousShape(request.command) : undefined;
     const yes = danger ? "[y]es" : "[Y]es";
-    const prefix = request.kind === "command" && !danger ? ` / [p] always \`${commandPrefix(request.command)}\`` : "";
+    // A prefix rule can only ever cover a simple command, so a compound one is not offered it.
+    const offer = request.kind === "command" && !danger && covers(commandPrefix(request.command), request.command);
+    const prefix = offer ? ` / [p] always \`${commandPrefix(request.command)}\`` : "";
     const all = this.allowAll ? "" : " / [a]lways";
     return `${yes} / [n]o (add a reason)${prefix}${all}: `;
   }

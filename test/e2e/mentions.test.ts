@@ -50,3 +50,25 @@ describe.each([60, 120])("mentions, shell escapes and resume at %i columns", (co
     expect(screen).toContain("── earlier in this session ──\n› what is the answer\n  The answer is forty-two.\n  Second line of it.\n──");
   });
 });
+
+describe("the session picker", () => {
+  it("--resume with no id on a terminal lists sessions; arrows move, Enter resumes", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("One."), reply().text("Two.")]);
+    await runCli(["-p", "the older request"], cliOptions(ws, fake));
+    await new Promise((r) => setTimeout(r, 1100));
+    await runCli(["-p", "the newer request"], cliOptions(ws, fake));
+    const pty = startPty(["--resume"], { ...cliOptions(ws, fake), columns: 60 });
+    await pty.waitFor("Resume which session?");
+    await pty.waitFor("the older request");
+    pty.type("\x1b[B");
+    await new Promise((r) => setTimeout(r, 200));
+    pty.type("\r");
+    await pty.waitFor("mini-claude> ");
+    pty.type("\x04");
+    await pty.done;
+    const screen = await pty.rendered();
+    expect(screen).toMatch(/Resumed session \S+ \(1 earlier request\)/);
+    expect(screen).toContain("› the older request\n  One.");
+  });
+});
