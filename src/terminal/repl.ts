@@ -1,3 +1,4 @@
+import type { AgentEvent } from "../agent.js";
 import type { Config } from "../config.js";
 import { formatTokens } from "../context-window.js";
 import type { Conversation } from "../conversation.js";
@@ -14,6 +15,7 @@ import { attachMentions, completeMention } from "./mentions.js";
 import { recapLines } from "./recap.js";
 import { runShellEscape } from "./shell-escape.js";
 import { Renderer } from "./render.js";
+import { SessionChanges } from "./session-changes.js";
 import { onSignals } from "./signals.js";
 import { completeSlash, runSlashCommand, type SlashContext } from "./slash-commands.js";
 import { StatusFooter } from "./status-footer.js";
@@ -115,7 +117,8 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
     process.stdout.write(`${[banner(version, config, conversation), ...notes, ...recap].join("\n")}\n`);
   }
   conversation.warmUp();
-  const slash: SlashContext = { conversation, config, renderer, jobs, approvals };
+  const changes = new SessionChanges(config.workspace);
+  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes };
 
   // `mini-claude "fix the bug"` opens the REPL with that request already sent.
   let queued = config.prompt;
@@ -161,7 +164,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
     shellContext = [];
     turn = new AbortController();
     reader.hold(true);
-    await runTurn(conversation, request, { signal: turn.signal, approve }, renderer, config);
+    await runTurn(conversation, request, { signal: turn.signal, approve, changes }, renderer, config);
     reader.hold(false);
     turn = undefined;
     footer?.set("");
@@ -186,12 +189,17 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
 async function runTurn(
   conversation: Conversation,
   input: string,
-  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval> },
+  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval>; changes: SessionChanges },
   renderer: Renderer,
   config: Config,
 ): Promise<void> {
   try {
-    const stop = await conversation.send(input, { ...turn, onEvent: (event) => renderer.handle(event) });
+    const { signal, approve, changes } = turn;
+    const onEvent = (event: AgentEvent) => {
+      changes.record(event);
+      renderer.handle(event);
+    };
+    const stop = await conversation.send(input, { signal, approve, onEvent });
     await renderer.flush();
     if (stop === "aborted") await renderer.notice("Interrupted. The conversation is kept; type your next request.");
     if (stop === "cut") await renderer.error(`[answer cut by the model's output token limit; say "continue" for the rest]`);

@@ -1,5 +1,6 @@
 import type { Config } from "../config.js";
 import type { ApprovalPolicy } from "./approval-policy.js";
+import type { SessionChanges } from "./session-changes.js";
 import type { JobManager } from "../processes/jobs.js";
 import { stripControls } from "../sanitize.js";
 import { jobTable, runJobCommand } from "../tools/background.js";
@@ -13,6 +14,7 @@ export interface SlashContext {
   renderer: Renderer;
   jobs: JobManager;
   approvals: ApprovalPolicy;
+  changes: SessionChanges;
 }
 
 interface SlashCommand {
@@ -85,6 +87,11 @@ export const slashCommands: SlashCommand[] = [
         if (message) await renderer.error(message);
       }
     },
+  },
+  {
+    name: "/diff",
+    help: "what this session's edits changed in the workspace, as a unified diff",
+    run: (_, { changes, renderer }) => say(changes.render(renderer.colors.isColorSupported)),
   },
   {
     name: "/expand",

@@ -82,3 +82,19 @@ describe("background jobs from the REPL", () => {
     expect(result.stdout).not.toContain("Stopping background job 1");
   });
 });
+
+describe("/diff", () => {
+  it("shows what this session's edits changed, from before the first edit to the file now", async () => {
+    const ws = tempWorkspace({ "app.js": "const a = 1;\nconst b = 2;\n" });
+    const fake = await fakeOpenAI([
+      reply().tool("edit_file", { path: "app.js", old_string: "const a = 1;", new_string: "const a = 10;" }),
+      reply().tool("edit_file", { path: "app.js", old_string: "const b = 2;", new_string: "const b = 20;" }),
+      reply().text("Edited."),
+    ]);
+    const before = await runCli([], cliOptions(ws, fake, { stdin: "/diff\nexit\n" }));
+    expect(before.stdout).toContain("No file changes by the tools in this session");
+    const result = await runCli([], cliOptions(ws, fake, { stdin: "change both\n/diff\nexit\n" }));
+    const diff = result.stdout.slice(result.stdout.lastIndexOf("--- app.js"));
+    expect(diff).toContain("-const a = 1;\n-const b = 2;\n+const a = 10;\n+const b = 20;");
+  });
+});
