@@ -5,6 +5,7 @@ import { startSpinner, type Spinner } from "./spinner.js";
 import { palette } from "./colors.js";
 import { renderDiff } from "./diff.js";
 import { preloadMarkdown, renderMarkdown } from "./markdown.js";
+import { ToolGroup } from "./tool-group.js";
 import { detailLines, fitLine } from "./tool-lines.js";
 
 export interface RenderOptions {
@@ -37,6 +38,7 @@ export class Renderer {
   /** The spinner of a running command (also `spinner` while it runs), updated by its output. */
   private toolSpinner?: Spinner;
   private toolStarting = false;
+  private readonly group = new ToolGroup();
   /** The latest output line of the running command. */
   private toolLine = "";
   /** Reasoning characters streamed since the last indicator line. */
@@ -52,6 +54,7 @@ export class Renderer {
 
   handle(event: AgentEvent): void {
     if (event.type !== "reasoning" && event.type !== "usage") this.endReasoning();
+    if (!["tool_start", "tool_end", "tool_progress", "usage", "reasoning"].includes(event.type)) this.endToolGroup();
     switch (event.type) {
       case "request":
         if (this.options.color) void preloadMarkdown(this.options.out.columns);
@@ -72,15 +75,22 @@ export class Renderer {
       case "assistant_end":
         this.endText();
         return;
-      case "tool_start":
-        this.writeLine(this.options.activity, `${this.colors.cyan("•")} ${fitLine(event.label, this.options.activity.columns, 2)}`);
+      case "tool_start": {
+        const { show, summary } = this.group.start(event.name, event.label);
+        if (summary) this.writeSummary(summary);
+        if (show) this.writeLabel(event.label);
         return;
+      }
       case "tool_progress":
         this.toolProgress(event.text);
         return;
-      case "tool_end":
+      case "tool_end": {
         this.lastToolOutput = event.output;
         this.toolLine = "";
+        const grouped = this.group.end(event.name, event.ok && !event.diff && !event.details);
+        if (grouped === "counted") return;
+        if (grouped.summary) this.writeSummary(grouped.summary);
+        if (grouped.label) this.writeLabel(grouped.label);
         this.writeLine(this.options.activity, this.outcomeLine(event));
         if (event.details && (this.options.streamText || this.options.activity.isTTY)) {
           this.writeLine(this.options.activity, detailLines(event.details, this.options.activity.columns, this.colors.dim));
@@ -91,6 +101,7 @@ export class Renderer {
           if (diff) this.writeLine(this.options.activity, indent(diff));
         }
         return;
+      }
       case "notice":
         this.writeLine(this.options.activity, this.colors.dim(event.text));
         return;
@@ -113,6 +124,7 @@ export class Renderer {
 
   /** Resolves once everything handed over so far is on the screen, ending any half line. */
   flush(): Promise<void> {
+    this.endToolGroup();
     this.endReasoning();
     this.endText();
     this.queue = this.queue.then(() => this.stopSpinner());
@@ -188,6 +200,22 @@ export class Renderer {
       this.stopSpinner();
       this.spinner = this.toolSpinner = startSpinner(this.options.activity, label(), { afterMs: TOOL_TIMER_AFTER_MS });
     });
+  }
+
+  private writeLabel(label: string): void {
+    this.writeLine(this.options.activity, `${this.colors.cyan("•")} ${fitLine(label, this.options.activity.columns, 2)}`);
+  }
+
+  /** Ends a run of one tool's calls: its summary line, and a held label (a question is coming). */
+  private endToolGroup(): void {
+    if (!this.group.open) return;
+    const { summary, held } = this.group.close();
+    if (summary) this.writeSummary(summary);
+    if (held) this.writeLabel(held);
+  }
+
+  private writeSummary(summary: string): void {
+    this.writeLine(this.options.activity, `  ${this.colors.dim(fitLine(summary, this.options.activity.columns, 2))}`);
   }
 
   private stopSpinner(): void {

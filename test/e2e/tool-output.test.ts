@@ -98,3 +98,25 @@ describe("/diff", () => {
     expect(diff).toContain("-const a = 1;\n-const b = 2;\n+const a = 10;\n+const b = 20;");
   });
 });
+
+describe("many calls at once", () => {
+  it("twenty reads in one reply are one line and a summary, not forty lines", async () => {
+    const files = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}.txt`, `file ${i}\n`]));
+    const ws = tempWorkspace(files);
+    const many = reply();
+    for (let i = 0; i < 20; i++) many.tool("read_file", { path: `f${i}.txt` }, `call_${i}`);
+    const fake = await fakeOpenAI([many, reply().text("Read them all.")]);
+    const pty = startPty([], { ...cliOptions(ws, fake), columns: 60 });
+    await pty.waitFor("mini-claude> ");
+    pty.type("read everything\r");
+    await pty.waitFor("Read them all.");
+    pty.type("\x04");
+    await pty.done;
+    const screen = await pty.rendered();
+    expect(screen).toContain("• read_file f0.txt\n  └ ");
+    expect(screen).toContain("  + 19 more read_file calls: f1.txt, f2.txt, f3.txt, f4.tx…\nRead them all.");
+    expect(screen.match(/• read_file/g)).toHaveLength(1);
+    // Every call was still answered.
+    expect(fake.requests[1].messages.filter((m: any) => m.role === "tool")).toHaveLength(20);
+  });
+});
