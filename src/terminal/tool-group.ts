@@ -3,7 +3,8 @@
  * than forty: the first call is shown as usual, and each later call of the same tool that ends
  * plainly (ok, no diff, no detail lines) is only counted, then summarised as
  * "+ 19 more read_file calls: b.ts, c.ts, …" when the run ends. A call that fails or has something
- * to show ends the run and is shown whole, its label included.
+ * to show ends the run and is shown whole, its label included. A run never spans two replies:
+ * the caller closes it at anything else, the next model request included.
  */
 export class ToolGroup {
   private name?: string;
@@ -47,8 +48,8 @@ export class ToolGroup {
     return { summary, held };
   }
 
-  /** Whether a summary is waiting (so the caller knows to close the run before other output). */
+  /** Whether a run (or a held label) is open, to be closed before other output or the next reply. */
   get open(): boolean {
-    return this.labels.length > 0 || this.held !== undefined;
+    return this.name !== undefined || this.held !== undefined;
   }
 }
