@@ -24,7 +24,11 @@ export type AgentEvent =
       diff?: FileDiff;
       /** The outcome in one line for the person. */
       display: string;
+      /** A few lines for the person under the outcome (output tail, the rest of an error). */
+      details?: string;
     }
+  /** A running call's latest output ("" when it starts running), for a live line. */
+  | { type: "tool_progress"; id: string; text: string }
   | { type: "usage"; usage: Usage }
   /** Something the person should know that is not the model's text, e.g. "compacted: …". */
   | { type: "notice"; text: string };
@@ -157,9 +161,10 @@ async function executeCall(call: ToolCall, args: string, run: AgentRun, emit: (e
   const { id, function: fn } = call;
   const request = { name: fn.name, arguments: args };
   emit({ type: "tool_start", id, name: fn.name, label: run.tools.label(request) });
-  const result = await run.tools.run(request, run.toolContext);
-  const { label, ok, output, diff, display } = result;
-  emit({ type: "tool_end", id, name: fn.name, label, ok, output, diff, display });
+  const progress = (text: string) => emit({ type: "tool_progress", id, text });
+  const result = await run.tools.run(request, { ...run.toolContext, progress });
+  const { label, ok, output, diff, display, details } = result;
+  emit({ type: "tool_end", id, name: fn.name, label, ok, output, diff, display, details });
   return result.interrupted ? INTERRUPTED_BEFORE_RUN : output;
 }
 

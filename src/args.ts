@@ -12,6 +12,7 @@ export const HELP = `mini-claude: a small coding agent for any OpenAI-compatible
 
 Usage:
   mini-claude                      open the REPL in the current folder
+  mini-claude "prompt"             open the REPL and send that request first
   mini-claude -p "prompt"          run one request, print the answer to stdout
   echo "prompt" | mini-claude -p   the prompt can come from stdin too
 

@@ -125,9 +125,6 @@ export async function loadConfig(
       }[String(issue.path[0])] ?? String(issue.path[0]);
     throw new UsageError(`Invalid ${field}: ${issue.message}`);
   }
-  if (parsed.data.prompt && !parsed.data.print) {
-    throw new UsageError(`Unexpected argument "${parsed.data.prompt}". To run one request, use: mini-claude -p "${parsed.data.prompt}"`);
-  }
   return parsed.data;
 }
 

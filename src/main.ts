@@ -10,7 +10,9 @@ import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.
 import { runPrintMode } from "./terminal/print.js";
 import { runReplMode } from "./terminal/repl.js";
 import { printSessionList } from "./terminal/session-list.js";
+import { pickSession } from "./terminal/session-picker.js";
 import { killChildrenOnExit } from "./terminal/signals.js";
+import { listSessions } from "./transcript.js";
 import { jobNotices, runningJobLines } from "./tools/background.js";
 import { spillDirOf } from "./tools/spill.js";
 
@@ -24,8 +26,13 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   setSecrets([config.apiKey, process.env.OPENAI_API_KEY, process.env.DEEPSEEK_API_KEY]);
   forgetKeysFromEnvironment();
   if (config.resume === "") {
-    printSessionList(config);
-    return EXIT.ok;
+    const sessions = process.stdin.isTTY && process.stdout.isTTY && !config.print ? listSessions(config.dataDir, config.workspace) : [];
+    const picked = sessions.length ? await pickSession(sessions) : undefined;
+    if (!picked) {
+      if (!sessions.length) printSessionList(config);
+      return EXIT.ok;
+    }
+    config.resume = picked;
   }
   const endpointNote = await resolveEndpoint(config);
   const transcript = openTranscript(config, (line) => process.stderr.write(`mini-claude: ${showControls(line)}\n`));

@@ -100,7 +100,8 @@ describe("loadConfig", () => {
     await expect(load(["--max-iterations", "zero"], env, ws.root)).rejects.toThrow(UsageError);
     await expect(load(["--max-iterations", "0"], env, ws.root)).rejects.toThrow("Invalid --max-iterations: must be at least 1");
     await expect(load(["--base-url", "not a url"], env, ws.root)).rejects.toThrow(/^Invalid base URL/);
-    await expect(load(["stray words"], env, ws.root)).rejects.toThrow('To run one request, use: mini-claude -p "stray words"');
+    // A request without -p opens the REPL with it (as claude "…" does).
+    expect(await load(["fix", "the bug"], env, ws.root)).toMatchObject({ prompt: "fix the bug", print: false });
     expect(() => parseArgv(["--nope"])).toThrow(UsageError);
     expect(parseArgv(["--resume"]).values.resume).toBe("");
     expect(parseArgv(["--resume", "abc", "-p", "x"]).values.resume).toBe("abc");

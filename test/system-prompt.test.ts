@@ -47,3 +47,18 @@ describe("loadProjectInstructions", () => {
     expect(loaded.text.endsWith("\n[…truncated]")).toBe(true);
   });
 });
+
+describe("instructions from the workspace's parents", () => {
+  it("reads AGENTS.md up to the git root, farthest first, nearest said to win; nothing above the repository", async () => {
+    const { mkdirSync, realpathSync } = await import("node:fs");
+    const ws = tempWorkspace({ "repo/AGENTS.md": "Use npm.", "repo/pkg/app/CLAUDE.md": "Use pnpm here.", "AGENTS.md": "Outside the repo." });
+    mkdirSync(join(ws.root, "repo/.git"));
+    const app = realpathSync(join(ws.root, "repo/pkg/app"));
+    const loaded = loadProjectInstructions(app)!;
+    expect(loaded.file).toBe("../../AGENTS.md, CLAUDE.md");
+    expect(loaded.text).toBe("[../../AGENTS.md]\nUse npm.\n\n[CLAUDE.md]\nUse pnpm here.\n(Where these disagree, the later file, nearer the workspace, wins.)");
+    // Without a repository only the workspace's own file counts.
+    const plain = tempWorkspace({ "AGENTS.md": "Just me." });
+    expect(loadProjectInstructions(plain.root)).toEqual({ file: "AGENTS.md", text: "Just me." });
+  });
+});

@@ -26,6 +26,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Added to (or, with `undefined`, removed from) the environment built by commandEnv(). */
   env?: Record<string, string | undefined>;
+  /** Each piece of output as it arrives (the buffer is reused: read it at once), for a live view. */
+  onOutput?: (chunk: Buffer) => void;
 }
 
 export interface RunResult {
@@ -81,7 +83,10 @@ export async function runCommand(command: string, options: RunOptions): Promise<
     }
     // The command has its own copies of the write end; ours must go, or the output never ends.
     if (fifo) closeSync(fifo.write);
-    const onChunk = (chunk: Buffer) => output.push(chunk);
+    const onChunk = (chunk: Buffer) => {
+      output.push(chunk);
+      options.onOutput?.(chunk);
+    };
     const sources = fifo ? [readReusing(fifo.read, onChunk)] : pipeSources(child, onChunk);
     // Output may end before 'exit' is seen (a pipe's 'close' would wait for it; a socket's does not).
     const outputEnded = Promise.all(sources.map((source) => new Promise((resolve) => source.once("close", resolve))));

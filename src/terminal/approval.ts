@@ -1,4 +1,5 @@
 import type { Config } from "../config.js";
+import type { ApprovalPolicy } from "./approval-policy.js";
 import type { Approval, ApprovalRequest } from "../tools/index.js";
 import { approvalText } from "./approval-text.js";
 import { renderDiff } from "./diff.js";
@@ -9,14 +10,14 @@ import type { Renderer } from "./render.js";
 const APPROVAL_DIFF_LINES = 400;
 
 /**
- * The REPL's approval policy: show the person what is about to happen and read their answer.
- * y once, n (optionally with a reason the model reads), a for the rest of the session.
- * Ctrl-C at the question aborts the turn, which answers it as interrupted.
+ * The REPL's approval question: show the person what is about to happen and read their answer.
+ * y / yes / ok (or Enter on the shown default) once, n (optionally with a reason the model reads),
+ * p for the command's prefix and a for everything, for the rest of the session (approval-policy.ts
+ * says what those cover). Ctrl-C at the question aborts the turn, which answers it as interrupted.
  */
-export function replApproval(config: Config, reader: InputQueue, renderer: Renderer) {
-  let always = config.yes;
+export function replApproval(config: Config, reader: InputQueue, renderer: Renderer, policy: ApprovalPolicy) {
   return async (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => {
-    if (always) return { approved: true };
+    if (config.yes || policy.allows(request)) return { approved: true };
     // Everything queued (the spinner, the tool line) must be on screen before the question.
     await renderer.flush();
     if (request.kind === "write") {
@@ -28,15 +29,18 @@ export function replApproval(config: Config, reader: InputQueue, renderer: Rende
     }
     const { shown, question } = approvalText(request);
     await renderer.show(shown);
-    const answer = await reader.ask(`${question} [y]es / [n]o (add a reason) / [a]lways: `, signal);
-    if (answer === null) return { approved: false, interrupted: true };
-    const text = answer.trim();
-    if (/^a(lways)?$/i.test(text)) {
-      always = true;
+    const why = policy.whyAsking(request);
+    if (why) await renderer.error(why);
+    for (;;) {
+      const answer = await reader.ask(`${question} ${policy.choices(request)}`, signal);
+      if (answer === null) return { approved: false, interrupted: true };
+      const meaning = policy.read(answer, request, { enterMeansDefault: reader.isTerminal });
+      if (meaning.kind === "again") continue;
+      policy.apply(meaning);
+      if (meaning.kind === "prefix") await renderer.notice(`Allowed \`${meaning.prefix}\` for this session (/approvals to revoke).`);
+      if (meaning.kind === "all") await renderer.notice("Allowed every action for this session, except dangerous commands (/approvals to revoke).");
+      if (meaning.kind === "no") return { approved: false, reason: meaning.reason };
       return { approved: true };
     }
-    if (/^y(es)?$/i.test(text)) return { approved: true };
-    const reason = text.replace(/^n(o)?\b[\s:,-]*/i, "").trim();
-    return { approved: false, reason: reason || undefined };
   };
 }

@@ -1,19 +1,56 @@
 import { createInterface, type Interface } from "node:readline";
+import { onContinue } from "./signals.js";
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, TerminalKeys, type HeldKey } from "./terminal-keys.js";
+
+/** The prompt shown for the second and later lines of one request. */
+export const CONTINUATION_PROMPT = "… ";
+
+export interface InputOptions {
+  prompt: string;
+  history?: string[];
+  completer?: (line: string) => [string[], string];
+  /** A key typed while input is held (a turn runs); terminal only. */
+  onHeldKey?: (key: HeldKey) => void;
+  /** A paste that arrived while input is held; terminal only. */
+  onHeldPaste?: (text: string) => void;
+  /** A question takes the bottom of the screen (true) and gives it back (false). */
+  onQuestion?: (shown: boolean) => void;
+}
 
 /**
- * One queue of input lines shared by the REPL prompt and the approval question, so both piped
- * input (all lines at once) and a terminal (one at a time) are consumed strictly in order.
+ * One queue of requests shared by the REPL prompt and the approval question, so both piped input
+ * (all lines at once) and a terminal (one at a time) are consumed strictly in order.
+ *
+ * On a terminal a request may span lines: a bracketed paste arrives whole (a long one is shown as
+ * `[pasted N lines]` and sent whole), and `\` + Enter, Alt+Enter or Ctrl-J start a new line
+ * without sending. When stdin is not a terminal every line is one request (or one answer), as a
+ * script expects.
  */
 export class InputQueue {
   readonly rl: Interface;
+  private readonly keys?: TerminalKeys;
   private queue: string[] = [];
   private waiting?: (line: string | null) => void;
   private closed = false;
+  /** Lines of the request being written, before the current one. */
+  private draft: string[] = [];
+  /** Alt+Enter or Ctrl-J was pressed: the next line continues the request. */
+  private continueNext = false;
+  /** Multi-line pastes in the line being edited, by the placeholder shown for them. */
+  private pastes = new Map<string, string>();
+  private prompt_ = "";
 
-  constructor(options: { prompt: string; history?: string[]; completer?: (line: string) => [string[], string] }) {
+  constructor(private readonly options: InputOptions) {
     const terminal = Boolean(process.stdin.isTTY);
+    if (terminal) {
+      this.keys = new TerminalKeys(process.stdin, {
+        onPaste: (text) => this.onPaste(text),
+        onNewline: () => (this.continueNext = true),
+        onHeldKey: (key) => options.onHeldKey?.(key),
+      });
+    }
     this.rl = createInterface({
-      input: process.stdin,
+      input: this.keys?.input ?? process.stdin,
       output: process.stdout,
       terminal,
       prompt: options.prompt,
@@ -22,18 +59,36 @@ export class InputQueue {
       removeHistoryDuplicates: true,
       completer: options.completer,
     });
-    this.rl.on("line", (line) => this.push(line));
+    this.prompt_ = options.prompt;
+    this.rl.on("line", (line) => this.onLine(line));
     this.rl.on("close", () => {
       this.closed = true;
       this.deliver(null);
     });
+    if (terminal) {
+      process.stdout.write(BRACKETED_PASTE_ON);
+      // readline stops the process on Ctrl-Z itself and emits SIGCONT after `fg`.
+      // readline pauses its input there and never resumes it: without this the REPL would end.
+      this.rl.on("SIGCONT", () => {
+        this.rl.resume();
+        process.stdout.write(BRACKETED_PASTE_ON);
+      });
+    }
   }
 
   get isTerminal(): boolean {
     return Boolean(process.stdin.isTTY);
   }
 
-  /** The next line, or null at end of input (Ctrl-D, end of pipe) or when `signal` aborts. */
+  /**
+   * Holds keystrokes away from readline (a turn runs: they go to `onHeldKey`) or gives them back.
+   * An approval question asked while held reads only keys typed after it appeared.
+   */
+  hold(held: boolean): void {
+    if (this.keys) this.keys.mode = held ? "hold" : "line";
+  }
+
+  /** The next request, or null at end of input (Ctrl-D, end of pipe) or when `signal` aborts. */
   next(signal?: AbortSignal): Promise<string | null> {
     if (this.queue.length) return Promise.resolve(this.queue.shift()!);
     if (this.closed || signal?.aborted) return Promise.resolve(null);
@@ -51,30 +106,111 @@ export class InputQueue {
     if (this.isTerminal && !this.closed) this.rl.prompt();
   }
 
+  /** Puts `text` on the prompt line as if typed (a draft left from a turn). */
+  type(text: string): void {
+    if (!text || this.closed) return;
+    // Replayed as keystrokes, so a Tab typed during the turn still completes.
+    const keys = text.includes("\n") ? this.onPaste(text) : text;
+    if (this.keys) this.keys.input.write(keys);
+    else this.rl.write(keys);
+  }
+
   /** Ask a question and wait for its answer line; `signal` aborting (Ctrl-C) or end of input answers null. */
   async ask(question: string, signal?: AbortSignal): Promise<string | null> {
-    if (this.isTerminal && !this.closed) {
-      this.rl.setPrompt(question);
-      this.rl.prompt();
-    } else {
-      process.stdout.write(question);
+    const mode = this.keys?.mode;
+    this.hold(false);
+    this.options.onQuestion?.(true);
+    try {
+      if (this.isTerminal && !this.closed) {
+        this.rl.setPrompt(question);
+        this.rl.prompt();
+      } else {
+        process.stdout.write(question);
+      }
+      const answer = await this.next(signal);
+      if (!this.isTerminal) process.stdout.write(`${answer ?? ""}\n`);
+      // Up-arrow recalls requests, never the answers to questions.
+      if (answer !== null) this.forgetFromHistory(answer);
+      return answer;
+    } finally {
+      if (mode === "hold") this.hold(true);
+      this.options.onQuestion?.(false);
     }
-    const answer = await this.next(signal);
-    if (!this.isTerminal) process.stdout.write(`${answer ?? ""}\n`);
-    return answer;
   }
 
   setPrompt(prompt: string): void {
+    this.prompt_ = prompt;
     this.rl.setPrompt(prompt);
   }
 
+  /** Lines of a multi-line request are waiting for its last line. */
+  get hasDraft(): boolean {
+    return this.draft.length > 0;
+  }
+
+  /** Drops a half-written multi-line request (Ctrl-C at the prompt). */
+  clearDraft(): void {
+    this.draft = [];
+    this.continueNext = false;
+    this.pastes.clear();
+    this.rl.setPrompt(this.prompt_);
+  }
+
   close(): void {
+    if (this.isTerminal && !this.closed) process.stdout.write(BRACKETED_PASTE_OFF);
     this.rl.close();
   }
 
-  private push(line: string): void {
-    if (this.waiting) this.deliver(line);
-    else this.queue.push(line);
+  /** Stops the process as Ctrl-Z does in a shell; after `fg` the terminal is set up again. */
+  suspend(): void {
+    if (!this.keys) return;
+    process.stdout.write(BRACKETED_PASTE_OFF);
+    this.keys.input.setRawMode(false);
+    onContinue(() => {
+      this.keys!.input.setRawMode(true);
+      process.stdout.write(BRACKETED_PASTE_ON);
+    });
+    process.kill(process.pid, "SIGTSTP");
+  }
+
+  private onPaste(text: string): string {
+    const body = text.replace(/\n+$/, "");
+    if (this.keys?.mode === "hold") {
+      this.options.onHeldPaste?.(body);
+      return "";
+    }
+    if (!body.includes("\n")) return body;
+    const lines = body.split("\n").length;
+    let placeholder = `[pasted ${lines} lines]`;
+    for (let n = 2; this.pastes.has(placeholder); n++) placeholder = `[pasted ${lines} lines #${n}]`;
+    this.pastes.set(placeholder, body);
+    return placeholder;
+  }
+
+  private onLine(line: string): void {
+    if (this.isTerminal && (this.continueNext || /(^|[^\\])\\$/.test(line))) {
+      this.continueNext = false;
+      this.forgetFromHistory(line);
+      this.draft.push(line.replace(/\\$/, ""));
+      this.rl.setPrompt(CONTINUATION_PROMPT);
+      this.rl.prompt();
+      return;
+    }
+    // A placeholder or one line of several would recall as a different request than was sent.
+    if (this.draft.length || this.pastes.size) this.forgetFromHistory(line);
+    let request = [...this.draft, line].join("\n");
+    for (const [placeholder, text] of this.pastes) request = request.split(placeholder).join(text);
+    this.draft = [];
+    this.pastes.clear();
+    this.rl.setPrompt(this.prompt_);
+    if (this.waiting) this.deliver(request);
+    else this.queue.push(request);
+  }
+
+  /** readline has just added `line` to its history; take it out again. */
+  private forgetFromHistory(line: string): void {
+    const history = (this.rl as unknown as { history?: string[] }).history;
+    if (history?.[0] === line) history.shift();
   }
 
   private deliver(line: string | null): void {

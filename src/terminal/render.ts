@@ -5,6 +5,8 @@ import { startSpinner, type Spinner } from "./spinner.js";
 import { palette } from "./colors.js";
 import { renderDiff } from "./diff.js";
 import { preloadMarkdown, renderMarkdown } from "./markdown.js";
+import { ToolGroup } from "./tool-group.js";
+import { detailLines, fitLine } from "./tool-lines.js";
 
 export interface RenderOptions {
   /** Where the conversation goes: stdout in the REPL. */
@@ -19,6 +21,9 @@ export interface RenderOptions {
 
 type Colors = ReturnType<typeof palette>;
 
+/** A command shows its timer and latest output line once it has run this long. */
+const TOOL_TIMER_AFTER_MS = 1000;
+
 /**
  * Turns agent events into what the person sees: text as it arrives (Markdown rendered on a colour
  * terminal), a spinner until the first token, one line per tool call and its outcome, a small
@@ -30,8 +35,16 @@ export class Renderer {
   private midLine = false;
   private live?: LiveMarkdown;
   private spinner?: Spinner;
+  /** The spinner of a running command (also `spinner` while it runs), updated by its output. */
+  private toolSpinner?: Spinner;
+  private toolStarting = false;
+  private readonly group = new ToolGroup();
+  /** The latest output line of the running command. */
+  private toolLine = "";
   /** Reasoning characters streamed since the last indicator line. */
   private reasoningChars = 0;
+  /** What the last tool call returned, whole as the model read it, for /expand. */
+  lastToolOutput?: string;
   /** Markdown renders asynchronously; every write goes through this chain to keep order. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -41,12 +54,12 @@ export class Renderer {
 
   handle(event: AgentEvent): void {
     if (event.type !== "reasoning" && event.type !== "usage") this.endReasoning();
+    if (!["tool_start", "tool_end", "tool_progress", "usage", "reasoning"].includes(event.type)) this.endToolGroup();
     switch (event.type) {
       case "request":
-        if (this.options.color) {
-          void preloadMarkdown(this.options.out.columns);
-          this.spinner ??= startSpinner(this.options.activity, "thinking");
-        }
+        if (this.options.color) void preloadMarkdown(this.options.out.columns);
+        // NO_COLOR keeps the progress line (it has no colour); a pipe gets none.
+        if (this.options.color || this.options.streamText) this.spinner ??= startSpinner(this.options.activity, "thinking");
         return;
       case "text":
         if (this.options.streamText) this.streamText(event.delta);
@@ -62,16 +75,35 @@ export class Renderer {
       case "assistant_end":
         this.endText();
         return;
-      case "tool_start":
-        this.writeLine(this.options.activity, `${this.colors.cyan("•")} ${showControls(event.label)}`);
+      case "tool_start": {
+        const { show, summary } = this.group.start(event.name, event.label);
+        if (summary) this.writeSummary(summary);
+        if (show) this.writeLabel(event.label);
         return;
-      case "tool_end":
+      }
+      case "tool_progress":
+        this.toolProgress(event.text);
+        return;
+      case "tool_end": {
+        this.lastToolOutput = event.output;
+        this.toolLine = "";
+        const grouped = this.group.end(event.name, event.ok && !event.diff && !event.details);
+        if (grouped === "counted") return;
+        if (grouped.summary) this.writeSummary(grouped.summary);
+        if (grouped.label) this.writeLabel(grouped.label);
         this.writeLine(this.options.activity, this.outcomeLine(event));
+        if (event.details && (this.options.streamText || this.options.activity.isTTY)) {
+          this.writeLine(this.options.activity, detailLines(event.details, this.options.activity.columns, this.colors.dim));
+        }
         // --print into a pipe skips the diff: scripts want the answer, and jsdiff costs ~20 ms to load.
         if (event.diff && event.ok && (this.options.streamText || this.options.activity.isTTY)) {
           const diff = renderDiff(event.diff.before, event.diff.after, event.diff.path, { color: this.options.color });
           if (diff) this.writeLine(this.options.activity, indent(diff));
         }
+        return;
+      }
+      case "notice":
+        this.writeLine(this.options.activity, this.colors.dim(event.text));
         return;
       default:
         return;
@@ -98,6 +130,7 @@ export class Renderer {
 
   /** Resolves once everything handed over so far is on the screen, ending any half line. */
   flush(): Promise<void> {
+    this.endToolGroup();
     this.endReasoning();
     this.endText();
     this.queue = this.queue.then(() => this.stopSpinner());
@@ -156,7 +189,43 @@ export class Renderer {
     this.queue = this.queue.then(step).catch(() => undefined);
   }
 
+  /**
+   * A running command: after a second, a line with a timer and its latest output line, redrawn
+   * in place until the call ends (the first write after it erases the line).
+   */
+  private toolProgress(text: string): void {
+    if (!this.options.activity.isTTY || !this.options.streamText) return;
+    const latest = stripControls(text).split(/[\r\n]/).filter((line) => line.trim()).at(-1);
+    if (latest) this.toolLine = latest.trim();
+    const label = () => fitLine(this.toolLine ? `running · ${this.toolLine}` : "running", this.options.activity.columns, 12);
+    if (this.toolSpinner) return this.toolSpinner.update(label());
+    if (this.toolStarting) return;
+    this.toolStarting = true;
+    this.enqueue(() => {
+      this.toolStarting = false;
+      this.stopSpinner();
+      this.spinner = this.toolSpinner = startSpinner(this.options.activity, label(), { afterMs: TOOL_TIMER_AFTER_MS });
+    });
+  }
+
+  private writeLabel(label: string): void {
+    this.writeLine(this.options.activity, `${this.colors.cyan("•")} ${fitLine(showControls(label), this.options.activity.columns, 2)}`);
+  }
+
+  /** Ends a run of one tool's calls: its summary line, and a held label (a question is coming). */
+  private endToolGroup(): void {
+    if (!this.group.open) return;
+    const { summary, held } = this.group.close();
+    if (summary) this.writeSummary(summary);
+    if (held) this.writeLabel(held);
+  }
+
+  private writeSummary(summary: string): void {
+    this.writeLine(this.options.activity, `  ${this.colors.dim(fitLine(showControls(summary), this.options.activity.columns, 2))}`);
+  }
+
   private stopSpinner(): void {
+    if (this.spinner === this.toolSpinner) this.toolSpinner = undefined;
     this.spinner?.stop();
     this.spinner = undefined;
   }

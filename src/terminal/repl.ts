@@ -1,3 +1,4 @@
+import type { AgentEvent } from "../agent.js";
 import type { Config } from "../config.js";
 import { formatTokens } from "../context-window.js";
 import type { Conversation } from "../conversation.js";
@@ -5,15 +6,24 @@ import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
 import { showControls } from "../sanitize.js";
 import { replApproval } from "./approval.js";
+import { ApprovalPolicy } from "./approval-policy.js";
 import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
 import { loadInputHistory, saveInputLine } from "./input-history.js";
 import { InputQueue } from "./input-queue.js";
+import { attachMentions, completeMention } from "./mentions.js";
+import { recapLines } from "./recap.js";
+import { runShellEscape } from "./shell-escape.js";
 import { Renderer } from "./render.js";
+import { SessionChanges } from "./session-changes.js";
 import { onSignals } from "./signals.js";
 import { completeSlash, runSlashCommand, type SlashContext } from "./slash-commands.js";
+import { StatusFooter } from "./status-footer.js";
+import type { HeldKey } from "./terminal-keys.js";
+import { compact, Typeahead } from "./typeahead.js";
 
 export const PROMPT = "mini-claude> ";
+const ALL_ALLOWED_PROMPT = "mini-claude (all allowed)> ";
 const DOUBLE_CTRL_C_MS = 2000;
 
 export interface ReplMode {
@@ -26,25 +36,56 @@ export interface ReplMode {
 }
 
 /**
- * The interactive loop: read a line, run it as a request (or a slash command), repeat.
- * Ctrl-C aborts the turn in flight (and any question it is asking); at an idle prompt it clears
- * the line, and twice exits. Resolves to the exit code when the person leaves (exit, Ctrl-D, end
- * of piped input), once every background job is gone.
+ * The interactive loop: read a request, run it (or a slash command), repeat.
+ * Ctrl-C (or Esc) aborts the turn in flight (and any question it is asking); at an idle prompt it
+ * clears the line, and twice exits. On a terminal, what is typed during a turn is held in a
+ * visible footer, never in the stream or an answer: sent as the next request when the turn ends,
+ * dropped by an interrupt. Resolves to the exit code when the person leaves (exit, Ctrl-D, end of
+ * piped input), once every background job is gone.
  */
 export async function runReplMode({ config, conversation, jobs, version, notes }: ReplMode): Promise<number> {
+  const typeahead = new Typeahead();
+  const footer = process.stdout.isTTY && process.stdin.isTTY ? new StatusFooter(process.stdout) : undefined;
+  const showTypeahead = () => footer?.set(typeahead.footer());
+  const onHeldKey = (key: HeldKey) => {
+    const outcome = typeahead.handle(key);
+    if (outcome === "interrupt") interrupt();
+    else if (outcome === "suspend") reader.suspend();
+    else if (outcome === "changed") showTypeahead();
+  };
   const reader = new InputQueue({
     prompt: PROMPT,
-    completer: completeSlash,
+    completer: (line: string) => (line.startsWith("/") ? completeSlash(line) : completeMention(line, config.workspace)),
     history: process.stdin.isTTY ? loadInputHistory(config.configDir) : [],
+    onHeldKey,
+    onHeldPaste: (text) => {
+      typeahead.paste(text);
+      showTypeahead();
+    },
+    onQuestion: (shown) => (shown ? footer?.suspend() : footer?.resume()),
   });
   const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color: colorEnabled(process.stdout), streamText: true });
-  const approve = replApproval(config, reader, renderer);
+  const approvals = new ApprovalPolicy();
+  const approve = replApproval(config, reader, renderer, approvals);
   let turn: AbortController | undefined;
   let lastIdleInterrupt = 0;
+  /** Characters typed during the turn that an interrupt dropped, to say so once it has ended. */
+  let dropped = 0;
 
   const interrupt = () => {
     if (turn) {
+      dropped += typeahead.drop();
+      footer?.set("");
       turn.abort();
+      return;
+    }
+    if (reader.hasDraft) {
+      // Drop the lines of an unfinished multi-line request and start a fresh prompt.
+      reader.clearDraft();
+      reader.rl.write(null, { ctrl: true, name: "e" });
+      reader.rl.write(null, { ctrl: true, name: "u" });
+      process.stdout.write("\n");
+      reader.prompt();
       return;
     }
     if (reader.rl.line) {
@@ -71,15 +112,34 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
   if (isLocalURL(config.baseURL)) {
     await Promise.race([conversation.context.detect(conversation.model), new Promise((resolve) => setTimeout(resolve, 400).unref())]);
   }
-  // The model name, the folder and the notes can come from the endpoint or the file system: shown, not obeyed.
-  if (reader.isTerminal) process.stdout.write(`${showControls([banner(version, config, conversation), ...notes].join("\n"), "\n")}\n`);
+  if (reader.isTerminal) {
+    const recap = recapLines(conversation.messages, process.stdout.columns, renderer.colors.dim);
+    // The model name, the folder and the notes can come from the endpoint or the file system: shown, not obeyed.
+    process.stdout.write(`${showControls([banner(version, config, conversation), ...notes].join("\n"), "\n")}\n${recap.map((line) => `${line}\n`).join("")}`);
+  }
   conversation.warmUp();
-  const slash: SlashContext = { conversation, config, renderer, jobs };
+  const changes = new SessionChanges(config.workspace);
+  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes };
 
+  // `mini-claude "fix the bug"` opens the REPL with that request already sent.
+  let queued = config.prompt;
+  /** Output of `!command`s, sent with the next request. */
+  let shellContext: string[] = [];
+  let draft = "";
   for (;;) {
-    reader.setPrompt(PROMPT);
-    reader.prompt();
-    const line = await reader.next();
+    let line: string | null;
+    if (queued !== undefined) {
+      line = queued;
+      queued = undefined;
+      if (reader.isTerminal) process.stdout.write(`${PROMPT}${line.split("\n").length > 1 ? compact(line) : line}\n`);
+    } else {
+      // While everything is allowed the prompt says so, so a person never forgets it is on.
+      reader.setPrompt(approvals.allowAll ? ALL_ALLOWED_PROMPT : PROMPT);
+      reader.prompt();
+      reader.type(draft);
+      draft = "";
+      line = await reader.next();
+    }
     if (line === null) break;
     const input = line.trim();
     if (!input) continue;
@@ -89,11 +149,40 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
       if ((await runSlashCommand(input, slash)) === "exit") break;
       continue;
     }
+    if (input.startsWith("!") && input.slice(1).trim()) {
+      turn = new AbortController();
+      const escape = await runShellEscape(input.slice(1).trim(), config.workspace, turn.signal);
+      turn = undefined;
+      process.stdout.write(`${escape.screen}\n`);
+      await renderer.notice("(the output goes with your next request)");
+      shellContext.push(escape.context);
+      continue;
+    }
+    const mentions = attachMentions(input, config.workspace);
+    for (const problem of mentions.problems) await renderer.error(problem);
+    if (mentions.attached.length) await renderer.notice(`(attached ${mentions.attached.join(", ")})`);
+    const request = [...shellContext, mentions.text].join("\n\n");
+    shellContext = [];
     turn = new AbortController();
-    await runTurn(conversation, input, { signal: turn.signal, approve }, renderer, config);
+    reader.hold(true);
+    await runTurn(conversation, request, { signal: turn.signal, approve, changes }, renderer, config);
+    reader.hold(false);
     turn = undefined;
+    footer?.set("");
+    if (dropped) await renderer.notice(`(dropped what you typed during the turn: ${dropped} characters)`);
+    dropped = 0;
+    const held = typeahead.take();
+    if (held.eof && held.request === undefined) break;
+    draft = held.draft;
+    if (held.request !== undefined) {
+      await renderer.notice(`↳ sending what you typed during the turn`);
+      queued = held.request;
+    }
   }
   reader.close();
+  // Say which jobs leaving stops, so nothing the person started vanishes silently.
+  const running = jobs.list().filter((job) => job.state === "running");
+  for (const job of running) process.stdout.write(`Stopping background job ${job.id}: ${showControls(job.command)}\n`);
   await jobs.killAll();
   return EXIT.ok;
 }
@@ -101,12 +190,17 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
 async function runTurn(
   conversation: Conversation,
   input: string,
-  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval> },
+  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval>; changes: SessionChanges },
   renderer: Renderer,
   config: Config,
 ): Promise<void> {
   try {
-    const stop = await conversation.send(input, { ...turn, onEvent: (event) => renderer.handle(event) });
+    const { signal, approve, changes } = turn;
+    const onEvent = (event: AgentEvent) => {
+      changes.record(event);
+      renderer.handle(event);
+    };
+    const stop = await conversation.send(input, { signal, approve, onEvent });
     await renderer.flush();
     if (stop === "aborted") await renderer.notice("Interrupted. The conversation is kept; type your next request.");
     if (stop === "cut") await renderer.error(`[answer cut by the model's output token limit; say "continue" for the rest]`);
@@ -129,7 +223,8 @@ function banner(version: string, config: Config, conversation: Conversation): st
   const parts = [`mini-claude ${version}`, conversation.model ?? "(server's first model)", host, config.workspace];
   if (conversation.instructions) parts.push(`${conversation.instructions.file} loaded`);
   parts.push(`window ${formatTokens(conversation.context.window.tokens)} from ${conversation.context.window.source}`);
-  return `${parts.join(" · ")}\nType a request, /help for commands, Ctrl-C to interrupt, Ctrl-D to exit.`;
+  const yes = config.yes ? "\n--yes: commands and writes run without asking." : "";
+  return `${parts.join(" · ")}${yes}\nType a request, /help for commands, Esc or Ctrl-C to interrupt, Ctrl-D to exit.`;
 }
 
 function isLocalURL(baseURL: string | undefined): boolean {

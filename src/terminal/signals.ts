@@ -33,3 +33,8 @@ export function onSignals(handlers: { interrupt: () => void; terminate: () => vo
   process.on("SIGINT", handlers.interrupt);
   process.on("SIGTERM", handlers.terminate);
 }
+
+/** Runs `handler` once when the process is continued after a stop (Ctrl-Z, then `fg`). */
+export function onContinue(handler: () => void): void {
+  process.once("SIGCONT", handler);
+}

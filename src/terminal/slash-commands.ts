@@ -1,6 +1,9 @@
 import type { Config } from "../config.js";
+import type { ApprovalPolicy } from "./approval-policy.js";
+import type { SessionChanges } from "./session-changes.js";
 import type { JobManager } from "../processes/jobs.js";
-import { jobTable } from "../tools/background.js";
+import { stripControls } from "../sanitize.js";
+import { jobTable, runJobCommand } from "../tools/background.js";
 import { describeError } from "./errors.js";
 import type { Renderer } from "./render.js";
 import type { Conversation } from "../conversation.js";
@@ -11,6 +14,8 @@ export interface SlashContext {
   config: Config;
   renderer: Renderer;
   jobs: JobManager;
+  approvals: ApprovalPolicy;
+  changes: SessionChanges;
 }
 
 interface SlashCommand {
@@ -39,7 +44,21 @@ export const slashCommands: SlashCommand[] = [
       say("Conversation cleared.");
     },
   },
-  { name: "/bg", help: "list background jobs", run: (_, { jobs }) => say(jobTable(jobs.list())) },
+  {
+    name: "/bg",
+    help: "background jobs; /bg logs N [lines], /bg kill N",
+    run: async (argument, { jobs, renderer }) => {
+      const [verb, ...rest] = argument.split(/\s+/).filter(Boolean);
+      if (!verb) return say(jobTable(jobs.list()));
+      if (verb !== "logs" && verb !== "kill") return void (await renderer.error(`Unknown /bg ${verb}. Use /bg, /bg logs N [lines] or /bg kill N.`));
+      try {
+        say(stripControls((await runJobCommand(`bg_${verb} ${rest.join(" ")}`, jobs)).output));
+      } catch (error) {
+        // The job commands word their mistakes for the model; they read as well for the person.
+        await renderer.error((error as Error).message.replace(/\bbg_(logs|kill|list)\b/g, "/bg $1").replace("/bg list", "/bg"));
+      }
+    },
+  },
   {
     name: "/model",
     help: "show the model, or switch: /model NAME",
@@ -69,6 +88,24 @@ export const slashCommands: SlashCommand[] = [
         const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model });
         if (message) await renderer.error(message);
       }
+    },
+  },
+  {
+    name: "/diff",
+    help: "what this session's edits changed in the workspace, as a unified diff",
+    run: (_, { changes, renderer }) => say(changes.render(renderer.colors.isColorSupported)),
+  },
+  {
+    name: "/expand",
+    help: "the whole output of the last tool call, as the model read it",
+    run: (_, { renderer }) => say(renderer.lastToolOutput === undefined ? "No tool has run yet." : stripControls(renderer.lastToolOutput)),
+  },
+  {
+    name: "/approvals",
+    help: "what runs without asking; /approvals revoke N|all",
+    run: (argument, { approvals }) => {
+      const [verb, which = ""] = argument.split(/\s+/);
+      say(verb === "revoke" ? approvals.revoke(which) : approvals.describe());
     },
   },
   { name: "/exit", help: "leave mini-claude", run: () => "exit" },

@@ -34,6 +34,8 @@ export interface ToolContext {
    * this folder although it is outside the workspace. Unset: long outputs are only cut.
    */
   spillDir?: string;
+  /** A running call's latest output, for the person's live view ("" when it starts running). */
+  progress?: (text: string) => void;
 }
 
 export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {
@@ -62,6 +64,8 @@ export interface ToolOutput {
   diff?: FileDiff;
   /** The outcome in a few words for the person ("exit 0 · 1.2s"), when the tool knows it best. */
   display?: string;
+  /** A few lines the person sees under the outcome (a command's last output lines); the model never reads them. */
+  details?: string;
 }
 
 /**

@@ -42,14 +42,30 @@ export const execTool = defineTool({
     if (background ?? looksLikeDaemon(command)) {
       return describeStart(await ctx.jobs.start(command, { cwd: ctx.root, signal: ctx.signal }));
     }
-    const result = await runCommand(command, { cwd: ctx.root, timeoutMs: timeout_ms, signal: ctx.signal });
+    ctx.progress?.("");
+    const onOutput = ctx.progress && ((chunk: Buffer) => ctx.progress!(chunk.toString("utf8")));
+    const result = await runCommand(command, { cwd: ctx.root, timeoutMs: timeout_ms, signal: ctx.signal, onOutput });
     if (result.error) throw new ToolError(`could not run the command: ${result.error}.`);
     const output = describeRun(command, result, timeout_ms);
     // The command's own time: the person's thinking time at the approval question is not in it.
     const ran = !result.timedOut && !result.aborted && result.exitCode !== null;
-    return { output, display: ran ? `exit ${result.exitCode} · ${(result.durationMs / 1000).toFixed(1)}s` : output.split("\n", 1)[0] };
+    const display = ran ? `exit ${result.exitCode} · ${(result.durationMs / 1000).toFixed(1)}s` : output.split("\n", 1)[0];
+    return { output, display, details: outputTail(result.output, ran && result.exitCode === 0 ? TAIL_LINES_OK : TAIL_LINES_FAILED) };
   },
 });
+
+/** Lines of a command's output the person sees under its outcome: a few, more when it failed. */
+const TAIL_LINES_OK = 4;
+const TAIL_LINES_FAILED = 12;
+
+/** The last `count` non-empty lines of `text`, with how many came before. */
+export function outputTail(text: string, count: number): string | undefined {
+  const lines = text.replace(/\r\n?/g, "\n").split("\n").filter((line) => line.trim());
+  if (!lines.length) return undefined;
+  const tail = lines.slice(-count);
+  const hidden = lines.length - tail.length;
+  return `${hidden ? `… ${hidden} more lines (/expand shows all)\n` : ""}${tail.join("\n")}`;
+}
 
 /**
  * The observation for a foreground run. A normal exit ends with "exit code N (1.2s)" after the

@@ -22,6 +22,9 @@ export interface ToolCallRequest {
   arguments: string;
 }
 
+/** How many lines of a multi-line error the person sees under its first line. */
+const ERROR_LINES_SHOWN = 4;
+
 export interface ToolResult {
   /** The observation for the model (already capped); "" when `interrupted`. */
   output: string;
@@ -30,6 +33,8 @@ export interface ToolResult {
   label: string;
   /** The outcome in one line for the person: the tool's own words, or else its output's first line and the time it took. */
   display: string;
+  /** A few lines for the person under `display`: the tool's own, or the rest of a multi-line error. */
+  details?: string;
   diff?: FileDiff;
   /** The person stopped the call before it ran; the loop words the observation. */
   interrupted?: true;
@@ -86,7 +91,8 @@ export async function runTool(call: ToolCallRequest, ctx: ToolContext, list: Too
     // Only a bug gets here (the steps below catch what they expect); the model still gets an answer.
     result = failure(call.name, `Error: ${call.name} failed unexpectedly: ${(error as Error)?.message ?? String(error)}`);
   }
-  return { ...result, output: redactSecrets(result.output), display: redactSecrets(result.display) };
+  const details = result.details === undefined ? undefined : redactSecrets(result.details);
+  return { ...result, output: redactSecrets(result.output), display: redactSecrets(result.display), details };
 }
 
 async function runToolUnredacted(call: ToolCallRequest, ctx: ToolContext, list: Tool[]): Promise<ToolResult> {
@@ -123,14 +129,14 @@ async function runToolUnredacted(call: ToolCallRequest, ctx: ToolContext, list: 
   const started = performance.now();
   try {
     const result = await tool.run(parsed.data, ctx);
-    const { output, diff, display } = typeof result === "string" ? { output: result } : result;
+    const { output, diff, display, details } = typeof result === "string" ? { output: result } : result;
     const capped = capAndSpill(output, ctx.spillDir, tool.name);
-    return { output: capped, ok: true, label, diff, display: display ?? `${firstLine(capped)} · ${seconds(started)}` };
+    return { output: capped, ok: true, label, diff, details, display: display ?? `${firstLine(capped)} · ${seconds(started)}` };
   } catch (error) {
     if (error instanceof ToolInterrupted) return { output: "", ok: false, label, display: "interrupted", interrupted: true };
     const message = error instanceof Error ? error.message : String(error);
     const text = capAndSpill(message.startsWith("Error:") ? message : `Error: ${message}`, ctx.spillDir, tool.name);
-    return { output: text, ok: false, label, display: firstLine(text) };
+    return { output: text, ok: false, label, display: firstLine(text), details: moreLines(text) };
   }
 }
 
@@ -159,7 +165,16 @@ export function labelFor(call: ToolCallRequest, list: Tool[] = tools): string {
 }
 
 function failure(name: string, output: string): ToolResult {
-  return { output, ok: false, label: name, display: firstLine(output) };
+  return { output, ok: false, label: name, display: firstLine(output), details: moreLines(output) };
+}
+
+/** An error's lines after the first, so the person sees it whole (up to a few lines), as the model does. */
+function moreLines(text: string): string | undefined {
+  const rest = text.split("\n").slice(1).filter((line) => line.trim());
+  if (!rest.length) return undefined;
+  const shown = rest.slice(0, ERROR_LINES_SHOWN);
+  if (rest.length > shown.length) shown.push(`… ${rest.length - shown.length} more lines (/expand shows all)`);
+  return shown.join("\n");
 }
 
 function firstLine(text: string): string {

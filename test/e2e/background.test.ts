@@ -182,7 +182,7 @@ describe("approval of shell commands", () => {
     const stdin = ["first", "n not now please", "second", "y", "third", "a", ""].join("\n");
     const result = await runCli([], cliOptions(ws, fake, { stdin }));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Command:\n  touch one.txt\nRun this command? [y]es / [n]o (add a reason) / [a]lways: ");
+    expect(result.stdout).toContain("Command:\n  touch one.txt\nRun this command? [Y]es / [n]o (add a reason) / [p] always `touch` / [a]lways: ");
     expect(result.stdout).not.toContain("Command:\n  touch four.txt");
     expect(tools(fake.requests[1])[0]).toBe(
       "Error: the user denied this command: not now please. Do not run it again unchanged; adjust it or ask the user.",

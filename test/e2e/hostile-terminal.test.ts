@@ -28,7 +28,7 @@ describe("what the person sees of hostile text", () => {
     await pty.waitFor("[a]lways: ");
     await settle();
     const screen = (await pty.rendered()).split("\n");
-    expect(screen.at(-1)).toMatch(/^Run this command\? \[y\]es/);
+    expect(screen.at(-1)).toMatch(/^Run this command\? \[Y\]es/);
     // The whole command on view just above the question (wrapped to the screen): nothing erased or hidden.
     const start = screen.lastIndexOf("Command:");
     expect(screen[start - 1]).toBe("• exec touch PWNED \\x1b[2K\\x1b[1A npm test");
@@ -52,7 +52,7 @@ describe("what the person sees of hostile text", () => {
     const screen = await pty.rendered();
     expect(screen).toContain("• edit_file .git/config");
     expect(screen).toMatch(/\+\s+fsmonitor = touch PWNED/);
-    expect(screen).toMatch(/\+\s+fsmonitor = touch PWNED\n\.git\/config is protected: git runs what its hooks and config name \(core\.fsmonitor\)[^]*\nWrite \.git\/config\? \[y\]es/);
+    expect(screen).toMatch(/\+\s+fsmonitor = touch PWNED\n\.git\/config is protected: git runs what its hooks and config name \(core\.fsmonitor\)[^]*\nWrite \.git\/config\? \[Y\]es/);
     pty.type("n it runs code\r");
     await pty.waitFor("Left it.");
     pty.type("\x04");
@@ -155,7 +155,10 @@ describe("what the person sees of hostile text", () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("ok")]);
     await runCli(["-p", "fix\x1b]0;owned\x07 this"], cliOptions(ws, fake));
+    // On a terminal --resume opens the picker; Esc leaves it.
     const pty = startPty(["--resume"], cliOptions(ws, fake));
+    await pty.waitFor("fix");
+    pty.type("\x1b");
     expect((await pty.done).code).toBe(0);
     expect(pty.raw()).not.toContain("\x1b]0;");
     expect(await pty.rendered()).toContain("fix\\x1b]0;owned\\x07 this");

@@ -107,7 +107,7 @@ describe("streaming and approval in a real terminal", () => {
     await pty.waitFor("[a]lways: ");
     await new Promise((r) => setTimeout(r, 200));
     const question = (await pty.rendered()).split("\n");
-    expect(question.at(-1)).toMatch(/^Run this command\? \[y\]es \/ \[n\]o \(add a reason\) \/ \[a\]lways:\s*$/);
+    expect(question.at(-1)).toMatch(/^Run this command\? \[Y\]es \/ \[n\]o \(add a reason\) \/ \[p\] always `touch` \/ \[a\]lways:\s*$/);
     expect(question.slice(-4, -1)).toEqual(["• exec touch approved.txt", "Command:", "  touch approved.txt"]);
     await new Promise((r) => setTimeout(r, 1200));
     pty.type("y\r");
