@@ -7,6 +7,7 @@ import { ContextGuard, type CompactionOutcome } from "./context.js";
 import { probeServerWindow } from "./context-window.js";
 import { INTERRUPTED_REPLY_NOTE, type Message } from "./history.js";
 import type { Usage } from "./stream.js";
+import { addUsage } from "./usage-fields.js";
 import { loadProjectInstructions, systemPrompt, type ProjectInstructions } from "./system-prompt.js";
 import type { JobManager } from "./processes/jobs.js";
 import type { ToolContext, ToolRegistry } from "./tools/index.js";
@@ -106,10 +107,7 @@ export class Conversation {
       context: this.context,
       onMessage: (message) => this.options.onMessage?.(message),
       onEvent: (event) => {
-        if (event.type === "usage") {
-          this.usage.inputTokens += event.usage.inputTokens;
-          this.usage.outputTokens += event.usage.outputTokens;
-        }
+        if (event.type === "usage") addUsage(this.usage, event.usage);
         onEvent?.(event);
       },
     }).catch((error: unknown) => {
@@ -128,6 +126,11 @@ export class Conversation {
     const [tools, client] = await Promise.all([this.getTools(), this.getClient()]);
     this.model ??= await firstModel(client, signal, this.options.config.baseURL);
     return this.context.compactNow({ client, model: this.model, messages: this.messages, tools: tools.specs(), signal, notify }, focus || undefined);
+  }
+
+  /** The names of the tools the model may call, in the order it sees them. */
+  async toolNames(): Promise<string[]> {
+    return (await this.getTools()).specs().map((spec) => (spec as { function: { name: string } }).function.name);
   }
 
   /** Load the loop, tools and client in the background while the person types the first request. */

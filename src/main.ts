@@ -43,7 +43,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     spillDir: spillDirOf(config.dataDir),
   });
   const mode = { config, conversation, jobs };
-  if (config.print) return runPrintMode(mode);
+  if (config.print) return runPrintMode({ ...mode, sessionId: () => transcript.sessionId });
   const notes = [endpointNote, transcript.note].filter((note) => note !== undefined);
   return runReplMode({ ...mode, version, notes });
 }

@@ -9,7 +9,7 @@ import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
 import { renderMarkdown } from "./markdown.js";
 import { Renderer } from "./render.js";
-import { onSignals } from "./signals.js";
+import { onExitSync, onSignals } from "./signals.js";
 
 /**
  * How long a prompt argument waits for a pipe to say something before going on without it:
@@ -22,6 +22,8 @@ export interface PrintMode {
   config: Config;
   conversation: Conversation;
   jobs: JobManager;
+  /** The id for --resume, for --output-format json|stream-json. */
+  sessionId?: () => string | undefined;
 }
 
 /**
@@ -29,13 +31,20 @@ export interface PrintMode {
  * --keep-background, say which are left). The first Ctrl-C or SIGTERM stops the turn and exits
  * 130 cleanly; a second one exits at once. Resolves to the process exit code.
  */
-export async function runPrintMode({ config, conversation, jobs }: PrintMode): Promise<number> {
+export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined }: PrintMode): Promise<number> {
   const prompt = await readPrintPrompt(config.prompt);
   if (!prompt) throw new UsageError('--print needs a prompt: mini-claude -p "your request", or pipe one on stdin.');
   const interrupt = new AbortController();
-  const stop = () => (interrupt.signal.aborted ? process.exit(EXIT.interrupted) : interrupt.abort());
+  const json =
+    config.outputFormat === "text"
+      ? undefined
+      : new (await import("./json-print.js")).JsonPrint({ config, conversation, prompt, signal: interrupt.signal, approve: printApproval(config), sessionId });
+  // A second interrupt exits at once, but JSON output still ends with its result line.
+  const exitNow = () => (json ? void json.abandon().then(() => process.exit(EXIT.interrupted)) : process.exit(EXIT.interrupted));
+  const stop = () => (interrupt.signal.aborted ? exitNow() : interrupt.abort());
   onSignals({ interrupt: stop, terminate: stop });
-  const code = await runPrint(conversation, config, prompt, interrupt.signal);
+  if (json) onExitSync(() => json.atExit());
+  const code = json ? await json.run() : await runPrint(conversation, config, prompt, interrupt.signal);
   if (config.keepBackground) reportKeptJobs(jobs);
   else await jobs.killAll();
   return code;

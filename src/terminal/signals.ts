@@ -33,3 +33,8 @@ export function onSignals(handlers: { interrupt: () => void; terminate: () => vo
   process.on("SIGINT", handlers.interrupt);
   process.on("SIGTERM", handlers.terminate);
 }
+
+/** Run `last` synchronously when the process exits, however it exits (e.g. JSON output's last line). */
+export function onExitSync(last: () => void): void {
+  process.on("exit", last);
+}

@@ -62,6 +62,8 @@ export interface ToolOutput {
   diff?: FileDiff;
   /** The outcome in a few words for the person ("exit 0 · 1.2s"), when the tool knows it best. */
   display?: string;
+  /** A foreground command's exit code, when it ran to its end (for machine-readable output). */
+  exitCode?: number;
 }
 
 /**

@@ -47,7 +47,8 @@ export const execTool = defineTool({
     const output = describeRun(command, result, timeout_ms);
     // The command's own time: the person's thinking time at the approval question is not in it.
     const ran = !result.timedOut && !result.aborted && result.exitCode !== null;
-    return { output, display: ran ? `exit ${result.exitCode} · ${(result.durationMs / 1000).toFixed(1)}s` : output.split("\n", 1)[0] };
+    if (!ran) return { output, display: output.split("\n", 1)[0] };
+    return { output, display: `exit ${result.exitCode} · ${(result.durationMs / 1000).toFixed(1)}s`, exitCode: result.exitCode! };
   },
 });
 

@@ -31,6 +31,8 @@ export interface ToolResult {
   /** The outcome in one line for the person: the tool's own words, or else its output's first line and the time it took. */
   display: string;
   diff?: FileDiff;
+  /** A foreground command's exit code, when it ran to its end. */
+  exitCode?: number;
   /** The person stopped the call before it ran; the loop words the observation. */
   interrupted?: true;
 }
@@ -123,9 +125,10 @@ async function runToolUnredacted(call: ToolCallRequest, ctx: ToolContext, list: 
   const started = performance.now();
   try {
     const result = await tool.run(parsed.data, ctx);
-    const { output, diff, display } = typeof result === "string" ? { output: result } : result;
+    const { output, diff, display, exitCode } = typeof result === "string" ? { output: result } : result;
     const capped = capAndSpill(output, ctx.spillDir, tool.name);
-    return { output: capped, ok: true, label, diff, display: display ?? `${firstLine(capped)} · ${seconds(started)}` };
+    const done: ToolResult = { output: capped, ok: true, label, diff, display: display ?? `${firstLine(capped)} · ${seconds(started)}` };
+    return exitCode === undefined ? done : { ...done, exitCode };
   } catch (error) {
     if (error instanceof ToolInterrupted) return { output: "", ok: false, label, display: "interrupted", interrupted: true };
     const message = error instanceof Error ? error.message : String(error);
