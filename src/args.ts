@@ -29,6 +29,7 @@ Options:
       --output-format F   with --print: text (default), json (one result object) or
                           stream-json (one JSON event per line); see the README
       --include-partial   with stream-json: also the model's text as it streams
+      --trust-project-hooks  with --print: run the hooks in this project's settings files
   -c, --continue          resume the latest session of this workspace
       --resume [ID]       resume a session (a list when no id is given)
   -v, --version           print the version
@@ -64,6 +65,7 @@ export function parseArgv(argv: string[]): ParsedArgs {
         "keep-background": { type: "boolean" },
         "output-format": { type: "string" },
         "include-partial": { type: "boolean" },
+        "trust-project-hooks": { type: "boolean" },
         continue: { type: "boolean", short: "c" },
         resume: { type: "string" },
         version: { type: "boolean", short: "v" },

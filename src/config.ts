@@ -48,6 +48,8 @@ const configSchema = z.object({
   outputFormat: z.enum(["text", "json", "stream-json"], { errorMap: () => ({ message: "must be text, json or stream-json" }) }),
   /** stream-json: also the model's text as it streams. */
   includePartial: z.boolean(),
+  /** --print: run the project's hooks although the person never trusted them in the REPL. */
+  trustProjectHooks: z.boolean(),
   continueLatest: z.boolean(),
   /** undefined: not asked; "": list sessions; otherwise an id or id prefix. */
   resume: z.string().optional(),
@@ -116,6 +118,7 @@ export async function loadConfig(
     keepBackground: Boolean(values["keep-background"]),
     outputFormat: str(values["output-format"]) ?? "text",
     includePartial: Boolean(values["include-partial"]),
+    trustProjectHooks: Boolean(values["trust-project-hooks"]),
     continueLatest: Boolean(values.continue),
     resume: str(values.resume),
   });

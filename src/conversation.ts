@@ -8,6 +8,7 @@ import { probeServerWindow } from "./context-window.js";
 import { INTERRUPTED_REPLY_NOTE, type Message } from "./history.js";
 import type { Usage } from "./stream.js";
 import { addUsage } from "./usage-fields.js";
+import type { Hooks } from "./hooks/hooks.js";
 import { loadProjectInstructions, systemPrompt, type ProjectInstructions } from "./system-prompt.js";
 import type { JobManager } from "./processes/jobs.js";
 import type { ToolContext, ToolRegistry } from "./tools/index.js";
@@ -34,6 +35,8 @@ export interface ConversationOptions {
   runningJobs?: () => string[];
   /** Where outputs too long for the history are saved whole (tools/spill.ts). */
   spillDir?: string;
+  /** The person's hooks (hooks/): around tools, prompts, the end of a turn and compaction. */
+  hooks?: Hooks;
 }
 
 /** One turn: how to stop it, who answers approval questions, and where its events go. */
@@ -59,6 +62,8 @@ export class Conversation {
   private tools?: ToolRegistry;
   /** The last turn was interrupted: the model hears so with the next message. */
   private interrupted = false;
+  /** SessionStart hooks have run (at the first prompt, not at start-up, which stays fast). */
+  private started = false;
 
   constructor(private readonly options: ConversationOptions) {
     const { config } = options;
@@ -71,6 +76,7 @@ export class Conversation {
       runningJobs: options.runningJobs,
       spillDir: options.spillDir,
       onCompacted: options.onCompaction,
+      beforeCompact: options.hooks ? async (trigger, signal) => void (await options.hooks!.run("PreCompact", { trigger }, signal)) : undefined,
       state: options.compactionState,
     });
   }
@@ -89,11 +95,16 @@ export class Conversation {
     setMaxListeners(0, signal);
     // Ask the server about the window while the request is being prepared; the request waits for it.
     void this.context.detect(model);
-    const notices = [...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []), ...(this.options.pendingNotices?.() ?? [])];
+    const hooks = this.options.hooks;
+    const first = this.started ? undefined : { resumed: Boolean(this.options.history?.length) };
+    this.started = true;
+    const hookContext = hooks ? await (await import("./hooks/turn-hooks.js")).beforePrompt(hooks, prompt, first, signal) : "";
+    const notices = [...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []), ...(this.options.pendingNotices?.() ?? []), ...(hookContext ? [hookContext] : [])];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
     this.append({ role: "user", content });
     this.interrupted = false;
-    const stop = await runAgent({
+    const { withStopHooks } = await import("./hooks/turn-hooks.js");
+    const runTurn = () => runAgent({
       client,
       model,
       messages: this.messages,
@@ -110,7 +121,8 @@ export class Conversation {
         if (event.type === "usage") addUsage(this.usage, event.usage);
         onEvent?.(event);
       },
-    }).catch((error: unknown) => {
+    });
+    const stop = await withStopHooks(hooks, signal, (message) => this.append(message), runTurn).catch((error: unknown) => {
       this.interrupted = signal.aborted;
       throw error;
     });
@@ -158,7 +170,11 @@ export class Conversation {
   }
 
   private async getTools(): Promise<ToolRegistry> {
-    if (!this.tools) this.tools = this.options.tools ?? (await import("./tools/index.js")).createRegistry();
+    if (!this.tools) {
+      const registry = this.options.tools ?? (await import("./tools/index.js")).createRegistry();
+      const { hooks, config } = this.options;
+      this.tools = hooks ? (await import("./hooks/tool-hooks.js")).withHooks(registry, hooks, config.workspace) : registry;
+    }
     return this.tools;
   }
 

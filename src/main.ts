@@ -3,6 +3,7 @@ import { loadConfig } from "./config.js";
 import { Conversation } from "./conversation.js";
 import { resolveEndpoint } from "./endpoint.js";
 import { EXIT } from "./exit-codes.js";
+import { setUpHooks } from "./hooks/setup.js";
 import { JobManager } from "./processes/jobs.js";
 import { openTranscript, sessionListText } from "./resume.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
@@ -27,6 +28,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   }
   const endpointNote = await resolveEndpoint(config);
   const transcript = openTranscript(config, (line) => process.stderr.write(`mini-claude: ${line}\n`));
+  const hooks = setUpHooks(config, () => transcript.sessionId, (line) => process.stderr.write(`mini-claude: ${line}\n`));
   const jobs = new JobManager();
   killChildrenOnExit(jobs, { keepJobs: config.print && config.keepBackground });
   const conversation = new Conversation({
@@ -41,8 +43,9 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     pendingNotices: () => jobNotices(jobs.drainEnded()).map(redactSecrets),
     runningJobs: () => runningJobLines(jobs.list()),
     spillDir: spillDirOf(config.dataDir),
+    hooks: hooks?.hooks,
   });
-  const mode = { config, conversation, jobs };
+  const mode = { config, conversation, jobs, hooks };
   if (config.print) return runPrintMode({ ...mode, sessionId: () => transcript.sessionId });
   const notes = [endpointNote, transcript.note].filter((note) => note !== undefined);
   return runReplMode({ ...mode, version, notes });

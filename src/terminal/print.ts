@@ -3,6 +3,7 @@ import { UsageError } from "../args.js";
 import type { Config } from "../config.js";
 import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
+import type { SessionHooks } from "../hooks/setup.js";
 import type { JobManager } from "../processes/jobs.js";
 import type { Approval, ApprovalRequest } from "../tools/index.js";
 import { colorEnabled } from "./colors.js";
@@ -24,6 +25,7 @@ export interface PrintMode {
   jobs: JobManager;
   /** The id for --resume, for --output-format json|stream-json. */
   sessionId?: () => string | undefined;
+  hooks?: SessionHooks;
 }
 
 /**
@@ -31,9 +33,14 @@ export interface PrintMode {
  * --keep-background, say which are left). The first Ctrl-C or SIGTERM stops the turn and exits
  * 130 cleanly; a second one exits at once. Resolves to the process exit code.
  */
-export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined }: PrintMode): Promise<number> {
+export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined, hooks }: PrintMode): Promise<number> {
   const prompt = await readPrintPrompt(config.prompt);
   if (!prompt) throw new UsageError('--print needs a prompt: mini-claude -p "your request", or pipe one on stdin.');
+  const untrusted = hooks?.hooks.untrusted() ?? [];
+  if (untrusted.length) {
+    const files = [...new Set(untrusted.map((hook) => hook.source))].join(", ");
+    process.stderr.write(`mini-claude: this project's hooks (${files}) did not run: --print runs project hooks only with --trust-project-hooks.\n`);
+  }
   const interrupt = new AbortController();
   const json =
     config.outputFormat === "text"

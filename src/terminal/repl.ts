@@ -3,9 +3,11 @@ import { formatTokens } from "../context-window.js";
 import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
+import type { SessionHooks } from "../hooks/setup.js";
 import { replApproval } from "./approval.js";
 import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
+import { askHookTrust } from "./hooks-trust.js";
 import { loadInputHistory, saveInputLine } from "./input-history.js";
 import { InputQueue } from "./input-queue.js";
 import { Renderer } from "./render.js";
@@ -22,6 +24,7 @@ export interface ReplMode {
   version: string;
   /** Lines for under the banner (the endpoint found, the session resumed). */
   notes: string[];
+  hooks?: SessionHooks;
 }
 
 /**
@@ -30,7 +33,7 @@ export interface ReplMode {
  * the line, and twice exits. Resolves to the exit code when the person leaves (exit, Ctrl-D, end
  * of piped input), once every background job is gone.
  */
-export async function runReplMode({ config, conversation, jobs, version, notes }: ReplMode): Promise<number> {
+export async function runReplMode({ config, conversation, jobs, version, notes, hooks }: ReplMode): Promise<number> {
   const reader = new InputQueue({
     prompt: PROMPT,
     completer: completeSlash,
@@ -71,8 +74,9 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
     await Promise.race([conversation.context.detect(conversation.model), new Promise((resolve) => setTimeout(resolve, 400).unref())]);
   }
   if (reader.isTerminal) process.stdout.write(`${[banner(version, config, conversation), ...notes].join("\n")}\n`);
+  if (hooks) await askHookTrust(hooks, reader, renderer);
   conversation.warmUp();
-  const slash: SlashContext = { conversation, config, renderer, jobs };
+  const slash: SlashContext = { conversation, config, renderer, jobs, hooks };
 
   for (;;) {
     reader.setPrompt(PROMPT);

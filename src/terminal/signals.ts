@@ -1,6 +1,7 @@
 import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
 import { killForegroundSync } from "../processes/run.js";
+import { killHooksSync } from "../processes/run-with-input.js";
 import { unexpectedErrorLine } from "./errors.js";
 
 /**
@@ -16,6 +17,7 @@ import { unexpectedErrorLine } from "./errors.js";
 export function killChildrenOnExit(jobs: JobManager, options: { keepJobs: boolean }): void {
   process.on("exit", () => {
     killForegroundSync();
+    killHooksSync();
     if (!options.keepJobs) jobs.killAllSync();
   });
   process.on("SIGHUP", () => process.exit(129));

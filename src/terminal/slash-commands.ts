@@ -1,7 +1,9 @@
 import type { Config } from "../config.js";
 import type { JobManager } from "../processes/jobs.js";
 import { jobTable } from "../tools/background.js";
+import type { SessionHooks } from "../hooks/setup.js";
 import { describeError } from "./errors.js";
+import { hooksReport } from "./hooks-trust.js";
 import type { Renderer } from "./render.js";
 import type { Conversation } from "../conversation.js";
 
@@ -10,6 +12,7 @@ export interface SlashContext {
   config: Config;
   renderer: Renderer;
   jobs: JobManager;
+  hooks?: SessionHooks;
 }
 
 interface SlashCommand {
@@ -38,6 +41,7 @@ export const slashCommands: SlashCommand[] = [
     },
   },
   { name: "/bg", help: "list background jobs", run: (_, { jobs }) => say(jobTable(jobs.list())) },
+  { name: "/hooks", help: "the hooks found, where from, and whether they run", run: (_, { hooks }) => say(hooksReport(hooks)) },
   {
     name: "/model",
     help: "show the model, or switch: /model NAME",

@@ -79,7 +79,7 @@ describe("the --output-format event schema", () => {
     expect(events[7]).toMatchObject({ path: "a", diff: expect.stringContaining("-x\n+y") });
     expect(events[8]).toEqual({ type: "usage", step: 2, usage: { input_tokens: 10, output_tokens: 2, cached_input_tokens: 4 }, cost: 0.01 });
     // Every shape in the schema is one the code can write.
-    const written = new Set(events.map((e) => e.type));
+    const written = new Set<string>(events.map((e) => e.type));
     const described = schema.oneOf.map((ref: any) => schema.$defs[ref.$ref.replace("#/$defs/", "")].properties.type.const);
     expect(described.filter((type: string) => !written.has(type)).sort()).toEqual(["init", "result"]);
   });
