@@ -11,6 +11,7 @@ import { describeError } from "./errors.js";
 import { renderMarkdown } from "./markdown.js";
 import { Renderer } from "./render.js";
 import { onExitSync, onSignals } from "./signals.js";
+import { runTemplate } from "./template-commands.js";
 
 /**
  * How long a prompt argument waits for a pipe to say something before going on without it:
@@ -34,8 +35,13 @@ export interface PrintMode {
  * 130 cleanly; a second one exits at once. Resolves to the process exit code.
  */
 export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined, hooks }: PrintMode): Promise<number> {
-  const prompt = await readPrintPrompt(config.prompt);
-  if (!prompt) throw new UsageError('--print needs a prompt: mini-claude -p "your request", or pipe one on stdin.');
+  const typed = await readPrintPrompt(config.prompt);
+  if (!typed) throw new UsageError('--print needs a prompt: mini-claude -p "your request", or pipe one on stdin.');
+  // `-p "/name args"` expands a prompt template, as in the REPL; text that names none is sent as it is.
+  const template = /^\/[\w.:-]+(\s|$)/.test(typed) ? runTemplate(typed.split(/\s/, 1)[0].slice(1), typed.replace(/^\S+/, "").trim(), config, conversation, (text) => process.stdout.write(`${text}\n`)) : undefined;
+  if (template === "shown") return EXIT.ok;
+  const prompt = template?.prompt ?? typed;
+  if (template?.model) conversation.model = template.model;
   const untrusted = hooks?.hooks.untrusted() ?? [];
   if (untrusted.length) {
     const files = [...new Set(untrusted.map((hook) => hook.source))].join(", ");

@@ -13,6 +13,7 @@ import { InputQueue } from "./input-queue.js";
 import { Renderer } from "./render.js";
 import { onSignals } from "./signals.js";
 import { completeSlash, runSlashCommand, type SlashContext } from "./slash-commands.js";
+import { availableTemplates, type TemplateRequest } from "./template-commands.js";
 
 export const PROMPT = "mini-claude> ";
 const DOUBLE_CTRL_C_MS = 2000;
@@ -36,7 +37,7 @@ export interface ReplMode {
 export async function runReplMode({ config, conversation, jobs, version, notes, hooks }: ReplMode): Promise<number> {
   const reader = new InputQueue({
     prompt: PROMPT,
-    completer: completeSlash,
+    completer: (line: string) => completeSlash(line, () => availableTemplates(config).map((t) => t.name)),
     history: process.stdin.isTTY ? loadInputHistory(config.configDir) : [],
   });
   const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color: colorEnabled(process.stdout), streamText: true });
@@ -87,12 +88,19 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     if (!input) continue;
     if (reader.isTerminal) saveInputLine(config.configDir, input);
     if (["exit", "quit", "q"].includes(input)) break;
+    let request: TemplateRequest = { prompt: input };
     if (input.startsWith("/")) {
-      if ((await runSlashCommand(input, slash)) === "exit") break;
-      continue;
+      const outcome = await runSlashCommand(input, slash);
+      if (outcome === "exit") break;
+      if (!outcome) continue;
+      request = outcome;
     }
     turn = new AbortController();
-    await runTurn(conversation, input, { signal: turn.signal, approve }, renderer, config);
+    // A template's front-matter model holds for its one request.
+    const model = conversation.model;
+    if (request.model) conversation.model = request.model;
+    await runTurn(conversation, request.prompt, { signal: turn.signal, approve }, renderer, config);
+    if (request.model) conversation.model = model;
     turn = undefined;
   }
   reader.close();
