@@ -92,7 +92,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     if (input.startsWith("/")) {
       const outcome = await runSlashCommand(input, slash);
       if (outcome === "exit") break;
-      if (!outcome) continue;
+      if (typeof outcome !== "object") continue;
       request = outcome;
     }
     turn = new AbortController();
