@@ -8,6 +8,7 @@ import { probeServerWindow } from "./context-window.js";
 import { INTERRUPTED_REPLY_NOTE, type Message } from "./history.js";
 import type { Usage } from "./stream.js";
 import { addUsage } from "./usage-fields.js";
+import { loadSkills, skillFolders, skillsSection, type SkillSet } from "./skills.js";
 import type { Hooks } from "./hooks/hooks.js";
 import { loadProjectInstructions, systemPrompt, type ProjectInstructions } from "./system-prompt.js";
 import type { JobManager } from "./processes/jobs.js";
@@ -54,6 +55,8 @@ export interface TurnOptions {
 export class Conversation {
   readonly messages: Message[];
   readonly instructions?: ProjectInstructions;
+  /** Installed skills: their names and descriptions are in the system prompt. */
+  readonly skills: SkillSet;
   readonly usage: Usage = { inputTokens: 0, outputTokens: 0 };
   model?: string;
   /** The window, token estimates and compaction of this conversation. */
@@ -69,6 +72,7 @@ export class Conversation {
     const { config } = options;
     this.model = config.model;
     this.instructions = loadProjectInstructions(config.workspace);
+    this.skills = loadSkills(config.workspace, skillFolders(config.workspace, config.configDir, process.env.HOME));
     this.messages = [this.systemMessage(), ...(options.history ?? [])];
     this.context = new ContextGuard({
       configured: config.contextWindow ? { tokens: config.contextWindow, source: config.contextWindowFrom ?? "--context-window" } : undefined,
@@ -109,7 +113,14 @@ export class Conversation {
       model,
       messages: this.messages,
       tools,
-      toolContext: { root: this.options.config.workspace, jobs: this.options.jobs, approve, signal, spillDir: this.options.spillDir },
+      toolContext: {
+        root: this.options.config.workspace,
+        jobs: this.options.jobs,
+        approve,
+        signal,
+        spillDir: this.options.spillDir,
+        readOnlyRoots: this.skills.readOnlyRoots,
+      },
       signal,
       maxSteps: this.options.config.maxIterations,
       repeatLimit: this.options.config.repeatLimit,
@@ -166,7 +177,8 @@ export class Conversation {
   }
 
   private systemMessage(): Message {
-    return { role: "system", content: systemPrompt({ root: this.options.config.workspace, instructions: this.instructions }) };
+    const skills = skillsSection(this.skills);
+    return { role: "system", content: systemPrompt({ root: this.options.config.workspace, instructions: this.instructions, skills: skills.length ? skills : undefined }) };
   }
 
   private async getTools(): Promise<ToolRegistry> {

@@ -11,10 +11,19 @@ export function parseFrontMatter(text: string): FrontMatter {
   const match = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text.replace(/^\uFEFF/, ""));
   if (!match) return { fields: {}, body: text };
   const fields: Record<string, string> = {};
+  let last: string | undefined;
   for (const line of match[1].split(/\r?\n/)) {
     const pair = /^([A-Za-z][\w-]*)\s*:\s*(.*)$/.exec(line);
-    if (!pair) continue;
-    fields[pair[1]] = unquote(pair[2].trim());
+    if (pair) {
+      last = pair[1];
+      // `key: >` or `key: |` starts a block of indented lines.
+      fields[last] = /^[>|][+-]?$/.test(pair[2].trim()) ? "" : unquote(pair[2].trim());
+    } else if (last && /^\s+\S/.test(line)) {
+      // An indented line continues the value before it (YAML's folded lines).
+      fields[last] = `${fields[last]} ${line.trim()}`.trim();
+    } else {
+      last = undefined;
+    }
   }
   return { fields, body: text.slice(match[0].length + (text.startsWith("\uFEFF") ? 1 : 0)) };
 }

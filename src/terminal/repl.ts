@@ -138,6 +138,8 @@ function banner(version: string, config: Config, conversation: Conversation): st
   const host = config.baseURL ? new URL(config.baseURL).host : "api.openai.com";
   const parts = [`mini-claude ${version}`, conversation.model ?? "(server's first model)", host, config.workspace];
   if (conversation.instructions) parts.push(`${conversation.instructions.file} loaded`);
+  const skills = conversation.skills.listed.length + conversation.skills.unlisted;
+  if (skills) parts.push(`${skills} skill${skills === 1 ? "" : "s"}${conversation.skills.unlisted ? ` (${conversation.skills.listed.length} listed)` : ""}`);
   parts.push(`window ${formatTokens(conversation.context.window.tokens)} from ${conversation.context.window.source}`);
   return `${parts.join(" · ")}\nType a request, /help for commands, Ctrl-C to interrupt, Ctrl-D to exit.`;
 }

@@ -34,6 +34,8 @@ export interface ToolContext {
    * this folder although it is outside the workspace. Unset: long outputs are only cut.
    */
   spillDir?: string;
+  /** More folders outside the workspace that read_file (only) may read: the user's skill folders. */
+  readOnlyRoots?: string[];
 }
 
 export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {
