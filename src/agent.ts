@@ -29,6 +29,8 @@ export type AgentEvent =
       exitCode?: number;
     }
   | { type: "usage"; usage: Usage }
+  /** The client is sending a request again after a 429, a 5xx or a dropped connection. */
+  | { type: "retry"; attempt: number }
   /** Something the person should know that is not the model's text, e.g. "compacted: …". */
   | { type: "notice"; text: string };
 

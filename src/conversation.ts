@@ -65,6 +65,8 @@ export class Conversation {
   private tools?: ToolRegistry;
   /** The last turn was interrupted: the model hears so with the next message. */
   private interrupted = false;
+  /** Where the current turn's events go (the client's retries are reported there). */
+  private turnEvents?: (event: AgentEvent) => void;
   /** SessionStart hooks have run (at the first prompt, not at start-up, which stays fast). */
   private started = false;
 
@@ -87,6 +89,7 @@ export class Conversation {
 
   /** Run one request to the end. API errors reject; the history is valid either way. */
   async send(prompt: string, { signal, approve, onEvent }: TurnOptions): Promise<StopReason> {
+    this.turnEvents = onEvent;
     // The loop, the tools and the client load here, at the first request, not at start-up.
     const [{ runAgent }, tools, client] = await Promise.all([import("./agent.js"), this.getTools(), this.getClient()]);
     if (!this.model) {
@@ -192,7 +195,7 @@ export class Conversation {
 
   private async getClient(): Promise<OpenAI> {
     const { createClient } = await import("./llm.js");
-    this.client ??= await createClient(this.options.config);
+    this.client ??= await createClient(this.options.config, (attempt) => this.turnEvents?.({ type: "retry", attempt }));
     return this.client;
   }
 }

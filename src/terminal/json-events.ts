@@ -62,6 +62,7 @@ export type StreamEvent =
   | { type: "file_change"; step: number; tool_call_id: string; path: string; diff: string }
   | { type: "usage"; step: number; usage: JsonUsage; cost?: number }
   | { type: "compaction"; step: number; text: string }
+  | { type: "retry"; step: number; attempt: number }
   | { type: "background_job"; step: number; text: string }
   | { type: "notice"; step: number; text: string }
   | ResultEvent;
@@ -104,6 +105,8 @@ export function streamEventsFor(event: AgentEvent, step: number, partial: boolea
     }
     case "usage":
       return [{ type: "usage", step, usage: jsonUsage(event.usage), ...(event.usage.cost === undefined ? {} : { cost: event.usage.cost }) }];
+    case "retry":
+      return [{ type: "retry", step, attempt: event.attempt }];
     case "notice":
       if ("kind" in event && event.kind === "job") return [{ type: "background_job", step, text: event.text }];
       // context.ts words every compaction "compacted: …".

@@ -157,13 +157,14 @@ describe("--print --output-format stream-json", () => {
     expect(events(done.stdout)).toEqual([expect.objectContaining({ type: "result", reason: "aborted" })]);
   });
 
-  it("reports a stream error after init", async () => {
+  it("reports the client's retries, then the API error, after init", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([error(500, "the server broke"), error(500, "the server broke"), error(500, "the server broke")]);
     const result = await runCli(["-p", "--output-format", "stream-json", "hi"], cliOptions(ws, fake));
     const lines = events(result.stdout);
-    expect(lines.map((l) => l.type)).toEqual(["init", "result"]);
-    expect(lines[1]).toMatchObject({ reason: "provider_error", is_error: true });
+    expect(lines.map((l) => l.type)).toEqual(["init", "retry", "retry", "result"]);
+    expect(lines.filter((l) => l.type === "retry").map((l) => l.attempt)).toEqual([1, 2]);
+    expect(lines[3]).toMatchObject({ reason: "provider_error", is_error: true });
     expect(result.code).toBe(1);
   });
 
