@@ -177,3 +177,32 @@ describe("hooks in the REPL", () => {
     expect(ws.read("hook.log")).toBe("ran\nran\n");
   });
 });
+
+describe("session hooks", () => {
+  it("SessionStart runs once, before the first prompt, its stdout becoming context; PreCompact runs before /compact with its trigger", async () => {
+    const ws = tempWorkspace();
+    const log = join(ws.home, "events.log");
+    const record = `cat >> ${log}; echo >> ${log}`;
+    writeFileSync(
+      join(ws.home, "settings.json"),
+      JSON.stringify({
+        hooks: {
+          SessionStart: [{ hooks: [{ type: "command", command: `${record}; echo "Open issues: #12"` }] }],
+          PreCompact: [{ hooks: [{ type: "command", command: record }] }],
+        },
+      }),
+    );
+    const fake = await fakeOpenAI([reply().text("One."), reply().text("Two."), reply().text("## Goal\nSUMMARY"), reply().text("Three.")]);
+    const stdin = "first\nsecond\n/compact\nthird\n";
+    const result = await runCli([], cliOptions(ws, fake, { stdin }));
+    expect(result.code).toBe(0);
+    expect(fake.requests[0].messages[1].content).toBe("Open issues: #12\n\nfirst");
+    expect(fake.requests[1].messages.at(-1).content).toBe("second");
+    const events = readFileSync(log, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    expect(events.map((e) => [e.hook_event_name, e.source ?? e.trigger])).toEqual([
+      ["SessionStart", "startup"],
+      ["PreCompact", "manual"],
+    ]);
+    expect(events[0]).toMatchObject({ cwd: ws.root, session_id: expect.stringMatching(/\S/) });
+  });
+});
