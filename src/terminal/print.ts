@@ -11,7 +11,7 @@ import { describeError } from "./errors.js";
 import { renderMarkdown } from "./markdown.js";
 import { Renderer } from "./render.js";
 import { onExitSync, onSignals } from "./signals.js";
-import { runTemplate } from "./template-commands.js";
+import { templateInPrompt } from "./template-commands.js";
 
 /**
  * How long a prompt argument waits for a pipe to say something before going on without it:
@@ -37,8 +37,7 @@ export interface PrintMode {
 export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined, hooks }: PrintMode): Promise<number> {
   const typed = await readPrintPrompt(config.prompt);
   if (!typed) throw new UsageError('--print needs a prompt: mini-claude -p "your request", or pipe one on stdin.');
-  // `-p "/name args"` expands a prompt template, as in the REPL; text that names none is sent as it is.
-  const template = /^\/[\w.:-]+(\s|$)/.test(typed) ? runTemplate(typed.split(/\s/, 1)[0].slice(1), typed.replace(/^\S+/, "").trim(), config, conversation, (text) => process.stdout.write(`${text}\n`)) : undefined;
+  const template = templateInPrompt(typed, config, conversation, (text) => process.stdout.write(`${text}\n`));
   if (template === "shown") return EXIT.ok;
   const prompt = template?.prompt ?? typed;
   if (template?.model) conversation.model = template.model;

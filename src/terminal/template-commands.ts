@@ -42,6 +42,15 @@ export function runTemplate(
   return { prompt, model: template.model };
 }
 
+/**
+ * `-p "/name args"`: the template it names, as in the REPL. Text that names no template (a path
+ * like "/etc/hosts is wrong") is undefined and is sent as it is.
+ */
+export function templateInPrompt(typed: string, config: Config, conversation: Conversation, say: (text: string) => void): TemplateRequest | "shown" | undefined {
+  const match = /^\/([\w.:-]+)(?:\s+([\s\S]*))?$/.exec(typed.trim());
+  return match ? runTemplate(match[1], match[2] ?? "", config, conversation, say) : undefined;
+}
+
 /** For /help: one line per template with its description. */
 export function templateHelp(templates: PromptTemplate[]): string[] {
   if (templates.length === 0) return [];
