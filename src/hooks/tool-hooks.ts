@@ -16,6 +16,8 @@ export function withHooks(registry: ToolRegistry, hooks: Hooks, cwd: string): To
       if (!hooks.has("PreToolUse", call.name) && !hooks.has("PostToolUse", call.name)) return registry.run(call, ctx);
       const toolInput = hookToolInput(parseArguments(call.arguments), cwd);
       const before = await hooks.run("PreToolUse", { tool_name: call.name, tool_input: toolInput }, ctx.signal, call.name);
+      // Ctrl-C during a hook stops the call too: it must not run after the person said stop.
+      if (ctx.signal.aborted) return { output: "", ok: false, label: registry.label(call), display: "interrupted", interrupted: true };
       if (before.block !== undefined) {
         const output = `Error: a PreToolUse hook blocked this call: ${before.block}`;
         return { output, ok: false, label: registry.label(call), display: `blocked by hook: ${before.block.split("\n", 1)[0]}` };

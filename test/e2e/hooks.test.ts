@@ -5,7 +5,7 @@ import { isAlive } from "../../src/processes/process-tree.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { eventually } from "../support/processes.js";
 import { startPty } from "../support/pty.js";
-import { cliOptions, runCli } from "../support/run-cli.js";
+import { cliOptions, runCli, startCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 const fakeOpenAI = useFakeOpenAI();
@@ -204,5 +204,26 @@ describe("session hooks", () => {
       ["PreCompact", "manual"],
     ]);
     expect(events[0]).toMatchObject({ cwd: ws.root, session_id: expect.stringMatching(/\S/) });
+  });
+});
+
+describe("hooks and Ctrl-C", () => {
+  it("SIGINT during a PreToolUse hook kills the hook, the call never runs, and JSON output still ends with its result", async () => {
+    const ws = tempWorkspace();
+    writeFileSync(
+      join(ws.home, "settings.json"),
+      JSON.stringify({ hooks: { PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: "echo $$ > hook.pid; sleep 30" }] }] } }),
+    );
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "touch ran" }), reply().text("never")]);
+    const cli = startCli(["-p", "-y", "--output-format", "json", "go"], cliOptions(ws, fake));
+    expect(await eventually(() => existsSync(join(ws.root, "hook.pid")), 10_000)).toBe(true);
+    cli.child.kill("SIGINT");
+    const done = await cli.done;
+    expect(done.code).toBe(130);
+    expect(JSON.parse(done.stdout)).toMatchObject({ type: "result", reason: "aborted" });
+    expect(existsSync(join(ws.root, "ran"))).toBe(false);
+    const pid = Number(readFileSync(join(ws.root, "hook.pid"), "utf8"));
+    expect(await eventually(() => !isAlive(pid))).toBe(true);
+    expect(fake.requests).toHaveLength(1);
   });
 });
