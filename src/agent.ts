@@ -11,9 +11,10 @@ export type AgentEvent =
   /** Reasoning the model streams before its answer: for a dim indicator, never as answer text. */
   | { type: "reasoning"; delta: string }
   /** Something the person should know that is not the model's text (a cut reply, a job that ended). */
-  | { type: "notice"; text: string }
-  | { type: "assistant_end"; text: string }
-  | { type: "tool_start"; id: string; name: string; label: string }
+  | { type: "notice"; text: string; /** "job": a background job ended. */ kind?: "job" }
+  /** One model call's text; `toolCalls` says how many calls came with it (0: the final answer). */
+  | { type: "assistant_end"; text: string; toolCalls?: number }
+  | { type: "tool_start"; id: string; name: string; label: string; /** The raw JSON arguments as sent. */ arguments?: string }
   | {
       type: "tool_end";
       id: string;
@@ -26,10 +27,14 @@ export type AgentEvent =
       display: string;
       /** A few lines for the person under the outcome (output tail, the rest of an error). */
       details?: string;
+      /** A foreground command's exit code, when it ran to its end. */
+      exitCode?: number;
     }
   /** A running call's latest output ("" when it starts running), for a live line. */
   | { type: "tool_progress"; id: string; text: string }
   | { type: "usage"; usage: Usage }
+  /** The client is sending a request again after a 429, a 5xx or a dropped connection. */
+  | { type: "retry"; attempt: number }
   /** Something the person should know that is not the model's text, e.g. "compacted: …". */
   | { type: "notice"; text: string };
 
@@ -118,7 +123,7 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
     // parse again, so a malformed or absurdly deep call costs one observation, not the session.
     const sent = new Map(reply.toolCalls.map((call) => [call.id, call.function.arguments]));
     if (reply.text || reply.toolCalls.length) {
-      emit({ type: "assistant_end", text: reply.text });
+      emit({ type: "assistant_end", text: reply.text, toolCalls: reply.toolCalls.length });
       append(assistantMessage({ ...reply, toolCalls: reply.toolCalls.map((call) => storable(call, run.tools)) }));
     }
     if (reply.finishReason === "aborted") return answerOpenCalls();
@@ -145,14 +150,14 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
 /** Notices for the model; the person gets the first line of each. */
 function drainNotices(run: AgentRun, emit: (event: AgentEvent) => void): string[] {
   const notices = run.notices?.() ?? [];
-  for (const notice of notices) emit({ type: "notice", text: `background ${notice.split("\n", 1)[0].replace(/; last output:$/, "")}` });
+  for (const notice of notices) emit({ type: "notice", kind: "job", text: `background ${notice.split("\n", 1)[0].replace(/; last output:$/, "")}` });
   return notices;
 }
 
 function refuseCall(call: ToolCall, run: AgentRun, observation: string, emit: (event: AgentEvent) => void): string {
   const { id, function: fn } = call;
   const label = run.tools.label({ name: fn.name, arguments: fn.arguments });
-  emit({ type: "tool_start", id, name: fn.name, label });
+  emit({ type: "tool_start", id, name: fn.name, label, arguments: fn.arguments });
   emit({ type: "tool_end", id, name: fn.name, label, ok: false, output: observation, display: observation.split("\n", 1)[0] });
   return observation;
 }
@@ -160,11 +165,11 @@ function refuseCall(call: ToolCall, run: AgentRun, observation: string, emit: (e
 async function executeCall(call: ToolCall, args: string, run: AgentRun, emit: (event: AgentEvent) => void): Promise<string> {
   const { id, function: fn } = call;
   const request = { name: fn.name, arguments: args };
-  emit({ type: "tool_start", id, name: fn.name, label: run.tools.label(request) });
+  emit({ type: "tool_start", id, name: fn.name, label: run.tools.label(request), arguments: args });
   const progress = (text: string) => emit({ type: "tool_progress", id, text });
   const result = await run.tools.run(request, { ...run.toolContext, progress });
-  const { label, ok, output, diff, display, details } = result;
-  emit({ type: "tool_end", id, name: fn.name, label, ok, output, diff, display, details });
+  const { label, ok, output, diff, display, details, exitCode } = result;
+  emit({ type: "tool_end", id, name: fn.name, label, ok, output, diff, display, details, exitCode });
   return result.interrupted ? INTERRUPTED_BEFORE_RUN : output;
 }
 

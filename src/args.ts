@@ -27,6 +27,10 @@ Options:
                           default: asked from the server, else by model name, else 32k)
   -y, --yes               run shell commands without asking
       --keep-background   with --print: leave background jobs running at exit
+      --output-format F   with --print: text (default), json (one result object) or
+                          stream-json (one JSON event per line); see the README
+      --include-partial   with stream-json: also the model's text as it streams
+      --trust-project-hooks  with --print: run the hooks in this project's settings files
   -c, --continue          resume the latest session of this workspace
       --resume [ID]       resume a session (a list when no id is given)
   -v, --version           print the version
@@ -60,6 +64,9 @@ export function parseArgv(argv: string[]): ParsedArgs {
         "context-window": { type: "string" },
         yes: { type: "boolean", short: "y" },
         "keep-background": { type: "boolean" },
+        "output-format": { type: "string" },
+        "include-partial": { type: "boolean" },
+        "trust-project-hooks": { type: "boolean" },
         continue: { type: "boolean", short: "c" },
         resume: { type: "string" },
         version: { type: "boolean", short: "v" },

@@ -44,6 +44,12 @@ const configSchema = z.object({
   prompt: z.string().optional(),
   yes: z.boolean(),
   keepBackground: z.boolean(),
+  /** What --print writes on stdout: the answer, one JSON result, or JSON lines as things happen. */
+  outputFormat: z.enum(["text", "json", "stream-json"], { errorMap: () => ({ message: "must be text, json or stream-json" }) }),
+  /** stream-json: also the model's text as it streams. */
+  includePartial: z.boolean(),
+  /** --print: run the project's hooks although the person never trusted them in the REPL. */
+  trustProjectHooks: z.boolean(),
   continueLatest: z.boolean(),
   /** undefined: not asked; "": list sessions; otherwise an id or id prefix. */
   resume: z.string().optional(),
@@ -110,6 +116,9 @@ export async function loadConfig(
     prompt: positionals.length ? positionals.join(" ") : undefined,
     yes: Boolean(values.yes),
     keepBackground: Boolean(values["keep-background"]),
+    outputFormat: str(values["output-format"]) ?? "text",
+    includePartial: Boolean(values["include-partial"]),
+    trustProjectHooks: Boolean(values["trust-project-hooks"]),
     continueLatest: Boolean(values.continue),
     resume: str(values.resume),
   });
@@ -122,9 +131,12 @@ export async function loadConfig(
         repeatLimit: "--repeat-limit (MINI_CLAUDE_REPEAT_LIMIT)",
         contextWindow: "context window",
         streamIdleMs: "MINI_CLAUDE_STREAM_IDLE_MS",
+        outputFormat: "--output-format",
       }[String(issue.path[0])] ?? String(issue.path[0]);
     throw new UsageError(`Invalid ${field}: ${issue.message}`);
   }
+  if (parsed.data.outputFormat !== "text" && !parsed.data.print) throw new UsageError("--output-format applies to --print only.");
+  if (parsed.data.includePartial && parsed.data.outputFormat !== "stream-json") throw new UsageError("--include-partial needs --output-format stream-json.");
   return parsed.data;
 }
 

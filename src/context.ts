@@ -56,6 +56,8 @@ export interface ContextGuardOptions {
   spillDir?: string;
   /** A summary replaced part of the history: the transcript records the new context. */
   onCompacted?: (messages: Message[], state: CompactionState) => void;
+  /** Called before a compaction starts ("auto" when the window forces it, "manual" for /compact); PreCompact hooks. */
+  beforeCompact?: (trigger: "auto" | "manual", signal: AbortSignal) => Promise<void>;
   state?: CompactionState;
 }
 
@@ -166,6 +168,7 @@ export class ContextGuard {
 
   private async compact(call: ContextRequest, options: { force: boolean; focus?: string }): Promise<CompactionOutcome | undefined> {
     const { messages } = call;
+    await this.options.beforeCompact?.(options.force ? "manual" : "auto", call.signal);
     const window = this.window.tokens;
     const before = this.estimator.estimate(messages);
     const stubbed = stubOldOutputs(messages, {

@@ -7,6 +7,9 @@ import { ContextGuard, type CompactionOutcome } from "./context.js";
 import { probeServerWindow } from "./context-window.js";
 import { INTERRUPTED_REPLY_NOTE, type Message } from "./history.js";
 import type { Usage } from "./stream.js";
+import { addUsage } from "./usage-fields.js";
+import { loadSkills, skillFolders, skillsSection, type SkillSet } from "./skills.js";
+import type { Hooks } from "./hooks/hooks.js";
 import { loadProjectInstructions, systemPrompt, type ProjectInstructions } from "./system-prompt.js";
 import type { JobManager } from "./processes/jobs.js";
 import type { ToolContext, ToolRegistry } from "./tools/index.js";
@@ -33,6 +36,8 @@ export interface ConversationOptions {
   runningJobs?: () => string[];
   /** Where outputs too long for the history are saved whole (tools/spill.ts). */
   spillDir?: string;
+  /** The person's hooks (hooks/): around tools, prompts, the end of a turn and compaction. */
+  hooks?: Hooks;
 }
 
 /** One turn: how to stop it, who answers approval questions, and where its events go. */
@@ -50,6 +55,8 @@ export interface TurnOptions {
 export class Conversation {
   readonly messages: Message[];
   readonly instructions?: ProjectInstructions;
+  /** Installed skills: their names and descriptions are in the system prompt. */
+  readonly skills: SkillSet;
   readonly usage: Usage = { inputTokens: 0, outputTokens: 0 };
   model?: string;
   /** The window, token estimates and compaction of this conversation. */
@@ -58,11 +65,16 @@ export class Conversation {
   private tools?: ToolRegistry;
   /** The last turn was interrupted: the model hears so with the next message. */
   private interrupted = false;
+  /** Where the current turn's events go (the client's retries are reported there). */
+  private turnEvents?: (event: AgentEvent) => void;
+  /** SessionStart hooks have run (at the first prompt, not at start-up, which stays fast). */
+  private started = false;
 
   constructor(private readonly options: ConversationOptions) {
     const { config } = options;
     this.model = config.model;
     this.instructions = loadProjectInstructions(config.workspace);
+    this.skills = loadSkills(config.workspace, skillFolders(config.workspace, config.configDir, process.env.HOME));
     this.messages = [this.systemMessage(), ...(options.history ?? [])];
     this.context = new ContextGuard({
       configured: config.contextWindow ? { tokens: config.contextWindow, source: config.contextWindowFrom ?? "--context-window" } : undefined,
@@ -70,12 +82,14 @@ export class Conversation {
       runningJobs: options.runningJobs,
       spillDir: options.spillDir,
       onCompacted: options.onCompaction,
+      beforeCompact: options.hooks ? async (trigger, signal) => void (await options.hooks!.run("PreCompact", { trigger }, signal)) : undefined,
       state: options.compactionState,
     });
   }
 
   /** Run one request to the end. API errors reject; the history is valid either way. */
   async send(prompt: string, { signal, approve, onEvent }: TurnOptions): Promise<StopReason> {
+    this.turnEvents = onEvent;
     // The loop, the tools and the client load here, at the first request, not at start-up.
     const [{ runAgent }, tools, client] = await Promise.all([import("./agent.js"), this.getTools(), this.getClient()]);
     if (!this.model) {
@@ -88,16 +102,28 @@ export class Conversation {
     setMaxListeners(0, signal);
     // Ask the server about the window while the request is being prepared; the request waits for it.
     void this.context.detect(model);
-    const notices = [...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []), ...(this.options.pendingNotices?.() ?? [])];
+    const hooks = this.options.hooks;
+    const first = this.started ? undefined : { resumed: Boolean(this.options.history?.length) };
+    this.started = true;
+    const hookContext = hooks ? await (await import("./hooks/turn-hooks.js")).beforePrompt(hooks, prompt, first, signal) : "";
+    const notices = [...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []), ...(this.options.pendingNotices?.() ?? []), ...(hookContext ? [hookContext] : [])];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
     this.append({ role: "user", content });
     this.interrupted = false;
-    const stop = await runAgent({
+    const { withStopHooks } = await import("./hooks/turn-hooks.js");
+    const runTurn = () => runAgent({
       client,
       model,
       messages: this.messages,
       tools,
-      toolContext: { root: this.options.config.workspace, jobs: this.options.jobs, approve, signal, spillDir: this.options.spillDir },
+      toolContext: {
+        root: this.options.config.workspace,
+        jobs: this.options.jobs,
+        approve,
+        signal,
+        spillDir: this.options.spillDir,
+        readOnlyRoots: this.skills.readOnlyRoots,
+      },
       signal,
       maxSteps: this.options.config.maxIterations,
       repeatLimit: this.options.config.repeatLimit,
@@ -106,13 +132,11 @@ export class Conversation {
       context: this.context,
       onMessage: (message) => this.options.onMessage?.(message),
       onEvent: (event) => {
-        if (event.type === "usage") {
-          this.usage.inputTokens += event.usage.inputTokens;
-          this.usage.outputTokens += event.usage.outputTokens;
-        }
+        if (event.type === "usage") addUsage(this.usage, event.usage);
         onEvent?.(event);
       },
-    }).catch((error: unknown) => {
+    });
+    const stop = await withStopHooks(hooks, signal, (message) => this.append(message), runTurn).catch((error: unknown) => {
       this.interrupted = signal.aborted;
       throw error;
     });
@@ -128,6 +152,11 @@ export class Conversation {
     const [tools, client] = await Promise.all([this.getTools(), this.getClient()]);
     this.model ??= await firstModel(client, signal, this.options.config.baseURL);
     return this.context.compactNow({ client, model: this.model, messages: this.messages, tools: tools.specs(), signal, notify }, focus || undefined);
+  }
+
+  /** The names of the tools the model may call, in the order it sees them. */
+  async toolNames(): Promise<string[]> {
+    return (await this.getTools()).specs().map((spec) => (spec as { function: { name: string } }).function.name);
   }
 
   /** Load the loop, tools and client in the background while the person types the first request. */
@@ -151,17 +180,22 @@ export class Conversation {
   }
 
   private systemMessage(): Message {
-    return { role: "system", content: systemPrompt({ root: this.options.config.workspace, instructions: this.instructions }) };
+    const skills = skillsSection(this.skills);
+    return { role: "system", content: systemPrompt({ root: this.options.config.workspace, instructions: this.instructions, skills: skills.length ? skills : undefined }) };
   }
 
   private async getTools(): Promise<ToolRegistry> {
-    if (!this.tools) this.tools = this.options.tools ?? (await import("./tools/index.js")).createRegistry();
+    if (!this.tools) {
+      const registry = this.options.tools ?? (await import("./tools/index.js")).createRegistry();
+      const { hooks, config } = this.options;
+      this.tools = hooks ? (await import("./hooks/tool-hooks.js")).withHooks(registry, hooks, config.workspace) : registry;
+    }
     return this.tools;
   }
 
   private async getClient(): Promise<OpenAI> {
     const { createClient } = await import("./llm.js");
-    this.client ??= await createClient(this.options.config);
+    this.client ??= await createClient(this.options.config, (attempt) => this.turnEvents?.({ type: "retry", attempt }));
     return this.client;
   }
 }

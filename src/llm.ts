@@ -7,16 +7,30 @@ import { withStreamErrorLines } from "./stream-errors.js";
  * The one owner of HTTP. The openai package costs ~120 ms to import, so it is loaded here, at
  * the first request, never at start-up.
  */
-export async function createClient(config: Pick<Config, "baseURL" | "apiKey" | "requestTimeoutMs" | "maxRetries">): Promise<OpenAI> {
+export async function createClient(
+  config: Pick<Config, "baseURL" | "apiKey" | "requestTimeoutMs" | "maxRetries">,
+  /** Told of each retry the client makes on its own (429, 5xx, a dropped connection), 1 for the first. */
+  onRetry?: (attempt: number) => void,
+): Promise<OpenAI> {
   const { default: OpenAIClient } = await import("openai");
+  const base = withStreamErrorLines(guardedFetch());
   return new OpenAIClient({
     baseURL: config.baseURL,
     // Local servers (Ollama, llama.cpp, vLLM) need no key, but the client insists on one.
     apiKey: config.apiKey ?? "not-needed",
     timeout: config.requestTimeoutMs,
     maxRetries: config.maxRetries,
-    fetch: withStreamErrorLines(guardedFetch()),
+    fetch: onRetry ? countingRetries(base, onRetry) : base,
   });
+}
+
+/** The client numbers its attempts in a header of its own; a number above 0 is a retry. */
+function countingRetries(fetchImpl: typeof fetch, onRetry: (attempt: number) => void): typeof fetch {
+  return (input, init) => {
+    const attempt = Number(new Headers(init?.headers).get("x-stainless-retry-count") ?? 0);
+    if (attempt > 0) onRetry(attempt);
+    return fetchImpl(input, init);
+  };
 }
 
 /**

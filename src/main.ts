@@ -3,6 +3,7 @@ import { loadConfig } from "./config.js";
 import { Conversation } from "./conversation.js";
 import { resolveEndpoint } from "./endpoint.js";
 import { EXIT } from "./exit-codes.js";
+import { setUpHooks } from "./hooks/setup.js";
 import { JobManager } from "./processes/jobs.js";
 import { openTranscript } from "./resume.js";
 import { showControls } from "./sanitize.js";
@@ -35,7 +36,9 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     config.resume = picked;
   }
   const endpointNote = await resolveEndpoint(config);
-  const transcript = openTranscript(config, (line) => process.stderr.write(`mini-claude: ${showControls(line)}\n`));
+  const warn = (line: string) => process.stderr.write(`mini-claude: ${showControls(line)}\n`);
+  const transcript = openTranscript(config, warn);
+  const hooks = setUpHooks(config, () => transcript.sessionId, warn);
   const jobs = new JobManager();
   killChildrenOnExit(jobs, { keepJobs: config.print && config.keepBackground });
   const conversation = new Conversation({
@@ -50,9 +53,10 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     pendingNotices: () => jobNotices(jobs.drainEnded()).map(redactSecrets),
     runningJobs: () => runningJobLines(jobs.list()),
     spillDir: spillDirOf(config.dataDir),
+    hooks: hooks?.hooks,
   });
-  const mode = { config, conversation, jobs };
-  if (config.print) return runPrintMode(mode);
+  const mode = { config, conversation, jobs, hooks };
+  if (config.print) return runPrintMode({ ...mode, sessionId: () => transcript.sessionId });
   const notes = [endpointNote, transcript.note].filter((note) => note !== undefined);
   return runReplMode({ ...mode, version, notes });
 }

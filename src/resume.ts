@@ -23,6 +23,8 @@ export interface OpenedTranscript {
   recordCompaction(messages: Message[], state: CompactionState): void;
   /** /clear: later messages go to a new transcript. */
   restart(): void;
+  /** The id to pass to --resume for the current transcript; undefined once the disk failed. */
+  readonly sessionId: string | undefined;
 }
 
 /** Contract: throws UsageError for an unknown, ambiguous or foreign --resume id; never anything else for bad input. */
@@ -46,6 +48,9 @@ export function openTranscript(config: Config, warn: (line: string) => void): Op
     recordCompaction: (messages, state) => safely((t) => t.recordCompaction(messages, state)),
     restart: () => {
       if (current) current = fresh();
+    },
+    get sessionId() {
+      return current?.id;
     },
   };
 }

@@ -4,10 +4,15 @@ import type { Message, ToolCall } from "./history.js";
 import { mergeCallExtras, mergeMessageExtras, reasoningOf } from "./provider-fields.js";
 import { describeDetail, providerError } from "./stream-errors.js";
 import { idleWatchdog } from "./idle-watchdog.js";
+import { readUsage } from "./usage-fields.js";
 
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  /** Prompt tokens served from the provider's cache, when it says (usage-fields.ts). */
+  cachedInputTokens?: number;
+  /** What the call cost, when the provider says (OpenRouter's usage.cost). */
+  cost?: number;
 }
 
 export interface Reply {
@@ -185,7 +190,7 @@ class ReplyAssembler {
   /** Returns the text and reasoning pieces this chunk added. */
   add(chunk: ChatCompletionChunk): { text: string; reasoning: string } {
     if (chunk.usage) {
-      this.usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
+      this.usage = readUsage(chunk.usage);
     }
     const choice = chunk.choices?.[0];
     if (!choice) {

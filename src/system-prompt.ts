@@ -17,7 +17,7 @@ export interface ProjectInstructions {
  * The operations manual the model gets on every request. Every token here is paid on every
  * call, so it says only what changes the model's behaviour.
  */
-export function systemPrompt(options: { root: string; instructions?: ProjectInstructions; now?: Date }): string {
+export function systemPrompt(options: { root: string; instructions?: ProjectInstructions; now?: Date; /** skills.ts's section, when skills are installed. */ skills?: string[] }): string {
   const date = (options.now ?? new Date()).toISOString().slice(0, 10);
   const shell = process.env.SHELL ?? "/bin/sh";
   const lines = [
@@ -38,6 +38,7 @@ export function systemPrompt(options: { root: string; instructions?: ProjectInst
   if (options.instructions) {
     lines.push("", `Project instructions from ${options.instructions.file}:`, options.instructions.text);
   }
+  if (options.skills) lines.push(...options.skills);
   return lines.join("\n");
 }
 

@@ -149,7 +149,7 @@ describe("mid-turn notices and in-stream errors", () => {
     const [first, second] = toolAnswers(fake.requests[2]);
     expect(first).toMatch(/hello\n\nNotice: background job 1 `node server.js` exited with code 1; last output:\n {2}Error: EADDRINUSE$/);
     expect(second).not.toContain("Notice");
-    expect(events).toContainEqual({ type: "notice", text: "background job 1 `node server.js` exited with code 1" });
+    expect(events).toContainEqual({ type: "notice", kind: "job", text: "background job 1 `node server.js` exited with code 1" });
   });
 
   it("an error inside the stream rejects with the provider's message; the history keeps the text and no half call", async () => {

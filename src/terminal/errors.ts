@@ -1,4 +1,5 @@
 import { ContextFullError } from "../context.js";
+import { PromptBlockedError } from "../hooks/turn-hooks.js";
 import { describeApiError } from "../llm.js";
 import { OversizedEventError } from "../sse-guard.js";
 import { EmptyStreamError, ProviderStreamError, StreamCutError, StreamIdleError } from "../stream.js";
@@ -19,7 +20,7 @@ export interface ErrorContext {
  * aborted). Never a stack trace, except on stderr under DEBUG=1 for an unexpected error.
  */
 export async function describeError(error: unknown, where: ErrorContext): Promise<string | undefined> {
-  if (error instanceof ContextFullError) return error.message;
+  if (error instanceof ContextFullError || error instanceof PromptBlockedError) return error.message;
   if (error instanceof StreamIdleError) {
     return `The endpoint sent nothing for ${error.idleMs / 1000} s, so the request was stopped (the partial text is kept). Try again; MINI_CLAUDE_STREAM_IDLE_MS sets this limit.`;
   }

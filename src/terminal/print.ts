@@ -3,6 +3,7 @@ import { UsageError } from "../args.js";
 import type { Config } from "../config.js";
 import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
+import type { SessionHooks } from "../hooks/setup.js";
 import type { JobManager } from "../processes/jobs.js";
 import { showControls, stripControls } from "../sanitize.js";
 import type { Approval, ApprovalRequest } from "../tools/index.js";
@@ -10,7 +11,8 @@ import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
 import { renderMarkdown } from "./markdown.js";
 import { Renderer } from "./render.js";
-import { onSignals } from "./signals.js";
+import { onExitSync, onSignals } from "./signals.js";
+import { templateInPrompt } from "./template-commands.js";
 
 /**
  * How long a prompt argument waits for a pipe to say something before going on without it:
@@ -23,6 +25,9 @@ export interface PrintMode {
   config: Config;
   conversation: Conversation;
   jobs: JobManager;
+  /** The id for --resume, for --output-format json|stream-json. */
+  sessionId?: () => string | undefined;
+  hooks?: SessionHooks;
 }
 
 /**
@@ -30,13 +35,29 @@ export interface PrintMode {
  * --keep-background, say which are left). The first Ctrl-C or SIGTERM stops the turn and exits
  * 130 cleanly; a second one exits at once. Resolves to the process exit code.
  */
-export async function runPrintMode({ config, conversation, jobs }: PrintMode): Promise<number> {
-  const prompt = await readPrintPrompt(config.prompt);
-  if (!prompt) throw new UsageError('--print needs a prompt: mini-claude -p "your request", or pipe one on stdin.');
+export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined, hooks }: PrintMode): Promise<number> {
+  const typed = await readPrintPrompt(config.prompt);
+  if (!typed) throw new UsageError('--print needs a prompt: mini-claude -p "your request", or pipe one on stdin.');
+  const template = templateInPrompt(typed, config, conversation, (text) => process.stdout.write(`${text}\n`));
+  if (template === "shown") return EXIT.ok;
+  const prompt = template?.prompt ?? typed;
+  if (template?.model) conversation.model = template.model;
+  const untrusted = hooks?.hooks.untrusted() ?? [];
+  if (untrusted.length) {
+    const files = [...new Set(untrusted.map((hook) => hook.source))].join(", ");
+    process.stderr.write(`mini-claude: this project's hooks (${files}) did not run: --print runs project hooks only with --trust-project-hooks.\n`);
+  }
   const interrupt = new AbortController();
-  const stop = () => (interrupt.signal.aborted ? process.exit(EXIT.interrupted) : interrupt.abort());
+  const json =
+    config.outputFormat === "text"
+      ? undefined
+      : new (await import("./json-print.js")).JsonPrint({ config, conversation, prompt, signal: interrupt.signal, approve: printApproval(config), sessionId });
+  // A second interrupt exits at once, but JSON output still ends with its result line.
+  const exitNow = () => (json ? void json.abandon().then(() => process.exit(EXIT.interrupted)) : process.exit(EXIT.interrupted));
+  const stop = () => (interrupt.signal.aborted ? exitNow() : interrupt.abort());
   onSignals({ interrupt: stop, terminate: stop });
-  const code = await runPrint(conversation, config, prompt, interrupt.signal);
+  if (json) onExitSync(() => json.atExit());
+  const code = json ? await json.run() : await runPrint(conversation, config, prompt, interrupt.signal);
   if (config.keepBackground) reportKeptJobs(jobs);
   else await jobs.killAll();
   return code;

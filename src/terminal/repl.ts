@@ -5,10 +5,12 @@ import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
 import { showControls } from "../sanitize.js";
+import type { SessionHooks } from "../hooks/setup.js";
 import { replApproval } from "./approval.js";
 import { ApprovalPolicy } from "./approval-policy.js";
 import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
+import { askHookTrust } from "./hooks-trust.js";
 import { loadInputHistory, saveInputLine } from "./input-history.js";
 import { InputQueue } from "./input-queue.js";
 import { attachMentions, completeMention } from "./mentions.js";
@@ -21,6 +23,7 @@ import { completeSlash, runSlashCommand, type SlashContext } from "./slash-comma
 import { StatusFooter } from "./status-footer.js";
 import type { HeldKey } from "./terminal-keys.js";
 import { compact, Typeahead } from "./typeahead.js";
+import { availableTemplates, type TemplateRequest } from "./template-commands.js";
 
 export const PROMPT = "mini-claude> ";
 const ALL_ALLOWED_PROMPT = "mini-claude (all allowed)> ";
@@ -33,6 +36,7 @@ export interface ReplMode {
   version: string;
   /** Lines for under the banner (the endpoint found, the session resumed). */
   notes: string[];
+  hooks?: SessionHooks;
 }
 
 /**
@@ -43,7 +47,7 @@ export interface ReplMode {
  * dropped by an interrupt. Resolves to the exit code when the person leaves (exit, Ctrl-D, end of
  * piped input), once every background job is gone.
  */
-export async function runReplMode({ config, conversation, jobs, version, notes }: ReplMode): Promise<number> {
+export async function runReplMode({ config, conversation, jobs, version, notes, hooks }: ReplMode): Promise<number> {
   const typeahead = new Typeahead();
   const footer = process.stdout.isTTY && process.stdin.isTTY ? new StatusFooter(process.stdout) : undefined;
   const showTypeahead = () => footer?.set(typeahead.footer());
@@ -55,7 +59,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
   };
   const reader = new InputQueue({
     prompt: PROMPT,
-    completer: (line: string) => (line.startsWith("/") ? completeSlash(line) : completeMention(line, config.workspace)),
+    completer: (line: string) => (line.startsWith("/") ? completeSlash(line, () => availableTemplates(config).map((t) => t.name)) : completeMention(line, config.workspace)),
     history: process.stdin.isTTY ? loadInputHistory(config.configDir) : [],
     onHeldKey,
     onHeldPaste: (text) => {
@@ -117,9 +121,10 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
     // The model name, the folder and the notes can come from the endpoint or the file system: shown, not obeyed.
     process.stdout.write(`${showControls([banner(version, config, conversation), ...notes].join("\n"), "\n")}\n${recap.map((line) => `${line}\n`).join("")}`);
   }
+  if (hooks) await askHookTrust(hooks, reader, renderer);
   conversation.warmUp();
   const changes = new SessionChanges(config.workspace);
-  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes };
+  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks };
 
   // `mini-claude "fix the bug"` opens the REPL with that request already sent.
   let queued = config.prompt;
@@ -145,9 +150,12 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
     if (!input) continue;
     if (reader.isTerminal) saveInputLine(config.configDir, input);
     if (["exit", "quit", "q"].includes(input)) break;
+    let request: TemplateRequest = { prompt: input };
     if (input.startsWith("/")) {
-      if ((await runSlashCommand(input, slash)) === "exit") break;
-      continue;
+      const outcome = await runSlashCommand(input, slash);
+      if (outcome === "exit") break;
+      if (typeof outcome !== "object") continue;
+      request = outcome;
     }
     if (input.startsWith("!") && input.slice(1).trim()) {
       turn = new AbortController();
@@ -158,14 +166,18 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
       shellContext.push(escape.context);
       continue;
     }
-    const mentions = attachMentions(input, config.workspace);
+    const mentions = attachMentions(request.prompt, config.workspace);
     for (const problem of mentions.problems) await renderer.error(problem);
     if (mentions.attached.length) await renderer.notice(`(attached ${mentions.attached.join(", ")})`);
-    const request = [...shellContext, mentions.text].join("\n\n");
+    const prompt = [...shellContext, mentions.text].join("\n\n");
     shellContext = [];
     turn = new AbortController();
     reader.hold(true);
-    await runTurn(conversation, request, { signal: turn.signal, approve, changes }, renderer, config);
+    // A template's front-matter model holds for its one request.
+    const model = conversation.model;
+    if (request.model) conversation.model = request.model;
+    await runTurn(conversation, prompt, { signal: turn.signal, approve, changes }, renderer, config);
+    if (request.model) conversation.model = model;
     reader.hold(false);
     turn = undefined;
     footer?.set("");
@@ -222,6 +234,8 @@ function banner(version: string, config: Config, conversation: Conversation): st
   const host = config.baseURL ? new URL(config.baseURL).host : "api.openai.com";
   const parts = [`mini-claude ${version}`, conversation.model ?? "(server's first model)", host, config.workspace];
   if (conversation.instructions) parts.push(`${conversation.instructions.file} loaded`);
+  const skills = conversation.skills.listed.length + conversation.skills.unlisted;
+  if (skills) parts.push(`${skills} skill${skills === 1 ? "" : "s"}${conversation.skills.unlisted ? ` (${conversation.skills.listed.length} listed)` : ""}`);
   parts.push(`window ${formatTokens(conversation.context.window.tokens)} from ${conversation.context.window.source}`);
   const yes = config.yes ? "\n--yes: commands and writes run without asking." : "";
   return `${parts.join(" · ")}${yes}\nType a request, /help for commands, Esc or Ctrl-C to interrupt, Ctrl-D to exit.`;

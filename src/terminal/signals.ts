@@ -1,6 +1,7 @@
 import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
 import { killForegroundSync } from "../processes/run.js";
+import { killHooksSync } from "../processes/run-with-input.js";
 import { unexpectedErrorLine } from "./errors.js";
 
 /**
@@ -16,6 +17,7 @@ import { unexpectedErrorLine } from "./errors.js";
 export function killChildrenOnExit(jobs: JobManager, options: { keepJobs: boolean }): void {
   process.on("exit", () => {
     killForegroundSync();
+    killHooksSync();
     if (!options.keepJobs) jobs.killAllSync();
   });
   process.on("SIGHUP", () => process.exit(129));
@@ -37,4 +39,9 @@ export function onSignals(handlers: { interrupt: () => void; terminate: () => vo
 /** Runs `handler` once when the process is continued after a stop (Ctrl-Z, then `fg`). */
 export function onContinue(handler: () => void): void {
   process.once("SIGCONT", handler);
+}
+
+/** Run `last` synchronously when the process exits, however it exits (e.g. JSON output's last line). */
+export function onExitSync(last: () => void): void {
+  process.on("exit", last);
 }

@@ -4,7 +4,10 @@ import type { SessionChanges } from "./session-changes.js";
 import type { JobManager } from "../processes/jobs.js";
 import { stripControls } from "../sanitize.js";
 import { jobTable, runJobCommand } from "../tools/background.js";
+import type { SessionHooks } from "../hooks/setup.js";
 import { describeError } from "./errors.js";
+import { hooksReport } from "./hooks-trust.js";
+import { availableTemplates, runTemplate, templateHelp, type TemplateRequest } from "./template-commands.js";
 import type { Renderer } from "./render.js";
 import type { Conversation } from "../conversation.js";
 import { showControls } from "../sanitize.js";
@@ -16,6 +19,7 @@ export interface SlashContext {
   jobs: JobManager;
   approvals: ApprovalPolicy;
   changes: SessionChanges;
+  hooks?: SessionHooks;
 }
 
 interface SlashCommand {
@@ -31,9 +35,10 @@ export const slashCommands: SlashCommand[] = [
   {
     name: "/help",
     help: "this list",
-    run: () => {
+    run: (_, { config }) => {
       say(slashCommands.map((c) => `  ${c.name.padEnd(10)} ${c.help}`).join("\n"));
       say("  Ctrl-C interrupts a turn; at the prompt, Ctrl-C twice or Ctrl-D exits.");
+      for (const line of templateHelp(availableTemplates(config))) say(line);
     },
   },
   {
@@ -59,6 +64,7 @@ export const slashCommands: SlashCommand[] = [
       }
     },
   },
+  { name: "/hooks", help: "the hooks found, where from, and whether they run", run: (_, { hooks }) => say(hooksReport(hooks)) },
   {
     name: "/model",
     help: "show the model, or switch: /model NAME",
@@ -111,20 +117,24 @@ export const slashCommands: SlashCommand[] = [
   { name: "/exit", help: "leave mini-claude", run: () => "exit" },
 ];
 
-/** Run a `/command`; an unknown one gets a hint and never reaches the model. */
-export async function runSlashCommand(input: string, ctx: SlashContext): Promise<"exit" | void> {
+/**
+ * Run a `/command`, or expand a prompt template of that name (a template request is returned for
+ * the REPL to send); an unknown name gets the list of what exists and never reaches the model.
+ */
+export async function runSlashCommand(input: string, ctx: SlashContext): Promise<"exit" | void | TemplateRequest> {
   const [name, ...rest] = input.split(/\s+/);
   const command = slashCommands.find((c) => c.name === name.toLowerCase());
-  if (!command) {
-    await ctx.renderer.error(`Unknown command ${name}. Type /help for the list.`);
-    return;
-  }
-  return command.run(rest.join(" "), ctx);
+  if (command) return command.run(rest.join(" "), ctx);
+  const template = runTemplate(name.slice(1), input.slice(name.length).trim(), ctx.config, ctx.conversation, say);
+  if (template === "shown") return;
+  if (template) return template;
+  const names = [...slashCommands.map((c) => c.name), ...availableTemplates(ctx.config).map((t) => `/${t.name}`)];
+  await ctx.renderer.error(`Unknown command ${name}. Available: ${names.join(" ")} (/help describes them).`);
 }
 
-/** Tab completion for readline. */
-export function completeSlash(line: string): [string[], string] {
-  if (!line.startsWith("/")) return [[], line];
-  const hits = slashCommands.map((c) => c.name).filter((name) => name.startsWith(line));
-  return [hits, line];
+/** Tab completion for readline: the commands, then the prompt templates. */
+export function completeSlash(line: string, templates: () => string[] = () => []): [string[], string] {
+  if (!line.startsWith("/") || /\s/.test(line)) return [[], line];
+  const names = [...slashCommands.map((c) => c.name), ...templates().map((name) => `/${name}`)];
+  return [names.filter((name) => name.startsWith(line)), line];
 }

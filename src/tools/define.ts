@@ -36,6 +36,8 @@ export interface ToolContext {
   spillDir?: string;
   /** A running call's latest output, for the person's live view ("" when it starts running). */
   progress?: (text: string) => void;
+  /** More folders outside the workspace that read_file (only) may read: the user's skill folders. */
+  readOnlyRoots?: string[];
 }
 
 export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {
@@ -66,6 +68,8 @@ export interface ToolOutput {
   display?: string;
   /** A few lines the person sees under the outcome (a command's last output lines); the model never reads them. */
   details?: string;
+  /** A foreground command's exit code, when it ran to its end (for machine-readable output). */
+  exitCode?: number;
 }
 
 /**

@@ -49,8 +49,9 @@ export const execTool = defineTool({
     const output = describeRun(command, result, timeout_ms);
     // The command's own time: the person's thinking time at the approval question is not in it.
     const ran = !result.timedOut && !result.aborted && result.exitCode !== null;
-    const display = ran ? `exit ${result.exitCode} · ${(result.durationMs / 1000).toFixed(1)}s` : output.split("\n", 1)[0];
-    return { output, display, details: outputTail(result.output, ran && result.exitCode === 0 ? TAIL_LINES_OK : TAIL_LINES_FAILED) };
+    if (!ran) return { output, display: output.split("\n", 1)[0], details: outputTail(result.output, TAIL_LINES_FAILED) };
+    const details = outputTail(result.output, result.exitCode === 0 ? TAIL_LINES_OK : TAIL_LINES_FAILED);
+    return { output, display: `exit ${result.exitCode} · ${(result.durationMs / 1000).toFixed(1)}s`, details, exitCode: result.exitCode! };
   },
 });
 

@@ -36,6 +36,8 @@ export interface ToolResult {
   /** A few lines for the person under `display`: the tool's own, or the rest of a multi-line error. */
   details?: string;
   diff?: FileDiff;
+  /** A foreground command's exit code, when it ran to its end. */
+  exitCode?: number;
   /** The person stopped the call before it ran; the loop words the observation. */
   interrupted?: true;
 }
@@ -129,9 +131,10 @@ async function runToolUnredacted(call: ToolCallRequest, ctx: ToolContext, list: 
   const started = performance.now();
   try {
     const result = await tool.run(parsed.data, ctx);
-    const { output, diff, display, details } = typeof result === "string" ? { output: result } : result;
+    const { output, diff, display, details, exitCode } = typeof result === "string" ? { output: result } : result;
     const capped = capAndSpill(output, ctx.spillDir, tool.name);
-    return { output: capped, ok: true, label, diff, details, display: display ?? `${firstLine(capped)} · ${seconds(started)}` };
+    const done: ToolResult = { output: capped, ok: true, label, diff, details, display: display ?? `${firstLine(capped)} · ${seconds(started)}` };
+    return exitCode === undefined ? done : { ...done, exitCode };
   } catch (error) {
     if (error instanceof ToolInterrupted) return { output: "", ok: false, label, display: "interrupted", interrupted: true };
     const message = error instanceof Error ? error.message : String(error);

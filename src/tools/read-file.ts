@@ -3,7 +3,7 @@ import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
 import { statInWorkspace } from "./files.js";
 import { MAX_LINE_CHARS, MAX_OUTPUT_BYTES, MAX_READ_LINES, truncateLine } from "../truncate.js";
-import { spillRootFor } from "./spill.js";
+import { readOnlyRootFor } from "./read-only-roots.js";
 import { defineTool, ToolError } from "./define.js";
 
 const MAX_DIR_ENTRIES = 500;
@@ -22,8 +22,8 @@ export const readFileTool = defineTool({
   summary: ({ path, offset, limit }) =>
     offset || limit ? `read_file ${path} ${offset ?? 1}-${(offset ?? 1) + (limit ?? MAX_READ_LINES) - 1}` : `read_file ${path}`,
   async run({ path, offset = 1, limit = MAX_READ_LINES }, ctx) {
-    // Saved long outputs live outside the workspace; read_file (and nothing else) may read them.
-    const root = spillRootFor(path, ctx.spillDir) ?? ctx.root;
+    // Saved long outputs and the user's skills live outside the workspace; read_file (and nothing else) may read them.
+    const root = readOnlyRootFor(path, [ctx.spillDir, ...(ctx.readOnlyRoots ?? [])]) ?? ctx.root;
     const { absolute, info } = await statInWorkspace(root, path, { purpose: "read_file reads files and directories" });
     if (info.isDirectory()) return listDirectory(absolute, path);
     if (await looksBinary(absolute)) {

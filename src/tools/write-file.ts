@@ -8,6 +8,8 @@ import { defineTool, ToolError } from "./define.js";
 
 /** Past this the file replaced is not read for a diff; the person sees its size instead. */
 const MAX_DIFF_BYTES = 10 * 1024 * 1024;
+/** A new file larger than this gets no diff (it would cost more than it shows). */
+const NEW_FILE_DIFF_BYTES = 1024 * 1024;
 
 export const writeFileTool = defineTool({
   name: "write_file",
@@ -30,8 +32,8 @@ export const writeFileTool = defineTool({
     const lines = content === "" ? 0 : content.split("\n").length - (content.endsWith("\n") ? 1 : 0);
     const bytes = Buffer.byteLength(content, "utf8");
     const output = `${existing ? "Overwrote" : "Created"} ${path} (${lines} lines, ${bytes} bytes).`;
-    // Overwriting is shown as a diff, as an edit is; a new file is the model's text, and its line says its size.
-    return existing ? { output, diff } : output;
+    // Overwriting is shown as a diff, as an edit is; a new file's diff is its text (machine-readable output lists it too).
+    return existing || bytes <= NEW_FILE_DIFF_BYTES ? { output, diff } : output;
   },
 });
 

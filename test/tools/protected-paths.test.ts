@@ -84,13 +84,14 @@ describe("protected paths", () => {
 });
 
 describe("write_file over an existing file", () => {
-  it("returns the diff the person is shown, and none for a new file", async () => {
+  it("returns the diff the person is shown, and a new file's text as its diff", async () => {
     const ws = tempWorkspace({ "app.js": "const a = 1;\n" });
     const { call } = asking(ws.root, { approved: true });
     const over = await call("write_file", { path: "app.js", content: "const a = 2;\n" });
     expect(over).toMatchObject({ ok: true, diff: { path: "app.js", before: "const a = 1;\n", after: "const a = 2;\n" } });
     expect(over.output).toBe("Overwrote app.js (1 lines, 13 bytes).");
     const created = await call("write_file", { path: "new.js", content: "x\n" });
-    expect(created.diff).toBeUndefined();
+    // A new file's diff is its whole text, so machine-readable output lists it among the changes too.
+    expect(created.diff).toEqual({ path: "new.js", before: "", after: "x\n" });
   });
 });

@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * Hook settings in Claude Code's format, read from where people already keep them, so a
+ * settings file written for Claude Code works unchanged:
+ *
+ *   { "hooks": { "PostToolUse": [ { "matcher": "Edit|Write",
+ *                                   "hooks": [ { "type": "command", "command": "npx prettier --write \"$FILE\"", "timeout": 30 } ] } ] } }
+ *
+ * Project files (.claude/settings.json, .claude/settings.local.json, .mini-claude/settings.json)
+ * and user files (<config dir>/settings.json, ~/.claude/settings.json). A file that cannot be
+ * read as such is one warning, never a failed start.
+ */
+
+export const HOOK_EVENTS = ["PreToolUse", "PostToolUse", "UserPromptSubmit", "Stop", "SessionStart", "PreCompact"] as const;
+export type HookEvent = (typeof HOOK_EVENTS)[number];
+
+/** Claude Code's default: a minute per hook. */
+export const DEFAULT_HOOK_TIMEOUT_MS = 60_000;
+
+export interface HookCommand {
+  event: HookEvent;
+  /** Tool-name pattern (PreToolUse, PostToolUse); undefined or "" or "*": every tool. */
+  matcher?: string;
+  command: string;
+  timeoutMs: number;
+  /** The settings file it came from, for /hooks and the trust question. */
+  source: string;
+  scope: "project" | "user";
+}
+
+export interface HookSettings {
+  commands: HookCommand[];
+  /** One line per file that could not be used, for stderr or the banner. */
+  problems: string[];
+}
+
+export const PROJECT_SETTINGS = [".claude/settings.json", ".claude/settings.local.json", ".mini-claude/settings.json"];
+
+/** Contract: never throws; a missing file is silence, an unreadable or malformed one is a problem line. */
+export function loadHookSettings(workspace: string, userFiles: string[]): HookSettings {
+  const commands: HookCommand[] = [];
+  const problems: string[] = [];
+  const read = (file: string, scope: HookCommand["scope"]) => {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") problems.push(`${file}: cannot be read (${(error as Error).message}); its hooks are ignored.`);
+      return;
+    }
+    try {
+      commands.push(...parseHooks(JSON.parse(text), file, scope));
+    } catch (error) {
+      problems.push(`${file}: ${(error as Error).message}; its hooks are ignored.`);
+    }
+  };
+  for (const file of userFiles) read(file, "user");
+  for (const file of PROJECT_SETTINGS) read(join(workspace, file), "project");
+  return { commands, problems };
+}
+
+/** The `hooks` key of one settings object. Unknown events are skipped (a newer Claude Code may have more). */
+export function parseHooks(settings: unknown, source: string, scope: HookCommand["scope"]): HookCommand[] {
+  if (typeof settings !== "object" || settings === null) throw new Error("not a JSON object");
+  const hooks = (settings as { hooks?: unknown }).hooks;
+  if (hooks === undefined) return [];
+  if (typeof hooks !== "object" || hooks === null) throw new Error('"hooks" is not an object');
+  const out: HookCommand[] = [];
+  for (const [event, groups] of Object.entries(hooks)) {
+    if (!(HOOK_EVENTS as readonly string[]).includes(event)) continue;
+    if (!Array.isArray(groups)) throw new Error(`hooks.${event} is not a list`);
+    for (const group of groups as Array<{ matcher?: unknown; hooks?: unknown }>) {
+      const matcher = typeof group?.matcher === "string" ? group.matcher : undefined;
+      if (!Array.isArray(group?.hooks)) throw new Error(`hooks.${event}: each entry needs a "hooks" list`);
+      for (const hook of group.hooks as Array<{ type?: unknown; command?: unknown; timeout?: unknown }>) {
+        if (hook?.type !== "command" || typeof hook.command !== "string" || !hook.command.trim()) continue;
+        const seconds = typeof hook.timeout === "number" && hook.timeout > 0 ? hook.timeout : undefined;
+        out.push({ event: event as HookEvent, matcher, command: hook.command, timeoutMs: seconds ? seconds * 1000 : DEFAULT_HOOK_TIMEOUT_MS, source, scope });
+      }
+    }
+  }
+  return out;
+}

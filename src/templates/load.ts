@@ -1,0 +1,110 @@
+import { readdirSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { parseFrontMatter } from "../front-matter.js";
+import { readCapped } from "../read-capped.js";
+
+/**
+ * Prompt templates: `/name args` expands a file the person (or their project) wrote. Read from
+ * where people already keep them, so files written for Claude Code, Gemini CLI or pi work as they are:
+ *
+ *   project  .mini-claude/commands/*.md  .claude/commands/*.md  .gemini/commands/*.toml  .pi/prompts/*.md
+ *   user     <config dir>/commands/*.md  ~/.claude/commands/*.md
+ *
+ * The first folder to define a name wins, so the project's beat the person's. A subfolder gives a
+ * namespace: .claude/commands/git/commit.md is /git:commit.
+ */
+
+export interface PromptTemplate {
+  /** Without the slash, e.g. "review" or "git:commit". */
+  name: string;
+  description?: string;
+  /** Front matter `model`: the model for this one request. */
+  model?: string;
+  body: string;
+  /** Gemini CLI's files use {{args}}; Markdown ones $ARGUMENTS and $1…$9. */
+  syntax: "markdown" | "gemini";
+  file: string;
+}
+
+interface Folder {
+  dir: string;
+  ext: ".md" | ".toml";
+}
+
+/** A template larger than this is not a prompt anyone meant to send. */
+const MAX_TEMPLATE_BYTES = 256 * 1024;
+
+export function templateFolders(workspace: string, configDir: string, home: string | undefined): Folder[] {
+  return [
+    { dir: join(workspace, ".mini-claude", "commands"), ext: ".md" },
+    { dir: join(workspace, ".claude", "commands"), ext: ".md" },
+    { dir: join(workspace, ".gemini", "commands"), ext: ".toml" },
+    { dir: join(workspace, ".pi", "prompts"), ext: ".md" },
+    { dir: join(configDir, "commands"), ext: ".md" },
+    ...(home ? [{ dir: join(home, ".claude", "commands"), ext: ".md" as const }] : []),
+  ];
+}
+
+/** Contract: never throws; unreadable files and folders are passed over. Sorted by name. */
+export function loadTemplates(folders: Folder[]): PromptTemplate[] {
+  const found = new Map<string, PromptTemplate>();
+  for (const folder of folders) {
+    for (const file of filesUnder(folder.dir, folder.ext)) {
+      const name = relative(folder.dir, file).slice(0, -folder.ext.length).split(sep).join(":");
+      if (!/^[\w.-]+(:[\w.-]+)*$/.test(name) || found.has(name)) continue;
+      const read = readCapped(file, MAX_TEMPLATE_BYTES);
+      if (!read || read.truncated) continue;
+      const text = read.bytes.toString("utf8");
+      const template = folder.ext === ".toml" ? fromToml(text, name, file) : fromMarkdown(text, name, file);
+      if (template) found.set(name, template);
+    }
+  }
+  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function fromMarkdown(text: string, name: string, file: string): PromptTemplate {
+  const { fields, body } = parseFrontMatter(text);
+  // Claude Code's default description is the body's first line.
+  const description = fields.description || body.trim().split("\n", 1)[0]?.slice(0, 80) || undefined;
+  return { name, description, model: fields.model || undefined, body: body.trim(), syntax: "markdown", file };
+}
+
+/** Gemini CLI's command files: `prompt = """…"""` (or a one-line string) and an optional `description`. */
+function fromToml(text: string, name: string, file: string): PromptTemplate | undefined {
+  const prompt = tomlString(text, "prompt");
+  if (prompt === undefined) return undefined;
+  return { name, description: tomlString(text, "description"), body: prompt.trim(), syntax: "gemini", file };
+}
+
+function tomlString(text: string, key: string): string | undefined {
+  const multi = new RegExp(`^${key}\\s*=\\s*("""|''')\\r?\\n?([\\s\\S]*?)\\1`, "m").exec(text);
+  if (multi) return multi[2];
+  const basic = new RegExp(`^${key}\\s*=\\s*"((?:[^"\\\\]|\\\\.)*)"`, "m").exec(text);
+  if (basic) return basic[1].replace(/\\n/g, "\n").replace(/\\t/g, "\t").replace(/\\(["\\])/g, "$1");
+  const literal = new RegExp(`^${key}\\s*=\\s*'([^']*)'`, "m").exec(text);
+  return literal?.[1];
+}
+
+function filesUnder(dir: string, ext: string, depth = 0): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const files: string[] = [];
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && depth < 3) files.push(...filesUnder(path, ext, depth + 1));
+    else if (entry.name.endsWith(ext) && isFile(path)) files.push(path);
+  }
+  return files;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

