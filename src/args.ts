@@ -26,6 +26,8 @@ Options:
                           default: asked from the server, else by model name, else 32k)
   -y, --yes               run shell commands without asking
       --keep-background   with --print: leave background jobs running at exit
+      --mcp-config FILE   add the MCP servers of FILE (.mcp.json format; may repeat)
+      --trust-project-mcp with --print: start the workspace's .mcp.json servers without asking
   -c, --continue          resume the latest session of this workspace
       --resume [ID]       resume a session (a list when no id is given)
   -v, --version           print the version
@@ -39,7 +41,7 @@ MINI_CLAUDE_REPEAT_LIMIT, MINI_CLAUDE_CONTEXT_WINDOW and MINI_CLAUDE_STREAM_IDLE
 export interface ParsedArgs {
   help: boolean;
   version: boolean;
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 
@@ -59,6 +61,8 @@ export function parseArgv(argv: string[]): ParsedArgs {
         "context-window": { type: "string" },
         yes: { type: "boolean", short: "y" },
         "keep-background": { type: "boolean" },
+        "mcp-config": { type: "string", multiple: true },
+        "trust-project-mcp": { type: "boolean" },
         continue: { type: "boolean", short: "c" },
         resume: { type: "string" },
         version: { type: "boolean", short: "v" },

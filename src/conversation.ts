@@ -3,13 +3,14 @@ import type OpenAI from "openai";
 import type { AgentEvent, StopReason } from "./agent.js";
 import type { CompactionState } from "./compaction.js";
 import type { Config } from "./config.js";
-import { ContextGuard, type CompactionOutcome } from "./context.js";
+import { ContextGuard, replyReserve, type CompactionOutcome } from "./context.js";
 import { probeServerWindow } from "./context-window.js";
 import { INTERRUPTED_REPLY_NOTE, type Message } from "./history.js";
 import type { Usage } from "./stream.js";
 import { loadProjectInstructions, systemPrompt, type ProjectInstructions } from "./system-prompt.js";
 import type { JobManager } from "./processes/jobs.js";
 import type { ToolContext, ToolRegistry } from "./tools/index.js";
+import type { McpHub } from "./mcp/hub.js";
 
 export interface ConversationOptions {
   config: Config;
@@ -33,6 +34,8 @@ export interface ConversationOptions {
   runningJobs?: () => string[];
   /** Where outputs too long for the history are saved whole (tools/spill.ts). */
   spillDir?: string;
+  /** The configured MCP servers; started at the first request, their tools join the built-in ones. */
+  mcp?: McpHub;
 }
 
 /** One turn: how to stop it, who answers approval questions, and where its events go. */
@@ -88,7 +91,8 @@ export class Conversation {
     setMaxListeners(0, signal);
     // Ask the server about the window while the request is being prepared; the request waits for it.
     void this.context.detect(model);
-    const notices = [...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []), ...(this.options.pendingNotices?.() ?? [])];
+    const mcpNotes = await this.prepareMcp(model, { signal, approve, onEvent });
+    const notices = [...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []), ...(this.options.pendingNotices?.() ?? []), ...mcpNotes];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
     this.append({ role: "user", content });
     this.interrupted = false;
@@ -102,7 +106,7 @@ export class Conversation {
       maxSteps: this.options.config.maxIterations,
       repeatLimit: this.options.config.repeatLimit,
       streamIdleMs: this.options.config.streamIdleMs,
-      notices: this.options.pendingNotices,
+      notices: () => [...(this.options.pendingNotices?.() ?? []), ...(this.options.mcp?.drainNotes() ?? [])],
       context: this.context,
       onMessage: (message) => this.options.onMessage?.(message),
       onEvent: (event) => {
@@ -154,9 +158,29 @@ export class Conversation {
     return { role: "system", content: systemPrompt({ root: this.options.config.workspace, instructions: this.instructions }) };
   }
 
+  /** The MCP servers of this session, for /mcp. */
+  get mcp(): McpHub | undefined {
+    return this.options.mcp;
+  }
+
   private async getTools(): Promise<ToolRegistry> {
-    if (!this.tools) this.tools = this.options.tools ?? (await import("./tools/index.js")).createRegistry();
+    if (this.tools) return this.tools;
+    const { createRegistry, tools } = await import("./tools/index.js");
+    const mcp = this.options.mcp;
+    this.tools = this.options.tools ?? createRegistry(mcp ? (await import("./mcp/hub.js")).withMcpTools(tools, mcp) : tools);
     return this.tools;
+  }
+
+  /** Start the MCP servers at the first request (asking about a project's); their notes for the model. */
+  private async prepareMcp(model: string, { signal, approve, onEvent }: TurnOptions): Promise<string[]> {
+    const mcp = this.options.mcp;
+    if (!mcp || mcp.servers.length === 0) return [];
+    // The direct/gateway choice needs the window.
+    await this.context.detect(model);
+    const usable = this.context.window.tokens - replyReserve(this.context.window.tokens);
+    const { DIRECT_BUDGET_SHARE } = await import("./mcp/hub.js");
+    const notify = (text: string) => onEvent?.({ type: "notice", text });
+    return mcp.prepare({ signal, approve, budgetTokens: Math.floor(usable * DIRECT_BUDGET_SHARE), notify });
   }
 
   private async getClient(): Promise<OpenAI> {

@@ -3,6 +3,8 @@ import { loadConfig } from "./config.js";
 import { Conversation } from "./conversation.js";
 import { resolveEndpoint } from "./endpoint.js";
 import { EXIT } from "./exit-codes.js";
+import { McpHub } from "./mcp/hub.js";
+import { loadMcpConfig } from "./mcp/config.js";
 import { JobManager } from "./processes/jobs.js";
 import { openTranscript, sessionListText } from "./resume.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
@@ -29,6 +31,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   const transcript = openTranscript(config, (line) => process.stderr.write(`mini-claude: ${line}\n`));
   const jobs = new JobManager();
   killChildrenOnExit(jobs, { keepJobs: config.print && config.keepBackground });
+  const mcp = new McpHub(loadMcpConfig({ workspace: config.workspace, configDir: config.configDir, extraFiles: config.mcpConfigFiles }), config);
   const conversation = new Conversation({
     config,
     jobs,
@@ -41,6 +44,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     pendingNotices: () => jobNotices(jobs.drainEnded()).map(redactSecrets),
     runningJobs: () => runningJobLines(jobs.list()),
     spillDir: spillDirOf(config.dataDir),
+    mcp,
   });
   const mode = { config, conversation, jobs };
   if (config.print) return runPrintMode(mode);

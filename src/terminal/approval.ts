@@ -11,8 +11,12 @@ import type { Renderer } from "./render.js";
  */
 export function replApproval(config: Config, reader: InputQueue, renderer: Renderer) {
   let always = config.yes;
+  /** Outside tools the person answered "always" for. */
+  const alwaysTools = new Set<string>();
   return async (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => {
-    if (always) return { approved: true };
+    // Trusting a project's server is its own question: --yes and "always" answer only calls.
+    if (request.kind !== "server" && always) return { approved: true };
+    if (request.kind === "tool" && alwaysTools.has(request.tool)) return { approved: true };
     // Everything queued (the spinner, the tool line) must be on screen before the question.
     await renderer.flush();
     if (request.kind === "write") {
@@ -23,7 +27,8 @@ export function replApproval(config: Config, reader: InputQueue, renderer: Rende
     if (answer === null) return { approved: false, interrupted: true };
     const text = answer.trim();
     if (/^a(lways)?$/i.test(text)) {
-      always = true;
+      if (request.kind === "tool") alwaysTools.add(request.tool);
+      else if (request.kind !== "server") always = true;
       return { approved: true };
     }
     if (/^y(es)?$/i.test(text)) return { approved: true };
@@ -35,5 +40,6 @@ export function replApproval(config: Config, reader: InputQueue, renderer: Rende
 function question(request: ApprovalRequest): string {
   if (request.kind === "command") return `Run \`${request.command}\`?`;
   if (request.kind === "write") return `Write ${request.path} (${request.reason})?`;
+  if (request.kind === "server") return `Start this project's MCP server ${request.name}: \`${request.command}\`? (asked once)`;
   return `Call ${request.summary}?`;
 }
