@@ -47,7 +47,11 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     mcp,
   });
   const mode = { config, conversation, jobs };
-  if (config.print) return runPrintMode(mode);
   const notes = [endpointNote, transcript.note].filter((note) => note !== undefined);
-  return runReplMode({ ...mode, version, notes });
+  try {
+    return await (config.print ? runPrintMode(mode) : runReplMode({ ...mode, version, notes }));
+  } finally {
+    // Their pipes would keep the process alive; process.on("exit") kills whatever this misses.
+    await mcp.closeAll();
+  }
 }

@@ -32,6 +32,8 @@ export class McpServer {
   private pid?: number;
   private stderrTail = "";
   private starting?: Promise<void>;
+  /** A tools/list_changed being handled; a call waits for it, so the next request sees the new list. */
+  private refreshing?: Promise<void>;
 
   constructor(
     readonly config: ServerConfig,
@@ -59,9 +61,11 @@ export class McpServer {
   async call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallResultLike> {
     const client = this.client;
     if (this.state !== "ready" || !client) throw new Error(`MCP server "${this.name}" is not running (${this.describeState()}).`);
-    const { timeoutMs } = { timeoutMs: this.config.toolTimeoutMs };
+    const timeoutMs = this.config.toolTimeoutMs;
     try {
-      return (await client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: timeoutMs })) as CallResultLike;
+      const result = (await client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: timeoutMs })) as CallResultLike;
+      await this.refreshing;
+      return result;
     } catch (error) {
       if (signal.aborted) throw new Error(`the user interrupted this call (Ctrl-C); the MCP server "${this.name}" was told to cancel it.`);
       const message = errorText(error);
@@ -82,14 +86,13 @@ export class McpServer {
     this.client = undefined;
     this.pid = undefined;
     this.tools = [];
-    if (client) {
-      client.onclose = undefined;
-      await client.close().catch(() => undefined);
-    }
+    if (client) client.onclose = undefined;
+    // Kill the tree first: once the server is gone its children are orphans no one can find.
     if (pid) {
       await terminate(pid);
       untrackServer(pid);
     }
+    await client?.close().catch(() => undefined);
   }
 
   /** "failed: …" / "ready" for /mcp and for messages. */
@@ -112,7 +115,9 @@ export class McpServer {
       this.client = client;
       await withTimeout(connecting, timeoutMs, `did not start within ${timeoutMs / 1000} s`);
       this.trackPid(transport);
-      client.setNotificationHandler(sdk.ToolListChangedNotificationSchema, () => void this.refresh());
+      client.setNotificationHandler(sdk.ToolListChangedNotificationSchema, () => {
+        this.refreshing = this.refresh().finally(() => (this.refreshing = undefined));
+      });
       this.tools = await this.listTools(client, timeoutMs);
       this.state = "ready";
     } catch (error) {

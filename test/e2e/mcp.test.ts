@@ -1,0 +1,194 @@
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { assertValidHistory } from "../../src/history.js";
+import { isAlive } from "../../src/processes/process-tree.js";
+import { reply, useFakeOpenAI } from "../support/fake-openai.js";
+import { eventually } from "../support/processes.js";
+import { cliOptions, runCli } from "../support/run-cli.js";
+import { tempWorkspace, type TempWorkspace } from "../support/workspace.js";
+
+const fakeOpenAI = useFakeOpenAI();
+const SERVER = fileURLToPath(new URL("../support/mcp-test-server.mjs", import.meta.url));
+
+/** A .mcp.json in the workspace with these servers (stdio ones run the test server with `args`). */
+function mcpJson(ws: TempWorkspace, servers: Record<string, object>): void {
+  ws.write(".mcp.json", JSON.stringify({ mcpServers: servers }));
+}
+const stdio = (args: string[] = [], extra: object = {}) => ({ command: process.execPath, args: [SERVER, ...args], ...extra });
+
+const toolNames = (request: any): string[] => (request.tools ?? []).map((t: any) => t.function.name);
+const toolMessages = (request: any): string[] => request.messages.filter((m: any) => m.role === "tool").map((m: any) => m.content);
+
+function pidsOf(file: string): number[] {
+  return readFileSync(file, "utf8").trim().split(" ").map(Number);
+}
+
+describe("MCP servers over stdio, direct mode", () => {
+  it("joins the tools as mcp__server__tool with the server's schema, renders every kind of result, and leaves no process behind", async () => {
+    const ws = tempWorkspace();
+    const pidFile = join(ws.outside, "pids");
+    const envFile = join(ws.outside, "env.json");
+    mcpJson(ws, { test: stdio([], { env: { PID_FILE: pidFile, ENV_FILE: envFile, GREETING: "${MCP_GREETING:-hello}" } }) });
+    const fake = await fakeOpenAI([
+      reply()
+        .tool("mcp__test__echo", { text: "hi" }, "c1")
+        .tool("mcp__test__add", { a: 2, b: 3 }, "c2")
+        .tool("mcp__test__picture", {}, "c3")
+        .tool("mcp__test__add", { a: "two" }, "c4")
+        .tool("mcp__test__fail", {}, "c5"),
+      reply().text("All done."),
+    ]);
+    const result = await runCli(["-p", "--yes", "--trust-project-mcp", "use the tools"], cliOptions(ws, fake));
+    expect(result.stdout).toContain("All done.");
+    expect(result.code).toBe(0);
+
+    const echo = fake.requests[0].tools.find((t: any) => t.function.name === "mcp__test__echo");
+    expect(echo.function.description).toBe("Echo the text back (MCP server test)");
+    expect(echo.function.parameters.properties.text).toMatchObject({ type: "string", description: "What to echo" });
+    expect(toolNames(fake.requests[0])).toEqual(expect.arrayContaining(["exec", "mcp__test__add", "mcp__test__crash", "mcp__test__hang"]));
+
+    const [echoed, added, picture, invalid, failed] = toolMessages(fake.requests[1]);
+    expect(echoed).toBe("echo: hi");
+    expect(added).toContain("sum is 5");
+    expect(added).toContain('"sum": 5');
+    expect(picture).toContain("[image image/png, 14 bytes, not shown]");
+    expect(picture).toContain("[resource file:///notes.txt]\nresource text");
+    expect(invalid).toMatch(/^Error: invalid arguments for add \(MCP server test\): .*must be number/);
+    expect(failed).toBe("Error: fail (MCP server test) reported an error:\ndisk quota exceeded");
+    assertValidHistory(fake.requests[1].messages);
+
+    // The allow-listed environment: no API key, but PATH and the server's own (expanded) variables.
+    const env = JSON.parse(readFileSync(envFile, "utf8"));
+    expect(env.OPENAI_API_KEY).toBeUndefined();
+    expect(env.PATH).toBe(process.env.PATH);
+    expect(env.GREETING).toBe("hello");
+    expect(env.MINI_CLAUDE_MODEL).toBeUndefined();
+
+    // The server and the child it started are gone with mini-claude.
+    const [serverPid, childPid] = pidsOf(pidFile);
+    expect(await eventually(() => !isAlive(serverPid) && !isAlive(childPid), 3000)).toBe(true);
+  });
+
+  it("refuses an untrusted project server in --print without --trust-project-mcp, and never starts it", async () => {
+    const ws = tempWorkspace();
+    const pidFile = join(ws.outside, "pids");
+    mcpJson(ws, { test: stdio([], { env: { PID_FILE: pidFile } }) });
+    const fake = await fakeOpenAI([reply().text("No MCP here.")]);
+    const result = await runCli(["-p", "--yes", "hello"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("MCP server test");
+    expect(result.stderr).toContain("not started: the project's servers need your approval");
+    expect(toolNames(fake.requests[0]).some((name) => name.startsWith("mcp"))).toBe(false);
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
+  it("a server that fails to start is one line for the person and a note for the model; the others still work", async () => {
+    const ws = tempWorkspace();
+    const config = join(ws.outside, "mcp.json");
+    writeFileSync(config, JSON.stringify({ mcpServers: { broken: stdio(["--fail-start"]), good: stdio() } }));
+    const fake = await fakeOpenAI([reply().tool("mcp__good__echo", { text: "still here" }), reply().text("ok")]);
+    const result = await runCli(["-p", "--yes", "--mcp-config", config, "go"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/MCP server broken failed to start: .*fatal: missing DATABASE_URL/);
+    expect(fake.requests[0].messages[1].content).toContain('MCP server "broken" failed to start');
+    expect(toolMessages(fake.requests[1])).toEqual(["echo: still here"]);
+  });
+
+  it("a server that never answers initialize is given up after startup_timeout_ms and killed", async () => {
+    const ws = tempWorkspace();
+    const pidFile = join(ws.outside, "pids");
+    mcpJson(ws, { slow: stdio(["--hang-start"], { startup_timeout_ms: 500, env: { PID_FILE: pidFile } }) });
+    const fake = await fakeOpenAI([reply().text("ok")]);
+    const started = Date.now();
+    const result = await runCli(["-p", "--trust-project-mcp", "go"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(result.stderr).toContain("MCP server slow failed to start: did not start within 0.5 s");
+    const [serverPid, childPid] = pidsOf(pidFile);
+    expect(await eventually(() => !isAlive(serverPid) && !isAlive(childPid), 3000)).toBe(true);
+  });
+
+  it("a call that never answers times out after tool_timeout_ms and is cancelled at the server", async () => {
+    const ws = tempWorkspace();
+    const cancelFile = join(ws.outside, "cancelled");
+    mcpJson(ws, { test: stdio([], { tool_timeout_ms: 500, env: { CANCEL_FILE: cancelFile } }) });
+    const fake = await fakeOpenAI([reply().tool("mcp__test__hang", {}), reply().text("gave up")]);
+    const result = await runCli(["-p", "--yes", "--trust-project-mcp", "go"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    expect(toolMessages(fake.requests[1])[0]).toBe(
+      'Error: hang on MCP server "test" did not answer within 0.5 s; the request was cancelled. Try something else or ask the user.',
+    );
+    expect(await eventually(() => existsSync(cancelFile), 3000)).toBe(true);
+  });
+
+  it("a server that crashes mid-call is an error observation, and its tools leave the list", async () => {
+    const ws = tempWorkspace();
+    mcpJson(ws, { test: stdio() });
+    const fake = await fakeOpenAI([reply().tool("mcp__test__crash", {}), reply().text("it crashed")]);
+    const result = await runCli(["-p", "--yes", "--trust-project-mcp", "go"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("it crashed");
+    expect(toolMessages(fake.requests[1])[0]).toMatch(/^Error: MCP server "test" stopped during the call/);
+    expect(toolNames(fake.requests[1]).some((name) => name.startsWith("mcp__test__"))).toBe(false);
+    assertValidHistory(fake.requests[1].messages);
+  });
+
+  it("tools/list_changed refreshes the tools the next request offers", async () => {
+    const ws = tempWorkspace();
+    mcpJson(ws, { test: stdio() });
+    const fake = await fakeOpenAI([reply().tool("mcp__test__grow", {}), reply().tool("mcp__test__late_tool", {}), reply().text("done")]);
+    const result = await runCli(["-p", "--yes", "--trust-project-mcp", "go"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    expect(toolNames(fake.requests[0])).not.toContain("mcp__test__late_tool");
+    expect(toolNames(fake.requests[1])).toContain("mcp__test__late_tool");
+    const [grown, late] = toolMessages(fake.requests[2]);
+    expect(grown).toMatch(/^added late_tool\n[\s\S]*MCP server "test" now offers: .*late_tool/);
+    expect(late).toBe("late tool ran");
+  });
+});
+
+describe("MCP over streamable HTTP, gateway mode", () => {
+  it("calls a tool on an HTTP server named with ${VAR} expansion", async () => {
+    const ws = tempWorkspace();
+    const port = await startHttpServer(ws);
+    mcpJson(ws, { web: { type: "http", url: "http://127.0.0.1:${MCP_PORT}/mcp", headers: { "X-Token": "${MCP_TOKEN:-none}" } } });
+    const fake = await fakeOpenAI([reply().tool("mcp__web__echo", { text: "over http" }), reply().text("done")]);
+    const result = await runCli(["-p", "--yes", "--trust-project-mcp", "go"], cliOptions(ws, fake, { env: { MCP_PORT: String(port) } }));
+    expect(result.code).toBe(0);
+    expect(toolMessages(fake.requests[1])).toEqual(["echo: over http"]);
+  });
+
+  it("over the budget, the model gets mcp_search and mcp_call instead, with local argument validation", async () => {
+    const ws = tempWorkspace();
+    mcpJson(ws, { big: stdio(["--tools", "40"]) });
+    const fake = await fakeOpenAI([
+      reply().tool("mcp_search", { query: "tool_7" }),
+      reply().tool("mcp_call", { server: "big", tool: "tool_7", arguments: { id: "A-1" } }).tool("mcp_call", { server: "big", tool: "tool_7", arguments: {} }),
+      reply().text("done"),
+    ]);
+    const result = await runCli(["-p", "--yes", "--trust-project-mcp", "--context-window", "16k", "go"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    const names = toolNames(fake.requests[0]);
+    expect(names).toEqual(expect.arrayContaining(["mcp_search", "mcp_call"]));
+    expect(names.some((name) => name.startsWith("mcp__"))).toBe(false);
+    const [found] = toolMessages(fake.requests[1]);
+    expect(found.split("\n\n")[0]).toMatch(/^server: big\ntool: tool_7\ndescription: Tool number 7: .*\ninput schema: \{.*"required":\["id"\]/);
+    const [called, invalid] = toolMessages(fake.requests[2]).slice(1);
+    expect(called).toBe("record 7: A-1");
+    expect(invalid).toMatch(/^Error: invalid arguments for tool_7 \(MCP server big\): .*must have required property 'id'/);
+    // The tools array is the same in every request: the provider's prompt cache keeps hitting.
+    expect(fake.requests[2].tools).toEqual(fake.requests[0].tools);
+  });
+});
+
+/** The test server over HTTP on 127.0.0.1, killed when the test ends. */
+async function startHttpServer(ws: TempWorkspace): Promise<number> {
+  const portFile = join(ws.outside, "port");
+  const child = spawn(process.execPath, [SERVER, "--http", portFile], { stdio: "ignore" });
+  onTestFinished(() => void child.kill("SIGKILL"));
+  if (!(await eventually(() => existsSync(portFile) && readFileSync(portFile, "utf8").length > 0, 5000))) throw new Error("HTTP MCP server did not start");
+  return Number(readFileSync(portFile, "utf8"));
+}
