@@ -7,6 +7,7 @@ import { assertValidHistory } from "../../src/history.js";
 import { isAlive } from "../../src/processes/process-tree.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { eventually } from "../support/processes.js";
+import { startPty } from "../support/pty.js";
 import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace, type TempWorkspace } from "../support/workspace.js";
 
@@ -181,6 +182,42 @@ describe("MCP over streamable HTTP, gateway mode", () => {
     expect(invalid).toMatch(/^Error: invalid arguments for tool_7 \(MCP server big\): .*must have required property 'id'/);
     // The tools array is the same in every request: the provider's prompt cache keeps hitting.
     expect(fake.requests[2].tools).toEqual(fake.requests[0].tools);
+  });
+});
+
+describe("MCP in the REPL", () => {
+  it("asks once to trust a project server, Ctrl-C cancels a call at the server, /mcp lists it, and exit leaves no process", async () => {
+    const ws = tempWorkspace();
+    const pidFile = join(ws.outside, "pids");
+    const cancelFile = join(ws.outside, "cancelled");
+    mcpJson(ws, { test: stdio([], { env: { PID_FILE: pidFile, CANCEL_FILE: cancelFile } }) });
+    const fake = await fakeOpenAI([reply().tool("mcp__test__hang", {}, "call_hang"), reply().text("Second answer.")]);
+    const pty = startPty([], cliOptions(ws, fake));
+    await pty.waitFor("mini-claude> ");
+    pty.type("wait for it\r");
+    await pty.waitFor(/Start this project's MCP server test: `.*mcp-test-server\.mjs`\? \(asked once\)/);
+    pty.type("y\r");
+    await pty.waitFor("Call test/hang {}?");
+    pty.type("y\r");
+    // The call is now waiting on the server, which never answers.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    let mark = pty.screen().length;
+    pty.type("\x03");
+    await pty.waitFor(/Interrupted/, { from: mark });
+    expect(await eventually(() => existsSync(cancelFile), 3000)).toBe(true);
+    mark = pty.screen().length;
+    pty.type("/mcp\r");
+    await pty.waitFor(/test · ready · stdio · 7 tools · ~\d+ tokens/, { from: mark });
+    // The answer is remembered outside the workspace, so the next request does not ask again.
+    pty.type("again\r");
+    await pty.waitFor("Second answer.", { from: mark });
+    expect(pty.screen().slice(mark)).not.toContain("Start this project's MCP server");
+    expect(existsSync(join(ws.home, "mcp-trust.json"))).toBe(true);
+    pty.type("\x04");
+    expect((await pty.done).code).toBe(0);
+    assertValidHistory(fake.requests[1].messages);
+    const [serverPid, childPid] = pidsOf(pidFile);
+    expect(await eventually(() => !isAlive(serverPid) && !isAlive(childPid), 3000)).toBe(true);
   });
 });
 
