@@ -71,6 +71,7 @@ export class Conversation {
       configured: config.contextWindow ? { tokens: config.contextWindow, source: config.contextWindowFrom ?? "--context-window" } : undefined,
       probe: (model) => probeServerWindow({ baseURL: config.baseURL, apiKey: config.apiKey, model }),
       runningJobs: options.runningJobs,
+      moreFacts: () => options.mcp?.facts() ?? [],
       spillDir: options.spillDir,
       onCompacted: options.onCompaction,
       state: options.compactionState,

@@ -104,6 +104,20 @@ export class McpHub {
     return specs.length ? Math.ceil(Buffer.byteLength(JSON.stringify(specs)) / BYTES_PER_TOKEN) : 0;
   }
 
+  /**
+   * What a compaction summary must keep: which MCP tools exist and how to call them. Direct tools
+   * are in every request's tools array anyway; the gateway's are named only in search results,
+   * which compaction may cut, so they are listed here (capped, the rest found by mcp_search).
+   */
+  facts(): string[] {
+    const ready = this.servers.filter((s) => s.state === "ready");
+    if (ready.length === 0) return [];
+    if (this.mode() === "direct") return [`MCP servers: ${ready.map((s) => `${s.name} (${s.tools.length} tools, called as mcp__${s.name}__…)`).join(", ")}`];
+    let names = ready.map((s) => `${s.name}: ${s.tools.map((t) => t.name).join(", ")}`).join("; ");
+    if (names.length > 1500) names = `${names.slice(0, 1500)}… (more with mcp_search)`;
+    return [`MCP tools, found with mcp_search and called with mcp_call: ${names}`];
+  }
+
   /** One line per server for /mcp. */
   statusLines(): string[] {
     if (this.servers.length === 0) return ["No MCP servers configured (.mcp.json in the workspace, mcp.json in the config folder, or --mcp-config FILE)."];

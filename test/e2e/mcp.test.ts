@@ -221,6 +221,29 @@ describe("MCP in the REPL", () => {
   });
 });
 
+describe("MCP and compaction", () => {
+  it("a summary keeps which gateway tools exist, although the search results it replaced named them", async () => {
+    const ws = tempWorkspace();
+    const config = join(ws.outside, "mcp.json");
+    writeFileSync(config, JSON.stringify({ mcpServers: { big: stdio(["--tools", "40"]) } }));
+    const fake = await fakeOpenAI([
+      reply().tool("mcp_search", { query: "inventory" }),
+      reply().text("Found them."),
+      reply().text("Noted."),
+      reply().text("SUMMARY: looked at inventory tools."),
+      reply().text("Still here."),
+    ]);
+    const stdin = "find inventory tools\nthanks\n/compact\nwhat next?\n";
+    const result = await runCli(["--mcp-config", config, "--context-window", "16k"], cliOptions(ws, fake, { stdin }));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Still here.");
+    const summary = fake.requests[4].messages[1].content;
+    expect(summary).toContain("SUMMARY: looked at inventory tools.");
+    expect(summary).toMatch(/- MCP tools, found with mcp_search and called with mcp_call: big: echo, add, .*tool_0, tool_1/);
+    expect(fake.requests[4].tools).toEqual(fake.requests[0].tools);
+  });
+});
+
 /** The test server over HTTP on 127.0.0.1, killed when the test ends. */
 async function startHttpServer(ws: TempWorkspace): Promise<number> {
   const portFile = join(ws.outside, "port");
