@@ -65,7 +65,8 @@ export class McpHub {
           server.lastError = "the person did not approve this project server";
         }
       }
-      await Promise.all(allowed.map((server) => server.start()));
+      // Ctrl-C stops the waiting, not the starting: a server that comes up later joins the next request.
+      await untilAborted(Promise.all(allowed.map((server) => server.start())), options.signal);
       for (const server of this.servers.filter((s) => s.state === "failed")) {
         options.notify(`MCP server ${server.name} failed to start: ${server.lastError}`);
         this.notes.push(`MCP server "${server.name}" failed to start (${server.lastError}); its tools are unavailable.`);
@@ -180,4 +181,16 @@ export function withMcpTools(base: Tool[], hub: McpHub): () => Tool[] {
     if (last?.mcp !== mcp) last = { mcp, all: [...base, ...mcp] };
     return last.all;
   };
+}
+
+function untilAborted(promise: Promise<unknown>, signal: AbortSignal): Promise<unknown> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      resolve(undefined);
+    };
+    signal.addEventListener("abort", done);
+    void promise.then(done, done);
+  });
 }

@@ -15,9 +15,11 @@ const MAX_DESCRIPTION = 1024;
 
 export function directTools(servers: McpServer[]): Tool[] {
   const tools: Tool[] = [];
+  const taken = new Set<string>();
   for (const server of servers) {
     for (const remote of server.tools) {
-      const name = directToolName(server.name, remote.name);
+      const name = directToolName(server.name, remote.name, taken);
+      taken.add(name);
       tools.push({
         name,
         description: `${clip(remote.description, MAX_DESCRIPTION) || remote.name} (MCP server ${server.name})`,
@@ -48,7 +50,10 @@ export function gatewayTools(servers: () => McpServer[], serverNames: string[]):
     params: z.object({
       server: z.string().describe("The MCP server's name"),
       tool: z.string().describe("The tool's name on that server"),
-      arguments: z.record(z.unknown()).optional().describe("The tool's arguments, as its input schema describes"),
+      // Some models send the arguments as a JSON string; take that too.
+      arguments: z
+        .preprocess(parseIfString, z.record(z.unknown()).optional())
+        .describe("The tool's arguments, as its input schema describes"),
     }),
     summary: ({ server, tool, arguments: args }) => `mcp_call ${server}/${tool} ${oneLine(args ?? {})}`,
     run: async ({ server: serverName, tool, arguments: args }, ctx) => {
@@ -130,6 +135,15 @@ async function validate(schema: Record<string, unknown>, args: Record<string, un
   }
   const outcome = check(args);
   return outcome.valid ? undefined : (outcome.errorMessage ?? "does not match the schema");
+}
+
+function parseIfString(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }
 
 function firstSentence(text: string): string {

@@ -155,11 +155,13 @@ describe("MCP over streamable HTTP, gateway mode", () => {
   it("calls a tool on an HTTP server named with ${VAR} expansion", async () => {
     const ws = tempWorkspace();
     const port = await startHttpServer(ws);
-    mcpJson(ws, { web: { type: "http", url: "http://127.0.0.1:${MCP_PORT}/mcp", headers: { "X-Token": "${MCP_TOKEN:-none}" } } });
+    mcpJson(ws, { web: { type: "http", url: "http://127.0.0.1:${MCP_PORT}/mcp", headers: { "X-Token": "${MCP_TOKEN:-none}" }, exclude_tools: ["crash"] } });
     const fake = await fakeOpenAI([reply().tool("mcp__web__echo", { text: "over http" }), reply().text("done")]);
     const result = await runCli(["-p", "--yes", "--trust-project-mcp", "go"], cliOptions(ws, fake, { env: { MCP_PORT: String(port) } }));
     expect(result.code).toBe(0);
     expect(toolMessages(fake.requests[1])).toEqual(["echo: over http"]);
+    expect(toolNames(fake.requests[0])).toContain("mcp__web__hang");
+    expect(toolNames(fake.requests[0])).not.toContain("mcp__web__crash");
   });
 
   it("over the budget, the model gets mcp_search and mcp_call instead, with local argument validation", async () => {
@@ -167,7 +169,10 @@ describe("MCP over streamable HTTP, gateway mode", () => {
     mcpJson(ws, { big: stdio(["--tools", "40"]) });
     const fake = await fakeOpenAI([
       reply().tool("mcp_search", { query: "tool_7" }),
-      reply().tool("mcp_call", { server: "big", tool: "tool_7", arguments: { id: "A-1" } }).tool("mcp_call", { server: "big", tool: "tool_7", arguments: {} }),
+      reply()
+        .tool("mcp_call", { server: "big", tool: "tool_7", arguments: { id: "A-1" } })
+        .tool("mcp_call", { server: "big", tool: "tool_7", arguments: {} })
+        .tool("mcp_call", { server: "big", tool: "tool_9", arguments: '{"id":"B-2"}' }),
       reply().text("done"),
     ]);
     const result = await runCli(["-p", "--yes", "--trust-project-mcp", "--context-window", "16k", "go"], cliOptions(ws, fake));
@@ -177,8 +182,9 @@ describe("MCP over streamable HTTP, gateway mode", () => {
     expect(names.some((name) => name.startsWith("mcp__"))).toBe(false);
     const [found] = toolMessages(fake.requests[1]);
     expect(found.split("\n\n")[0]).toMatch(/^server: big\ntool: tool_7\ndescription: Tool number 7: .*\ninput schema: \{.*"required":\["id"\]/);
-    const [called, invalid] = toolMessages(fake.requests[2]).slice(1);
+    const [called, invalid, stringArgs] = toolMessages(fake.requests[2]).slice(1);
     expect(called).toBe("record 7: A-1");
+    expect(stringArgs).toBe("record 9: B-2");
     expect(invalid).toMatch(/^Error: invalid arguments for tool_7 \(MCP server big\): .*must have required property 'id'/);
     // The tools array is the same in every request: the provider's prompt cache keeps hitting.
     expect(fake.requests[2].tools).toEqual(fake.requests[0].tools);

@@ -39,5 +39,8 @@ describe("MCP tool names", () => {
     expect(a.length).toBeLessThanOrEqual(64);
     expect(a).toMatch(/^[a-zA-Z0-9_-]+$/);
     expect(a).not.toBe(b);
+    // "a__b"/"c" and "a"/"b__c" would both be mcp__a__b__c: the second gets a hash.
+    const first = directToolName("a__b", "c");
+    expect(directToolName("a", "b__c", new Set([first]))).toMatch(/^mcp__a__b__c_[0-9a-f]{8}$/);
   });
 });
