@@ -27,9 +27,9 @@ export interface CallResultLike {
 export function renderResult(result: CallResultLike): { text: string; isError: boolean } {
   const blocks = Array.isArray(result.content) ? (result.content as ContentBlock[]) : [];
   const parts = blocks.map(renderBlock);
-  if (result.structuredContent !== undefined) {
-    const json = JSON.stringify(result.structuredContent, null, 2);
-    if (!parts.some((part) => sameJson(part, result.structuredContent))) parts.push(`structured content:\n${json}`);
+  // Servers should repeat structured content as text; when the text already carries every value, the JSON would only double the tokens.
+  if (result.structuredContent !== undefined && !carriesAll(parts.join("\n"), result.structuredContent)) {
+    parts.push(`structured content:\n${JSON.stringify(result.structuredContent, null, 2)}`);
   }
   if (result.toolResult !== undefined && parts.length === 0) parts.push(JSON.stringify(result.toolResult, null, 2));
   const text = parts.join("\n").trim() || "(the tool returned no content)";
@@ -60,10 +60,9 @@ function base64Bytes(data: string | undefined): number {
   return Math.floor((data.length * 3) / 4) - (data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0);
 }
 
-function sameJson(text: string, value: unknown): boolean {
-  try {
-    return JSON.stringify(JSON.parse(text)) === JSON.stringify(value);
-  } catch {
-    return false;
-  }
+/** Whether every string, number and boolean in `value` appears in `text`. */
+function carriesAll(text: string, value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (typeof value === "object") return Object.values(value as object).every((item) => carriesAll(text, item));
+  return text.includes(String(value));
 }

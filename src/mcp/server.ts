@@ -160,7 +160,9 @@ export class McpServer {
     do {
       const page = await client.listTools(cursor ? { cursor } : undefined, { timeout: timeoutMs });
       for (const tool of page.tools) {
-        found.push({ name: tool.name, description: tool.description ?? "", inputSchema: { ...tool.inputSchema, type: "object" } });
+        // "$schema" says which draft; some providers reject the key, and the model does not need it.
+        const { $schema: _draft, ...schema } = tool.inputSchema as Record<string, unknown>;
+        found.push({ name: tool.name, description: tool.description ?? "", inputSchema: { ...schema, type: "object" } });
       }
       cursor = page.nextCursor;
     } while (cursor);

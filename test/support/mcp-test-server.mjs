@@ -27,13 +27,16 @@ if (process.env.ENV_FILE) writeFileSync(process.env.ENV_FILE, JSON.stringify(pro
 
 function build() {
   const server = new McpServer({ name: "test-server", version: "1.0.0" });
-  server.tool("echo", "Echo the text back", { text: z.string().describe("What to echo") }, async ({ text }) => ({
-    content: [{ type: "text", text: `echo: ${text}` }],
-  }));
+  server.registerTool(
+    "echo",
+    { description: "Echo the text back", inputSchema: { text: z.string().describe("What to echo") }, outputSchema: { echoed: z.string() } },
+    // The text repeats the structured content, as the protocol asks: it is not shown twice.
+    async ({ text }) => ({ content: [{ type: "text", text: `echo: ${text}` }], structuredContent: { echoed: text } }),
+  );
   server.registerTool(
     "add",
     { description: "Add two numbers", inputSchema: { a: z.number(), b: z.number() }, outputSchema: { sum: z.number() } },
-    async ({ a, b }) => ({ content: [{ type: "text", text: `sum is ${a + b}` }], structuredContent: { sum: a + b } }),
+    async ({ a, b }) => ({ content: [{ type: "text", text: "added" }], structuredContent: { sum: a + b } }),
   );
   server.tool("fail", "Always fails", {}, async () => ({ content: [{ type: "text", text: "disk quota exceeded" }], isError: true }));
   server.tool("crash", "Exits in the middle of the call", {}, async () => {
