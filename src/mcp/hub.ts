@@ -139,8 +139,8 @@ export class McpHub {
   async reconnect(name: string): Promise<string> {
     const server = this.servers.find((s) => s.name === name);
     if (!server) return `No MCP server "${name}". Servers: ${this.servers.map((s) => s.name).join(", ") || "(none)"}.`;
-    if (server.state === "not approved") return `MCP server ${name} is not approved; approve it at the next request or start with --trust-project-mcp.`;
-    this.started = true;
+    const untrusted = server.config.origin === "project" && !this.trust.isTrusted(this.options.workspace, commandLine(server.config));
+    if (untrusted) return `MCP server ${name} is the project's and not approved yet; you are asked at the next request (--print: --trust-project-mcp).`;
     await server.restart();
     this.toolsChanged(name);
     return server.state === "ready" ? `MCP server ${name} reconnected: ${server.tools.length} tools.` : `MCP server ${name}: ${server.describeState()}`;

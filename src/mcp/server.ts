@@ -47,6 +47,7 @@ export class McpServer {
 
   /** Start (once; concurrent callers share the attempt) and list the tools. */
   start(): Promise<void> {
+    if (this.state === "ready") return Promise.resolve();
     this.starting ??= this.connect().finally(() => (this.starting = undefined));
     return this.starting;
   }

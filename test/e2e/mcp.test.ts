@@ -214,6 +214,10 @@ describe("MCP in the REPL", () => {
     mark = pty.screen().length;
     pty.type("/mcp\r");
     await pty.waitFor(/test · ready · stdio · 7 tools · ~\d+ tokens/, { from: mark });
+    const [firstPid, firstChild] = pidsOf(pidFile);
+    pty.type("/mcp reconnect test\r");
+    await pty.waitFor("MCP server test reconnected: 7 tools.", { from: mark });
+    expect(await eventually(() => !isAlive(firstPid) && !isAlive(firstChild), 3000)).toBe(true);
     // The answer is remembered outside the workspace, so the next request does not ask again.
     pty.type("again\r");
     await pty.waitFor("Second answer.", { from: mark });
