@@ -39,7 +39,8 @@ describe("MCP servers over stdio, direct mode", () => {
         .tool("mcp__test__add", { a: 2, b: 3 }, "c2")
         .tool("mcp__test__picture", {}, "c3")
         .tool("mcp__test__add", { a: "two" }, "c4")
-        .tool("mcp__test__fail", {}, "c5"),
+        .tool("mcp__test__fail", {}, "c5")
+        .tool("mcp__test__flood", {}, "c6"),
       reply().text("All done."),
     ]);
     const result = await runCli(["-p", "--yes", "--trust-project-mcp", "use the tools"], cliOptions(ws, fake));
@@ -52,13 +53,17 @@ describe("MCP servers over stdio, direct mode", () => {
     expect(echo.function.parameters.$schema).toBeUndefined();
     expect(toolNames(fake.requests[0])).toEqual(expect.arrayContaining(["exec", "mcp__test__add", "mcp__test__crash", "mcp__test__hang"]));
 
-    const [echoed, added, picture, invalid, failed] = toolMessages(fake.requests[1]);
+    const [echoed, added, picture, invalid, failed, flood] = toolMessages(fake.requests[1]);
     expect(echoed).toBe("echo: hi");
     expect(added).toBe('added\nstructured content:\n{\n  "sum": 5\n}');
     expect(picture).toContain("[image image/png, 14 bytes, not shown]");
     expect(picture).toContain("[resource file:///notes.txt]\nresource text");
     expect(invalid).toMatch(/^Error: invalid arguments for add \(MCP server test\): .*must be number/);
     expect(failed).toBe("Error: fail (MCP server test) reported an error:\ndisk quota exceeded");
+    // Capped like any tool's output, and saved whole where read_file can page through it.
+    expect(flood.length).toBeLessThan(60_000);
+    const spilled = /is saved in (\S+); page through it with read_file/.exec(flood)?.[1];
+    expect(readFileSync(spilled!, "utf8")).toContain("line 5000 ");
     assertValidHistory(fake.requests[1].messages);
 
     // The allow-listed environment: no API key, but PATH and the server's own (expanded) variables.
@@ -213,10 +218,10 @@ describe("MCP in the REPL", () => {
     expect(await eventually(() => existsSync(cancelFile), 3000)).toBe(true);
     mark = pty.screen().length;
     pty.type("/mcp\r");
-    await pty.waitFor(/test · ready · stdio · 7 tools · ~\d+ tokens/, { from: mark });
+    await pty.waitFor(/test · ready · stdio · 8 tools · ~\d+ tokens/, { from: mark });
     const [firstPid, firstChild] = pidsOf(pidFile);
     pty.type("/mcp reconnect test\r");
-    await pty.waitFor("MCP server test reconnected: 7 tools.", { from: mark });
+    await pty.waitFor("MCP server test reconnected: 8 tools.", { from: mark });
     expect(await eventually(() => !isAlive(firstPid) && !isAlive(firstChild), 3000)).toBe(true);
     // The answer is remembered outside the workspace, so the next request does not ask again.
     pty.type("again\r");

@@ -3,7 +3,7 @@
 //   node mcp-test-server.mjs [--http PORT_FILE] [--tools N] [--fail-start] [--hang-start]
 //
 // Tools: echo, add (structured content), fail (isError), crash (exits mid-call), hang (never
-// answers), picture (an image), grow (adds a tool and sends tools/list_changed), slow (answers after
+// answers), picture (an image), flood (200 KB of text), grow (adds a tool and sends tools/list_changed), slow (answers after
 // 300 ms unless cancelled), and with --tools N, N more tools with long descriptions (gateway mode).
 // With PID_FILE set it writes "serverPid childPid": the child is a `sleep` it started, to check
 // that its whole process tree dies with mini-claude. ENV_FILE: its environment, as JSON.
@@ -56,6 +56,9 @@ function build() {
       { type: "image", data: Buffer.from("fake png bytes").toString("base64"), mimeType: "image/png" },
       { type: "resource", resource: { uri: "file:///notes.txt", text: "resource text" } },
     ],
+  }));
+  server.tool("flood", "Returns 200 KB of text", {}, async () => ({
+    content: [{ type: "text", text: Array.from({ length: 5000 }, (_, i) => `line ${i + 1} ${"z".repeat(30)}`).join("\n") }],
   }));
   server.tool("grow", "Adds the tool late_tool", {}, async () => {
     server.tool("late_tool", "A tool added later", {}, async () => ({ content: [{ type: "text", text: "late tool ran" }] }));
