@@ -39,6 +39,7 @@ export class McpHub {
   private cached?: { key: string; tools: Tool[] };
   /** Notes for the model's next request: servers that failed, tool lists that changed. */
   private notes: string[] = [];
+  private readonly problems: string[];
 
   constructor(
     config: McpConfigResult,
@@ -46,6 +47,7 @@ export class McpHub {
   ) {
     this.servers = config.servers.map((server) => new McpServer(server, () => this.toolsChanged(server.name)));
     this.trust = new TrustStore(options.configDir);
+    this.problems = config.problems;
     for (const problem of config.problems) this.notes.push(`MCP configuration problem: ${problem}`);
   }
 
@@ -57,6 +59,7 @@ export class McpHub {
     this.budgetTokens = options.budgetTokens;
     if (!this.started) {
       this.started = true;
+      for (const problem of this.problems) options.notify(`MCP configuration: ${problem}`);
       const allowed: McpServer[] = [];
       for (const server of this.servers) {
         if (await this.approved(server.config, options)) allowed.push(server);

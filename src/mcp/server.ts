@@ -2,7 +2,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { terminate } from "../processes/process-tree.js";
 import { trackServer, untrackServer } from "../processes/servers.js";
-import { commandLine, type ServerConfig } from "./config.js";
+import type { ServerConfig } from "./config.js";
 import type { CallResultLike } from "./render.js";
 
 /**
@@ -220,5 +220,3 @@ function errorText(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/^MCP error -?\d+: /, "");
 }
-
-export { commandLine };

@@ -91,6 +91,16 @@ describe("MCP servers over stdio, direct mode", () => {
     expect(existsSync(pidFile)).toBe(false);
   });
 
+  it("--print without --yes refuses the call itself, and a bad server entry is one line for the person", async () => {
+    const ws = tempWorkspace();
+    mcpJson(ws, { test: stdio(), odd: { command: 42 } });
+    const fake = await fakeOpenAI([reply().tool("mcp__test__echo", { text: "hi" }), reply().text("ok")]);
+    const result = await runCli(["-p", "--trust-project-mcp", "go"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`MCP configuration: ${join(ws.root, ".mcp.json")}: server "odd": "command" must be a string`);
+    expect(toolMessages(fake.requests[1])[0]).toMatch(/^Error: the user denied this call: mini-claude is running with --print, which cannot ask the user; this needs --yes/);
+  });
+
   it("a server that fails to start is one line for the person and a note for the model; the others still work", async () => {
     const ws = tempWorkspace();
     const config = join(ws.outside, "mcp.json");
