@@ -96,10 +96,11 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
   const answer = (id: string, content: string) =>
     append({ role: "tool", tool_call_id: id, content: withNotices(content, drainNotices(run, emit)) });
   const repeats = new RepeatGuard(run.repeatLimit);
-  const modelCall = { client: run.client, model: run.model, messages, tools: run.tools.specs(), signal };
+  // The tools are read at every request: an MCP server may add, change or lose tools mid-turn.
+  const modelCall = () => ({ client: run.client, model: run.model, messages, tools: run.tools.specs(), signal });
   const request = () =>
     streamReply({
-      ...modelCall,
+      ...modelCall(),
       messages: withoutStaleReasoning(messages),
       idleMs: run.streamIdleMs,
       onText: (delta) => emit({ type: "text", delta }),
@@ -111,7 +112,7 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
     let reply;
     try {
       // Before every request, also between the tool calls of one turn: check the window, compact if needed.
-      reply = await (run.context ? run.context.request({ ...modelCall, notify }, request) : request());
+      reply = await (run.context ? run.context.request({ ...modelCall(), notify }, request) : request());
     } catch (error) {
       // A broken stream keeps its text; its partial tool calls were never appended, so none is open.
       const partial = error instanceof StreamCutError || error instanceof ProviderStreamError ? error.partial.text : "";

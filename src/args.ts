@@ -31,6 +31,8 @@ Options:
                           stream-json (one JSON event per line); see the README
       --include-partial   with stream-json: also the model's text as it streams
       --trust-project-hooks  with --print: run the hooks in this project's settings files
+      --mcp-config FILE   add the MCP servers of FILE (.mcp.json format; may repeat)
+      --trust-project-mcp with --print: start the workspace's .mcp.json servers without asking
   -c, --continue          resume the latest session of this workspace
       --resume [ID]       resume a session (a list when no id is given)
   -v, --version           print the version
@@ -44,7 +46,7 @@ MINI_CLAUDE_REPEAT_LIMIT, MINI_CLAUDE_CONTEXT_WINDOW and MINI_CLAUDE_STREAM_IDLE
 export interface ParsedArgs {
   help: boolean;
   version: boolean;
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 
@@ -67,6 +69,8 @@ export function parseArgv(argv: string[]): ParsedArgs {
         "output-format": { type: "string" },
         "include-partial": { type: "boolean" },
         "trust-project-hooks": { type: "boolean" },
+        "mcp-config": { type: "string", multiple: true },
+        "trust-project-mcp": { type: "boolean" },
         continue: { type: "boolean", short: "c" },
         resume: { type: "string" },
         version: { type: "boolean", short: "v" },

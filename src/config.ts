@@ -50,6 +50,10 @@ const configSchema = z.object({
   includePartial: z.boolean(),
   /** --print: run the project's hooks although the person never trusted them in the REPL. */
   trustProjectHooks: z.boolean(),
+  /** --mcp-config FILE…: more MCP server files, the person's own (trusted). */
+  mcpConfigFiles: z.array(z.string()),
+  /** --trust-project-mcp: --print may start the workspace's MCP servers. */
+  trustProjectMcp: z.boolean(),
   continueLatest: z.boolean(),
   /** undefined: not asked; "": list sessions; otherwise an id or id prefix. */
   resume: z.string().optional(),
@@ -119,6 +123,8 @@ export async function loadConfig(
     outputFormat: str(values["output-format"]) ?? "text",
     includePartial: Boolean(values["include-partial"]),
     trustProjectHooks: Boolean(values["trust-project-hooks"]),
+    mcpConfigFiles: mcpConfigFiles(values["mcp-config"], cwd),
+    trustProjectMcp: Boolean(values["trust-project-mcp"]),
     continueLatest: Boolean(values.continue),
     resume: str(values.resume),
   });
@@ -165,11 +171,19 @@ function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")) as Record<string, string>;
 }
 
-function repeatLimit(value: string | boolean | undefined): number {
+function repeatLimit(value: string | boolean | string[] | undefined): number {
   if (value === undefined || value === "") return DEFAULTS.repeatLimit;
   return /^(off|false|no)$/i.test(String(value)) ? 0 : Number(value);
 }
 
-function str(value: string | boolean | undefined): string | undefined {
+/** --mcp-config files, resolved from where mini-claude started; a missing one is a usage error. */
+function mcpConfigFiles(value: string | boolean | string[] | undefined, cwd: string): string[] {
+  const files = (Array.isArray(value) ? value : typeof value === "string" ? [value] : []).map((file) => resolve(cwd, file));
+  const missing = files.find((file) => !existsSync(file) || !statSync(file).isFile());
+  if (missing) throw new UsageError(`--mcp-config: ${missing} is not a file.`);
+  return files;
+}
+
+function str(value: string | boolean | string[] | undefined): string | undefined {
   return typeof value === "string" ? value : undefined;
 }

@@ -53,6 +53,8 @@ export interface ContextGuardOptions {
   probe: (model: string | undefined) => Promise<ContextWindow | undefined>;
   /** Running background jobs, one line each, for the summary's facts. */
   runningJobs?: () => string[];
+  /** Facts a summary must keep beside the built-in ones, one line each (which MCP tools exist). */
+  moreFacts?: () => string[];
   spillDir?: string;
   /** A summary replaced part of the history: the transcript records the new context. */
   onCompacted?: (messages: Message[], state: CompactionState) => void;
@@ -199,6 +201,7 @@ export class ContextGuard {
       replaced: plan.head.length,
       state: this.state,
       runningJobs: this.options.runningJobs?.() ?? [],
+      moreFacts: this.options.moreFacts?.(),
       requestBytes: Math.floor(REQUESTS_SHARE * window * this.estimator.ratio),
       latestRequestFolded,
     });

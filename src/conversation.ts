@@ -3,7 +3,7 @@ import type OpenAI from "openai";
 import type { AgentEvent, StopReason } from "./agent.js";
 import type { CompactionState } from "./compaction.js";
 import type { Config } from "./config.js";
-import { ContextGuard, type CompactionOutcome } from "./context.js";
+import { ContextGuard, replyReserve, type CompactionOutcome } from "./context.js";
 import { probeServerWindow } from "./context-window.js";
 import { INTERRUPTED_REPLY_NOTE, type Message } from "./history.js";
 import type { Usage } from "./stream.js";
@@ -13,6 +13,7 @@ import type { Hooks } from "./hooks/hooks.js";
 import { loadProjectInstructions, systemPrompt, type ProjectInstructions } from "./system-prompt.js";
 import type { JobManager } from "./processes/jobs.js";
 import type { ToolContext, ToolRegistry } from "./tools/index.js";
+import type { McpHub } from "./mcp/hub.js";
 
 export interface ConversationOptions {
   config: Config;
@@ -38,6 +39,8 @@ export interface ConversationOptions {
   spillDir?: string;
   /** The person's hooks (hooks/): around tools, prompts, the end of a turn and compaction. */
   hooks?: Hooks;
+  /** The configured MCP servers; started at the first request, their tools join the built-in ones. */
+  mcp?: McpHub;
 }
 
 /** One turn: how to stop it, who answers approval questions, and where its events go. */
@@ -80,6 +83,7 @@ export class Conversation {
       configured: config.contextWindow ? { tokens: config.contextWindow, source: config.contextWindowFrom ?? "--context-window" } : undefined,
       probe: (model) => probeServerWindow({ baseURL: config.baseURL, apiKey: config.apiKey, model }),
       runningJobs: options.runningJobs,
+      moreFacts: () => options.mcp?.facts() ?? [],
       spillDir: options.spillDir,
       onCompacted: options.onCompaction,
       beforeCompact: options.hooks ? async (trigger, signal) => void (await options.hooks!.run("PreCompact", { trigger }, signal)) : undefined,
@@ -106,7 +110,13 @@ export class Conversation {
     const first = this.started ? undefined : { resumed: Boolean(this.options.history?.length) };
     this.started = true;
     const hookContext = hooks ? await (await import("./hooks/turn-hooks.js")).beforePrompt(hooks, prompt, first, signal) : "";
-    const notices = [...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []), ...(this.options.pendingNotices?.() ?? []), ...(hookContext ? [hookContext] : [])];
+    const mcpNotes = await this.prepareMcp(model, { signal, approve, onEvent });
+    const notices = [
+      ...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []),
+      ...(this.options.pendingNotices?.() ?? []),
+      ...mcpNotes,
+      ...(hookContext ? [hookContext] : []),
+    ];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
     this.append({ role: "user", content });
     this.interrupted = false;
@@ -128,7 +138,7 @@ export class Conversation {
       maxSteps: this.options.config.maxIterations,
       repeatLimit: this.options.config.repeatLimit,
       streamIdleMs: this.options.config.streamIdleMs,
-      notices: this.options.pendingNotices,
+      notices: () => [...(this.options.pendingNotices?.() ?? []), ...(this.options.mcp?.drainNotes() ?? [])],
       context: this.context,
       onMessage: (message) => this.options.onMessage?.(message),
       onEvent: (event) => {
@@ -184,13 +194,30 @@ export class Conversation {
     return { role: "system", content: systemPrompt({ root: this.options.config.workspace, instructions: this.instructions, skills: skills.length ? skills : undefined }) };
   }
 
+  /** The MCP servers of this session, for /mcp. */
+  get mcp(): McpHub | undefined {
+    return this.options.mcp;
+  }
+
   private async getTools(): Promise<ToolRegistry> {
-    if (!this.tools) {
-      const registry = this.options.tools ?? (await import("./tools/index.js")).createRegistry();
-      const { hooks, config } = this.options;
-      this.tools = hooks ? (await import("./hooks/tool-hooks.js")).withHooks(registry, hooks, config.workspace) : registry;
-    }
+    if (this.tools) return this.tools;
+    const { createRegistry, tools } = await import("./tools/index.js");
+    const { hooks, config, mcp } = this.options;
+    const registry = this.options.tools ?? createRegistry(mcp ? (await import("./mcp/hub.js")).withMcpTools(tools, mcp) : tools);
+    this.tools = hooks ? (await import("./hooks/tool-hooks.js")).withHooks(registry, hooks, config.workspace) : registry;
     return this.tools;
+  }
+
+  /** Start the MCP servers at the first request (asking about a project's); their notes for the model. */
+  private async prepareMcp(model: string, { signal, approve, onEvent }: TurnOptions): Promise<string[]> {
+    const mcp = this.options.mcp;
+    if (!mcp || mcp.servers.length === 0) return [];
+    // The direct/gateway choice needs the window.
+    await this.context.detect(model);
+    const usable = this.context.window.tokens - replyReserve(this.context.window.tokens);
+    const { DIRECT_BUDGET_SHARE } = await import("./mcp/hub.js");
+    const notify = (text: string) => onEvent?.({ type: "notice", text });
+    return mcp.prepare({ signal, approve, budgetTokens: Math.floor(usable * DIRECT_BUDGET_SHARE), notify });
   }
 
   private async getClient(): Promise<OpenAI> {

@@ -4,6 +4,8 @@ import { Conversation } from "./conversation.js";
 import { resolveEndpoint } from "./endpoint.js";
 import { EXIT } from "./exit-codes.js";
 import { setUpHooks } from "./hooks/setup.js";
+import { McpHub } from "./mcp/hub.js";
+import { loadMcpConfig } from "./mcp/config.js";
 import { JobManager } from "./processes/jobs.js";
 import { openTranscript } from "./resume.js";
 import { showControls } from "./sanitize.js";
@@ -41,6 +43,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   const hooks = setUpHooks(config, () => transcript.sessionId, warn);
   const jobs = new JobManager();
   killChildrenOnExit(jobs, { keepJobs: config.print && config.keepBackground });
+  const mcp = new McpHub(loadMcpConfig({ workspace: config.workspace, configDir: config.configDir, extraFiles: config.mcpConfigFiles }), config);
   const conversation = new Conversation({
     config,
     jobs,
@@ -54,9 +57,15 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     runningJobs: () => runningJobLines(jobs.list()),
     spillDir: spillDirOf(config.dataDir),
     hooks: hooks?.hooks,
+    mcp,
   });
   const mode = { config, conversation, jobs, hooks };
-  if (config.print) return runPrintMode({ ...mode, sessionId: () => transcript.sessionId });
   const notes = [endpointNote, transcript.note].filter((note) => note !== undefined);
-  return runReplMode({ ...mode, version, notes });
+  try {
+    if (config.print) return await runPrintMode({ ...mode, sessionId: () => transcript.sessionId });
+    return await runReplMode({ ...mode, version, notes });
+  } finally {
+    // Their pipes would keep the process alive; process.on("exit") kills whatever this misses.
+    await mcp.closeAll();
+  }
 }

@@ -116,6 +116,8 @@ export function summaryMessage(options: {
   replaced: number;
   state: CompactionState;
   runningJobs: string[];
+  /** More facts, one line each, from whoever owns them (the MCP tools that exist). */
+  moreFacts?: string[];
   requestBytes: number;
   latestRequestFolded: boolean;
 }): Message {
@@ -124,6 +126,7 @@ export function summaryMessage(options: {
     `- Files changed this session: ${state.edited.length ? state.edited.join(", ") : "none"}`,
     `- Background jobs still running: ${options.runningJobs.length ? options.runningJobs.join("; ") : "none"}`,
     `- Latest commands: ${state.exits.length ? state.exits.join("; ") : "none"}`,
+    ...(options.moreFacts ?? []).map((fact) => `- ${fact}`),
   ];
   const requests = quoteRequests(state.requests, options.requestBytes);
   const latest = options.latestRequestFolded ? "\nThe last of these is the latest request; the messages after this summary continue from it." : "";

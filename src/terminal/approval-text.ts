@@ -30,6 +30,12 @@ export function approvalText(request: ApprovalRequest): ApprovalText {
     const path = showControls(request.path);
     return { shown: `${path} is protected: ${showControls(request.reason)}.`, question: `Write ${path}?` };
   }
+  if (request.kind === "server") {
+    return {
+      shown: `This project's MCP server ${showControls(request.name)} would run:\n  ${bothEnds(showControls(request.command))}`,
+      question: "Start it? (asked once)",
+    };
+  }
   return { shown: `Call:\n  ${bothEnds(showControls(request.summary))}`, question: `Call ${showControls(request.tool)}?` };
 }
 

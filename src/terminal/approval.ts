@@ -16,8 +16,12 @@ const APPROVAL_DIFF_LINES = 400;
  * says what those cover). Ctrl-C at the question aborts the turn, which answers it as interrupted.
  */
 export function replApproval(config: Config, reader: InputQueue, renderer: Renderer, policy: ApprovalPolicy) {
+  /** Outside tools the person answered "always" for. */
+  const alwaysTools = new Set<string>();
   return async (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => {
-    if (config.yes || policy.allows(request)) return { approved: true };
+    // Trusting a project's server is its own question: --yes and "always" answer only calls.
+    if (request.kind !== "server" && (config.yes || policy.allows(request))) return { approved: true };
+    if (request.kind === "tool" && alwaysTools.has(request.tool)) return { approved: true };
     // Everything queued (the spinner, the tool line) must be on screen before the question.
     await renderer.flush();
     if (request.kind === "write") {
@@ -36,6 +40,12 @@ export function replApproval(config: Config, reader: InputQueue, renderer: Rende
       if (answer === null) return { approved: false, interrupted: true };
       const meaning = policy.read(answer, request, { enterMeansDefault: reader.isTerminal });
       if (meaning.kind === "again") continue;
+      // "a" at a call to an outside tool means that tool from now on; at a server's trust question, this once.
+      if (meaning.kind === "all" && request.kind === "tool") {
+        alwaysTools.add(request.tool);
+        return { approved: true };
+      }
+      if (meaning.kind === "all" && request.kind === "server") return { approved: true };
       policy.apply(meaning);
       if (meaning.kind === "prefix") await renderer.notice(`Allowed \`${meaning.prefix}\` for this session (/approvals to revoke).`);
       if (meaning.kind === "all") await renderer.notice("Allowed every action for this session, except dangerous commands (/approvals to revoke).");

@@ -63,16 +63,23 @@ export async function runPrintMode({ config, conversation, jobs, sessionId = () 
   return code;
 }
 
-/** --print cannot ask, so what needs approval happens only with --yes. */
+/** --print cannot ask, so what needs approval happens only with --yes; a project's MCP server only with --trust-project-mcp. */
 function printApproval(config: Config): (request: ApprovalRequest) => Promise<Approval> {
-  if (config.yes) return async () => ({ approved: true });
-  return async (request) => ({
+  return async (request) => {
+    if (request.kind === "server") return { approved: config.trustProjectMcp };
+    if (config.yes) return { approved: true };
+    return refusal(request);
+  };
+}
+
+function refusal(request: ApprovalRequest): Approval {
+  return {
     approved: false,
     reason:
       request.kind === "command"
         ? "mini-claude is running with --print, which cannot ask the user; shell commands need --yes (tell the user to re-run with --yes to allow them)."
         : "mini-claude is running with --print, which cannot ask the user; this needs --yes (tell the user to re-run with --yes to allow it).",
-  });
+  };
 }
 
 /** --keep-background: tell the person what is still running and where its output goes. */

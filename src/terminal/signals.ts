@@ -2,6 +2,7 @@ import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
 import { killForegroundSync } from "../processes/run.js";
 import { killHooksSync } from "../processes/run-with-input.js";
+import { killServersSync } from "../processes/servers.js";
 import { unexpectedErrorLine } from "./errors.js";
 
 /**
@@ -11,13 +12,14 @@ import { unexpectedErrorLine } from "./errors.js";
 
 /**
  * Contract: however the process ends (return from main, process.exit, SIGHUP, an uncaught
- * error), every foreground command and, unless `keepJobs`, every background job is SIGKILLed
+ * error), every foreground command, every stdio MCP server and, unless `keepJobs`, every background job is SIGKILLed
  * with its tree. Commands run in their own session, so no terminal signal reaches them otherwise.
  */
 export function killChildrenOnExit(jobs: JobManager, options: { keepJobs: boolean }): void {
   process.on("exit", () => {
     killForegroundSync();
     killHooksSync();
+    killServersSync();
     if (!options.keepJobs) jobs.killAllSync();
   });
   process.on("SIGHUP", () => process.exit(129));

@@ -114,6 +114,18 @@ export const slashCommands: SlashCommand[] = [
       say(verb === "revoke" ? approvals.revoke(which) : approvals.describe());
     },
   },
+  {
+    name: "/mcp",
+    help: "MCP servers: state, transport, tools, schema tokens, last error; /mcp reconnect NAME",
+    run: async (argument, { conversation }) => {
+      const hub = conversation.mcp;
+      const [verb, name] = argument.split(/\s+/);
+      if (!hub) return say("No MCP servers configured.");
+      if (verb === "reconnect" && name) return say(await hub.reconnect(name));
+      if (verb) return say("Usage: /mcp, or /mcp reconnect NAME");
+      say(hub.statusLines().join("\n"));
+    },
+  },
   { name: "/exit", help: "leave mini-claude", run: () => "exit" },
 ];
 

@@ -14,7 +14,9 @@ import type { JobManager } from "../processes/jobs.js";
 export type ApprovalRequest =
   | { kind: "command"; command: string }
   | { kind: "write"; path: string; /** Why this path is protected, in a few words. */ reason: string; diff: FileDiff }
-  | { kind: "tool"; tool: string; /** The call in one line, as the person's label shows it. */ summary: string };
+  | { kind: "tool"; tool: string; /** The call in one line, as the person's label shows it. */ summary: string }
+  /** Start a project's MCP server (its .mcp.json is the project's, not the person's); asked once, remembered. */
+  | { kind: "server"; name: string; /** The command line (or URL) that would run. */ command: string };
 
 /** The person's answer; interrupted means Ctrl-C at the question. */
 export type Approval = { approved: true } | { approved: false; reason?: string; interrupted?: boolean };
@@ -44,6 +46,8 @@ export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {
   name: string;
   description: string;
   params: P;
+  /** A JSON schema sent instead of `params`' own (an MCP server's tool); `params` then only checks it is an object. */
+  inputSchema?: Record<string, unknown>;
   /** Returns the observation the model reads. Throwing is fine: the registry turns it into an `Error:` observation. */
   run(args: z.infer<P>, ctx: ToolContext): Promise<string | ToolOutput>;
   /** One line for the person, e.g. "read_file src/app.ts 1-200". */

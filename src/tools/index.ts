@@ -51,13 +51,21 @@ export interface ToolRegistry {
   storableArguments(args: string): string;
 }
 
-/** A registry over `list`; its specs are computed once. */
-export function createRegistry(list: Tool[] = tools): ToolRegistry {
-  let specs: unknown[] | undefined;
+/**
+ * A registry over `list`; its specs are computed once per list. A function gives a list that may
+ * change between requests (MCP servers join, leave, or change their tools).
+ */
+export function createRegistry(list: Tool[] | (() => Tool[]) = tools): ToolRegistry {
+  const current = typeof list === "function" ? list : () => list;
+  let specs: { list: Tool[]; specs: unknown[] } | undefined;
   return {
-    specs: () => (specs ??= toolSpecs(list)),
-    label: (call) => labelFor(call, list),
-    run: (call, ctx) => runTool(call, ctx, list),
+    specs: () => {
+      const now = current();
+      if (specs?.list !== now) specs = { list: now, specs: toolSpecs(now) };
+      return specs.specs;
+    },
+    label: (call) => labelFor(call, current()),
+    run: (call, ctx) => runTool(call, ctx, current()),
     storableArguments,
   };
 }
@@ -66,7 +74,7 @@ export function createRegistry(list: Tool[] = tools): ToolRegistry {
 export function toolSpecs(list: Tool[] = tools): unknown[] {
   return list.map((tool) => ({
     type: "function",
-    function: { name: tool.name, description: tool.description, parameters: jsonSchema(tool.params) },
+    function: { name: tool.name, description: tool.description, parameters: tool.inputSchema ?? jsonSchema(tool.params) },
   }));
 }
 

@@ -1,0 +1,146 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+/**
+ * Which MCP servers exist: the workspace's `.mcp.json` (the project's, so untrusted until the person
+ * approves each server), the user's `mcp.json` in the config folder and any `--mcp-config FILE`
+ * (both the person's own, so trusted). The format is Claude Code's: `{ "mcpServers": { NAME: {…} } }`
+ * with `command`/`args`/`env` for stdio, or `type: "http"` with `url`/`headers`.
+ */
+
+export const MCP_DEFAULTS = { startupTimeoutMs: 10_000, toolTimeoutMs: 60_000 } as const;
+
+interface Common {
+  name: string;
+  /** "project": the workspace's .mcp.json, which needs the person's trust; "user": theirs. */
+  origin: "project" | "user";
+  /** The file it came from, for messages. */
+  file: string;
+  startupTimeoutMs: number;
+  toolTimeoutMs: number;
+  includeTools?: string[];
+  excludeTools?: string[];
+}
+
+export type ServerConfig =
+  | (Common & { transport: "stdio"; command: string; args: string[]; env: Record<string, string>; cwd: string })
+  | (Common & { transport: "http"; url: string; headers: Record<string, string> });
+
+export interface McpConfigResult {
+  servers: ServerConfig[];
+  /** One line per problem (a bad file, a bad server entry); the servers around it still load. */
+  problems: string[];
+}
+
+/** The configured, enabled servers; a later file's server replaces an earlier one of the same name. */
+export function loadMcpConfig(options: { workspace: string; configDir: string; extraFiles?: string[]; env?: NodeJS.ProcessEnv }): McpConfigResult {
+  const env = options.env ?? process.env;
+  const files: { file: string; origin: "project" | "user" }[] = [
+    { file: join(options.configDir, "mcp.json"), origin: "user" },
+    { file: join(options.workspace, ".mcp.json"), origin: "project" },
+    ...(options.extraFiles ?? []).map((file) => ({ file: resolve(file), origin: "user" as const })),
+  ];
+  const byName = new Map<string, ServerConfig>();
+  const problems: string[] = [];
+  for (const { file, origin } of files) {
+    if (!existsSync(file)) continue;
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(file, "utf8"));
+    } catch (error) {
+      problems.push(`${file}: not valid JSON (${(error as Error).message.split("\n")[0]})`);
+      continue;
+    }
+    const servers = (data as { mcpServers?: unknown })?.mcpServers;
+    if (!isObject(servers)) {
+      problems.push(`${file}: no "mcpServers" object`);
+      continue;
+    }
+    for (const [name, raw] of Object.entries(servers)) {
+      try {
+        const server = parseServer(name, raw, { origin, file, env, workspace: options.workspace });
+        if (server) byName.set(name, server);
+        else byName.delete(name);
+      } catch (error) {
+        problems.push(`${file}: server "${name}": ${(error as Error).message}`);
+      }
+    }
+  }
+  return { servers: [...byName.values()], problems };
+}
+
+/** One entry; undefined when it is disabled. Throws an Error with a short reason when it is malformed. */
+function parseServer(
+  name: string,
+  raw: unknown,
+  where: { origin: "project" | "user"; file: string; env: NodeJS.ProcessEnv; workspace: string },
+): ServerConfig | undefined {
+  if (!isObject(raw)) throw new Error("must be an object");
+  if (raw.enabled === false || raw.disabled === true) return undefined;
+  const expand = (value: unknown, field: string): string => {
+    if (typeof value !== "string") throw new Error(`"${field}" must be a string`);
+    return expandVars(value, where.env);
+  };
+  const common: Common = {
+    name,
+    origin: where.origin,
+    file: where.file,
+    startupTimeoutMs: milliseconds(raw.startup_timeout_ms, "startup_timeout_ms", MCP_DEFAULTS.startupTimeoutMs),
+    toolTimeoutMs: milliseconds(raw.tool_timeout_ms, "tool_timeout_ms", MCP_DEFAULTS.toolTimeoutMs),
+    includeTools: stringList(raw.include_tools, "include_tools"),
+    excludeTools: stringList(raw.exclude_tools, "exclude_tools"),
+  };
+  const type = raw.type ?? (raw.url !== undefined ? "http" : "stdio");
+  if (type === "http" || type === "streamable-http" || type === "streamableHttp") {
+    const url = expand(raw.url, "url");
+    try {
+      new URL(url);
+    } catch {
+      throw new Error(`"url" is not a URL: ${url}`);
+    }
+    return { ...common, transport: "http", url, headers: stringMap(raw.headers, "headers", expand) };
+  }
+  if (type !== "stdio") throw new Error(`type "${String(type)}" is not supported (use "stdio" or "http")`);
+  const command = expand(raw.command, "command");
+  if (!command.trim()) throw new Error(`"command" is empty`);
+  const args = raw.args === undefined ? [] : Array.isArray(raw.args) ? raw.args.map((arg, i) => expand(arg, `args[${i}]`)) : [];
+  if (raw.args !== undefined && !Array.isArray(raw.args)) throw new Error(`"args" must be a list of strings`);
+  const cwd = raw.cwd === undefined ? where.workspace : resolve(where.workspace, expand(raw.cwd, "cwd"));
+  return { ...common, transport: "stdio", command, args, env: stringMap(raw.env, "env", expand), cwd };
+}
+
+/** `${VAR}` and `${VAR:-default}`; an unset variable becomes "" (or the default). */
+export function expandVars(text: string, env: NodeJS.ProcessEnv): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, fallback: string | undefined) => {
+    const value = env[name];
+    return value !== undefined && value !== "" ? value : (fallback ?? "");
+  });
+}
+
+/** The server's command line, as the person approves it (and as trust remembers it). */
+export function commandLine(server: ServerConfig): string {
+  if (server.transport === "http") return server.url;
+  return [server.command, ...server.args].map((part) => (/^[\w@%+=:,./-]+$/.test(part) ? part : JSON.stringify(part))).join(" ");
+}
+
+function milliseconds(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) throw new Error(`"${field}" must be a positive number of milliseconds`);
+  return value;
+}
+
+function stringList(value: unknown, field: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) throw new Error(`"${field}" must be a list of tool names`);
+  return value as string[];
+}
+
+function stringMap(value: unknown, field: string, expand: (value: unknown, field: string) => string): Record<string, string> {
+  if (value === undefined) return {};
+  if (!isObject(value)) throw new Error(`"${field}" must be an object of strings`);
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, expand(item, `${field}.${key}`)]));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,45 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+/**
+ * Which project MCP servers the person has approved. Kept in the user's config folder, outside any
+ * workspace, so a project cannot approve itself; keyed by the workspace and the server's whole
+ * command line, so a changed command (or the same name in another project) asks again.
+ */
+export class TrustStore {
+  private readonly file: string;
+
+  constructor(configDir: string) {
+    this.file = join(configDir, "mcp-trust.json");
+  }
+
+  isTrusted(workspace: string, commandLine: string): boolean {
+    return this.read().includes(key(workspace, commandLine));
+  }
+
+  /** Remember the approval. Contract: never throws; an unwritable config folder only means asking again next time. */
+  trust(workspace: string, commandLine: string): void {
+    const keys = new Set(this.read());
+    keys.add(key(workspace, commandLine));
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      writeFileSync(this.file, `${JSON.stringify({ trusted: [...keys] }, null, 2)}\n`, { mode: 0o600 });
+    } catch {
+      // Asked again next session.
+    }
+  }
+
+  private read(): string[] {
+    try {
+      const data = JSON.parse(readFileSync(this.file, "utf8")) as { trusted?: unknown };
+      return Array.isArray(data.trusted) ? data.trusted.filter((item): item is string => typeof item === "string") : [];
+    } catch {
+      return [];
+    }
+  }
+}
+
+function key(workspace: string, commandLine: string): string {
+  return createHash("sha256").update(`${workspace}\u0000${commandLine}`).digest("hex");
+}
