@@ -25,6 +25,8 @@ Options:
       --context-window N  the model's window in tokens, e.g. 16k (env MINI_CLAUDE_CONTEXT_WINDOW;
                           default: asked from the server, else by model name, else 32k)
   -y, --yes               run shell commands without asking
+      --sandbox MODE      off, auto (default: on where bwrap works) or on (refuse commands without it)
+      --allow-net         let foreground commands in the sandbox reach the network
       --keep-background   with --print: leave background jobs running at exit
   -c, --continue          resume the latest session of this workspace
       --resume [ID]       resume a session (a list when no id is given)
@@ -58,6 +60,8 @@ export function parseArgv(argv: string[]): ParsedArgs {
         "repeat-limit": { type: "string" },
         "context-window": { type: "string" },
         yes: { type: "boolean", short: "y" },
+        sandbox: { type: "string" },
+        "allow-net": { type: "boolean" },
         "keep-background": { type: "boolean" },
         continue: { type: "boolean", short: "c" },
         resume: { type: "string" },

@@ -43,6 +43,9 @@ const configSchema = z.object({
   print: z.boolean(),
   prompt: z.string().optional(),
   yes: z.boolean(),
+  /** Shell commands in the OS sandbox (processes/sandbox.ts): off, auto (where it works), on (required). */
+  sandbox: z.enum(["off", "auto", "on"], { errorMap: () => ({ message: "must be off, auto or on" }) }),
+  allowNet: z.boolean(),
   keepBackground: z.boolean(),
   continueLatest: z.boolean(),
   /** undefined: not asked; "": list sessions; otherwise an id or id prefix. */
@@ -109,6 +112,8 @@ export async function loadConfig(
     print: Boolean(values.print),
     prompt: positionals.length ? positionals.join(" ") : undefined,
     yes: Boolean(values.yes),
+    sandbox: values.sandbox ?? "auto",
+    allowNet: Boolean(values["allow-net"]),
     keepBackground: Boolean(values["keep-background"]),
     continueLatest: Boolean(values.continue),
     resume: str(values.resume),
@@ -122,6 +127,7 @@ export async function loadConfig(
         repeatLimit: "--repeat-limit (MINI_CLAUDE_REPEAT_LIMIT)",
         contextWindow: "context window",
         streamIdleMs: "MINI_CLAUDE_STREAM_IDLE_MS",
+        sandbox: "--sandbox",
       }[String(issue.path[0])] ?? String(issue.path[0]);
     throw new UsageError(`Invalid ${field}: ${issue.message}`);
   }

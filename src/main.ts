@@ -3,7 +3,9 @@ import { loadConfig } from "./config.js";
 import { Conversation } from "./conversation.js";
 import { resolveEndpoint } from "./endpoint.js";
 import { EXIT } from "./exit-codes.js";
+import { approvalRegime } from "./approval-rule.js";
 import { JobManager } from "./processes/jobs.js";
+import { configureSandbox, disposeSandbox } from "./processes/sandbox.js";
 import { openTranscript, sessionListText } from "./resume.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
 import { runPrintMode } from "./terminal/print.js";
@@ -27,6 +29,16 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   }
   const endpointNote = await resolveEndpoint(config);
   const transcript = openTranscript(config, (line) => process.stderr.write(`mini-claude: ${line}\n`));
+  const sandbox = configureSandbox({
+    mode: config.sandbox,
+    root: config.workspace,
+    allowNet: config.allowNet,
+    jobsOutliveUs: config.print && config.keepBackground,
+  });
+  // Jobs left running by --keep-background still use the session's /tmp.
+  if (!(config.print && config.keepBackground)) process.once("exit", disposeSandbox);
+  // Never a silent fallback: --print says it on stderr, the REPL under its banner.
+  if (config.print && sandbox.problem) process.stderr.write(`mini-claude: ${sandbox.problem}.\n`);
   const jobs = new JobManager();
   killChildrenOnExit(jobs, { keepJobs: config.print && config.keepBackground });
   const conversation = new Conversation({
@@ -44,6 +56,6 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   });
   const mode = { config, conversation, jobs };
   if (config.print) return runPrintMode(mode);
-  const notes = [endpointNote, transcript.note].filter((note) => note !== undefined);
+  const notes = [endpointNote, transcript.note, approvalRegime()].filter((note) => note !== undefined);
   return runReplMode({ ...mode, version, notes });
 }

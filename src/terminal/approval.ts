@@ -1,3 +1,4 @@
+import { mustAsk } from "../approval-rule.js";
 import type { Config } from "../config.js";
 import type { Approval, ApprovalRequest } from "../tools/index.js";
 import { renderDiff } from "./diff.js";
@@ -12,7 +13,7 @@ import type { Renderer } from "./render.js";
 export function replApproval(config: Config, reader: InputQueue, renderer: Renderer) {
   let always = config.yes;
   return async (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => {
-    if (always) return { approved: true };
+    if (always || !mustAsk(request)) return { approved: true };
     // Everything queued (the spinner, the tool line) must be on screen before the question.
     await renderer.flush();
     if (request.kind === "write") {

@@ -1,4 +1,5 @@
 import { fstatSync } from "node:fs";
+import { mustAsk } from "../approval-rule.js";
 import { UsageError } from "../args.js";
 import type { Config } from "../config.js";
 import type { Conversation } from "../conversation.js";
@@ -41,10 +42,10 @@ export async function runPrintMode({ config, conversation, jobs }: PrintMode): P
   return code;
 }
 
-/** --print cannot ask, so what needs approval happens only with --yes. */
+/** --print cannot ask, so what must be asked (approval-rule.ts) happens only with --yes. */
 function printApproval(config: Config): (request: ApprovalRequest) => Promise<Approval> {
   if (config.yes) return async () => ({ approved: true });
-  return async (request) => ({
+  return async (request) => (!mustAsk(request) ? { approved: true } : {
     approved: false,
     reason:
       request.kind === "command"

@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import type { JobManager } from "../processes/jobs.js";
 import { jobTable } from "../tools/background.js";
+import { sandboxReport } from "./sandbox-report.js";
 import { describeError } from "./errors.js";
 import type { Renderer } from "./render.js";
 import type { Conversation } from "../conversation.js";
@@ -69,6 +70,7 @@ export const slashCommands: SlashCommand[] = [
       }
     },
   },
+  { name: "/sandbox", help: "the sandbox's state and the exact argv of the last command's sandbox", run: () => say(sandboxReport()) },
   { name: "/exit", help: "leave mini-claude", run: () => "exit" },
 ];
 

@@ -12,7 +12,13 @@ import type { JobManager } from "../processes/jobs.js";
  * an outside tool. The mode that asks (REPL or --print) decides how to show it and what to answer.
  */
 export type ApprovalRequest =
-  | { kind: "command"; command: string }
+  | {
+      kind: "command";
+      command: string;
+      /** The command asks to leave the sandbox: reach the network, or run outside it altogether. */
+      network?: boolean;
+      unsandboxed?: boolean;
+    }
   | { kind: "write"; path: string; /** Why this path is protected, in a few words. */ reason: string; diff: FileDiff }
   | { kind: "tool"; tool: string; /** The call in one line, as the person's label shows it. */ summary: string };
 

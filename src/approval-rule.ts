@@ -1,0 +1,43 @@
+/**
+ * Which requests must be put to the person. Without the sandbox every command asks, as it always
+ * did. With the sandbox on, a command inside the boundary runs without asking: the boundary and
+ * rewind are the protection. What leaves the boundary (the network, `sandbox: false`) still asks,
+ * and so do commands of a destructive shape, whose damage inside the workspace is the point.
+ * Both approval policies (the REPL's and --print's) decide with mustAsk(), so they cannot differ.
+ */
+import { sandboxState } from "./processes/sandbox.js";
+import type { ApprovalRequest } from "./tools/define.js";
+
+/** Shapes that destroy work wholesale: rm -r of a folder, git reset --hard, git clean, git push --force. */
+const DESTRUCTIVE: RegExp[] = [
+  /(?:^|[;&|(\s])rm\s+(?:-[a-zA-Z]*\s+)*-[a-zA-Z]*[rR]/,
+  /(?:^|[;&|(\s])rm\s+(?:\S+\s+)*--recursive\b/,
+  /\bgit\s+(?:-\S+\s+)*reset\s+(?:\S+\s+)*--hard\b/,
+  /\bgit\s+(?:-\S+\s+)*clean\b/,
+  /\bgit\s+(?:-\S+\s+)*push\s+(?:\S+\s+)*(?:--force\b|--force-with-lease\b|-[a-zA-Z]*f\b)/,
+];
+
+/** True when `command` has a destructive shape (see DESTRUCTIVE). */
+export function isDestructive(command: string): boolean {
+  return DESTRUCTIVE.some((shape) => shape.test(command));
+}
+
+/**
+ * Whether `request` must be asked (the person may still have allowed everything with --yes or
+ * "always"; that is the policy's business, not this rule's).
+ */
+export function mustAsk(request: ApprovalRequest, sandboxOn = sandboxState().active): boolean {
+  if (request.kind !== "command") return true;
+  if (!sandboxOn || request.unsandboxed) return true;
+  if (request.network && !sandboxState().allowNet) return true;
+  return isDestructive(request.command);
+}
+
+/** The regime in one line, for the REPL's banner. */
+export function approvalRegime(): string {
+  const state = sandboxState();
+  if (state.active) {
+    return "Sandbox on: commands run without asking inside the workspace (no network); network, sandbox: false and destructive commands ask. /sandbox shows it.";
+  }
+  return state.problem ? `${state.problem}.` : "Sandbox off: every shell command asks for approval.";
+}
