@@ -28,6 +28,7 @@ Options:
       --sandbox MODE      off, auto (default: on where bwrap works) or on (refuse commands without it)
       --allow-net         let foreground commands in the sandbox reach the network
       --keep-background   with --print: leave background jobs running at exit
+      --rewind-last       with --print: undo the file changes of this workspace's last run, then exit
   -c, --continue          resume the latest session of this workspace
       --resume [ID]       resume a session (a list when no id is given)
   -v, --version           print the version
@@ -36,7 +37,8 @@ Options:
 Configuration: OPENAI_API_KEY, OPENAI_BASE_URL, MINI_CLAUDE_MODEL, or DEEPSEEK_API_KEY alone,
 from flags, the environment, the .env of mini-claude's own folder (when started there, as npm start
 is), then ~/.config/mini-claude/.env, in that order. A project's .env never sets them.
-MINI_CLAUDE_REPEAT_LIMIT, MINI_CLAUDE_CONTEXT_WINDOW and MINI_CLAUDE_STREAM_IDLE_MS come from the same places.`;
+MINI_CLAUDE_REPEAT_LIMIT, MINI_CLAUDE_CONTEXT_WINDOW, MINI_CLAUDE_STREAM_IDLE_MS and MINI_CLAUDE_REWIND_MB
+(rewind's storage cap per workspace, default 500) come from the same places.`;
 
 export interface ParsedArgs {
   help: boolean;
@@ -63,6 +65,7 @@ export function parseArgv(argv: string[]): ParsedArgs {
         sandbox: { type: "string" },
         "allow-net": { type: "boolean" },
         "keep-background": { type: "boolean" },
+        "rewind-last": { type: "boolean" },
         continue: { type: "boolean", short: "c" },
         resume: { type: "string" },
         version: { type: "boolean", short: "v" },

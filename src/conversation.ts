@@ -9,6 +9,7 @@ import { INTERRUPTED_REPLY_NOTE, type Message } from "./history.js";
 import type { Usage } from "./stream.js";
 import { loadProjectInstructions, systemPrompt, type ProjectInstructions } from "./system-prompt.js";
 import type { JobManager } from "./processes/jobs.js";
+import type { RewindRecorder } from "./rewind/recorder.js";
 import type { ToolContext, ToolRegistry } from "./tools/index.js";
 
 export interface ConversationOptions {
@@ -33,6 +34,8 @@ export interface ConversationOptions {
   runningJobs?: () => string[];
   /** Where outputs too long for the history are saved whole (tools/spill.ts). */
   spillDir?: string;
+  /** Rewind's recorder: told where each turn starts, and given to the tools (src/rewind/recorder.ts). */
+  recorder?: RewindRecorder;
 }
 
 /** One turn: how to stop it, who answers approval questions, and where its events go. */
@@ -74,6 +77,11 @@ export class Conversation {
     });
   }
 
+  /** Rewind's recorder, when this conversation records (the /rewind and /undo commands use it). */
+  get recorder(): RewindRecorder | undefined {
+    return this.options.recorder;
+  }
+
   /** Run one request to the end. API errors reject; the history is valid either way. */
   async send(prompt: string, { signal, approve, onEvent }: TurnOptions): Promise<StopReason> {
     // The loop, the tools and the client load here, at the first request, not at start-up.
@@ -90,6 +98,7 @@ export class Conversation {
     void this.context.detect(model);
     const notices = [...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []), ...(this.options.pendingNotices?.() ?? [])];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
+    this.options.recorder?.beginTurn(prompt, this.messages.length);
     this.append({ role: "user", content });
     this.interrupted = false;
     const stop = await runAgent({
@@ -97,7 +106,14 @@ export class Conversation {
       model,
       messages: this.messages,
       tools,
-      toolContext: { root: this.options.config.workspace, jobs: this.options.jobs, approve, signal, spillDir: this.options.spillDir },
+      toolContext: {
+        root: this.options.config.workspace,
+        jobs: this.options.jobs,
+        approve,
+        signal,
+        spillDir: this.options.spillDir,
+        recorder: this.options.recorder,
+      },
       signal,
       maxSteps: this.options.config.maxIterations,
       repeatLimit: this.options.config.repeatLimit,
@@ -143,6 +159,21 @@ export class Conversation {
     this.interrupted = false;
     this.context.reset();
     this.options.onClear?.();
+  }
+
+  /**
+   * Rewind: forget the turn whose user message is at `index` (its text ending with `prompt`) and
+   * everything after it. The history stays valid: it is cut just before a user message, where
+   * every earlier tool call has its answer. The transcript records the shorter context.
+   * Returns false (and changes nothing) when that message is no longer there (compacted, cleared).
+   */
+  rewindTo(index: number, prompt: string): boolean {
+    const message = this.messages[index];
+    if (index < 1 || message?.role !== "user" || typeof message.content !== "string" || !message.content.endsWith(prompt)) return false;
+    this.messages.splice(index);
+    this.interrupted = false;
+    this.options.onCompaction?.(this.messages.slice(1), this.context.compactionState);
+    return true;
   }
 
   private append(message: Message): void {

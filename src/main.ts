@@ -8,7 +8,9 @@ import { JobManager } from "./processes/jobs.js";
 import { configureSandbox, disposeSandbox } from "./processes/sandbox.js";
 import { openTranscript, sessionListText } from "./resume.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
+import { RewindRecorder } from "./rewind/recorder.js";
 import { runPrintMode } from "./terminal/print.js";
+import { rewindLastRun } from "./terminal/rewind-command.js";
 import { runReplMode } from "./terminal/repl.js";
 import { killChildrenOnExit } from "./terminal/signals.js";
 import { jobNotices, runningJobLines } from "./tools/background.js";
@@ -27,6 +29,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     process.stdout.write(sessionListText(config));
     return EXIT.ok;
   }
+  if (config.rewindLast) return rewindLastRun(config, (line) => process.stdout.write(`${line}\n`));
   const endpointNote = await resolveEndpoint(config);
   const transcript = openTranscript(config, (line) => process.stderr.write(`mini-claude: ${line}\n`));
   const sandbox = configureSandbox({
@@ -53,6 +56,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     pendingNotices: () => jobNotices(jobs.drainEnded()).map(redactSecrets),
     runningJobs: () => runningJobLines(jobs.list()),
     spillDir: spillDirOf(config.dataDir),
+    recorder: new RewindRecorder({ root: config.workspace, dataDir: config.dataDir, maxBytes: config.rewindMaxBytes, session: transcript.id }),
   });
   const mode = { config, conversation, jobs };
   if (config.print) return runPrintMode(mode);

@@ -23,6 +23,8 @@ export interface OpenedTranscript {
   recordCompaction(messages: Message[], state: CompactionState): void;
   /** /clear: later messages go to a new transcript. */
   restart(): void;
+  /** The session's id (rewind lists this session's turns). */
+  id(): string | undefined;
 }
 
 /** Contract: throws UsageError for an unknown, ambiguous or foreign --resume id; never anything else for bad input. */
@@ -47,6 +49,7 @@ export function openTranscript(config: Config, warn: (line: string) => void): Op
     restart: () => {
       if (current) current = fresh();
     },
+    id: () => current?.id,
   };
 }
 

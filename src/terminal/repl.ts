@@ -72,7 +72,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
   }
   if (reader.isTerminal) process.stdout.write(`${[banner(version, config, conversation), ...notes].join("\n")}\n`);
   conversation.warmUp();
-  const slash: SlashContext = { conversation, config, renderer, jobs };
+  const slash: SlashContext = { conversation, config, renderer, jobs, ask: (question) => reader.ask(question) };
 
   for (;;) {
     reader.setPrompt(PROMPT);

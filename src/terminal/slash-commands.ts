@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import type { JobManager } from "../processes/jobs.js";
 import { jobTable } from "../tools/background.js";
+import { rewindCommand, type RewindIO } from "./rewind-command.js";
 import { sandboxReport } from "./sandbox-report.js";
 import { describeError } from "./errors.js";
 import type { Renderer } from "./render.js";
@@ -11,6 +12,8 @@ export interface SlashContext {
   config: Config;
   renderer: Renderer;
   jobs: JobManager;
+  /** Ask the person a question at the prompt (null: interrupted). */
+  ask?: (question: string) => Promise<string | null>;
 }
 
 interface SlashCommand {
@@ -70,9 +73,15 @@ export const slashCommands: SlashCommand[] = [
       }
     },
   },
+  { name: "/rewind", help: "list the turns; /rewind N [files|conversation] restores to before turn N", run: (arg, ctx) => rewindCommand(arg, ctx.conversation, rewindIO(ctx)) },
+  { name: "/undo", help: "rewind the last turn: its file changes and the conversation", run: (_, ctx) => rewindCommand("", ctx.conversation, rewindIO(ctx), true) },
   { name: "/sandbox", help: "the sandbox's state and the exact argv of the last command's sandbox", run: () => say(sandboxReport()) },
   { name: "/exit", help: "leave mini-claude", run: () => "exit" },
 ];
+
+function rewindIO(ctx: SlashContext): RewindIO {
+  return { say, ask: ctx.ask ?? (async () => null), color: ctx.renderer.colors.isColorSupported };
+}
 
 /** Run a `/command`; an unknown one gets a hint and never reaches the model. */
 export async function runSlashCommand(input: string, ctx: SlashContext): Promise<"exit" | void> {

@@ -40,6 +40,8 @@ export interface ToolContext {
    * this folder although it is outside the workspace. Unset: long outputs are only cut.
    */
   spillDir?: string;
+  /** Rewind's recorder (src/rewind/): snapshots the workspace around calls of tools that change files. */
+  recorder?: { around<T>(tool: string, step: () => Promise<T>): Promise<T> };
 }
 
 export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {
@@ -50,6 +52,8 @@ export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {
   run(args: z.infer<P>, ctx: ToolContext): Promise<string | ToolOutput>;
   /** One line for the person, e.g. "read_file src/app.ts 1-200". */
   summary?(args: z.infer<P>): string;
+  /** The tool may change workspace files, so rewind records around its calls. */
+  changesFiles?: boolean;
 }
 
 export function defineTool<P extends z.AnyZodObject>(tool: Tool<P>): Tool<P> {

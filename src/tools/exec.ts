@@ -11,6 +11,7 @@ const MAX_TIMEOUT_MS = 600_000;
 
 export const execTool = defineTool({
   name: "exec",
+  changesFiles: true,
   description:
     "Run a shell command in the workspace root (non-interactive, stdin closed). Returns output and exit code; a non-zero " +
     "exit is a result, not a tool failure. Servers and watchers (dev, start, serve, watch…) or background:true start a " +
