@@ -116,9 +116,8 @@ function boundary(options: { network: boolean; dieWithParent: boolean }): string
   if (!setup) return [];
   const root = setup.root;
   const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--bind", setup.tmp, "/tmp"];
-  const home = homedir();
-  for (const cache of CACHES) {
-    const path = join(home, cache);
+  const home = homeOrUndefined();
+  for (const path of home ? CACHES.map((cache) => join(home, cache)) : []) {
     if (isDirectory(path) && !inside(root, path)) args.push("--bind", path, path);
   }
   args.push("--bind", root, root);
@@ -167,6 +166,15 @@ function gitMounts(root: string): string[] {
     if (existsSync(path)) args.push("--ro-bind", path, path);
   }
   return args;
+}
+
+/** A user without a home folder (no passwd entry) has no caches to bind; os.homedir() throws then. */
+function homeOrUndefined(): string | undefined {
+  try {
+    return homedir();
+  } catch {
+    return undefined;
+  }
 }
 
 function inside(root: string, path: string): boolean {

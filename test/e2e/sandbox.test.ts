@@ -6,6 +6,7 @@ import { isAlive } from "../../src/processes/process-tree.js";
 import { BWRAP_PROBLEM, sandboxSuite } from "../support/bwrap.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { DEV_SERVER_FILES, devServerGone, eventually, hostPid, readDevServerPids } from "../support/processes.js";
+import { startPty } from "../support/pty.js";
 import { cliOptions, runCli, startCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -109,6 +110,32 @@ describe.skipIf(BWRAP_PROBLEM)(sandboxSuite("the sandbox (bwrap)"), () => {
     expect(removed).toMatch(/^Error: the user denied this command: .*--yes/);
     expect(existsSync(join(ws.root, "sub/keep.txt"))).toBe(true);
     expect(network).toMatch(/^Error: the user denied this command/);
+  });
+
+  it("the REPL says the regime, runs a plain command unasked, asks before rm -rf; /sandbox shows the argv", async () => {
+    const ws = tempWorkspace({ "sub/keep.txt": "keep\n" });
+    const fake = await fakeOpenAI([
+      reply().tool("exec", { command: "touch plain.txt" }),
+      reply().tool("exec", { command: "rm -rf sub" }),
+      reply().text("Kept it."),
+    ]);
+    const pty = startPty([], cliOptions(ws, fake));
+    await pty.waitFor("Sandbox on: commands run without asking inside the workspace");
+    await pty.waitFor("mini-claude> ");
+    pty.type("tidy up\r");
+    await pty.waitFor("Run `rm -rf sub`? [y]es / [n]o (add a reason) / [a]lways: ");
+    expect(existsSync(join(ws.root, "plain.txt"))).toBe(true);
+    pty.type("n\r");
+    await pty.waitFor("Kept it.");
+    pty.type("/sandbox\r");
+    await pty.waitFor("-- <shell> -c <command>");
+    pty.type("\x04");
+    await pty.done;
+    const screen = await pty.rendered();
+    expect(screen).not.toContain("Run `touch plain.txt`?");
+    // The terminal wraps the long argv; joined, it is one line again.
+    expect(screen.replace(/\n/g, "")).toMatch(/Last command's sandbox:\s+\S*bwrap --ro-bind \/ \/ .*--bind \S+ \/tmp .*--unshare-pid --new-session --die-with-parent --unshare-net/);
+    expect(existsSync(join(ws.root, "sub/keep.txt"))).toBe(true);
   });
 
   it("protects an existing .mini-claude folder and .git/hooks", async () => {
