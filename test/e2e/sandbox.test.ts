@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
@@ -136,6 +137,29 @@ describe.skipIf(BWRAP_PROBLEM)(sandboxSuite("the sandbox (bwrap)"), () => {
     // The terminal wraps the long argv; joined, it is one line again.
     expect(screen.replace(/\n/g, "")).toMatch(/Last command's sandbox:\s+\S*bwrap --ro-bind \/ \/ .*--bind \S+ \/tmp .*--unshare-pid --new-session --die-with-parent --unshare-net/);
     expect(existsSync(join(ws.root, "sub/keep.txt"))).toBe(true);
+  });
+
+  it("in a git worktree whose git folder is outside the workspace, commits work; hooks and config stay read-only", async () => {
+    const ws = tempWorkspace();
+    const main = join(ws.outside, "main");
+    const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd, encoding: "utf8" });
+    mkdirSync(main);
+    git(main, "init", "-q", "-b", "main");
+    writeFileSync(join(main, "a.txt"), "a\n");
+    git(main, "add", "a.txt");
+    git(main, "commit", "-qm", "first");
+    const worktree = join(ws.root, "wt");
+    git(main, "worktree", "add", "-q", worktree, "-b", "topic");
+    const config = readFileSync(join(main, ".git/config"), "utf8");
+    const command =
+      "echo b > b.txt && git add b.txt && git -c user.name=t -c user.email=t@t commit -qm second && echo committed; " +
+      "git config core.hooksPath /tmp/evil; echo evil > ../../outside/main/.git/hooks/pre-commit";
+    const fake = await fakeOpenAI([reply().tool("exec", { command }), reply().text("Done.")]);
+    await runCli(["-p", "commit"], cliOptions(ws, fake, { cwd: worktree }));
+    expect(tools(fake.requests[1])[0]).toContain("committed");
+    expect(git(main, "log", "--format=%s", "topic")).toBe("second\nfirst\n");
+    expect(readFileSync(join(main, ".git/config"), "utf8")).toBe(config);
+    expect(existsSync(join(main, ".git/hooks/pre-commit"))).toBe(false);
   });
 
   it("protects an existing .mini-claude folder and .git/hooks", async () => {
