@@ -5,8 +5,8 @@
  * data folder. Changes made between steps (the person's editor, a watcher) are never attributed to
  * the agent: the "before" snapshot of the next step absorbs them.
  *
- * Storage is bounded: at the first snapshot of a run, blobs no logged change needs are removed,
- * then the oldest runs are dropped until the blobs fit the cap.
+ * Storage is bounded: at the first snapshot of a run, when the blobs are over the cap, those no
+ * logged change needs are removed, then the oldest runs are dropped until the rest fits.
  */
 import { createHash } from "node:crypto";
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -155,14 +155,16 @@ export class RewindRecorder {
 }
 
 /**
- * Keep the blob folder under `maxBytes`: remove blobs no logged change refers to (the baselines of
- * past runs), then drop the oldest runs of this workspace's log until the rest fits.
+ * Keep the blob folder under `maxBytes`: when over it, remove blobs no logged change refers to (the
+ * baselines of past runs), then drop the oldest runs of this workspace's log until the rest fits.
  * Contract: called before this run stores anything, so no blob of the running session is lost.
  */
 export function pruneStorage(logPath: string, blobDir: string, maxBytes: number): void {
   let records = readLog(logPath);
   const blobs = listBlobs(blobDir);
-  if (records.length === 0 && blobs.size === 0) return;
+  // Under the cap nothing goes: the last runs' blobs then spare the next run's first snapshot the writes.
+  const total = [...blobs.values()].reduce((sum, size) => sum + size, 0);
+  if (total <= maxBytes) return;
   const sizeOf = (keep: Set<string>) => [...blobs].reduce((sum, [hash, size]) => sum + (keep.has(hash) ? size : 0), 0);
   let keep = referenced(records);
   const runs = [...new Set(records.map((r) => r.run))];
