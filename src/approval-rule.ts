@@ -6,7 +6,7 @@
  * Both approval policies (the REPL's and --print's) decide with mustAsk(), so they cannot differ.
  */
 import { sandboxState } from "./processes/sandbox.js";
-import type { ApprovalRequest } from "./tools/define.js";
+import type { Approval, ApprovalRequest } from "./tools/define.js";
 
 /** Shapes that destroy work wholesale: rm -r of a folder, git reset --hard, git clean, git push --force. */
 const DESTRUCTIVE: RegExp[] = [
@@ -31,6 +31,33 @@ export function mustAsk(request: ApprovalRequest, sandboxOn = sandboxState().act
   if (!sandboxOn || request.unsandboxed) return true;
   if (request.network && !sandboxState().allowNet) return true;
   return isDestructive(request.command);
+}
+
+/**
+ * The command's prefix for remembering a network approval: its program, plus its subcommand when
+ * the second word is one ("npm install", "cargo fetch"; "curl" for "curl https://…").
+ */
+export function commandPrefix(command: string): string {
+  const [program = "", second] = command.trim().split(/\s+/);
+  return second && /^[a-z][\w-]*$/i.test(second) ? `${program} ${second}` : program;
+}
+
+type Policy = (request: ApprovalRequest, signal: AbortSignal) => Promise<Approval>;
+
+/**
+ * Wrap an approval policy so that the network, once approved for a command prefix, is not asked
+ * again for that prefix this session (an "always" answer already covers everything). A destructive
+ * shape or a command leaving the sandbox altogether still asks.
+ */
+export function rememberNetworkApprovals(policy: Policy): Policy {
+  const approved = new Set<string>();
+  return async (request, signal) => {
+    const networkOnly = request.kind === "command" && request.network && !request.unsandboxed;
+    if (networkOnly && approved.has(commandPrefix(request.command)) && !isDestructive(request.command)) return { approved: true };
+    const answer = await policy(request, signal);
+    if (networkOnly && answer.approved) approved.add(commandPrefix(request.command));
+    return answer;
+  };
 }
 
 /** The regime in one line, for the REPL's banner. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDestructive, mustAsk } from "../src/approval-rule.js";
+import { commandPrefix, isDestructive, mustAsk } from "../src/approval-rule.js";
 
 describe("which requests must be asked", () => {
   it("with the sandbox on, only leaving it or a destructive shape asks", () => {
@@ -11,6 +11,12 @@ describe("which requests must be asked", () => {
 
   it("without the sandbox every command asks, as before", () => {
     expect(mustAsk({ kind: "command", command: "ls" }, false)).toBe(true);
+  });
+
+  it("remembers network approvals by program and subcommand", () => {
+    expect(commandPrefix("npm install lodash")).toBe("npm install");
+    expect(commandPrefix("curl https://example.com")).toBe("curl");
+    expect(commandPrefix("  node -e 1")).toBe("node");
   });
 
   it("knows the destructive shapes and leaves look-alikes alone", () => {

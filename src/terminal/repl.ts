@@ -3,6 +3,7 @@ import { formatTokens } from "../context-window.js";
 import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
+import { rememberNetworkApprovals } from "../approval-rule.js";
 import { replApproval } from "./approval.js";
 import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
@@ -37,7 +38,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes }
     history: process.stdin.isTTY ? loadInputHistory(config.configDir) : [],
   });
   const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color: colorEnabled(process.stdout), streamText: true });
-  const approve = replApproval(config, reader, renderer);
+  const approve = rememberNetworkApprovals(replApproval(config, reader, renderer));
   let turn: AbortController | undefined;
   let lastIdleInterrupt = 0;
 

@@ -162,6 +162,22 @@ describe.skipIf(BWRAP_PROBLEM)(sandboxSuite("the sandbox (bwrap)"), () => {
     expect(existsSync(join(main, ".git/hooks/pre-commit"))).toBe(false);
   });
 
+  it("the REPL asks for the network once per command prefix", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([
+      reply().tool("exec", { command: "node -e 'console.log(1)'", network: true }),
+      reply().tool("exec", { command: "node -e 'console.log(2)'", network: true }),
+      reply().tool("exec", { command: "sh -c 'echo 3'", network: true }),
+      reply().text("Done."),
+    ]);
+    const result = await runCli([], cliOptions(ws, fake, { stdin: ["use the network", "y", "y", ""].join("\n") }));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Run `node -e 'console.log(1)'`?");
+    expect(result.stdout).not.toContain("Run `node -e 'console.log(2)'`?");
+    expect(result.stdout).toContain("Run `sh -c 'echo 3'`?");
+    expect(tools(fake.requests[3]).map((t: string) => t.split("\n")[0])).toEqual(["1", "2", "3"]);
+  });
+
   it("protects an existing .mini-claude folder and .git/hooks", async () => {
     const ws = tempWorkspace({ ".mini-claude/settings.json": "{}", ".git/hooks/pre-commit": "#!/bin/sh\n" });
     const fake = await fakeOpenAI([reply().tool("exec", { command: "echo evil > .git/hooks/pre-commit; echo x > .mini-claude/settings.json" }), reply().text("Done.")]);
