@@ -16,7 +16,7 @@ const PROTECTED = /\.git\/(?:hooks|config)|\.mini-claude\b/;
  */
 export function sandboxNote(output: string, network: boolean): string | undefined {
   if (!network && !sandboxState().allowNet && NETWORK_ERROR.test(output)) {
-    return "Sandbox: this command had no network (foreground commands run offline). If it needs the network, run it again with network: true (the user is asked), or the user can start mini-claude with --allow-net.";
+    return "Sandbox: this command had no network (foreground commands run offline, localhost included, so background servers are out of reach too). If it needs the network, run it again with network: true (the user is asked), or the user can start mini-claude with --allow-net.";
   }
   if (WRITE_BLOCKED.test(output) || (PROTECTED.test(output) && /permission denied|EACCES|EPERM/i.test(output))) {
     return "Sandbox: that write was blocked. Only the workspace, /tmp (private to this session) and package caches are writable; .git/hooks, .git/config and .mini-claude stay read-only. If it must write elsewhere, run it with sandbox: false (the user is asked).";
