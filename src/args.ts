@@ -26,6 +26,8 @@ Options:
       --context-window N  the model's window in tokens, e.g. 16k (env MINI_CLAUDE_CONTEXT_WINDOW;
                           default: asked from the server, else by model name, else 32k)
   -y, --yes               run shell commands without asking
+      --sandbox MODE      off, auto (default: on where bwrap works) or on (refuse commands without it)
+      --allow-net         let foreground commands in the sandbox reach the network
       --keep-background   with --print: leave background jobs running at exit
       --output-format F   with --print: text (default), json (one result object) or
                           stream-json (one JSON event per line); see the README
@@ -33,6 +35,7 @@ Options:
       --trust-project-hooks  with --print: run the hooks in this project's settings files
       --mcp-config FILE   add the MCP servers of FILE (.mcp.json format; may repeat)
       --trust-project-mcp with --print: start the workspace's .mcp.json servers without asking
+      --rewind-last       with --print: undo the file changes of this workspace's last run, then exit
   -c, --continue          resume the latest session of this workspace
       --resume [ID]       resume a session (a list when no id is given)
   -v, --version           print the version
@@ -41,7 +44,8 @@ Options:
 Configuration: OPENAI_API_KEY, OPENAI_BASE_URL, MINI_CLAUDE_MODEL, or DEEPSEEK_API_KEY alone,
 from flags, the environment, the .env of mini-claude's own folder (when started there, as npm start
 is), then ~/.config/mini-claude/.env, in that order. A project's .env never sets them.
-MINI_CLAUDE_REPEAT_LIMIT, MINI_CLAUDE_CONTEXT_WINDOW and MINI_CLAUDE_STREAM_IDLE_MS come from the same places.`;
+MINI_CLAUDE_REPEAT_LIMIT, MINI_CLAUDE_CONTEXT_WINDOW, MINI_CLAUDE_STREAM_IDLE_MS and MINI_CLAUDE_REWIND_MB
+(rewind's storage cap per workspace, default 500) come from the same places.`;
 
 export interface ParsedArgs {
   help: boolean;
@@ -65,12 +69,15 @@ export function parseArgv(argv: string[]): ParsedArgs {
         "repeat-limit": { type: "string" },
         "context-window": { type: "string" },
         yes: { type: "boolean", short: "y" },
+        sandbox: { type: "string" },
+        "allow-net": { type: "boolean" },
         "keep-background": { type: "boolean" },
         "output-format": { type: "string" },
         "include-partial": { type: "boolean" },
         "trust-project-hooks": { type: "boolean" },
         "mcp-config": { type: "string", multiple: true },
         "trust-project-mcp": { type: "boolean" },
+        "rewind-last": { type: "boolean" },
         continue: { type: "boolean", short: "c" },
         resume: { type: "string" },
         version: { type: "boolean", short: "v" },

@@ -15,6 +15,8 @@ export const DEFAULTS = {
   repeatLimit: 3,
   /** A stream that sends no chunk for this long is given up (MINI_CLAUDE_STREAM_IDLE_MS). */
   streamIdleMs: 5 * 60_000,
+  /** Rewind's storage per workspace (MINI_CLAUDE_REWIND_MB); the oldest runs are pruned past it. */
+  rewindMegabytes: 500,
 } as const;
 
 const configSchema = z.object({
@@ -43,6 +45,9 @@ const configSchema = z.object({
   print: z.boolean(),
   prompt: z.string().optional(),
   yes: z.boolean(),
+  /** Shell commands in the OS sandbox (processes/sandbox.ts): off, auto (where it works), on (required). */
+  sandbox: z.enum(["off", "auto", "on"], { errorMap: () => ({ message: "must be off, auto or on" }) }),
+  allowNet: z.boolean(),
   keepBackground: z.boolean(),
   /** What --print writes on stdout: the answer, one JSON result, or JSON lines as things happen. */
   outputFormat: z.enum(["text", "json", "stream-json"], { errorMap: () => ({ message: "must be text, json or stream-json" }) }),
@@ -54,6 +59,10 @@ const configSchema = z.object({
   mcpConfigFiles: z.array(z.string()),
   /** --trust-project-mcp: --print may start the workspace's MCP servers. */
   trustProjectMcp: z.boolean(),
+  /** --print --rewind-last: undo the last run's file changes instead of sending a request. */
+  rewindLast: z.boolean(),
+  /** Rewind's storage cap per workspace, in bytes (MINI_CLAUDE_REWIND_MB). */
+  rewindMaxBytes: z.number({ invalid_type_error: "must be a number of megabytes" }).positive("must be a positive number of megabytes"),
   continueLatest: z.boolean(),
   /** undefined: not asked; "": list sessions; otherwise an id or id prefix. */
   resume: z.string().optional(),
@@ -119,12 +128,16 @@ export async function loadConfig(
     print: Boolean(values.print),
     prompt: positionals.length ? positionals.join(" ") : undefined,
     yes: Boolean(values.yes),
+    sandbox: values.sandbox ?? "auto",
+    allowNet: Boolean(values["allow-net"]),
     keepBackground: Boolean(values["keep-background"]),
     outputFormat: str(values["output-format"]) ?? "text",
     includePartial: Boolean(values["include-partial"]),
     trustProjectHooks: Boolean(values["trust-project-hooks"]),
     mcpConfigFiles: mcpConfigFiles(values["mcp-config"], cwd),
     trustProjectMcp: Boolean(values["trust-project-mcp"]),
+    rewindLast: Boolean(values["rewind-last"]),
+    rewindMaxBytes: (vars.MINI_CLAUDE_REWIND_MB === undefined ? DEFAULTS.rewindMegabytes : Number(vars.MINI_CLAUDE_REWIND_MB)) * 1024 * 1024,
     continueLatest: Boolean(values.continue),
     resume: str(values.resume),
   });
@@ -138,6 +151,8 @@ export async function loadConfig(
         contextWindow: "context window",
         streamIdleMs: "MINI_CLAUDE_STREAM_IDLE_MS",
         outputFormat: "--output-format",
+        sandbox: "--sandbox",
+        rewindMaxBytes: "MINI_CLAUDE_REWIND_MB",
       }[String(issue.path[0])] ?? String(issue.path[0]);
     throw new UsageError(`Invalid ${field}: ${issue.message}`);
   }

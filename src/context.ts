@@ -75,6 +75,10 @@ export class ContextGuard {
   /** The estimate of the last request sent, for /usage. */
   lastRequestTokens = 0;
   private state: CompactionState;
+  /** What compactions so far carried over; a rewound transcript records it with the shorter context. */
+  get compactionState(): CompactionState {
+    return this.state;
+  }
   private detected?: { model: string | undefined; done: Promise<void> };
   private toolBytes = 0;
   private ollamaWarned = false;

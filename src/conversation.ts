@@ -12,6 +12,7 @@ import { loadSkills, skillFolders, skillsSection, type SkillSet } from "./skills
 import type { Hooks } from "./hooks/hooks.js";
 import { loadProjectInstructions, systemPrompt, type ProjectInstructions } from "./system-prompt.js";
 import type { JobManager } from "./processes/jobs.js";
+import type { RewindRecorder } from "./rewind/recorder.js";
 import type { ToolContext, ToolRegistry } from "./tools/index.js";
 import type { McpHub } from "./mcp/hub.js";
 
@@ -41,6 +42,8 @@ export interface ConversationOptions {
   hooks?: Hooks;
   /** The configured MCP servers; started at the first request, their tools join the built-in ones. */
   mcp?: McpHub;
+  /** Rewind's recorder: told where each turn starts, and given to the tools (src/rewind/recorder.ts). */
+  recorder?: RewindRecorder;
 }
 
 /** One turn: how to stop it, who answers approval questions, and where its events go. */
@@ -91,6 +94,11 @@ export class Conversation {
     });
   }
 
+  /** Rewind's recorder, when this conversation records (the /rewind and /undo commands use it). */
+  get recorder(): RewindRecorder | undefined {
+    return this.options.recorder;
+  }
+
   /** Run one request to the end. API errors reject; the history is valid either way. */
   async send(prompt: string, { signal, approve, onEvent }: TurnOptions): Promise<StopReason> {
     this.turnEvents = onEvent;
@@ -118,6 +126,7 @@ export class Conversation {
       ...(hookContext ? [hookContext] : []),
     ];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
+    this.options.recorder?.beginTurn(prompt, this.messages.length);
     this.append({ role: "user", content });
     this.interrupted = false;
     const { withStopHooks } = await import("./hooks/turn-hooks.js");
@@ -133,6 +142,7 @@ export class Conversation {
         signal,
         spillDir: this.options.spillDir,
         readOnlyRoots: this.skills.readOnlyRoots,
+        recorder: this.options.recorder,
       },
       signal,
       maxSteps: this.options.config.maxIterations,
@@ -182,6 +192,21 @@ export class Conversation {
     this.interrupted = false;
     this.context.reset();
     this.options.onClear?.();
+  }
+
+  /**
+   * Rewind: forget the turn whose user message is at `index` (its text ending with `prompt`) and
+   * everything after it. The history stays valid: it is cut just before a user message, where
+   * every earlier tool call has its answer. The transcript records the shorter context.
+   * Returns false (and changes nothing) when that message is no longer there (compacted, cleared).
+   */
+  rewindTo(index: number, prompt: string): boolean {
+    const message = this.messages[index];
+    if (index < 1 || message?.role !== "user" || typeof message.content !== "string" || !message.content.endsWith(prompt)) return false;
+    this.messages.splice(index);
+    this.interrupted = false;
+    this.options.onCompaction?.(this.messages.slice(1), this.context.compactionState);
+    return true;
   }
 
   private append(message: Message): void {

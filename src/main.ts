@@ -6,11 +6,15 @@ import { EXIT } from "./exit-codes.js";
 import { setUpHooks } from "./hooks/setup.js";
 import { McpHub } from "./mcp/hub.js";
 import { loadMcpConfig } from "./mcp/config.js";
+import { approvalRegime } from "./approval-rule.js";
 import { JobManager } from "./processes/jobs.js";
+import { configureSandbox, disposeSandbox } from "./processes/sandbox.js";
 import { openTranscript } from "./resume.js";
 import { showControls } from "./sanitize.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
+import { RewindRecorder } from "./rewind/recorder.js";
 import { runPrintMode } from "./terminal/print.js";
+import { rewindLastRun } from "./terminal/rewind-command.js";
 import { runReplMode } from "./terminal/repl.js";
 import { printSessionList } from "./terminal/session-list.js";
 import { pickSession } from "./terminal/session-picker.js";
@@ -37,10 +41,21 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     }
     config.resume = picked;
   }
+  if (config.rewindLast) return rewindLastRun(config, (line) => process.stdout.write(`${line}\n`));
   const endpointNote = await resolveEndpoint(config);
   const warn = (line: string) => process.stderr.write(`mini-claude: ${showControls(line)}\n`);
   const transcript = openTranscript(config, warn);
   const hooks = setUpHooks(config, () => transcript.sessionId, warn);
+  const sandbox = configureSandbox({
+    mode: config.sandbox,
+    root: config.workspace,
+    allowNet: config.allowNet,
+    jobsOutliveUs: config.print && config.keepBackground,
+  });
+  // Jobs left running by --keep-background still use the session's /tmp.
+  if (!(config.print && config.keepBackground)) process.once("exit", disposeSandbox);
+  // Never a silent fallback: --print says it on stderr, the REPL under its banner.
+  if (config.print && sandbox.problem) warn(`${sandbox.problem}.`);
   const jobs = new JobManager();
   killChildrenOnExit(jobs, { keepJobs: config.print && config.keepBackground });
   const mcp = new McpHub(loadMcpConfig({ workspace: config.workspace, configDir: config.configDir, extraFiles: config.mcpConfigFiles }), config);
@@ -58,9 +73,10 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     spillDir: spillDirOf(config.dataDir),
     hooks: hooks?.hooks,
     mcp,
+    recorder: new RewindRecorder({ root: config.workspace, dataDir: config.dataDir, maxBytes: config.rewindMaxBytes, session: transcript.id }),
   });
   const mode = { config, conversation, jobs, hooks };
-  const notes = [endpointNote, transcript.note].filter((note) => note !== undefined);
+  const notes = [endpointNote, transcript.note, approvalRegime()].filter((note) => note !== undefined);
   try {
     if (config.print) return await runPrintMode({ ...mode, sessionId: () => transcript.sessionId });
     return await runReplMode({ ...mode, version, notes });

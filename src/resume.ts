@@ -25,6 +25,8 @@ export interface OpenedTranscript {
   restart(): void;
   /** The id to pass to --resume for the current transcript; undefined once the disk failed. */
   readonly sessionId: string | undefined;
+  /** The session's id (rewind lists this session's turns). */
+  id(): string | undefined;
 }
 
 /** Contract: throws UsageError for an unknown, ambiguous or foreign --resume id; never anything else for bad input. */
@@ -52,6 +54,7 @@ export function openTranscript(config: Config, warn: (line: string) => void): Op
     get sessionId() {
       return current?.id;
     },
+    id: () => current?.id,
   };
 }
 

@@ -135,7 +135,7 @@ export class JobManager {
    * and its log tail; it is not reported again by drainNotices(). An abort only ends the wait: the
    * job keeps running and the result says `interrupted`. Throws only when `cwd` is unusable.
    */
-  async start(command: string, options: { cwd: string; env?: Record<string, string | undefined>; signal?: AbortSignal }): Promise<StartResult> {
+  async start(command: string, options: { cwd: string; env?: Record<string, string | undefined>; signal?: AbortSignal; unsandboxed?: boolean }): Promise<StartResult> {
     const problem = missingDirectory(options.cwd);
     if (problem) throw new Error(problem);
     const job = this.launch(command, options);
@@ -230,7 +230,7 @@ export class JobManager {
   }
 
   /** Spawns the shell with its output going to a fresh log file, and follows that file. */
-  private launch(command: string, options: { cwd: string; env?: Record<string, string | undefined> }): Job {
+  private launch(command: string, options: { cwd: string; env?: Record<string, string | undefined>; unsandboxed?: boolean }): Job {
     const id = this.nextId++;
     this.logDir ??= mkdtempSync(join(tmpdir(), `mini-claude-${process.pid}-`));
     mkdirSync(this.logDir, { recursive: true });
@@ -244,7 +244,7 @@ export class JobManager {
     });
     let child: ChildProcess;
     try {
-      child = spawnShell(command, { ...options, output: log.output });
+      child = spawnShell(command, { cwd: options.cwd, env: options.env, unsandboxed: options.unsandboxed, output: log.output, background: true });
     } catch (error) {
       log.close();
       throw error;

@@ -28,6 +28,10 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Each piece of output as it arrives (the buffer is reused: read it at once), for a live view. */
   onOutput?: (chunk: Buffer) => void;
+  /** Inside the sandbox: may reach the network (it is off for foreground commands otherwise). */
+  network?: boolean;
+  /** Run outside the sandbox (the person approved it). */
+  unsandboxed?: boolean;
 }
 
 export interface RunResult {
@@ -75,7 +79,13 @@ export async function runCommand(command: string, options: RunOptions): Promise<
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {
-      child = spawnShell(command, { cwd: options.cwd, env: options.env, output: fifo?.write });
+      child = spawnShell(command, {
+        cwd: options.cwd,
+        env: options.env,
+        output: fifo?.write,
+        network: options.network,
+        unsandboxed: options.unsandboxed,
+      });
     } catch (error) {
       closeFifo();
       resolve({ ...base, output: "", durationMs: 0, error: `could not start ${userShell()}: ${message(error)}` });

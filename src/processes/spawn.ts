@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { statSync } from "node:fs";
+import { sandboxArgv } from "./sandbox.js";
 
 const SECRET_VARS = new Set(["OPENAI_API_KEY", "DEEPSEEK_API_KEY"]);
 const NON_INTERACTIVE: Record<string, string> = {
@@ -27,11 +28,22 @@ const NON_INTERACTIVE: Record<string, string> = {
  * Contract: stdin is closed. Output goes to `options.output` (a file descriptor used for both stdout
  * and stderr), or else to two pipes; stderr is redirected into stdout by the shell itself, so the
  * order is exactly what a terminal shows (a stderr pipe only carries the shell's own early errors).
+ * When the sandbox is active (sandbox.ts) bwrap is the process started, so it leads the group;
+ * `network` lets a foreground command reach the network, `background` marks a job (which always
+ * may), `unsandboxed` runs it outside the sandbox (the person approved that).
  * May throw synchronously, or emit 'error' with no pid, when the shell cannot be started.
  */
-export function spawnShell(command: string, options: { cwd: string; env?: Record<string, string | undefined>; output?: number }): ChildProcess {
+export function spawnShell(
+  command: string,
+  options: { cwd: string; env?: Record<string, string | undefined>; output?: number; network?: boolean; background?: boolean; unsandboxed?: boolean },
+): ChildProcess {
   const output = options.output ?? "pipe";
-  return spawn(userShell(), ["-c", `exec 2>&1\n${command}`], {
+  const shellArgv = [userShell(), "-c", `exec 2>&1\n${command}`];
+  const sandboxed = options.unsandboxed
+    ? undefined
+    : sandboxArgv(shellArgv, { cwd: options.cwd, network: Boolean(options.network), background: Boolean(options.background) });
+  const [file, ...args] = sandboxed ?? shellArgv;
+  return spawn(file, args, {
     cwd: options.cwd,
     env: commandEnv(options.env),
     detached: true,

@@ -1,3 +1,4 @@
+import { mustAsk } from "../approval-rule.js";
 import type { Config } from "../config.js";
 import type { ApprovalPolicy } from "./approval-policy.js";
 import type { Approval, ApprovalRequest } from "../tools/index.js";
@@ -20,7 +21,7 @@ export function replApproval(config: Config, reader: InputQueue, renderer: Rende
   const alwaysTools = new Set<string>();
   return async (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => {
     // Trusting a project's server is its own question: --yes and "always" answer only calls.
-    if (request.kind !== "server" && (config.yes || policy.allows(request))) return { approved: true };
+    if (request.kind !== "server" && (config.yes || !mustAsk(request) || policy.allows(request))) return { approved: true };
     if (request.kind === "tool" && alwaysTools.has(request.tool)) return { approved: true };
     // Everything queued (the spinner, the tool line) must be on screen before the question.
     await renderer.flush();

@@ -1,4 +1,5 @@
 import { fstatSync } from "node:fs";
+import { mustAsk } from "../approval-rule.js";
 import { UsageError } from "../args.js";
 import type { Config } from "../config.js";
 import type { Conversation } from "../conversation.js";
@@ -63,11 +64,11 @@ export async function runPrintMode({ config, conversation, jobs, sessionId = () 
   return code;
 }
 
-/** --print cannot ask, so what needs approval happens only with --yes; a project's MCP server only with --trust-project-mcp. */
+/** --print cannot ask, so what must be asked (approval-rule.ts) happens only with --yes; a project's MCP server only with --trust-project-mcp. */
 function printApproval(config: Config): (request: ApprovalRequest) => Promise<Approval> {
   return async (request) => {
     if (request.kind === "server") return { approved: config.trustProjectMcp };
-    if (config.yes) return { approved: true };
+    if (config.yes || !mustAsk(request)) return { approved: true };
     return refusal(request);
   };
 }

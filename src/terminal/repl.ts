@@ -6,6 +6,7 @@ import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
 import { showControls } from "../sanitize.js";
 import type { SessionHooks } from "../hooks/setup.js";
+import { rememberNetworkApprovals } from "../approval-rule.js";
 import { replApproval } from "./approval.js";
 import { ApprovalPolicy } from "./approval-policy.js";
 import { colorEnabled } from "./colors.js";
@@ -70,7 +71,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   });
   const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color: colorEnabled(process.stdout), streamText: true });
   const approvals = new ApprovalPolicy();
-  const approve = replApproval(config, reader, renderer, approvals);
+  const approve = rememberNetworkApprovals(replApproval(config, reader, renderer, approvals));
   let turn: AbortController | undefined;
   let lastIdleInterrupt = 0;
   /** Characters typed during the turn that an interrupt dropped, to say so once it has ended. */
@@ -124,7 +125,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   if (hooks) await askHookTrust(hooks, reader, renderer);
   conversation.warmUp();
   const changes = new SessionChanges(config.workspace);
-  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks };
+  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, ask: (question) => reader.ask(question) };
 
   // `mini-claude "fix the bug"` opens the REPL with that request already sent.
   let queued = config.prompt;

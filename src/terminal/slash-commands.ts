@@ -5,6 +5,8 @@ import type { JobManager } from "../processes/jobs.js";
 import { stripControls } from "../sanitize.js";
 import { jobTable, runJobCommand } from "../tools/background.js";
 import type { SessionHooks } from "../hooks/setup.js";
+import { rewindCommand, type RewindIO } from "./rewind-command.js";
+import { sandboxReport } from "./sandbox-report.js";
 import { describeError } from "./errors.js";
 import { hooksReport } from "./hooks-trust.js";
 import { availableTemplates, runTemplate, templateHelp, type TemplateRequest } from "./template-commands.js";
@@ -20,6 +22,8 @@ export interface SlashContext {
   approvals: ApprovalPolicy;
   changes: SessionChanges;
   hooks?: SessionHooks;
+  /** Ask the person a question at the prompt (null: interrupted). */
+  ask?: (question: string) => Promise<string | null>;
 }
 
 interface SlashCommand {
@@ -126,8 +130,15 @@ export const slashCommands: SlashCommand[] = [
       say(hub.statusLines().join("\n"));
     },
   },
+  { name: "/rewind", help: "list the turns; /rewind N [files|conversation] restores to before turn N", run: (arg, ctx) => rewindCommand(arg, ctx.conversation, rewindIO(ctx)) },
+  { name: "/undo", help: "rewind the last turn: its file changes and the conversation", run: (_, ctx) => rewindCommand("", ctx.conversation, rewindIO(ctx), true) },
+  { name: "/sandbox", help: "the sandbox's state and the exact argv of the last command's sandbox", run: () => say(sandboxReport()) },
   { name: "/exit", help: "leave mini-claude", run: () => "exit" },
 ];
+
+function rewindIO(ctx: SlashContext): RewindIO {
+  return { say, ask: ctx.ask ?? (async () => null), color: ctx.renderer.colors.isColorSupported };
+}
 
 /**
  * Run a `/command`, or expand a prompt template of that name (a template request is returned for

@@ -12,7 +12,13 @@ import type { JobManager } from "../processes/jobs.js";
  * an outside tool. The mode that asks (REPL or --print) decides how to show it and what to answer.
  */
 export type ApprovalRequest =
-  | { kind: "command"; command: string }
+  | {
+      kind: "command";
+      command: string;
+      /** The command asks to leave the sandbox: reach the network, or run outside it altogether. */
+      network?: boolean;
+      unsandboxed?: boolean;
+    }
   | { kind: "write"; path: string; /** Why this path is protected, in a few words. */ reason: string; diff: FileDiff }
   | { kind: "tool"; tool: string; /** The call in one line, as the person's label shows it. */ summary: string }
   /** Start a project's MCP server (its .mcp.json is the project's, not the person's); asked once, remembered. */
@@ -40,6 +46,8 @@ export interface ToolContext {
   progress?: (text: string) => void;
   /** More folders outside the workspace that read_file (only) may read: the user's skill folders. */
   readOnlyRoots?: string[];
+  /** Rewind's recorder (src/rewind/): snapshots the workspace around calls of tools that change files. */
+  recorder?: { around<T>(tool: string, step: () => Promise<T>): Promise<T> };
 }
 
 export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {
@@ -52,6 +60,8 @@ export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {
   run(args: z.infer<P>, ctx: ToolContext): Promise<string | ToolOutput>;
   /** One line for the person, e.g. "read_file src/app.ts 1-200". */
   summary?(args: z.infer<P>): string;
+  /** The tool may change workspace files, so rewind records around its calls. */
+  changesFiles?: boolean;
 }
 
 export function defineTool<P extends z.AnyZodObject>(tool: Tool<P>): Tool<P> {

@@ -12,6 +12,7 @@ const MAX_SNIPPET_LINES = 30;
 
 export const editFileTool = defineTool({
   name: "edit_file",
+  changesFiles: true,
   description:
     "Replace old_string with new_string in a file. old_string must match the file exactly (whitespace included, " +
     "no line numbers) and be unique unless replace_all is set. Read the file first.",

@@ -1,14 +1,17 @@
 import { z } from "zod";
 import { runCommand, type RunResult } from "../processes/run.js";
+import { sandboxState } from "../processes/sandbox.js";
 import { describeStart, JOB_COMMAND, runJobCommand } from "./background.js";
 import { looksLikeDaemon } from "./daemon-commands.js";
 import { defineTool, ToolError, ToolInterrupted } from "./define.js";
+import { sandboxNote, sandboxRefusal } from "./sandbox-notes.js";
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const MAX_TIMEOUT_MS = 600_000;
 
 export const execTool = defineTool({
   name: "exec",
+  changesFiles: true,
   description:
     "Run a shell command in the workspace root (non-interactive, stdin closed). Returns output and exit code; a non-zero " +
     "exit is a result, not a tool failure. Servers and watchers (dev, start, serve, watch…) or background:true start a " +
@@ -24,6 +27,8 @@ export const execTool = defineTool({
       .optional()
       .describe(`Foreground timeout (default ${DEFAULT_TIMEOUT_MS})`),
     background: z.boolean().optional().describe("Run as a background job (default: auto-detected)"),
+    network: z.boolean().optional().describe("Needs network (asks the user)"),
+    sandbox: z.boolean().optional().describe("false: run outside the sandbox (asks the user)"),
   }),
   summary: ({ command, background }) => {
     const line = command.replace(/\s+/g, " ").trim();
@@ -31,22 +36,27 @@ export const execTool = defineTool({
     if (JOB_COMMAND.test(line)) return short;
     return (background ?? looksLikeDaemon(command)) ? `exec ${short} (background)` : `exec ${short}`;
   },
-  async run({ command, timeout_ms = DEFAULT_TIMEOUT_MS, background }, ctx) {
+  async run({ command, timeout_ms = DEFAULT_TIMEOUT_MS, background, network, sandbox }, ctx) {
     if (JOB_COMMAND.test(command.trim())) return runJobCommand(command, ctx.jobs);
-    const decision = await ctx.approve({ kind: "command", command }, ctx.signal);
+    const unsandboxed = sandbox === false;
+    const refusal = sandboxRefusal();
+    if (refusal) throw new ToolError(refusal);
+    const decision = await ctx.approve({ kind: "command", command, ...(network ? { network } : {}), ...(unsandboxed ? { unsandboxed } : {}) }, ctx.signal);
     if (!decision.approved && (decision.interrupted || ctx.signal.aborted)) throw new ToolInterrupted();
     if (!decision.approved) {
       const reason = decision.reason ? `: ${decision.reason.trim().replace(/[.\s]+$/, "")}` : "";
       throw new ToolError(`the user denied this command${reason}. Do not run it again unchanged; adjust it or ask the user.`);
     }
     if (background ?? looksLikeDaemon(command)) {
-      return describeStart(await ctx.jobs.start(command, { cwd: ctx.root, signal: ctx.signal }));
+      return describeStart(await ctx.jobs.start(command, { cwd: ctx.root, signal: ctx.signal, unsandboxed }));
     }
+    const sandboxed = sandboxState().active && !unsandboxed;
     ctx.progress?.("");
     const onOutput = ctx.progress && ((chunk: Buffer) => ctx.progress!(chunk.toString("utf8")));
-    const result = await runCommand(command, { cwd: ctx.root, timeoutMs: timeout_ms, signal: ctx.signal, onOutput });
+    const result = await runCommand(command, { cwd: ctx.root, timeoutMs: timeout_ms, signal: ctx.signal, network, unsandboxed, onOutput });
     if (result.error) throw new ToolError(`could not run the command: ${result.error}.`);
-    const output = describeRun(command, result, timeout_ms);
+    const note = sandboxed ? sandboxNote(result.output, Boolean(network)) : undefined;
+    const output = describeRun(command, result, timeout_ms) + (note ? `\n${note}` : "");
     // The command's own time: the person's thinking time at the approval question is not in it.
     const ran = !result.timedOut && !result.aborted && result.exitCode !== null;
     if (!ran) return { output, display: output.split("\n", 1)[0], details: outputTail(result.output, TAIL_LINES_FAILED) };

@@ -138,7 +138,8 @@ async function runToolUnredacted(call: ToolCallRequest, ctx: ToolContext, list: 
   const label = safeSummary(tool, parsed.data);
   const started = performance.now();
   try {
-    const result = await tool.run(parsed.data, ctx);
+    const run = () => tool.run(parsed.data, ctx);
+    const result = await (tool.changesFiles && ctx.recorder ? ctx.recorder.around(tool.name, run) : run());
     const { output, diff, display, details, exitCode } = typeof result === "string" ? { output: result } : result;
     const capped = capAndSpill(output, ctx.spillDir, tool.name);
     const done: ToolResult = { output: capped, ok: true, label, diff, details, display: display ?? `${firstLine(capped)} · ${seconds(started)}` };

@@ -13,6 +13,7 @@ const NEW_FILE_DIFF_BYTES = 1024 * 1024;
 
 export const writeFileTool = defineTool({
   name: "write_file",
+  changesFiles: true,
   description: "Create or overwrite a whole file (parent folders are created). To change part of a file, use edit_file.",
   params: z.object({
     path: z.string().describe("File path, relative to the workspace"),

@@ -159,16 +159,16 @@ describe("background jobs through the model", () => {
 });
 
 describe("approval of shell commands", () => {
-  it("--print without --yes refuses exec and tells the model how to allow it", async () => {
+  it("--print without --yes (sandbox off) refuses exec and tells the model how to allow it", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().tool("exec", { command: "touch made.txt" }), reply().text("I could not run it.")]);
-    const result = await runCli(["-p", "make a file"], cliOptions(ws, fake));
+    const result = await runCli(["--sandbox=off", "-p", "make a file"], cliOptions(ws, fake));
     expect(result.code).toBe(0);
     expect(existsSync(join(ws.root, "made.txt"))).toBe(false);
     expect(tools(fake.requests[1])[0]).toMatch(/^Error: the user denied this command: .*--yes/);
   });
 
-  it("the REPL asks: n with a reason, y once, a for the rest of the session", async () => {
+  it("the REPL asks (sandbox off): n with a reason, y once, a for the rest of the session", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([
       reply().tool("exec", { command: "touch one.txt" }),
@@ -180,7 +180,7 @@ describe("approval of shell commands", () => {
       reply().text("Made three and four."),
     ]);
     const stdin = ["first", "n not now please", "second", "y", "third", "a", ""].join("\n");
-    const result = await runCli([], cliOptions(ws, fake, { stdin }));
+    const result = await runCli(["--sandbox=off"], cliOptions(ws, fake, { stdin }));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Command:\n  touch one.txt\nRun this command? [Y]es / [n]o (add a reason) / [p] always `touch` / [a]lways: ");
     expect(result.stdout).not.toContain("Command:\n  touch four.txt");

@@ -22,7 +22,7 @@ describe("what the person sees of hostile text", () => {
     const ws = tempWorkspace();
     const command = `touch PWNED${"\n".repeat(60)}\x1b[2K\x1b[1A\rnpm test`;
     const fake = await fakeOpenAI([reply().tool("exec", { command }), reply().text("Fine.")]);
-    const pty = startPty([], cliOptions(ws, fake));
+    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
     pty.type("run the tests\r");
     await pty.waitFor("[a]lways: ");
@@ -44,7 +44,7 @@ describe("what the person sees of hostile text", () => {
     const ws = tempWorkspace({ ".git/config": "[core]\n\tbare = false\n" });
     const planted = "[core]\n\tbare = false\n\tfsmonitor = touch PWNED\n";
     const fake = await fakeOpenAI([reply().tool("edit_file", { path: ".git/config", old_string: "\tbare = false\n", new_string: "\tbare = false\n\tfsmonitor = touch PWNED\n" }), reply().text("Left it.")]);
-    const pty = startPty([], cliOptions(ws, fake));
+    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
     pty.type("tidy up\r");
     await pty.waitFor("[a]lways: ");
@@ -77,7 +77,7 @@ describe("what the person sees of hostile text", () => {
       reply().tool("read_file", { path: `notes${CLIPBOARD}.tx` }),
       reply().text(`Read ${name}.`),
     ]);
-    const pty = startPty([], cliOptions(ws, fake, { env: { NO_COLOR: "1" } }));
+    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake, { env: { NO_COLOR: "1" } }));
     await pty.waitFor("mini-claude> ");
     pty.type("look\r");
     await pty.waitFor(/Read notes.*txt\./);
@@ -99,7 +99,7 @@ describe("what the person sees of hostile text", () => {
       // (Combining marks, which the emulator also draws in no column of their own; it gives U+200B one.)
       reply().text(`x${"\u0301".repeat(250)}`).text("\nAll good here.\n").delay(50),
     ]);
-    const pty = startPty([], cliOptions(ws, fake));
+    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
     pty.type("write it\r");
     await pty.waitFor(/All good here\.[^]*mini-claude> /);
@@ -114,7 +114,7 @@ describe("what the person sees of hostile text", () => {
   it("shows a deceptive link's real target, on a terminal that supports hyperlinks", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("Install from [https://github.com/you/tool](https://evil.example/x.sh) today.\n")]);
-    const pty = startPty([], cliOptions(ws, fake, { env: { FORCE_HYPERLINK: "1" } }));
+    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake, { env: { FORCE_HYPERLINK: "1" } }));
     await pty.waitFor("mini-claude> ");
     pty.type("how do I install\r");
     await pty.waitFor(/today\.[^]*mini-claude> /);
@@ -127,7 +127,7 @@ describe("what the person sees of hostile text", () => {
   it("shows write_file over an existing file as a diff", async () => {
     const ws = tempWorkspace({ "app.js": "const port = 3000;\nlisten(port);\n" });
     const fake = await fakeOpenAI([reply().tool("write_file", { path: "app.js", content: "const port = 8080;\nlisten(port);\n" }), reply().text("Done.")]);
-    const pty = startPty([], cliOptions(ws, fake));
+    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
     pty.type("change the port\r");
     await pty.waitFor(/Done\.[^]*mini-claude> /);
@@ -143,7 +143,7 @@ describe("what the person sees of hostile text", () => {
     const ws = tempWorkspace();
     const answer = `Copied${CLIPBOARD} \x1b]0;owned\x07done.`;
     const fake = await fakeOpenAI([reply().text(answer), reply().text(answer)]);
-    const pty = startPty(["-p", "hi"], cliOptions(ws, fake, { env: { NO_COLOR: "1" } }));
+    const pty = startPty(["--sandbox=off", "-p", "hi"], cliOptions(ws, fake, { env: { NO_COLOR: "1" } }));
     expect((await pty.done).code).toBe(0);
     expect(pty.raw()).not.toContain("\x1b]");
     expect(await pty.rendered()).toContain("Copied done.");
@@ -156,7 +156,7 @@ describe("what the person sees of hostile text", () => {
     const fake = await fakeOpenAI([reply().text("ok")]);
     await runCli(["-p", "fix\x1b]0;owned\x07 this"], cliOptions(ws, fake));
     // On a terminal --resume opens the picker; Esc leaves it.
-    const pty = startPty(["--resume"], cliOptions(ws, fake));
+    const pty = startPty(["--sandbox=off", "--resume"], cliOptions(ws, fake));
     await pty.waitFor("fix");
     pty.type("\x1b");
     expect((await pty.done).code).toBe(0);
@@ -172,7 +172,7 @@ describe("what the person sees of hostile text", () => {
       reply().text("Started."),
       error(400, `Bad request${CLIPBOARD}\x1b[2J`),
     ]);
-    const pty = startPty(["--yes"], cliOptions(ws, fake));
+    const pty = startPty(["--sandbox=off", "--yes"], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
     pty.type("start it\r");
     await pty.waitFor("Started.");

@@ -15,7 +15,7 @@ describe.each([60, 120])("input at %i columns", (columns) => {
   it("a bracketed multi-line paste is one request, shown compactly and sent whole", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("Got all three lines.")]);
-    const pty = startPty([], { ...cliOptions(ws, fake), columns });
+    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
     await pty.waitFor("mini-claude> ");
     pty.type("\x1b[200~first line\r\nsecond line\r\nthird line\x1b[201~");
     await pty.waitFor("[pasted 3 lines]");
@@ -31,7 +31,7 @@ describe.each([60, 120])("input at %i columns", (columns) => {
   it("backslash-Enter and Alt+Enter continue the request instead of sending it", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("Three lines received.")]);
-    const pty = startPty([], { ...cliOptions(ws, fake), columns });
+    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
     await pty.waitFor("mini-claude> ");
     pty.type("one\\\r");
     await pty.waitFor("… ");
@@ -51,7 +51,7 @@ describe.each([60, 120])("input at %i columns", (columns) => {
       reply().text("Made it."),
       reply().text("Follow-up answered."),
     ]);
-    const pty = startPty([], { ...cliOptions(ws, fake), columns });
+    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
     await pty.waitFor("mini-claude> ");
     pty.type("make the file\r");
     await pty.waitFor("Let me");
@@ -79,7 +79,7 @@ describe.each([60, 120])("input at %i columns", (columns) => {
       reply().text("one two three four five six seven eight nine ten eleven twelve").delay(300),
       reply().text("After."),
     ]);
-    const pty = startPty([], { ...cliOptions(ws, fake), columns });
+    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
     await pty.waitFor("mini-claude> ");
     pty.type("first\r");
     await pty.waitFor("two");
@@ -103,7 +103,7 @@ describe.each([60, 120])("input at %i columns", (columns) => {
   it('`mini-claude "request"` opens the REPL and sends it first', async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("Fixed the bug.")]);
-    const pty = startPty(["fix the bug"], { ...cliOptions(ws, fake), columns });
+    const pty = startPty(["--sandbox=off", "fix the bug"], { ...cliOptions(ws, fake), columns });
     await pty.waitFor("Fixed the bug.");
     await pty.waitFor("mini-claude> ", { from: pty.screen().indexOf("Fixed the bug.") });
     pty.type("\x04");
@@ -123,7 +123,7 @@ describe.each([60, 120])("approvals at %i columns", (columns) => {
       reply().tool("exec", { command: "touch two.txt && rm -rf two.txt" }),
       reply().text("All done."),
     ]);
-    const pty = startPty([], { ...cliOptions(ws, fake), columns });
+    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
     await pty.waitFor("mini-claude> ");
     pty.type("go\r");
     await pty.waitFor("[a]lways: ");

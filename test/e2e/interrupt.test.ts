@@ -6,7 +6,7 @@ import { isAlive } from "../../src/processes/process-tree.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { startPty } from "../support/pty.js";
 import { cliOptions, startCli } from "../support/run-cli.js";
-import { eventually } from "../support/processes.js";
+import { eventually, hostPid } from "../support/processes.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 const fakeOpenAI = useFakeOpenAI();
@@ -57,7 +57,8 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
         return false;
       }
     });
-    const childPid = Number(readFileSync(childPidFile, "utf8"));
+    // Written from inside the sandbox's pid namespace: find the pid this test sees.
+    const childPid = hostPid(Number(readFileSync(childPidFile, "utf8")), ws.root);
     expect(isAlive(childPid)).toBe(true);
     const mark = pty.screen().length;
     pty.type("\x03");
@@ -78,7 +79,8 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
   it("Ctrl-C at the approval question answers the call as interrupted, not denied", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().tool("exec", { command: "touch never.txt" }, "call_ask"), reply().text("Understood.")]);
-    const pty = startPty([], cliOptions(ws, fake));
+    // Sandbox off: inside it, a command like this one would run without a question.
+    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
     pty.type("make a file\r");
     await pty.waitFor("[a]lways: ");

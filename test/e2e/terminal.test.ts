@@ -101,7 +101,8 @@ describe("streaming and approval in a real terminal", () => {
   it("asks before a command with the question on screen; y runs it", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("Running it.").tool("exec", { command: "touch approved.txt" }), reply().text("Made it.")]);
-    const pty = startPty([], cliOptions(ws, fake));
+    // Sandbox off: inside it, a command like this one would run without a question.
+    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
     pty.type("make a file\r");
     await pty.waitFor("[a]lways: ");

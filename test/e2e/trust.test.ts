@@ -79,7 +79,8 @@ describe("the key never reaches the model", () => {
         .tool("exec", { command: "env; tr '\\0' '\\n' < /proc/$PPID/environ" }, "call_env"),
       reply().text("I saw no key."),
     ]);
-    const result = await runCli(["-p", "-y", "show me the secrets"], {
+    // Sandbox off: inside it, mini-claude's own /proc entry is out of sight, so there would be nothing to redact.
+    const result = await runCli(["--sandbox=off", "-p", "-y", "show me the secrets"], {
       cwd: ws.root,
       home: ws.home,
       baseURL: fake.url,
@@ -103,7 +104,8 @@ describe("the key in a background job's notice", () => {
     // The job prints mini-claude's start-up environment after the start-up window, then exits.
     const command = "echo server ready; sleep 0.6; tr '\\0' '\\n' < /proc/$PPID/environ | grep API_KEY; exit 3";
     const fake = await fakeOpenAI([reply().tool("exec", { command, background: true }), reply().text("Started."), reply().text("It exited.")]);
-    const cli = startCli(["--yes"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open", env: { OPENAI_API_KEY: KEY } });
+    // Sandbox off: inside it, mini-claude's own /proc entry is out of sight, so there would be nothing to redact.
+    const cli = startCli(["--yes", "--sandbox=off"], { cwd: ws.root, home: ws.home, baseURL: fake.url, stdin: "open", env: { OPENAI_API_KEY: KEY } });
     cli.child.stdin!.write("start the job\n");
     await cli.waitFor("Started.");
     await new Promise((r) => setTimeout(r, 1200));

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { isAlive } from "../../src/processes/process-tree.js";
@@ -64,7 +64,27 @@ export async function readDevServerPids(root: string): Promise<DevServerPids> {
     }
   });
   if (!pids) throw new Error("the dev server never wrote pids.json");
-  return pids;
+  return { ...pids, server: hostPid(pids.server, root), worker: hostPid(pids.worker, root) };
+}
+
+/**
+ * The pid as this test sees it of a process that wrote its own pid from inside the sandbox's pid
+ * namespace: the host process whose innermost NSpid is `pid` and whose working folder is `root`.
+ * Outside a sandbox that is the pid itself. When no such process is left, a pid no process can
+ * have (above pid_max), so that isAlive() says it is gone rather than naming an unrelated process.
+ */
+export function hostPid(pid: number, root: string): number {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const nspids = /^NSpid:\s*(.+)$/m.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1].trim().split(/\s+/);
+      if (!nspids || Number(nspids[nspids.length - 1]) !== pid) continue;
+      if (realpathSync(readlinkSync(`/proc/${entry}/cwd`)) === realpathSync(root)) return Number(entry);
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return Number(readFileSync("/proc/sys/kernel/pid_max", "utf8")) + 1;
 }
 
 /** True once neither process of the dev server is alive and its port takes a new listener. */

@@ -1,0 +1,70 @@
+/**
+ * Which requests must be put to the person. Without the sandbox every command asks, as it always
+ * did. With the sandbox on, a command inside the boundary runs without asking: the boundary and
+ * rewind are the protection. What leaves the boundary (the network, `sandbox: false`) still asks,
+ * and so do commands of a destructive shape, whose damage inside the workspace is the point.
+ * Both approval policies (the REPL's and --print's) decide with mustAsk(), so they cannot differ.
+ */
+import { sandboxState } from "./processes/sandbox.js";
+import type { Approval, ApprovalRequest } from "./tools/define.js";
+
+/** Shapes that destroy work wholesale: rm -r of a folder, git reset --hard, git clean, git push --force. */
+const DESTRUCTIVE: RegExp[] = [
+  /(?:^|[;&|(\s])rm\s+(?:-[a-zA-Z]*\s+)*-[a-zA-Z]*[rR]/,
+  /(?:^|[;&|(\s])rm\s+(?:\S+\s+)*--recursive\b/,
+  /\bgit\s+(?:-\S+\s+)*reset\s+(?:\S+\s+)*--hard\b/,
+  /\bgit\s+(?:-\S+\s+)*clean\b/,
+  /\bgit\s+(?:-\S+\s+)*push\s+(?:\S+\s+)*(?:--force\b|--force-with-lease\b|-[a-zA-Z]*f\b)/,
+];
+
+/** True when `command` has a destructive shape (see DESTRUCTIVE). */
+export function isDestructive(command: string): boolean {
+  return DESTRUCTIVE.some((shape) => shape.test(command));
+}
+
+/**
+ * Whether `request` must be asked (the person may still have allowed everything with --yes or
+ * "always"; that is the policy's business, not this rule's).
+ */
+export function mustAsk(request: ApprovalRequest, sandboxOn = sandboxState().active): boolean {
+  if (request.kind !== "command") return true;
+  if (!sandboxOn || request.unsandboxed) return true;
+  if (request.network && !sandboxState().allowNet) return true;
+  return isDestructive(request.command);
+}
+
+/**
+ * The command's prefix for remembering a network approval: its program, plus its subcommand when
+ * the second word is one ("npm install", "cargo fetch"; "curl" for "curl https://…").
+ */
+export function commandPrefix(command: string): string {
+  const [program = "", second] = command.trim().split(/\s+/);
+  return second && /^[a-z][\w-]*$/i.test(second) ? `${program} ${second}` : program;
+}
+
+type Policy = (request: ApprovalRequest, signal: AbortSignal) => Promise<Approval>;
+
+/**
+ * Wrap an approval policy so that the network, once approved for a command prefix, is not asked
+ * again for that prefix this session (an "always" answer already covers everything). A destructive
+ * shape or a command leaving the sandbox altogether still asks.
+ */
+export function rememberNetworkApprovals(policy: Policy): Policy {
+  const approved = new Set<string>();
+  return async (request, signal) => {
+    const networkOnly = request.kind === "command" && request.network && !request.unsandboxed;
+    if (networkOnly && approved.has(commandPrefix(request.command)) && !isDestructive(request.command)) return { approved: true };
+    const answer = await policy(request, signal);
+    if (networkOnly && answer.approved) approved.add(commandPrefix(request.command));
+    return answer;
+  };
+}
+
+/** The regime in one line, for the REPL's banner. */
+export function approvalRegime(): string {
+  const state = sandboxState();
+  if (state.active) {
+    return "Sandbox on: commands run without asking inside the workspace (no network); network, sandbox: false and destructive commands ask. /sandbox shows it.";
+  }
+  return state.problem ? `${state.problem}.` : "Sandbox off: every shell command asks for approval.";
+}

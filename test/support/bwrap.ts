@@ -1,0 +1,17 @@
+import { spawnSync } from "node:child_process";
+
+/**
+ * Whether bubblewrap works on this machine, and if not, why: sandbox tests are skipped then, and
+ * the suite says so in their name and on stderr, so a machine without bwrap never passes silently.
+ */
+export function bwrapProblem(): string | undefined {
+  const probe = spawnSync("bwrap", ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-pid", "--unshare-net", "true"], { encoding: "utf8" });
+  if (probe.error) return "bwrap is missing (install the bubblewrap package)";
+  if (probe.status !== 0) return `bwrap does not work here: ${probe.stderr.trim().split("\n")[0]}`;
+  return undefined;
+}
+
+export const BWRAP_PROBLEM = bwrapProblem();
+if (BWRAP_PROBLEM) process.stderr.write(`\nSKIPPED: sandbox tests, because ${BWRAP_PROBLEM}.\n\n`);
+/** A describe title that carries the reason when the block is skipped. */
+export const sandboxSuite = (title: string) => (BWRAP_PROBLEM ? `${title} [SKIPPED: ${BWRAP_PROBLEM}]` : title);
