@@ -31,6 +31,8 @@ export const execTool = defineTool({
     if (JOB_COMMAND.test(line)) return short;
     return (background ?? looksLikeDaemon(command)) ? `exec ${short} (background)` : `exec ${short}`;
   },
+  // bg_list and bg_logs only look; bg_kill and every shell command change something.
+  readOnly: ({ command }) => /^(list|logs)\b/.test(JOB_COMMAND.exec(command.trim())?.[1] ?? ""),
   async run({ command, timeout_ms = DEFAULT_TIMEOUT_MS, background }, ctx) {
     if (JOB_COMMAND.test(command.trim())) return runJobCommand(command, ctx.jobs);
     const decision = await ctx.approve({ kind: "command", command }, ctx.signal);

@@ -28,6 +28,7 @@ export const grepTool = defineTool({
   }),
   summary: ({ pattern, path = ".", glob, ignore_case }) =>
     `grep /${pattern}/${ignore_case ? "i" : ""} ${path}${glob ? ` ${glob}` : ""}`,
+  readOnly: true,
   run: (args, ctx) => grep(args, ctx),
 });
 

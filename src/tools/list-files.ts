@@ -19,6 +19,7 @@ export const listFilesTool = defineTool({
     pattern: z.string().optional().describe('Glob relative to path, e.g. "**/*.ts" or "src/*.js"'),
   }),
   summary: ({ path = ".", pattern }) => (pattern ? `list_files ${path} ${pattern}` : `list_files ${path}`),
+  readOnly: true,
   run: (args, ctx) => listFiles(args, ctx),
 });
 
