@@ -11,6 +11,8 @@ export interface ScanOptions {
   pattern?: string;
   /** "" or "i". */
   flags: string;
+  /** Text every match contains (required-literal.ts); files without it are skipped unread by the regex. */
+  literal?: string;
   /** Only files whose `globInput` matches this glob are scanned (see compileGlob). */
   glob?: CompiledGlob;
   /** Report each file that passes the glob as a match (line 0) without reading it: list_files. */
@@ -132,10 +134,13 @@ type WorkerMessage = { matches?: Match[]; skipped?: "binary" | "large"; done?: b
 /** Plain JavaScript run by the worker: messages are batches of files, `null` after the last. */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
-const { closeSync, constants, fstatSync, openSync, readFileSync } = require("node:fs");
-const { pattern, flags, glob, namesOnly, maxMatches, maxFileBytes, maxLineChars } = workerData;
+const { closeSync, constants, fstatSync, openSync, readSync } = require("node:fs");
+const { pattern, flags, literal, glob, namesOnly, maxMatches, maxFileBytes, maxLineChars } = workerData;
 const regex = namesOnly ? undefined : new RegExp(pattern, flags);
+const needle = literal ? Buffer.from(literal) : undefined;
 const globRegex = glob ? new RegExp(glob.source, glob.flags) : undefined;
+// One buffer for every file: allocating one per file costs more than reading it.
+const buffer = namesOnly ? undefined : Buffer.allocUnsafe(maxFileBytes + 1);
 let found = 0;
 let names = [];
 
@@ -156,15 +161,33 @@ function scan(file) {
     if (names.length >= 500) flushNames();
     return;
   }
-  const buffer = read(file.absolute);
-  if (typeof buffer === "string") return parentPort.postMessage({ skipped: buffer });
-  if (!buffer) return;
-  const lines = buffer.toString("utf8").split(/\\r?\\n/);
+  const size = read(file.absolute);
+  if (typeof size === "string") return parentPort.postMessage({ skipped: size });
+  if (size === undefined) return;
+  const bytes = buffer.subarray(0, size);
   const matches = [];
-  for (let i = 0; i < lines.length && found < maxMatches; i++) {
-    if (!regex.test(lines[i])) continue;
+  const test = (text, line) => {
+    if (!regex.test(text)) return;
     found++;
-    matches.push({ path: file.path, line: i + 1, text: lines[i].slice(0, maxLineChars), length: lines[i].length });
+    matches.push({ path: file.path, line, text: text.slice(0, maxLineChars), length: text.length });
+  };
+  if (needle) {
+    // Only the lines holding the literal are decoded and tested; line numbers are counted on the way.
+    let line = 1;
+    let counted = 0;
+    for (let at = bytes.indexOf(needle); at !== -1 && found < maxMatches; ) {
+      const start = at === 0 ? 0 : bytes.lastIndexOf(10, at - 1) + 1;
+      let end = bytes.indexOf(10, at);
+      if (end === -1) end = size;
+      for (let nl = bytes.indexOf(10, counted); nl !== -1 && nl < start; nl = bytes.indexOf(10, nl + 1)) line++;
+      counted = start;
+      const text = bytes.toString("utf8", start, end > start && bytes[end - 1] === 13 ? end - 1 : end);
+      test(text, line);
+      at = end + 1 < size ? bytes.indexOf(needle, end + 1) : -1;
+    }
+  } else {
+    const lines = bytes.toString("utf8").split(/\\r?\\n/);
+    for (let i = 0; i < lines.length && found < maxMatches; i++) test(lines[i], i + 1);
   }
   if (matches.length > 0) parentPort.postMessage({ matches, done: found >= maxMatches });
 }
@@ -175,6 +198,7 @@ function flushNames() {
   names = [];
 }
 
+// The file's size, now in the shared buffer; "large" or "binary" when skipped, undefined when unreadable.
 // O_NONBLOCK: a file swapped for a FIFO since the walk must not block the worker.
 function read(absolute) {
   let fd;
@@ -183,8 +207,10 @@ function read(absolute) {
     const info = fstatSync(fd);
     if (!info.isFile()) return undefined;
     if (info.size > maxFileBytes) return "large";
-    const buffer = readFileSync(fd);
-    return buffer.subarray(0, 8192).includes(0) ? "binary" : buffer;
+    let size = 0;
+    for (let n; size < buffer.length && (n = readSync(fd, buffer, size, buffer.length - size, null)) > 0; ) size += n;
+    if (size > maxFileBytes) return "large";
+    return buffer.subarray(0, Math.min(size, 8192)).includes(0) ? "binary" : size;
   } catch {
     return undefined;
   } finally {
