@@ -88,6 +88,8 @@ export async function scanFiles(list: (signal: AbortSignal) => AsyncIterable<Sca
   signal.addEventListener("abort", forward, { once: true });
   const timer = setTimeout(() => scan.abort(TIMED_OUT), timeoutMs);
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: settings });
+  // With namesOnly the worker gets only the strings its glob tests and answers with their indices.
+  const sent: ScanFile[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       scan.signal.addEventListener("abort", () => {
@@ -97,12 +99,13 @@ export async function scanFiles(list: (signal: AbortSignal) => AsyncIterable<Sca
       });
       worker.on("message", (message: WorkerMessage) => {
         if (message.matches) result.matches.push(...message.matches);
+        if (message.names) for (const index of message.names) result.matches.push({ path: sent[index].path, line: 0, text: "", length: 0 });
         if (message.skipped) result.skipped[message.skipped]++;
         if (message.done) resolve();
       });
       worker.on("error", reject);
       worker.on("exit", () => reject(new Error("the grep worker stopped unexpectedly")));
-      send(list(scan.signal), worker).catch(reject);
+      send(list(scan.signal), worker, settings.namesOnly ? sent : undefined).catch(reject);
     });
   } finally {
     clearTimeout(timer);
@@ -113,11 +116,15 @@ export async function scanFiles(list: (signal: AbortSignal) => AsyncIterable<Sca
   return result;
 }
 
-/** Files go over in batches: one message per file costs more than the glob test it carries. */
-async function send(files: AsyncIterable<ScanFile>, worker: Worker): Promise<void> {
-  let batch: ScanFile[] = [];
+/**
+ * Files go over in batches: one message per file costs more than the glob test it carries. With
+ * `names` (list_files) only each file's glob input is sent, and the file is kept in `names`.
+ */
+async function send(files: AsyncIterable<ScanFile>, worker: Worker, names?: ScanFile[]): Promise<void> {
+  let batch: (ScanFile | string | undefined)[] = [];
   for await (const file of files) {
-    batch.push(file);
+    batch.push(names ? file.globInput : file);
+    names?.push(file);
     if (batch.length >= SEND_BATCH) {
       worker.postMessage(batch);
       batch = [];
@@ -127,9 +134,9 @@ async function send(files: AsyncIterable<ScanFile>, worker: Worker): Promise<voi
   worker.postMessage(null);
 }
 
-const SEND_BATCH = 64;
+const SEND_BATCH = 256;
 
-type WorkerMessage = { matches?: Match[]; skipped?: "binary" | "large"; done?: boolean };
+type WorkerMessage = { matches?: Match[]; names?: number[]; skipped?: "binary" | "large"; done?: boolean };
 
 /** Plain JavaScript run by the worker: messages are batches of files, `null` after the last. */
 const WORKER_SOURCE = `
@@ -152,13 +159,17 @@ parentPort.on("message", (batch) => {
   for (const file of batch) scan(file);
 });
 
+let received = 0;
+
 function scan(file) {
+  const index = received++;
   if (found >= maxMatches) return;
-  if (globRegex && file.globInput !== glob.text && !globRegex.test(file.globInput)) return;
+  const globInput = namesOnly ? file : file.globInput;
+  if (globRegex && globInput !== glob.text && !globRegex.test(globInput)) return;
   if (namesOnly) {
     found++;
-    names.push({ path: file.path, line: 0, text: "", length: 0 });
-    if (names.length >= 500) flushNames();
+    names.push(index);
+    if (names.length >= 2000) flushNames();
     return;
   }
   const size = read(file.absolute);
@@ -194,7 +205,7 @@ function scan(file) {
 
 // Names are sent in batches: list_files may pass a hundred thousand of them.
 function flushNames() {
-  if (names.length > 0) parentPort.postMessage({ matches: names });
+  if (names.length > 0) parentPort.postMessage({ names });
   names = [];
 }
 
