@@ -1,3 +1,4 @@
+import { withEncodedBody } from "./request-body.js";
 import type OpenAI from "openai";
 import type { Config } from "./config.js";
 import { guardedFetch } from "./sse-guard.js";
@@ -15,7 +16,7 @@ export async function createClient(config: Pick<Config, "baseURL" | "apiKey" | "
     apiKey: config.apiKey ?? "not-needed",
     timeout: config.requestTimeoutMs,
     maxRetries: config.maxRetries,
-    fetch: withStreamErrorLines(guardedFetch()),
+    fetch: withEncodedBody(withStreamErrorLines(guardedFetch())),
   });
 }
 
