@@ -87,9 +87,11 @@ export async function scanFiles(list: (signal: AbortSignal) => AsyncIterable<Sca
   const forward = () => scan.abort(signal.reason);
   signal.addEventListener("abort", forward, { once: true });
   const timer = setTimeout(() => scan.abort(TIMED_OUT), timeoutMs);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: settings });
+  // A small young generation: the worker's garbage is short-lived lines, and the default
+  // (tens of MiB of semi-space) showed up whole in the CLI's peak memory.
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   // With namesOnly the worker gets only the strings its glob tests and answers with their indices.
-  const sent: ScanFile[] = [];
+  const sent: string[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       scan.signal.addEventListener("abort", () => {
@@ -99,7 +101,7 @@ export async function scanFiles(list: (signal: AbortSignal) => AsyncIterable<Sca
       });
       worker.on("message", (message: WorkerMessage) => {
         if (message.matches) result.matches.push(...message.matches);
-        if (message.names) for (const index of message.names) result.matches.push({ path: sent[index].path, line: 0, text: "", length: 0 });
+        if (message.names) for (const index of message.names) result.matches.push({ path: sent[index], line: 0, text: "", length: 0 });
         if (message.skipped) result.skipped[message.skipped]++;
         if (message.done) resolve();
       });
@@ -118,13 +120,13 @@ export async function scanFiles(list: (signal: AbortSignal) => AsyncIterable<Sca
 
 /**
  * Files go over in batches: one message per file costs more than the glob test it carries. With
- * `names` (list_files) only each file's glob input is sent, and the file is kept in `names`.
+ * `names` (list_files) only each file's glob input is sent, and its path is kept in `names`.
  */
-async function send(files: AsyncIterable<ScanFile>, worker: Worker, names?: ScanFile[]): Promise<void> {
+async function send(files: AsyncIterable<ScanFile>, worker: Worker, names?: string[]): Promise<void> {
   let batch: (ScanFile | string | undefined)[] = [];
   for await (const file of files) {
     batch.push(names ? file.globInput : file);
-    names?.push(file);
+    names?.push(file.path);
     if (batch.length >= SEND_BATCH) {
       worker.postMessage(batch);
       batch = [];
