@@ -27,7 +27,8 @@ async function cliRuns(dir: string, script: () => Scripted[]): Promise<{ ms: num
 
 async function rgRuns(dir: string, args: string[]): Promise<{ ms: number; rssKb?: number }> {
   const runs: Timed[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await timedSpawn("rg", args, { cwd: dir }));
+  // "." because rg reads stdin when it is not a terminal and no path is given.
+  for (let i = 0; i < RUNS; i++) runs.push(await timedSpawn("rg", [...args, "."], { cwd: dir }));
   return summarize(runs);
 }
 
@@ -40,8 +41,8 @@ function summarize(runs: Timed[]) {
 async function treeRows(label: string, dir: string): Promise<string[]> {
   const base = await cliRuns(dir, () => [reply().text("ok")]);
   const searches = [
-    { name: "grep createServer\\(", call: reply().tool("grep", { pattern: "createServer\\(" }), rg: ["-n", "createServer\\("] },
-    { name: "list_files **/*.d.ts", call: reply().tool("list_files", { pattern: "**/*.d.ts" }), rg: ["--files", "-g", "*.d.ts"] },
+    { name: "grep createServer\\(", call: reply().tool("grep", { pattern: "createServer\\(" }), rg: ["--no-require-git", "-n", "createServer\\("] },
+    { name: "list_files **/*.d.ts", call: reply().tool("list_files", { pattern: "**/*.d.ts" }), rg: ["--no-require-git", "--files", "-g", "*.d.ts"] },
   ];
   const rows: string[] = [];
   for (const search of searches) {
@@ -51,7 +52,7 @@ async function treeRows(label: string, dir: string): Promise<string[]> {
     let rgText = "rg not on PATH (apt-get install ripgrep to compare)";
     if (hasRg) {
       const rg = await rgRuns(dir, search.rg);
-      rgText = `rg ${search.rg.join(" ")} ${rg.ms.toFixed(0)} ms, ${mib(rg.rssKb)} · ratio ${(added / rg.ms).toFixed(1)}× (target ≤ 3×)`;
+      rgText = `rg ${search.rg.slice(1).join(" ")} ${rg.ms.toFixed(0)} ms, ${mib(rg.rssKb)} · ratio ${(added / rg.ms).toFixed(1)}× (target ≤ 3×)`;
     }
     rows.push(`${label}: ${search.name} added ${added.toFixed(0)} ms, ${addedRss} (target ≤ +30) · ${rgText}`);
   }
