@@ -104,7 +104,7 @@ export async function scanFiles(list: (signal: AbortSignal) => AsyncIterable<Sca
       const start = () => {
         // A small young generation: the worker's garbage is short-lived lines, and the default
         // (tens of MiB of semi-space) showed up whole in the CLI's peak memory.
-        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: 1 } });
         worker.on("message", (message: BatchResult) => ordered.add(message));
         worker.on("error", reject);
         worker.on("exit", () => reject(new Error("the grep worker stopped unexpectedly")));
