@@ -4,7 +4,10 @@
  * - the scripted 4-turn task (read, edit, run, answer) through --print against a loopback fake
  *   OpenAI server: wall time and peak RSS of the CLI process;
  * - the tokens sent on every request: system prompt plus tool schemas;
- * - a long session: 60 reads against a 16k-window server (bench/long-session.ts).
+ * - a long session: 60 reads against a 16k-window server (bench/long-session.ts);
+ * - grep and list_files on a generated 19.6k-file tree and on node_modules, beside rg (bench/search.ts);
+ * - five read-only calls in one reply, sequential vs parallel (bench/parallel-reads.ts);
+ * - a 1,000-call --print session's time and peak RSS (bench/thousand-calls.ts).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
@@ -16,6 +19,9 @@ import { toolSpecs } from "../src/tools/index.js";
 import { reply, startFakeOpenAI } from "../test/support/fake-openai.js";
 import { CLI } from "../test/support/run-cli.js";
 import { longSessionRow } from "./long-session.js";
+import { parallelReadsRows } from "./parallel-reads.js";
+import { searchRows } from "./search.js";
+import { thousandCallsRow } from "./thousand-calls.js";
 
 const RUNS = Number(process.env.RUNS ?? 10);
 const hasTime = existsSync("/usr/bin/time");
@@ -79,6 +85,9 @@ async function main() {
   const schemas = countTokens(JSON.stringify(toolSpecs()));
   console.log(`tokens per request (o200k): system prompt ${prompt} + tools ${schemas} = ${prompt + schemas}`);
   console.log(await longSessionRow());
+  for (const row of await searchRows()) console.log(row);
+  for (const row of await parallelReadsRows()) console.log(row);
+  console.log(await thousandCallsRow());
 }
 
 async function timedAsync(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {

@@ -1,9 +1,10 @@
 import type OpenAI from "openai";
 import { CUT_BY_LENGTH, RepeatGuard, withNotices } from "./call-guards.js";
+import { CallSchedule } from "./call-schedule.js";
 import type { ContextGuard } from "./context.js";
 import { closeInterruptedTurn, INTERRUPTED_BEFORE_RUN, withoutStaleReasoning, type AssistantMessage, type Message, type ToolCall } from "./history.js";
 import { ProviderStreamError, streamReply, StreamCutError, type Reply, type Usage } from "./stream.js";
-import type { FileDiff, ToolContext, ToolRegistry } from "./tools/index.js";
+import type { FileDiff, ToolCallRequest, ToolContext, ToolRegistry, ToolResult } from "./tools/index.js";
 
 export type AgentEvent =
   | { type: "request"; step: number }
@@ -137,10 +138,19 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
     }
     if (reply.toolCalls.length === 0) return "done";
 
-    for (const call of reply.toolCalls) {
+    const calls = reply.toolCalls;
+    const refusals = calls.map((call) => repeats.check(call));
+    const requestOf = (call: ToolCall) => ({ name: call.function.name, arguments: sent.get(call.id) ?? call.function.arguments });
+    // Consecutive read-only calls run together (call-schedule.ts); they are still shown and answered in order.
+    const schedule = new CallSchedule(
+      calls,
+      (call, i) => !refusals[i] && (run.tools.readOnly?.(requestOf(call)) ?? false),
+      (call) => run.tools.run(requestOf(call), { ...run.toolContext, progress: (text) => emit({ type: "tool_progress", id: call.id, text }) }),
+    );
+    for (const [i, call] of calls.entries()) {
       if (signal.aborted) break;
-      const refusal = repeats.check(call);
-      const result = refusal ? refuseCall(call, run, refusal, emit) : await executeCall(call, sent.get(call.id) ?? call.function.arguments, run, emit);
+      const refusal = refusals[i];
+      const result = refusal ? refuseCall(call, run, refusal, emit) : await executeCall(call, requestOf(call), () => schedule.result(i), run, emit);
       answer(call.id, result);
     }
     if (signal.aborted) return answerOpenCalls();
@@ -163,12 +173,17 @@ function refuseCall(call: ToolCall, run: AgentRun, observation: string, emit: (e
   return observation;
 }
 
-async function executeCall(call: ToolCall, args: string, run: AgentRun, emit: (event: AgentEvent) => void): Promise<string> {
+/** Shows one call's start, waits for its result (maybe already running, see CallSchedule), shows its end. */
+async function executeCall(
+  call: ToolCall,
+  request: ToolCallRequest,
+  started: () => Promise<ToolResult>,
+  run: AgentRun,
+  emit: (event: AgentEvent) => void,
+): Promise<string> {
   const { id, function: fn } = call;
-  const request = { name: fn.name, arguments: args };
-  emit({ type: "tool_start", id, name: fn.name, label: run.tools.label(request), arguments: args });
-  const progress = (text: string) => emit({ type: "tool_progress", id, text });
-  const result = await run.tools.run(request, { ...run.toolContext, progress });
+  emit({ type: "tool_start", id, name: fn.name, label: run.tools.label(request), arguments: request.arguments });
+  const result = await started();
   const { label, ok, output, diff, display, details, exitCode } = result;
   emit({ type: "tool_end", id, name: fn.name, label, ok, output, diff, display, details, exitCode });
   return result.interrupted ? INTERRUPTED_BEFORE_RUN : output;

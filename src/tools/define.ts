@@ -62,6 +62,12 @@ export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {
   summary?(args: z.infer<P>): string;
   /** The tool may change workspace files, so rewind records around its calls. */
   changesFiles?: boolean;
+  /**
+   * True when a call changes nothing (no file, process or approval question), so the loop may run
+   * it beside the other read-only calls of the same reply. A function decides per call (exec's
+   * bg_list). Unset: the call runs alone, in order.
+   */
+  readOnly?: boolean | ((args: z.infer<P>) => boolean);
 }
 
 export function defineTool<P extends z.AnyZodObject>(tool: Tool<P>): Tool<P> {

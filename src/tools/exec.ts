@@ -36,6 +36,8 @@ export const execTool = defineTool({
     if (JOB_COMMAND.test(line)) return short;
     return (background ?? looksLikeDaemon(command)) ? `exec ${short} (background)` : `exec ${short}`;
   },
+  // bg_list and bg_logs only look; bg_kill and every shell command change something.
+  readOnly: ({ command }) => /^(list|logs)\b/.test(JOB_COMMAND.exec(command.trim())?.[1] ?? ""),
   async run({ command, timeout_ms = DEFAULT_TIMEOUT_MS, background, network, sandbox }, ctx) {
     if (JOB_COMMAND.test(command.trim())) return runJobCommand(command, ctx.jobs);
     const unsandboxed = sandbox === false;

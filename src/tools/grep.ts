@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import { z } from "zod";
 import { statInWorkspace } from "./files.js";
 import { compileGlob, scanFiles, type ScanFile } from "./grep-worker.js";
+import { requiredLiteral } from "./required-literal.js";
 import { MAX_OUTPUT_BYTES, truncateLine } from "../truncate.js";
 import { walkFiles } from "./walk.js";
 import { defineTool, ToolError, type ToolContext } from "./define.js";
@@ -28,6 +29,7 @@ export const grepTool = defineTool({
   }),
   summary: ({ pattern, path = ".", glob, ignore_case }) =>
     `grep /${pattern}/${ignore_case ? "i" : ""} ${path}${glob ? ` ${glob}` : ""}`,
+  readOnly: true,
   run: (args, ctx) => grep(args, ctx),
 });
 
@@ -44,6 +46,7 @@ export async function grep({ pattern, path = ".", glob, ignore_case }: GrepArgs,
   const { matches, skipped, timedOut } = await scanFiles((signal) => filesToScan({ root: ctx.root, signal }, absolute, glob), {
     pattern,
     flags,
+    literal: requiredLiteral(pattern, flags),
     glob: compiled,
     maxMatches: MAX_GREP_MATCHES + 1,
     maxFileBytes: MAX_GREP_FILE_BYTES,

@@ -49,6 +49,8 @@ export interface ToolRegistry {
   run(call: ToolCallRequest, ctx: ToolContext): Promise<ToolResult>;
   /** `args` when a provider can parse them back from the history; "{}" for malformed or too deeply nested JSON. */
   storableArguments(args: string): string;
+  /** Whether `call` may run beside other read-only calls (see Tool.readOnly); absent means never. */
+  readOnly?(call: ToolCallRequest): boolean;
 }
 
 /**
@@ -67,7 +69,21 @@ export function createRegistry(list: Tool[] | (() => Tool[]) = tools): ToolRegis
     label: (call) => labelFor(call, current()),
     run: (call, ctx) => runTool(call, ctx, current()),
     storableArguments,
+    readOnly: (call) => isReadOnly(call, current()),
   };
+}
+
+/** A call whose tool says it only reads, with arguments that parse; anything in doubt is not. */
+export function isReadOnly(call: ToolCallRequest, list: Tool[] = tools): boolean {
+  const tool = list.find((t) => t.name === call.name);
+  if (!tool?.readOnly) return false;
+  if (tool.readOnly === true) return true;
+  try {
+    const parsed = tool.params.safeParse(JSON.parse(call.arguments || "{}"));
+    return parsed.success && tool.readOnly(parsed.data);
+  } catch {
+    return false;
+  }
 }
 
 /** The `tools` array for the chat-completions request, without keys the API does not need. */

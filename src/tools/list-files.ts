@@ -19,6 +19,7 @@ export const listFilesTool = defineTool({
     pattern: z.string().optional().describe('Glob relative to path, e.g. "**/*.ts" or "src/*.js"'),
   }),
   summary: ({ path = ".", pattern }) => (pattern ? `list_files ${path} ${pattern}` : `list_files ${path}`),
+  readOnly: true,
   run: (args, ctx) => listFiles(args, ctx),
 });
 
@@ -40,9 +41,10 @@ export async function listFiles({ path = ".", pattern }: { path?: string; patter
     }
   }
   // dot: true (in compileGlob) because hidden files are real project files here; .gitignore already filters noise.
-  const { matches, timedOut } = await scanFiles(everyFile, {
+  // Without a pattern there is nothing to match, so no worker: the walk alone, which Ctrl-C stops.
+  const { matches, timedOut } = !pattern ? { matches: await collect(everyFile(ctx.signal)), timedOut: false } : await scanFiles(everyFile, {
     flags: "",
-    glob: pattern ? await compileGlob(pattern) : undefined,
+    glob: await compileGlob(pattern),
     namesOnly: true,
     maxMatches: MAX_WALK_FILES,
     maxFileBytes: 0,
@@ -68,6 +70,12 @@ export async function listFiles({ path = ".", pattern }: { path?: string; patter
   const total = walked >= MAX_WALK_FILES ? `more than ${matches.length}` : `${matches.length}`;
   const output = `${listed.join("\n")}\n[Showing ${listed.length} of ${total} files. Narrow with a deeper path or a pattern such as "**/*.ts".]`;
   return { output, display: `${listed.length} of ${total} files` };
+}
+
+async function collect(files: AsyncIterable<ScanFile>): Promise<{ path: string }[]> {
+  const all: { path: string }[] = [];
+  for await (const file of files) all.push(file);
+  return all;
 }
 
 function noFiles(path: string, pattern: string | undefined): string {

@@ -21,6 +21,7 @@ export const readFileTool = defineTool({
   }),
   summary: ({ path, offset, limit }) =>
     offset || limit ? `read_file ${path} ${offset ?? 1}-${(offset ?? 1) + (limit ?? MAX_READ_LINES) - 1}` : `read_file ${path}`,
+  readOnly: true,
   async run({ path, offset = 1, limit = MAX_READ_LINES }, ctx) {
     // Saved long outputs and the user's skills live outside the workspace; read_file (and nothing else) may read them.
     const root = readOnlyRootFor(path, [ctx.spillDir, ...(ctx.readOnlyRoots ?? [])]) ?? ctx.root;

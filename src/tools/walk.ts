@@ -1,6 +1,6 @@
 import type { Dirent } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
-import { basename, dirname, join, relative, sep } from "node:path";
+import { basename, dirname, join, sep } from "node:path";
 import type { Ignore } from "ignore";
 import { displayPath, isInside } from "../workspace.js";
 
@@ -49,7 +49,7 @@ export async function* walkFiles(
   if (!info.isDirectory()) return;
   const rules = await ancestorRules(root, start);
   const state = { root, start, signal, remaining: limit };
-  yield* walkDirectory(state, start, rules);
+  yield* walkTree(state, start, rules);
 }
 
 interface WalkState {
@@ -59,32 +59,78 @@ interface WalkState {
   remaining: number;
 }
 
-async function* walkDirectory(state: WalkState, directory: string, inherited: Rules[]): AsyncGenerator<WalkEntry> {
-  state.signal.throwIfAborted();
-  // An unreadable directory (permissions, removed meanwhile) is skipped rather than failing the walk.
-  const entries = await readdir(directory, { withFileTypes: true }).catch(() => [] as Dirent[]);
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile())
-    ? await loadRules(state.root, directory)
-    : undefined;
-  const rules = own ? [...inherited, own] : inherited;
+/** A directory still to walk: its listing was started when its parent was read. */
+interface PendingDirectory {
+  absolute: string;
+  /** Workspace-relative and relative to the walk's start, each "" or ending in "/". */
+  pathPrefix: string;
+  relativePrefix: string;
+  rules: Rules[];
+  listing: Promise<Dirent[]>;
+}
 
-  for (const entry of entries) {
-    if (state.remaining <= 0) return;
+/**
+ * Depth first with an explicit stack (a recursive `yield*` costs a promise hop per level for every
+ * file). The listings of a directory's subdirectories start together as soon as it is read, so the
+ * thread pool reads several at once while the output keeps its order.
+ */
+async function* walkTree(state: WalkState, start: string, startRules: Rules[]): AsyncGenerator<WalkEntry> {
+  const startPath = toPosix(displayPath(state.root, start));
+  const stack: (PendingDirectory | WalkEntry[])[] = [
+    { absolute: start, pathPrefix: startPath === "." ? "" : `${startPath}/`, relativePrefix: "", rules: startRules, listing: list(start) },
+  ];
+  while (stack.length > 0) {
     state.signal.throwIfAborted();
-    if (ALWAYS_SKIPPED.has(entry.name)) continue;
-    const absolute = join(directory, entry.name);
-    const kind = await kindOf(state.root, entry, absolute);
-    if (!kind) continue;
-    const path = toPosix(displayPath(state.root, absolute));
-    if (isIgnored(rules, path, kind === "directory")) continue;
-    if (kind === "directory") {
-      yield* walkDirectory(state, absolute, rules);
+    const next = stack.pop()!;
+    if (Array.isArray(next)) {
+      for (const file of next) {
+        if (state.remaining <= 0) return;
+        state.remaining--;
+        yield file;
+      }
       continue;
     }
-    state.remaining--;
-    yield { path, relative: toPosix(relative(state.start, absolute)), absolute };
+    // Pushed in reverse so that they pop in name order; consecutive files travel as one item.
+    const items = await readDirectory(state, next);
+    for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]);
   }
+}
+
+/** One directory's files and subdirectories, in name order, with its .gitignore applied. */
+async function readDirectory(state: WalkState, directory: PendingDirectory): Promise<(PendingDirectory | WalkEntry[])[]> {
+  const entries = await directory.listing;
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile())
+    ? await loadRules(state.root, directory.absolute)
+    : undefined;
+  const rules = own ? [...directory.rules, own] : directory.rules;
+  const items: (PendingDirectory | WalkEntry[])[] = [];
+  let files: WalkEntry[] = [];
+  for (const entry of entries) {
+    if (ALWAYS_SKIPPED.has(entry.name)) continue;
+    // Plain concatenation: path.join and path.relative cost more than the rest of the walk.
+    const absolute = directory.absolute + sep + entry.name;
+    // Only a symbolic link needs a system call to classify.
+    const kind = entry.isDirectory() ? "directory" : entry.isFile() ? "file" : await kindOf(state.root, entry, absolute);
+    if (!kind) continue;
+    const path = directory.pathPrefix + entry.name;
+    if (isIgnored(rules, path, kind === "directory")) continue;
+    const relativePath = directory.relativePrefix + entry.name;
+    if (kind === "file") {
+      files.push({ path, relative: relativePath, absolute });
+      continue;
+    }
+    if (files.length > 0) items.push(files);
+    files = [];
+    items.push({ absolute, pathPrefix: `${path}/`, relativePrefix: `${relativePath}/`, rules, listing: list(absolute) });
+  }
+  if (files.length > 0) items.push(files);
+  return items;
+}
+
+/** An unreadable directory (permissions, removed meanwhile) is skipped rather than failing the walk. */
+function list(directory: string): Promise<Dirent[]> {
+  return readdir(directory, { withFileTypes: true }).catch(() => [] as Dirent[]);
 }
 
 /** "file", "directory", or undefined for what the walk must not touch (sockets, FIFOs, links out). */

@@ -174,12 +174,13 @@ describe("what the person sees of hostile text", () => {
     ]);
     const pty = startPty(["--sandbox=off", "--yes"], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
+    // The job's startup wait is 3 s; a loaded machine may need more patience than the default.
     pty.type("start it\r");
-    await pty.waitFor("Started.");
+    await pty.waitFor("Started.", { timeoutMs: 20_000 });
     pty.type("/bg\r");
-    await pty.waitFor("sleep 30 #");
+    await pty.waitFor("sleep 30 #", { timeoutMs: 20_000 });
     pty.type("again\r");
-    await pty.waitFor("Bad request");
+    await pty.waitFor("Bad request", { timeoutMs: 20_000 });
     await settle();
     pty.type("\x04");
     await pty.done;
