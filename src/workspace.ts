@@ -59,7 +59,8 @@ function resolveSymlinks(absolute: string, hops: number): string {
   return missing.length ? join(real, ...missing) : real;
 }
 
-function exists(path: string): boolean {
+/** True when something is at `path`, a dangling symlink included (lstat, not stat). */
+export function exists(path: string): boolean {
   try {
     lstatSync(path);
     return true;

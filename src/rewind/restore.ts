@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { exists } from "../workspace.js";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import type { RewindRecord, TurnRecord } from "./recorder.js";
 import type { BlobStore } from "./snapshot.js";
@@ -139,15 +140,6 @@ function currentHash(path: string): string | undefined {
     return createHash("sha256").update(readFileSync(path)).digest("hex");
   } catch {
     return undefined;
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
