@@ -13,6 +13,8 @@ import { renderDiff } from "./diff.js";
 
 export interface RewindIO {
   say(text: string): void;
+  /** Text our renderer made (a coloured diff of sanitised lines), written as it is. */
+  sayRendered(text: string): void;
   /** A yes/no question; null when the person interrupted it. */
   ask(question: string): Promise<string | null>;
   color: boolean;
@@ -47,7 +49,7 @@ export async function rewindCommand(argument: string, conversation: Conversation
   for (const file of plan.files) {
     const before = contentOf(recorder.store, recorder.options.root, file.path, file.current, true);
     const after = contentOf(recorder.store, recorder.options.root, file.path, file.target, false);
-    io.say(renderDiff(before, after, file.path, { color: io.color }) || `${file.path}: ${file.target ? "restored" : "removed"}`);
+    io.sayRendered(renderDiff(before, after, file.path, { color: io.color }) || `${file.path}: ${file.target ? "restored" : "removed"}`);
   }
   if (plan.missing.length) io.say(`Cannot restore (their earlier content was pruned): ${plan.missing.join(", ")}`);
   if (plan.conflicts.length) io.say(`Changed outside mini-claude since: ${plan.conflicts.map((f) => f.path).join(", ")} (left alone unless you confirm).`);

@@ -34,6 +34,8 @@ interface SlashCommand {
 
 /** Commands print what the model chose (a job's command, a model name): its controls are shown, never sent. */
 const say = (text: string) => process.stdout.write(`${showControls(text, "\n\t")}\n`);
+/** Text our own renderer made (a coloured diff): its lines were sanitised before they were coloured. */
+const sayRendered = (text: string) => process.stdout.write(`${text}\n`);
 
 export const slashCommands: SlashCommand[] = [
   {
@@ -103,7 +105,7 @@ export const slashCommands: SlashCommand[] = [
   {
     name: "/diff",
     help: "what this session's edits changed in the workspace, as a unified diff",
-    run: (_, { changes, renderer }) => say(changes.render(renderer.colors.isColorSupported)),
+    run: (_, { changes, renderer }) => sayRendered(changes.render(renderer.colors.isColorSupported)),
   },
   {
     name: "/expand",
@@ -137,7 +139,7 @@ export const slashCommands: SlashCommand[] = [
 ];
 
 function rewindIO(ctx: SlashContext): RewindIO {
-  return { say, ask: ctx.ask ?? (async () => null), color: ctx.renderer.colors.isColorSupported };
+  return { say, sayRendered, ask: ctx.ask ?? (async () => null), color: ctx.renderer.colors.isColorSupported };
 }
 
 /**
