@@ -10,7 +10,7 @@
  * - a 1,000-call --print session's time and peak RSS (bench/thousand-calls.ts).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
@@ -18,13 +18,13 @@ import { systemPrompt } from "../src/system-prompt.js";
 import { toolSpecs } from "../src/tools/index.js";
 import { reply, startFakeOpenAI } from "../test/support/fake-openai.js";
 import { CLI } from "../test/support/run-cli.js";
+import { hasTime, median, timedSpawn } from "./cli-run.js";
 import { longSessionRow } from "./long-session.js";
 import { parallelReadsRows } from "./parallel-reads.js";
 import { searchRows } from "./search.js";
 import { thousandCallsRow } from "./thousand-calls.js";
 
 const RUNS = Number(process.env.RUNS ?? 10);
-const hasTime = existsSync("/usr/bin/time");
 
 function timed(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { ms: number; rssKb?: number; status: number | null; stderr: string } {
   const command = hasTime ? "/usr/bin/time" : process.execPath;
@@ -36,7 +36,6 @@ function timed(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv 
   return { ms, rssKb: rss ? Number(rss[1]) : undefined, status: result.status, stderr: result.stderr };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main() {
   const node = Array.from({ length: RUNS }, () => timed(["-e", ""]).ms);
@@ -55,7 +54,7 @@ async function main() {
       reply().text("It prints hello bench."),
     ]);
     // spawnSync blocks this event loop, so the fake server must run elsewhere: use the async form.
-    const run = await timedAsync([CLI, "--yes", "-p", "change world to bench and run it"], {
+    const run = await timedSpawn(process.execPath, [CLI, "--yes", "-p", "change world to bench and run it"], {
       cwd: base,
       env: { PATH: process.env.PATH, HOME: base, MINI_CLAUDE_HOME: base, OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "x", MINI_CLAUDE_MODEL: "fake" },
     });
@@ -72,7 +71,7 @@ async function main() {
 
   const flood = await startFakeOpenAI([reply().tool("exec", { command: "yes | head -c 200000000" }), reply().text("Lots of y.")]);
   const floodDir = realpathSync(mkdtempSync(join(tmpdir(), "mini-claude-bench-")));
-  const floodRun = await timedAsync([CLI, "--yes", "-p", "print a lot"], {
+  const floodRun = await timedSpawn(process.execPath, [CLI, "--yes", "-p", "print a lot"], {
     cwd: floodDir,
     env: { PATH: process.env.PATH, HOME: floodDir, MINI_CLAUDE_HOME: floodDir, OPENAI_BASE_URL: flood.url, OPENAI_API_KEY: "x", MINI_CLAUDE_MODEL: "fake" },
   });
@@ -88,24 +87,6 @@ async function main() {
   for (const row of await searchRows()) console.log(row);
   for (const row of await parallelReadsRows()) console.log(row);
   console.log(await thousandCallsRow());
-}
-
-async function timedAsync(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
-  const { spawn } = await import("node:child_process");
-  const command = hasTime ? "/usr/bin/time" : process.execPath;
-  const argv = hasTime ? ["-f", "RSS_KB=%M", process.execPath, ...args] : args;
-  const started = process.hrtime.bigint();
-  return new Promise<{ ms: number; rssKb?: number; status: number | null; stderr: string }>((resolve) => {
-    const child = spawn(command, argv, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-    child.stdout.resume();
-    child.on("close", (status) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const match = /RSS_KB=(\d+)/.exec(stderr);
-      resolve({ ms, rssKb: match ? Number(match[1]) : undefined, status, stderr });
-    });
-  });
 }
 
 main().catch((error) => {
