@@ -17,9 +17,29 @@ const DESTRUCTIVE: RegExp[] = [
   /\bgit\s+(?:-\S+\s+)*push\s+(?:\S+\s+)*(?:--force\b|--force-with-lease\b|-[a-zA-Z]*f\b)/,
 ];
 
-/** True when `command` has a destructive shape (see DESTRUCTIVE). */
+/** True when `command` has a destructive shape: DESTRUCTIVE, or one that asks even under a rule (dangerousShape). */
 export function isDestructive(command: string): boolean {
-  return DESTRUCTIVE.some((shape) => shape.test(command));
+  return DESTRUCTIVE.some((shape) => shape.test(command)) || dangerousShape(command) !== undefined;
+}
+
+/** Why a command is dangerous in a few words, or undefined. Shapes, not a sandbox: the question is the guard. */
+export function dangerousShape(command: string): string | undefined {
+  const text = command.replace(/\s+/g, " ");
+  for (const part of text.split(/&&|\|\||;|\n/)) {
+    const words = part.trim().split(" ");
+    const at = words.findIndex((word) => word === "rm");
+    if (at >= 0) {
+      const flags = words.slice(at + 1).filter((word) => word.startsWith("-"));
+      const recursive = flags.some((flag) => /^-[a-zA-Z]*[rR]/.test(flag) || flag === "--recursive");
+      const force = flags.some((flag) => /^-[a-zA-Z]*f/.test(flag) || flag === "--force");
+      if (recursive && force) return "deletes recursively without asking (rm -rf)";
+    }
+  }
+  if (/\bgit\b.*\bpush\b.*(\s--force(-with-lease)?\b|\s-[a-zA-Z]*f\b|\s\+\S)/.test(text)) return "rewrites a remote branch (git push --force)";
+  if (/\b(curl|wget)\b[^|]*\|\s*(sudo\s+)?(ba|z|da|k)?sh\b/.test(text)) return "runs a script straight from the network";
+  if (/>\s*\/dev\/(?!null\b|stdout\b|stderr\b|tty\b|fd\/)\w/.test(text) || /\bdd\b.*\bof=\/dev\//.test(text)) return "writes to a device";
+  if (/\bmkfs(\.\w+)?\b/.test(text)) return "formats a file system";
+  return undefined;
 }
 
 /**

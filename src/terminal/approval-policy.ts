@@ -1,3 +1,4 @@
+import { dangerousShape } from "../approval-rule.js";
 import type { ApprovalRequest } from "../tools/index.js";
 
 /**
@@ -23,10 +24,13 @@ export class ApprovalPolicy {
   allowAll = false;
   /** Command prefixes answered with `p`, in the order they were allowed. */
   readonly prefixes: string[] = [];
+  /** Outside (MCP) tools answered with `a`: that tool from now on, nothing else. */
+  readonly tools = new Set<string>();
 
   /** True when the request may run without asking. */
   allows(request: ApprovalRequest): boolean {
     if (request.kind === "command" && dangerousShape(request.command)) return false;
+    if (request.kind === "tool" && this.tools.has(request.tool)) return true;
     if (this.allowAll) return true;
     return request.kind === "command" && this.prefixes.some((prefix) => covers(prefix, request.command));
   }
@@ -64,10 +68,11 @@ export class ApprovalPolicy {
 
   /** What /approvals shows. */
   describe(): string {
-    if (!this.allowAll && !this.prefixes.length) return "Nothing is allowed without asking: every command asks first.";
+    if (!this.allowAll && !this.prefixes.length && !this.tools.size) return "Nothing is allowed without asking: every command asks first.";
     const lines = ["Allowed without asking for this session (dangerous commands still ask):"];
     if (this.allowAll) lines.push("  all   every command and action");
     this.prefixes.forEach((prefix, i) => lines.push(`  ${String(i + 1).padEnd(5)} \`${prefix}\` and what follows it`));
+    for (const tool of this.tools) lines.push(`  tool  ${tool} (revoke all to ask again)`);
     lines.push("Revoke with /approvals revoke N, /approvals revoke all.");
     return lines.join("\n");
   }
@@ -77,6 +82,7 @@ export class ApprovalPolicy {
     if (which === "all") {
       this.allowAll = false;
       this.prefixes.length = 0;
+      this.tools.clear();
       return "Revoked everything: every command asks again.";
     }
     const index = Number(which) - 1;
@@ -115,22 +121,3 @@ function covers(prefix: string, command: string): boolean {
   return text === prefix || text.startsWith(`${prefix} `);
 }
 
-/** Why a command is dangerous in a few words, or undefined. Shapes, not a sandbox: the question is the guard. */
-export function dangerousShape(command: string): string | undefined {
-  const text = command.replace(/\s+/g, " ");
-  for (const part of text.split(/&&|\|\||;|\n/)) {
-    const words = part.trim().split(" ");
-    const at = words.findIndex((word) => word === "rm");
-    if (at >= 0) {
-      const flags = words.slice(at + 1).filter((word) => word.startsWith("-"));
-      const recursive = flags.some((flag) => /^-[a-zA-Z]*[rR]/.test(flag) || flag === "--recursive");
-      const force = flags.some((flag) => /^-[a-zA-Z]*f/.test(flag) || flag === "--force");
-      if (recursive && force) return "deletes recursively without asking (rm -rf)";
-    }
-  }
-  if (/\bgit\b.*\bpush\b.*(\s--force(-with-lease)?\b|\s-[a-zA-Z]*f\b|\s\+\S)/.test(text)) return "rewrites a remote branch (git push --force)";
-  if (/\b(curl|wget)\b[^|]*\|\s*(sudo\s+)?(ba|z|da|k)?sh\b/.test(text)) return "runs a script straight from the network";
-  if (/>\s*\/dev\/(?!null\b|stdout\b|stderr\b|tty\b|fd\/)\w/.test(text) || /\bdd\b.*\bof=\/dev\//.test(text)) return "writes to a device";
-  if (/\bmkfs(\.\w+)?\b/.test(text)) return "formats a file system";
-  return undefined;
-}

@@ -17,12 +17,9 @@ const APPROVAL_DIFF_LINES = 400;
  * says what those cover). Ctrl-C at the question aborts the turn, which answers it as interrupted.
  */
 export function replApproval(config: Config, reader: InputQueue, renderer: Renderer, policy: ApprovalPolicy) {
-  /** Outside tools the person answered "always" for. */
-  const alwaysTools = new Set<string>();
   return async (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => {
     // Trusting a project's server is its own question: --yes and "always" answer only calls.
     if (request.kind !== "server" && (config.yes || !mustAsk(request) || policy.allows(request))) return { approved: true };
-    if (request.kind === "tool" && alwaysTools.has(request.tool)) return { approved: true };
     // Everything queued (the spinner, the tool line) must be on screen before the question.
     await renderer.flush();
     if (request.kind === "write") {
@@ -43,7 +40,7 @@ export function replApproval(config: Config, reader: InputQueue, renderer: Rende
       if (meaning.kind === "again") continue;
       // "a" at a call to an outside tool means that tool from now on; at a server's trust question, this once.
       if (meaning.kind === "all" && request.kind === "tool") {
-        alwaysTools.add(request.tool);
+        policy.tools.add(request.tool);
         return { approved: true };
       }
       if (meaning.kind === "all" && request.kind === "server") return { approved: true };

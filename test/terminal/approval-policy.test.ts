@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ApprovalPolicy, commandPrefix, dangerousShape } from "../../src/terminal/approval-policy.js";
+import { dangerousShape } from "../../src/approval-rule.js";
+import { ApprovalPolicy, commandPrefix } from "../../src/terminal/approval-policy.js";
 
 const run = (command: string) => ({ kind: "command" as const, command });
 
