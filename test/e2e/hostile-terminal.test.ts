@@ -175,8 +175,10 @@ describe("what the person sees of hostile text", () => {
     const pty = startPty(["--sandbox=off", "--yes"], cliOptions(ws, fake));
     await pty.waitFor("mini-claude> ");
     // The job's startup wait is 3 s; a loaded machine may need more patience than the default.
+    const mark = pty.screen().length;
     pty.type("start it\r");
-    await pty.waitFor("Started.", { timeoutMs: 20_000 });
+    // Wait for the turn to end (the prompt again): what is typed during a turn is queued, not run.
+    await pty.waitFor(/Started\.[^]*mini-claude> /, { from: mark, timeoutMs: 20_000 });
     pty.type("/bg\r");
     await pty.waitFor("sleep 30 #", { timeoutMs: 20_000 });
     pty.type("again\r");
