@@ -54,12 +54,13 @@ export function mustAsk(request: ApprovalRequest, sandboxOn = sandboxState().act
 }
 
 /**
- * The command's prefix for remembering a network approval: its program, plus its subcommand when
- * the second word is one ("npm install", "cargo fetch"; "curl" for "curl https://…").
+ * A command's first words: its program, plus its subcommand when the second word is one
+ * ("npm test", "npm run:dev", "cargo fetch"; "curl" for "curl https://…"). Both regimes remember
+ * approvals by it: the REPL's `p` answer and the sandbox's network approvals.
  */
 export function commandPrefix(command: string): string {
   const [program = "", second] = command.trim().split(/\s+/);
-  return second && /^[a-z][\w-]*$/i.test(second) ? `${program} ${second}` : program;
+  return second && /^[a-z][\w:-]*$/i.test(second) ? `${program} ${second}` : program;
 }
 
 type Policy = (request: ApprovalRequest, signal: AbortSignal) => Promise<Approval>;

@@ -1,4 +1,4 @@
-import { dangerousShape } from "../approval-rule.js";
+import { commandPrefix, dangerousShape } from "../approval-rule.js";
 import type { ApprovalRequest } from "../tools/index.js";
 
 /**
@@ -107,12 +107,6 @@ function defaultAnswer(request: ApprovalRequest): "yes" | "none" {
   return request.kind === "command" && dangerousShape(request.command) ? "none" : "yes";
 }
 
-/** The first words of a command: the program, and its subcommand when it has one (`npm test`, `git status`). */
-export function commandPrefix(command: string): string {
-  const words = command.trim().split(/\s+/);
-  const [program, second] = words;
-  return second && /^[a-z][a-z0-9:_-]*$/i.test(second) ? `${program} ${second}` : program;
-}
 
 /** A simple command that starts with `prefix` as whole words. */
 function covers(prefix: string, command: string): boolean {

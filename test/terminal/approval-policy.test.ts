@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { dangerousShape } from "../../src/approval-rule.js";
-import { ApprovalPolicy, commandPrefix } from "../../src/terminal/approval-policy.js";
+import { commandPrefix } from "../../src/approval-rule.js";
+import { ApprovalPolicy } from "../../src/terminal/approval-policy.js";
 
 const run = (command: string) => ({ kind: "command" as const, command });
 
