@@ -4,7 +4,9 @@ import { sandboxState } from "../processes/sandbox.js";
 import { describeStart, JOB_COMMAND, runJobCommand } from "./background.js";
 import { looksLikeDaemon } from "./daemon-commands.js";
 import { defineTool, ToolError, ToolInterrupted } from "./define.js";
+import { OutputTee } from "./output-tee.js";
 import { sandboxNote, sandboxRefusal } from "./sandbox-notes.js";
+import { spillFooter } from "./spill.js";
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const MAX_TIMEOUT_MS = 600_000;
@@ -54,11 +56,17 @@ export const execTool = defineTool({
     }
     const sandboxed = sandboxState().active && !unsandboxed;
     ctx.progress?.("");
-    const onOutput = ctx.progress && ((chunk: Buffer) => ctx.progress!(chunk.toString("utf8")));
-    const result = await runCommand(command, { cwd: ctx.root, timeoutMs: timeout_ms, signal: ctx.signal, network, unsandboxed, onOutput });
+    // The observation keeps the head and tail; the tee keeps the middle on disk for read_file.
+    const tee = ctx.spillDir ? new OutputTee(ctx.spillDir, "exec") : undefined;
+    const onOutput = (chunk: Buffer) => {
+      tee?.push(chunk);
+      ctx.progress?.(chunk.toString("utf8"));
+    };
+    const result = await runCommand(command, { cwd: ctx.root, timeoutMs: timeout_ms, signal: ctx.signal, network, unsandboxed, onOutput }).finally(() => tee?.close());
     if (result.error) throw new ToolError(`could not run the command: ${result.error}.`);
     const note = sandboxed ? sandboxNote(result.output, Boolean(network)) : undefined;
-    const output = describeRun(command, result, timeout_ms) + (note ? `\n${note}` : "");
+    const saved = result.truncatedBytes > 0 && tee?.path ? savedFooter(tee.path, tee) : "";
+    const output = describeRun(command, result, timeout_ms) + (note ? `\n${note}` : "") + saved;
     // The command's own time: the person's thinking time at the approval question is not in it.
     const ran = !result.timedOut && !result.aborted && result.exitCode !== null;
     if (!ran) return { output, display: output.split("\n", 1)[0], details: outputTail(result.output, TAIL_LINES_FAILED) };
@@ -66,6 +74,12 @@ export const execTool = defineTool({
     return { output, display: `exit ${result.exitCode} · ${(result.durationMs / 1000).toFixed(1)}s`, details, exitCode: result.exitCode! };
   },
 });
+
+/** Where the whole output went; past the tee's cap the file holds only the start. */
+function savedFooter(path: string, tee: OutputTee): string {
+  if (!tee.unsaved) return spillFooter(path, tee.savedBytes);
+  return `\n[The output's first ${tee.savedBytes} bytes are saved in ${path} (the last ${tee.unsaved} were not); page through it with read_file (offset/limit).]`;
+}
 
 /** Lines of a command's output the person sees under its outcome: a few, more when it failed. */
 const TAIL_LINES_OK = 4;

@@ -23,13 +23,18 @@ export function spillDirOf(dataDir: string): string {
  * Contract: the folder is created 0700 (and made 0700 if it exists), the file 0600; throws on I/O failure.
  */
 export function spillOutput(text: string, dir: string, label = "output"): string {
+  const path = newSpillPath(dir, label);
+  writeFileSync(path, text, { mode: 0o600, flag: "wx" });
+  return path;
+}
+
+/** A fresh file name in the spill folder, which is created 0700 (or made 0700) on the way. */
+export function newSpillPath(dir: string, label = "output"): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
   const name = `${stamp}-${label.replace(/[^\w.-]+/g, "_").slice(0, 40)}-${randomBytes(3).toString("hex")}.txt`;
-  const path = join(dir, name);
-  writeFileSync(path, text, { mode: 0o600, flag: "wx" });
-  return path;
+  return join(dir, name);
 }
 
 /** The footer that tells the model where the whole output is; compaction's stubs look for it too. */
@@ -37,9 +42,9 @@ export function spillFooter(path: string, bytes: number): string {
   return `\n[The whole output (${bytes} bytes) is saved in ${path}; page through it with read_file (offset/limit).]`;
 }
 
-/** Finds the spill path in an observation written with spillFooter. */
+/** Finds the spill path in an observation written with spillFooter (or exec's capped variant). */
 export function spillPathIn(text: string): string | undefined {
-  return /\[The whole output \(\d+ bytes\) is saved in (.+?); page through it/.exec(text)?.[1];
+  return /\[The (?:whole output \(\d+ bytes\) is|output's first \d+ bytes are) saved in (.+?)(?: \(the last \d+ were not\))?; page through it/.exec(text)?.[1];
 }
 
 /**

@@ -1,9 +1,10 @@
-import { readFileSync, statSync, symlinkSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseArgv } from "../../src/args.js";
 import { loadConfig } from "../../src/config.js";
-import { spillDirOf, spillOutput } from "../../src/tools/spill.js";
+import { OutputTee } from "../../src/tools/output-tee.js";
+import { spillDirOf, spillOutput, spillPathIn } from "../../src/tools/spill.js";
 import { z } from "zod";
 import { defineTool, runTool, tools, type ToolContext } from "../../src/tools/index.js";
 import { MAX_OUTPUT_BYTES } from "../../src/truncate.js";
@@ -57,6 +58,37 @@ describe("big outputs are never lost", () => {
     expect(escaped.output).toMatch(/^Error: Path .* resolves outside the workspace/);
     // Without a spill folder (tools used on their own) there is no exception at all.
     expect((await call(context(ws.root), "read_file", { path: saved })).output).toMatch(/^Error: Path .* resolves outside the workspace/);
+  });
+});
+
+describe("exec's whole output", () => {
+  it("a command printing more than the observation holds has its whole output saved, and the observation says where", async () => {
+    const ws = tempWorkspace();
+    const spillDir = spillDirOf(ws.home);
+    const ctx = { ...context(ws.root, spillDir), approve: async () => ({ approved: true }) } as ToolContext;
+    const result = await call(ctx, "exec", { command: "seq 1 200000" });
+    expect(result.output).toContain("bytes cut from the middle of this output");
+    expect(result.output).toMatch(/\n199999\n200000\n\nexit code 0 \(\d+\.\ds\)\n\[The whole output \(1288895 bytes\) is saved in \S+; page through it/);
+    const path = spillPathIn(result.output)!;
+    expect(readFileSync(path, "utf8")).toBe(`${Array.from({ length: 200000 }, (_, i) => i + 1).join("\n")}\n`);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    // The middle the model did not see is one read_file away.
+    expect((await call(ctx, "read_file", { path, offset: 100000, limit: 1 })).output).toMatch(/^100000\t100000\n/);
+
+    // An output the observation holds whole is not written anywhere.
+    const small = await call(ctx, "exec", { command: "seq 1 10" });
+    expect(small.output).not.toContain("saved in");
+    expect(readdirSync(spillDir)).toHaveLength(1);
+  });
+
+  it("the saved copy stops at its cap and says how much was left out", () => {
+    const ws = tempWorkspace();
+    const tee = new OutputTee(spillDirOf(ws.home), "exec", 10, 25);
+    for (const piece of ["0123456789", "abcdefghij", "ABCDEFGHIJ"]) tee.push(Buffer.from(piece));
+    tee.close();
+    expect(readFileSync(tee.path!, "utf8")).toBe("0123456789abcdefghijABCDE");
+    expect([tee.savedBytes, tee.unsaved]).toEqual([25, 5]);
+    expect(spillPathIn(`[The output's first 25 bytes are saved in ${tee.path} (the last 5 were not); page through it with read_file (offset/limit).]`)).toBe(tee.path);
   });
 });
 
