@@ -45,7 +45,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   const endpointNote = await resolveEndpoint(config);
   const warn = (line: string) => process.stderr.write(`mini-claude: ${showControls(line)}\n`);
   const transcript = openTranscript(config, warn);
-  const hooks = setUpHooks(config, () => transcript.sessionId, warn);
+  const hooks = setUpHooks(config, transcript, warn);
   const sandbox = configureSandbox({
     mode: config.sandbox,
     root: config.workspace,

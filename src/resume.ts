@@ -25,6 +25,8 @@ export interface OpenedTranscript {
   restart(): void;
   /** The id to pass to --resume for the current transcript; undefined once the disk failed. */
   readonly sessionId: string | undefined;
+  /** The current transcript's file (written from the first message on); undefined once the disk failed. */
+  readonly transcriptPath: string | undefined;
   /** The session's id (rewind lists this session's turns). */
   id(): string | undefined;
 }
@@ -53,6 +55,9 @@ export function openTranscript(config: Config, warn: (line: string) => void): Op
     },
     get sessionId() {
       return current?.id;
+    },
+    get transcriptPath() {
+      return current?.path;
     },
     id: () => current?.id,
   };

@@ -14,12 +14,18 @@ import type { HookCommand, HookEvent, HookSettings } from "./settings.js";
 export interface HooksOptions {
   /** The workspace: hooks run there and get it as `cwd`. */
   cwd: string;
-  /** The id for --resume, sent as session_id. */
-  sessionId: () => string | undefined;
+  /** The session as hooks see it: the id for --resume (session_id) and its JSONL file (transcript_path). */
+  session: HookSession;
   /** One line for the person: a hook failed, timed out or was killed. */
   warn: (line: string) => void;
   /** Project hooks were already trusted (remembered, or --trust-project-hooks). */
   projectTrusted: boolean;
+}
+
+/** The current session, read at each hook run (/clear starts a new one). */
+export interface HookSession {
+  readonly sessionId: string | undefined;
+  readonly transcriptPath: string | undefined;
 }
 
 /** What the hooks of one event decided. */
@@ -61,7 +67,8 @@ export class Hooks {
   /** Run the hooks of `event` (for `tool`, when a tool event) with `payload` beside the common fields. */
   async run(event: HookEvent, payload: Record<string, unknown>, signal?: AbortSignal, tool?: string): Promise<HookDecision> {
     const decision: HookDecision = {};
-    const input = JSON.stringify({ session_id: this.options.sessionId() ?? null, cwd: this.options.cwd, hook_event_name: event, ...payload });
+    const { sessionId, transcriptPath } = this.options.session;
+    const input = JSON.stringify({ session_id: sessionId ?? null, transcript_path: transcriptPath ?? null, cwd: this.options.cwd, hook_event_name: event, ...payload });
     const contexts: string[] = [];
     for (const hook of this.matching(event, tool)) {
       if (signal?.aborted) break;

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Config } from "../config.js";
-import { Hooks } from "./hooks.js";
+import { Hooks, type HookSession } from "./hooks.js";
 import { loadHookSettings } from "./settings.js";
 import { hooksFingerprint, isTrusted, rememberTrust } from "./trust.js";
 
@@ -17,7 +17,7 @@ export interface SessionHooks {
 }
 
 /** Contract: undefined when no settings file defines any hook; never throws for a bad settings file (`warn` gets one line). */
-export function setUpHooks(config: Config, sessionId: () => string | undefined, warn: (line: string) => void): SessionHooks | undefined {
+export function setUpHooks(config: Config, session: HookSession, warn: (line: string) => void): SessionHooks | undefined {
   const home = process.env.HOME;
   const userFiles = [join(config.configDir, "settings.json"), ...(home ? [join(home, ".claude", "settings.json")] : [])];
   const settings = loadHookSettings(config.workspace, [...new Set(userFiles)]);
@@ -25,7 +25,7 @@ export function setUpHooks(config: Config, sessionId: () => string | undefined, 
   if (settings.commands.length === 0) return undefined;
   const fingerprint = hooksFingerprint(settings.commands.filter((hook) => hook.scope === "project"));
   const projectTrusted = config.trustProjectHooks || isTrusted(config.dataDir, config.workspace, fingerprint);
-  const hooks = new Hooks(settings, { cwd: config.workspace, sessionId, warn, projectTrusted });
+  const hooks = new Hooks(settings, { cwd: config.workspace, session, warn, projectTrusted });
   return {
     hooks,
     trust: () => {

@@ -25,6 +25,8 @@ const STRIP_TRAILING = script(`
   const file = event.tool_input.file_path;
   fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/[ \\t]+$/gm, ""));
   fs.appendFileSync(process.env.CLAUDE_PROJECT_DIR + "/formatted.log", event.hook_event_name + " " + event.tool_name + " " + event.session_id + "\\n");
+  // Claude Code's hooks read the conversation so far from transcript_path.
+  fs.appendFileSync(process.env.CLAUDE_PROJECT_DIR + "/formatted.log", "transcript has the call: " + fs.readFileSync(event.transcript_path, "utf8").includes('"call_write"') + "\\n");
 `);
 
 /** A settings file as Claude Code writes it, with keys mini-claude does not use. */
@@ -61,7 +63,7 @@ describe("hooks", () => {
     expect(blocked).toMatchObject({ ok: false, display: "blocked by hook: rm is not allowed in this project; move files to trash/ instead" });
     // The formatter ran once, after the write only (not after exec), and got the session id.
     const log = ws.read("formatted.log").trim().split("\n");
-    expect(log).toEqual([`PostToolUse write_file ${lines[0].session_id}`]);
+    expect(log).toEqual([`PostToolUse write_file ${lines[0].session_id}`, "transcript has the call: true"]);
   });
 
   it("--print does not run untrusted project hooks, and says so; user hooks always run", async () => {
