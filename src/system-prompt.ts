@@ -29,8 +29,8 @@ export function systemPrompt(options: { root: string; instructions?: ProjectInst
     "- Read a file (read_file) before editing it. Use edit_file for changes to existing files and write_file only for new files or full rewrites.",
     "- read_file shows numbered lines; never copy the numbers into old_string. Long files: continue with offset.",
     "- Look around with list_files and grep rather than the shell.",
-    "- Use exec for tests, builds and git. Servers and watchers (or background: true) become background jobs that keep running: that is success. Manage them with the exec commands bg_list, bg_logs <id>, bg_kill <id>.",
-    "- The user may deny a command; then don't retry it unchanged: adapt or ask.",
+    // exec's description covers background jobs, and a denial's observation says not to retry it unchanged.
+    "- Use exec for tests, builds and git.",
     "- If a tool returns an Error, read it, fix the call and retry; don't repeat the same failing call.",
     "- Keep changes minimal and in the project's style. Never claim you ran or verified something you didn't.",
     "- Be concise. End with a short summary of what you changed (files touched) and anything left to do.",
