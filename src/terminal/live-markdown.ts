@@ -5,8 +5,12 @@ import { loadDisplayWidth } from "./display-width.js";
 /**
  * Streams Markdown to a colour terminal so that text appears as it arrives and is still rendered:
  * raw text is echoed at once, and as soon as a piece is complete (a line, or a whole list, table
- * or code block) the raw echo is erased and replaced by the rendered piece. When the raw text has
- * scrolled past the top of the screen it cannot be erased, so it stays as it is.
+ * or code block) the raw echo is erased and replaced by the rendered piece. A code block is
+ * rendered a screenful at a time, so one taller than the screen is highlighted too. Other raw text
+ * that has scrolled past the top of the screen cannot be erased, so it stays as it is.
+ *
+ * Widths and heights are read from the stream at every step, so after a resize the rows of the
+ * raw echo are counted at the new width (as a terminal that reflows shows them).
  */
 export class LiveMarkdown {
   private readonly blocks = new MarkdownBlocks();
@@ -21,6 +25,10 @@ export class LiveMarkdown {
   async push(delta: string): Promise<void> {
     const text = stripControls(delta);
     const pieces = this.blocks.push(text);
+    if (await this.nearlyOutOfReach(this.shown + text)) {
+      const code = this.blocks.cutFence();
+      if (code) pieces.push(code);
+    }
     if (pieces.length === 0) {
       this.out.write(text);
       this.shown += text;
@@ -35,6 +43,11 @@ export class LiveMarkdown {
     if (pieces.length) await this.replace(pieces, "");
     else if (this.shown && !this.shown.endsWith("\n")) this.out.write("\n");
     this.shown = "";
+  }
+
+  /** The raw echo is about to take more rows than can be erased. */
+  private async nearlyOutOfReach(raw: string): Promise<boolean> {
+    return rowsAboveCursor(raw, this.out.columns || 80, await loadDisplayWidth()) >= (this.out.rows || 24) - 2;
   }
 
   private async replace(pieces: string[], delta: string): Promise<void> {

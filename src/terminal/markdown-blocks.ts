@@ -26,6 +26,23 @@ export class MarkdownBlocks {
     return this.block.map((line) => `${line}\n`).join("") + this.partial;
   }
 
+  /**
+   * The complete lines of an open code fence as a closed piece of their own, the fence staying
+   * open for the lines still to come (undefined outside a fence, or with no code line yet). Lets
+   * a code block taller than the screen be rendered a screenful at a time. Trailing blank lines
+   * wait for the next piece, since a rendered piece loses its trailing blank lines.
+   */
+  cutFence(): string | undefined {
+    if (this.kind !== "fence") return undefined;
+    let end = this.block.length;
+    while (end > 1 && !this.block[end - 1].trim()) end--;
+    if (end < 2) return undefined;
+    const opener = this.block[0];
+    const piece = [...this.block.slice(0, end), opener.match(/^\s*(`{3,}|~{3,})/)![0]].join("\n");
+    this.block = [opener, ...this.block.slice(end)];
+    return piece;
+  }
+
   /** The end of the reply: whatever is left, as one last piece (or none). */
   end(): string[] {
     const ready: string[] = [];

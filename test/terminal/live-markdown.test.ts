@@ -50,6 +50,20 @@ describe("LiveMarkdown", () => {
     expect(term.written()).not.toContain("- ITEM 0");
     expect(await term.lines()).toMatch(/- item 13\n- item 14\nafter$/);
   });
+
+  it("renders a code block taller than the screen a screenful at a time, each line once", async () => {
+    const code = Array.from({ length: 30 }, (_, i) => (i === 12 ? "" : `line ${i}`));
+    const term = await stream(`before\n\`\`\`js\n${code.join("\n")}\n\`\`\`\nafter\n`, 3, 20, 8);
+    const lines = (await term.lines()).split("\n");
+    // Every line rendered (upper case), none left raw, none twice, the blank line kept in place.
+    expect(lines.filter((line) => /^LINE \d+$/.test(line))).toEqual(code.filter(Boolean).map((line) => line.toUpperCase()));
+    expect(lines.some((line) => /line \d/.test(line))).toBe(false);
+    expect(lines[0]).toBe("BEFORE");
+    expect(lines.at(-1)).toBe("AFTER");
+    // Each piece is a fence of its own, opened with the block's info string.
+    expect(term.written().match(/```JS/g)!.length).toBeGreaterThan(2);
+    expect(lines.indexOf("LINE 13") - lines.indexOf("LINE 11")).toBe(2);
+  });
 });
 
 describe("terminal helpers", () => {
