@@ -36,7 +36,10 @@ export function layoutTable(table: TableCells, columns: number, measure: TextMea
   const rows = table.rows.map((row) => Array.from({ length: count }, (_, i) => row[i] ?? ""));
   const natural = table.header.map((_, i) => Math.max(1, ...[table.header[i], ...rows.map((row) => row[i])].map((cell) => measure.width(cell))));
   // Each column costs its text, one space either side and one border; plus the closing border.
-  const widths = fitColumns(natural, columns - (3 * count + 1));
+  const longestWord = table.header.map((_, i) =>
+    Math.max(0, ...[table.header[i], ...rows.map((row) => row[i])].flatMap((cell) => cell.split(/\s+/).map((word) => measure.width(word)))),
+  );
+  const widths = fitColumns(natural, columns - (3 * count + 1), longestWord);
   if (!widths) return recordLines(table, columns, measure, style);
   const line = (left: string, middle: string, right: string) => style.border(left + widths.map((w) => "─".repeat(w + 2)).join(middle) + right);
   const bar = style.border("│");
@@ -60,30 +63,29 @@ export function layoutTable(table: TableCells, columns: number, measure: TextMea
 }
 
 /**
- * Contract: column widths summing to at most `room`: the natural widths when they fit; else
- * each column at least min(natural, MIN_COLUMN), the space shared so that narrow columns keep
- * their whole text and the widest give way (water-filling); undefined when even those minimums
- * do not fit.
+ * Contract: column widths summing to at most `room`: the natural widths when they fit; else every
+ * column at least its longest word (when all of those fit) or min(natural, MIN_COLUMN), and the
+ * rest shared so that narrow columns keep their whole text and the widest give way
+ * (water-filling); undefined when even the minimums do not fit.
  */
-export function fitColumns(natural: number[], room: number): number[] | undefined {
+export function fitColumns(natural: number[], room: number, longestWord: number[] = natural.map(() => 0)): number[] | undefined {
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   if (sum(natural) <= room) return natural;
-  if (sum(natural.map((w) => Math.min(w, MIN_COLUMN))) > room) return undefined;
-  const widths = natural.map(() => 0);
-  const open = natural.map((_, i) => i).sort((a, b) => natural[a] - natural[b]);
-  let left = room;
-  while (open.length) {
-    const share = Math.floor(left / open.length);
-    if (natural[open[0]] <= share) {
-      const i = open.shift()!;
-      widths[i] = natural[i];
-      left -= natural[i];
-      continue;
+  const readable = natural.map((w) => Math.min(w, MIN_COLUMN));
+  if (sum(readable) > room) return undefined;
+  const whole = natural.map((w, i) => Math.max(readable[i], Math.min(w, longestWord[i])));
+  const floor = sum(whole) <= room ? whole : readable;
+  const at = (level: number) => natural.map((w, i) => Math.max(floor[i], Math.min(w, level)));
+  let level = 0;
+  while (sum(at(level + 1)) <= room) level++;
+  const widths = at(level);
+  // What is left goes to the widest columns still short of their text, one column each.
+  let left = room - sum(widths);
+  for (const i of natural.map((_, i) => i).sort((a, b) => natural[b] - natural[a])) {
+    if (left > 0 && widths[i] < natural[i]) {
+      widths[i]++;
+      left--;
     }
-    const extra = left - share * open.length;
-    // The leftover columns go to the widest, which need them most.
-    open.forEach((i, k) => (widths[i] = share + (k >= open.length - extra ? 1 : 0)));
-    break;
   }
   return widths;
 }

@@ -117,10 +117,15 @@ describe("fitColumns", () => {
   it("keeps natural widths that fit, and otherwise shares the room so narrow columns stay whole", () => {
     expect(fitColumns([5, 10, 20], 40)).toEqual([5, 10, 20]);
     expect(fitColumns([5, 10, 60], 40)).toEqual([5, 10, 25]);
-    expect(fitColumns([30, 30, 3], 40)).toEqual([18, 19, 3]);
+    expect(fitColumns([30, 30, 3], 40)).toEqual([19, 18, 3]);
     const shared = fitColumns([50, 50, 50], 40)!;
     expect(shared.reduce((a, b) => a + b)).toBe(40);
     expect(Math.min(...shared)).toBeGreaterThanOrEqual(MIN_COLUMN);
+  });
+
+  it("keeps each column's longest word whole when those fit", () => {
+    expect(fitColumns([18, 51, 26], 50, [18, 8, 10])).toEqual([18, 16, 16]);
+    expect(fitColumns([18, 51, 26], 50)).toEqual([16, 17, 17]);
   });
 
   it("gives up when even the minimum widths do not fit", () => {
