@@ -1,6 +1,6 @@
 import { MarkdownBlocks } from "./markdown-blocks.js";
 import { stripControls } from "../sanitize.js";
-import { loadDisplayWidth } from "./display-width.js";
+import { displayWidthNow, loadDisplayWidth } from "./display-width.js";
 
 /**
  * Streams Markdown to a colour terminal so that text appears as it arrives and is still rendered:
@@ -9,18 +9,29 @@ import { loadDisplayWidth } from "./display-width.js";
  * rendered a screenful at a time, so one taller than the screen is highlighted too. Other raw text
  * that has scrolled past the top of the screen cannot be erased, so it stays as it is.
  *
- * Widths and heights are read from the stream at every step, so after a resize the rows of the
- * raw echo are counted at the new width (as a terminal that reflows shows them).
+ * Widths and heights are read from the stream at every step, so text rendered after a resize is
+ * laid out at the new width, and the raw echo's rows are counted at it. One case is left raw: a
+ * resize to fewer columns than a raw line already takes, since terminals then disagree on its rows
+ * (most reflow it, xterm cuts it); erasing by a guess could erase the prompt or double a line.
  */
 export class LiveMarkdown {
   private readonly blocks = new MarkdownBlocks();
   /** Raw text on screen that the next rendered piece replaces. */
   private shown = "";
+  /** A resize made the rows of the raw text on screen uncertain. */
+  private unsure = false;
+  private atLineStart = true;
+  private readonly onResize = () => {
+    const columns = this.out.columns || 80;
+    if (this.shown.split("\n").some((line) => displayWidthNow(line) > columns)) this.unsure = true;
+  };
 
   constructor(
     private readonly out: NodeJS.WriteStream,
     private readonly render: (markdown: string) => Promise<string>,
-  ) {}
+  ) {
+    out.on?.("resize", this.onResize);
+  }
 
   async push(delta: string): Promise<void> {
     const text = stripControls(delta);
@@ -30,7 +41,7 @@ export class LiveMarkdown {
       if (code) pieces.push(code);
     }
     if (pieces.length === 0) {
-      this.out.write(text);
+      this.write(text);
       this.shown += text;
       return;
     }
@@ -39,9 +50,10 @@ export class LiveMarkdown {
 
   /** The reply ended: render what is left. Afterwards the cursor is at the start of a line. */
   async end(): Promise<void> {
+    this.out.off?.("resize", this.onResize);
     const pieces = this.blocks.end();
     if (pieces.length) await this.replace(pieces, "");
-    else if (this.shown && !this.shown.endsWith("\n")) this.out.write("\n");
+    if (!this.atLineStart) this.write("\n");
     this.shown = "";
   }
 
@@ -53,10 +65,11 @@ export class LiveMarkdown {
   private async replace(pieces: string[], delta: string): Promise<void> {
     const columns = this.out.columns || 80;
     const up = rowsAboveCursor(this.shown, columns, await loadDisplayWidth());
-    if (up >= (this.out.rows || 24) - 1) {
-      // Scrolled out of reach: keep the raw text rather than leave half of it doubled.
-      this.out.write(delta);
+    if (this.unsure || up >= (this.out.rows || 24) - 1) {
+      // Scrolled out of reach, or resized past it: keep the raw text rather than leave half of it doubled.
+      this.write(delta);
       this.shown = this.blocks.pending;
+      if (!this.shown) this.unsure = false;
       return;
     }
     let rendered = "";
@@ -64,7 +77,13 @@ export class LiveMarkdown {
       rendered += piece.trim() ? `${(await this.render(piece).catch(() => piece)).replace(/\n+$/, "")}\n` : "\n";
     }
     this.shown = this.blocks.pending;
-    this.out.write(`${up ? `\x1b[${up}A` : ""}\r\x1b[J${rendered}${this.shown}`);
+    this.write(`${up ? `\x1b[${up}A` : ""}\r\x1b[J${rendered}${this.shown}`);
+  }
+
+  private write(text: string): void {
+    if (!text) return;
+    this.out.write(text);
+    this.atLineStart = text.endsWith("\n");
   }
 }
 

@@ -122,6 +122,44 @@ describe("the answer fits the terminal", () => {
   });
 });
 
+describe("resizing the terminal", () => {
+  const table = "| File | What changed | Why |\n| --- | --- | --- |\n| src/greet.ts | the greeting now says hello with the person's name | asked for a friendlier tone |";
+
+  /** Streams `first`, then the table; resizes from 120 to 60 columns once MARK is on screen. */
+  async function resizedAt(first: string) {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text(`${first}\n\n${table}\n\nDone.`).delay(40)]);
+    const pty = startPty([], { ...cliOptions(ws, fake), columns: 120 });
+    await pty.waitFor("mini-claude> ");
+    pty.type("go\r");
+    await pty.waitFor("MARK");
+    pty.resize(60);
+    await pty.waitFor(/Done\.[^]*mini-claude> $/, { timeoutMs: 20_000 });
+    pty.type("\x04");
+    await pty.done;
+    const rows = await answerRows(pty);
+    expect((await pty.rendered()).split("\n").filter((line) => line === "mini-claude> go")).toHaveLength(1);
+    // The table streamed after the resize is laid out at 60 columns.
+    const grid = rows.filter((row) => /^[┌│├└]/.test(row.text));
+    expect(grid[0].text).toMatch(/^┌─.*┐$/);
+    expect(grid.every((row) => row.text.length <= 60 && !row.wrapped)).toBe(true);
+    expect(rows.filter((row) => row.text === "Done.")).toHaveLength(1);
+    return rows.map((row) => row.text.trimEnd());
+  }
+
+  it("lays out a line that was mid-stream at the resize at the new width, erasing its raw echo exactly", async () => {
+    const texts = await resizedAt("Short MARK, and then the line goes on for a good while after the resize has happened, past sixty columns.");
+    expect(texts.filter((text) => text.includes("MARK"))).toEqual(["Short MARK, and then the line goes on for a good while after"]);
+    expect(texts).toContain("the resize has happened, past sixty columns.");
+  });
+
+  it("leaves a raw line wider than the new width as it is, never erasing the prompt or doubling it", async () => {
+    const texts = await resizedAt("A first line that is longer than sixty columns, well past the edge, MARK and then it goes on a while.");
+    // However the terminal shows the cut line, it is there once, and the prompt above it survived (checked above).
+    expect(texts.filter((text) => text.startsWith("A first line"))).toHaveLength(1);
+  });
+});
+
 describe("tool lines fit the terminal", () => {
   it("cuts a label with wide characters to the width, ending with …", async () => {
     const ws = tempWorkspace();
