@@ -5,9 +5,9 @@ import { displayWidthNow, loadDisplayWidth } from "./display-width.js";
 /**
  * Streams Markdown to a colour terminal so that text appears as it arrives and is still rendered:
  * raw text is echoed at once, and as soon as a piece is complete (a line, or a whole list, table
- * or code block) the raw echo is erased and replaced by the rendered piece. A code block is
- * rendered a screenful at a time, so one taller than the screen is highlighted too. Other raw text
- * that has scrolled past the top of the screen cannot be erased, so it stays as it is.
+ * or code block) the raw echo is erased and replaced by the rendered piece. A code block or a list
+ * is rendered a screenful at a time, so one taller than the screen is rendered (highlighted) too.
+ * Other raw text that has scrolled past the top of the screen cannot be erased, so it stays as it is.
  *
  * Widths and heights are read from the stream at every step, so text rendered after a resize is
  * laid out at the new width, and the raw echo's rows are counted at it. One case is left raw: a
@@ -37,8 +37,8 @@ export class LiveMarkdown {
     const text = stripControls(delta);
     const pieces = this.blocks.push(text);
     if (await this.nearlyOutOfReach(this.shown + text)) {
-      const code = this.blocks.cutFence();
-      if (code) pieces.push(code);
+      const part = this.blocks.cut();
+      if (part) pieces.push(part);
     }
     if (pieces.length === 0) {
       this.write(text);

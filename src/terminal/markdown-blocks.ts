@@ -27,20 +27,32 @@ export class MarkdownBlocks {
   }
 
   /**
-   * The complete lines of an open code fence as a closed piece of their own, the fence staying
-   * open for the lines still to come (undefined outside a fence, or with no code line yet). Lets
-   * a code block taller than the screen be rendered a screenful at a time. Trailing blank lines
-   * wait for the next piece, since a rendered piece loses its trailing blank lines.
+   * The complete part of an open block as a piece of its own, so a block taller than the screen
+   * can be rendered a screenful at a time (undefined when there is none yet): a code fence's lines
+   * so far, closed, the fence staying open for the lines to come (trailing blank lines wait, since
+   * a rendered piece loses them); a list's items before its last top-level one (an ordered list
+   * goes on from its number). A table is never cut: its columns are sized from all its rows.
    */
-  cutFence(): string | undefined {
-    if (this.kind !== "fence") return undefined;
-    let end = this.block.length;
-    while (end > 1 && !this.block[end - 1].trim()) end--;
-    if (end < 2) return undefined;
-    const opener = this.block[0];
-    const piece = [...this.block.slice(0, end), opener.match(/^\s*(`{3,}|~{3,})/)![0]].join("\n");
-    this.block = [opener, ...this.block.slice(end)];
-    return piece;
+  cut(): string | undefined {
+    if (this.kind === "fence") {
+      let end = this.block.length;
+      while (end > 1 && !this.block[end - 1].trim()) end--;
+      if (end < 2) return undefined;
+      const opener = this.block[0];
+      const piece = [...this.block.slice(0, end), opener.match(/^\s*(`{3,}|~{3,})/)![0]].join("\n");
+      this.block = [opener, ...this.block.slice(end)];
+      return piece;
+    }
+    if (this.kind === "list") {
+      const indent = indentOf(this.block[0]);
+      let at = this.block.length - 1;
+      while (at > 0 && !(ITEM.test(this.block[at]) && indentOf(this.block[at]) <= indent)) at--;
+      if (at < 1) return undefined;
+      const piece = this.block.slice(0, at).join("\n");
+      this.block = this.block.slice(at);
+      return piece;
+    }
+    return undefined;
   }
 
   /** The end of the reply: whatever is left, as one last piece (or none). */
@@ -75,8 +87,12 @@ export class MarkdownBlocks {
   }
 }
 
+const ITEM = /^\s*([-*+]|\d+[.)])\s+/;
+
+const indentOf = (line: string) => line.length - line.trimStart().length;
+
 /** A list item, or an indented continuation of the list already open. */
 function isListLine(line: string, inList: boolean): boolean {
-  if (/^\s*([-*+]|\d+[.)])\s+/.test(line)) return true;
+  if (ITEM.test(line)) return true;
   return inList && /^\s{2,}\S/.test(line);
 }

@@ -107,6 +107,14 @@ describe("the answer fits the terminal", () => {
     expect(texts[nested + 1]).toMatch(/^ {7}word/);
   });
 
+  it("renders a list taller than the screen, numbered on across its screenfuls", async () => {
+    const items = Array.from({ length: 55 }, (_, i) => `${i + 1}. step ${i + 1}`);
+    const pty = await ask(60, [inSmallChunks(`${items.join("\n")}\n\nDone.`, 6)], "Done.");
+    const texts = (await answerRows(pty)).map((row) => row.text.trimEnd());
+    for (const item of items) expect(count(texts, `  ${item}`), item).toBe(1);
+    expect(texts.filter((text) => /^\d+\. step/.test(text))).toEqual([]);
+  });
+
   it("highlights a code block taller than the screen, past the first screenful too", async () => {
     const code = Array.from({ length: 70 }, (_, i) => `const value${i} = compute(${i}); // step ${i}`);
     const pty = await ask(60, [inSmallChunks(`\`\`\`js\n${code.join("\n")}\n\`\`\`\nDone.`, 12)], "Done.");

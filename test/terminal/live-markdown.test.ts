@@ -45,10 +45,21 @@ describe("LiveMarkdown", () => {
   });
 
   it("leaves raw text alone once it has scrolled out of reach", async () => {
-    const list = Array.from({ length: 15 }, (_, i) => `- item ${i}`).join("\n");
-    const term = await stream(`${list}\nafter\n`, 3, 20, 5);
-    expect(term.written()).not.toContain("- ITEM 0");
-    expect(await term.lines()).toMatch(/- item 13\n- item 14\nafter$/);
+    const line = Array.from({ length: 30 }, (_, i) => `w${i}`).join(" ");
+    const term = await stream(`${line}\nafter\n`, 3, 20, 5);
+    expect(term.written()).not.toContain("W0");
+    expect(await term.lines()).toMatch(/w29\nAFTER$/);
+  });
+
+  it("renders a list taller than the screen a screenful at a time, each item once", async () => {
+    const items = Array.from({ length: 15 }, (_, i) => `${i + 1}. item ${i}`);
+    const term = await stream(`${items.join("\n")}\n  and more\nafter\n`, 3, 20, 5);
+    const lines = (await term.lines()).split("\n");
+    expect(lines.filter((line) => /ITEM \d+$/.test(line))).toEqual(items.map((item) => item.toUpperCase()));
+    expect(lines.some((line) => /item \d/.test(line))).toBe(false);
+    expect(lines.slice(-2)).toEqual(["  AND MORE", "AFTER"]);
+    // Cut between top-level items only: later pieces start with a later number.
+    expect(term.written()).toMatch(/\r\x1b\[J1[0-9]\. ITEM/);
   });
 
   it("renders a code block taller than the screen a screenful at a time, each line once", async () => {
