@@ -2,6 +2,7 @@ import type { RendererObject, Token, Tokens } from "marked";
 import type { Colors } from "./colors.js";
 import type { TextMeasure } from "./display-width.js";
 import { layoutTable } from "./table-layout.js";
+import { stripControls } from "../sanitize.js";
 
 /**
  * Makes marked-terminal's output fit the terminal, measured by display width (an emoji or a CJK
@@ -40,7 +41,7 @@ export function fitToWidth(renderer: RendererObject, width: number, measure: Tex
   const section = (lines: string[]) => `${lines.join("\n")}\n\n`;
 
   renderer.br = () => HARD_BREAK;
-  renderer.codespan = (token: Tokens.Codespan) => c.yellow(token.text);
+  renderer.codespan = (token: Tokens.Codespan) => c.yellow(stripControls(token.text));
   renderer.paragraph = function (token: Tokens.Paragraph) {
     return section(wrap(this.parser.parseInline(token.tokens)));
   };

@@ -87,3 +87,12 @@ describe("fitLine", () => {
     expect(accents).toBe(`edit ${"e\u0301".repeat(21)}…`);
   });
 });
+
+describe("what the model wrote cannot drive the terminal", () => {
+  it("strips escape sequences from inline code, table cells and list items", async () => {
+    const text = "`a\x1b]0;title\x07b`\n\n| h |\n| - |\n| `c\x1b[2Jd` |\n\n- `e\x1b[1Af`\n";
+    const rendered = await renderMarkdown(text, { color: true, width: 40 });
+    expect(rendered).not.toMatch(/\x1b\]|\x1b\[2J|\x1b\[1A/);
+    expect(stripAnsi(rendered)).toMatch(/ab[^]*cd[^]*ef/);
+  });
+});
