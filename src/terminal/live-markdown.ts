@@ -7,7 +7,9 @@ import { displayWidthNow, loadDisplayWidth } from "./display-width.js";
  * raw text is echoed at once, and as soon as a piece is complete (a line, or a whole list, table
  * or code block) the raw echo is erased and replaced by the rendered piece. A code block or a list
  * is rendered a screenful at a time, so one taller than the screen is rendered (highlighted) too.
- * Other raw text that has scrolled past the top of the screen cannot be erased, so it stays as it is.
+ * A table's raw rows stop being echoed before they would scroll out of reach (its columns are
+ * sized from all its rows, so it is rendered whole when it ends). Other raw text that has
+ * scrolled past the top of the screen cannot be erased, so it stays as it is.
  *
  * Widths and heights are read from the stream at every step, so text rendered after a resize is
  * laid out at the new width, and the raw echo's rows are counted at it. One case is left raw: a
@@ -18,6 +20,8 @@ export class LiveMarkdown {
   private readonly blocks = new MarkdownBlocks();
   /** Raw text on screen that the next rendered piece replaces. */
   private shown = "";
+  /** Text of an open table received but not echoed, since its raw rows would scroll out of reach. */
+  private held = "";
   /** A resize made the rows of the raw text on screen uncertain. */
   private unsure = false;
   private atLineStart = true;
@@ -36,13 +40,19 @@ export class LiveMarkdown {
   async push(delta: string): Promise<void> {
     const text = stripControls(delta);
     const pieces = this.blocks.push(text);
-    if (await this.nearlyOutOfReach(this.shown + text)) {
+    if (await this.nearlyOutOfReach(this.shown + this.held + text)) {
       const part = this.blocks.cut();
       if (part) pieces.push(part);
+      else if (pieces.length === 0 && this.blocks.open === "table") {
+        this.held += text;
+        return;
+      }
     }
     if (pieces.length === 0) {
-      this.write(text);
-      this.shown += text;
+      const raw = this.held + text;
+      this.held = "";
+      this.write(raw);
+      this.shown += raw;
       return;
     }
     await this.replace(pieces, text);
@@ -67,7 +77,8 @@ export class LiveMarkdown {
     const up = rowsAboveCursor(this.shown, columns, await loadDisplayWidth());
     if (this.unsure || up >= (this.out.rows || 24) - 1) {
       // Scrolled out of reach, or resized past it: keep the raw text rather than leave half of it doubled.
-      this.write(delta);
+      this.write(this.held + delta);
+      this.held = "";
       this.shown = this.blocks.pending;
       if (!this.shown) this.unsure = false;
       return;
@@ -77,6 +88,7 @@ export class LiveMarkdown {
       rendered += piece.trim() ? `${(await this.render(piece).catch(() => piece)).replace(/\n+$/, "")}\n` : "\n";
     }
     this.shown = this.blocks.pending;
+    this.held = "";
     this.write(`${up ? `\x1b[${up}A` : ""}\r\x1b[J${rendered}${this.shown}`);
   }
 

@@ -21,6 +21,11 @@ export class MarkdownBlocks {
     return ready;
   }
 
+  /** The kind of block open now, if any. */
+  get open(): "fence" | "table" | "list" | undefined {
+    return this.kind;
+  }
+
   /** Text received but not yet released as a piece (an open block and the unfinished line). */
   get pending(): string {
     return this.block.map((line) => `${line}\n`).join("") + this.partial;

@@ -81,6 +81,15 @@ describe("the answer fits the terminal", () => {
     expect(rows.some((row) => row.text.startsWith("| File"))).toBe(false);
   });
 
+  it("renders a table taller than the screen whole, as one grid", async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => `| src/file${i}.ts | changed line ${i} |`);
+    const pty = await ask(60, [inSmallChunks(`| File | Change |\n| --- | --- |\n${rows.join("\n")}\n\nDone.`, 8)], "Done.");
+    const texts = (await answerRows(pty)).map((row) => row.text.trimEnd());
+    for (let i = 0; i < 50; i++) expect(texts.filter((text) => text.includes(`src/file${i}.ts `))).toHaveLength(1);
+    expect(texts.filter((text) => text.startsWith("┌"))).toHaveLength(1);
+    expect(texts.some((text) => text.startsWith("|"))).toBe(false);
+  });
+
   it("shows a table too wide for any readable grid as records, one `header: value` line each", async () => {
     const table = [
       "| id | name | owner | status | created | updated | region |",

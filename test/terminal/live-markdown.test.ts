@@ -62,6 +62,17 @@ describe("LiveMarkdown", () => {
     expect(term.written()).toMatch(/\r\x1b\[J1[0-9]\. ITEM/);
   });
 
+  it("stops echoing a table before it scrolls out of reach, and renders it whole", async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `| row ${i} |`);
+    const term = await stream(`| head |\n| --- |\n${rows.join("\n")}\nafter\n`, 4, 20, 6);
+    const lines = (await term.lines()).split("\n");
+    expect(lines.filter((line) => /ROW \d+/.test(line))).toEqual(rows.map((row) => row.toUpperCase()));
+    expect(lines.some((line) => /row \d/.test(line))).toBe(false);
+    expect(lines.at(-1)).toBe("AFTER");
+    // Rendered once, as one table.
+    expect(term.written().match(/\| HEAD \|/g)).toHaveLength(1);
+  });
+
   it("renders a code block taller than the screen a screenful at a time, each line once", async () => {
     const code = Array.from({ length: 30 }, (_, i) => (i === 12 ? "" : `line ${i}`));
     const term = await stream(`before\n\`\`\`js\n${code.join("\n")}\n\`\`\`\nafter\n`, 3, 20, 8);
