@@ -177,6 +177,26 @@ describe("resizing the terminal", () => {
   });
 });
 
+describe("the queued-input line fits the terminal", () => {
+  it("cuts wide typed text by display width, so the line below the answer never wraps", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text(`${"word ".repeat(30)}end.`).delay(60), reply().text("Second answer.")]);
+    const pty = startPty([], { ...cliOptions(ws, fake), columns: 60 });
+    await pty.waitFor("mini-claude> ");
+    pty.type("go\r");
+    await pty.waitFor("word word");
+    pty.type(`${"漢字".repeat(30)}\r`);
+    await pty.waitFor("queued, sent when this turn ends: 漢字");
+    const footer = (await pty.rows()).filter((row) => row.text.includes("queued, sent when"));
+    expect(footer.at(-1)!.text).toMatch(/…$/);
+    expect((await pty.rows()).filter((row) => row.wrapped && row.text.includes("漢字"))).toEqual([]);
+    await pty.waitFor("Second answer.");
+    pty.type("\x04");
+    await pty.done;
+    expect(fake.requests[1].messages.at(-1).content).toBe("漢字".repeat(30));
+  });
+});
+
 describe("tool lines fit the terminal", () => {
   it("cuts a label with wide characters to the width, ending with …", async () => {
     const ws = tempWorkspace();
