@@ -72,7 +72,7 @@ export class MarkdownBlocks {
   private addLine(line: string, ready: string[]): void {
     if (this.kind === "fence") {
       this.block.push(line);
-      if (/^\s*(```|~~~)\s*$/.test(line)) this.flushBlock(ready);
+      if (closesFence(this.block[0], line)) this.flushBlock(ready);
       return;
     }
     const kind = /^\s*(```|~~~)/.test(line) ? "fence" : /^\s*\|/.test(line) ? "table" : isListLine(line, this.kind === "list") ? "list" : undefined;
@@ -90,6 +90,13 @@ export class MarkdownBlocks {
     this.block = [];
     this.kind = undefined;
   }
+}
+
+/** A closing fence: the opener's character, at least as many of them, nothing after (CommonMark). */
+function closesFence(opener: string, line: string): boolean {
+  const fence = opener.trimStart().match(/^(`{3,}|~{3,})/)![0];
+  const close = line.trim();
+  return close.length >= fence.length && close === fence[0].repeat(close.length);
 }
 
 const ITEM = /^\s*([-*+]|\d+[.)])\s+/;
