@@ -39,6 +39,7 @@ export class InputQueue {
   /** Multi-line pastes in the line being edited, by the placeholder shown for them. */
   private pastes = new Map<string, string>();
   private prompt_ = "";
+  private held = false;
 
   constructor(private readonly options: InputOptions) {
     const terminal = Boolean(process.stdin.isTTY);
@@ -49,6 +50,7 @@ export class InputQueue {
         onHeldKey: (key) => options.onHeldKey?.(key),
       });
     }
+    const resizeListeners = process.stdout.listeners("resize");
     this.rl = createInterface({
       input: this.keys?.input ?? process.stdin,
       output: process.stdout,
@@ -66,6 +68,12 @@ export class InputQueue {
       this.deliver(null);
     });
     if (terminal) {
+      // readline redraws its prompt line on every resize, even while a turn is writing the answer
+      // there (splicing "mini-claude> " into it): it may redraw only while the prompt is shown.
+      for (const listener of process.stdout.listeners("resize").filter((l) => !resizeListeners.includes(l))) {
+        process.stdout.off("resize", listener as () => void);
+        process.stdout.on("resize", () => this.held || (listener as () => void)());
+      }
       process.stdout.write(BRACKETED_PASTE_ON);
       // readline stops the process on Ctrl-Z itself and emits SIGCONT after `fg`.
       // readline pauses its input there and never resumes it: without this the REPL would end.
@@ -85,6 +93,7 @@ export class InputQueue {
    * An approval question asked while held reads only keys typed after it appeared.
    */
   hold(held: boolean): void {
+    this.held = held;
     if (this.keys) this.keys.mode = held ? "hold" : "line";
   }
 

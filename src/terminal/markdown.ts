@@ -1,6 +1,8 @@
 import type { MarkedExtension, RendererObject, Tokens } from "marked";
 import { showControls, stripControls } from "../sanitize.js";
 import { palette, type Colors } from "./colors.js";
+import { loadTextMeasure } from "./display-width.js";
+import { fitToWidth } from "./markdown-fit.js";
 
 /**
  * Markdown for a terminal. The libraries load on first use, so `--version` and the REPL's first
@@ -50,17 +52,19 @@ function markdownRenderer(width: number): Promise<(text: string) => string> {
 }
 
 async function createMarkdownRenderer(width: number): Promise<(text: string) => string> {
-  const [{ Marked }, terminal] = await Promise.all([
+  const [{ Marked }, terminal, measure] = await Promise.all([
     import("marked"),
     // @ts-expect-error marked-terminal ships no types, and @types/marked-terminal pins marked < 12.
     import("marked-terminal"),
+    loadTextMeasure(),
   ]);
   const markedTerminal = terminal.markedTerminal as (options: object) => MarkedExtension & { renderer: RendererObject };
   // The caller has decided on colour already; chalk's own detection must not undo that.
   const c = palette(true);
   const extension = markedTerminal({
     width,
-    reflowText: true,
+    // Wrapping is markdown-fit.ts's, by display width.
+    reflowText: false,
     showSectionPrefix: false,
     emoji: false,
     tab: 2,
@@ -78,6 +82,7 @@ async function createMarkdownRenderer(width: number): Promise<(text: string) => 
   });
   patchForCurrentMarked(extension.renderer);
   showLinkTargets(extension.renderer, c);
+  fitToWidth(extension.renderer, width, measure, c);
   const marked = new Marked(extension);
   return (text) => marked.parse(text, { async: false });
 }

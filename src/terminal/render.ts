@@ -7,6 +7,7 @@ import { renderDiff } from "./diff.js";
 import { preloadMarkdown, renderMarkdown } from "./markdown.js";
 import { ToolGroup } from "./tool-group.js";
 import { detailLines, fitLine } from "./tool-lines.js";
+import { loadDisplayWidth } from "./display-width.js";
 
 export interface RenderOptions {
   /** Where the conversation goes: stdout in the REPL. */
@@ -58,6 +59,8 @@ export class Renderer {
     switch (event.type) {
       case "request":
         if (this.options.color) void preloadMarkdown(this.options.out.columns);
+        // Tool labels are cut by display width, exactly once string-width is here.
+        void loadDisplayWidth();
         // NO_COLOR keeps the progress line (it has no colour); a pipe gets none.
         if (this.options.color || this.options.streamText) this.spinner ??= startSpinner(this.options.activity, "thinking");
         return;

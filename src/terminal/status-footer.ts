@@ -1,3 +1,5 @@
+import { fitLine } from "./tool-lines.js";
+
 /**
  * One line of status kept just below whatever is being written to a terminal: today, the input
  * queued during a turn. The stream's `write` is wrapped so that the footer is erased before every
@@ -56,7 +58,8 @@ export class StatusFooter {
     if (this.drawn || !this.text || this.suspended || this.column === undefined) return;
     const columns = this.out.columns || 80;
     if (this.column >= columns - 1) return;
-    const line = this.text.length > columns - 1 ? `${this.text.slice(0, columns - 2)}…` : this.text;
+    // Cut by display width: typed CJK or emoji counted by characters would wrap the footer onto a second row.
+    const line = fitLine(this.text, columns);
     this.rawWrite(`\n\x1b[2K\x1b[2m${line}\x1b[22m\x1b[1A\x1b[${this.column + 1}G`);
     this.drawn = true;
   }

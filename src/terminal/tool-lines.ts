@@ -1,4 +1,5 @@
 import { stripControls } from "../sanitize.js";
+import { displayWidthNow } from "./display-width.js";
 
 /**
  * The layout of the lines under a tool call: its label cut to the terminal's width, and the few
@@ -6,12 +7,26 @@ import { stripControls } from "../sanitize.js";
  * indented under the outcome and each cut to the width, so nothing wraps into a mess.
  */
 
-/** `text` cut with "…" to fit `columns` less `reserved` (what is printed before it); no width: unchanged. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/**
+ * `text` cut with "…" to fit `columns` less `reserved` (what is printed before it) and one spare
+ * column, counted by display width (an emoji or a CJK character takes two), never inside a
+ * character (an accent stays with its letter, an emoji sequence whole); no width: unchanged.
+ */
 export function fitLine(text: string, columns: number | undefined, reserved = 0): string {
   if (!columns) return text;
   const room = Math.max(10, columns - reserved - 1);
-  const chars = [...text];
-  return chars.length > room ? `${chars.slice(0, room - 1).join("")}…` : text;
+  if (displayWidthNow(text) <= room) return text;
+  let kept = "";
+  let width = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const next = width + displayWidthNow(segment);
+    if (next > room - 1) break;
+    kept += segment;
+    width = next;
+  }
+  return `${kept}…`;
 }
 
 /** Detail lines, indented under "  └ " and each fitted to the width. */

@@ -1,4 +1,7 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CLI, type CliOptions } from "./run-cli.js";
 
 /**
@@ -14,6 +17,10 @@ export interface PtySession {
   screen(): string;
   /** What a person sees: the output replayed through a terminal emulator, scrollback included. */
   rendered(): Promise<string>;
+  /** The same, row by row, each marked when the terminal wrapped it (a line too wide for the screen). */
+  rows(): Promise<{ text: string; wrapped: boolean }[]>;
+  /** Resize the terminal as a person dragging its window would: the CLI gets SIGWINCH. */
+  resize(columns: number): void;
   /** Resolves when the screen (after `from` characters) matches. */
   waitFor(pattern: string | RegExp, options?: { from?: number; timeoutMs?: number }): Promise<void>;
   done: Promise<{ code: number | null }>;
@@ -37,13 +44,17 @@ export function startPty(args: string[], options: CliOptions & { columns?: numbe
     ...(options.baseURL ? { OPENAI_BASE_URL: options.baseURL, OPENAI_API_KEY: "test-key", MINI_CLAUDE_MODEL: "fake-model" } : {}),
     ...options.env,
   };
+  // The pty's name, so that resize() can set its size from outside (the kernel then sends SIGWINCH).
+  const ttyFile = join(mkdtempSync(join(tmpdir(), "pty-")), "tty");
   // -q quiet, -f flush, -e return the child's exit code; the typescript file is /dev/null.
-  const child = spawn("script", ["-qfec", `stty cols ${options.columns ?? 100} rows 40 2>/dev/null; exec ${command}`, "/dev/null"], {
+  const child = spawn("script", ["-qfec", `stty cols ${options.columns ?? 100} rows 40 2>/dev/null; tty > ${quote(ttyFile)}; exec ${command}`, "/dev/null"], {
     cwd: options.cwd,
     env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
     stdio: ["pipe", "pipe", "pipe"],
   });
   let raw = "";
+  /** Where in the output each resize happened, to replay it at the same point. */
+  const resizes: { at: number; columns: number }[] = [];
   child.stdout!.setEncoding("utf8").on("data", (d) => (raw += d));
   child.stderr!.setEncoding("utf8").on("data", (d) => (raw += d));
   const screen = () => stripAnsi(raw);
@@ -58,7 +69,12 @@ export function startPty(args: string[], options: CliOptions & { columns?: numbe
     type: (text) => child.stdin!.write(text),
     raw: () => raw,
     screen,
-    rendered: () => emulate(raw, options.columns ?? 100),
+    rendered: async () => (await emulate(raw, options.columns ?? 100, resizes)).map((row) => row.text).join("\n").replace(/\n+$/, ""),
+    rows: () => emulate(raw, options.columns ?? 100, resizes),
+    resize: (columns) => {
+      resizes.push({ at: raw.length, columns });
+      execFileSync("stty", ["-F", readFileSync(ttyFile, "utf8").trim(), "cols", String(columns), "rows", "40"]);
+    },
     waitFor: (pattern, { from = 0, timeoutMs = 10_000 } = {}) =>
       new Promise((resolve, reject) => {
         const started = Date.now();
@@ -75,17 +91,28 @@ export function startPty(args: string[], options: CliOptions & { columns?: numbe
   };
 }
 
-/** Replays terminal output through @xterm/headless and returns the lines a person would see. */
-async function emulate(output: string, columns: number): Promise<string> {
+/** Replays terminal output through @xterm/headless (resized where the CLI's was) and returns the rows a person would see. */
+async function emulate(output: string, columns: number, resizes: { at: number; columns: number }[]): Promise<{ text: string; wrapped: boolean }[]> {
   const { default: xterm } = await import("@xterm/headless");
   const terminal = new xterm.Terminal({ cols: columns, rows: 40, scrollback: 5000, allowProposedApi: true });
   // script turns "\n" into "\r\n" already; the emulator needs the raw bytes as the TTY sent them.
-  await new Promise<void>((resolve) => terminal.write(output, resolve));
+  const write = (text: string) => new Promise<void>((resolve) => terminal.write(text, resolve));
+  let from = 0;
+  for (const { at, columns } of resizes) {
+    await write(output.slice(from, at));
+    terminal.resize(columns, 40);
+    from = at;
+  }
+  await write(output.slice(from));
   const buffer = terminal.buffer.active;
-  const lines: string[] = [];
-  for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? "");
+  const rows: { text: string; wrapped: boolean }[] = [];
+  for (let i = 0; i < buffer.length; i++) {
+    const line = buffer.getLine(i);
+    rows.push({ text: line?.translateToString(true) ?? "", wrapped: line?.isWrapped ?? false });
+  }
   terminal.dispose();
-  return lines.join("\n").replace(/\n+$/, "");
+  while (rows.length && !rows.at(-1)!.text) rows.pop();
+  return rows;
 }
 
 export function stripAnsi(text: string): string {

@@ -45,10 +45,46 @@ describe("LiveMarkdown", () => {
   });
 
   it("leaves raw text alone once it has scrolled out of reach", async () => {
-    const list = Array.from({ length: 15 }, (_, i) => `- item ${i}`).join("\n");
-    const term = await stream(`${list}\nafter\n`, 3, 20, 5);
-    expect(term.written()).not.toContain("- ITEM 0");
-    expect(await term.lines()).toMatch(/- item 13\n- item 14\nafter$/);
+    const line = Array.from({ length: 30 }, (_, i) => `w${i}`).join(" ");
+    const term = await stream(`${line}\nafter\n`, 3, 20, 5);
+    expect(term.written()).not.toContain("W0");
+    expect(await term.lines()).toMatch(/w29\nAFTER$/);
+  });
+
+  it("renders a list taller than the screen a screenful at a time, each item once", async () => {
+    const items = Array.from({ length: 15 }, (_, i) => `${i + 1}. item ${i}`);
+    const term = await stream(`${items.join("\n")}\n  and more\nafter\n`, 3, 20, 5);
+    const lines = (await term.lines()).split("\n");
+    expect(lines.filter((line) => /ITEM \d+$/.test(line))).toEqual(items.map((item) => item.toUpperCase()));
+    expect(lines.some((line) => /item \d/.test(line))).toBe(false);
+    expect(lines.slice(-2)).toEqual(["  AND MORE", "AFTER"]);
+    // Cut between top-level items only: later pieces start with a later number.
+    expect(term.written()).toMatch(/\r\x1b\[J1[0-9]\. ITEM/);
+  });
+
+  it("stops echoing a table before it scrolls out of reach, and renders it whole", async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `| row ${i} |`);
+    const term = await stream(`| head |\n| --- |\n${rows.join("\n")}\nafter\n`, 4, 20, 6);
+    const lines = (await term.lines()).split("\n");
+    expect(lines.filter((line) => /ROW \d+/.test(line))).toEqual(rows.map((row) => row.toUpperCase()));
+    expect(lines.some((line) => /row \d/.test(line))).toBe(false);
+    expect(lines.at(-1)).toBe("AFTER");
+    // Rendered once, as one table.
+    expect(term.written().match(/\| HEAD \|/g)).toHaveLength(1);
+  });
+
+  it("renders a code block taller than the screen a screenful at a time, each line once", async () => {
+    const code = Array.from({ length: 30 }, (_, i) => (i === 12 ? "" : `line ${i}`));
+    const term = await stream(`before\n\`\`\`js\n${code.join("\n")}\n\`\`\`\nafter\n`, 3, 20, 8);
+    const lines = (await term.lines()).split("\n");
+    // Every line rendered (upper case), none left raw, none twice, the blank line kept in place.
+    expect(lines.filter((line) => /^LINE \d+$/.test(line))).toEqual(code.filter(Boolean).map((line) => line.toUpperCase()));
+    expect(lines.some((line) => /line \d/.test(line))).toBe(false);
+    expect(lines[0]).toBe("BEFORE");
+    expect(lines.at(-1)).toBe("AFTER");
+    // Each piece is a fence of its own, opened with the block's info string.
+    expect(term.written().match(/```JS/g)!.length).toBeGreaterThan(2);
+    expect(lines.indexOf("LINE 13") - lines.indexOf("LINE 11")).toBe(2);
   });
 });
 

@@ -26,4 +26,26 @@ describe("MarkdownBlocks", () => {
   it("flushes an unterminated fence at the end instead of losing it", () => {
     expect(feed("```\ncode without end", 4)).toEqual(["```\ncode without end"]);
   });
+
+  it("cuts an open fence into closed pieces, blank lines waiting for the next, and a list between top-level items", () => {
+    const fence = new MarkdownBlocks();
+    fence.push("~~~~python\na = 1\n\n");
+    expect(fence.cut()).toBe("~~~~python\na = 1\n~~~~");
+    expect(fence.pending).toBe("~~~~python\n\n");
+    expect(fence.cut()).toBeUndefined();
+    // A fence closes only with its own character, at least as long: ``` inside ~~~~ is code.
+    expect(fence.push("```\n~~~\nb = 2\n~~~~~\n")).toEqual(["~~~~python\n\n```\n~~~\nb = 2\n~~~~~"]);
+    expect(fence.end()).toEqual([]);
+
+    const list = new MarkdownBlocks();
+    list.push("3. three\n   - sub\n4. four\n   - sub of four\n");
+    expect(list.cut()).toBe("3. three\n   - sub");
+    expect(list.cut()).toBeUndefined();
+    expect(list.end()).toEqual(["4. four\n   - sub of four"]);
+
+    const table = new MarkdownBlocks();
+    table.push("| a |\n| - |\n| 1 |\n");
+    expect(table.open).toBe("table");
+    expect(table.cut()).toBeUndefined();
+  });
 });
