@@ -17,6 +17,7 @@ export interface MarkdownOptions {
 }
 
 const markdownRenderers = new Map<number, Promise<(text: string) => string>>();
+const MAX_RENDERERS = 4;
 
 /**
  * Contract: `text` rendered for a terminal (headings, emphasis, lists, code, quotes, tables,
@@ -44,6 +45,8 @@ function usableWidth(width: number | undefined): number {
 function markdownRenderer(width: number): Promise<(text: string) => string> {
   let renderer = markdownRenderers.get(width);
   if (!renderer) {
+    // A person dragging the window's edge passes through dozens of widths: keep the latest few.
+    if (markdownRenderers.size >= MAX_RENDERERS) markdownRenderers.delete(markdownRenderers.keys().next().value!);
     renderer = createMarkdownRenderer(width);
     markdownRenderers.set(width, renderer);
     renderer.catch(() => markdownRenderers.delete(width));
