@@ -105,9 +105,6 @@ export class Renderer {
         }
         return;
       }
-      case "notice":
-        this.writeLine(this.options.activity, this.colors.dim(event.text));
-        return;
       default:
         return;
     }
