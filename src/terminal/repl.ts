@@ -74,12 +74,14 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   const approve = rememberNetworkApprovals(replApproval(config, reader, renderer, approvals));
   let turn: AbortController | undefined;
   let lastIdleInterrupt = 0;
-  /** Characters typed during the turn that an interrupt dropped, to say so once it has ended. */
-  let dropped = 0;
+  /** What an interrupt dropped of the typeahead, to say so once the turn has ended. */
+  const dropped = { entries: 0, characters: 0 };
 
   const interrupt = () => {
     if (turn) {
-      dropped += typeahead.drop();
+      const { entries, characters } = typeahead.drop();
+      dropped.entries += entries;
+      dropped.characters += characters;
       footer?.set("");
       turn.abort();
       return;
@@ -128,22 +130,24 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, ask: (question) => reader.ask(question) };
 
   // `mini-claude "fix the bug"` opens the REPL with that request already sent.
-  let queued = config.prompt;
+  let first = config.prompt;
   /** Output of `!command`s, sent with the next request. */
   let shellContext: string[] = [];
-  let draft = "";
   for (;;) {
     let line: string | null;
+    // Then each entry typed during a turn, in order, as if typed at the prompt.
+    const queued = first ?? typeahead.shift();
+    first = undefined;
     if (queued !== undefined) {
       line = queued;
-      queued = undefined;
       if (reader.isTerminal) process.stdout.write(`${PROMPT}${line.split("\n").length > 1 ? compact(line) : line}\n`);
+    } else if (typeahead.leaving) {
+      break;
     } else {
       // While everything is allowed the prompt says so, so a person never forgets it is on.
       reader.setPrompt(approvals.allowAll ? ALL_ALLOWED_PROMPT : PROMPT);
       reader.prompt();
-      reader.type(draft);
-      draft = "";
+      reader.type(typeahead.takeDraft());
       line = await reader.next();
     }
     if (line === null) break;
@@ -174,6 +178,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     shellContext = [];
     turn = new AbortController();
     reader.hold(true);
+    showTypeahead();
     // A template's front-matter model holds for its one request.
     const model = conversation.model;
     if (request.model) conversation.model = request.model;
@@ -182,15 +187,9 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     reader.hold(false);
     turn = undefined;
     footer?.set("");
-    if (dropped) await renderer.notice(`(dropped what you typed during the turn: ${dropped} characters)`);
-    dropped = 0;
-    const held = typeahead.take();
-    if (held.eof && held.request === undefined) break;
-    draft = held.draft;
-    if (held.request !== undefined) {
-      await renderer.notice(`↳ sending what you typed during the turn`);
-      queued = held.request;
-    }
+    if (dropped.entries || dropped.characters) await renderer.notice(`(dropped what you typed during the turn: ${droppedText(dropped)})`);
+    Object.assign(dropped, { entries: 0, characters: 0 });
+    if (typeahead.queued) await renderer.notice(`↳ running what you typed during the turn (${typeahead.queued} queued)`);
   }
   reader.close();
   // Say which jobs leaving stops, so nothing the person started vanishes silently.
@@ -229,6 +228,11 @@ async function runTurn(
     const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model });
     if (message) await renderer.error(message);
   }
+}
+
+function droppedText({ entries, characters }: { entries: number; characters: number }): string {
+  const parts = [entries && `${entries} queued ${entries === 1 ? "entry" : "entries"}`, characters && `${characters} characters being typed`];
+  return parts.filter(Boolean).join(" and ");
 }
 
 function banner(version: string, config: Config, conversation: Conversation): string {
