@@ -1,4 +1,5 @@
 import { createInterface, type Interface } from "node:readline";
+import { writeAbovePrompt } from "./above-prompt.js";
 import { onContinue } from "./signals.js";
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, TerminalKeys, type HeldKey } from "./terminal-keys.js";
 
@@ -136,6 +137,15 @@ export class InputQueue {
       if (mode === "hold") this.hold(true);
       this.options.onQuestion?.(false);
     }
+  }
+
+  /**
+   * Shows `line` at once: above the prompt, with the prompt and what is typed drawn again below
+   * it, while a request or an answer is awaited on a terminal; as a plain line otherwise.
+   */
+  announce(line: string): void {
+    if (this.waiting && this.isTerminal && !this.closed) writeAbovePrompt(this.rl, process.stdout, line);
+    else process.stdout.write(`${line}\n`);
   }
 
   setPrompt(prompt: string): void {

@@ -5,6 +5,7 @@ import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
 import { showControls } from "../sanitize.js";
+import { jobEndedLine } from "../tools/background.js";
 import type { SessionHooks } from "../hooks/setup.js";
 import { rememberNetworkApprovals } from "../approval-rule.js";
 import { replApproval } from "./approval.js";
@@ -113,6 +114,8 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   // Ctrl-C in a terminal reaches readline as a keypress; `kill -INT` (or Ctrl-C with piped input) as a signal.
   reader.rl.on("SIGINT", interrupt);
   onSignals({ interrupt, terminate: () => process.exit(143) });
+  // A job that ends on its own shows at once, above the prompt; a turn's own notices show it during a turn.
+  jobs.onEnded((job) => !turn && reader.isTerminal && reader.announce(renderer.colors.dim(showControls(jobEndedLine(job)))));
 
   // A local server says its window in milliseconds, so the banner can show it; a remote one is
   // asked at the first request instead, and the banner shows the model-name table's answer.
