@@ -171,6 +171,22 @@ export class InputQueue {
     this.rl.close();
   }
 
+  /**
+   * Gives the terminal to another program while `run` runs (synchronously): the modes it had
+   * before us (no raw mode, no bracketed paste), then ours again, whatever `run` did.
+   */
+  lendTerminal<T>(run: () => T): T {
+    if (!this.keys) return run();
+    process.stdout.write(BRACKETED_PASTE_OFF);
+    this.keys.input.setRawMode(false);
+    try {
+      return run();
+    } finally {
+      this.keys.input.setRawMode(true);
+      process.stdout.write(BRACKETED_PASTE_ON);
+    }
+  }
+
   /** Stops the process as Ctrl-Z does in a shell; after `fg` the terminal is set up again. */
   suspend(): void {
     if (!this.keys) return;

@@ -21,6 +21,7 @@ import { runShellEscape } from "./shell-escape.js";
 import { Renderer } from "./render.js";
 import { SessionChanges } from "./session-changes.js";
 import { onSignals } from "./signals.js";
+import { showPaged } from "./pager.js";
 import { completeSlash, runSlashCommand, type SlashContext } from "./slash-commands.js";
 import { StatusFooter } from "./status-footer.js";
 import type { HeldKey } from "./terminal-keys.js";
@@ -130,7 +131,8 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   if (hooks) await askHookTrust(hooks, reader, renderer);
   conversation.warmUp();
   const changes = new SessionChanges(config.workspace);
-  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, ask: (question) => reader.ask(question) };
+  const page = reader.isTerminal ? (text: string) => showPaged(text, process.stdout, (run) => reader.lendTerminal(run)) : undefined;
+  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, page, ask: (question) => reader.ask(question) };
 
   // `mini-claude "fix the bug"` opens the REPL with that request already sent.
   let first = config.prompt;

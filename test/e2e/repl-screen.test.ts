@@ -1,3 +1,5 @@
+import { chmodSync, existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { startPty } from "../support/pty.js";
@@ -36,5 +38,44 @@ describe.each([60, 120])("what appears by itself at the idle prompt, at %i colum
     // The model still hears of it, with the request exactly as typed after it.
     expect(userText(fake.requests[2])).toMatch(/^job 1 `echo server ready; sleep 1\.5; exit 1` exited with code 1/);
     expect(userText(fake.requests[2]).endsWith(`${typed} please`)).toBe(true);
+  });
+});
+
+describe.each([60, 120])("/diff at %i columns", (columns) => {
+  it("a diff longer than the screen goes through $PAGER; Ctrl-C there is the pager's, and the prompt works after", async () => {
+    const before = Array.from({ length: 60 }, (_, i) => `line ${i + 1}`).join("\n");
+    const after = Array.from({ length: 60 }, (_, i) => `row ${i + 1} changed`).join("\n");
+    const ws = tempWorkspace({ "notes.txt": `${before}\n` });
+    // The pager records what it received and its LESS, then sends Ctrl-C's signal to its process group, as a key in less would.
+    const received = join(ws.outside, "received.txt");
+    const pager = ws.write("../outside/pager.sh", `#!/bin/sh\ncat > "${received}"\necho "LESS=$LESS" >> "${received}"\necho "pager saw $(grep -c changed "${received}") changed lines"\nkill -INT 0\n`);
+    chmodSync(pager, 0o755);
+    const fake = await fakeOpenAI([reply().tool("write_file", { path: "notes.txt", content: `${after}\n` }), reply().text("Rewrote it."), reply().text("Still here.")]);
+    const pty = startPty(["--yes", "--sandbox=off"], { ...cliOptions(ws, fake), columns, env: { PAGER: pager } });
+    await pty.waitFor("mini-claude> ");
+    pty.type("/diff\r");
+    await pty.waitFor("No file changes");
+    expect(existsSync(received)).toBe(false);
+    pty.type("rewrite notes\r");
+    await pty.waitFor(/Rewrote it\.[^]*mini-claude> $/);
+    pty.type("/diff\r");
+    await pty.waitFor("pager saw 60 changed lines");
+    await pty.waitFor(/changed lines[^]*mini-claude> $/);
+    // Raw mode is back: Enter sends (in cooked mode it would arrive as a new line and not send).
+    pty.type("are you there?\r");
+    await pty.waitFor("Still here.");
+    pty.type("\x04");
+    expect((await pty.done).code).toBe(0);
+    const paged = readFileSync(received, "utf8");
+    expect(paged).toContain("+row 60 changed");
+    expect(paged).toContain("-line 1");
+    expect(paged).toContain("LESS=FRX");
+    const screen = pty.screen();
+    expect(screen).not.toContain("press Ctrl-C again");
+    // The diff went to the pager, not to the screen.
+    expect(screen).not.toContain("row 60 changed");
+    // Bracketed paste is on again after the pager.
+    expect(pty.raw().slice(pty.raw().indexOf("pager saw"))).toContain("\x1b[?2004h");
+    expect(fake.requests).toHaveLength(3);
   });
 });
