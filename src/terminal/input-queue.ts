@@ -89,6 +89,21 @@ export class InputQueue {
     if (this.keys) this.keys.mode = held ? "hold" : "line";
   }
 
+  /**
+   * What readline took in after the request that started a turn, in the same read (typed very
+   * fast, or pasted where the terminal does not bracket pastes): whole lines and the line begun.
+   * Taken away from readline, so they can join what is typed during the turn.
+   */
+  takeEarly(): { lines: string[]; partial: string } {
+    if (!this.keys) return { lines: [], partial: "" };
+    const lines = this.queue.splice(0);
+    const rl = this.rl as unknown as { line: string; cursor: number };
+    const partial = rl.line;
+    rl.line = "";
+    rl.cursor = 0;
+    return { lines, partial };
+  }
+
   /** The next request, or null at end of input (Ctrl-D, end of pipe) or when `signal` aborts. */
   next(signal?: AbortSignal): Promise<string | null> {
     if (this.queue.length) return Promise.resolve(this.queue.shift()!);

@@ -183,6 +183,8 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     shellContext = [];
     turn = new AbortController();
     reader.hold(true);
+    const early = reader.takeEarly();
+    typeahead.addEarly(early.lines, early.partial);
     showTypeahead();
     // A template's front-matter model holds for its one request.
     const model = conversation.model;

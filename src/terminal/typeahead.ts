@@ -72,6 +72,12 @@ export class Typeahead {
     return lines.join("\n");
   }
 
+  /** Entries and a begun line that readline took in before the turn held the keys. */
+  addEarly(lines: string[], partial: string): void {
+    this.requests.push(...lines.filter((line) => line.trim()));
+    this.draft += partial;
+  }
+
   /** How many entries wait to run. */
   get queued(): number {
     return this.requests.length;
