@@ -219,6 +219,11 @@ export class JobManager {
     this.removeLogs();
   }
 
+  /** Ids of the jobs that ended on their own and drainEnded() has not reported yet. */
+  unreported(): number[] {
+    return [...this.notices];
+  }
+
   /** The jobs that ended on its own since the last call, each with its last lines of output. */
   drainEnded(): EndedJob[] {
     const ids = this.notices;

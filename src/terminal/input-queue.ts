@@ -192,26 +192,26 @@ export class InputQueue {
    */
   lendTerminal<T>(run: () => T): T {
     if (!this.keys) return run();
-    process.stdout.write(BRACKETED_PASTE_OFF);
-    this.keys.input.setRawMode(false);
+    this.ownModes(false);
     try {
       return run();
     } finally {
-      this.keys.input.setRawMode(true);
-      process.stdout.write(BRACKETED_PASTE_ON);
+      this.ownModes(true);
     }
   }
 
   /** Stops the process as Ctrl-Z does in a shell; after `fg` the terminal is set up again. */
   suspend(): void {
     if (!this.keys) return;
-    process.stdout.write(BRACKETED_PASTE_OFF);
-    this.keys.input.setRawMode(false);
-    onContinue(() => {
-      this.keys!.input.setRawMode(true);
-      process.stdout.write(BRACKETED_PASTE_ON);
-    });
+    this.ownModes(false);
+    onContinue(() => this.ownModes(true));
     process.kill(process.pid, "SIGTSTP");
+  }
+
+  /** Our terminal modes (raw input, bracketed paste) on, or off as the shell had them. */
+  private ownModes(on: boolean): void {
+    this.keys?.input.setRawMode(on);
+    process.stdout.write(on ? BRACKETED_PASTE_ON : BRACKETED_PASTE_OFF);
   }
 
   private onPaste(text: string): string {

@@ -5,7 +5,6 @@ import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
 import { showControls } from "../sanitize.js";
-import { jobEndedLine } from "../tools/background.js";
 import type { SessionHooks } from "../hooks/setup.js";
 import { rememberNetworkApprovals } from "../approval-rule.js";
 import { replApproval } from "./approval.js";
@@ -15,6 +14,7 @@ import { describeError } from "./errors.js";
 import { askHookTrust } from "./hooks-trust.js";
 import { loadInputHistory, saveInputLine } from "./input-history.js";
 import { InputQueue } from "./input-queue.js";
+import { showEndedJobs } from "./job-notices.js";
 import { attachMentions, completeMention } from "./mentions.js";
 import { recapLines } from "./recap.js";
 import { runShellEscape } from "./shell-escape.js";
@@ -25,7 +25,7 @@ import { showPaged } from "./pager.js";
 import { completeSlash, runSlashCommand, type SlashContext } from "./slash-commands.js";
 import { StatusFooter } from "./status-footer.js";
 import type { HeldKey } from "./terminal-keys.js";
-import { compact, Typeahead } from "./typeahead.js";
+import { compact, describeDropped, Typeahead } from "./typeahead.js";
 import { availableTemplates, type TemplateRequest } from "./template-commands.js";
 
 export const PROMPT = "mini-claude> ";
@@ -115,8 +115,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   // Ctrl-C in a terminal reaches readline as a keypress; `kill -INT` (or Ctrl-C with piped input) as a signal.
   reader.rl.on("SIGINT", interrupt);
   onSignals({ interrupt, terminate: () => process.exit(143) });
-  // A job that ends on its own shows at once, above the prompt; a turn's own notices show it during a turn.
-  jobs.onEnded((job) => !turn && reader.isTerminal && reader.announce(renderer.colors.dim(showControls(jobEndedLine(job)))));
+  const endedJobs = reader.isTerminal ? showEndedJobs(jobs, { announce: (line) => reader.announce(line), dim: renderer.colors.dim, inTurn: () => turn !== undefined }) : undefined;
 
   // A local server says its window in milliseconds, so the banner can show it; a remote one is
   // asked at the first request instead, and the banner shows the model-name table's answer.
@@ -194,7 +193,8 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     reader.hold(false);
     turn = undefined;
     footer?.set("");
-    if (dropped.entries || dropped.characters) await renderer.notice(`(dropped what you typed during the turn: ${droppedText(dropped)})`);
+    endedJobs?.turnEnded();
+    if (dropped.entries || dropped.characters) await renderer.notice(`(dropped what you typed during the turn: ${describeDropped(dropped)})`);
     Object.assign(dropped, { entries: 0, characters: 0 });
     if (typeahead.queued) await renderer.notice(`↳ running what you typed during the turn (${typeahead.queued} queued)`);
   }
@@ -235,11 +235,6 @@ async function runTurn(
     const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model });
     if (message) await renderer.error(message);
   }
-}
-
-function droppedText({ entries, characters }: { entries: number; characters: number }): string {
-  const parts = [entries && `${entries} queued ${entries === 1 ? "entry" : "entries"}`, characters && `${characters} characters being typed`];
-  return parts.filter(Boolean).join(" and ");
 }
 
 function banner(version: string, config: Config, conversation: Conversation): string {

@@ -110,6 +110,12 @@ export class Typeahead {
   }
 }
 
+/** "2 queued entries and 5 characters being typed", for the line that says what an interrupt dropped. */
+export function describeDropped({ entries, characters }: { entries: number; characters: number }): string {
+  const parts = [entries && `${entries} queued ${entries === 1 ? "entry" : "entries"}`, characters && `${characters} characters being typed`];
+  return parts.filter(Boolean).join(" and ");
+}
+
 /** One line for a queued text: a long or multi-line one is summarised. */
 export function compact(text: string): string {
   const lines = text.replace(/\n+$/, "").split("\n");

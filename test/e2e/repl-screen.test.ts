@@ -39,6 +39,24 @@ describe.each([60, 120])("what appears by itself at the idle prompt, at %i colum
     expect(userText(fake.requests[2])).toMatch(/^job 1 `echo server ready; sleep 1\.5; exit 1` exited with code 1/);
     expect(userText(fake.requests[2]).endsWith(`${typed} please`)).toBe(true);
   });
+
+  it("a job that ends during a turn with no tool call left is shown when the turn ends, once", async () => {
+    const ws = tempWorkspace();
+    // The job ends well inside the second turn, which has no tool call to carry the news.
+    const job = "echo server ready; sleep 1.2; exit 2";
+    const fake = await fakeOpenAI([reply().tool("exec", { command: job, background: true }), reply().text("Started it."), reply().text("A slow answer, streamed word by word.").delay(400)]);
+    const pty = startPty(["--yes", "--sandbox=off"], { ...cliOptions(ws, fake), columns });
+    await pty.waitFor("mini-claude> ");
+    pty.type("start the server\r");
+    await pty.waitFor(/Started it\.[^]*mini-claude> $/);
+    pty.type("think slowly\r");
+    await pty.waitFor(/word by word\.[^]*mini-claude> $/);
+    pty.type("\x04");
+    await pty.done;
+    const screen = await pty.rendered();
+    expect(screen).toMatch(/word by word\.\njob 1 exited \(code 2\): echo server ready; sleep 1\.2; exit 2\nmini-claude> /);
+    expect(screen.split("job 1 exited").length).toBe(2);
+  });
 });
 
 describe.each([60, 120])("/diff at %i columns", (columns) => {
