@@ -248,6 +248,12 @@ export class InputQueue {
     else this.queue.push(request);
   }
 
+  /** A request that did not come through the prompt (typed during a turn): ↑ recalls it all the same. */
+  remember(line: string): void {
+    const history = (this.rl as unknown as { history?: string[] }).history;
+    if (history && !line.includes("\n") && history[0] !== line) history.unshift(line);
+  }
+
   /** readline has just added `line` to its history; take it out again. */
   private forgetFromHistory(line: string): void {
     const history = (this.rl as unknown as { history?: string[] }).history;

@@ -144,6 +144,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     first = undefined;
     if (queued !== undefined) {
       line = queued;
+      reader.remember(line);
       if (reader.isTerminal) process.stdout.write(`${PROMPT}${line.split("\n").length > 1 ? compact(line) : line}\n`);
     } else if (typeahead.leaving) {
       break;

@@ -103,7 +103,13 @@ describe.each([60, 120])("input at %i columns", (columns) => {
     await pty.waitFor("› queued: again");
     await pty.waitFor("Answered again.");
     await pty.waitFor(/Answered again\.[^]*mini-claude> $/);
-    pty.type("\x04");
+    // ↑ recalls them like requests typed at the prompt.
+    const at = pty.screen().length;
+    pty.type("\x1b[A");
+    await pty.waitFor("again", { from: at });
+    pty.type("\x1b[A");
+    await pty.waitFor("/bg", { from: at });
+    pty.type("\x15\x04");
     await pty.done;
     expect(fake.requests.map(userText)).toEqual(["first", "again"]);
     const screen = await pty.rendered();
