@@ -1,7 +1,8 @@
 import { createInterface, type Interface } from "node:readline";
 import { writeAbovePrompt } from "./above-prompt.js";
-import { onContinue } from "./signals.js";
-import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, TerminalKeys, type HeldKey } from "./terminal-keys.js";
+import { KEY_MODES_OFF, KEY_MODES_ON } from "./modified-keys.js";
+import { onContinue, onExitSync } from "./signals.js";
+import { TerminalKeys, type HeldKey } from "./terminal-keys.js";
 
 /** The prompt shown for the second and later lines of one request. */
 export const CONTINUATION_PROMPT = "… ";
@@ -67,12 +68,14 @@ export class InputQueue {
       this.deliver(null);
     });
     if (terminal) {
-      process.stdout.write(BRACKETED_PASTE_ON);
+      process.stdout.write(KEY_MODES_ON);
+      // However the process ends (an uncaught error too), the shell gets its keyboard back.
+      onExitSync(() => !this.closed && process.stdout.write(KEY_MODES_OFF));
       // readline stops the process on Ctrl-Z itself and emits SIGCONT after `fg`.
       // readline pauses its input there and never resumes it: without this the REPL would end.
       this.rl.on("SIGCONT", () => {
         this.rl.resume();
-        process.stdout.write(BRACKETED_PASTE_ON);
+        process.stdout.write(KEY_MODES_ON);
       });
     }
   }
@@ -182,7 +185,7 @@ export class InputQueue {
   }
 
   close(): void {
-    if (this.isTerminal && !this.closed) process.stdout.write(BRACKETED_PASTE_OFF);
+    if (this.isTerminal && !this.closed) process.stdout.write(KEY_MODES_OFF);
     this.rl.close();
   }
 
@@ -208,10 +211,10 @@ export class InputQueue {
     process.kill(process.pid, "SIGTSTP");
   }
 
-  /** Our terminal modes (raw input, bracketed paste) on, or off as the shell had them. */
+  /** Our terminal modes (raw input, bracketed paste, modified keys) on, or off as the shell had them. */
   private ownModes(on: boolean): void {
     this.keys?.input.setRawMode(on);
-    process.stdout.write(on ? BRACKETED_PASTE_ON : BRACKETED_PASTE_OFF);
+    process.stdout.write(on ? KEY_MODES_ON : KEY_MODES_OFF);
   }
 
   private onPaste(text: string): string {

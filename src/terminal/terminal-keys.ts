@@ -1,4 +1,5 @@
 import { PassThrough } from "node:stream";
+import { legacyKeys } from "./modified-keys.js";
 
 /**
  * What a terminal's keystrokes mean before readline sees them. readline edits one line well but
@@ -118,7 +119,8 @@ export class TerminalKeys {
   }
 
   /** Ordinary keystrokes (no paste inside). */
-  private keys(data: string): void {
+  private keys(raw: string): void {
+    const data = legacyKeys(raw);
     if (!data) return;
     if (this.mode === "line") {
       // A lone Esc (a key, not the start of a sequence) clears the line: Ctrl-E then Ctrl-U.
@@ -138,7 +140,8 @@ export class TerminalKeys {
 }
 
 /** Splits what was typed during a turn into the keys the queue understands; the rest is ignored. */
-export function heldKeys(data: string): HeldKey[] {
+export function heldKeys(raw: string): HeldKey[] {
+  const data = legacyKeys(raw);
   if (data === "\x1b") return [{ kind: "interrupt", key: "esc" }];
   const keys: HeldKey[] = [];
   // Escape sequences (arrows, function keys) are dropped whole; the new-line keys are new lines.

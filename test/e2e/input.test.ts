@@ -86,6 +86,10 @@ describe.each([60, 120])("input at %i columns", (columns) => {
     expect(fake.requests).toHaveLength(1);
     expect(userText(fake.requests[0])).toBe("one\ntwo\nthree");
     expect(pty.screen()).not.toMatch(/13;2u|27;2;13~/);
+    // The REPL asked for modifyOtherKeys (so xterm and tmux report Shift+Enter) and gave it back on exit.
+    const raw = pty.raw();
+    expect(raw.indexOf("\x1b[>4;1m")).toBeGreaterThan(-1);
+    expect(raw.lastIndexOf("\x1b[>4m")).toBeGreaterThan(raw.lastIndexOf("\x1b[>4;1m"));
   });
 
   it("lines typed during a turn run one by one after it: a /command as a command, text as its own request", async () => {

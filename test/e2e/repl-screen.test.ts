@@ -93,7 +93,10 @@ describe.each([60, 120])("/diff at %i columns", (columns) => {
     // The diff went to the pager, not to the screen.
     expect(screen).not.toContain("row 60 changed");
     // Bracketed paste is on again after the pager.
-    expect(pty.raw().slice(pty.raw().indexOf("pager saw"))).toContain("\x1b[?2004h");
+    // The pager got the keyboard as the shell has it; the REPL's modes (bracketed paste, modified keys) came back after.
+    const raw = pty.raw();
+    expect(raw.slice(0, raw.indexOf("pager saw"))).toMatch(/\x1b\[\?2004l\x1b\[>4m$/);
+    expect(raw.slice(raw.indexOf("pager saw"))).toContain("\x1b[?2004h\x1b[>4;1m");
     expect(fake.requests).toHaveLength(3);
   });
 });

@@ -1,5 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { legacyKeys } from "../../src/terminal/modified-keys.js";
 import { heldKeys, TerminalKeys } from "../../src/terminal/terminal-keys.js";
 import { Typeahead } from "../../src/terminal/typeahead.js";
 
@@ -67,6 +68,20 @@ describe("terminal keys", () => {
     await t.type("hi\r", "\x1b[A", "\x1b");
     expect(t.forwarded()).toBe("");
     expect(t.held).toEqual([{ kind: "text", text: "hi" }, { kind: "enter" }, { kind: "interrupt", key: "esc" }]);
+  });
+
+  it("other modified keys, should a terminal report them in either form, become the bytes readline knows", async () => {
+    expect(legacyKeys("\x1b[27;5;99~\x1b[99;5u")).toBe("\x03\x03");
+    expect(legacyKeys("\x1b[27;3;98~\x1b[98;3u")).toBe("\x1bb\x1bb");
+    expect(legacyKeys("\x1b[27;2;9~\x1b[127;3u\x1b[32;5u")).toBe("\x1b[Z\x1b\x7f\x00");
+    // Enter is left for the new-line rule; arrows and function keys are not touched.
+    expect(legacyKeys("\x1b[13;2u\x1b[27;2;13~\x1b[1;5A\x1b[3~")).toBe("\x1b[13;2u\x1b[27;2;13~\x1b[1;5A\x1b[3~");
+    const t = setup();
+    await t.type("ab\x1b[27;5;117~c\r");
+    expect(t.forwarded()).toBe("ab\x15c\r");
+    t.keys.mode = "hold";
+    await t.type("x\x1b[99;5u");
+    expect(t.held).toEqual([{ kind: "text", text: "x" }, { kind: "interrupt", key: "ctrl-c" }]);
   });
 
   it("the typeahead keeps each Enter-ed line as its own entry, keeps the draft, and drops all on interrupt", () => {
