@@ -64,6 +64,8 @@ export class InputQueue {
     this.prompt_ = options.prompt;
     this.rl.on("line", (line) => this.onLine(line));
     this.rl.on("close", () => {
+      // Ctrl-D closes readline itself: the shell gets its keyboard back here, whoever closed it.
+      if (terminal && !this.closed) process.stdout.write(KEY_MODES_OFF);
       this.closed = true;
       this.deliver(null);
     });
@@ -185,7 +187,6 @@ export class InputQueue {
   }
 
   close(): void {
-    if (this.isTerminal && !this.closed) process.stdout.write(KEY_MODES_OFF);
     this.rl.close();
   }
 

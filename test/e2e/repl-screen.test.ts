@@ -100,3 +100,15 @@ describe.each([60, 120])("/diff at %i columns", (columns) => {
     expect(fake.requests).toHaveLength(3);
   });
 });
+
+describe("the keyboard the shell gets back", () => {
+  it("Ctrl-D at the prompt turns bracketed paste and modifyOtherKeys off as the REPL leaves", async () => {
+    const ws = tempWorkspace();
+    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws), env: { OPENAI_API_KEY: "test-key", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" } });
+    await pty.waitFor("mini-claude> ");
+    expect(pty.raw()).toContain("\x1b[?2004h\x1b[>4;1m");
+    pty.type("\x04");
+    expect((await pty.done).code).toBe(0);
+    expect(pty.raw()).toMatch(/\x1b\[\?2004l\x1b\[>4m\s*$/);
+  });
+});
