@@ -39,8 +39,10 @@ export async function showPaged(text: string, out: NodeJS.WriteStream, lend: Len
     await new Promise((resolve) => setTimeout(resolve, SIGNAL_SETTLE_MS));
     return ran;
   });
-  // 127: the shell found no such command. The person still gets the text.
-  if (result.error || result.status === 127) {
+  // EPIPE: the person quit before the pager read it all. 127: the shell found no such command,
+  // and ENOENT no `less`: the person still gets the text.
+  const failed = result.error ? (result.error as NodeJS.ErrnoException).code !== "EPIPE" : result.status === 127;
+  if (failed) {
     out.write(`${text}\n`);
     return "printed";
   }
