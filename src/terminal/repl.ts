@@ -133,6 +133,15 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   const page = reader.isTerminal ? (text: string) => showPaged(text, process.stdout, (run) => reader.lendTerminal(run)) : undefined;
   const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, page, ask: (question) => reader.ask(question) };
 
+  /** After a request or a !command: the news it held back, and what an interrupt of it dropped. */
+  const turnEnded = async () => {
+    turn = undefined;
+    footer?.set("");
+    endedJobs?.turnEnded();
+    if (dropped.entries || dropped.characters) await renderer.notice(`(dropped what you typed during the turn: ${describeDropped(dropped)})`);
+    Object.assign(dropped, { entries: 0, characters: 0 });
+  };
+
   // `mini-claude "fix the bug"` opens the REPL with that request already sent.
   let first = config.prompt;
   /** Output of `!command`s, sent with the next request. */
@@ -170,8 +179,8 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     if (input.startsWith("!") && input.slice(1).trim()) {
       turn = new AbortController();
       const escape = await runShellEscape(input.slice(1).trim(), config.workspace, turn.signal);
-      turn = undefined;
       process.stdout.write(`${escape.screen}\n`);
+      await turnEnded();
       await renderer.notice("(the output goes with your next request)");
       shellContext.push(escape.context);
       continue;
@@ -192,11 +201,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     await runTurn(conversation, prompt, { signal: turn.signal, approve, changes }, renderer, config);
     if (request.model) conversation.model = model;
     reader.hold(false);
-    turn = undefined;
-    footer?.set("");
-    endedJobs?.turnEnded();
-    if (dropped.entries || dropped.characters) await renderer.notice(`(dropped what you typed during the turn: ${describeDropped(dropped)})`);
-    Object.assign(dropped, { entries: 0, characters: 0 });
+    await turnEnded();
     if (typeahead.queued) await renderer.notice(`↳ running what you typed during the turn (${typeahead.queued} queued)`);
   }
   reader.close();
