@@ -111,6 +111,7 @@ export class JobManager {
   private readonly jobs = new Map<number, Job>();
   private nextId = 1;
   private notices: number[] = [];
+  private readonly endListeners = new Set<(job: JobInfo) => void>();
   private readonly startupMs: number;
   private readonly graceMs: number;
   private readonly maxLogLines: number;
@@ -218,6 +219,11 @@ export class JobManager {
     this.removeLogs();
   }
 
+  /** Ids of the jobs that ended on their own and drainEnded() has not reported yet. */
+  unreported(): number[] {
+    return [...this.notices];
+  }
+
   /** The jobs that ended on its own since the last call, each with its last lines of output. */
   drainEnded(): EndedJob[] {
     const ids = this.notices;
@@ -227,6 +233,15 @@ export class JobManager {
       job.log.read();
       return { ...info(job), lastLines: job.log.lines().slice(-NOTICE_LINES) };
     });
+  }
+
+  /**
+   * Calls `listener` as soon as a job ends on its own (the jobs drainEnded() reports), so a mode
+   * can show it at once; drainEnded() still reports it. Returns the unsubscribe function.
+   */
+  onEnded(listener: (job: JobInfo) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
   }
 
   /** Spawns the shell with its output going to a fresh log file, and follows that file. */
@@ -281,7 +296,10 @@ export class JobManager {
       log.readToEnd();
       Object.assign(job, { exitCode: code, signal, endedAt: Date.now() });
       job.state = job.stopping ? "killed" : job.starting && code !== 0 ? "failed" : "exited";
-      if (!job.starting && !job.stopping) this.notices.push(job.id);
+      if (!job.starting && !job.stopping) {
+        this.notices.push(job.id);
+        for (const listener of this.endListeners) listener(info(job));
+      }
       // Whatever the shell left behind goes with it, as for foreground commands; kill() closes the log itself.
       if (!job.stopping) void terminate(job.pid, this.graceMs).then(() => log.close());
       closed();

@@ -1,6 +1,8 @@
 import { createInterface, type Interface } from "node:readline";
-import { onContinue } from "./signals.js";
-import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, TerminalKeys, type HeldKey } from "./terminal-keys.js";
+import { writeAbovePrompt } from "./above-prompt.js";
+import { KEY_MODES_OFF, KEY_MODES_ON } from "./modified-keys.js";
+import { onContinue, onExitSync } from "./signals.js";
+import { TerminalKeys, type HeldKey } from "./terminal-keys.js";
 
 /** The prompt shown for the second and later lines of one request. */
 export const CONTINUATION_PROMPT = "… ";
@@ -64,6 +66,8 @@ export class InputQueue {
     this.prompt_ = options.prompt;
     this.rl.on("line", (line) => this.onLine(line));
     this.rl.on("close", () => {
+      // Ctrl-D closes readline itself: the shell gets its keyboard back here, whoever closed it.
+      if (terminal && !this.closed) process.stdout.write(KEY_MODES_OFF);
       this.closed = true;
       this.deliver(null);
     });
@@ -74,12 +78,14 @@ export class InputQueue {
         process.stdout.off("resize", listener as () => void);
         process.stdout.on("resize", () => this.held || (listener as () => void)());
       }
-      process.stdout.write(BRACKETED_PASTE_ON);
+      process.stdout.write(KEY_MODES_ON);
+      // However the process ends (an uncaught error too), the shell gets its keyboard back.
+      onExitSync(() => !this.closed && process.stdout.write(KEY_MODES_OFF));
       // readline stops the process on Ctrl-Z itself and emits SIGCONT after `fg`.
       // readline pauses its input there and never resumes it: without this the REPL would end.
       this.rl.on("SIGCONT", () => {
         this.rl.resume();
-        process.stdout.write(BRACKETED_PASTE_ON);
+        process.stdout.write(KEY_MODES_ON);
       });
     }
   }
@@ -95,6 +101,21 @@ export class InputQueue {
   hold(held: boolean): void {
     this.held = held;
     if (this.keys) this.keys.mode = held ? "hold" : "line";
+  }
+
+  /**
+   * What readline took in after the request that started a turn, in the same read (typed very
+   * fast, or pasted where the terminal does not bracket pastes): whole lines and the line begun.
+   * Taken away from readline, so they can join what is typed during the turn.
+   */
+  takeEarly(): { lines: string[]; partial: string } {
+    if (!this.keys) return { lines: [], partial: "" };
+    const lines = this.queue.splice(0);
+    const rl = this.rl as unknown as { line: string; cursor: number };
+    const partial = rl.line;
+    rl.line = "";
+    rl.cursor = 0;
+    return { lines, partial };
   }
 
   /** The next request, or null at end of input (Ctrl-D, end of pipe) or when `signal` aborts. */
@@ -147,6 +168,15 @@ export class InputQueue {
     }
   }
 
+  /**
+   * Shows `line` at once: above the prompt, with the prompt and what is typed drawn again below
+   * it, while a request or an answer is awaited on a terminal; as a plain line otherwise.
+   */
+  announce(line: string): void {
+    if (this.waiting && this.isTerminal && !this.closed) writeAbovePrompt(this.rl, process.stdout, line);
+    else process.stdout.write(`${line}\n`);
+  }
+
   setPrompt(prompt: string): void {
     this.prompt_ = prompt;
     this.rl.setPrompt(prompt);
@@ -166,20 +196,35 @@ export class InputQueue {
   }
 
   close(): void {
-    if (this.isTerminal && !this.closed) process.stdout.write(BRACKETED_PASTE_OFF);
     this.rl.close();
+  }
+
+  /**
+   * Gives the terminal to another program while `run` runs (synchronously): the modes it had
+   * before us (no raw mode, no bracketed paste), then ours again, whatever `run` did.
+   */
+  lendTerminal<T>(run: () => T): T {
+    if (!this.keys) return run();
+    this.ownModes(false);
+    try {
+      return run();
+    } finally {
+      this.ownModes(true);
+    }
   }
 
   /** Stops the process as Ctrl-Z does in a shell; after `fg` the terminal is set up again. */
   suspend(): void {
     if (!this.keys) return;
-    process.stdout.write(BRACKETED_PASTE_OFF);
-    this.keys.input.setRawMode(false);
-    onContinue(() => {
-      this.keys!.input.setRawMode(true);
-      process.stdout.write(BRACKETED_PASTE_ON);
-    });
+    this.ownModes(false);
+    onContinue(() => this.ownModes(true));
     process.kill(process.pid, "SIGTSTP");
+  }
+
+  /** Our terminal modes (raw input, bracketed paste, modified keys) on, or off as the shell had them. */
+  private ownModes(on: boolean): void {
+    this.keys?.input.setRawMode(on);
+    process.stdout.write(on ? KEY_MODES_ON : KEY_MODES_OFF);
   }
 
   private onPaste(text: string): string {
@@ -214,6 +259,12 @@ export class InputQueue {
     this.rl.setPrompt(this.prompt_);
     if (this.waiting) this.deliver(request);
     else this.queue.push(request);
+  }
+
+  /** A request that did not come through the prompt (typed during a turn): ↑ recalls it all the same. */
+  remember(line: string): void {
+    const history = (this.rl as unknown as { history?: string[] }).history;
+    if (history && !line.includes("\n") && history[0] !== line) history.unshift(line);
   }
 
   /** readline has just added `line` to its history; take it out again. */

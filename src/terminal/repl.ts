@@ -14,16 +14,18 @@ import { describeError } from "./errors.js";
 import { askHookTrust } from "./hooks-trust.js";
 import { loadInputHistory, saveInputLine } from "./input-history.js";
 import { InputQueue } from "./input-queue.js";
+import { showEndedJobs } from "./job-notices.js";
 import { attachMentions, completeMention } from "./mentions.js";
 import { recapLines } from "./recap.js";
 import { runShellEscape } from "./shell-escape.js";
 import { Renderer } from "./render.js";
 import { SessionChanges } from "./session-changes.js";
 import { onSignals } from "./signals.js";
+import { showPaged } from "./pager.js";
 import { completeSlash, runSlashCommand, type SlashContext } from "./slash-commands.js";
 import { StatusFooter } from "./status-footer.js";
 import type { HeldKey } from "./terminal-keys.js";
-import { compact, Typeahead } from "./typeahead.js";
+import { compact, describeDropped, Typeahead } from "./typeahead.js";
 import { availableTemplates, type TemplateRequest } from "./template-commands.js";
 
 export const PROMPT = "mini-claude> ";
@@ -74,12 +76,14 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   const approve = rememberNetworkApprovals(replApproval(config, reader, renderer, approvals));
   let turn: AbortController | undefined;
   let lastIdleInterrupt = 0;
-  /** Characters typed during the turn that an interrupt dropped, to say so once it has ended. */
-  let dropped = 0;
+  /** What an interrupt dropped of the typeahead, to say so once the turn has ended. */
+  const dropped = { entries: 0, characters: 0 };
 
   const interrupt = () => {
     if (turn) {
-      dropped += typeahead.drop();
+      const { entries, characters } = typeahead.drop();
+      dropped.entries += entries;
+      dropped.characters += characters;
       footer?.set("");
       turn.abort();
       return;
@@ -111,6 +115,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   // Ctrl-C in a terminal reaches readline as a keypress; `kill -INT` (or Ctrl-C with piped input) as a signal.
   reader.rl.on("SIGINT", interrupt);
   onSignals({ interrupt, terminate: () => process.exit(143) });
+  const endedJobs = reader.isTerminal ? showEndedJobs(jobs, { announce: (line) => reader.announce(line), dim: renderer.colors.dim, inTurn: () => turn !== undefined }) : undefined;
 
   // A local server says its window in milliseconds, so the banner can show it; a remote one is
   // asked at the first request instead, and the banner shows the model-name table's answer.
@@ -125,25 +130,38 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   if (hooks) await askHookTrust(hooks, reader, renderer);
   conversation.warmUp();
   const changes = new SessionChanges(config.workspace);
-  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, ask: (question) => reader.ask(question) };
+  const page = reader.isTerminal ? (text: string) => showPaged(text, process.stdout, (run) => reader.lendTerminal(run)) : undefined;
+  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, page, ask: (question) => reader.ask(question) };
+
+  /** After a request or a !command: the news it held back, and what an interrupt of it dropped. */
+  const turnEnded = async () => {
+    turn = undefined;
+    footer?.set("");
+    endedJobs?.turnEnded();
+    if (dropped.entries || dropped.characters) await renderer.notice(`(dropped what you typed during the turn: ${describeDropped(dropped)})`);
+    Object.assign(dropped, { entries: 0, characters: 0 });
+  };
 
   // `mini-claude "fix the bug"` opens the REPL with that request already sent.
-  let queued = config.prompt;
+  let first = config.prompt;
   /** Output of `!command`s, sent with the next request. */
   let shellContext: string[] = [];
-  let draft = "";
   for (;;) {
     let line: string | null;
+    // Then each entry typed during a turn, in order, as if typed at the prompt.
+    const queued = first ?? typeahead.shift();
+    first = undefined;
     if (queued !== undefined) {
       line = queued;
-      queued = undefined;
+      reader.remember(line);
       if (reader.isTerminal) process.stdout.write(`${PROMPT}${line.split("\n").length > 1 ? compact(line) : line}\n`);
+    } else if (typeahead.leaving) {
+      break;
     } else {
       // While everything is allowed the prompt says so, so a person never forgets it is on.
       reader.setPrompt(approvals.allowAll ? ALL_ALLOWED_PROMPT : PROMPT);
       reader.prompt();
-      reader.type(draft);
-      draft = "";
+      reader.type(typeahead.takeDraft());
       line = await reader.next();
     }
     if (line === null) break;
@@ -161,8 +179,8 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     if (input.startsWith("!") && input.slice(1).trim()) {
       turn = new AbortController();
       const escape = await runShellEscape(input.slice(1).trim(), config.workspace, turn.signal);
-      turn = undefined;
       process.stdout.write(`${escape.screen}\n`);
+      await turnEnded();
       await renderer.notice("(the output goes with your next request)");
       shellContext.push(escape.context);
       continue;
@@ -174,23 +192,17 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     shellContext = [];
     turn = new AbortController();
     reader.hold(true);
+    const early = reader.takeEarly();
+    typeahead.addEarly(early.lines, early.partial);
+    showTypeahead();
     // A template's front-matter model holds for its one request.
     const model = conversation.model;
     if (request.model) conversation.model = request.model;
     await runTurn(conversation, prompt, { signal: turn.signal, approve, changes }, renderer, config);
     if (request.model) conversation.model = model;
     reader.hold(false);
-    turn = undefined;
-    footer?.set("");
-    if (dropped) await renderer.notice(`(dropped what you typed during the turn: ${dropped} characters)`);
-    dropped = 0;
-    const held = typeahead.take();
-    if (held.eof && held.request === undefined) break;
-    draft = held.draft;
-    if (held.request !== undefined) {
-      await renderer.notice(`↳ sending what you typed during the turn`);
-      queued = held.request;
-    }
+    await turnEnded();
+    if (typeahead.queued) await renderer.notice(`↳ running what you typed during the turn (${typeahead.queued} queued)`);
   }
   reader.close();
   // Say which jobs leaving stops, so nothing the person started vanishes silently.

@@ -34,8 +34,24 @@ export function killChildrenOnExit(jobs: JobManager, options: { keepJobs: boolea
  * Their default would end the process without a word and, for SIGINT, without killing jobs.
  */
 export function onSignals(handlers: { interrupt: () => void; terminate: () => void }): void {
-  process.on("SIGINT", handlers.interrupt);
+  process.on("SIGINT", () => ignored === 0 && handlers.interrupt());
   process.on("SIGTERM", handlers.terminate);
+}
+
+/** How many callers of ignoringInterrupts are still running. */
+let ignored = 0;
+
+/**
+ * Runs `work` with SIGINT not meaning "interrupt" (a pager owns the terminal: Ctrl-C there signals
+ * our process group as well, and is the pager's). The process stays alive either way.
+ */
+export async function ignoringInterrupts<T>(work: () => Promise<T>): Promise<T> {
+  ignored++;
+  try {
+    return await work();
+  } finally {
+    ignored--;
+  }
 }
 
 /** Runs `handler` once when the process is continued after a stop (Ctrl-Z, then `fg`). */

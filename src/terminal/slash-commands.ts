@@ -22,6 +22,8 @@ export interface SlashContext {
   approvals: ApprovalPolicy;
   changes: SessionChanges;
   hooks?: SessionHooks;
+  /** Show long text through a pager (the REPL on a terminal); without it, text is printed whole. */
+  page?: (text: string) => Promise<unknown>;
   /** Ask the person a question at the prompt (null: interrupted). */
   ask?: (question: string) => Promise<string | null>;
 }
@@ -104,8 +106,12 @@ export const slashCommands: SlashCommand[] = [
   },
   {
     name: "/diff",
-    help: "what this session's edits changed in the workspace, as a unified diff",
-    run: (_, { changes, renderer }) => sayRendered(changes.render(renderer.colors.isColorSupported)),
+    help: "what this session's edits changed in the workspace, as a unified diff (paged when long)",
+    run: async (_, { changes, renderer, page }) => {
+      const diff = changes.render(renderer.colors.isColorSupported);
+      if (page) await page(diff);
+      else sayRendered(diff);
+    },
   },
   {
     name: "/expand",

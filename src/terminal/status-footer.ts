@@ -1,7 +1,7 @@
 import { fitLine } from "./tool-lines.js";
 
 /**
- * One line of status kept just below whatever is being written to a terminal: today, the input
+ * A few lines of status kept just below whatever is being written to a terminal: today, the input
  * queued during a turn. The stream's `write` is wrapped so that the footer is erased before every
  * write and drawn again after it, one row below the cursor, and the cursor put back where the
  * write left it. So the conversation, the spinner and live Markdown write as if it were not there.
@@ -33,7 +33,7 @@ export class StatusFooter {
     }) as NodeJS.WriteStream["write"];
   }
 
-  /** Shows `text` below the cursor (an empty string removes the footer). */
+  /** Shows `text` (one line or several) below the cursor; an empty string removes the footer. */
   set(text: string): void {
     if (text === this.text) return;
     this.erase();
@@ -58,16 +58,18 @@ export class StatusFooter {
     if (this.drawn || !this.text || this.suspended || this.column === undefined) return;
     const columns = this.out.columns || 80;
     if (this.column >= columns - 1) return;
-    // Cut by display width: typed CJK or emoji counted by characters would wrap the footer onto a second row.
-    const line = fitLine(this.text, columns);
-    this.rawWrite(`\n\x1b[2K\x1b[2m${line}\x1b[22m\x1b[1A\x1b[${this.column + 1}G`);
+    // Cut by display width: typed CJK or emoji counted by characters would wrap a line onto a second row.
+    const lines = this.text.split("\n").map((line) => fitLine(line, columns));
+    // Relative moves stay right when drawing the lines scrolls the screen.
+    const drawn = lines.map((line) => `\n\x1b[2K\x1b[2m${line}\x1b[22m`).join("");
+    this.rawWrite(`${drawn}\x1b[${lines.length}A\x1b[${this.column + 1}G`);
     this.drawn = true;
   }
 
   private erase(): void {
     if (!this.drawn) return;
     this.drawn = false;
-    this.rawWrite(`\x1b[1B\r\x1b[2K\x1b[1A\x1b[${(this.column ?? 0) + 1}G`);
+    this.rawWrite(`\x1b[1B\r\x1b[J\x1b[1A\x1b[${(this.column ?? 0) + 1}G`);
   }
 
   /** Follows the cursor column through `chunk`. */

@@ -1,4 +1,5 @@
 import { PassThrough } from "node:stream";
+import { legacyKeys } from "./modified-keys.js";
 
 /**
  * What a terminal's keystrokes mean before readline sees them. readline edits one line well but
@@ -6,8 +7,8 @@ import { PassThrough } from "node:stream";
  * turn in progress; this filter sits between stdin and readline and handles those.
  *
  * Two modes. "line": bytes go on to readline (the prompt, an approval question), except that a
- * bracketed paste arrives whole (`onPaste`), Alt+Enter and Ctrl-J ask for a new line without
- * sending (`onNewline`, then an Enter), and a lone Esc clears the line. "hold" (a turn is running):
+ * bracketed paste arrives whole (`onPaste`), Shift+Enter, Alt+Enter and Ctrl-J ask for a new line
+ * without sending (`onNewline`, then an Enter), and a lone Esc clears the line. "hold" (a turn is running):
  * nothing reaches readline; keys go to `onHeldKey` so they can be queued visibly, and a paste to
  * `onPaste` as well.
  */
@@ -17,6 +18,16 @@ export const PASTE_END = "\x1b[201~";
 /** Asks the terminal to wrap pastes in PASTE_START / PASTE_END; the off switch is below. */
 export const BRACKETED_PASTE_ON = "\x1b[?2004h";
 export const BRACKETED_PASTE_OFF = "\x1b[?2004l";
+
+/**
+ * An Enter that starts a new line instead of sending: Alt+Enter (ESC CR), Ctrl-J (LF), and a
+ * modified Enter where the terminal reports one: the CSI-u / kitty form `ESC [13;Mu` and xterm's
+ * modifyOtherKeys form `ESC [27;M;13~`, M being 2 for Shift, 3 Alt, 5 Ctrl (and their sums).
+ */
+const NEWLINE_KEY = /\x1b\r|\n|\x1b\[13;\d+u|\x1b\[27;\d+;13~/;
+const NEWLINE_SPLIT = new RegExp(`(${NEWLINE_KEY.source})`);
+const NEWLINE_WHOLE = new RegExp(`^(?:${NEWLINE_KEY.source})$`);
+const isNewlineKey = (token: string) => NEWLINE_WHOLE.test(token);
 
 export type HeldKey =
   | { kind: "text"; text: string }
@@ -108,15 +119,16 @@ export class TerminalKeys {
   }
 
   /** Ordinary keystrokes (no paste inside). */
-  private keys(data: string): void {
+  private keys(raw: string): void {
+    const data = legacyKeys(raw);
     if (!data) return;
     if (this.mode === "line") {
       // A lone Esc (a key, not the start of a sequence) clears the line: Ctrl-E then Ctrl-U.
       if (data === "\x1b") return void this.input.write("\x05\x15");
-      // Alt+Enter arrives as ESC CR; Ctrl-J as a bare LF (Enter is CR in raw mode).
-      const parts = data.split(/(\x1b\r|\n)/);
+      // Enter is CR in raw mode; the new-line keys are told apart from it (NEWLINE_KEY).
+      const parts = data.split(NEWLINE_SPLIT);
       for (const part of parts) {
-        if (part === "\x1b\r" || part === "\n") {
+        if (isNewlineKey(part)) {
           this.handlers.onNewline();
           this.input.write("\r");
         } else if (part) this.input.write(part);
@@ -128,10 +140,11 @@ export class TerminalKeys {
 }
 
 /** Splits what was typed during a turn into the keys the queue understands; the rest is ignored. */
-export function heldKeys(data: string): HeldKey[] {
+export function heldKeys(raw: string): HeldKey[] {
+  const data = legacyKeys(raw);
   if (data === "\x1b") return [{ kind: "interrupt", key: "esc" }];
   const keys: HeldKey[] = [];
-  // Escape sequences (arrows, function keys) are dropped whole; Alt+Enter is a new line.
+  // Escape sequences (arrows, function keys) are dropped whole; the new-line keys are new lines.
   const tokens = data.match(/\x1b\r|\x1b\[[0-9;?]*[ -/]*[@-~]|\x1bO.|\x1b.|[\s\S]/gu) ?? [];
   let text = "";
   const flush = () => {
@@ -141,7 +154,7 @@ export function heldKeys(data: string): HeldKey[] {
   for (const token of tokens) {
     const special: HeldKey | undefined =
       token === "\r" ? { kind: "enter" }
-      : token === "\n" || token === "\x1b\r" ? { kind: "newline" }
+      : isNewlineKey(token) ? { kind: "newline" }
       : token === "\x7f" || token === "\b" ? { kind: "backspace" }
       : token === "\x15" ? { kind: "clear" }
       : token === "\x03" ? { kind: "interrupt", key: "ctrl-c" }

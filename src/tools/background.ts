@@ -63,6 +63,12 @@ export function jobNotices(ended: EndedJob[]): string[] {
   });
 }
 
+/** The person's one line for a job that ended on its own: "job 2 exited (code 1): npm run dev". */
+export function jobEndedLine(job: JobInfo): string {
+  const how = job.exitCode !== null ? `code ${job.exitCode}` : `signal ${job.signal}`;
+  return `job ${job.id} exited (${how}): ${job.command}`;
+}
+
 /** One line per running job ("job 1 `npm run dev` at http://localhost:5173/"), for the facts a summary keeps. */
 export function runningJobLines(jobs: JobInfo[]): string[] {
   return jobs.filter((job) => job.state === "running").map((job) => `job ${job.id} \`${job.command}\`${job.url ? ` at ${job.url}` : ""}`);

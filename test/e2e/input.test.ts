@@ -56,7 +56,7 @@ describe.each([60, 120])("input at %i columns", (columns) => {
     pty.type("make the file\r");
     await pty.waitFor("Let me");
     pty.type("and then list it\r");
-    await pty.waitFor("queued, sent when this turn ends: and then list it");
+    await pty.waitFor("› queued (runs after this turn): and then list it");
     const at = pty.screen().length;
     await pty.waitFor("[a]lways", { from: at });
     pty.type("y\r");
@@ -67,9 +67,60 @@ describe.each([60, 120])("input at %i columns", (columns) => {
     expect(fake.requests).toHaveLength(3);
     expect(userText(fake.requests[2])).toBe("and then list it");
     const screen = await pty.rendered();
-    expect(screen).toContain("↳ sending what you typed during the turn");
+    expect(screen).toContain("↳ running what you typed during the turn (1 queued)");
     expect(screen).toContain("Let me check the files before I change anything.");
     expect(screen).not.toMatch(/Let me.*and then list it/);
+  });
+
+  it("Shift+Enter in the kitty and xterm encodings starts a new line instead of sending", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("Three lines received.")]);
+    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
+    await pty.waitFor("mini-claude> ");
+    pty.type("one\x1b[13;2u");
+    await pty.waitFor("… ");
+    pty.type("two\x1b[27;2;13~three\r");
+    await pty.waitFor("Three lines received.");
+    pty.type("\x04");
+    await pty.done;
+    expect(fake.requests).toHaveLength(1);
+    expect(userText(fake.requests[0])).toBe("one\ntwo\nthree");
+    expect(pty.screen()).not.toMatch(/13;2u|27;2;13~/);
+    // The REPL asked for modifyOtherKeys (so xterm and tmux report Shift+Enter) and gave it back on exit.
+    const raw = pty.raw();
+    expect(raw.indexOf("\x1b[>4;1m")).toBeGreaterThan(-1);
+    expect(raw.lastIndexOf("\x1b[>4m")).toBeGreaterThan(raw.lastIndexOf("\x1b[>4;1m"));
+  });
+
+  it("lines typed during a turn run one by one after it: a /command as a command, text as its own request", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([
+      reply().text("one two three four five six seven eight").delay(300),
+      reply().text("Answered again."),
+    ]);
+    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
+    await pty.waitFor("mini-claude> ");
+    pty.type("first\r");
+    await pty.waitFor("one");
+    pty.type("/bg\r");
+    pty.type("again\r");
+    await pty.waitFor("› queued: again");
+    await pty.waitFor("Answered again.");
+    await pty.waitFor(/Answered again\.[^]*mini-claude> $/);
+    // ↑ recalls them like requests typed at the prompt.
+    const at = pty.screen().length;
+    pty.type("\x1b[A");
+    await pty.waitFor("again", { from: at });
+    pty.type("\x1b[A");
+    await pty.waitFor("/bg", { from: at });
+    pty.type("\x15\x04");
+    await pty.done;
+    expect(fake.requests.map(userText)).toEqual(["first", "again"]);
+    const screen = await pty.rendered();
+    expect(screen).not.toContain("Unknown");
+    const order = ["seven eight", "mini-claude> /bg", "No background jobs.", "mini-claude> again", "Answered again."].map((text) => screen.indexOf(text));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
   it("Esc interrupts a turn, and Ctrl-C drops what was typed during it, saying so", async () => {

@@ -1,5 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { legacyKeys } from "../../src/terminal/modified-keys.js";
 import { heldKeys, TerminalKeys } from "../../src/terminal/terminal-keys.js";
 import { Typeahead } from "../../src/terminal/typeahead.js";
 
@@ -42,6 +43,25 @@ describe("terminal keys", () => {
     expect(t.forwarded()).toBe("one\rtwo\r\x05\x15");
   });
 
+  it("Shift+Enter in the CSI-u (kitty) and modifyOtherKeys (xterm) forms asks for a new line", async () => {
+    const t = setup();
+    await t.type("one\x1b[13;2u", "two\x1b[27;2;13~three\r");
+    expect(t.newlines()).toBe(2);
+    // The sequences never reach readline, where they would be typed as text or dropped.
+    expect(t.forwarded()).toBe("one\rtwo\rthree\r");
+    t.keys.mode = "hold";
+    await t.type("a\x1b[13;2ub\x1b[27;2;13~c\x1b[13;5u\r");
+    expect(t.held).toEqual([
+      { kind: "text", text: "a" },
+      { kind: "newline" },
+      { kind: "text", text: "b" },
+      { kind: "newline" },
+      { kind: "text", text: "c" },
+      { kind: "newline" },
+      { kind: "enter" },
+    ]);
+  });
+
   it("holds every key while a turn runs: nothing reaches readline", async () => {
     const t = setup();
     t.keys.mode = "hold";
@@ -50,13 +70,28 @@ describe("terminal keys", () => {
     expect(t.held).toEqual([{ kind: "text", text: "hi" }, { kind: "enter" }, { kind: "interrupt", key: "esc" }]);
   });
 
-  it("the typeahead queues Enter-ed requests, keeps the draft, and drops all on interrupt", () => {
+  it("other modified keys, should a terminal report them in either form, become the bytes readline knows", async () => {
+    expect(legacyKeys("\x1b[27;5;99~\x1b[99;5u")).toBe("\x03\x03");
+    expect(legacyKeys("\x1b[27;3;98~\x1b[98;3u")).toBe("\x1bb\x1bb");
+    expect(legacyKeys("\x1b[27;2;9~\x1b[127;3u\x1b[32;5u")).toBe("\x1b[Z\x1b\x7f\x00");
+    // Enter is left for the new-line rule; arrows and function keys are not touched.
+    expect(legacyKeys("\x1b[13;2u\x1b[27;2;13~\x1b[1;5A\x1b[3~")).toBe("\x1b[13;2u\x1b[27;2;13~\x1b[1;5A\x1b[3~");
+    const t = setup();
+    await t.type("ab\x1b[27;5;117~c\r");
+    expect(t.forwarded()).toBe("ab\x15c\r");
+    t.keys.mode = "hold";
+    await t.type("x\x1b[99;5u");
+    expect(t.held).toEqual([{ kind: "text", text: "x" }, { kind: "interrupt", key: "ctrl-c" }]);
+  });
+
+  it("the typeahead keeps each Enter-ed line as its own entry, keeps the draft, and drops all on interrupt", () => {
     const queue = new Typeahead();
-    for (const key of heldKeys("fix it\rand tes\x7ft")) queue.handle(key);
-    expect(queue.footer()).toBe("› queued, sent when this turn ends: fix it · typing: and tet▏");
-    expect(queue.take()).toEqual({ request: "fix it", draft: "and tet", eof: false });
-    queue.handle({ kind: "text", text: "x" });
-    expect(queue.drop()).toBe(1);
+    for (const key of heldKeys("/bg\ragain\rtwo\\\rlines\rand tes\x7ft")) queue.handle(key);
+    expect(queue.footer()).toBe(["› queued (runs after this turn): /bg", "› queued: again", "› queued: [2 lines]", "› typing: and tet▏"].join("\n"));
+    expect([queue.shift(), queue.shift(), queue.shift(), queue.shift()]).toEqual(["/bg", "again", "two\nlines", undefined]);
+    expect(queue.takeDraft()).toBe("and tet");
+    for (const key of heldKeys("a\rb\rx")) queue.handle(key);
+    expect(queue.drop()).toEqual({ entries: 2, characters: 1 });
     expect(queue.empty).toBe(true);
   });
 });
