@@ -39,9 +39,11 @@ export async function showPaged(text: string, out: NodeJS.WriteStream, lend: Len
     await new Promise((resolve) => setTimeout(resolve, SIGNAL_SETTLE_MS));
     return ran;
   });
-  // EPIPE: the person quit before the pager read it all. 127: the shell found no such command,
-  // and ENOENT no `less`: the person still gets the text.
-  const failed = result.error ? (result.error as NodeJS.ErrnoException).code !== "EPIPE" : result.status === 127;
+  // EPIPE: the person quit before the pager read it all, or the pager never started and never
+  // read (the exit status tells which). 127: the shell found no such command, and ENOENT no
+  // `less`: the person still gets the text.
+  const brokenPipe = (result.error as NodeJS.ErrnoException | undefined)?.code === "EPIPE";
+  const failed = result.status === 127 || (result.error !== undefined && !brokenPipe);
   if (failed) {
     out.write(`${text}\n`);
     return "printed";

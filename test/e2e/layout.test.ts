@@ -186,8 +186,8 @@ describe("the queued-input line fits the terminal", () => {
     pty.type("go\r");
     await pty.waitFor("word word");
     pty.type(`${"漢字".repeat(30)}\r`);
-    await pty.waitFor("queued, sent when this turn ends: 漢字");
-    const footer = (await pty.rows()).filter((row) => row.text.includes("queued, sent when"));
+    await pty.waitFor("queued (runs after this turn): 漢字");
+    const footer = (await pty.rows()).filter((row) => row.text.includes("queued (runs after this turn)"));
     expect(footer.at(-1)!.text).toMatch(/…$/);
     expect((await pty.rows()).filter((row) => row.wrapped && row.text.includes("漢字"))).toEqual([]);
     await pty.waitFor("Second answer.");
