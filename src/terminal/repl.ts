@@ -131,7 +131,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   conversation.warmUp();
   const changes = new SessionChanges(config.workspace);
   const page = reader.isTerminal ? (text: string) => showPaged(text, process.stdout, (run) => reader.lendTerminal(run)) : undefined;
-  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, page, ask: (question) => reader.ask(question) };
+  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, page, ask: (question) => reader.ask(question), interruptible: (run) => interruptibly(run) };
 
   /** After a request or a !command: the news it held back, and what an interrupt of it dropped. */
   const turnEnded = async () => {
@@ -141,6 +141,19 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     if (dropped.entries || dropped.characters) await renderer.notice(`(dropped what you typed during the turn: ${describeDropped(dropped)})`);
     Object.assign(dropped, { entries: 0, characters: 0 });
   };
+
+  /** A slash command's long wait (/compact's model call) that Ctrl-C or Esc ends, like a turn. */
+  async function interruptibly<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    turn = new AbortController();
+    // Keys typed meanwhile are held as during a turn, so Esc interrupts too.
+    reader.hold(true);
+    try {
+      return await run(turn.signal);
+    } finally {
+      reader.hold(false);
+      await turnEnded();
+    }
+  }
 
   // `mini-claude "fix the bug"` opens the REPL with that request already sent.
   let first = config.prompt;

@@ -26,6 +26,8 @@ export interface SlashContext {
   page?: (text: string) => Promise<unknown>;
   /** Ask the person a question at the prompt (null: interrupted). */
   ask?: (question: string) => Promise<string | null>;
+  /** Run a long wait that Ctrl-C (or Esc) may end through `signal`; without it, nothing ends it. */
+  interruptible?: <T>(run: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 }
 
 interface SlashCommand {
@@ -93,12 +95,18 @@ export const slashCommands: SlashCommand[] = [
   {
     name: "/compact",
     help: "summarise the conversation now to free context: /compact [what to focus on]",
-    run: async (focus, { conversation, config, renderer }) => {
+    run: async (focus, { conversation, config, renderer, interruptible = (run) => run(new AbortController().signal) }) => {
+      let interrupted = false;
       try {
-        const outcome = await conversation.compact(focus, new AbortController().signal, (text: string) => void renderer.notice(text));
+        const outcome = await interruptible((signal) => {
+          signal.addEventListener("abort", () => (interrupted = true));
+          return conversation.compact(focus, signal, (text: string) => void renderer.notice(text));
+        });
         await renderer.flush();
         if (!outcome) say("Nothing to compact yet: the conversation is only the latest request and its steps.");
       } catch (error) {
+        await renderer.flush();
+        if (interrupted) return void (await renderer.notice("Interrupted: the conversation was not compacted."));
         const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model });
         if (message) await renderer.error(message);
       }

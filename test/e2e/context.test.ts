@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
 import { SUMMARY_SYSTEM } from "../../src/summary-prompt.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
+import { eventually } from "../support/processes.js";
 import { startPty } from "../support/pty.js";
 import { runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
@@ -51,6 +52,38 @@ describe("the context window, as the person sees it", () => {
     expect(next[2]).toEqual({ role: "assistant", content: "Noted." });
     expect(next[3]).toEqual({ role: "user", content: "which endpoints?" });
     expect(result.stdout).toContain("Still /v2.");
+  });
+
+  it("Ctrl-C or Esc during /compact ends the wait; the conversation stays whole and the REPL goes on", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([
+      reply().text("First."),
+      reply().text("Second."),
+      reply().text("SUMMARY never arrives").hang(0),
+      reply().text("SUMMARY never arrives either").hang(0),
+      reply().text("Third."),
+    ]);
+    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    await pty.waitFor("mini-claude> ");
+    for (const [request, answer] of [["one", "First."], ["two", "Second."]]) {
+      pty.type(`${request}\r`);
+      await pty.waitFor(answer);
+    }
+    for (const key of ["\x03", "\x1b"]) {
+      const asked = fake.requests.length;
+      const from = pty.screen().length;
+      pty.type("/compact\r");
+      expect(await eventually(() => fake.requests.length > asked)).toBe(true);
+      pty.type(key);
+      await pty.waitFor(/Interrupted: the conversation was not compacted\.[\s\S]*mini-claude> $/, { from });
+    }
+    pty.type("three\r");
+    await pty.waitFor("Third.");
+    pty.type("\x04");
+    await pty.done;
+    const last = fake.requests.at(-1).messages;
+    assertValidHistory(last);
+    expect(last.filter((m: any) => m.role === "user").map((m: any) => m.content)).toEqual(["one", "two", "three"]);
   });
 
   it("Ollama: a prompt longer than num_ctx is warned about once, with how to raise it", async () => {
