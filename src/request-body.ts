@@ -16,7 +16,7 @@ import { jsonBytes, jsonOf } from "./json-cache.js";
 
 /** A reused buffer and how many holders still need its bytes (an encoder's caller, open streams). */
 interface Pool {
-  buffer: Buffer;
+  buffer: Buffer<ArrayBuffer>;
   users: number;
 }
 
@@ -30,7 +30,7 @@ const owners = new WeakMap<Uint8Array, Pool>();
 
 export interface EncodedBody {
   /** The JSON of the request as UTF-8. Valid until `release()`; never edit it. */
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   /** The caller is done with the request (its promise settled): the buffer may serve the next one. */
   release(): void;
 }
@@ -41,8 +41,8 @@ export interface EncodedBody {
  * edited (json-cache.ts). Bytes handed out earlier stay intact until they are released and every
  * stream over them has ended; meanwhile a new request gets a buffer of its own.
  */
-export function encodeRequest(params: { messages: readonly object[] }): EncodedBody {
-  const { messages, ...rest } = params as { messages: readonly object[] } & Record<string, unknown>;
+export function encodeRequest<T extends { messages: readonly object[] }>(params: T): EncodedBody {
+  const { messages, ...rest } = params;
   const fields = Object.entries(rest)
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => `${JSON.stringify(key)}:${Array.isArray(value) ? jsonOf(value) : JSON.stringify(value)},`)
