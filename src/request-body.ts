@@ -43,10 +43,12 @@ export interface EncodedBody {
  */
 export function encodeRequest<T extends { messages: readonly object[] }>(params: T): EncodedBody {
   const { messages, ...rest } = params;
-  const fields = Object.entries(rest)
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${JSON.stringify(key)}:${Array.isArray(value) ? jsonOf(value) : JSON.stringify(value)},`)
-    .join("");
+  let fields = "";
+  for (const [key, value] of Object.entries(rest)) {
+    // As JSON.stringify does: a field whose value has no JSON (undefined, a function) is left out.
+    const json: string | undefined = Array.isArray(value) ? jsonOf(value) : JSON.stringify(value);
+    if (json !== undefined) fields += `${JSON.stringify(key)}:${json},`;
+  }
   const open = `{${fields}"messages":[`;
   let size = Buffer.byteLength(open) + Math.max(0, messages.length - 1) + 2;
   for (const message of messages) size += jsonBytes(message);

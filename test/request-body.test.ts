@@ -23,7 +23,7 @@ const decode = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset
 describe("encodeRequest", () => {
   it("gives exactly the bytes JSON.stringify gives, with the other fields before the messages", () => {
     const tools = [{ type: "function", function: { name: "read_file", description: "Reads", parameters: { type: "object" } } }];
-    const params = { model: "m", messages: history(), stream: true, tools, stream_options: { include_usage: true }, absent: undefined };
+    const params = { model: "m", messages: history(), stream: true, tools, stream_options: { include_usage: true }, absent: undefined, hook: () => 1 };
     const body = encodeRequest(params);
     const { messages, ...rest } = params;
     expect(decode(body.bytes)).toBe(JSON.stringify({ ...rest, messages }));
