@@ -7,7 +7,7 @@
  * - a long session: 60 reads against a 16k-window server (bench/long-session.ts);
  * - grep and list_files on a generated 19.6k-file tree and on node_modules, beside rg (bench/search.ts);
  * - five read-only calls in one reply, sequential vs parallel (bench/parallel-reads.ts);
- * - a 1,000-call --print session's time and peak RSS (bench/thousand-calls.ts).
+ * - a 1,000-call --print session's time, peak RSS and request-to-request time (bench/thousand-calls.ts).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";

@@ -2,6 +2,7 @@ import type OpenAI from "openai";
 import { emptyState, planSummary, recordFacts, stubOldOutputs, type CompactionState } from "./compaction.js";
 import { formatTokens, parseOverflow, staticWindow, type ContextWindow } from "./context-window.js";
 import type { Message } from "./history.js";
+import { jsonBytes } from "./json-cache.js";
 import type { Reply } from "./stream.js";
 import { summaryMessage, summaryRequest } from "./summary-prompt.js";
 import { TokenEstimator } from "./token-estimate.js";
@@ -129,7 +130,7 @@ export class ContextGuard {
    */
   async request(call: ContextRequest, send: () => Promise<Reply>): Promise<Reply> {
     await this.detect(call.model);
-    this.toolBytes = Buffer.byteLength(JSON.stringify(call.tools));
+    this.toolBytes = jsonBytes(call.tools);
     await this.makeRoom(call);
     let reply: Reply;
     try {

@@ -24,12 +24,21 @@ export function withoutStaleReasoning(messages: Message[]): Message[] {
   for (let i = messages.length - 1; i >= 0 && lastUser === -1; i--) if (messages[i].role === "user") lastUser = i;
   const stale = (m: Message, i: number) => i < lastUser && m.role === "assistant" && REASONING_FIELDS.some((field) => field in m);
   if (!messages.some(stale)) return messages;
-  return messages.map((message, i) => {
-    if (!stale(message, i)) return message;
-    const copy = { ...message } as Record<string, unknown>;
-    for (const field of REASONING_FIELDS) delete copy[field];
-    return copy as unknown as Message;
-  });
+  return messages.map((message, i) => (stale(message, i) ? withoutReasoning(message) : message));
+}
+
+/** One copy per message, so that its JSON is made once (json-cache.ts), not at every request. */
+const withoutReasoningCopies = new WeakMap<Message, Message>();
+
+function withoutReasoning(message: Message): Message {
+  let copy = withoutReasoningCopies.get(message);
+  if (!copy) {
+    const fields = { ...message } as Record<string, unknown>;
+    for (const field of REASONING_FIELDS) delete fields[field];
+    copy = fields as unknown as Message;
+    withoutReasoningCopies.set(message, copy);
+  }
+  return copy;
 }
 
 /**

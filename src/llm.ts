@@ -1,4 +1,4 @@
-import { withEncodedBody } from "./request-body.js";
+import { withStreamedBody } from "./request-body.js";
 import type OpenAI from "openai";
 import type { Config } from "./config.js";
 import { guardedFetch } from "./sse-guard.js";
@@ -21,7 +21,7 @@ export async function createClient(
     apiKey: config.apiKey ?? "not-needed",
     timeout: config.requestTimeoutMs,
     maxRetries: config.maxRetries,
-    fetch: withEncodedBody(onRetry ? countingRetries(base, onRetry) : base),
+    fetch: withStreamedBody(onRetry ? countingRetries(base, onRetry) : base),
   });
 }
 

@@ -1,9 +1,10 @@
 import type OpenAI from "openai";
-import type { ChatCompletionChunk } from "openai/resources/chat/completions";
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
 import type { Message, ToolCall } from "./history.js";
 import { mergeCallExtras, mergeMessageExtras, reasoningOf } from "./provider-fields.js";
 import { describeDetail, providerError } from "./stream-errors.js";
 import { idleWatchdog } from "./idle-watchdog.js";
+import { encodeRequest } from "./request-body.js";
 import { readUsage } from "./usage-fields.js";
 
 export interface Usage {
@@ -150,14 +151,24 @@ async function openStream({ client, model, messages, tools, signal }: StreamRequ
     stream: true as const,
     ...(tools.length ? { tools: tools as never } : {}),
   };
-  if (!sendStreamOptions) return client.chat.completions.create(body, { signal });
+  // The body goes as bytes built from each message's JSON made once (request-body.ts says why);
+  // the params still tell the client that the reply is a stream.
+  const send = async (params: ChatCompletionCreateParamsStreaming) => {
+    const encoded = encodeRequest(params);
+    try {
+      return await client.chat.completions.create(params, { signal, body: encoded.bytes, headers: { "content-type": "application/json" } });
+    } finally {
+      encoded.release();
+    }
+  };
+  if (!sendStreamOptions) return send(body);
   try {
-    return await client.chat.completions.create({ ...body, stream_options: { include_usage: true } }, { signal });
+    return await send({ ...body, stream_options: { include_usage: true } });
   } catch (error) {
     const status = (error as { status?: number }).status;
     if ((status === 400 || status === 422) && /stream_options|include_usage/i.test(String((error as Error).message))) {
       sendStreamOptions = false;
-      return client.chat.completions.create(body, { signal });
+      return send(body);
     }
     throw error;
   }

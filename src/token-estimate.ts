@@ -1,4 +1,5 @@
 import type { Message } from "./history.js";
+import { jsonBytes } from "./json-cache.js";
 
 /**
  * Counting tokens without a tokenizer. Every server tokenizes differently (and none of their
@@ -14,18 +15,13 @@ import type { Message } from "./history.js";
  */
 export const INITIAL_BYTES_PER_TOKEN = 3;
 
-/** Sizes are cached per message object; compaction replaces messages instead of editing them. */
-const sizes = new WeakMap<Message, number>();
-
-/** UTF-8 bytes of the message as sent. Non-ASCII text counts more bytes, as it costs more tokens. */
+/**
+ * UTF-8 bytes of the message as sent, its JSON made once (json-cache.ts: messages are replaced,
+ * never edited). Non-ASCII text counts more bytes, as it costs more tokens.
+ */
 export function messageBytes(message: Message): number {
-  let size = sizes.get(message);
-  if (size === undefined) {
-    // Chat templates add a few tokens per message for the role markers.
-    size = Buffer.byteLength(JSON.stringify(message)) + 12;
-    sizes.set(message, size);
-  }
-  return size;
+  // Chat templates add a few tokens per message for the role markers.
+  return jsonBytes(message) + 12;
 }
 
 export function totalBytes(messages: readonly Message[]): number {

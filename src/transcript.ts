@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { CompactionState } from "./compaction.js";
 import { repairHistory } from "./history.js";
+import { jsonOf } from "./json-cache.js";
 import { appendPrivate, ensurePrivateDir, makePrivate } from "./private-files.js";
 import { isHeader, isMessage } from "./transcript-records.js";
 
@@ -102,7 +103,8 @@ export class Transcript {
    */
   append(message: ChatCompletionMessageParam): void {
     if (message.role === "system") return;
-    this.writeLine(JSON.stringify({ type: "message", message }) + "\n");
+    // The same line as JSON.stringify({ type, message }), reusing the message's JSON made for the request.
+    this.writeLine(`{"type":"message","message":${jsonOf(message)}}\n`);
   }
 
   /**

@@ -31,5 +31,7 @@ describe("fields providers need back", () => {
     expect(history[1]).toHaveProperty("reasoning_content", "old");
     const current = history.slice(2);
     expect(withoutStaleReasoning(current)).toBe(current);
+    // The next request sends the same copy, so its JSON is not made again (json-cache.ts).
+    expect(withoutStaleReasoning([...history, { role: "user", content: "three" }])[1]).toBe(sent[1]);
   });
 });

@@ -59,6 +59,26 @@ describe("Transcript", () => {
     expect(lines(log.path)).toHaveLength(4);
   });
 
+  it("writes each message as the line JSON.stringify would, in time that does not grow with the history", () => {
+    const log = Transcript.create(dataDir, "/work/proj", { model: "m" });
+    const odd = { role: "tool", tool_call_id: "c1", content: 'quote " newline \n café 🚀 \ud800', extra: undefined } as ChatCompletionMessageParam;
+    log.append(user("hi"));
+    log.append(odd);
+    const text = readFileSync(log.path, "utf8").split("\n");
+    expect(text[2]).toBe(JSON.stringify({ type: "message", message: odd }));
+    // The file is appended to, never rewritten: the 2,000th line costs what the 20th did.
+    const message = answer("c2", "x".repeat(2000));
+    const timeOf = (count: number) => {
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < count; i++) log.append(message);
+      return Number(process.hrtime.bigint() - started) / count;
+    };
+    const early = timeOf(200);
+    log.append(user("y".repeat(5_000_000)));
+    timeOf(1800);
+    expect(timeOf(200)).toBeLessThan(early * 10);
+  });
+
   it("reopens a session with its messages and keeps appending to the same file", () => {
     const log = Transcript.create(dataDir, "/work/proj", { model: "m" });
     const history = [user("hi"), callsTo("c1"), answer("c1"), assistant("done")];
