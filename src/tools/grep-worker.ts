@@ -83,7 +83,7 @@ const TIMED_OUT = new Error("grep timed out");
  * even in the middle of a regex. Files over maxFileBytes, or with a NUL byte in the first 8 KB
  * (binary, as git decides), are skipped and counted; unreadable ones are skipped silently.
  */
-export async function scanFiles(list: (signal: AbortSignal) => AsyncIterable<ScanFile>, options: ScanOptions): Promise<ScanResult> {
+export async function scanFiles(list: (signal: AbortSignal) => AsyncIterable<ScanFile[]>, options: ScanOptions): Promise<ScanResult> {
   const { signal, timeoutMs, ...settings } = options;
   signal.throwIfAborted();
   const result: ScanResult = { matches: [], skipped: { binary: 0, large: 0 }, timedOut: false };
@@ -130,22 +130,13 @@ const POOL_SIZE = 2;
  * Files go over in batches: one message per file costs more than the glob test it carries. With
  * namesOnly (list_files) only each file's glob input is sent; the paths stay here.
  */
-async function send(files: AsyncIterable<ScanFile>, workerFor: (batch: number) => Worker, ordered: BatchOrder): Promise<void> {
-  let batch: ScanFile[] = [];
-  const post = () => {
+async function send(batches: AsyncIterable<ScanFile[]>, workerFor: (batch: number) => Worker, ordered: BatchOrder): Promise<void> {
+  for await (const batch of batches) {
     const index = ordered.sent(batch.map((file) => file.path));
     workerFor(index).postMessage({ index, files: ordered.namesOnly ? batch.map((file) => file.globInput) : batch });
-    batch = [];
-  };
-  for await (const file of files) {
-    batch.push(file);
-    if (batch.length >= SEND_BATCH) post();
   }
-  if (batch.length > 0) post();
   ordered.finished();
 }
-
-const SEND_BATCH = 256;
 
 /** One batch's outcome from a worker: matches (or, for names, indices into the batch) and skips. */
 type BatchResult =

@@ -4,7 +4,7 @@ import { statInWorkspace } from "./files.js";
 import { compileGlob, scanFiles, type ScanFile } from "./grep-worker.js";
 import { requiredLiteral } from "./required-literal.js";
 import { MAX_OUTPUT_BYTES, truncateLine } from "../truncate.js";
-import { walkFiles } from "./walk.js";
+import { walkBatches } from "./walk.js";
 import { defineTool, ToolError, type ToolContext } from "./define.js";
 
 export const MAX_GREP_MATCHES = 200;
@@ -87,10 +87,10 @@ export async function grep({ pattern, path = ".", glob, ignore_case }: GrepArgs,
  * A glob without "/" ("*.ts") filters file names at any depth, as in ripgrep; one with "/" matches
  * the path relative to the search path. The worker does the matching (see compileGlob).
  */
-async function* filesToScan(ctx: { root: string; signal: AbortSignal }, start: string, glob?: string): AsyncGenerator<ScanFile> {
-  for await (const file of walkFiles(ctx, start)) {
-    const globInput = glob === undefined ? undefined : glob.includes("/") ? file.relative : basename(file.relative);
-    yield { path: file.path, absolute: file.absolute, globInput };
+async function* filesToScan(ctx: { root: string; signal: AbortSignal }, start: string, glob?: string): AsyncGenerator<ScanFile[]> {
+  for await (const batch of walkBatches(ctx, start)) {
+    if (glob === undefined) yield batch;
+    else yield batch.map((file) => ({ path: file.path, absolute: file.absolute, globInput: glob.includes("/") ? file.relative : basename(file.relative) }));
   }
 }
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { statInWorkspace } from "./files.js";
 import { MAX_OUTPUT_BYTES } from "../truncate.js";
-import { MAX_WALK_FILES, walkFiles } from "./walk.js";
+import { MAX_WALK_FILES, walkBatches } from "./walk.js";
 import { compileGlob, scanFiles, type ScanFile } from "./grep-worker.js";
 import { defineTool, ToolError, type ToolContext } from "./define.js";
 
@@ -34,10 +34,10 @@ export async function listFiles({ path = ".", pattern }: { path?: string; patter
     otherwise: "Call list_files without a path to see the workspace.",
   });
   let walked = 0;
-  async function* everyFile(signal: AbortSignal): AsyncGenerator<ScanFile> {
-    for await (const file of walkFiles({ root: ctx.root, signal }, absolute)) {
-      walked++;
-      yield { path: file.path, absolute: file.absolute, globInput: file.relative };
+  async function* everyFile(signal: AbortSignal): AsyncGenerator<ScanFile[]> {
+    for await (const batch of walkBatches({ root: ctx.root, signal }, absolute)) {
+      walked += batch.length;
+      yield batch.map((file) => ({ path: file.path, absolute: file.absolute, globInput: file.relative }));
     }
   }
   // dot: true (in compileGlob) because hidden files are real project files here; .gitignore already filters noise.
@@ -72,9 +72,9 @@ export async function listFiles({ path = ".", pattern }: { path?: string; patter
   return { output, display: `${listed.length} of ${total} files` };
 }
 
-async function collect(files: AsyncIterable<ScanFile>): Promise<{ path: string }[]> {
+async function collect(batches: AsyncIterable<ScanFile[]>): Promise<{ path: string }[]> {
   const all: { path: string }[] = [];
-  for await (const file of files) all.push(file);
+  for await (const batch of batches) for (const file of batch) all.push(file);
   return all;
 }
 
