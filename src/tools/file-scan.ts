@@ -12,6 +12,7 @@ export interface FsCalls {
   openSync(path: string, flags: number): number;
   readSync(fd: number, buffer: Buffer, offset: number, length: number, position: null): number;
   closeSync(fd: number): void;
+  fstatSync(fd: number): { size: number };
   constants: { O_RDONLY: number; O_NONBLOCK: number };
 }
 
@@ -50,17 +51,20 @@ export function makeFileScanner(fs: FsCalls, settings: ScannerSettings, test: (l
   const buffer = Buffer.allocUnsafe(maxFileBytes + 1);
   const needle = literal ? Buffer.from(literal) : undefined;
   const openFlags = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
+  const FIRST_READ = 64 * 1024;
   let found = 0;
 
   // The file's size, now in the buffer; "large" or "binary" when skipped, undefined when
-  // unreadable. No fstat: the walk found a regular file, and what replaced it since is caught by
-  // the read itself (a directory fails with EISDIR; O_NONBLOCK keeps a FIFO from blocking; a
-  // device that never ends fills the buffer and counts as large).
+  // unreadable. A system call per file counts here: fstat only for a file that fills the first
+  // read (most do not), to skip a large one unread. What replaced the walk's regular file since
+  // is caught by the read itself: a directory fails with EISDIR, O_NONBLOCK keeps a FIFO from
+  // blocking, and a device that never ends fills the buffer and counts as large.
   function read(absolute: string): number | "large" | "binary" | undefined {
     let fd: number | undefined;
     try {
       fd = fs.openSync(absolute, openFlags);
-      let size = 0;
+      let size = fs.readSync(fd, buffer, 0, Math.min(FIRST_READ, buffer.length), null);
+      if (size === FIRST_READ && fs.fstatSync(fd).size > maxFileBytes) return "large";
       for (let n; size < buffer.length && (n = fs.readSync(fd, buffer, size, buffer.length - size, null)) > 0; ) size += n;
       if (size > maxFileBytes) return "large";
       return buffer.subarray(0, Math.min(size, 8192)).includes(0) ? "binary" : size;

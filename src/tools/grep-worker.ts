@@ -7,6 +7,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { BatchOrder, type BatchResult, type ScanResult } from "./batch-order.js";
+import { scanOnMainThread } from "./main-thread-scan.js";
 import { WORKER_SOURCE } from "./scan-worker-source.js";
 
 export type { Match, ScanResult } from "./batch-order.js";
@@ -18,6 +19,8 @@ export interface ScanOptions {
   flags: string;
   /** Text every match contains (required-literal.ts); files without it are skipped unread by the regex. */
   literal?: string;
+  /** The text the pattern stands for when it is nothing but text (plainText in required-literal.ts). */
+  plain?: string;
   /** Only files whose `globInput` matches this glob are scanned (see compileGlob). */
   glob?: CompiledGlob;
   /** Report each file that passes the glob as a match (line 0) without reading it: list_files. */
@@ -62,12 +65,21 @@ export async function compileGlob(glob: string): Promise<CompiledGlob> {
 
 const TIMED_OUT = new Error("grep timed out");
 
+/** A batch of files waiting for a reader: absolute paths (or, with namesOnly, glob inputs). */
+export interface QueuedBatch {
+  index: number;
+  files: string[];
+  globInputs?: string[];
+}
+
 /**
- * Scan the files `list(signal)` yields for the pattern in worker threads, sending files in batches
- * as the walk finds them: one worker, and a second one (both cores) once there is more than one
- * batch to read. Batches are numbered and their results taken in batch order, so the matches, the
- * skipped counts and the point where the cap stops the scan are the same as with one worker.
- * `signal` is aborted when the scan ends early, so the walk behind `list` stops too.
+ * Scan the files `list(signal)` yields, in batches as the walk finds them, with every core: worker
+ * threads read them and run the regex (or the glob), and for a plain-text pattern without a glob,
+ * which cannot backtrack, the main thread reads too (main-thread-scan.ts), with one worker fewer.
+ * Each reader takes the next batch when it is ready for one. Batches are numbered and their results
+ * taken in batch order, so the matches, the skipped counts and the point where the cap stops the
+ * scan are the same as with one reader. `signal` is aborted when the scan ends early, so the walk
+ * behind `list` stops too.
  *
  * Contract: after `timeoutMs` resolves with the matches found so far (in order) and `timedOut`;
  * when `options.signal` aborts, rejects with its reason. Either way every worker is terminated,
@@ -82,7 +94,7 @@ export async function scanFiles(list: (signal: AbortSignal) => AsyncIterable<Sca
   const forward = () => scan.abort(signal.reason);
   signal.addEventListener("abort", forward, { once: true });
   const timer = setTimeout(() => scan.abort(TIMED_OUT), timeoutMs);
-  const workers: Worker[] = [];
+  const workers: { thread: Worker; ready: boolean; inFlight: number }[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       const ordered = new BatchOrder(result, settings.maxMatches, resolve);
@@ -92,39 +104,81 @@ export async function scanFiles(list: (signal: AbortSignal) => AsyncIterable<Sca
         if (result.timedOut) resolve();
         else reject(scan.signal.reason);
       });
+      const queue: QueuedBatch[] = [];
+      const onMain = settings.plain !== undefined && !settings.glob && !settings.namesOnly;
+      // list_files' glob test is too cheap to share; reading files is not.
+      const cores = Math.min(POOL_SIZE, availableParallelism());
+      const pool = settings.namesOnly ? 1 : onMain ? cores - 1 : cores;
+      const waiting: (() => void)[] = [];
+      const feed = () => {
+        for (const worker of workers) {
+          while (worker.ready && worker.inFlight < IN_FLIGHT && queue.length > 0) {
+            worker.inFlight++;
+            worker.thread.postMessage(queue.shift());
+          }
+        }
+        waiting.splice(0).forEach((wake) => wake());
+      };
       const start = () => {
         // A small young generation: the worker's garbage is short-lived lines, and the default
         // (tens of MiB of semi-space) showed up whole in the CLI's peak memory.
-        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: 1 } });
-        worker.on("message", (message: BatchResult) => ordered.add(message));
-        worker.on("error", reject);
-        worker.on("exit", () => reject(new Error("the grep worker stopped unexpectedly")));
+        const thread = new Worker(WORKER_SOURCE, { eval: true, workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: 1 } });
+        const worker = { thread, ready: false, inFlight: 0 };
+        thread.on("online", () => {
+          worker.ready = true;
+          feed();
+        });
+        thread.on("message", (message: BatchResult) => {
+          if (!message.partial) worker.inFlight--;
+          ordered.add(message);
+          feed();
+        });
+        thread.on("error", reject);
+        thread.on("exit", () => reject(new Error("the grep worker stopped unexpectedly")));
         workers.push(worker);
-        return worker;
       };
-      // list_files' glob test is too cheap to share; reading files is not.
-      const pool = settings.namesOnly ? 1 : Math.min(POOL_SIZE, availableParallelism());
-      send(list(scan.signal), (index) => (index < pool ? start() : workers[index % pool]), ordered, settings).catch(reject);
+      // Workers boot while the walk runs; with the main thread reading, only once there is more than a batch.
+      if (!onMain && pool > 0) start();
+      const enqueue = (batch: QueuedBatch) => {
+        queue.push(batch);
+        if (workers.length < pool && (batch.index > 0 || !onMain)) start();
+        feed();
+      };
+      let walked = false;
+      send(list(scan.signal), enqueue, ordered, settings)
+        .finally(() => {
+          walked = true;
+          feed();
+        })
+        .catch(reject);
+      // The main thread's next batch: the first queued one, or none once the walk is over.
+      const next = async () => {
+        while (queue.length === 0 && !walked) await new Promise<void>((wake) => waiting.push(wake));
+        return queue.shift();
+      };
+      if (onMain) scanOnMainThread(settings.plain!, settings, next, ordered, scan.signal).catch(reject);
     });
   } finally {
     clearTimeout(timer);
     signal.removeEventListener("abort", forward);
     scan.abort();
-    for (const worker of workers) void worker.terminate();
+    for (const worker of workers) void worker.thread.terminate();
   }
   return result;
 }
 
 const POOL_SIZE = 2;
+/** Batches a worker holds at once: the next is there when it finishes one, and the rest stay for whoever is free. */
+const IN_FLIGHT = 2;
 
 /**
- * Files go over in batches, as plain strings (one message per file costs more than the glob test
- * it carries, and copying objects more than copying strings): the absolute paths to read, or with
- * namesOnly (list_files) the glob inputs. The display paths stay here.
+ * Numbers the walk's batches and queues them as plain strings (copying objects to a worker costs
+ * more than copying strings): the absolute paths to read, or with namesOnly (list_files) the glob
+ * inputs. The display paths stay with `ordered`.
  */
 async function send(
   batches: AsyncIterable<ScanFile[]>,
-  workerFor: (batch: number) => Worker,
+  enqueue: (batch: QueuedBatch) => void,
   ordered: BatchOrder,
   { namesOnly, glob }: { namesOnly?: boolean; glob?: CompiledGlob },
 ): Promise<void> {
@@ -132,8 +186,7 @@ async function send(
     const index = ordered.sent(batch.map((file) => file.path));
     const files = batch.map((file) => (namesOnly ? file.globInput! : file.absolute));
     const globInputs = glob && !namesOnly ? batch.map((file) => file.globInput!) : undefined;
-    workerFor(index).postMessage({ index, files, globInputs });
+    enqueue({ index, files, globInputs });
   }
   ordered.finished();
 }
-

@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import { z } from "zod";
 import { statInWorkspace } from "./files.js";
 import { compileGlob, scanFiles, type ScanFile } from "./grep-worker.js";
-import { requiredLiteral } from "./required-literal.js";
+import { plainText, requiredLiteral } from "./required-literal.js";
 import { MAX_OUTPUT_BYTES, truncateLine } from "../truncate.js";
 import { walkBatches } from "./walk.js";
 import { defineTool, ToolError, type ToolContext } from "./define.js";
@@ -47,6 +47,7 @@ export async function grep({ pattern, path = ".", glob, ignore_case }: GrepArgs,
     pattern,
     flags,
     literal: requiredLiteral(pattern, flags),
+    plain: plainText(pattern, flags),
     glob: compiled,
     maxMatches: MAX_GREP_MATCHES + 1,
     maxFileBytes: MAX_GREP_FILE_BYTES,

@@ -16,6 +16,8 @@ export const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const fs = require("node:fs");
 const { pattern, flags, glob, namesOnly, maxMatches } = workerData;
+// Runners that keep function names (tsx, under the bench) wrap them in __name(fn, "name").
+const __name = (fn) => fn;
 const makeFileScanner = (${makeFileScanner.toString()});
 const regex = namesOnly ? undefined : new RegExp(pattern, flags);
 const scanner = namesOnly ? undefined : makeFileScanner(fs, workerData, (line) => regex.test(line));
