@@ -3,6 +3,7 @@ import { statInWorkspace } from "./files.js";
 import { MAX_OUTPUT_BYTES } from "../truncate.js";
 import { MAX_WALK_FILES, walkBatches } from "./walk.js";
 import { compileGlob, scanFiles, type ScanFile } from "./grep-worker.js";
+import { simpleGlob } from "./simple-glob.js";
 import { defineTool, ToolError, type ToolContext } from "./define.js";
 
 export const MAX_LISTED_FILES = 1000;
@@ -41,10 +42,12 @@ export async function listFiles({ path = ".", pattern }: { path?: string; patter
     }
   }
   // dot: true (in compileGlob) because hidden files are real project files here; .gitignore already filters noise.
-  // Without a pattern there is nothing to match, so no worker: the walk alone, which Ctrl-C stops.
-  const { matches, timedOut } = !pattern ? { matches: await collect(everyFile(ctx.signal)), timedOut: false } : await scanFiles(everyFile, {
+  // Without a pattern, or with one that cannot backtrack (simple-glob.ts), no worker: the walk
+  // alone, which Ctrl-C stops, and booting a worker would cost more than the matching.
+  const simple = pattern === undefined ? () => true : simpleGlob(pattern);
+  const { matches, timedOut } = simple ? { matches: await collect(everyFile(ctx.signal), simple), timedOut: false } : await scanFiles(everyFile, {
     flags: "",
-    glob: await compileGlob(pattern),
+    glob: await compileGlob(pattern!),
     namesOnly: true,
     maxMatches: MAX_WALK_FILES,
     maxFileBytes: 0,
@@ -72,9 +75,9 @@ export async function listFiles({ path = ".", pattern }: { path?: string; patter
   return { output, display: `${listed.length} of ${total} files` };
 }
 
-async function collect(batches: AsyncIterable<ScanFile[]>): Promise<{ path: string }[]> {
+async function collect(batches: AsyncIterable<ScanFile[]>, match: (relative: string) => boolean): Promise<{ path: string }[]> {
   const all: { path: string }[] = [];
-  for await (const batch of batches) for (const file of batch) all.push(file);
+  for await (const batch of batches) for (const file of batch) if (match(file.globInput!)) all.push(file);
   return all;
 }
 
