@@ -34,30 +34,14 @@ export async function listFiles({ path = ".", pattern }: { path?: string; patter
     purpose: "list_files lists directories",
     otherwise: "Call list_files without a path to see the workspace.",
   });
-  let walked = 0;
-  async function* everyFile(signal: AbortSignal): AsyncGenerator<ScanFile[]> {
-    for await (const batch of walkBatches({ root: ctx.root, signal }, absolute)) {
-      walked += batch.length;
-      yield batch.map((file) => ({ path: file.path, absolute: file.absolute, globInput: file.relative }));
-    }
-  }
   // dot: true (in compileGlob) because hidden files are real project files here; .gitignore already filters noise.
   // Without a pattern, or with one that cannot backtrack (simple-glob.ts), no worker: the walk
   // alone, which Ctrl-C stops, and booting a worker would cost more than the matching.
   const simple = pattern === undefined ? () => true : simpleGlob(pattern);
-  const { matches, timedOut } = simple ? { matches: await collect(everyFile(ctx.signal), simple), timedOut: false } : await scanFiles(everyFile, {
-    flags: "",
-    glob: await compileGlob(pattern!),
-    namesOnly: true,
-    maxMatches: MAX_WALK_FILES,
-    maxFileBytes: 0,
-    maxLineChars: 0,
-    timeoutMs,
-    signal: ctx.signal,
-  });
-  if (timedOut) {
+  const { matches, walked } = simple ? await collect(ctx, absolute, simple) : await matchInWorker(ctx, absolute, pattern!, timeoutMs);
+  if (matches === undefined) {
     throw new ToolError(
-      `matching ${pattern ?? "files"} in ${path === "." ? "the workspace" : path} timed out after ${timeoutMs / 1000} s. ` +
+      `matching ${pattern} in ${path === "." ? "the workspace" : path} timed out after ${timeoutMs / 1000} s. ` +
         `Use a simpler pattern (avoid repeated extglobs such as *(a*)*(a*)) or a deeper path.`,
     );
   }
@@ -75,10 +59,39 @@ export async function listFiles({ path = ".", pattern }: { path?: string; patter
   return { output, display: `${listed.length} of ${total} files` };
 }
 
-async function collect(batches: AsyncIterable<ScanFile[]>, match: (relative: string) => boolean): Promise<{ path: string }[]> {
-  const all: { path: string }[] = [];
-  for await (const batch of batches) for (const file of batch) if (match(file.globInput!)) all.push(file);
-  return all;
+type Found = { matches: { path: string }[]; walked: number } | { matches: undefined; walked: number };
+
+/** The walk's files whose path relative to `start` matches `glob`, in a worker; no matches when it timed out. */
+async function matchInWorker(ctx: ToolContext, start: string, glob: string, timeoutMs: number): Promise<Found> {
+  let walked = 0;
+  async function* everyFile(signal: AbortSignal): AsyncGenerator<ScanFile[]> {
+    for await (const batch of walkBatches({ root: ctx.root, signal }, start)) {
+      walked += batch.length;
+      yield batch.map((file) => ({ path: file.path, absolute: file.absolute, globInput: file.relative }));
+    }
+  }
+  const { matches, timedOut } = await scanFiles(everyFile, {
+    flags: "",
+    glob: await compileGlob(glob),
+    namesOnly: true,
+    maxMatches: MAX_WALK_FILES,
+    maxFileBytes: 0,
+    maxLineChars: 0,
+    timeoutMs,
+    signal: ctx.signal,
+  });
+  return { matches: timedOut ? undefined : matches, walked };
+}
+
+/** The walk's files whose path relative to `start` passes `match`, and how many were walked. */
+async function collect(ctx: ToolContext, start: string, match: (relative: string) => boolean): Promise<{ matches: { path: string }[]; walked: number }> {
+  const matches: { path: string }[] = [];
+  let walked = 0;
+  for await (const batch of walkBatches({ root: ctx.root, signal: ctx.signal }, start)) {
+    walked += batch.length;
+    for (const file of batch) if (match(file.relative)) matches.push(file);
+  }
+  return { matches, walked };
 }
 
 function noFiles(path: string, pattern: string | undefined): string {

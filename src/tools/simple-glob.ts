@@ -22,7 +22,16 @@ export function simpleGlob(glob: string): ((path: string) => boolean) | undefine
   const segments = glob.split("/");
   const unusual = (segment: string) => segment === "" || segment === "." || segment === ".." || (segment.includes("**") && segment !== "**");
   if (segments.some(unusual)) return undefined;
-  return (path) => matchSegments(segments, path.split("/"));
+  // The usual shapes need no table: "**/*.ts" looks at the last segment, "src/*.ts" at each in turn.
+  const tail = segments[0] === "**" ? segments.slice(1) : segments;
+  if (tail.includes("**")) return (path) => matchSegments(segments, path.split("/"));
+  if (tail.length === 1 && tail !== segments) return (path) => matchName(tail[0], path.slice(path.lastIndexOf("/") + 1));
+  return (path) => {
+    const parts = path.split("/");
+    const skip = parts.length - tail.length;
+    if (skip < 0 || (skip > 0 && tail === segments)) return false;
+    return tail.every((segment, i) => matchName(segment, parts[skip + i]));
+  };
 }
 
 /** Whether the glob's segments consume exactly the path's, `**` standing for zero or more. */
