@@ -25,9 +25,10 @@ export const listFilesTool = defineTool({
 });
 
 /**
- * list_files' work, with the deadline as a parameter so tests need not wait. A pattern is matched
- * in grep's worker, under a deadline: a glob such as `@(a*)*(a*)*(a*)*b` backtracks for ever, and
- * only terminating the worker stops it (the main thread would not even hear Ctrl-C).
+ * list_files' work, with the deadline as a parameter so tests need not wait. A pattern beyond
+ * simple-glob.ts is matched in grep's worker, under a deadline: a glob such as `@(a*)*(a*)*(a*)*b`
+ * backtracks for ever, and only terminating the worker stops it (the main thread would not even
+ * hear Ctrl-C).
  */
 export async function listFiles({ path = ".", pattern }: { path?: string; pattern?: string }, ctx: ToolContext, timeoutMs = LIST_TIMEOUT_MS) {
   const { absolute } = await statInWorkspace(ctx.root, path, {
