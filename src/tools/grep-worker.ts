@@ -137,11 +137,11 @@ export async function scanFiles(list: (signal: AbortSignal) => AsyncIterable<Sca
         thread.on("exit", () => reject(new Error("the grep worker stopped unexpectedly")));
         workers.push(worker);
       };
-      // Workers boot while the walk runs; with the main thread reading, only once there is more than a batch.
+      // The first worker boots while the walk starts; another joins for each batch beyond one per reader.
       if (!onMain && pool > 0) start();
       const enqueue = (batch: QueuedBatch) => {
         queue.push(batch);
-        if (workers.length < pool && (batch.index > 0 || !onMain)) start();
+        if (workers.length < pool && batch.index >= workers.length + (onMain ? 1 : 0)) start();
         feed();
       };
       let walked = false;
