@@ -4,6 +4,7 @@ import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import type { Ignore } from "ignore";
 import { displayPath, isInside } from "../workspace.js";
+import { ignoreHint } from "./ignore-hint.js";
 
 /** Upper bound on files one walk yields, so a huge tree cannot stall a tool call. */
 export const MAX_WALK_FILES = 100_000;
@@ -24,6 +25,8 @@ export interface WalkEntry {
 interface Rules {
   base: string;
   ignore: Ignore;
+  /** Paths this does not match need no question to `ignore` (see ignore-hint.ts); absent: ask about all. */
+  hint?: RegExp;
 }
 
 /**
@@ -165,8 +168,9 @@ function kindOf(root: string, entry: Dirent, absolute: string): "file" | "direct
  */
 function isIgnored(rules: Rules[], path: string, isDirectory: boolean): boolean {
   for (let i = rules.length - 1; i >= 0; i--) {
-    const { base, ignore } = rules[i];
+    const { base, ignore, hint } = rules[i];
     const below = base === "" ? path : path.slice(base.length + 1);
+    if (hint && !hint.test(below)) continue;
     const verdict = ignore.test(isDirectory ? `${below}/` : below);
     if (verdict.ignored) return true;
     if (verdict.unignored) return false;
@@ -199,7 +203,7 @@ async function loadRules(root: string, directory: string): Promise<Rules | undef
   const base = directory === root ? "" : toPosix(displayPath(root, directory));
   // Loaded on first use: start-up should not pay for what only list_files and grep need.
   const { default: ignore } = await import("ignore");
-  return { base, ignore: ignore().add(text) };
+  return { base, ignore: ignore().add(text), hint: ignoreHint(text) };
 }
 
 function toPosix(path: string): string {
