@@ -2,9 +2,10 @@ import { basename } from "node:path";
 import { z } from "zod";
 import { statInWorkspace } from "./files.js";
 import { compileGlob, scanFiles, type ScanFile } from "./grep-worker.js";
-import { requiredLiteral } from "./required-literal.js";
+import { plainText, requiredLiteral } from "./required-literal.js";
 import { MAX_OUTPUT_BYTES, truncateLine } from "../truncate.js";
-import { walkFiles } from "./walk.js";
+import { simpleGlob } from "./simple-glob.js";
+import { walkBatches } from "./walk.js";
 import { defineTool, ToolError, type ToolContext } from "./define.js";
 
 export const MAX_GREP_MATCHES = 200;
@@ -41,12 +42,15 @@ export async function grep({ pattern, path = ".", glob, ignore_case }: GrepArgs,
     purpose: "grep searches files and directories",
     otherwise: "Use list_files to see which paths exist.",
   });
-  const compiled = glob ? await compileGlob(glob) : undefined;
+  // A glob that cannot backtrack is matched here, as the walk goes (simple-glob.ts); others in the workers.
+  const simple = glob === undefined ? undefined : simpleGlob(glob);
+  const compiled = glob && !simple ? await compileGlob(glob) : undefined;
 
-  const { matches, skipped, timedOut } = await scanFiles((signal) => filesToScan({ root: ctx.root, signal }, absolute, glob), {
+  const { matches, skipped, timedOut } = await scanFiles((signal) => filesToScan({ root: ctx.root, signal }, absolute, glob, simple), {
     pattern,
     flags,
     literal: requiredLiteral(pattern, flags),
+    plain: plainText(pattern, flags),
     glob: compiled,
     maxMatches: MAX_GREP_MATCHES + 1,
     maxFileBytes: MAX_GREP_FILE_BYTES,
@@ -87,10 +91,20 @@ export async function grep({ pattern, path = ".", glob, ignore_case }: GrepArgs,
  * A glob without "/" ("*.ts") filters file names at any depth, as in ripgrep; one with "/" matches
  * the path relative to the search path. The worker does the matching (see compileGlob).
  */
-async function* filesToScan(ctx: { root: string; signal: AbortSignal }, start: string, glob?: string): AsyncGenerator<ScanFile> {
-  for await (const file of walkFiles(ctx, start)) {
-    const globInput = glob === undefined ? undefined : glob.includes("/") ? file.relative : basename(file.relative);
-    yield { path: file.path, absolute: file.absolute, globInput };
+async function* filesToScan(
+  ctx: { root: string; signal: AbortSignal },
+  start: string,
+  glob: string | undefined,
+  simple: ((input: string) => boolean) | undefined,
+): AsyncGenerator<ScanFile[]> {
+  for await (const batch of walkBatches(ctx, start)) {
+    if (glob === undefined) {
+      yield batch;
+      continue;
+    }
+    const files = batch.map((file) => ({ path: file.path, absolute: file.absolute, globInput: glob.includes("/") ? file.relative : basename(file.relative) }));
+    const kept = simple ? files.filter((file) => simple(file.globInput)) : files;
+    if (kept.length > 0) yield kept;
   }
 }
 

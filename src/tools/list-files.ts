@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { statInWorkspace } from "./files.js";
 import { MAX_OUTPUT_BYTES } from "../truncate.js";
-import { MAX_WALK_FILES, walkFiles } from "./walk.js";
+import { MAX_WALK_FILES, walkBatches } from "./walk.js";
 import { compileGlob, scanFiles, type ScanFile } from "./grep-worker.js";
+import { simpleGlob } from "./simple-glob.js";
 import { defineTool, ToolError, type ToolContext } from "./define.js";
 
 export const MAX_LISTED_FILES = 1000;
@@ -24,37 +25,24 @@ export const listFilesTool = defineTool({
 });
 
 /**
- * list_files' work, with the deadline as a parameter so tests need not wait. A pattern is matched
- * in grep's worker, under a deadline: a glob such as `@(a*)*(a*)*(a*)*b` backtracks for ever, and
- * only terminating the worker stops it (the main thread would not even hear Ctrl-C).
+ * list_files' work, with the deadline as a parameter so tests need not wait. A pattern beyond
+ * simple-glob.ts is matched in grep's worker, under a deadline: a glob such as `@(a*)*(a*)*(a*)*b`
+ * backtracks for ever, and only terminating the worker stops it (the main thread would not even
+ * hear Ctrl-C).
  */
 export async function listFiles({ path = ".", pattern }: { path?: string; pattern?: string }, ctx: ToolContext, timeoutMs = LIST_TIMEOUT_MS) {
   const { absolute } = await statInWorkspace(ctx.root, path, {
     purpose: "list_files lists directories",
     otherwise: "Call list_files without a path to see the workspace.",
   });
-  let walked = 0;
-  async function* everyFile(signal: AbortSignal): AsyncGenerator<ScanFile> {
-    for await (const file of walkFiles({ root: ctx.root, signal }, absolute)) {
-      walked++;
-      yield { path: file.path, absolute: file.absolute, globInput: file.relative };
-    }
-  }
   // dot: true (in compileGlob) because hidden files are real project files here; .gitignore already filters noise.
-  // Without a pattern there is nothing to match, so no worker: the walk alone, which Ctrl-C stops.
-  const { matches, timedOut } = !pattern ? { matches: await collect(everyFile(ctx.signal)), timedOut: false } : await scanFiles(everyFile, {
-    flags: "",
-    glob: await compileGlob(pattern),
-    namesOnly: true,
-    maxMatches: MAX_WALK_FILES,
-    maxFileBytes: 0,
-    maxLineChars: 0,
-    timeoutMs,
-    signal: ctx.signal,
-  });
-  if (timedOut) {
+  // Without a pattern, or with one that cannot backtrack (simple-glob.ts), no worker: the walk
+  // alone, which Ctrl-C stops, and booting a worker would cost more than the matching.
+  const simple = pattern === undefined ? () => true : simpleGlob(pattern);
+  const { matches, walked } = simple ? await collect(ctx, absolute, simple) : await matchInWorker(ctx, absolute, pattern!, timeoutMs);
+  if (matches === undefined) {
     throw new ToolError(
-      `matching ${pattern ?? "files"} in ${path === "." ? "the workspace" : path} timed out after ${timeoutMs / 1000} s. ` +
+      `matching ${pattern} in ${path === "." ? "the workspace" : path} timed out after ${timeoutMs / 1000} s. ` +
         `Use a simpler pattern (avoid repeated extglobs such as *(a*)*(a*)) or a deeper path.`,
     );
   }
@@ -72,10 +60,39 @@ export async function listFiles({ path = ".", pattern }: { path?: string; patter
   return { output, display: `${listed.length} of ${total} files` };
 }
 
-async function collect(files: AsyncIterable<ScanFile>): Promise<{ path: string }[]> {
-  const all: { path: string }[] = [];
-  for await (const file of files) all.push(file);
-  return all;
+type Found = { matches: { path: string }[]; walked: number } | { matches: undefined; walked: number };
+
+/** The walk's files whose path relative to `start` matches `glob`, in a worker; no matches when it timed out. */
+async function matchInWorker(ctx: ToolContext, start: string, glob: string, timeoutMs: number): Promise<Found> {
+  let walked = 0;
+  async function* everyFile(signal: AbortSignal): AsyncGenerator<ScanFile[]> {
+    for await (const batch of walkBatches({ root: ctx.root, signal }, start)) {
+      walked += batch.length;
+      yield batch.map((file) => ({ path: file.path, absolute: file.absolute, globInput: file.relative }));
+    }
+  }
+  const { matches, timedOut } = await scanFiles(everyFile, {
+    flags: "",
+    glob: await compileGlob(glob),
+    namesOnly: true,
+    maxMatches: MAX_WALK_FILES,
+    maxFileBytes: 0,
+    maxLineChars: 0,
+    timeoutMs,
+    signal: ctx.signal,
+  });
+  return { matches: timedOut ? undefined : matches, walked };
+}
+
+/** The walk's files whose path relative to `start` passes `match`, and how many were walked. */
+async function collect(ctx: ToolContext, start: string, match: (relative: string) => boolean): Promise<{ matches: { path: string }[]; walked: number }> {
+  const matches: { path: string }[] = [];
+  let walked = 0;
+  for await (const batch of walkBatches({ root: ctx.root, signal: ctx.signal }, start)) {
+    walked += batch.length;
+    for (const file of batch) if (match(file.relative)) matches.push(file);
+  }
+  return { matches, walked };
 }
 
 function noFiles(path: string, pattern: string | undefined): string {

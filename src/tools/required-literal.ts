@@ -70,3 +70,27 @@ function escapeEnd(pattern: string, i: number): number {
   if (/[0-9]/.test(letter)) while (/[0-9]/.test(pattern[i + 1] ?? "")) i++;
   return i;
 }
+
+/**
+ * The text `pattern` stands for when it is nothing but text (letters, spaces, escaped punctuation
+ * such as `\(`), so that a line matches exactly when it contains that text; otherwise undefined.
+ * Such a pattern cannot backtrack, so grep may search for it without a regex or a worker thread.
+ */
+export function plainText(pattern: string, flags: string): string | undefined {
+  if (flags !== "" || pattern === "") return undefined;
+  let text = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") {
+      const next = pattern[++i] ?? "";
+      // \d, \n, \u0041, \1…: not plain. A lone trailing backslash is an invalid regex anyway.
+      if (next === "" || /[0-9A-Za-z]/.test(next)) return undefined;
+      text += next;
+    } else if ("^$.|?*+()[]{}".includes(c)) {
+      return undefined;
+    } else {
+      text += c;
+    }
+  }
+  return text.includes("\uFFFD") ? undefined : text;
+}

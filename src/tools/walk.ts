@@ -1,8 +1,10 @@
 import type { Dirent } from "node:fs";
-import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { readdirSync, realpathSync, statSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import type { Ignore } from "ignore";
 import { displayPath, isInside } from "../workspace.js";
+import { ignoreHint } from "./ignore-hint.js";
 
 /** Upper bound on files one walk yields, so a huge tree cannot stall a tool call. */
 export const MAX_WALK_FILES = 100_000;
@@ -23,6 +25,8 @@ export interface WalkEntry {
 interface Rules {
   base: string;
   ignore: Ignore;
+  /** Paths this does not match need no question to `ignore` (see ignore-hint.ts); absent: ask about all. */
+  hint?: RegExp;
 }
 
 /**
@@ -36,73 +40,78 @@ interface Rules {
  * yielded even if ignored, and so is an ignored directory's content when `start` names it:
  * an explicit request wins, as in ripgrep. Stops after `limit` files; throws if `signal` aborts.
  */
-export async function* walkFiles(
+export async function* walkFiles(ctx: { root: string; signal: AbortSignal }, start: string, limit = MAX_WALK_FILES): AsyncGenerator<WalkEntry> {
+  for await (const batch of walkBatches(ctx, start, limit)) yield* batch;
+}
+
+/**
+ * walkFiles' files in the same order, several at a time: grep and list_files hand them on in
+ * batches, and a promise hop per file cost more than the rest of the walk.
+ */
+export async function* walkBatches(
   { root, signal }: { root: string; signal: AbortSignal },
   start: string,
   limit = MAX_WALK_FILES,
-): AsyncGenerator<WalkEntry> {
+): AsyncGenerator<WalkEntry[]> {
   const info = await stat(start);
   if (info.isFile()) {
-    yield { path: toPosix(displayPath(root, start)), relative: basename(start), absolute: start };
+    yield [{ path: toPosix(displayPath(root, start)), relative: basename(start), absolute: start }];
     return;
   }
   if (!info.isDirectory()) return;
   const rules = await ancestorRules(root, start);
-  const state = { root, start, signal, remaining: limit };
-  yield* walkTree(state, start, rules);
+  const startPath = toPosix(displayPath(root, start));
+  const stack: (PendingDirectory | WalkEntry[])[] = [
+    { absolute: start, pathPrefix: startPath === "." ? "" : `${startPath}/`, relativePrefix: "", rules },
+  ];
+  let remaining = limit;
+  let batch: WalkEntry[] = [];
+  let sliceStarted = performance.now();
+  signal.throwIfAborted();
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (Array.isArray(next)) {
+      const room = Math.min(next.length, remaining);
+      for (let i = 0; i < room; i++) batch.push(next[i]);
+      remaining -= room;
+      if (remaining <= 0) break;
+    } else {
+      // Pushed in reverse so that they pop in name order; consecutive files travel as one item.
+      const items = await readDirectory(root, next);
+      for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]);
+    }
+    if (batch.length >= BATCH_FILES) {
+      yield batch;
+      batch = [];
+    }
+    // The walk is synchronous (readdirSync costs half of a promise per directory), so it lets the
+    // event loop run now and then: Ctrl-C, the deadline and the workers' answers get through.
+    if (performance.now() - sliceStarted > SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    }
+    signal.throwIfAborted();
+  }
+  if (batch.length > 0) yield batch;
 }
 
-interface WalkState {
-  root: string;
-  start: string;
-  signal: AbortSignal;
-  remaining: number;
-}
+const BATCH_FILES = 256;
+const SLICE_MS = 10;
 
-/** A directory still to walk: its listing was started when its parent was read. */
+/** A directory still to walk. */
 interface PendingDirectory {
   absolute: string;
   /** Workspace-relative and relative to the walk's start, each "" or ending in "/". */
   pathPrefix: string;
   relativePrefix: string;
   rules: Rules[];
-  listing: Promise<Dirent[]>;
-}
-
-/**
- * Depth first with an explicit stack (a recursive `yield*` costs a promise hop per level for every
- * file). The listings of a directory's subdirectories start together as soon as it is read, so the
- * thread pool reads several at once while the output keeps its order.
- */
-async function* walkTree(state: WalkState, start: string, startRules: Rules[]): AsyncGenerator<WalkEntry> {
-  const startPath = toPosix(displayPath(state.root, start));
-  const stack: (PendingDirectory | WalkEntry[])[] = [
-    { absolute: start, pathPrefix: startPath === "." ? "" : `${startPath}/`, relativePrefix: "", rules: startRules, listing: list(start) },
-  ];
-  while (stack.length > 0) {
-    state.signal.throwIfAborted();
-    const next = stack.pop()!;
-    if (Array.isArray(next)) {
-      for (const file of next) {
-        if (state.remaining <= 0) return;
-        state.remaining--;
-        yield file;
-      }
-      continue;
-    }
-    // Pushed in reverse so that they pop in name order; consecutive files travel as one item.
-    const items = await readDirectory(state, next);
-    for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]);
-  }
 }
 
 /** One directory's files and subdirectories, in name order, with its .gitignore applied. */
-async function readDirectory(state: WalkState, directory: PendingDirectory): Promise<(PendingDirectory | WalkEntry[])[]> {
-  const entries = await directory.listing;
+async function readDirectory(root: string, directory: PendingDirectory): Promise<(PendingDirectory | WalkEntry[])[]> {
+  const entries = list(directory.absolute);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile())
-    ? await loadRules(state.root, directory.absolute)
-    : undefined;
+  const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? await loadRules(root, directory.absolute) : undefined;
   const rules = own ? [...directory.rules, own] : directory.rules;
   const items: (PendingDirectory | WalkEntry[])[] = [];
   let files: WalkEntry[] = [];
@@ -111,10 +120,10 @@ async function readDirectory(state: WalkState, directory: PendingDirectory): Pro
     // Plain concatenation: path.join and path.relative cost more than the rest of the walk.
     const absolute = directory.absolute + sep + entry.name;
     // Only a symbolic link needs a system call to classify.
-    const kind = entry.isDirectory() ? "directory" : entry.isFile() ? "file" : await kindOf(state.root, entry, absolute);
+    const kind = entry.isDirectory() ? "directory" : entry.isFile() ? "file" : kindOf(root, entry, absolute);
     if (!kind) continue;
     const path = directory.pathPrefix + entry.name;
-    if (isIgnored(rules, path, kind === "directory")) continue;
+    if (rules.length > 0 && isIgnored(rules, path, kind === "directory")) continue;
     const relativePath = directory.relativePrefix + entry.name;
     if (kind === "file") {
       files.push({ path, relative: relativePath, absolute });
@@ -122,27 +131,35 @@ async function readDirectory(state: WalkState, directory: PendingDirectory): Pro
     }
     if (files.length > 0) items.push(files);
     files = [];
-    items.push({ absolute, pathPrefix: `${path}/`, relativePrefix: `${relativePath}/`, rules, listing: list(absolute) });
+    items.push({ absolute, pathPrefix: `${path}/`, relativePrefix: `${relativePath}/`, rules });
   }
   if (files.length > 0) items.push(files);
   return items;
 }
 
 /** An unreadable directory (permissions, removed meanwhile) is skipped rather than failing the walk. */
-function list(directory: string): Promise<Dirent[]> {
-  return readdir(directory, { withFileTypes: true }).catch(() => [] as Dirent[]);
+function list(directory: string): Dirent[] {
+  try {
+    return readdirSync(directory, { withFileTypes: true });
+  } catch {
+    return [];
+  }
 }
 
 /** "file", "directory", or undefined for what the walk must not touch (sockets, FIFOs, links out). */
-async function kindOf(root: string, entry: Dirent, absolute: string): Promise<"file" | "directory" | undefined> {
+function kindOf(root: string, entry: Dirent, absolute: string): "file" | "directory" | undefined {
   if (entry.isDirectory()) return "directory";
   if (entry.isFile()) return "file";
   if (!entry.isSymbolicLink()) return undefined;
-  const target = await realpath(absolute).catch(() => undefined);
-  if (!target || !isInside(root, target)) return undefined;
-  const info = await stat(target).catch(() => undefined);
+  let target: string;
+  try {
+    target = realpathSync(absolute);
+  } catch {
+    return undefined;
+  }
+  if (!isInside(root, target)) return undefined;
   // Reading a FIFO would block forever, and following directory links risks cycles.
-  return info?.isFile() ? "file" : undefined;
+  return statSync(target, { throwIfNoEntry: false })?.isFile() ? "file" : undefined;
 }
 
 /**
@@ -151,8 +168,9 @@ async function kindOf(root: string, entry: Dirent, absolute: string): Promise<"f
  */
 function isIgnored(rules: Rules[], path: string, isDirectory: boolean): boolean {
   for (let i = rules.length - 1; i >= 0; i--) {
-    const { base, ignore } = rules[i];
+    const { base, ignore, hint } = rules[i];
     const below = base === "" ? path : path.slice(base.length + 1);
+    if (hint && !hint.test(below)) continue;
     const verdict = ignore.test(isDirectory ? `${below}/` : below);
     if (verdict.ignored) return true;
     if (verdict.unignored) return false;
@@ -185,7 +203,7 @@ async function loadRules(root: string, directory: string): Promise<Rules | undef
   const base = directory === root ? "" : toPosix(displayPath(root, directory));
   // Loaded on first use: start-up should not pay for what only list_files and grep need.
   const { default: ignore } = await import("ignore");
-  return { base, ignore: ignore().add(text) };
+  return { base, ignore: ignore().add(text), hint: ignoreHint(text) };
 }
 
 function toPosix(path: string): string {

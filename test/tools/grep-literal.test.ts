@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { grepTool } from "../../src/tools/grep.js";
 import type { ToolContext } from "../../src/tools/index.js";
-import { requiredLiteral } from "../../src/tools/required-literal.js";
+import { plainText, requiredLiteral } from "../../src/tools/required-literal.js";
 
 /** grep looks for a pattern's required text in the bytes first; what the model reads must not change. */
 
@@ -51,5 +51,20 @@ describe("grep with a required text", () => {
     await writeFile(join(root, "b.js"), "const createServer = 1;\nhttp.createServer(app);\n");
     await writeFile(join(root, "c.js"), "nothing here\n");
     expect(await grep("createServer\\(")).toBe("b.js:2:http.createServer(app);");
+  });
+});
+
+describe("a pattern that is nothing but text", () => {
+  it("is recognised with its escapes, so grep can search it without a regex", () => {
+    expect(plainText("createServer\\(", "")).toBe("createServer(");
+    expect(plainText("a b-c/d:e", "")).toBe("a b-c/d:e");
+    expect(plainText("x\\.y\\\\z", "")).toBe("x.y\\z");
+  });
+
+  it("is refused for anything a regex would treat otherwise", () => {
+    for (const pattern of ["a.b", "^a", "a$", "a|b", "a?", "a*", "a+", "(a)", "[a]", "a{2}", "\\d", "\\n", "\\u0041", "\\bword", ""]) {
+      expect(plainText(pattern, ""), pattern).toBeUndefined();
+    }
+    expect(plainText("foo", "i")).toBeUndefined();
   });
 });

@@ -64,6 +64,15 @@ describe("grep", () => {
     expect(await grep({ pattern: "foo", glob: "*.py" })).toBe("No matches for /foo/ in the workspace (files matching *.py).");
   });
 
+  it("gives the same lines whether the pattern is plain text (read on the main thread too) or a regex (workers only)", async () => {
+    await files(project);
+    const expected = ["src/a.ts:2:function foo() {}", "src/b.js:1:foo();", "src/lib/c.ts:1:let y = foo;"].join("\n");
+    expect(await grep({ pattern: "foo" })).toBe(expected);
+    expect(await grep({ pattern: "fo[o]" })).toBe(expected);
+    expect(await grep({ pattern: "foo", glob: "*.{ts,js}" })).toBe(expected);
+    expect(await grep({ pattern: "foo\\(" })).toBe("src/a.ts:2:function foo() {}\nsrc/b.js:1:foo();");
+  });
+
   it("skips binary files, and says so when nothing else matched", async () => {
     await files({ "img.bin": Buffer.from("foo\0\x01\x02foo"), "a.txt": "foo\n" });
     expect(await grep({ pattern: "foo" })).toBe("a.txt:1:foo");

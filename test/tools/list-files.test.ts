@@ -78,6 +78,14 @@ describe("list_files", () => {
     expect(await list({ pattern: "src/*.log" })).toBe("src/keep.log");
   });
 
+  it("lists the same files whether the glob is matched here (simple) or in the worker (braces)", async () => {
+    await files(project);
+    const expected = ["a.ts", "src/deep/nested/c.ts", "src/index.ts", "src/keep.log", "src/util.ts"].join("\n");
+    expect(await list({ pattern: "**/*.{ts,log}" })).toBe(expected);
+    expect(await list({ pattern: "**/*.?s" })).toBe(["a.ts", "src/deep/nested/c.ts", "src/index.ts", "src/util.ts"].join("\n"));
+    expect(await list({ pattern: "src/**" })).toBe(["src/.gitignore", "src/deep/nested/c.ts", "src/index.ts", "src/keep.log", "src/util.ts"].join("\n"));
+  });
+
   it("says when nothing matches, with a hint for a pattern that only looks one level deep", async () => {
     await files({ "src/a.md": "" });
     expect(await list({ pattern: "*.md" })).toBe('No files match *.md in the workspace. Use "**/*.md" to include subdirectories.');
