@@ -60,6 +60,8 @@ export interface DetectOptions {
   model?: string;
   timeoutMs?: number;
   fetchImpl?: typeof fetch;
+  /** Ends the probes early (the session is over before they answered). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function probeServerWindow(options: DetectOptions): Promise<Context
   const root = base.replace(/\/v1$/, "");
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
-  const get = (url: string, init?: RequestInit) => fetchJson(fetchImpl, url, { headers, ...init }, timeoutMs);
+  const get = (url: string, init?: RequestInit) => fetchJson(fetchImpl, url, { headers, ...init }, timeoutMs, options.signal);
   const [props, show, models] = await Promise.all([
     get(`${root}/props`),
     options.model ? get(`${root}/api/show`, { method: "POST", body: JSON.stringify({ model: options.model }) }) : undefined,
@@ -117,9 +119,10 @@ function fromModelList(body: any, model: string | undefined): ContextWindow | un
   return tokens ? { tokens, source: "/v1/models" } : undefined;
 }
 
-async function fetchJson(fetchImpl: typeof fetch, url: string, init: RequestInit, timeoutMs: number): Promise<unknown> {
+async function fetchJson(fetchImpl: typeof fetch, url: string, init: RequestInit, timeoutMs: number, stop?: AbortSignal): Promise<unknown> {
+  const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetchImpl(url, { ...init, signal: stop ? AbortSignal.any([timeout, stop]) : timeout });
     if (!response.ok) return undefined;
     return await response.json();
   } catch {

@@ -70,6 +70,9 @@ export interface CompactionOutcome {
   after: number;
 }
 
+/** Tokens every server's window holds (Ollama's smallest default num_ctx was 2,048). */
+const ANY_WINDOW_HOLDS = 2048;
+
 export class ContextGuard {
   window: ContextWindow;
   readonly estimator: TokenEstimator;
@@ -80,7 +83,7 @@ export class ContextGuard {
   get compactionState(): CompactionState {
     return this.state;
   }
-  private detected?: { model: string | undefined; done: Promise<void> };
+  private detected?: { model: string | undefined; done: Promise<void>; settled: boolean };
   private toolBytes = 0;
   private ollamaWarned = false;
   /** The provider's own words when it rejected a request as too long. */
@@ -100,13 +103,16 @@ export class ContextGuard {
    */
   detect(model: string | undefined): Promise<void> {
     if (this.detected && this.detected.model === model) return this.detected.done;
-    const done = (async () => {
-      if (this.options.configured) return;
-      const fromServer = await this.options.probe(model).catch(() => undefined);
-      this.window = fromServer ?? staticWindow(undefined, model);
+    const detected = { model, done: Promise.resolve(), settled: false };
+    detected.done = (async () => {
+      if (!this.options.configured) {
+        const fromServer = await this.options.probe(model).catch(() => undefined);
+        this.window = fromServer ?? staticWindow(undefined, model);
+      }
+      detected.settled = true;
     })();
-    this.detected = { model, done };
-    return done;
+    this.detected = detected;
+    return detected.done;
   }
 
   /** A new conversation (/clear): nothing carries over but what is known about the window. */
@@ -129,8 +135,12 @@ export class ContextGuard {
    * ContextFullError rather than send a request it knows is over the window.
    */
   async request(call: ContextRequest, send: () => Promise<Reply>): Promise<Reply> {
-    await this.detect(call.model);
+    const detecting = this.detect(call.model);
     this.toolBytes = jsonBytes(call.tools);
+    // The probes cost a round trip or three before a session's first request (OpenRouter's model
+    // list is half a megabyte). A request that every real window holds need not wait for them:
+    // they finish while it streams, in time for the next one.
+    if (!this.detected?.settled && this.estimator.estimate(call.messages) > ANY_WINDOW_HOLDS) await detecting;
     await this.makeRoom(call);
     let reply: Reply;
     try {

@@ -68,6 +68,7 @@ export class Conversation {
   /** The window, token estimates and compaction of this conversation. */
   readonly context: ContextGuard;
   private client?: OpenAI;
+  private readonly probes = new AbortController();
   private tools?: ToolRegistry;
   /** The last turn was interrupted: the model hears so with the next message. */
   private interrupted = false;
@@ -84,7 +85,7 @@ export class Conversation {
     this.messages = [this.systemMessage(), ...(options.history ?? [])];
     this.context = new ContextGuard({
       configured: config.contextWindow ? { tokens: config.contextWindow, source: config.contextWindowFrom ?? "--context-window" } : undefined,
-      probe: (model) => probeServerWindow({ baseURL: config.baseURL, apiKey: config.apiKey, model }),
+      probe: (model) => probeServerWindow({ baseURL: config.baseURL, apiKey: config.apiKey, model, signal: this.probes.signal }),
       runningJobs: options.runningJobs,
       moreFacts: () => options.mcp?.facts() ?? [],
       spillDir: options.spillDir,
@@ -217,6 +218,11 @@ export class Conversation {
   private systemMessage(): Message {
     const skills = skillsSection(this.skills);
     return { role: "system", content: systemPrompt({ root: this.options.config.workspace, instructions: this.instructions, skills: skills.length ? skills : undefined }) };
+  }
+
+  /** The session is over: window probes still in flight (a small first request did not wait for them) stop, so the process can exit. */
+  close(): void {
+    this.probes.abort();
   }
 
   /** The MCP servers of this session, for /mcp. */

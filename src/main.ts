@@ -4,7 +4,6 @@ import { Conversation } from "./conversation.js";
 import { resolveEndpoint } from "./endpoint.js";
 import { EXIT } from "./exit-codes.js";
 import { setUpHooks } from "./hooks/setup.js";
-import { McpHub } from "./mcp/hub.js";
 import { loadMcpConfig } from "./mcp/config.js";
 import { approvalRegime } from "./approval-rule.js";
 import { JobManager } from "./processes/jobs.js";
@@ -13,11 +12,6 @@ import { openTranscript } from "./resume.js";
 import { showControls } from "./sanitize.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
 import { RewindRecorder } from "./rewind/recorder.js";
-import { runPrintMode } from "./terminal/print.js";
-import { rewindLastRun } from "./terminal/rewind-command.js";
-import { runReplMode } from "./terminal/repl.js";
-import { printSessionList } from "./terminal/session-list.js";
-import { pickSession } from "./terminal/session-picker.js";
 import { killChildrenOnExit } from "./terminal/signals.js";
 import { listSessions } from "./transcript.js";
 import { jobNotices, runningJobLines } from "./tools/background.js";
@@ -25,7 +19,7 @@ import { spillDirOf } from "./tools/spill.js";
 
 /**
  * Wiring only: config, endpoint, transcript, background jobs and the conversation, then the REPL
- * or --print. Every policy lives with its owner; this file decides nothing.
+ * or --print (each imported when chosen, so one mode never pays to compile the other). Every policy lives with its owner; this file decides nothing.
  */
 export async function main(args: ParsedArgs, version: string): Promise<number> {
   const config = await loadConfig(args);
@@ -34,14 +28,14 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   forgetKeysFromEnvironment();
   if (config.resume === "") {
     const sessions = process.stdin.isTTY && process.stdout.isTTY && !config.print ? listSessions(config.dataDir, config.workspace) : [];
-    const picked = sessions.length ? await pickSession(sessions) : undefined;
+    const picked = sessions.length ? await (await import("./terminal/session-picker.js")).pickSession(sessions) : undefined;
     if (!picked) {
-      if (!sessions.length) printSessionList(config);
+      if (!sessions.length) (await import("./terminal/session-list.js")).printSessionList(config);
       return EXIT.ok;
     }
     config.resume = picked;
   }
-  if (config.rewindLast) return rewindLastRun(config, (line) => process.stdout.write(`${line}\n`));
+  if (config.rewindLast) return (await import("./terminal/rewind-command.js")).rewindLastRun(config, (line) => process.stdout.write(`${line}\n`));
   const endpointNote = await resolveEndpoint(config);
   const warn = (line: string) => process.stderr.write(`mini-claude: ${showControls(line)}\n`);
   const transcript = openTranscript(config, warn);
@@ -58,7 +52,9 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   if (config.print && sandbox.problem) warn(`${sandbox.problem}.`);
   const jobs = new JobManager();
   killChildrenOnExit(jobs, { keepJobs: config.print && config.keepBackground });
-  const mcp = new McpHub(loadMcpConfig({ workspace: config.workspace, configDir: config.configDir, extraFiles: config.mcpConfigFiles }), config);
+  const mcpConfig = loadMcpConfig({ workspace: config.workspace, configDir: config.configDir, extraFiles: config.mcpConfigFiles });
+  // Most sessions have no MCP server: they never load the SDK's side of the code.
+  const mcp = mcpConfig.servers.length || mcpConfig.problems.length ? new (await import("./mcp/hub.js")).McpHub(mcpConfig, config) : undefined;
   const conversation = new Conversation({
     config,
     jobs,
@@ -78,10 +74,12 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   const mode = { config, conversation, jobs, hooks };
   const notes = [endpointNote, transcript.note, approvalRegime()].filter((note) => note !== undefined);
   try {
-    if (config.print) return await runPrintMode({ ...mode, sessionId: () => transcript.sessionId });
-    return await runReplMode({ ...mode, version, notes });
+    // Each mode loads only its own half of the terminal layer: --print never compiles the REPL.
+    if (config.print) return await (await import("./terminal/print.js")).runPrintMode({ ...mode, sessionId: () => transcript.sessionId });
+    return await (await import("./terminal/repl.js")).runReplMode({ ...mode, version, notes });
   } finally {
     // Their pipes would keep the process alive; process.on("exit") kills whatever this misses.
-    await mcp.closeAll();
+    conversation.close();
+    await mcp?.closeAll();
   }
 }

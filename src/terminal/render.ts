@@ -59,8 +59,8 @@ export class Renderer {
     switch (event.type) {
       case "request":
         if (this.options.color) void preloadMarkdown(this.options.out.columns);
-        // Tool labels are cut by display width, exactly once string-width is here.
-        void loadDisplayWidth();
+        // Tool labels are cut to a terminal's width by display width, exactly once string-width is here.
+        if (this.options.activity.columns) void loadDisplayWidth();
         // NO_COLOR keeps the progress line (it has no colour); a pipe gets none.
         if (this.options.color || this.options.streamText) this.spinner ??= startSpinner(this.options.activity, "thinking");
         return;

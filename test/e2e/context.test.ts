@@ -86,6 +86,19 @@ describe("the context window, as the person sees it", () => {
     expect(last.filter((m: any) => m.role === "user").map((m: any) => m.content)).toEqual(["one", "two", "three"]);
   });
 
+  it("a small first request does not wait for the window probes; they never hold up the answer or the exit", async () => {
+    const ws = tempWorkspace({ "a.txt": "alpha\n" });
+    const fake = await fakeOpenAI([reply().tool("read_file", { path: "a.txt" }), reply().text("It says alpha.")], { window: 16_384, props: true, probeDelayMs: 4000 });
+    const started = Date.now();
+    const result = await runCli(["-p", "what does a.txt say?"], { cwd: ws.root, home: ws.home, baseURL: fake.url });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("It says alpha.\n");
+    expect(fake.requests).toHaveLength(2);
+    // Sent at once, not after the probes' 1.5 s timeout; and the exit does not wait for them either.
+    expect(fake.sinceFirstProbe[0]).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
   it("Ollama: a prompt longer than num_ctx is warned about once, with how to raise it", async () => {
     const ws = tempWorkspace({ "a.txt": "a\n" });
     const fake = await fakeOpenAI([reply().tool("read_file", { path: "a.txt" }), reply().text("ok")], { ollama: { contextLength: 32_768 } });

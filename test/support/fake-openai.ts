@@ -144,6 +144,8 @@ export interface FakeOptions {
   props?: boolean;
   /** Answer POST /api/show as Ollama does: the trained context_length, and a num_ctx line if given. */
   ollama?: { contextLength: number; numCtx?: number };
+  /** Answer the window probes (/models, /props, /api/show) only after this long, as a slow remote does. */
+  probeDelayMs?: number;
   /** Replies for requests the script does not cover, decided from the request (long sessions). */
   respond?: (body: any, index: number) => Scripted | undefined;
 }
@@ -155,6 +157,8 @@ export interface FakeOpenAI {
   requests: any[];
   /** The prompt tokens of each request (o200k), in order; only with a window. */
   tokens: number[];
+  /** For each chat-completions request, ms since the first window probe arrived (undefined: none had). */
+  sinceFirstProbe: (number | undefined)[];
   /** How many requests were answered with an overflow error. */
   overflows: number;
   /** Requests that arrived after the script was exhausted. */
@@ -170,8 +174,13 @@ export async function startFakeOpenAI(script: Scripted[], options: FakeOptions =
   const tokens: number[] = [];
   let overflows = 0;
   const unexpected: string[] = [];
+  let firstProbeAt: number | undefined;
+  const sinceFirstProbe: (number | undefined)[] = [];
   const sockets = new Set<import("node:net").Socket>();
   const server: Server = createServer(async (req, res) => {
+    const probe = (req.method === "GET" && (req.url?.endsWith("/models") || req.url === "/props")) || req.url === "/api/show";
+    if (probe) firstProbeAt ??= Date.now();
+    if (probe && options.probeDelayMs) await new Promise((resolve) => setTimeout(resolve, options.probeDelayMs));
     if (req.method === "GET" && req.url?.endsWith("/models")) {
       if (options.models === null) return json(res, 404, { error: { message: "not found" } });
       return json(res, 200, { object: "list", data: (options.models ?? ["fake-model"]).map((id) => ({ id, object: "model" })) });
@@ -186,6 +195,7 @@ export async function startFakeOpenAI(script: Scripted[], options: FakeOptions =
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) return json(res, 404, { error: { message: "not found" } });
     const body = JSON.parse(await readBody(req));
     requests.push(body);
+    sinceFirstProbe.push(firstProbeAt === undefined ? undefined : Date.now() - firstProbeAt);
     if (options.window) {
       const size = promptTokens(body);
       tokens.push(size);
@@ -217,6 +227,7 @@ export async function startFakeOpenAI(script: Scripted[], options: FakeOptions =
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     tokens,
+    sinceFirstProbe,
     get overflows() {
       return overflows;
     },
