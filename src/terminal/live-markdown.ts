@@ -1,6 +1,7 @@
 import { MarkdownBlocks } from "./markdown-blocks.js";
 import { stripControls } from "../sanitize.js";
 import { displayWidthNow, loadDisplayWidth } from "./display-width.js";
+import { GrowingRows } from "./growing-rows.js";
 
 /**
  * Streams Markdown to a colour terminal so that text appears as it arrives and is still rendered:
@@ -25,6 +26,8 @@ export class LiveMarkdown {
   /** A resize made the rows of the raw text on screen uncertain. */
   private unsure = false;
   private atLineStart = true;
+  /** Rows of `shown + held`, counted as they grow. */
+  private echoRows?: GrowingRows;
   private readonly onResize = () => {
     const columns = this.out.columns || 80;
     if (this.shown.split("\n").some((line) => displayWidthNow(line) > columns)) this.unsure = true;
@@ -40,7 +43,7 @@ export class LiveMarkdown {
   async push(delta: string): Promise<void> {
     const text = stripControls(delta);
     const pieces = this.blocks.push(text);
-    if (await this.nearlyOutOfReach(this.shown + this.held + text)) {
+    if (await this.nearlyOutOfReach(text)) {
       const part = this.blocks.cut();
       if (part) pieces.push(part);
       else if (pieces.length === 0 && this.blocks.open === "table") {
@@ -65,11 +68,17 @@ export class LiveMarkdown {
     if (pieces.length) await this.replace(pieces, "");
     if (!this.atLineStart) this.write("\n");
     this.shown = "";
+    this.echoRows = undefined;
   }
 
-  /** The raw echo is about to take more rows than can be erased. */
-  private async nearlyOutOfReach(raw: string): Promise<boolean> {
-    return rowsAboveCursor(raw, this.out.columns || 80, await loadDisplayWidth()) >= (this.out.rows || 24) - 2;
+  /** With `added`, the raw echo is about to take more rows than can be erased. */
+  private async nearlyOutOfReach(added: string): Promise<boolean> {
+    const columns = this.out.columns || 80;
+    this.echoRows ??= new GrowingRows(await loadDisplayWidth());
+    // Counted from scratch only after a resize; otherwise only what was added is measured.
+    if (this.echoRows.width !== columns) this.echoRows.reset(this.shown + this.held, columns);
+    this.echoRows.append(added);
+    return this.echoRows.aboveCursor >= (this.out.rows || 24) - 2;
   }
 
   private async replace(pieces: string[], delta: string): Promise<void> {
@@ -80,6 +89,7 @@ export class LiveMarkdown {
       this.write(this.held + delta);
       this.held = "";
       this.shown = this.blocks.pending;
+      this.echoRows?.reset(this.shown, columns);
       if (!this.shown) this.unsure = false;
       return;
     }
@@ -89,6 +99,7 @@ export class LiveMarkdown {
     }
     this.shown = this.blocks.pending;
     this.held = "";
+    this.echoRows?.reset(this.shown, columns);
     this.write(`${up ? `\x1b[${up}A` : ""}\r\x1b[J${rendered}${this.shown}`);
   }
 
