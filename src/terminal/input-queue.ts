@@ -75,8 +75,11 @@ export class InputQueue {
       // readline redraws its prompt line on every resize, even while a turn is writing the answer
       // there (splicing "mini-claude> " into it): it may redraw only while the prompt is shown.
       for (const listener of process.stdout.listeners("resize").filter((l) => !resizeListeners.includes(l))) {
+        const guarded = () => this.held || (listener as () => void)();
         process.stdout.off("resize", listener as () => void);
-        process.stdout.on("resize", () => this.held || (listener as () => void)());
+        process.stdout.on("resize", guarded);
+        // readline removes its own listener by reference when it closes; the stand-in goes then too.
+        this.rl.once("close", () => process.stdout.off("resize", guarded));
       }
       process.stdout.write(KEY_MODES_ON);
       // However the process ends (an uncaught error too), the shell gets its keyboard back.
