@@ -19,6 +19,8 @@ const DRAIN_MS = 250;
 /** Errors are usually at the end, so most of the budget goes to the tail; 2 KB stays for footers. */
 const HEAD_BYTES = Math.floor(MAX_OUTPUT_BYTES / 5);
 const TAIL_BYTES = MAX_OUTPUT_BYTES - HEAD_BYTES - 2048;
+/** Output up to this size is kept whole in RunResult.output; past it the middle is cut. */
+export const KEPT_OUTPUT_BYTES = HEAD_BYTES + TAIL_BYTES;
 
 export interface RunOptions {
   cwd: string;

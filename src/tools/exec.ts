@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { runCommand, type RunResult } from "../processes/run.js";
+import { KEPT_OUTPUT_BYTES, runCommand, type RunResult } from "../processes/run.js";
 import { sandboxState } from "../processes/sandbox.js";
 import { describeStart, JOB_COMMAND, runJobCommand } from "./background.js";
 import { looksLikeDaemon } from "./daemon-commands.js";
@@ -57,7 +57,7 @@ export const execTool = defineTool({
     const sandboxed = sandboxState().active && !unsandboxed;
     ctx.progress?.("");
     // The observation keeps the head and tail; the tee keeps the middle on disk for read_file.
-    const tee = ctx.spillDir ? new OutputTee(ctx.spillDir, "exec") : undefined;
+    const tee = ctx.spillDir ? new OutputTee(ctx.spillDir, "exec", KEPT_OUTPUT_BYTES) : undefined;
     const onOutput = (chunk: Buffer) => {
       tee?.push(chunk);
       ctx.progress?.(chunk.toString("utf8"));

@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, unlinkSync, writeSync } from "node:fs";
 import { MAX_OUTPUT_BYTES } from "../truncate.js";
 import { newSpillPath } from "./spill.js";
 
@@ -16,7 +16,7 @@ export class OutputTee {
   private pendingBytes = 0;
   private fd: number | undefined;
   private failed = false;
-  /** The file holding the output, once it was needed. */
+  /** The file holding the output, once it was needed; undefined again if writing it failed. */
   path: string | undefined;
   /** Bytes written to the file. */
   savedBytes = 0;
@@ -26,6 +26,7 @@ export class OutputTee {
   constructor(
     private readonly dir: string,
     private readonly label: string,
+    /** Bytes held in memory before the file is needed: what the observation keeps whole. */
     private readonly threshold = MAX_OUTPUT_BYTES,
     private readonly maxSaved = MAX_SAVED_BYTES,
   ) {}
@@ -75,8 +76,15 @@ export class OutputTee {
       writeSync(this.fd!, part);
       this.savedBytes += part.length;
     } catch {
+      // A copy with a hole would be worse than none: the observation then says nothing was saved.
       this.failed = true;
       this.close();
+      try {
+        unlinkSync(this.path!);
+      } catch {
+        // Gone already, or the disk is that broken: either way no path is claimed.
+      }
+      this.path = undefined;
     }
   }
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseArgv } from "../../src/args.js";
@@ -74,6 +74,12 @@ describe("exec's whole output", () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     // The middle the model did not see is one read_file away.
     expect((await call(ctx, "read_file", { path, offset: 100000, limit: 1 })).output).toMatch(/^100000\t100000\n/);
+
+    // Just past what the observation keeps whole (49,152 bytes), the cut is saved too.
+    const edge = await call(ctx, "exec", { command: "yes abcdefghi | head -c 50000" });
+    expect(edge.output).toContain("bytes cut from the middle of this output");
+    expect(readFileSync(spillPathIn(edge.output)!, "utf8")).toBe("abcdefghi\n".repeat(5000));
+    rmSync(spillPathIn(edge.output)!);
 
     // An output the observation holds whole is not written anywhere.
     const small = await call(ctx, "exec", { command: "seq 1 10" });
