@@ -14,6 +14,16 @@
 const SIMPLE = /^[A-Za-z0-9._\-@~%= *?/]+$/;
 
 /**
+ * Two shapes where picomatch is not plain wildcard matching, left to it: a trailing `**` after a
+ * segment with `*` ("*\/**" does not match the folder "a" itself, though "a/**" and "?/**" do),
+ * and a segment ending in `.*` after an earlier `*` ("*.*" does not match "a.", though "a.*" does).
+ */
+function picomatchCorner(segments: string[]): boolean {
+  const trailingAll = segments.length > 1 && segments.at(-1) === "**" && segments.slice(0, -1).some((segment) => segment.includes("*"));
+  return trailingAll || segments.some((segment) => /\*.*\.\*$/.test(segment));
+}
+
+/**
  * A matcher for `glob` when it is simple, else undefined. Its cost is at most the product of the
  * glob's and the path's lengths, whatever the input.
  */
@@ -21,7 +31,7 @@ export function simpleGlob(glob: string): ((path: string) => boolean) | undefine
   if (!SIMPLE.test(glob)) return undefined;
   const segments = glob.split("/");
   const unusual = (segment: string) => segment === "" || segment === "." || segment === ".." || (segment.includes("**") && segment !== "**");
-  if (segments.some(unusual)) return undefined;
+  if (segments.some(unusual) || picomatchCorner(segments)) return undefined;
   // The usual shapes need no table: "**/*.ts" looks at the last segment, "src/*.ts" at each in turn.
   const tail = segments[0] === "**" ? segments.slice(1) : segments;
   if (tail.includes("**")) return (path) => matchSegments(segments, path.split("/"));
