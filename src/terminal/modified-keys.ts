@@ -18,7 +18,7 @@ const MODIFIED_KEY = /\x1b\[27;(\d+);(\d+)~|\x1b\[(\d+);(\d+)u/g;
 const ENTER = 13;
 
 /**
- * Rewrites every modified key but Enter (a new line, handled by the caller) into its legacy
+ * Rewrites every modified key but a modified Enter (a new line, handled by the caller) into its legacy
  * bytes: Ctrl+c → ETX, Alt+b → ESC b, Shift+Tab → `ESC [Z`, Alt+Backspace → ESC DEL.
  */
 export function legacyKeys(data: string): string {
@@ -26,7 +26,9 @@ export function legacyKeys(data: string): string {
   return data.replace(MODIFIED_KEY, (sequence, m1: string, k1: string, k2: string, m2: string) => {
     const code = Number(k1 ?? k2);
     const modifiers = Number(m1 ?? m2) - 1;
-    if (code === ENTER || !Number.isFinite(code) || code > 0x10ffff || modifiers < 0) return sequence;
+    if (!Number.isFinite(code) || code > 0x10ffff || modifiers < 0) return sequence;
+    // A modified Enter is a new line (the caller's); an Enter reported with no modifier is Enter.
+    if (code === ENTER) return modifiers === 0 ? "\r" : sequence;
     return legacyKey(code, { shift: (modifiers & 1) !== 0, alt: (modifiers & 2) !== 0, ctrl: (modifiers & 4) !== 0 });
   });
 }

@@ -24,7 +24,7 @@ export const BRACKETED_PASTE_OFF = "\x1b[?2004l";
  * modified Enter where the terminal reports one: the CSI-u / kitty form `ESC [13;Mu` and xterm's
  * modifyOtherKeys form `ESC [27;M;13~`, M being 2 for Shift, 3 Alt, 5 Ctrl (and their sums).
  */
-const NEWLINE_KEY = /\x1b\r|\n|\x1b\[13;\d+u|\x1b\[27;\d+;13~/;
+const NEWLINE_KEY = /\x1b\r|\n|\x1b\[13;(?:[2-9]|\d{2,})u|\x1b\[27;(?:[2-9]|\d{2,});13~/;
 const NEWLINE_SPLIT = new RegExp(`(${NEWLINE_KEY.source})`);
 const NEWLINE_WHOLE = new RegExp(`^(?:${NEWLINE_KEY.source})$`);
 const isNewlineKey = (token: string) => NEWLINE_WHOLE.test(token);

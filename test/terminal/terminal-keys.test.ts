@@ -49,6 +49,11 @@ describe("terminal keys", () => {
     expect(t.newlines()).toBe(2);
     // The sequences never reach readline, where they would be typed as text or dropped.
     expect(t.forwarded()).toBe("one\rtwo\rthree\r");
+    // An Enter reported with no modifier (M = 1) is Enter: it sends.
+    const plain = setup();
+    await plain.type("go\x1b[13;1u", "on\x1b[27;1;13~");
+    expect(plain.newlines()).toBe(0);
+    expect(plain.forwarded()).toBe("go\ron\r");
     t.keys.mode = "hold";
     await t.type("a\x1b[13;2ub\x1b[27;2;13~c\x1b[13;5u\r");
     expect(t.held).toEqual([
