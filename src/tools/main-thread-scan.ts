@@ -8,9 +8,7 @@ import * as fs from "node:fs";
 import type { BatchOrder } from "./batch-order.js";
 import { makeFileScanner, type BatchAnswer, type ScannerSettings } from "./file-scan.js";
 import type { QueuedBatch } from "./grep-worker.js";
-
-/** The event loop gets a turn this often (Ctrl-C, the deadline, workers asking for batches). */
-const SLICE_MS = 10;
+import { TimeSlice } from "./time-slice.js";
 
 /**
  * Reads the batches `next()` gives until it gives none or `signal` aborts, adding each batch's
@@ -25,18 +23,18 @@ export async function scanOnMainThread(
   signal: AbortSignal,
 ): Promise<void> {
   const scanner = makeFileScanner(fs, settings, (line) => line.includes(text));
-  let sliceStarted = performance.now();
+  // The event loop gets a turn now and then: Ctrl-C, the deadline, workers asking for batches.
+  const slice = new TimeSlice();
   for (let batch; !signal.aborted && (batch = await next()); ) {
     const answer: BatchAnswer = { matches: [], binary: 0, large: 0 };
     const { index, files } = batch;
     // Past the cap the rest only needs answering: every later batch comes after these matches.
     for (let i = 0; i < files.length && scanner.found() < settings.maxMatches; i++) {
       scanner.scan(files[i], i, answer);
-      if (performance.now() - sliceStarted < SLICE_MS) continue;
+      if (!slice.due) continue;
       if (answer.matches.length > 0) ordered.add({ index, matches: answer.matches, partial: true });
       answer.matches = [];
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStarted = performance.now();
+      await slice.pause();
       if (signal.aborted) return;
     }
     ordered.add({ index, names: [], ...answer });

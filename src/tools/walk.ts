@@ -5,6 +5,7 @@ import { basename, dirname, join, sep } from "node:path";
 import type { Ignore } from "ignore";
 import { displayPath, isInside } from "../workspace.js";
 import { ignoreHint } from "./ignore-hint.js";
+import { TimeSlice } from "./time-slice.js";
 
 /** Upper bound on files one walk yields, so a huge tree cannot stall a tool call. */
 export const MAX_WALK_FILES = 100_000;
@@ -66,7 +67,7 @@ export async function* walkBatches(
   ];
   let remaining = limit;
   let batch: WalkEntry[] = [];
-  let sliceStarted = performance.now();
+  const slice = new TimeSlice();
   signal.throwIfAborted();
   while (stack.length > 0) {
     const next = stack.pop()!;
@@ -84,19 +85,14 @@ export async function* walkBatches(
       yield batch;
       batch = [];
     }
-    // The walk is synchronous (readdirSync costs half of a promise per directory), so it lets the
-    // event loop run now and then: Ctrl-C, the deadline and the workers' answers get through.
-    if (performance.now() - sliceStarted > SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStarted = performance.now();
-    }
+    // The walk is synchronous (readdirSync costs half of a promise per directory), so it pauses.
+    if (slice.due) await slice.pause();
     signal.throwIfAborted();
   }
   if (batch.length > 0) yield batch;
 }
 
 const BATCH_FILES = 256;
-const SLICE_MS = 10;
 
 /** A directory still to walk. */
 interface PendingDirectory {
