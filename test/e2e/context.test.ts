@@ -3,7 +3,7 @@ import { assertValidHistory } from "../../src/history.js";
 import { SUMMARY_SYSTEM } from "../../src/summary-prompt.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { eventually } from "../support/processes.js";
-import { startPty } from "../support/pty.js";
+import { startPty, startRepl } from "../support/pty.js";
 import { runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -19,8 +19,7 @@ describe("the context window, as the person sees it", () => {
     await pty.waitFor("Hi.");
     pty.type("/usage\r");
     await pty.waitFor(/context \d+k? \/ 16k \(\d+%\) · window from \/props/);
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     // The usage line after a reply is the server's own count of the last request plus the reply.
     expect(pty.screen()).toMatch(/Tokens: \d+ in, 20 out\./);
   });
@@ -63,8 +62,7 @@ describe("the context window, as the person sees it", () => {
       reply().text("SUMMARY never arrives either").hang(0),
       reply().text("Third."),
     ]);
-    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
     for (const [request, answer] of [["one", "First."], ["two", "Second."]]) {
       pty.type(`${request}\r`);
       await pty.waitFor(answer);
@@ -79,8 +77,7 @@ describe("the context window, as the person sees it", () => {
     }
     pty.type("three\r");
     await pty.waitFor("Third.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     const last = fake.requests.at(-1).messages;
     assertValidHistory(last);
     expect(last.filter((m: any) => m.role === "user").map((m: any) => m.content)).toEqual(["one", "two", "three"]);

@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { error, reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { startPty } from "../support/pty.js";
+import { startPty, startRepl } from "../support/pty.js";
 import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -22,8 +22,7 @@ describe("what the person sees of hostile text", () => {
     const ws = tempWorkspace();
     const command = `touch PWNED${"\n".repeat(60)}\x1b[2K\x1b[1A\rnpm test`;
     const fake = await fakeOpenAI([reply().tool("exec", { command }), reply().text("Fine.")]);
-    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], cliOptions(ws, fake));
     pty.type("run the tests\r");
     await pty.waitFor("[a]lways: ");
     await settle();
@@ -35,8 +34,7 @@ describe("what the person sees of hostile text", () => {
     expect(screen.slice(start + 1, -1).join("")).toBe(`  touch PWNED${"\\n".repeat(60)}\\x1b[2K\\x1b[1A\\rnpm test`);
     pty.type("n\r");
     await pty.waitFor("Fine.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(existsSync(join(ws.root, "PWNED"))).toBe(false);
   });
 
@@ -44,8 +42,7 @@ describe("what the person sees of hostile text", () => {
     const ws = tempWorkspace({ ".git/config": "[core]\n\tbare = false\n" });
     const planted = "[core]\n\tbare = false\n\tfsmonitor = touch PWNED\n";
     const fake = await fakeOpenAI([reply().tool("edit_file", { path: ".git/config", old_string: "\tbare = false\n", new_string: "\tbare = false\n\tfsmonitor = touch PWNED\n" }), reply().text("Left it.")]);
-    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], cliOptions(ws, fake));
     pty.type("tidy up\r");
     await pty.waitFor("[a]lways: ");
     await settle();
@@ -55,8 +52,7 @@ describe("what the person sees of hostile text", () => {
     expect(screen).toMatch(/\+\s+fsmonitor = touch PWNED\n\.git\/config is protected: git runs what its hooks and config name \(core\.fsmonitor\)[^]*\nWrite \.git\/config\? \[Y\]es/);
     pty.type("n it runs code\r");
     await pty.waitFor("Left it.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(ws.read(".git/config")).toBe("[core]\n\tbare = false\n");
     expect(tools(fake.requests[1])[0]).toMatch(/^Error: the user refused this write to \.git\/config: it runs code\. It is a protected path/);
 
@@ -77,12 +73,10 @@ describe("what the person sees of hostile text", () => {
       reply().tool("read_file", { path: `notes${CLIPBOARD}.tx` }),
       reply().text(`Read ${name}.`),
     ]);
-    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake, { env: { NO_COLOR: "1" } }));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], cliOptions(ws, fake, { env: { NO_COLOR: "1" } }));
     pty.type("look\r");
     await pty.waitFor(/Read notes.*txt\./);
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(pty.raw()).not.toContain("\x1b]52");
     expect(pty.raw()).not.toContain("\x07");
     const screen = await pty.rendered();
@@ -99,12 +93,10 @@ describe("what the person sees of hostile text", () => {
       // (Combining marks, which the emulator also draws in no column of their own; it gives U+200B one.)
       reply().text(`x${"\u0301".repeat(250)}`).text("\nAll good here.\n").delay(50),
     ]);
-    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], cliOptions(ws, fake));
     pty.type("write it\r");
     await pty.waitFor(/All good here\.[^]*mini-claude> /);
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     const screen = await pty.rendered();
     expect(screen).toContain("• write_file quiet.txt");
     expect(screen).toMatch(/└ Created quiet\.txt \(1 lines, 2 bytes\)\./);
@@ -114,12 +106,10 @@ describe("what the person sees of hostile text", () => {
   it("shows a deceptive link's real target, on a terminal that supports hyperlinks", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("Install from [https://github.com/you/tool](https://evil.example/x.sh) today.\n")]);
-    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake, { env: { FORCE_HYPERLINK: "1" } }));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], cliOptions(ws, fake, { env: { FORCE_HYPERLINK: "1" } }));
     pty.type("how do I install\r");
     await pty.waitFor(/today\.[^]*mini-claude> /);
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(pty.raw()).not.toContain("\x1b]8;");
     expect(await pty.rendered()).toContain("Install from https://github.com/you/tool (https://evil.example/x.sh) today.");
   });
@@ -127,12 +117,10 @@ describe("what the person sees of hostile text", () => {
   it("shows write_file over an existing file as a diff", async () => {
     const ws = tempWorkspace({ "app.js": "const port = 3000;\nlisten(port);\n" });
     const fake = await fakeOpenAI([reply().tool("write_file", { path: "app.js", content: "const port = 8080;\nlisten(port);\n" }), reply().text("Done.")]);
-    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], cliOptions(ws, fake));
     pty.type("change the port\r");
     await pty.waitFor(/Done\.[^]*mini-claude> /);
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     const screen = await pty.rendered();
     expect(screen).toMatch(/└ Overwrote app\.js \(2 lines, 33 bytes\)\./);
     expect(screen).toContain("-const port = 3000;");
@@ -172,8 +160,7 @@ describe("what the person sees of hostile text", () => {
       reply().text("Started."),
       error(400, `Bad request${CLIPBOARD}\x1b[2J`),
     ]);
-    const pty = startPty(["--sandbox=off", "--yes"], cliOptions(ws, fake));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off", "--yes"], cliOptions(ws, fake));
     // The job's startup wait is 3 s; a loaded machine may need more patience than the default.
     const mark = pty.screen().length;
     pty.type("start it\r");
@@ -184,8 +171,7 @@ describe("what the person sees of hostile text", () => {
     pty.type("again\r");
     await pty.waitFor("Bad request", { timeoutMs: 20_000 });
     await settle();
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(pty.raw()).not.toMatch(/\x1b\]0;|\x1b\]52|\x1b\[2J|\u202e/);
     const screen = await pty.rendered();
     expect(screen).toContain("sleep 30 # \\x1b]0;owned\\x07\\u{202e}");

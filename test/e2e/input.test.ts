@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { startPty } from "../support/pty.js";
+import { startPty, startRepl } from "../support/pty.js";
 import { cliOptions } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -15,14 +15,12 @@ describe.each([60, 120])("input at %i columns", (columns) => {
   it("a bracketed multi-line paste is one request, shown compactly and sent whole", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("Got all three lines.")]);
-    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
     pty.type("\x1b[200~first line\r\nsecond line\r\nthird line\x1b[201~");
     await pty.waitFor("[pasted 3 lines]");
     pty.type(" please\r");
     await pty.waitFor("Got all three lines.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(fake.requests).toHaveLength(1);
     expect(userText(fake.requests[0])).toBe("first line\nsecond line\nthird line please");
     expect(await pty.rendered()).toContain("mini-claude> [pasted 3 lines] please");
@@ -31,15 +29,13 @@ describe.each([60, 120])("input at %i columns", (columns) => {
   it("backslash-Enter and Alt+Enter continue the request instead of sending it", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("Three lines received.")]);
-    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
     pty.type("one\\\r");
     await pty.waitFor("… ");
     pty.type("two\x1b\r");
     pty.type("three\r");
     await pty.waitFor("Three lines received.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(fake.requests).toHaveLength(1);
     expect(userText(fake.requests[0])).toBe("one\ntwo\nthree");
   });
@@ -51,8 +47,7 @@ describe.each([60, 120])("input at %i columns", (columns) => {
       reply().text("Made it."),
       reply().text("Follow-up answered."),
     ]);
-    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
     pty.type("make the file\r");
     await pty.waitFor("Let me");
     pty.type("and then list it\r");
@@ -61,8 +56,7 @@ describe.each([60, 120])("input at %i columns", (columns) => {
     await pty.waitFor("[a]lways", { from: at });
     pty.type("y\r");
     await pty.waitFor("Follow-up answered.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(existsSync(join(ws.root, "approved.txt"))).toBe(true);
     expect(fake.requests).toHaveLength(3);
     expect(userText(fake.requests[2])).toBe("and then list it");
@@ -75,14 +69,12 @@ describe.each([60, 120])("input at %i columns", (columns) => {
   it("Shift+Enter in the kitty and xterm encodings starts a new line instead of sending", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("Three lines received.")]);
-    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
     pty.type("one\x1b[13;2u");
     await pty.waitFor("… ");
     pty.type("two\x1b[27;2;13~three\r");
     await pty.waitFor("Three lines received.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(fake.requests).toHaveLength(1);
     expect(userText(fake.requests[0])).toBe("one\ntwo\nthree");
     expect(pty.screen()).not.toMatch(/13;2u|27;2;13~/);
@@ -98,8 +90,7 @@ describe.each([60, 120])("input at %i columns", (columns) => {
       reply().text("one two three four five six seven eight").delay(300),
       reply().text("Answered again."),
     ]);
-    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
     pty.type("first\r");
     await pty.waitFor("one");
     pty.type("/bg\r");
@@ -130,8 +121,7 @@ describe.each([60, 120])("input at %i columns", (columns) => {
       reply().text("one two three four five six seven eight nine ten eleven twelve").delay(300),
       reply().text("After."),
     ]);
-    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
     pty.type("first\r");
     await pty.waitFor("two");
     pty.type("\x1b");
@@ -145,8 +135,7 @@ describe.each([60, 120])("input at %i columns", (columns) => {
     await pty.waitFor(/dropped what you typed during the turn[^]*mini-claude> $/);
     pty.type("third\r");
     await pty.waitFor("After.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(fake.requests.map((body) => userText(body).split("\n").at(-1))).toEqual(["first", "second", "third"]);
     expect(pty.screen()).not.toContain("eleven twelve");
   });
@@ -174,8 +163,7 @@ describe.each([60, 120])("approvals at %i columns", (columns) => {
       reply().tool("exec", { command: "touch two.txt && rm -rf two.txt" }),
       reply().text("All done."),
     ]);
-    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
     pty.type("go\r");
     await pty.waitFor("[a]lways: ");
     pty.type("yes\r");
@@ -191,8 +179,7 @@ describe.each([60, 120])("approvals at %i columns", (columns) => {
     await pty.waitFor("All done.");
     pty.type("/approvals\r");
     await pty.waitFor("`npm` and what follows it");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(existsSync(join(ws.root, "one.txt"))).toBe(true);
     // The second npm call ran without a question; the dangerous one asked.
     expect(asked).not.toContain("Command:\n  npm --version --json");

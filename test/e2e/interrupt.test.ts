@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { assertValidHistory, INTERRUPTED_REPLY_NOTE } from "../../src/history.js";
 import { isAlive } from "../../src/processes/process-tree.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { startPty } from "../support/pty.js";
+import { startRepl } from "../support/pty.js";
 import { cliOptions, startCli } from "../support/run-cli.js";
 import { eventually, hostPid } from "../support/processes.js";
 import { tempWorkspace } from "../support/workspace.js";
@@ -19,8 +19,7 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
   it("aborts a hanging stream, keeps the partial text, and the next request is valid", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("Working on it\nstill going").hang(5), reply().text("Second answer.")]);
-    const pty = startPty([], cliOptions(ws, fake));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl([], cliOptions(ws, fake));
     pty.type("first request\r");
     await pty.waitFor("Working on it");
     const mark = pty.screen().length;
@@ -45,8 +44,7 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
       reply().tool("exec", { command: "sh -c 'echo $$ > child.pid; sleep 60' & echo $! > shell.pid; wait" }, "call_sleep"),
       reply().text("Fine, stopped."),
     ]);
-    const pty = startPty(["--yes"], cliOptions(ws, fake));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--yes"], cliOptions(ws, fake));
     pty.type("run the long thing\r");
     await pty.waitFor("exec sh -c");
     const childPidFile = join(ws.root, "child.pid");
@@ -66,8 +64,7 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
     await waitUntil(() => !isAlive(childPid));
     pty.type("what happened?\r");
     await pty.waitFor("Fine, stopped.", { from: mark });
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
 
     const messages = fake.requests[1].messages;
     assertValidHistory(messages);
@@ -80,8 +77,7 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().tool("exec", { command: "touch never.txt" }, "call_ask"), reply().text("Understood.")]);
     // Sandbox off: inside it, a command like this one would run without a question.
-    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], cliOptions(ws, fake));
     pty.type("make a file\r");
     await pty.waitFor("[a]lways: ");
     const mark = pty.screen().length;
@@ -89,8 +85,7 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
     await pty.waitFor("mini-claude> ", { from: mark });
     pty.type("ok?\r");
     await pty.waitFor("Understood.", { from: mark });
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     const answer = fake.requests[1].messages.find((m: any) => m.role === "tool");
     expect(answer).toEqual({ role: "tool", tool_call_id: "call_ask", content: "Interrupted by the user before this ran." });
     expect(existsSync(join(ws.root, "never.txt"))).toBe(false);
@@ -99,8 +94,7 @@ describe("Ctrl-C in a real terminal (pseudo-terminal)", () => {
   it("at an idle prompt: Ctrl-C clears the line, twice exits; typed text never reaches the model", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([]);
-    const pty = startPty([], cliOptions(ws, fake));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl([], cliOptions(ws, fake));
     pty.type("half typed");
     await pty.waitFor("half typed");
     pty.type("\x03");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI, type ReplyBuilder } from "../support/fake-openai.js";
-import { startPty, type PtySession } from "../support/pty.js";
+import { startRepl, type PtySession } from "../support/pty.js";
 import { cliOptions } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -18,13 +18,11 @@ function inSmallChunks(text: string, size = 2): ReplyBuilder {
 async function ask(columns: number, answer: ReplyBuilder[], lastLine: string | RegExp): Promise<PtySession> {
   const ws = tempWorkspace();
   const fake = await fakeOpenAI(answer);
-  const pty = startPty([], { ...cliOptions(ws, fake), columns });
-  await pty.waitFor("mini-claude> ");
+  const pty = await startRepl([], { ...cliOptions(ws, fake), columns });
   pty.type("go\r");
   await pty.waitFor(lastLine, { timeoutMs: 20_000 });
   await pty.waitFor(/mini-claude> [^]*mini-claude> $/, { timeoutMs: 20_000 });
-  pty.type("\x04");
-  await pty.done;
+  await pty.quit();
   return pty;
 }
 
@@ -146,14 +144,12 @@ describe("resizing the terminal", () => {
   async function resizedAt(first: string) {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text(`${first}\n\n${table}\n\nDone.`).delay(40)]);
-    const pty = startPty([], { ...cliOptions(ws, fake), columns: 120 });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl([], { ...cliOptions(ws, fake), columns: 120 });
     pty.type("go\r");
     await pty.waitFor("MARK");
     pty.resize(60);
     await pty.waitFor(/Done\.[^]*mini-claude> $/, { timeoutMs: 20_000 });
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     const rows = await answerRows(pty);
     expect((await pty.rendered()).split("\n").filter((line) => line === "mini-claude> go")).toHaveLength(1);
     // The table streamed after the resize is laid out at 60 columns.
@@ -181,8 +177,7 @@ describe("the queued-input line fits the terminal", () => {
   it("cuts wide typed text by display width, so the line below the answer never wraps", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text(`${"word ".repeat(30)}end.`).delay(60), reply().text("Second answer.")]);
-    const pty = startPty([], { ...cliOptions(ws, fake), columns: 60 });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl([], { ...cliOptions(ws, fake), columns: 60 });
     pty.type("go\r");
     await pty.waitFor("word word");
     pty.type(`${"漢字".repeat(30)}\r`);
@@ -191,8 +186,7 @@ describe("the queued-input line fits the terminal", () => {
     expect(footer.at(-1)!.text).toMatch(/…$/);
     expect((await pty.rows()).filter((row) => row.wrapped && row.text.includes("漢字"))).toEqual([]);
     await pty.waitFor("Second answer.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(fake.requests[1].messages.at(-1).content).toBe("漢字".repeat(30));
   });
 });
@@ -202,12 +196,10 @@ describe("tool lines fit the terminal", () => {
     const ws = tempWorkspace();
     const path = `資料/${"とても長いファイル名🎉".repeat(6)}.md`;
     const fake = await fakeOpenAI([reply().tool("read_file", { path }), reply().text("Not there.")]);
-    const pty = startPty([], { ...cliOptions(ws, fake), columns: 60 });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl([], { ...cliOptions(ws, fake), columns: 60 });
     pty.type("read it\r");
     await pty.waitFor("Not there.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     const rows = await pty.rows();
     const at = rows.findIndex((row) => row.text.startsWith("• read_file 資料/"));
     const label = rows[at];

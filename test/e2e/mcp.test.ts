@@ -7,7 +7,7 @@ import { assertValidHistory } from "../../src/history.js";
 import { isAlive } from "../../src/processes/process-tree.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { eventually } from "../support/processes.js";
-import { startPty } from "../support/pty.js";
+import { startRepl } from "../support/pty.js";
 import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace, type TempWorkspace } from "../support/workspace.js";
 
@@ -213,8 +213,7 @@ describe("MCP in the REPL", () => {
     const cancelFile = join(ws.outside, "cancelled");
     mcpJson(ws, { test: stdio([], { env: { PID_FILE: pidFile, CANCEL_FILE: cancelFile } }) });
     const fake = await fakeOpenAI([reply().tool("mcp__test__hang", {}, "call_hang"), reply().text("Second answer.")]);
-    const pty = startPty([], cliOptions(ws, fake));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl([], cliOptions(ws, fake));
     pty.type("wait for it\r");
     await pty.waitFor(/This project's MCP server test would run:\n\s+.*mcp-test-server\.mjs\nStart it\? \(asked once\)/);
     pty.type("y\r");

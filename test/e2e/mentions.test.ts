@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { startPty } from "../support/pty.js";
+import { startPty, startRepl } from "../support/pty.js";
 import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -12,8 +12,7 @@ describe.each([60, 120])("mentions, shell escapes and resume at %i columns", (co
   it("@file attaches the file (Tab completes its path); !cmd shows its output and it joins the next request", async () => {
     const ws = tempWorkspace({ "src/notes-file.txt": "the secret ingredient is basil\n" });
     const fake = await fakeOpenAI([reply().text("Basil, noted."), reply().text("Saw the listing.")]);
-    const pty = startPty([], { ...cliOptions(ws, fake), columns });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl([], { ...cliOptions(ws, fake), columns });
     pty.type("what is in @src/no\t");
     await pty.waitFor("@src/notes-file.txt");
     pty.type(" please\r");
@@ -23,8 +22,7 @@ describe.each([60, 120])("mentions, shell escapes and resume at %i columns", (co
     await pty.waitFor("goes with your next request");
     pty.type("what did you see?\r");
     await pty.waitFor("Saw the listing.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(fake.requests).toHaveLength(2);
     const first = userText(fake.requests[0]);
     expect(first).toContain("what is in @src/notes-file.txt please");
@@ -42,10 +40,8 @@ describe.each([60, 120])("mentions, shell escapes and resume at %i columns", (co
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("The answer is forty-two.\nSecond line of it."), reply().text("Welcome back.")]);
     await runCli(["-p", "what is the answer"], cliOptions(ws, fake));
-    const pty = startPty(["-c"], { ...cliOptions(ws, fake), columns });
-    await pty.waitFor("mini-claude> ");
-    pty.type("\x04");
-    await pty.done;
+    const pty = await startRepl(["-c"], { ...cliOptions(ws, fake), columns });
+    await pty.quit();
     const screen = await pty.rendered();
     expect(screen).toContain("── earlier in this session ──\n› what is the answer\n  The answer is forty-two.\n  Second line of it.\n──");
   });
@@ -65,8 +61,7 @@ describe("the session picker", () => {
     await new Promise((r) => setTimeout(r, 200));
     pty.type("\r");
     await pty.waitFor("mini-claude> ");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     const screen = await pty.rendered();
     expect(screen).toMatch(/Resumed session \S+ \(1 earlier request\)/);
     expect(screen).toContain("› the older request\n  One.");

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { startPty } from "../support/pty.js";
+import { startRepl } from "../support/pty.js";
 import { cliOptions } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -15,8 +15,7 @@ describe.each([60, 120])("what appears by itself at the idle prompt, at %i colum
     const ws = tempWorkspace();
     const job = "echo server ready; sleep 1.5; exit 1";
     const fake = await fakeOpenAI([reply().tool("exec", { command: job, background: true }), reply().text("Started it."), reply().text("It stopped.")]);
-    const pty = startPty(["--yes", "--sandbox=off"], { ...cliOptions(ws, fake), columns });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--yes", "--sandbox=off"], { ...cliOptions(ws, fake), columns });
     pty.type("start the server\r");
     await pty.waitFor(/Started it\.[^]*mini-claude> $/);
     // Long enough to wrap at 60 columns, so the redraw has to find the prompt's first row.
@@ -32,8 +31,7 @@ describe.each([60, 120])("what appears by itself at the idle prompt, at %i colum
     expect(lines.slice(0, notice).join("\n")).not.toContain("check why");
     pty.type(" please\r");
     await pty.waitFor("It stopped.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(fake.requests).toHaveLength(3);
     // The model still hears of it, with the request exactly as typed after it.
     expect(userText(fake.requests[2])).toMatch(/^job 1 `echo server ready; sleep 1\.5; exit 1` exited with code 1/);
@@ -45,14 +43,12 @@ describe.each([60, 120])("what appears by itself at the idle prompt, at %i colum
     // The job ends well inside the second turn, which has no tool call to carry the news.
     const job = "echo server ready; sleep 1.2; exit 2";
     const fake = await fakeOpenAI([reply().tool("exec", { command: job, background: true }), reply().text("Started it."), reply().text("A slow answer, streamed word by word.").delay(400)]);
-    const pty = startPty(["--yes", "--sandbox=off"], { ...cliOptions(ws, fake), columns });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--yes", "--sandbox=off"], { ...cliOptions(ws, fake), columns });
     pty.type("start the server\r");
     await pty.waitFor(/Started it\.[^]*mini-claude> $/);
     pty.type("think slowly\r");
     await pty.waitFor(/word by word\.[^]*mini-claude> $/);
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     const screen = await pty.rendered();
     expect(screen).toMatch(/word by word\.\njob 1 exited \(code 2\): echo server ready; sleep 1\.2; exit 2\nmini-claude> /);
     expect(screen.split("job 1 exited").length).toBe(2);
@@ -69,8 +65,7 @@ describe.each([60, 120])("/diff at %i columns", (columns) => {
     const pager = ws.write("../outside/pager.sh", `#!/bin/sh\ncat > "${received}"\necho "LESS=$LESS" >> "${received}"\necho "pager saw $(grep -c changed "${received}") changed lines"\nkill -INT 0\n`);
     chmodSync(pager, 0o755);
     const fake = await fakeOpenAI([reply().tool("write_file", { path: "notes.txt", content: `${after}\n` }), reply().text("Rewrote it."), reply().text("Still here.")]);
-    const pty = startPty(["--yes", "--sandbox=off"], { ...cliOptions(ws, fake), columns, env: { PAGER: pager } });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--yes", "--sandbox=off"], { ...cliOptions(ws, fake), columns, env: { PAGER: pager } });
     pty.type("/diff\r");
     await pty.waitFor("No file changes");
     expect(existsSync(received)).toBe(false);
@@ -104,8 +99,7 @@ describe.each([60, 120])("/diff at %i columns", (columns) => {
 describe("the keyboard the shell gets back", () => {
   it("Ctrl-D at the prompt turns bracketed paste and modifyOtherKeys off as the REPL leaves", async () => {
     const ws = tempWorkspace();
-    const pty = startPty(["--sandbox=off"], { ...cliOptions(ws), env: { OPENAI_API_KEY: "test-key", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" } });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], { ...cliOptions(ws), env: { OPENAI_API_KEY: "test-key", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" } });
     expect(pty.raw()).toContain("\x1b[?2004h\x1b[>4;1m");
     pty.type("\x04");
     expect((await pty.done).code).toBe(0);

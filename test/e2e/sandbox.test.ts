@@ -130,8 +130,7 @@ describe.skipIf(BWRAP_PROBLEM)(sandboxSuite("the sandbox (bwrap)"), () => {
     await pty.waitFor("Kept it.");
     pty.type("/sandbox\r");
     await pty.waitFor("-- <shell> -c <command>");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     const screen = await pty.rendered();
     expect(screen).not.toContain("Command:\n  touch plain.txt");
     // The terminal wraps the long argv; joined, it is one line again.

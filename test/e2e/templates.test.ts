@@ -34,8 +34,7 @@ describe("prompt templates from the command line", () => {
     await pty.waitFor("/plan", { from: mark });
     pty.type(" the release\r");
     await pty.waitFor("Step one.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(fake.requests[0].messages[1].content).toBe("Plan: the release");
   });
 });

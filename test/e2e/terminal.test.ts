@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { startPty } from "../support/pty.js";
+import { startPty, startRepl } from "../support/pty.js";
 import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -17,12 +17,10 @@ describe("rendering in a terminal", () => {
       reply().tool("edit_file", { path: "app.js", old_string: "'hi'", new_string: "'hello'" }),
       reply().text("## Done\n\nChanged **one** line in `app.js`:\n\n- greeting is now hello\n"),
     ]);
-    const pty = startPty([], cliOptions(ws, fake));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl([], cliOptions(ws, fake));
     pty.type("say hello\r");
     await pty.waitFor("greeting is now hello");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     const screen = await pty.rendered();
     expect(screen).toContain("• edit_file app.js");
     expect(screen).toMatch(/└ Edited app\.js: replaced 1 occurrence\. · \d+\.\ds/);
@@ -42,12 +40,10 @@ describe("rendering in a terminal", () => {
     expect(piped.stdout).toContain("+y");
 
     fake.push(reply().text("**plain**"));
-    const pty = startPty([], cliOptions(ws, fake, { env: { NO_COLOR: "1" } }));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl([], cliOptions(ws, fake, { env: { NO_COLOR: "1" } }));
     pty.type("again\r");
     await pty.waitFor("**plain**");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(pty.screen()).not.toMatch(/\x1b\[[0-9;]*m/);
   });
 });
@@ -56,12 +52,10 @@ describe("streaming and approval in a real terminal", () => {
   it("shows reasoning as a live count and then one dim line, never its text", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().reasoning("Secret chain of thought here.").text("Plain answer.").delay(100)]);
-    const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
     pty.type("think\r");
     await pty.waitFor("Plain answer.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(pty.screen()).toMatch(/⠋|⠙|⠹|⠸/);
     expect(pty.screen()).toMatch(/thinking… \(\d+ chars\) \d+\.\ds/);
     expect(pty.screen()).not.toContain("Secret");
@@ -72,15 +66,13 @@ describe("streaming and approval in a real terminal", () => {
   it("shows text as it arrives on a colour terminal, then renders it", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("A **slow** paragraph that arrives one word at a time and ends here.\n").delay(120)]);
-    const pty = startPty([], cliOptions(ws, fake));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl([], cliOptions(ws, fake));
     pty.type("talk slowly\r");
     await pty.waitFor("paragraph that");
     expect(pty.screen()).not.toContain("ends here");
     await pty.waitFor("ends here.");
     await pty.waitFor(/ends here\.\n[^]*mini-claude> /);
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     const screen = await pty.rendered();
     expect(screen).toContain("A slow paragraph that arrives one word at a time and ends here.");
     expect(screen).not.toContain("**slow**");
@@ -89,12 +81,10 @@ describe("streaming and approval in a real terminal", () => {
   it("keeps the last line of a plain answer apart from the next prompt (NO_COLOR)", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("line one\nthe final line")]);
-    const pty = startPty([], cliOptions(ws, fake, { env: { NO_COLOR: "1" } }));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl([], cliOptions(ws, fake, { env: { NO_COLOR: "1" } }));
     pty.type("hi\r");
     await pty.waitFor(/the final line\n[^]*mini-claude> /);
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect((await pty.rendered()).split("\n")).toContain("the final line");
   });
 
@@ -102,8 +92,7 @@ describe("streaming and approval in a real terminal", () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("Running it.").tool("exec", { command: "touch approved.txt" }), reply().text("Made it.")]);
     // Sandbox off: inside it, a command like this one would run without a question.
-    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake));
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--sandbox=off"], cliOptions(ws, fake));
     pty.type("make a file\r");
     await pty.waitFor("[a]lways: ");
     await new Promise((r) => setTimeout(r, 200));
@@ -113,8 +102,7 @@ describe("streaming and approval in a real terminal", () => {
     await new Promise((r) => setTimeout(r, 1200));
     pty.type("y\r");
     await pty.waitFor("Made it.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(existsSync(join(ws.root, "approved.txt"))).toBe(true);
     // The time shown is the command's, not the person's thinking time.
     expect(await pty.rendered()).toMatch(/└ exit 0 · 0\.\ds/);
@@ -167,8 +155,7 @@ describe("REPL comforts", () => {
     await pty.waitFor("AGENTS.md loaded");
     pty.type("hello\r");
     await pty.waitFor("Bonjour");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     expect(fake.requests[0].messages[0].content).toContain("Project instructions from AGENTS.md:\nAlways answer in French.");
   });
 

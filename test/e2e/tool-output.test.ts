@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { startPty } from "../support/pty.js";
+import { startRepl } from "../support/pty.js";
 import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -15,14 +15,12 @@ describe.each([60, 120])("tool output at %i columns", (columns) => {
       reply().tool("exec", { command: "printf 'fail %s\\n' 1 2 3 4 5 6; exit 3" }),
       reply().text("Both ran."),
     ]);
-    const pty = startPty(["--yes"], { ...cliOptions(ws, fake), columns });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--yes"], { ...cliOptions(ws, fake), columns });
     pty.type("run them\r");
     await pty.waitFor("Both ran.");
     pty.type("/expand\r");
     await pty.waitFor("exit code 3");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     const screen = await pty.rendered();
     const lines = screen.split("\n");
     const first = lines.findIndex((line) => line.startsWith("• exec printf 'line"));
@@ -50,13 +48,11 @@ describe("a long command at 60 columns", () => {
   it("shows a running timer with its latest output line while it runs", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().tool("exec", { command: "echo compiling-module-one; sleep 2; echo finished-all" }), reply().text("Built.")]);
-    const pty = startPty(["--yes"], { ...cliOptions(ws, fake), columns: 60 });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl(["--yes"], { ...cliOptions(ws, fake), columns: 60 });
     pty.type("build\r");
     await pty.waitFor(/running · compiling-module-one 1\.\ds/);
     await pty.waitFor("Built.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     const screen = await pty.rendered();
     // The live line is gone once the command ends; the tail stays.
     expect(screen).not.toContain("running ·");
@@ -106,12 +102,10 @@ describe("many calls at once", () => {
     const many = reply();
     for (let i = 0; i < 20; i++) many.tool("read_file", { path: `f${i}.txt` }, `call_${i}`);
     const fake = await fakeOpenAI([many, reply().text("Read them all.")]);
-    const pty = startPty([], { ...cliOptions(ws, fake), columns: 60 });
-    await pty.waitFor("mini-claude> ");
+    const pty = await startRepl([], { ...cliOptions(ws, fake), columns: 60 });
     pty.type("read everything\r");
     await pty.waitFor("Read them all.");
-    pty.type("\x04");
-    await pty.done;
+    await pty.quit();
     const screen = await pty.rendered();
     expect(screen).toContain("• read_file f0.txt\n  └ ");
     expect(screen).toContain("  + 19 more read_file calls: f1.txt, f2.txt, f3.txt, f4.tx…\nRead them all.");

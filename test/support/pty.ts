@@ -24,6 +24,8 @@ export interface PtySession {
   /** Resolves when the screen (after `from` characters) matches. */
   waitFor(pattern: string | RegExp, options?: { from?: number; timeoutMs?: number }): Promise<void>;
   done: Promise<{ code: number | null }>;
+  /** Ctrl-D at the prompt, as a person leaves; resolves when the CLI has exited. */
+  quit(): Promise<{ code: number | null }>;
   kill(): void;
 }
 
@@ -87,8 +89,19 @@ export function startPty(args: string[], options: CliOptions & { columns?: numbe
         check();
       }),
     done,
+    quit: () => {
+      child.stdin!.write("\x04");
+      return done;
+    },
     kill: () => child.kill("SIGKILL"),
   };
+}
+
+/** The REPL in a pty, once its first prompt is up. */
+export async function startRepl(args: string[], options: CliOptions & { columns?: number }): Promise<PtySession> {
+  const pty = startPty(args, options);
+  await pty.waitFor("mini-claude> ");
+  return pty;
 }
 
 /** Replays terminal output through @xterm/headless (resized where the CLI's was) and returns the rows a person would see. */
