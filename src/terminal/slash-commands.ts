@@ -96,17 +96,17 @@ export const slashCommands: SlashCommand[] = [
     name: "/compact",
     help: "summarise the conversation now to free context: /compact [what to focus on]",
     run: async (focus, { conversation, config, renderer, interruptible = (run) => run(new AbortController().signal) }) => {
-      let interrupted = false;
+      let signal: AbortSignal | undefined;
       try {
-        const outcome = await interruptible((signal) => {
-          signal.addEventListener("abort", () => (interrupted = true));
-          return conversation.compact(focus, signal, (text: string) => void renderer.notice(text));
+        const outcome = await interruptible((turn) => {
+          signal = turn;
+          return conversation.compact(focus, turn, (text: string) => void renderer.notice(text));
         });
         await renderer.flush();
         if (!outcome) say("Nothing to compact yet: the conversation is only the latest request and its steps.");
       } catch (error) {
         await renderer.flush();
-        if (interrupted) return void (await renderer.notice("Interrupted: the conversation was not compacted."));
+        if (signal?.aborted) return void (await renderer.notice("Interrupted: the conversation was not compacted."));
         const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model });
         if (message) await renderer.error(message);
       }
