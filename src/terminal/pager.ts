@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
-import { loadDisplayWidth } from "./display-width.js";
+import { displayWidthNow, loadDisplayWidth } from "./display-width.js";
 import { ignoringInterrupts } from "./signals.js";
 
 /**
@@ -17,7 +17,6 @@ import { ignoringInterrupts } from "./signals.js";
 /** Who owns the terminal's modes (raw mode, bracketed paste) gives them up for the pager and takes them back. */
 export type LendTerminal = <T>(run: () => T) => T;
 
-const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 /** An interrupt from the pager reaches us once the event loop runs again; wait that long for it. */
 const SIGNAL_SETTLE_MS = 50;
 
@@ -63,9 +62,10 @@ export function pagerCommand(env: NodeJS.ProcessEnv): { file: string; args: stri
 
 /** Rows `text` takes on a screen `columns` wide, long lines wrapped. */
 async function screenRows(text: string, columns: number): Promise<number> {
-  const width = await loadDisplayWidth();
+  await loadDisplayWidth();
   let rows = 0;
-  for (const line of text.split("\n")) rows += Math.max(1, Math.ceil(width(line.replace(ANSI, "")) / columns));
+  // displayWidthNow counts escape sequences as nothing, as the diff's colours take no columns.
+  for (const line of text.split("\n")) rows += Math.max(1, Math.ceil(displayWidthNow(line) / columns));
   return rows;
 }
 
