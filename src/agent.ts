@@ -142,17 +142,32 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
     const refusals = calls.map((call) => repeats.check(call));
     const requestOf = (call: ToolCall) => ({ name: call.function.name, arguments: sent.get(call.id) ?? call.function.arguments });
     // Consecutive read-only calls run together (call-schedule.ts); they are still shown and answered in order.
+    // One that must ask (an MCP tool) asks once its own line is shown, so questions come in call order.
+    const shown = calls.map(() => {
+      let resolve = () => {};
+      const promise = new Promise<void>((done) => (resolve = done));
+      return { promise, resolve };
+    });
     const schedule = new CallSchedule(
       calls,
       (call, i) => !refusals[i] && (run.tools.readOnly?.(requestOf(call)) ?? false),
-      (call) => run.tools.run(requestOf(call), { ...run.toolContext, progress: (text) => emit({ type: "tool_progress", id: call.id, text }) }),
+      (call, i) =>
+        run.tools.run(requestOf(call), {
+          ...run.toolContext,
+          approve: (request, approvalSignal) => run.toolContext.approve({ ...request, shown: shown[i].promise }, approvalSignal),
+          progress: (text) => emit({ type: "tool_progress", id: call.id, text }),
+        }),
     );
     for (const [i, call] of calls.entries()) {
       if (signal.aborted) break;
       const refusal = refusals[i];
+      // executeCall shows the line before it first waits; a waiting question then follows it.
+      shown[i].resolve();
       const result = refusal ? refuseCall(call, run, refusal, emit) : await executeCall(call, requestOf(call), () => schedule.result(i), run, emit);
       answer(call.id, result);
     }
+    // An interrupt leaves later calls unshown: a question still waiting for its line gives up now.
+    for (const gate of shown) gate.resolve();
     if (signal.aborted) return answerOpenCalls();
   }
   return "max_steps";

@@ -18,7 +18,7 @@ export class CallSchedule<C, R> {
   constructor(
     private readonly calls: readonly C[],
     private readonly readOnly: (call: C, index: number) => boolean,
-    private readonly run: (call: C) => Promise<R>,
+    private readonly run: (call: C, index: number) => Promise<R>,
   ) {}
 
   /**
@@ -29,9 +29,9 @@ export class CallSchedule<C, R> {
   result(index: number): Promise<R> {
     if (!this.started.has(index) && this.readOnly(this.calls[index], index)) {
       for (let next = index; next < this.calls.length && this.readOnly(this.calls[next], next); next++) {
-        if (!this.started.has(next)) this.started.set(next, this.run(this.calls[next]));
+        if (!this.started.has(next)) this.started.set(next, this.run(this.calls[next], next));
       }
     }
-    return this.started.get(index) ?? this.run(this.calls[index]);
+    return this.started.get(index) ?? this.run(this.calls[index], index);
   }
 }

@@ -19,6 +19,8 @@ export interface RemoteTool {
   name: string;
   description: string;
   inputSchema: Record<string, unknown>;
+  /** The server marks it read-only (annotations.readOnlyHint): it may run beside other read-only calls. */
+  readOnly: boolean;
 }
 
 /** Variables a stdio server inherits; everything else (API keys above all) stays behind. */
@@ -163,7 +165,7 @@ export class McpServer {
       for (const tool of page.tools) {
         // "$schema" says which draft; some providers reject the key, and the model does not need it.
         const { $schema: _draft, ...schema } = tool.inputSchema as Record<string, unknown>;
-        found.push({ name: tool.name, description: tool.description ?? "", inputSchema: { ...schema, type: "object" } });
+        found.push({ name: tool.name, description: tool.description ?? "", inputSchema: { ...schema, type: "object" }, readOnly: tool.annotations?.readOnlyHint === true });
       }
       cursor = page.nextCursor;
     } while (cursor);

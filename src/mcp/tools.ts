@@ -25,6 +25,8 @@ export function directTools(servers: McpServer[]): Tool[] {
         description: `${clip(remote.description, MAX_DESCRIPTION) || remote.name} (MCP server ${server.name})`,
         params: z.object({}).passthrough(),
         inputSchema: remote.inputSchema,
+        // Only when it runs: the hint lets it overlap other reads; it never skips the approval.
+        readOnly: remote.readOnly,
         summary: (args) => `${name} ${oneLine(args)}`,
         run: (args, ctx) => callRemote(server, remote, args, ctx, name),
       });
@@ -42,6 +44,7 @@ export function gatewayTools(servers: () => McpServer[], serverNames: string[]):
       `server, name, description and input schema; call one with mcp_call.`,
     params: z.object({ query: z.string().describe("Words describing the task, or an exact tool name") }),
     summary: ({ query }) => `mcp_search ${query}`,
+    readOnly: true,
     run: async ({ query }) => searchText(servers(), query),
   });
   const call = defineTool({
@@ -56,6 +59,7 @@ export function gatewayTools(servers: () => McpServer[], serverNames: string[]):
         .describe("The tool's arguments, as its input schema describes"),
     }),
     summary: ({ server, tool, arguments: args }) => `mcp_call ${server}/${tool} ${oneLine(args ?? {})}`,
+    readOnly: ({ server, tool }) => servers().find((s) => s.name === server)?.tools.find((t) => t.name === tool)?.readOnly === true,
     run: async ({ server: serverName, tool, arguments: args }, ctx) => {
       const server = servers().find((s) => s.name === serverName);
       if (!server) throw new ToolError(`no MCP server "${serverName}". Servers: ${servers().map((s) => s.name).join(", ") || "(none)"}.`);

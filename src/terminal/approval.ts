@@ -20,6 +20,9 @@ export function replApproval(config: Config, reader: InputQueue, renderer: Rende
   return async (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => {
     // Trusting a project's server is its own question: --yes and "always" answer only calls.
     if (request.kind !== "server" && (config.yes || !mustAsk(request) || policy.allows(request))) return { approved: true };
+    // A call running beside others asks only once its own line is shown (agent.ts).
+    await request.shown;
+    if (signal.aborted) return { approved: false, interrupted: true };
     // Everything queued (the spinner, the tool line) must be on screen before the question.
     await renderer.flush();
     if (request.kind === "write") {

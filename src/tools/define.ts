@@ -11,7 +11,7 @@ import type { JobManager } from "../processes/jobs.js";
  * whole before it happens: a shell command, a write to a protected path (with its diff), a call to
  * an outside tool. The mode that asks (REPL or --print) decides how to show it and what to answer.
  */
-export type ApprovalRequest =
+export type ApprovalRequest = (
   | {
       kind: "command";
       command: string;
@@ -22,7 +22,14 @@ export type ApprovalRequest =
   | { kind: "write"; path: string; /** Why this path is protected, in a few words. */ reason: string; diff: FileDiff }
   | { kind: "tool"; tool: string; /** The call in one line, as the person's label shows it. */ summary: string }
   /** Start a project's MCP server (its .mcp.json is the project's, not the person's); asked once, remembered. */
-  | { kind: "server"; name: string; /** The command line (or URL) that would run. */ command: string };
+  | { kind: "server"; name: string; /** The command line (or URL) that would run. */ command: string }
+) & {
+  /**
+   * Resolves once the call's line is on screen. Read-only calls run side by side, so a question
+   * waits for it: questions then come in call order, each under its own call's line.
+   */
+  shown?: Promise<void>;
+};
 
 /** The person's answer; interrupted means Ctrl-C at the question. */
 export type Approval = { approved: true } | { approved: false; reason?: string; interrupted?: boolean };

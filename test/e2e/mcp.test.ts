@@ -78,6 +78,56 @@ describe("MCP servers over stdio, direct mode", () => {
     expect(await eventually(() => !isAlive(serverPid) && !isAlive(childPid), 3000)).toBe(true);
   });
 
+  it("calls of tools the server marks read-only run together; the others one after another; all answered in order", async () => {
+    const ws = tempWorkspace();
+    mcpJson(ws, { test: stdio() });
+    const fake = await fakeOpenAI([
+      reply()
+        .tool("mcp__test__slow_lookup", { id: "r1" }, "c1")
+        .tool("mcp__test__slow_lookup", { id: "r2" }, "c2")
+        .tool("mcp__test__slow_write", { id: "w1" }, "c3")
+        .tool("mcp__test__slow_write", { id: "w2" }, "c4"),
+      reply().text("Looked and wrote."),
+    ]);
+    const result = await runCli(["-p", "--yes", "--trust-project-mcp", "look then write"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    const spans = toolMessages(fake.requests[1]).map((text) => text.split(" "));
+    expect(spans.map(([id]) => id)).toEqual(["r1", "r2", "w1", "w2"]);
+    const [r1, r2, w1, w2] = spans.map(([, start, end]) => ({ start: Number(start), end: Number(end) }));
+    // The two reads overlapped; the first write waited for them, the second for the first.
+    expect(r2.start).toBeLessThan(r1.end);
+    expect(w1.start).toBeGreaterThanOrEqual(Math.max(r1.end, r2.end));
+    expect(w2.start).toBeGreaterThanOrEqual(w1.end);
+    assertValidHistory(fake.requests[1].messages);
+  });
+
+  it("in the REPL, read-only calls that must ask still ask one at a time, each under its own call's line", async () => {
+    const ws = tempWorkspace();
+    const config = join(ws.outside, "mcp.json");
+    writeFileSync(config, JSON.stringify({ mcpServers: { test: stdio() } }));
+    const fake = await fakeOpenAI([
+      reply().tool("mcp__test__slow_lookup", { id: "first" }, "c1").tool("mcp__test__slow_lookup", { id: "second" }, "c2"),
+      reply().text("Both looked up."),
+    ]);
+    const pty = await startRepl(["--mcp-config", config], { ...cliOptions(ws, fake), columns: 120 });
+    pty.type("look twice\r");
+    await pty.waitFor(/Call mcp__test__slow_lookup\? .*: $/);
+    pty.type("y\r");
+    const mark = pty.screen().length;
+    await pty.waitFor(/Call mcp__test__slow_lookup\? .*: $/, { from: mark });
+    pty.type("y\r");
+    await pty.waitFor("Both looked up.");
+    await pty.quit();
+    const screen = pty.screen();
+    const at = (text: string, from = 0) => screen.indexOf(text, from);
+    const firstLine = at('• mcp__test__slow_lookup {"id":"first"}');
+    const firstQuestion = at("Call mcp__test__slow_lookup?", firstLine);
+    const secondLine = at('mcp__test__slow_lookup {"id":"second"}', firstQuestion);
+    const secondQuestion = at("Call mcp__test__slow_lookup?", secondLine);
+    expect([firstLine, firstQuestion, secondLine, secondQuestion].every((i) => i >= 0)).toBe(true);
+    expect(toolMessages(fake.requests[1]).map((text) => text.split(" ")[0])).toEqual(["first", "second"]);
+  });
+
   it("refuses an untrusted project server in --print without --trust-project-mcp, and never starts it", async () => {
     const ws = tempWorkspace();
     const pidFile = join(ws.outside, "pids");
@@ -227,10 +277,10 @@ describe("MCP in the REPL", () => {
     expect(await eventually(() => existsSync(cancelFile), 3000)).toBe(true);
     mark = pty.screen().length;
     pty.type("/mcp\r");
-    await pty.waitFor(/test · ready · stdio · 8 tools · ~\d+ tokens/, { from: mark });
+    await pty.waitFor(/test · ready · stdio · 10 tools · ~\d+ tokens/, { from: mark });
     const [firstPid, firstChild] = pidsOf(pidFile);
     pty.type("/mcp reconnect test\r");
-    await pty.waitFor("MCP server test reconnected: 8 tools.", { from: mark });
+    await pty.waitFor("MCP server test reconnected: 10 tools.", { from: mark });
     expect(await eventually(() => !isAlive(firstPid) && !isAlive(firstChild), 3000)).toBe(true);
     // The answer is remembered outside the workspace, so the next request does not ask again.
     pty.type("again\r");

@@ -38,6 +38,18 @@ function build() {
     { description: "Add two numbers", inputSchema: { a: z.number(), b: z.number() }, outputSchema: { sum: z.number() } },
     async ({ a, b }) => ({ content: [{ type: "text", text: "added" }], structuredContent: { sum: a + b } }),
   );
+  // Two slow tools that say when they ran: one the server marks read-only, one it does not.
+  for (const [name, readOnlyHint] of [["slow_lookup", true], ["slow_write", false]]) {
+    server.registerTool(
+      name,
+      { description: `Waits 400 ms (${readOnlyHint ? "read-only" : "writes"})`, inputSchema: { id: z.string() }, annotations: { readOnlyHint } },
+      async ({ id }) => {
+        const started = Date.now();
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return { content: [{ type: "text", text: `${id} ${started} ${Date.now()}` }] };
+      },
+    );
+  }
   server.tool("fail", "Always fails", {}, async () => ({ content: [{ type: "text", text: "disk quota exceeded" }], isError: true }));
   server.tool("crash", "Exits in the middle of the call", {}, async () => {
     setTimeout(() => process.exit(7), 50);
