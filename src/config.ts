@@ -48,6 +48,10 @@ const configSchema = z.object({
   /** Shell commands in the OS sandbox (processes/sandbox.ts): off, auto (where it works), on (required). */
   sandbox: z.enum(["off", "auto", "on"], { errorMap: () => ({ message: "must be off, auto or on" }) }),
   allowNet: z.boolean(),
+  /** --allow-domain HOST[:PORT]…: domains sandboxed commands may reach without asking. */
+  allowDomains: z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i, "must be HOST or HOST:PORT, e.g. registry.npmjs.org or *.github.com")),
+  /** The .env files the endpoint's key may have come from: no command may read them. */
+  keyFiles: z.array(z.string()),
   keepBackground: z.boolean(),
   /** What --print writes on stdout: the answer, one JSON result, or JSON lines as things happen. */
   outputFormat: z.enum(["text", "json", "stream-json"], { errorMap: () => ({ message: "must be text, json or stream-json" }) }),
@@ -130,6 +134,8 @@ export async function loadConfig(
     yes: Boolean(values.yes),
     sandbox: values.sandbox ?? "auto",
     allowNet: Boolean(values["allow-net"]),
+    allowDomains: Array.isArray(values["allow-domain"]) ? values["allow-domain"] : [],
+    keyFiles: trusted,
     keepBackground: Boolean(values["keep-background"]),
     outputFormat: str(values["output-format"]) ?? "text",
     includePartial: Boolean(values["include-partial"]),
@@ -152,6 +158,7 @@ export async function loadConfig(
         streamIdleMs: "MINI_CLAUDE_STREAM_IDLE_MS",
         outputFormat: "--output-format",
         sandbox: "--sandbox",
+        allowDomains: "--allow-domain",
         rewindMaxBytes: "MINI_CLAUDE_REWIND_MB",
       }[String(issue.path[0])] ?? String(issue.path[0]);
     throw new UsageError(`Invalid ${field}: ${issue.message}`);

@@ -7,7 +7,8 @@ import { setUpHooks } from "./hooks/setup.js";
 import { loadMcpConfig } from "./mcp/config.js";
 import { approvalRegime } from "./approval-rule.js";
 import { JobManager } from "./processes/jobs.js";
-import { configureSandbox, disposeSandbox } from "./processes/sandbox.js";
+import { configureSandbox, disposeSandbox, stopSandboxEngine } from "./processes/sandbox.js";
+import { userAllowedDomains } from "./processes/sandbox-policy.js";
 import { openTranscript } from "./resume.js";
 import { showControls } from "./sanitize.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
@@ -44,6 +45,9 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     mode: config.sandbox,
     root: config.workspace,
     allowNet: config.allowNet,
+    allowedDomains: [...config.allowDomains, ...userAllowedDomains(config.configDir)],
+    privatePaths: [config.configDir, config.dataDir, ...config.keyFiles],
+    dataDir: config.dataDir,
     jobsOutliveUs: config.print && config.keepBackground,
   });
   // Jobs left running by --keep-background still use the session's /tmp.
@@ -81,5 +85,6 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     // Their pipes would keep the process alive; process.on("exit") kills whatever this misses.
     conversation.close();
     await mcp?.closeAll();
+    await stopSandboxEngine();
   }
 }

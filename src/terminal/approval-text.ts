@@ -30,6 +30,11 @@ export function approvalText(request: ApprovalRequest): ApprovalText {
     const path = showControls(request.path);
     return { shown: `${path} is protected: ${showControls(request.reason)}.`, question: `Write ${path}?` };
   }
+  if (request.kind === "network") {
+    const domain = request.port && request.port !== 443 && request.port !== 80 ? `${request.host}:${request.port}` : request.host;
+    const who = request.commands.length === 1 ? showControls(request.commands[0]!) : request.commands.length ? `one of: ${request.commands.map((command) => showControls(command)).join("; ")}` : "a command";
+    return { shown: `Network: ${bothEnds(who)} wants ${showControls(domain)}, which is not an allowed domain.`, question: `Allow ${showControls(domain)}?` };
+  }
   if (request.kind === "server") {
     return {
       shown: `This project's MCP server ${showControls(request.name)} would run:\n  ${bothEnds(showControls(request.command))}`,
