@@ -171,9 +171,9 @@ describe.skipIf(BWRAP_PROBLEM)(sandboxSuite("the sandbox (bwrap)"), () => {
     ]);
     const result = await runCli([], cliOptions(ws, fake, { stdin: ["use the network", "y", "y", ""].join("\n") }));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Command:\n  node -e 'console.log(1)'\nRun this command?");
-    expect(result.stdout).not.toContain("Command:\n  node -e 'console.log(2)'");
-    expect(result.stdout).toContain("Command:\n  sh -c 'echo 3'\nRun this command?");
+    expect(result.stdout).toContain("Command (needs the network):\n  node -e 'console.log(1)'\nRun this command?");
+    expect(result.stdout).not.toContain("node -e 'console.log(2)'\nRun this command?");
+    expect(result.stdout).toContain("Command (needs the network):\n  sh -c 'echo 3'\nRun this command?");
     expect(tools(fake.requests[3]).map((t: string) => t.split("\n")[0])).toEqual(["1", "2", "3"]);
   });
 
