@@ -2,6 +2,7 @@ import { existsSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { UsageError, type ParsedArgs } from "./args.js";
+import { parsePassList } from "./command-env.js";
 import { homeFolder, ignoredProjectSettings, ownFolder, readEnvFile, sameFolder } from "./config-files.js";
 
 export const DEFAULTS = {
@@ -67,6 +68,8 @@ const configSchema = z.object({
   rewindLast: z.boolean(),
   /** Rewind's storage cap per workspace, in bytes (MINI_CLAUDE_REWIND_MB). */
   rewindMaxBytes: z.number({ invalid_type_error: "must be a number of megabytes" }).positive("must be a positive number of megabytes"),
+  /** Variables that look like credentials but that commands may still get (MINI_CLAUDE_PASS_ENV; command-env.ts). */
+  passEnv: z.array(z.string()),
   continueLatest: z.boolean(),
   /** undefined: not asked; "": list sessions; otherwise an id or id prefix. */
   resume: z.string().optional(),
@@ -144,6 +147,7 @@ export async function loadConfig(
     trustProjectMcp: Boolean(values["trust-project-mcp"]),
     rewindLast: Boolean(values["rewind-last"]),
     rewindMaxBytes: (vars.MINI_CLAUDE_REWIND_MB === undefined ? DEFAULTS.rewindMegabytes : Number(vars.MINI_CLAUDE_REWIND_MB)) * 1024 * 1024,
+    passEnv: parsePassList(vars.MINI_CLAUDE_PASS_ENV),
     continueLatest: Boolean(values.continue),
     resume: str(values.resume),
   });

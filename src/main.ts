@@ -12,6 +12,7 @@ import { userAllowedDomains } from "./processes/sandbox-policy.js";
 import { openTranscript } from "./resume.js";
 import { showControls } from "./sanitize.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
+import { setPassedVariables } from "./command-env.js";
 import { RewindRecorder } from "./rewind/recorder.js";
 import { killChildrenOnExit } from "./terminal/signals.js";
 import { listSessions } from "./transcript.js";
@@ -27,6 +28,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   // The unused provider's key is the person's secret too.
   setSecrets([config.apiKey, process.env.OPENAI_API_KEY, process.env.DEEPSEEK_API_KEY]);
   forgetKeysFromEnvironment();
+  setPassedVariables(config.passEnv);
   if (config.resume === "") {
     const sessions = process.stdin.isTTY && process.stdout.isTTY && !config.print ? listSessions(config.dataDir, config.workspace) : [];
     const picked = sessions.length ? await (await import("./terminal/session-picker.js")).pickSession(sessions) : undefined;

@@ -5,9 +5,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { statSync } from "node:fs";
+import { commandEnvironment } from "../command-env.js";
 import { sandboxCommand, type SandboxedCommand } from "./sandbox.js";
 
-const SECRET_VARS = new Set(["OPENAI_API_KEY", "DEEPSEEK_API_KEY"]);
 const NON_INTERACTIVE: Record<string, string> = {
   CI: "1",
   TERM: "dumb",
@@ -72,15 +72,12 @@ export function userShell(): string {
 /**
  * The environment for commands the agent runs.
  *
- * Contract: mini-claude's API keys (and any MINI_CLAUDE_* key, token or secret) are removed; the
- * variables that stop tools from prompting, paging or colouring are set; `extra` wins last.
+ * Contract: no variable that looks like a credential, unless the person passed it (command-env.ts;
+ * never mini-claude's own keys); the variables that stop tools from prompting, paging or colouring
+ * are set; `extra` wins last.
  */
 export function commandEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (SECRET_VARS.has(name) || /^MINI_CLAUDE_.*(KEY|TOKEN|SECRET|PASSWORD)/i.test(name)) continue;
-    env[name] = value;
-  }
+  const env = commandEnvironment(process.env).env;
   // Node warns when NO_COLOR and FORCE_COLOR are both set, and FORCE_COLOR would win.
   delete env.FORCE_COLOR;
   Object.assign(env, NON_INTERACTIVE);

@@ -24,7 +24,9 @@ export interface ApprovalText {
 /** Contract: `shown` holds no raw control or invisible character; `question` is one line. */
 export function approvalText(request: ApprovalRequest): ApprovalText {
   if (request.kind === "command") {
-    return { shown: `Command:\n  ${bothEnds(showControls(request.command))}`, question: "Run this command?" };
+    // A command that leaves the sandbox says how, beside the command: the question is about that.
+    const leaves = request.unsandboxed ? " (runs outside the sandbox)" : request.network ? " (needs the network)" : "";
+    return { shown: `Command${leaves}:\n  ${bothEnds(showControls(request.command))}`, question: "Run this command?" };
   }
   if (request.kind === "write") {
     const path = showControls(request.path);

@@ -39,7 +39,13 @@ export interface PrintMode {
 export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined, hooks }: PrintMode): Promise<number> {
   const typed = await readPrintPrompt(config.prompt);
   if (!typed) throw new UsageError('--print needs a prompt: mini-claude -p "your request", or pipe one on stdin.');
-  const template = templateInPrompt(typed, config, conversation, (text) => process.stdout.write(`${text}\n`));
+  const template = templateInPrompt(
+    typed,
+    config,
+    conversation,
+    (text) => process.stdout.write(`${text}\n`),
+    (text) => process.stderr.write(`mini-claude: ${text}\n`),
+  );
   if (template === "shown") return EXIT.ok;
   const prompt = template?.prompt ?? typed;
   if (template?.model) conversation.model = template.model;

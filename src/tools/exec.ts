@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withheldNote } from "../command-env.js";
 import { KEPT_OUTPUT_BYTES, runCommand, type RunResult } from "../processes/run.js";
 import { sandboxState } from "../processes/sandbox.js";
 import { describeStart, JOB_COMMAND, runJobCommand } from "./background.js";
@@ -50,8 +51,10 @@ export const execTool = defineTool({
       const reason = decision.reason ? `: ${decision.reason.trim().replace(/[.\s]+$/, "")}` : "";
       throw new ToolError(`the user denied this command${reason}. Do not run it again unchanged; adjust it or ask the user.`);
     }
+    const withheld = withheldNote(command);
     if (background ?? looksLikeDaemon(command)) {
-      return describeStart(await ctx.jobs.start(command, { cwd: ctx.root, signal: ctx.signal, unsandboxed }));
+      const started = describeStart(await ctx.jobs.start(command, { cwd: ctx.root, signal: ctx.signal, unsandboxed }));
+      return withheld ? { ...started, output: `${started.output}\n${withheld}` } : started;
     }
     const sandboxed = sandboxState().active && !unsandboxed;
     ctx.progress?.("");
@@ -65,7 +68,7 @@ export const execTool = defineTool({
     if (result.error) throw new ToolError(`could not run the command: ${result.error}.`);
     const note = sandboxed ? sandboxNote(result.output, result.sandboxLines ?? []) : undefined;
     const saved = result.truncatedBytes > 0 && tee?.path ? savedFooter(tee.path, tee) : "";
-    const output = describeRun(command, result, timeout_ms) + (note ? `\n${note}` : "") + saved;
+    const output = describeRun(command, result, timeout_ms) + (note ? `\n${note}` : "") + (withheld ? `\n${withheld}` : "") + saved;
     // The command's own time: the person's thinking time at the approval question is not in it.
     const ran = !result.timedOut && !result.aborted && result.exitCode !== null;
     if (!ran) return { output, display: output.split("\n", 1)[0], details: outputTail(result.output, TAIL_LINES_FAILED) };
