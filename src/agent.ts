@@ -140,7 +140,7 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
 
     const calls = reply.toolCalls;
     const refusals = calls.map((call) => repeats.check(call));
-    const requestOf = (call: ToolCall) => ({ name: call.function.name, arguments: sent.get(call.id) ?? call.function.arguments });
+    const requestOf = (call: ToolCall) => ({ id: call.id, name: call.function.name, arguments: sent.get(call.id) ?? call.function.arguments });
     // Consecutive read-only calls run together (call-schedule.ts); they are still shown and answered in order.
     // One that must ask (an MCP tool) asks once its own line is shown, so questions come in call order.
     const shown = calls.map(() => {

@@ -76,6 +76,8 @@ export class Conversation {
   private turnEvents?: (event: AgentEvent) => void;
   /** SessionStart hooks have run (at the first prompt, not at start-up, which stays fast). */
   private started = false;
+  /** /clear ended the last session: the next SessionStart says so (source "clear"). */
+  private cleared = false;
 
   constructor(private readonly options: ConversationOptions) {
     const { config } = options;
@@ -90,7 +92,7 @@ export class Conversation {
       moreFacts: () => options.mcp?.facts() ?? [],
       spillDir: options.spillDir,
       onCompacted: options.onCompaction,
-      beforeCompact: options.hooks ? async (trigger, signal) => void (await options.hooks!.run("PreCompact", { trigger }, signal)) : undefined,
+      beforeCompact: options.hooks ? async (trigger, signal) => void (await options.hooks!.run("PreCompact", { trigger }, signal, trigger)) : undefined,
       state: options.compactionState,
     });
   }
@@ -116,7 +118,7 @@ export class Conversation {
     // Ask the server about the window while the request is being prepared; the request waits for it.
     void this.context.detect(model);
     const hooks = this.options.hooks;
-    const first = this.started ? undefined : { resumed: Boolean(this.options.history?.length) };
+    const first = this.started ? undefined : { source: this.cleared ? ("clear" as const) : this.options.history?.length ? ("resume" as const) : ("startup" as const) };
     this.started = true;
     const hookContext = hooks ? await (await import("./hooks/turn-hooks.js")).beforePrompt(hooks, prompt, first, signal) : "";
     const mcpNotes = await this.prepareMcp(model, { signal, approve, onEvent });
@@ -189,8 +191,12 @@ export class Conversation {
 
   /** Forget the conversation but keep the system prompt (and the background jobs). */
   clear(): void {
+    // The hook's input is taken now, while the session id is still the one that ends.
+    if (this.options.hooks) void this.options.hooks.run("SessionEnd", { reason: "clear" }, undefined, "clear");
     this.messages.splice(0, this.messages.length, this.systemMessage());
     this.interrupted = false;
+    this.started = false;
+    this.cleared = true;
     this.context.reset();
     this.options.onClear?.();
   }

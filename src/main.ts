@@ -43,6 +43,8 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   const warn = (line: string) => process.stderr.write(`mini-claude: ${showControls(line)}\n`);
   const transcript = openTranscript(config, warn);
   const hooks = setUpHooks(config, transcript, warn);
+  // SessionEnd however the process ends; a normal return runs it below, awaited.
+  if (hooks) process.once("exit", () => hooks.hooks.endSync("other"));
   const sandbox = configureSandbox({
     mode: config.sandbox,
     root: config.workspace,
@@ -84,6 +86,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     if (config.print) return await (await import("./terminal/print.js")).runPrintMode({ ...mode, sessionId: () => transcript.sessionId });
     return await (await import("./terminal/repl.js")).runReplMode({ ...mode, version, notes });
   } finally {
+    await hooks?.hooks.end(config.print ? "other" : "prompt_input_exit");
     // Their pipes would keep the process alive; process.on("exit") kills whatever this misses.
     conversation.close();
     await mcp?.closeAll();

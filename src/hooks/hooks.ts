@@ -1,14 +1,20 @@
-import { isAbsolute, join } from "node:path";
-import { runWithInput, type InputRunResult } from "../processes/run-with-input.js";
+import { runWithInput, runWithInputSync, type InputRunResult } from "../processes/run-with-input.js";
+import { readHookOutput, type HookDecision } from "./hook-output.js";
 import { matchesTool } from "./matcher.js";
 import type { HookCommand, HookEvent, HookSettings } from "./settings.js";
+
+export type { HookDecision } from "./hook-output.js";
 
 /**
  * The hooks of one session: which are active (user hooks always; project hooks once trusted),
  * and what running them for an event decides. Hooks run one after another in the workspace, each
- * with the event as JSON on stdin, as in Claude Code. Exit code 2 blocks (stderr says why); JSON
- * on stdout may decide too ({"decision":"block","reason":…}, or PreToolUse's
- * hookSpecificOutput.permissionDecision "deny"); any other failure is a warning, never a stop.
+ * with the event as JSON on stdin, in Claude Code's shape (session_id, transcript_path, cwd,
+ * permission_mode, hook_event_name, then the event's own fields). Exit code 2 blocks (stderr says
+ * why); JSON on stdout may decide too (hook-output.ts).
+ *
+ * Claude Code's rule holds: a hook that cannot run (not found, crashed, timed out) is a visible
+ * line for the person, never a silent pass. For PreToolUse it is more: a guard that cannot run
+ * blocks the call (fail-closed), with an observation naming the broken hook.
  */
 
 export interface HooksOptions {
@@ -16,10 +22,12 @@ export interface HooksOptions {
   cwd: string;
   /** The session as hooks see it: the id for --resume (session_id) and its JSONL file (transcript_path). */
   session: HookSession;
-  /** One line for the person: a hook failed, timed out or was killed. */
+  /** One line for the person: a hook failed, timed out or was killed, or said something (systemMessage). */
   warn: (line: string) => void;
   /** Project hooks were already trusted (remembered, or --trust-project-hooks). */
   projectTrusted: boolean;
+  /** Claude Code's permission_mode: "bypassPermissions" under --yes, else "default". */
+  permissionMode: string;
 }
 
 /** The current session, read at each hook run (/clear starts a new one). */
@@ -28,16 +36,12 @@ export interface HookSession {
   readonly transcriptPath: string | undefined;
 }
 
-/** What the hooks of one event decided. */
-export interface HookDecision {
-  /** A hook blocked (exit 2 or a "block"/"deny" decision): why, for the model or the person. */
-  block?: string;
-  /** Text the hooks want the model to see (UserPromptSubmit, SessionStart; PostToolUse feedback). */
-  context?: string;
-}
+/** A SessionEnd at exit gets at most this long per hook: the person is waiting for their shell. */
+const EXIT_HOOK_MAX_MS = 5_000;
 
 export class Hooks {
   private projectTrusted: boolean;
+  private ended = false;
 
   constructor(
     private readonly settings: HookSettings,
@@ -51,6 +55,13 @@ export class Hooks {
     return this.settings.commands.map((hook) => ({ ...hook, active: hook.scope === "user" || this.projectTrusted }));
   }
 
+  /** Claude Code events a settings file configures that mini-claude does not run, once each, with their files. */
+  ignored(): Array<{ event: string; sources: string[] }> {
+    const byEvent = new Map<string, string[]>();
+    for (const { event, source } of this.settings.ignored) byEvent.set(event, [...new Set([...(byEvent.get(event) ?? []), source])]);
+    return [...byEvent].map(([event, sources]) => ({ event, sources }));
+  }
+
   /** Project hooks waiting for the person's trust (none once trusted). */
   untrusted(): HookCommand[] {
     return this.projectTrusted ? [] : this.settings.commands.filter((hook) => hook.scope === "project");
@@ -60,27 +71,27 @@ export class Hooks {
     this.projectTrusted = true;
   }
 
-  has(event: HookEvent, tool?: string): boolean {
-    return this.matching(event, tool).length > 0;
+  /** Whether any active hook runs for `event` (and `subject`: the tool, the source, the notification type). */
+  has(event: HookEvent, subject?: string): boolean {
+    return this.matching(event, subject).length > 0;
   }
 
-  /** Run the hooks of `event` (for `tool`, when a tool event) with `payload` beside the common fields. */
-  async run(event: HookEvent, payload: Record<string, unknown>, signal?: AbortSignal, tool?: string): Promise<HookDecision> {
+  /**
+   * Run the hooks of `event` that match `subject` with `payload` beside the common fields. A
+   * block stops the rest; a later "ask" outranks an "allow"; the last updatedInput wins.
+   * Contract: never rejects.
+   */
+  async run(event: HookEvent, payload: Record<string, unknown>, signal?: AbortSignal, subject?: string): Promise<HookDecision> {
     const decision: HookDecision = {};
-    const { sessionId, transcriptPath } = this.options.session;
-    const input = JSON.stringify({ session_id: sessionId ?? null, transcript_path: transcriptPath ?? null, cwd: this.options.cwd, hook_event_name: event, ...payload });
+    const input = this.input(event, payload);
     const contexts: string[] = [];
-    for (const hook of this.matching(event, tool)) {
+    for (const hook of this.matching(event, subject)) {
       if (signal?.aborted) break;
-      const result = await runWithInput(hook.command, {
-        cwd: this.options.cwd,
-        input,
-        timeoutMs: hook.timeoutMs,
-        signal,
-        env: { CLAUDE_PROJECT_DIR: this.options.cwd, MINI_CLAUDE_PROJECT_DIR: this.options.cwd },
-      });
+      const result = await runWithInput(hook.command, { cwd: this.options.cwd, input, timeoutMs: hook.timeoutMs, signal, env: this.env() });
       const outcome = this.interpret(hook, result);
       if (outcome.context) contexts.push(outcome.context);
+      if (outcome.updatedInput) decision.updatedInput = outcome.updatedInput;
+      if (outcome.permission && decision.permission !== "ask") Object.assign(decision, { permission: outcome.permission, reason: outcome.reason });
       if (outcome.block !== undefined) {
         decision.block = outcome.block;
         break;
@@ -90,57 +101,66 @@ export class Hooks {
     return decision;
   }
 
-  private matching(event: HookEvent, tool?: string): HookCommand[] {
-    return this.all().filter((hook) => hook.active && hook.event === event && (tool === undefined || matchesTool(hook.matcher, tool)));
+  /**
+   * SessionEnd, once per session whichever way it ends: awaited on a normal return, or
+   * synchronously (each hook cut at EXIT_HOOK_MAX_MS) from the process's exit handler.
+   */
+  async end(reason: string): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.run("SessionEnd", { reason }, undefined, reason);
+  }
+
+  endSync(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    const input = this.input("SessionEnd", { reason });
+    for (const hook of this.matching("SessionEnd", reason)) {
+      const timeoutMs = Math.min(hook.timeoutMs, EXIT_HOOK_MAX_MS);
+      this.interpret({ ...hook, timeoutMs }, runWithInputSync(hook.command, { cwd: this.options.cwd, input, timeoutMs, env: this.env() }));
+    }
+  }
+
+  private input(event: HookEvent, payload: Record<string, unknown>): string {
+    const { sessionId, transcriptPath } = this.options.session;
+    const common = { session_id: sessionId ?? null, transcript_path: transcriptPath ?? null, cwd: this.options.cwd, permission_mode: this.options.permissionMode };
+    return JSON.stringify({ ...common, hook_event_name: event, ...payload });
+  }
+
+  private env(): Record<string, string> {
+    return { CLAUDE_PROJECT_DIR: this.options.cwd, MINI_CLAUDE_PROJECT_DIR: this.options.cwd };
+  }
+
+  private matching(event: HookEvent, subject?: string): HookCommand[] {
+    return this.all().filter((hook) => hook.active && hook.event === event && (subject === undefined || matchesTool(hook.matcher, subject)));
   }
 
   private interpret(hook: HookCommand, result: InputRunResult): HookDecision {
     const name = `${hook.event} hook \`${brief(hook.command)}\``;
-    if (result.error) {
-      this.options.warn(`${name} could not run: ${result.error}`);
-      return {};
-    }
-    if (result.timedOut) {
-      this.options.warn(`${name} took more than ${hook.timeoutMs / 1000} s and was killed with its processes.`);
-      return {};
-    }
     if (result.aborted) return {};
+    const broken = brokenBecause(hook, result);
+    if (broken) {
+      this.options.warn(`${name} ${broken}.`);
+      // A guard that cannot run must not let the call through without a word.
+      if (hook.event !== "PreToolUse") return {};
+      return { block: `the hook \`${brief(hook.command)}\` (from ${hook.source}) ${broken}; a guard that cannot run allows nothing. Tell the user to fix or remove that hook.` };
+    }
     const stderr = result.stderr.trim();
     if (result.exitCode === 2) return { block: stderr || `blocked by ${name}` };
-    if (result.exitCode !== 0) {
-      this.options.warn(`${name} exited ${result.exitCode}${stderr ? `: ${stderr.split("\n", 1)[0]}` : ""}`);
-      return {};
-    }
-    return fromStdout(hook.event, result.stdout.trim());
+    const decision = readHookOutput(hook.event, result.stdout.trim());
+    if (decision.message) this.options.warn(`${name}: ${decision.message}`);
+    return decision;
   }
 }
 
-/** Exit 0: a JSON decision as Claude Code reads it, or (for prompt and session events) plain text for the model. */
-function fromStdout(event: HookEvent, stdout: string): HookDecision {
-  if (!stdout) return {};
-  if (stdout.startsWith("{")) {
-    try {
-      const json = JSON.parse(stdout) as Record<string, any>;
-      const specific = (json.hookSpecificOutput ?? {}) as Record<string, any>;
-      const reason = String(json.reason ?? specific.permissionDecisionReason ?? json.stopReason ?? "").trim();
-      if (json.decision === "block" || specific.permissionDecision === "deny" || json.continue === false) {
-        return { block: reason || `blocked by a ${event} hook` };
-      }
-      const context = typeof specific.additionalContext === "string" ? specific.additionalContext : undefined;
-      return context ? { context } : {};
-    } catch {
-      // Not JSON after all: treated as text below.
-    }
-  }
-  return event === "UserPromptSubmit" || event === "SessionStart" ? { context: stdout } : {};
-}
-
-/** Claude Code's tool_input names the file `file_path` (absolute); ours says `path`. Both are sent. */
-export function hookToolInput(input: unknown, cwd: string): unknown {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
-  const path = (input as { path?: unknown }).path;
-  if (typeof path !== "string") return input;
-  return { ...input, file_path: isAbsolute(path) ? path : join(cwd, path) };
+/** Why a hook's run says nothing about the event: it did not start, was killed, or failed (any exit but 0 and 2). */
+function brokenBecause(hook: HookCommand, result: InputRunResult): string | undefined {
+  if (result.error) return `could not run: ${result.error}`;
+  if (result.timedOut) return `took more than ${hook.timeoutMs / 1000} s and was killed with its processes`;
+  if (result.exitCode === 0 || result.exitCode === 2) return undefined;
+  const stderr = result.stderr.trim().split("\n", 1)[0];
+  const what = result.exitCode === null ? "was killed by a signal" : result.exitCode === 127 ? "could not run (exit 127: command not found)" : `failed with exit code ${result.exitCode}`;
+  return `${what}${stderr ? ` (${stderr})` : ""}`;
 }
 
 function brief(command: string): string {

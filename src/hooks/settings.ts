@@ -13,7 +13,19 @@ import { join } from "node:path";
  * read as such is one warning, never a failed start.
  */
 
-export const HOOK_EVENTS = ["PreToolUse", "PostToolUse", "UserPromptSubmit", "Stop", "SessionStart", "PreCompact"] as const;
+/** Claude Code's events that have a meaning here; any other event in a settings file is named as ignored (HookSettings.ignored). */
+export const HOOK_EVENTS = [
+  "PreToolUse",
+  "PermissionRequest",
+  "PostToolUse",
+  "PostToolUseFailure",
+  "Notification",
+  "UserPromptSubmit",
+  "Stop",
+  "SessionStart",
+  "SessionEnd",
+  "PreCompact",
+] as const;
 export type HookEvent = (typeof HOOK_EVENTS)[number];
 
 /** Claude Code's default: a minute per hook. */
@@ -21,7 +33,7 @@ export const DEFAULT_HOOK_TIMEOUT_MS = 60_000;
 
 export interface HookCommand {
   event: HookEvent;
-  /** Tool-name pattern (PreToolUse, PostToolUse); undefined or "" or "*": every tool. */
+  /** Tool-name pattern (tool events), or the event's own subject (SessionStart's source, Notification's type); undefined, "" or "*": all. */
   matcher?: string;
   command: string;
   timeoutMs: number;
@@ -34,6 +46,8 @@ export interface HookSettings {
   commands: HookCommand[];
   /** One line per file that could not be used, for stderr or the banner. */
   problems: string[];
+  /** Events configured that mini-claude does not run (SubagentStop, PostCompact, …), with their file. */
+  ignored: Array<{ event: string; source: string }>;
 }
 
 export const PROJECT_SETTINGS = [".claude/settings.json", ".claude/settings.local.json", ".mini-claude/settings.json"];
@@ -42,6 +56,7 @@ export const PROJECT_SETTINGS = [".claude/settings.json", ".claude/settings.loca
 export function loadHookSettings(workspace: string, userFiles: string[]): HookSettings {
   const commands: HookCommand[] = [];
   const problems: string[] = [];
+  const ignored: HookSettings["ignored"] = [];
   const read = (file: string, scope: HookCommand["scope"]) => {
     let text: string;
     try {
@@ -51,17 +66,26 @@ export function loadHookSettings(workspace: string, userFiles: string[]): HookSe
       return;
     }
     try {
-      commands.push(...parseHooks(JSON.parse(text), file, scope));
+      const settings = JSON.parse(text) as unknown;
+      commands.push(...parseHooks(settings, file, scope));
+      ignored.push(...ignoredEvents(settings).map((event) => ({ event, source: file })));
     } catch (error) {
       problems.push(`${file}: ${(error as Error).message}; its hooks are ignored.`);
     }
   };
   for (const file of userFiles) read(file, "user");
   for (const file of PROJECT_SETTINGS) read(join(workspace, file), "project");
-  return { commands, problems };
+  return { commands, problems, ignored };
 }
 
-/** The `hooks` key of one settings object. Unknown events are skipped (a newer Claude Code may have more). */
+/** The events under `hooks` that mini-claude does not run. */
+export function ignoredEvents(settings: unknown): string[] {
+  const hooks = (settings as { hooks?: unknown } | null)?.hooks;
+  if (typeof hooks !== "object" || hooks === null) return [];
+  return Object.keys(hooks).filter((event) => !(HOOK_EVENTS as readonly string[]).includes(event));
+}
+
+/** The `hooks` key of one settings object. Events mini-claude does not run are skipped here and named by ignoredEvents. */
 export function parseHooks(settings: unknown, source: string, scope: HookCommand["scope"]): HookCommand[] {
   if (typeof settings !== "object" || settings === null) throw new Error("not a JSON object");
   const hooks = (settings as { hooks?: unknown }).hooks;

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Config } from "../config.js";
 import { Hooks, type HookSession } from "./hooks.js";
-import { loadHookSettings } from "./settings.js";
+import { loadHookSettings, type HookSettings } from "./settings.js";
 import { hooksFingerprint, isTrusted, rememberTrust } from "./trust.js";
 
 /**
@@ -22,10 +22,13 @@ export function setUpHooks(config: Config, session: HookSession, warn: (line: st
   const userFiles = [join(config.configDir, "settings.json"), ...(home ? [join(home, ".claude", "settings.json")] : [])];
   const settings = loadHookSettings(config.workspace, [...new Set(userFiles)]);
   for (const problem of settings.problems) warn(problem);
+  const ignored = ignoredLine(settings.ignored);
+  if (ignored) warn(ignored);
   if (settings.commands.length === 0) return undefined;
   const fingerprint = hooksFingerprint(settings.commands.filter((hook) => hook.scope === "project"));
   const projectTrusted = config.trustProjectHooks || isTrusted(config.dataDir, config.workspace, fingerprint);
-  const hooks = new Hooks(settings, { cwd: config.workspace, session, warn, projectTrusted });
+  const permissionMode = config.yes ? "bypassPermissions" : "default";
+  const hooks = new Hooks(settings, { cwd: config.workspace, session, warn, projectTrusted, permissionMode });
   return {
     hooks,
     trust: () => {
@@ -33,4 +36,12 @@ export function setUpHooks(config: Config, session: HookSession, warn: (line: st
       return rememberTrust(config.dataDir, config.workspace, fingerprint);
     },
   };
+}
+
+/** One line naming every configured event mini-claude does not run, or undefined when there is none. */
+export function ignoredLine(ignored: HookSettings["ignored"]): string | undefined {
+  if (!ignored.length) return undefined;
+  const events = [...new Set(ignored.map(({ event }) => event))].join(", ");
+  const files = [...new Set(ignored.map(({ source }) => source))].join(", ");
+  return `hooks for ${events} (in ${files}) do not run: mini-claude has no such event; /hooks lists what runs.`;
 }

@@ -1,35 +1,111 @@
-import type { ToolCallRequest, ToolRegistry, ToolResult } from "../tools/index.js";
-import { hookToolInput, type Hooks } from "./hooks.js";
+import { fromClaudeInput, toClaudeInput, toClaudeName, toClaudeResponse } from "../claude-names.js";
+import type { Approval, ApprovalRequest, ToolCallRequest, ToolContext, ToolRegistry, ToolResult } from "../tools/index.js";
+import type { Hooks } from "./hooks.js";
 
 /**
- * The one seam between hooks and tools: a registry that runs PreToolUse hooks before each call
- * and PostToolUse hooks after it. The loop sees an ordinary registry, so every call is still
- * answered exactly once.
+ * The one seam between hooks and tools: a registry that runs PreToolUse hooks before each call,
+ * PermissionRequest and Notification hooks at its approval question, and PostToolUse (or
+ * PostToolUseFailure) hooks after it. The loop sees an ordinary registry, so every call is still
+ * answered exactly once. Hooks see each call as Claude Code shows it (claude-names.ts): `Bash`
+ * with `command`, `Read` with an absolute `file_path`, …; ours is beside it in
+ * `mini_claude_tool_name` and `mini_claude_tool_input`.
  *
- * Contract: a blocked call does not run and its observation is the hook's reason; PostToolUse
- * feedback (exit 2 or a "block" decision) is added to the observation the model reads.
+ * Contract: a denied call does not run and its observation is the hook's reason. "ask" puts the
+ * call to the person (the REPL asks; --print refuses). "allow" answers the call's own approval
+ * question, but only for what stays inside the sandbox: leaving it (sandbox: false, the network)
+ * and protected writes still ask. `updatedInput` replaces the arguments, checked again by the tool's
+ * schema. PostToolUse feedback (exit 2, "block", additionalContext) joins the observation.
  */
 export function withHooks(registry: ToolRegistry, hooks: Hooks, cwd: string): ToolRegistry {
   return {
     ...registry,
-    run: async (call: ToolCallRequest, ctx): Promise<ToolResult> => {
-      if (!hooks.has("PreToolUse", call.name) && !hooks.has("PostToolUse", call.name)) return registry.run(call, ctx);
-      const toolInput = hookToolInput(parseArguments(call.arguments), cwd);
-      const before = await hooks.run("PreToolUse", { tool_name: call.name, tool_input: toolInput }, ctx.signal, call.name);
-      // Ctrl-C during a hook stops the call too: it must not run after the person said stop.
-      if (ctx.signal.aborted) return { output: "", ok: false, label: registry.label(call), display: "interrupted", interrupted: true };
-      if (before.block !== undefined) {
-        const output = `Error: a PreToolUse hook blocked this call: ${before.block}`;
-        return { output, ok: false, label: registry.label(call), display: `blocked by hook: ${before.block.split("\n", 1)[0]}` };
-      }
-      const result = await registry.run(call, ctx);
-      if (result.interrupted) return result;
-      const response = { ok: result.ok, output: result.output, ...(result.exitCode === undefined ? {} : { exit_code: result.exitCode }) };
-      const after = await hooks.run("PostToolUse", { tool_name: call.name, tool_input: toolInput, tool_response: response }, ctx.signal, call.name);
-      const feedback = after.block ?? after.context;
-      return feedback ? { ...result, output: `${result.output}\n\n[PostToolUse hook: ${feedback}]` } : result;
-    },
+    run: (call, ctx) => (CALL_EVENTS.some((event) => hooks.has(event, call.name)) || hooks.has("Notification") ? hookedCall(registry, hooks, cwd, call, ctx) : registry.run(call, ctx)),
   };
+}
+
+const CALL_EVENTS = ["PreToolUse", "PermissionRequest", "PostToolUse", "PostToolUseFailure"] as const;
+
+async function hookedCall(registry: ToolRegistry, hooks: Hooks, cwd: string, call: ToolCallRequest, ctx: ToolContext): Promise<ToolResult> {
+  const tool = call.name;
+  let args = parseArguments(call.arguments);
+  let event = callEvent(call, args, cwd);
+  const before = await hooks.run("PreToolUse", event, ctx.signal, tool);
+  // Ctrl-C during a hook stops the call too: it must not run after the person said stop.
+  if (ctx.signal.aborted) return interrupted(registry, call);
+  if (before.block !== undefined) return refused(registry, call, `Error: a PreToolUse hook blocked this call: ${before.block}`, `blocked by hook: ${before.block}`);
+  let run = call;
+  if (before.updatedInput) {
+    args = fromClaudeInput(tool, { ...(event.tool_input as object), ...before.updatedInput }, cwd);
+    run = { ...call, arguments: JSON.stringify(args) };
+    event = callEvent(run, args, cwd);
+  }
+  const questions = (request: ApprovalRequest): ApprovalRequest => ({ ...request, beforeQuestion: (canAsk) => questionHooks(hooks, event, tool, canAsk, ctx.signal) });
+  let allowed = before.permission === "allow";
+  if (before.permission === "ask") {
+    const reason = before.reason ?? "no reason given";
+    const answer = await ctx.approve(questions({ kind: "hook", tool: String(event.tool_name), summary: registry.label(run), reason }), ctx.signal);
+    if (!answer.approved && (answer.interrupted || ctx.signal.aborted)) return interrupted(registry, run);
+    if (!answer.approved) {
+      const output = `Error: a PreToolUse hook required the user's approval for this call (${reason}), and it was not given${answer.reason ? `: ${answer.reason}` : "."}`;
+      return refused(registry, run, output, "not approved (a hook asked)");
+    }
+    allowed = true;
+  }
+  const approve = (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> =>
+    allowed && staysInside(request) ? Promise.resolve({ approved: true }) : ctx.approve(questions(request), signal);
+  let result = await registry.run(run, { ...ctx, approve });
+  if (result.interrupted) return result;
+  if (run !== call && !result.ok) result = { ...result, output: `${result.output}\n(A PreToolUse hook changed this call's arguments to ${run.arguments}.)` };
+  const after = result.ok
+    ? await hooks.run("PostToolUse", { ...event, tool_response: toClaudeResponse(tool, args, result, cwd), mini_claude_tool_response: ourResponse(result) }, ctx.signal, tool)
+    : await hooks.run("PostToolUseFailure", { ...event, error: result.output, is_interrupt: false, mini_claude_tool_response: ourResponse(result) }, ctx.signal, tool);
+  const feedback = after.block ?? after.context;
+  return feedback ? { ...result, output: `${result.output}\n\n[${result.ok ? "PostToolUse" : "PostToolUseFailure"} hook: ${feedback}]` } : result;
+}
+
+/** The fields every tool event carries: the call as Claude Code names it, and as we do. */
+function callEvent(call: ToolCallRequest, args: unknown, cwd: string): Record<string, unknown> {
+  return {
+    tool_name: toClaudeName(call.name),
+    tool_input: toClaudeInput(call.name, args, cwd),
+    tool_use_id: call.id ?? null,
+    mini_claude_tool_name: call.name,
+    mini_claude_tool_input: args,
+  };
+}
+
+/**
+ * An approval question is about to reach the person (or be refused by --print): PermissionRequest
+ * hooks may answer it; when nobody did and the person will be asked, Notification hooks hear that
+ * a question waits (not awaited: a slow notifier must not hold the question back).
+ */
+async function questionHooks(hooks: Hooks, event: Record<string, unknown>, tool: string, canAsk: boolean, signal: AbortSignal): Promise<Approval | undefined> {
+  const answer = await hooks.run("PermissionRequest", { ...event, permission_suggestions: [] }, signal, tool);
+  if (answer.block !== undefined) return { approved: false, reason: `a PermissionRequest hook refused it: ${answer.block}` };
+  if (answer.permission === "allow") return { approved: true };
+  if (canAsk) {
+    const message = `mini-claude needs your permission to use ${event.tool_name}`;
+    void hooks.run("Notification", { message, notification_type: "permission_prompt" }, undefined, "permission_prompt");
+  }
+  return undefined;
+}
+
+/** What a hook's "allow" may answer: a command inside the sandbox, or an outside (MCP) tool's call. */
+function staysInside(request: ApprovalRequest): boolean {
+  if (request.kind === "command") return !request.unsandboxed && !request.network;
+  return request.kind === "tool";
+}
+
+function ourResponse(result: ToolResult): Record<string, unknown> {
+  return { ok: result.ok, output: result.output, ...(result.exitCode === undefined ? {} : { exit_code: result.exitCode }) };
+}
+
+function refused(registry: ToolRegistry, call: ToolCallRequest, output: string, display: string): ToolResult {
+  return { output, ok: false, label: registry.label(call), display: display.split("\n", 1)[0] };
+}
+
+function interrupted(registry: ToolRegistry, call: ToolCallRequest): ToolResult {
+  return { output: "", ok: false, label: registry.label(call), display: "interrupted", interrupted: true };
 }
 
 function parseArguments(args: string): unknown {

@@ -17,10 +17,10 @@ export const MAX_STOP_CONTINUATIONS = 3;
  * Contract: resolves to the text to add before the prompt ("" for none); throws PromptBlockedError
  * when a hook blocks it.
  */
-export async function beforePrompt(hooks: Hooks, prompt: string, first: { resumed: boolean } | undefined, signal: AbortSignal): Promise<string> {
+export async function beforePrompt(hooks: Hooks, prompt: string, first: { source: "startup" | "resume" | "clear" } | undefined, signal: AbortSignal): Promise<string> {
   const context: string[] = [];
   if (first) {
-    const start = await hooks.run("SessionStart", { source: first.resumed ? "resume" : "startup" }, signal);
+    const start = await hooks.run("SessionStart", { source: first.source }, signal, first.source);
     if (start.context) context.push(start.context);
   }
   const submit = await hooks.run("UserPromptSubmit", { prompt }, signal);

@@ -4,7 +4,7 @@
  * timeout, abort or mini-claude's exit the whole tree is killed, so a hook that hangs or forks
  * leaves nothing behind.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { killTreeSync, terminate } from "./process-tree.js";
 import { commandEnv, missingDirectory, userShell } from "./spawn.js";
 
@@ -83,6 +83,21 @@ export function runWithInput(command: string, options: InputRunOptions): Promise
     child.once("exit", (code) => setTimeout(() => finish(code), DRAIN_MS));
     child.once("close", (code: number | null) => finish(code));
   });
+}
+
+/**
+ * The same run, synchronously, for the moment the process is already exiting (SessionEnd after
+ * process.exit): no event loop is left to wait on. Only the shell is killed at the timeout.
+ * Contract: never throws.
+ */
+export function runWithInputSync(command: string, options: Omit<InputRunOptions, "signal">): InputRunResult {
+  const missing = missingDirectory(options.cwd);
+  const none = { exitCode: null, stdout: "", stderr: "", timedOut: false, aborted: false };
+  if (missing) return { ...none, error: missing };
+  const run = spawnSync(userShell(), ["-c", command], { cwd: options.cwd, env: commandEnv(options.env), input: options.input, timeout: options.timeoutMs, maxBuffer: STREAM_MAX_BYTES, killSignal: "SIGKILL" });
+  const timedOut = (run.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT";
+  const error = run.error && !timedOut && (run.error as NodeJS.ErrnoException).code !== "ENOBUFS" ? run.error.message : undefined;
+  return { exitCode: timedOut ? null : run.status, stdout: String(run.stdout ?? ""), stderr: String(run.stderr ?? ""), timedOut, aborted: false, ...(error ? { error } : {}) };
 }
 
 /** SIGKILL every hook still running. Contract: synchronous (for process exit). */

@@ -62,7 +62,7 @@ export class ApprovalPolicy {
     // A prefix rule can only ever cover a simple command, so a compound one is not offered it.
     const offer = request.kind === "command" && !danger && covers(commandPrefix(request.command), request.command);
     const prefix = offer ? ` / [p] always \`${commandPrefix(request.command)}\`` : "";
-    const all = this.allowAll ? "" : " / [a]lways";
+    const all = this.allowAll || request.kind === "hook" ? "" : " / [a]lways";
     return `${yes} / [n]o (add a reason)${prefix}${all}: `;
   }
 

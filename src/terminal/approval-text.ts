@@ -43,6 +43,12 @@ export function approvalText(request: ApprovalRequest): ApprovalText {
       question: "Start it? (asked once)",
     };
   }
+  if (request.kind === "hook") {
+    return {
+      shown: `A PreToolUse hook asks you to approve this ${showControls(request.tool)} call: ${showControls(request.reason)}\n  ${bothEnds(showControls(request.summary))}`,
+      question: "Run it?",
+    };
+  }
   return { shown: `Call:\n  ${bothEnds(showControls(request.summary))}`, question: `Call ${showControls(request.tool)}?` };
 }
 

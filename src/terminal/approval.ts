@@ -20,10 +20,14 @@ export function replApproval(config: Config, reader: InputQueue, renderer: Rende
   return async (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => {
     // Trusting a project's server is its own question: --yes and "always" answer only calls.
     // A server's trust and a new domain are their own questions: --yes and "always" answer only calls.
-    if (request.kind !== "server" && request.kind !== "network" && (config.yes || !mustAsk(request) || policy.allows(request))) return { approved: true };
+    // A hook that asks wants the person each time: neither --yes nor "always" answers it.
+    const ownQuestion = request.kind === "server" || request.kind === "network" || request.kind === "hook";
+    if (!ownQuestion && (config.yes || !mustAsk(request) || policy.allows(request))) return { approved: true };
     // A call running beside others asks only once its own line is shown (agent.ts).
     await request.shown;
     if (signal.aborted) return { approved: false, interrupted: true };
+    const answered = await request.beforeQuestion?.(true);
+    if (answered) return answered;
     // Everything queued (the spinner, the tool line) must be on screen before the question.
     await renderer.flush();
     if (request.kind === "write") {
@@ -48,7 +52,7 @@ export function replApproval(config: Config, reader: InputQueue, renderer: Rende
         policy.tools.add(request.tool);
         return { approved: true };
       }
-      if (meaning.kind === "all" && request.kind === "server") return { approved: true };
+      if (meaning.kind === "all" && (request.kind === "server" || request.kind === "hook")) return { approved: true };
       if (request.kind === "network") return meaning.kind === "no" ? { approved: false, reason: meaning.reason } : { approved: true, always: meaning.kind === "all" };
       policy.apply(meaning);
       if (meaning.kind === "prefix") await renderer.notice(`Allowed \`${meaning.prefix}\` for this session (/approvals to revoke).`);

@@ -29,7 +29,9 @@ export async function askHookTrust(session: SessionHooks, reader: InputQueue, re
 export function hooksReport(session: SessionHooks | undefined): string {
   const all = session?.hooks.all() ?? [];
   if (all.length === 0) return "No hooks. Define them under \"hooks\" in .mini-claude/settings.json or .claude/settings.json (project), or settings.json in the config folder (user).";
-  return all.map((hook) => `${hookLine(hook)}\n      from ${hook.source} (${hook.scope}${hook.active ? "" : ", not trusted: not run"})`).join("\n");
+  const lines = all.map((hook) => `${hookLine(hook)}\n      from ${hook.source} (${hook.scope}${hook.active ? "" : ", not trusted: not run"})`);
+  for (const { event, sources } of session?.hooks.ignored() ?? []) lines.push(`  ${event}: ignored, mini-claude has no such event\n      in ${sources.join(", ")}`);
+  return lines.join("\n");
 }
 
 function hookLines(hooks: HookCommand[]): string {

@@ -70,16 +70,22 @@ export async function runPrintMode({ config, conversation, jobs, sessionId = () 
   return code;
 }
 
-/** --print cannot ask, so what must be asked (approval-rule.ts) happens only with --yes; a project's MCP server only with --trust-project-mcp. */
+/**
+ * --print cannot ask, so what must be asked (approval-rule.ts) happens only with --yes, or when a
+ * PermissionRequest hook allows it; a project's MCP server only with --trust-project-mcp; a call a
+ * PreToolUse hook wants the person to approve never.
+ */
 function printApproval(config: Config): (request: ApprovalRequest) => Promise<Approval> {
   return async (request) => {
     if (request.kind === "server") return { approved: config.trustProjectMcp };
-    if (config.yes || !mustAsk(request)) return { approved: true };
-    return refusal(request);
+    if (request.kind !== "hook" && (config.yes || !mustAsk(request))) return { approved: true };
+    return (await request.beforeQuestion?.(false)) ?? refusal(request);
   };
 }
 
 function refusal(request: ApprovalRequest): Approval {
+  // Not even --yes answers a hook that asks for the person: it asked for them, not for a flag.
+  if (request.kind === "hook") return { approved: false, reason: "mini-claude is running with --print, which cannot ask the user; it can run in the REPL, where the user can approve it" };
   return {
     approved: false,
     reason:

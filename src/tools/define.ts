@@ -25,12 +25,20 @@ export type ApprovalRequest = (
   | { kind: "server"; name: string; /** The command line (or URL) that would run. */ command: string }
   /** A sandboxed command wants a domain no rule allows (processes/sandbox.ts asks while it waits). */
   | { kind: "network"; host: string; port?: number; /** The sandboxed commands running (one of them wants it). */ commands: string[] }
+  /** A PreToolUse hook answered "ask": the person decides this call, whatever else they allowed; --print refuses. */
+  | { kind: "hook"; tool: string; /** The call in one line. */ summary: string; /** The hook's permissionDecisionReason. */ reason: string }
 ) & {
   /**
    * Resolves once the call's line is on screen. Read-only calls run side by side, so a question
    * waits for it: questions then come in call order, each under its own call's line.
    */
   shown?: Promise<void>;
+  /**
+   * Called by the mode just before it would put the question to the person (`canAsk`) or refuse
+   * it because it cannot ask (--print): PermissionRequest hooks may answer it, and, when the
+   * person will be asked, Notification hooks hear that a question waits. Undefined: no answer.
+   */
+  beforeQuestion?: (canAsk: boolean) => Promise<Approval | undefined>;
 };
 
 /** The person's answer; interrupted means Ctrl-C at the question. */

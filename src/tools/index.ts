@@ -17,6 +17,8 @@ export type { Approval, ApprovalRequest, Tool, ToolContext, ToolOutput, FileDiff
 export const tools: Tool[] = [readFileTool, writeFileTool, editFileTool, listFilesTool, grepTool, execTool] as unknown as Tool[];
 
 export interface ToolCallRequest {
+  /** The model's id for the call (hooks see it as tool_use_id). */
+  id?: string;
   name: string;
   /** The raw JSON text the model produced. */
   arguments: string;

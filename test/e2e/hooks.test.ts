@@ -63,7 +63,7 @@ describe("hooks", () => {
     expect(blocked).toMatchObject({ ok: false, display: "blocked by hook: rm is not allowed in this project; move files to trash/ instead" });
     // The formatter ran once, after the write only (not after exec), and got the session id.
     const log = ws.read("formatted.log").trim().split("\n");
-    expect(log).toEqual([`PostToolUse write_file ${lines[0].session_id}`, "transcript has the call: true"]);
+    expect(log).toEqual([`PostToolUse Write ${lines[0].session_id}`, "transcript has the call: true"]);
   });
 
   it("--print does not run untrusted project hooks, and says so; user hooks always run", async () => {
@@ -83,7 +83,7 @@ describe("hooks", () => {
     expect(existsSync(join(ws.root, "project-hook-ran"))).toBe(true);
   });
 
-  it("a hook that hangs is killed with its whole process tree at its timeout, with a warning, and the turn goes on", async () => {
+  it("a PreToolUse hook that hangs is killed with its whole process tree at its timeout, visibly, and the call is refused (fail-closed)", async () => {
     const ws = tempWorkspace({
       ".claude/settings.json": JSON.stringify({
         hooks: { PreToolUse: [{ matcher: "Read", hooks: [{ type: "command", command: "echo $$ > hook.pid; sleep 60 & echo $! > child.pid; wait", timeout: 1 }] }] },
@@ -97,7 +97,11 @@ describe("hooks", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.stdout).toBe("Read it.\n");
     expect(result.stderr).toContain("PreToolUse hook `echo $$ > hook.pid; sleep 60 & echo $! > child.pid; wait` took more than 1 s and was killed with its processes.");
-    expect(fake.requests[1].messages.find((m: any) => m.tool_call_id === "call_read").content).toContain("alpha");
+    expect(fake.requests[1].messages.find((m: any) => m.tool_call_id === "call_read").content).toBe(
+      "Error: a PreToolUse hook blocked this call: the hook `echo $$ > hook.pid; sleep 60 & echo $! > child.pid; wait` " +
+        `(from ${join(ws.root, ".claude/settings.json")}) took more than 1 s and was killed with its processes; ` +
+        "a guard that cannot run allows nothing. Tell the user to fix or remove that hook.",
+    );
     const pids = ["hook.pid", "child.pid"].map((f) => Number(readFileSync(join(ws.root, f), "utf8")));
     expect(await eventually(() => pids.every((pid) => !isAlive(pid)))).toBe(true);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { matchesTool } from "../../src/hooks/matcher.js";
-import { DEFAULT_HOOK_TIMEOUT_MS, loadHookSettings, parseHooks } from "../../src/hooks/settings.js";
+import { DEFAULT_HOOK_TIMEOUT_MS, ignoredEvents, loadHookSettings, parseHooks } from "../../src/hooks/settings.js";
+import { ignoredLine } from "../../src/hooks/setup.js";
 import { hooksFingerprint, isTrusted, rememberTrust } from "../../src/hooks/trust.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -20,22 +21,26 @@ describe("hook settings", () => {
     expect(matchesTool("(", "exec")).toBe(false);
   });
 
-  it("reads every event's commands with their timeout in seconds, skipping unknown events and non-command hooks", () => {
-    const hooks = parseHooks(
-      {
-        hooks: {
-          PostToolUse: [{ matcher: "Write", hooks: [{ type: "command", command: "fmt", timeout: 5 }, { type: "prompt", prompt: "x" }] }],
-          Stop: [{ hooks: [{ type: "command", command: "check" }] }],
-          Notification: [{ hooks: [{ type: "command", command: "notify-send hi" }] }],
-        },
+  it("reads every event's commands with their timeout in seconds, skipping non-command hooks and naming the events it does not run", () => {
+    const settings = {
+      hooks: {
+        PostToolUse: [{ matcher: "Write", hooks: [{ type: "command", command: "fmt", timeout: 5 }, { type: "prompt", prompt: "x" }] }],
+        Stop: [{ hooks: [{ type: "command", command: "check" }] }],
+        SubagentStop: [{ hooks: [{ type: "command", command: "check-subagent" }] }],
+        PostCompact: [{ hooks: [{ type: "command", command: "echo compacted" }] }],
+        Notification: [{ matcher: "permission_prompt", hooks: [{ type: "command", command: "notify-send hi" }] }],
       },
-      "/p/.claude/settings.json",
-      "project",
-    );
+    };
+    const hooks = parseHooks(settings, "/p/.claude/settings.json", "project");
     expect(hooks).toEqual([
       { event: "PostToolUse", matcher: "Write", command: "fmt", timeoutMs: 5000, source: "/p/.claude/settings.json", scope: "project" },
       { event: "Stop", matcher: undefined, command: "check", timeoutMs: DEFAULT_HOOK_TIMEOUT_MS, source: "/p/.claude/settings.json", scope: "project" },
+      { event: "Notification", matcher: "permission_prompt", command: "notify-send hi", timeoutMs: DEFAULT_HOOK_TIMEOUT_MS, source: "/p/.claude/settings.json", scope: "project" },
     ]);
+    expect(ignoredEvents(settings)).toEqual(["SubagentStop", "PostCompact"]);
+    expect(ignoredLine([{ event: "SubagentStop", source: "/p/.claude/settings.json" }, { event: "PostCompact", source: "/p/.claude/settings.json" }])).toBe(
+      "hooks for SubagentStop, PostCompact (in /p/.claude/settings.json) do not run: mini-claude has no such event; /hooks lists what runs.",
+    );
   });
 
   it("a broken settings file is one problem line, and the others still load", () => {
