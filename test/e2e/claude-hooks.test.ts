@@ -71,6 +71,7 @@ describe("guard hooks written for Claude Code", () => {
             { matcher: "*", hooks: [{ type: "command", command: 'node "$CLAUDE_PROJECT_DIR/.claude/hooks/git-guard.cjs"' }] },
             { matcher: "*", hooks: [{ type: "command", command: 'node "$CLAUDE_PROJECT_DIR/.claude/hooks/env-guard.cjs"' }] },
           ],
+          SubagentStop: [{ hooks: [{ type: "command", command: "echo subagent done" }] }],
         },
       }),
     );
@@ -88,6 +89,7 @@ describe("guard hooks written for Claude Code", () => {
     expect(observation(fake, "call_cat")).toContain("uncommitted work");
     expect(JSON.stringify(fake.requests)).not.toContain("sk-live-123");
     expect(result.stderr).toContain("blocked by hook: git reset --hard destroys uncommitted work");
+    expect(result.stderr).toContain(`mini-claude: hooks for SubagentStop (in ${join(ws.root, ".claude/settings.json")}) do not run: mini-claude has no such event; /hooks lists what runs.\n`);
   });
 
   it("updatedInput changes what runs (checked again by the tool's schema); hooks get Claude Code's fields and tool_response", async () => {
@@ -169,7 +171,11 @@ describe("permission decisions", () => {
   it("ask: --print refuses (even with --yes) and tells the model a hook required approval; the REPL asks the person, and Notification hooks hear of it", async () => {
     const ws = tempWorkspace();
     const record = command(ws, "record.cjs", RECORD);
-    userSettings(ws, { PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: command(ws, "ask.cjs", askHook) }] }], Notification: [{ matcher: "permission_prompt", hooks: [{ type: "command", command: record }] }] });
+    userSettings(ws, {
+      PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: command(ws, "ask.cjs", askHook) }] }],
+      Notification: [{ matcher: "permission_prompt", hooks: [{ type: "command", command: record }] }],
+      TeammateIdle: [{ hooks: [{ type: "command", command: "true" }] }],
+    });
     const env = { EVENTS: join(ws.home, "events.jsonl") };
     const fake = await fakeOpenAI([reply().tool("exec", { command: "touch printed" }, "call_print"), reply().text("Could not."), reply().tool("exec", { command: "touch asked" }, "call_repl"), reply().text("Touched.")]);
     const printed = await runCli(["-p", "-y", "go"], cliOptions(ws, fake, { env }));
@@ -188,6 +194,8 @@ describe("permission decisions", () => {
     expect(pty.screen()).not.toContain("[a]lways");
     pty.type("y\r");
     await pty.waitFor("Touched.");
+    pty.type("/hooks\r");
+    await pty.waitFor("TeammateIdle: ignored, mini-claude has no such event");
     await pty.quit();
     expect(existsSync(join(ws.root, "asked"))).toBe(true);
     expect(events(ws)).toEqual([expect.objectContaining({ hook_event_name: "Notification", notification_type: "permission_prompt", message: "mini-claude needs your permission to use Bash" })]);
