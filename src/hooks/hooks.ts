@@ -2,6 +2,7 @@ import { runWithInput, runWithInputSync, type InputRunResult } from "../processe
 import { readHookOutput, type HookDecision } from "./hook-output.js";
 import { matchesTool } from "./matcher.js";
 import type { HookCommand, HookEvent, HookSettings } from "./settings.js";
+import { unsentToolNames, type UnsentToolName } from "./tool-name-check.js";
 
 export type { HookDecision } from "./hook-output.js";
 
@@ -60,6 +61,11 @@ export class Hooks {
     const byEvent = new Map<string, string[]>();
     for (const { event, source } of this.settings.ignored) byEvent.set(event, [...new Set([...(byEvent.get(event) ?? []), source])]);
     return [...byEvent].map(([event, sources]) => ({ event, sources }));
+  }
+
+  /** Hooks waiting for a tool name mini-claude never sends (tool-name-check.ts), for /hooks. */
+  unsentToolNames(): UnsentToolName[] {
+    return unsentToolNames(this.settings.commands, this.options.cwd);
   }
 
   /** Project hooks waiting for the person's trust (none once trusted). */

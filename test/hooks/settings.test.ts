@@ -1,7 +1,9 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { matchesTool } from "../../src/hooks/matcher.js";
 import { DEFAULT_HOOK_TIMEOUT_MS, ignoredEvents, loadHookSettings, parseHooks } from "../../src/hooks/settings.js";
 import { ignoredLine } from "../../src/hooks/setup.js";
+import { comparedToolNames, unsentToolNames } from "../../src/hooks/tool-name-check.js";
 import { hooksFingerprint, isTrusted, rememberTrust } from "../../src/hooks/trust.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -63,5 +65,33 @@ describe("hook settings", () => {
     expect(isTrusted(ws.home, ws.root, hooksFingerprint(hooks))).toBe(true);
     expect(isTrusted(ws.home, ws.root, hooksFingerprint(changed))).toBe(false);
     expect(isTrusted(ws.home, ws.outside, hooksFingerprint(hooks))).toBe(false);
+  });
+});
+
+describe("hooks waiting for tool names mini-claude never sends", () => {
+  it("flags scripts comparing tool_name with such names, and matchers naming only them; Claude Code's six names pass", () => {
+    const ws = tempWorkspace({
+      ".claude/hooks/old.sh": '#!/bin/bash\nTOOL=$(jq -r .tool_name)\nif [ "$TOOL" = "exec" ]; then check; fi\n[[ $TOOL_NAME == "MultiEdit" ]] && fmt\necho "Bash is fine"\n',
+      ".claude/hooks/good.js": 'if (input.tool_name !== "Bash") allow();\nif (input.tool_name === "Read") check();\n',
+    });
+    const hooks = parseHooks(
+      {
+        hooks: {
+          PreToolUse: [
+            { matcher: "*", hooks: [{ type: "command", command: 'bash "$CLAUDE_PROJECT_DIR/.claude/hooks/old.sh"' }] },
+            { matcher: "Bash|Read", hooks: [{ type: "command", command: "node .claude/hooks/good.js 2>/dev/null" }] },
+            { matcher: "WebFetch|WebSearch", hooks: [{ type: "command", command: "true" }] },
+          ],
+        },
+      },
+      "s.json",
+      "project",
+    );
+    const found = unsentToolNames(hooks, ws.root);
+    expect(found.map(({ where, names }) => [where, names])).toEqual([
+      [join(ws.root, ".claude/hooks/old.sh"), ["exec", "MultiEdit"]],
+      ["matcher", ["WebFetch", "WebSearch"]],
+    ]);
+    expect(comparedToolNames('if tool_name in ("Write", "NotebookEdit"):')).toEqual(["NotebookEdit"]);
   });
 });
