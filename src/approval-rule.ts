@@ -44,9 +44,13 @@ export function dangerousShape(command: string): string | undefined {
 
 /**
  * Whether `request` must be asked (the person may still have allowed everything with --yes or
- * "always"; that is the policy's business, not this rule's).
+ * "always"; that is the policy's business, not this rule's). A PreToolUse hook's "allow" answers
+ * a command that stays inside the sandbox and an outside tool's call, never a way out of the
+ * sandbox (sandbox: false, the network) nor a protected write.
  */
 export function mustAsk(request: ApprovalRequest, sandboxOn = sandboxState().active): boolean {
+  if (request.allowedByHook && request.kind === "tool") return false;
+  if (request.allowedByHook && request.kind === "command" && !request.unsandboxed && !request.network) return false;
   if (request.kind !== "command") return true;
   if (!sandboxOn || request.unsandboxed) return true;
   if (request.network && !sandboxState().allowNet) return true;

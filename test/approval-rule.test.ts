@@ -13,6 +13,15 @@ describe("which requests must be asked", () => {
     expect(mustAsk({ kind: "command", command: "ls" }, false)).toBe(true);
   });
 
+  it("a PreToolUse hook's allow answers a command inside the sandbox and an outside tool's call, never a way out or a protected write", () => {
+    expect(mustAsk({ kind: "command", command: "rm -rf build", allowedByHook: true }, true)).toBe(false);
+    expect(mustAsk({ kind: "tool", tool: "mcp__gh__create_issue", summary: "gh", allowedByHook: true }, true)).toBe(false);
+    expect(mustAsk({ kind: "command", command: "make install", unsandboxed: true, allowedByHook: true }, true)).toBe(true);
+    expect(mustAsk({ kind: "command", command: "curl example.com", network: true, allowedByHook: true }, true)).toBe(true);
+    const diff = { path: ".git/config", before: "", after: "x" };
+    expect(mustAsk({ kind: "write", path: ".git/config", reason: "git runs what it names", diff, allowedByHook: true }, true)).toBe(true);
+  });
+
   it("remembers network approvals by program and subcommand", () => {
     expect(commandPrefix("npm install lodash")).toBe("npm install");
     expect(commandPrefix("curl https://example.com")).toBe("curl");

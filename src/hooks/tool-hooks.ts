@@ -51,8 +51,8 @@ async function hookedCall(registry: ToolRegistry, hooks: Hooks, cwd: string, cal
     }
     allowed = true;
   }
-  const approve = (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> =>
-    allowed && staysInside(request) ? Promise.resolve({ approved: true }) : ctx.approve(questions(request), signal);
+  // The mode's policy still decides (approval-rule.ts): "allow" never opens the sandbox, and rules the person set come first.
+  const approve = (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => ctx.approve(questions(allowed ? { ...request, allowedByHook: true } : request), signal);
   let result = await registry.run(run, { ...ctx, approve });
   if (result.interrupted) return result;
   if (run !== call && !result.ok) result = { ...result, output: `${result.output}\n(A PreToolUse hook changed this call's arguments to ${run.arguments}.)` };
@@ -88,12 +88,6 @@ async function questionHooks(hooks: Hooks, event: Record<string, unknown>, tool:
     void hooks.run("Notification", { message, notification_type: "permission_prompt" }, undefined, "permission_prompt");
   }
   return undefined;
-}
-
-/** What a hook's "allow" may answer: a command inside the sandbox, or an outside (MCP) tool's call. */
-function staysInside(request: ApprovalRequest): boolean {
-  if (request.kind === "command") return !request.unsandboxed && !request.network;
-  return request.kind === "tool";
 }
 
 function ourResponse(result: ToolResult): Record<string, unknown> {

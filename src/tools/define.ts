@@ -39,6 +39,8 @@ export type ApprovalRequest = (
    * person will be asked, Notification hooks hear that a question waits. Undefined: no answer.
    */
   beforeQuestion?: (canAsk: boolean) => Promise<Approval | undefined>;
+  /** A PreToolUse hook allowed this call (or the person approved a hook's "ask"); approval-rule.ts says what that answers. */
+  allowedByHook?: boolean;
 };
 
 /** The person's answer; interrupted means Ctrl-C at the question. */
