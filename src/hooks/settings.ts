@@ -78,11 +78,24 @@ export function loadHookSettings(workspace: string, userFiles: string[]): HookSe
   return { commands, problems, ignored };
 }
 
-/** The events under `hooks` that mini-claude does not run. */
+/**
+ * What under `hooks` mini-claude does not run: events it has no moment for ("SubagentStop"), and
+ * hooks of a type other than "command" ("PreToolUse prompt hooks"): a guard skipped in silence would be
+ * a guard that allows everything.
+ */
 export function ignoredEvents(settings: unknown): string[] {
   const hooks = (settings as { hooks?: unknown } | null)?.hooks;
   if (typeof hooks !== "object" || hooks === null) return [];
-  return Object.keys(hooks).filter((event) => !(HOOK_EVENTS as readonly string[]).includes(event));
+  const ignored: string[] = [];
+  for (const [event, groups] of Object.entries(hooks)) {
+    if (!(HOOK_EVENTS as readonly string[]).includes(event)) {
+      ignored.push(event);
+      continue;
+    }
+    const types = (Array.isArray(groups) ? groups : []).flatMap((group) => (Array.isArray(group?.hooks) ? group.hooks : [])).map((hook) => hook?.type);
+    for (const type of new Set(types.filter((type) => type !== "command"))) ignored.push(`${event} ${typeof type === "string" ? type : "untyped"} hooks`);
+  }
+  return ignored;
 }
 
 /** The `hooks` key of one settings object. Events mini-claude does not run are skipped here and named by ignoredEvents. */

@@ -43,5 +43,5 @@ export function ignoredLine(ignored: HookSettings["ignored"]): string | undefine
   if (!ignored.length) return undefined;
   const events = [...new Set(ignored.map(({ event }) => event))].join(", ");
   const files = [...new Set(ignored.map(({ source }) => source))].join(", ");
-  return `hooks for ${events} (in ${files}) do not run: mini-claude has no such event; /hooks lists what runs.`;
+  return `hooks for ${events} (in ${files}) do not run: mini-claude runs "command" hooks at its own events only; /hooks lists what runs.`;
 }

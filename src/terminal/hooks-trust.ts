@@ -30,7 +30,7 @@ export function hooksReport(session: SessionHooks | undefined): string {
   const all = session?.hooks.all() ?? [];
   if (all.length === 0) return "No hooks. Define them under \"hooks\" in .mini-claude/settings.json or .claude/settings.json (project), or settings.json in the config folder (user).";
   const lines = all.map((hook) => `${hookLine(hook)}\n      from ${hook.source} (${hook.scope}${hook.active ? "" : ", not trusted: not run"})`);
-  for (const { event, sources } of session?.hooks.ignored() ?? []) lines.push(`  ${event}: ignored, mini-claude has no such event\n      in ${sources.join(", ")}`);
+  for (const { event, sources } of session?.hooks.ignored() ?? []) lines.push(`  ${event}: not run (mini-claude runs "command" hooks at its own events only)\n      in ${sources.join(", ")}`);
   for (const { hook, where, names } of session?.hooks.unsentToolNames() ?? []) {
     const place = where === "matcher" ? `its matcher names` : `${where} compares tool_name with`;
     lines.push(`  note: the ${hook.event} hook \`${hook.command}\`: ${place} ${names.join(", ")}, never sent here (tools are Bash, Read, Write, Edit, Glob, Grep, mcp__server__tool)`);

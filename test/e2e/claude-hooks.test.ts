@@ -89,7 +89,7 @@ describe("guard hooks written for Claude Code", () => {
     expect(observation(fake, "call_cat")).toContain("uncommitted work");
     expect(JSON.stringify(fake.requests)).not.toContain("sk-live-123");
     expect(result.stderr).toContain("blocked by hook: git reset --hard destroys uncommitted work");
-    expect(result.stderr).toContain(`mini-claude: hooks for SubagentStop (in ${join(ws.root, ".claude/settings.json")}) do not run: mini-claude has no such event; /hooks lists what runs.\n`);
+    expect(result.stderr).toContain(`mini-claude: hooks for SubagentStop (in ${join(ws.root, ".claude/settings.json")}) do not run: mini-claude runs "command" hooks at its own events only; /hooks lists what runs.\n`);
   });
 
   it("updatedInput changes what runs (checked again by the tool's schema); hooks get Claude Code's fields and tool_response", async () => {
@@ -195,7 +195,7 @@ describe("permission decisions", () => {
     pty.type("y\r");
     await pty.waitFor("Touched.");
     pty.type("/hooks\r");
-    await pty.waitFor("TeammateIdle: ignored, mini-claude has no such event");
+    await pty.waitFor('TeammateIdle: not run (mini-claude runs "command" hooks at its own events only)');
     await pty.quit();
     expect(existsSync(join(ws.root, "asked"))).toBe(true);
     expect(events(ws)).toEqual([expect.objectContaining({ hook_event_name: "Notification", notification_type: "permission_prompt", message: "mini-claude needs your permission to use Bash" })]);

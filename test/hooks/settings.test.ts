@@ -39,9 +39,9 @@ describe("hook settings", () => {
       { event: "Stop", matcher: undefined, command: "check", timeoutMs: DEFAULT_HOOK_TIMEOUT_MS, source: "/p/.claude/settings.json", scope: "project" },
       { event: "Notification", matcher: "permission_prompt", command: "notify-send hi", timeoutMs: DEFAULT_HOOK_TIMEOUT_MS, source: "/p/.claude/settings.json", scope: "project" },
     ]);
-    expect(ignoredEvents(settings)).toEqual(["SubagentStop", "PostCompact"]);
+    expect(ignoredEvents(settings)).toEqual(["PostToolUse prompt hooks", "SubagentStop", "PostCompact"]);
     expect(ignoredLine([{ event: "SubagentStop", source: "/p/.claude/settings.json" }, { event: "PostCompact", source: "/p/.claude/settings.json" }])).toBe(
-      "hooks for SubagentStop, PostCompact (in /p/.claude/settings.json) do not run: mini-claude has no such event; /hooks lists what runs.",
+      'hooks for SubagentStop, PostCompact (in /p/.claude/settings.json) do not run: mini-claude runs "command" hooks at its own events only; /hooks lists what runs.',
     );
   });
 
