@@ -1,4 +1,5 @@
 import { fromClaudeInput, toClaudeInput, toClaudeName, toClaudeResponse } from "../claude-names.js";
+import { redactSecrets } from "../secrets.js";
 import type { Approval, ApprovalRequest, ToolCallRequest, ToolContext, ToolRegistry, ToolResult } from "../tools/index.js";
 import type { Hooks } from "./hooks.js";
 
@@ -60,7 +61,8 @@ async function hookedCall(registry: ToolRegistry, hooks: Hooks, cwd: string, cal
     ? await hooks.run("PostToolUse", { ...event, tool_response: toClaudeResponse(tool, args, result, cwd), mini_claude_tool_response: ourResponse(result) }, ctx.signal, tool)
     : await hooks.run("PostToolUseFailure", { ...event, error: result.output, is_interrupt: false, mini_claude_tool_response: ourResponse(result) }, ctx.signal, tool);
   const feedback = after.block ?? after.context;
-  return feedback ? { ...result, output: `${result.output}\n\n[${result.ok ? "PostToolUse" : "PostToolUseFailure"} hook: ${feedback}]` } : result;
+  // A hook's words reach the model too, so the person's key is kept out of them as out of any observation.
+  return feedback ? { ...result, output: redactSecrets(`${result.output}\n\n[${result.ok ? "PostToolUse" : "PostToolUseFailure"} hook: ${feedback}]`) } : result;
 }
 
 /** The fields every tool event carries: the call as Claude Code names it, and as we do. */
@@ -95,7 +97,7 @@ function ourResponse(result: ToolResult): Record<string, unknown> {
 }
 
 function refused(registry: ToolRegistry, call: ToolCallRequest, output: string, display: string): ToolResult {
-  return { output, ok: false, label: registry.label(call), display: display.split("\n", 1)[0] };
+  return { output: redactSecrets(output), ok: false, label: registry.label(call), display: redactSecrets(display.split("\n", 1)[0]) };
 }
 
 function interrupted(registry: ToolRegistry, call: ToolCallRequest): ToolResult {
