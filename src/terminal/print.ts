@@ -6,6 +6,7 @@ import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import type { SessionHooks } from "../hooks/setup.js";
 import type { JobManager } from "../processes/jobs.js";
+import { warmSandbox } from "../processes/sandbox.js";
 import { showControls, stripControls } from "../sanitize.js";
 import type { Approval, ApprovalRequest } from "../tools/index.js";
 import { colorEnabled } from "./colors.js";
@@ -91,9 +92,9 @@ function refusal(request: ApprovalRequest): Approval {
 
 /** --keep-background: tell the person what is still running and where its output goes. */
 function reportKeptJobs(jobs: JobManager): void {
-  for (const job of jobs.list().filter((j) => j.state === "running")) {
+  for (const { job, stop } of jobs.keepRunning()) {
     const url = job.url ? ` at ${job.url}` : "";
-    const line = `Left running: job ${job.id} \`${job.command}\` (pid ${job.pid})${url}; output in ${job.logFile}`;
+    const line = `Left running: job ${job.id} \`${job.command}\` (pid ${job.pid})${url}; output in ${job.logFile}; stop it with: ${stop}`;
     process.stderr.write(`${showControls(line)}\n`);
   }
 }
@@ -112,6 +113,8 @@ async function runPrint(conversation: Conversation, config: Config, prompt: stri
       signal,
       approve: printApproval(config),
       onEvent: (event) => {
+        // The first request is on its way: the sandbox engine loads while the model thinks.
+        if (event.type === "request" && event.step === 1) setTimeout(warmSandbox, 0);
         if (event.type === "assistant_end") answer = event.text;
         renderer.handle(event);
       },

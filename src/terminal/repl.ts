@@ -8,7 +8,7 @@ import { showControls } from "../sanitize.js";
 import type { SessionHooks } from "../hooks/setup.js";
 import { rememberNetworkApprovals } from "../approval-rule.js";
 import { replApproval } from "./approval.js";
-import { refusalFor, setNetworkAsker } from "../processes/sandbox.js";
+import { refusalFor, setNetworkAsker, warmSandbox } from "../processes/sandbox.js";
 import { ApprovalPolicy } from "./approval-policy.js";
 import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
@@ -138,6 +138,8 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   }
   if (hooks) await askHookTrust(hooks, reader, renderer);
   conversation.warmUp();
+  // The person is reading the banner: the sandbox engine loads and starts its proxies meanwhile.
+  warmSandbox();
   const changes = new SessionChanges(config.workspace);
   const page = reader.isTerminal ? (text: string) => showPaged(text, process.stdout, (run) => reader.lendTerminal(run)) : undefined;
   const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, page, ask: (question) => reader.ask(question), interruptible: (run) => interruptibly(run) };

@@ -1,3 +1,4 @@
+import { execSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -110,7 +111,12 @@ describe("background jobs through the model", () => {
       const logDirs = readdirSync(tmp).filter((name) => name.startsWith(`mini-claude-${cli.child.pid}-`));
       expect(logDirs).toHaveLength(1);
       expect(readFileSync(join(tmp, logDirs[0], "job-1.log"), "utf8")).toContain("GET /\n");
-      expect(result.stderr).toContain(`Left running: job 1 \`npm run dev\` (pid ${pgid}) at http://localhost:${pids.port}/; output in ${join(tmp, logDirs[0], "job-1.log")}`);
+      const stop = new RegExp(`Left running: job 1 \`npm run dev\` \\(pid ${pgid}\\) at http://localhost:${pids.port}/; output in ${join(tmp, logDirs[0], "job-1.log")}; stop it with: (kill -- -${pgid}.*)`).exec(result.stderr)?.[1];
+      expect(stop).toBeDefined();
+      // The command it prints stops the job and the forward of its port.
+      execSync(stop!);
+      expect(await devServerGone(pids)).toBe(true);
+      await expect(fetch(`http://127.0.0.1:${pids.port}/`)).rejects.toThrow();
     } finally {
       await terminate(pgid);
       for (const pid of pids ? [pids.worker, pids.server] : []) if (isAlive(pid)) process.kill(pid, "SIGKILL");

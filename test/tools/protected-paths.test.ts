@@ -29,7 +29,7 @@ describe("protected paths", () => {
       ".profile", "home/.zshenv", ".config/fish/config.fish", ".git",
     ];
     for (const path of yes) expect(protectedReason(root, join(root, path)), path).toBeDefined();
-    const no = ["src/app.ts", "env.ts", ".environment/x", "README.md", ".gitignore", ".github/workflows/ci.yml", "docs/.envy", "package.json"];
+    const no = ["src/app.ts", "env.ts", ".environment/x", "README.md", ".gitignore", ".github/ISSUE_TEMPLATE.md", "docs/.envy", "package.json"];
     for (const path of no) expect(protectedReason(root, join(root, path)), path).toBeUndefined();
     expect(protectedReason(root, "/w/.git/config")).toMatch(/git runs what its hooks and config name/);
   });
