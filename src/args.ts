@@ -28,6 +28,7 @@ Options:
   -y, --yes               run shell commands without asking
       --sandbox MODE      off, auto (default: on where bwrap works) or on (refuse commands without it)
       --allow-net         let foreground commands in the sandbox reach the network
+      --allow-domain H    let commands reach domain H[:PORT] without asking (may repeat)
       --keep-background   with --print: leave background jobs running at exit
       --output-format F   with --print: text (default), json (one result object) or
                           stream-json (one JSON event per line); see the README
@@ -71,6 +72,7 @@ export function parseArgv(argv: string[]): ParsedArgs {
         yes: { type: "boolean", short: "y" },
         sandbox: { type: "string" },
         "allow-net": { type: "boolean" },
+        "allow-domain": { type: "string", multiple: true },
         "keep-background": { type: "boolean" },
         "output-format": { type: "string" },
         "include-partial": { type: "boolean" },

@@ -48,6 +48,8 @@ const configSchema = z.object({
   /** Shell commands in the OS sandbox (processes/sandbox.ts): off, auto (where it works), on (required). */
   sandbox: z.enum(["off", "auto", "on"], { errorMap: () => ({ message: "must be off, auto or on" }) }),
   allowNet: z.boolean(),
+  /** --allow-domain HOST[:PORT]…: domains commands may reach without a question (approval/decide.ts). */
+  allowDomains: z.array(z.string()).optional(),
   keepBackground: z.boolean(),
   /** What --print writes on stdout: the answer, one JSON result, or JSON lines as things happen. */
   outputFormat: z.enum(["text", "json", "stream-json"], { errorMap: () => ({ message: "must be text, json or stream-json" }) }),
@@ -130,6 +132,7 @@ export async function loadConfig(
     yes: Boolean(values.yes),
     sandbox: values.sandbox ?? "auto",
     allowNet: Boolean(values["allow-net"]),
+    allowDomains: [values["allow-domain"] ?? []].flat().filter((domain): domain is string => typeof domain === "string"),
     keepBackground: Boolean(values["keep-background"]),
     outputFormat: str(values["output-format"]) ?? "text",
     includePartial: Boolean(values["include-partial"]),

@@ -1,4 +1,4 @@
-import { approvalRegime } from "../approval-rule.js";
+import { regimeLine } from "../approval/decide.js";
 import { sandboxState } from "../processes/sandbox.js";
 
 /**
@@ -7,7 +7,7 @@ import { sandboxState } from "../processes/sandbox.js";
  */
 export function sandboxReport(): string {
   const state = sandboxState();
-  const lines = [`Sandbox: ${state.active ? "on" : "off"} (--sandbox=${state.mode}${state.allowNet ? ", --allow-net" : ""}).`, approvalRegime()];
+  const lines = [`Sandbox: ${state.active ? "on" : "off"} (--sandbox=${state.mode}${state.allowNet ? ", --allow-net" : ""}).`, regimeLine(state)];
   if (state.lastArgv) lines.push(`Last command's sandbox:\n  ${state.lastArgv.map(quote).join(" ")} -- <shell> -c <command>`);
   else if (state.active) lines.push("No command has run in it yet.");
   return lines.join("\n");

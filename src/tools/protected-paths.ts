@@ -1,5 +1,5 @@
 import { relative, sep } from "node:path";
-import { ToolError, ToolInterrupted, type FileDiff, type ToolContext } from "./define.js";
+import { requireApproval, type FileDiff, type ToolContext } from "./define.js";
 
 /**
  * Files whose change takes effect outside the task at hand: they configure mini-claude or another
@@ -71,19 +71,16 @@ function reasonFor(path: string): string | undefined {
 }
 
 /**
- * Ask the person before a write to a protected path; returns when they approve (or the path is not
- * protected). Contract: throws ToolInterrupted for Ctrl-C at the question, and a ToolError that
- * tells the model the person refused (with their reason) and why the path is protected otherwise.
+ * Put a write to the approval decision: it asks for a protected path (with the diff) and applies
+ * the person's Edit/Write rules; returns when the write may go ahead. Contract: throws
+ * ToolInterrupted for Ctrl-C at the question, and a ToolError that tells the model why otherwise.
  */
-export async function approveProtectedWrite(ctx: ToolContext, absolute: string, requested: string, diff: FileDiff): Promise<void> {
+export async function approveWrite(ctx: ToolContext, tool: string, absolute: string, requested: string, diff: FileDiff): Promise<void> {
   const reason = protectedReason(ctx.root, absolute, requested);
-  if (!reason) return;
-  const decision = await ctx.approve({ kind: "write", path: diff.path, reason, diff }, ctx.signal);
-  if (decision.approved) return;
-  if (decision.interrupted || ctx.signal.aborted) throw new ToolInterrupted();
-  const because = decision.reason ? `: ${decision.reason.trim().replace(/[.\s]+$/, "")}` : "";
-  throw new ToolError(
-    `the user refused this write to ${diff.path}${because}. It is a protected path (${reason}), so every change ` +
-      "to it needs the user's approval. Do not retry it unchanged; tell the user what you wanted to change and why.",
+  await requireApproval(ctx, { kind: "write", tool, path: absolute, requested, ...(reason ? { reason } : {}), diff }, (because) =>
+    reason
+      ? `the user refused this write to ${diff.path}${because}. It is a protected path (${reason}), so every change ` +
+        "to it needs the user's approval. Do not retry it unchanged; tell the user what you wanted to change and why."
+      : `the user refused this write to ${diff.path}${because}. Do not retry it unchanged; ask the user.`,
   );
 }
