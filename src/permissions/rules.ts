@@ -50,7 +50,7 @@ export interface PermissionRule {
 /** Contract: a rule, or a string saying why `text` is not one (never throws). */
 export function parseRule(text: unknown, root: string, source = "(settings)"): PermissionRule | string {
   if (typeof text !== "string") return "not a string";
-  const match = /^\s*([A-Za-z][\w-]*)\s*(?:\((.*)\))?\s*$/s.exec(text);
+  const match = /^\s*([A-Za-z][\w-]*\*?)\s*(?:\((.*)\))?\s*$/s.exec(text);
   if (!match) return "not of the form Tool or Tool(specifier)";
   const [, name, inner] = match;
   const specifier = inner === undefined || inner.trim() === "*" || inner.trim() === "" ? undefined : inner.trim();

@@ -108,9 +108,9 @@ describe.skipIf(BWRAP_PROBLEM)(sandboxSuite("the sandbox (bwrap)"), () => {
     const [made, removed, network] = tools(fake.requests[3]);
     expect(made).toMatch(/exit code 0/);
     expect(existsSync(join(ws.root, "made.txt"))).toBe(true);
-    expect(removed).toMatch(/^Error: the user denied this command: .*--yes/);
+    expect(removed).toBe("Error: not run: this command deletes recursively (rm -r), and --print cannot ask the user. Tell the user: only --yes runs a command of this shape without asking.");
     expect(existsSync(join(ws.root, "sub/keep.txt"))).toBe(true);
-    expect(network).toMatch(/^Error: the user denied this command/);
+    expect(network).toMatch(/^Error: not run: it needs the network \(network: true\), which the sandbox blocks, and --print cannot ask the user\. Tell the user to re-run with --allow-net/);
   });
 
   it("the REPL says the regime, runs a plain command unasked, asks before rm -rf; /sandbox shows the argv", async () => {
@@ -161,7 +161,7 @@ describe.skipIf(BWRAP_PROBLEM)(sandboxSuite("the sandbox (bwrap)"), () => {
     expect(existsSync(join(main, ".git/hooks/pre-commit"))).toBe(false);
   });
 
-  it("the REPL asks for the network once per command prefix", async () => {
+  it("the REPL asks for the network each time, unless `p` remembered the command's prefix", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([
       reply().tool("exec", { command: "node -e 'console.log(1)'", network: true }),
@@ -169,11 +169,13 @@ describe.skipIf(BWRAP_PROBLEM)(sandboxSuite("the sandbox (bwrap)"), () => {
       reply().tool("exec", { command: "sh -c 'echo 3'", network: true }),
       reply().text("Done."),
     ]);
-    const result = await runCli([], cliOptions(ws, fake, { stdin: ["use the network", "y", "y", ""].join("\n") }));
+    const result = await runCli([], cliOptions(ws, fake, { stdin: ["use the network", "p", "yes please", ""].join("\n") }));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Command:\n  node -e 'console.log(1)'\nRun this command?");
+    const why = "Asking because it needs the network (network: true), which the sandbox blocks.";
+    expect(result.stdout).toContain(`Command:\n  node -e 'console.log(1)'\n${why}\nRun this command?`);
+    expect(result.stdout).toContain("Allowed `node` for this session (/approvals to revoke).");
     expect(result.stdout).not.toContain("Command:\n  node -e 'console.log(2)'");
-    expect(result.stdout).toContain("Command:\n  sh -c 'echo 3'\nRun this command?");
+    expect(result.stdout).toContain(`Command:\n  sh -c 'echo 3'\n${why}\nRun this command?`);
     expect(tools(fake.requests[3]).map((t: string) => t.split("\n")[0])).toEqual(["1", "2", "3"]);
   });
 
@@ -195,7 +197,7 @@ describe("without bwrap", () => {
     const result = await runCli(["-p", "make a file"], cliOptions(ws, fake, { env: { PATH: bin } }));
     expect(result.stderr).toContain("mini-claude: sandbox off: bwrap not found (install the bubblewrap package, e.g. apt-get install bubblewrap); commands ask for approval.");
     expect(existsSync(join(ws.root, "made.txt"))).toBe(false);
-    expect(tools(fake.requests[1])[0]).toMatch(/^Error: the user denied this command: .*--yes/);
+    expect(tools(fake.requests[1])[0]).toMatch(/^Error: not run: the sandbox is off, so every command asks, and --print cannot ask the user\. Tell the user to re-run with --yes/);
   });
 
   it("--sandbox=on refuses to run commands at all", async () => {
