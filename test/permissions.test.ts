@@ -47,6 +47,10 @@ describe("Claude Code's rule syntax", () => {
     expect(ruleMatches(rule("Read(secrets/)"), read("/w/secrets/key"))).toBe(true);
     expect(ruleMatches(rule("Read(/src/**/*.ts)"), read("/w/src/a/b.ts"))).toBe(true);
     expect(ruleMatches(rule("Read(//etc/passwd)"), read("/etc/passwd"))).toBe(true);
+    expect(ruleMatches(rule("Read(**/.env.*)"), read("/w/a/b/.env.local"))).toBe(true);
+    expect(ruleMatches(rule("Read(*.pem)"), read("/w/certs/key.pem"))).toBe(true);
+    expect(ruleMatches(rule("Read(src/*.ts)"), read("/w/src/a/b.ts"))).toBe(false);
+    expect(ruleMatches(rule("Read(src/?.ts)"), read("/w/src/a.ts"))).toBe(true);
     expect(ruleMatches(rule("Read(~/.ssh/**)"), read(join(process.env.HOME ?? "/nonexistent", ".ssh/id_rsa")))).toBe(Boolean(process.env.HOME));
     expect(ruleMatches(rule("Read(./.env)"), read("/elsewhere/.env"))).toBe(false);
     // Read rules cover every reading tool (grep, list_files), as Claude Code's cover Grep and Glob.

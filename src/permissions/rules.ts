@@ -1,5 +1,4 @@
 import { isAbsolute, relative, sep } from "node:path";
-import ignore from "ignore";
 import type { ApprovalRequest } from "../tools/define.js";
 
 /**
@@ -133,7 +132,7 @@ function mcpMatches(pattern: string, request: { kind: "tool"; server: string; na
   return tool === undefined || tool === "*" || tool === request.name;
 }
 
-/** Claude Code's path forms over gitignore semantics (the `ignore` package, as the walk uses). */
+/** Claude Code's path forms over gitignore semantics (one pattern, so no negation or precedence). */
 function pathMatches(rule: PermissionRule, absolute: string): boolean {
   const spec = rule.specifier!;
   let base: string;
@@ -143,15 +142,34 @@ function pathMatches(rule: PermissionRule, absolute: string): boolean {
     // No home folder (a service account): a `~/` rule has nothing to match.
     if (!process.env.HOME) return false;
     [base, pattern] = [process.env.HOME, spec.slice(1)];
-  }
-  else if (spec.startsWith("/")) [base, pattern] = [rule.root, spec];
-  else if (spec.startsWith("./")) [base, pattern] = [rule.root, spec.slice(1)];
+  } else if (spec.startsWith("./")) [base, pattern] = [rule.root, spec.slice(1)];
   else [base, pattern] = [rule.root, spec];
   const below = relative(base, absolute);
   if (below === "" || below.startsWith("..") || isAbsolute(below)) return false;
-  try {
-    return ignore().add(pattern).ignores(below.split(sep).join("/"));
-  } catch {
-    return false;
+  return gitignoreRegex(pattern).test(below.split(sep).join("/"));
+}
+
+/**
+ * gitignore's reading of one pattern: a slash at the start or in the middle anchors it to the
+ * base, otherwise it matches at any depth; `*` and `?` stay within a name, `**` crosses folders;
+ * a match on a folder covers everything below it.
+ */
+function gitignoreRegex(pattern: string): RegExp {
+  const trimmed = pattern.replace(/\/+$/, "");
+  const anchored = trimmed.includes("/");
+  const body = trimmed.replace(/^\//, "");
+  let source = "";
+  for (let i = 0; i < body.length; i++) {
+    const char = body[i];
+    if (body.startsWith("**/", i)) {
+      source += "(?:.*/)?";
+      i += 2;
+    } else if (body.startsWith("**", i)) {
+      source += ".*";
+      i += 1;
+    } else if (char === "*") source += "[^/]*";
+    else if (char === "?") source += "[^/]";
+    else source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   }
+  return new RegExp(`^${anchored ? "" : "(?:.*/)?"}${source}(?:/.*)?$`, "s");
 }
