@@ -20,7 +20,8 @@ export type RuleTool = "Bash" | "Read" | "Edit" | "Write" | "Grep" | "Glob" | "W
 
 /** Claude Code's tool name → which of our requests its rules govern. */
 const TOOLS: Record<RuleTool, (request: ApprovalRequest) => boolean> = {
-  Bash: (r) => r.kind === "command" || r.kind === "network",
+  // A command's domain request is WebFetch's: an ask on `Bash(npm install:*)` asks once, not again per domain.
+  Bash: (r) => r.kind === "command",
   // Claude Code: Read rules apply to every tool that reads files (Grep, Glob/LS too).
   Read: (r) => r.kind === "read",
   // Claude Code: Edit rules apply to every tool that changes files.
@@ -70,7 +71,6 @@ export function ruleMatches(rule: PermissionRule, request: ApprovalRequest): boo
     case "command":
       return rule.specifier === undefined || commandParts(request.command).some((part) => commandMatches(rule.specifier!, part));
     case "network":
-      if (rule.tool === "Bash") return rule.specifier === undefined || commandParts(request.command).some((part) => commandMatches(rule.specifier!, part));
       return rule.specifier === undefined || domainMatches(rule.specifier.slice("domain:".length), request.host, request.port);
     case "read":
     case "write":

@@ -24,7 +24,7 @@ export function replApproval(approvals: Approvals, reader: InputQueue, renderer:
     if (signal.aborted) return { approved: false, interrupted: true };
     // Everything queued (the spinner, the tool line) must be on screen before the question.
     await renderer.flush();
-    if (request.kind === "write" && request.reason) {
+    if (request.kind === "write") {
       const diff = renderDiff(request.diff.before, request.diff.after, request.diff.path, {
         color: renderer.colors.isColorSupported,
         maxLines: APPROVAL_DIFF_LINES,

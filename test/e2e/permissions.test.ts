@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
+import { startPty } from "../support/pty.js";
 import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -70,5 +71,26 @@ describe("Claude Code's permission rules, with the real CLI", () => {
     expect(tools(fake.requests[1])[0]).toBe("Error: the user refused this read: private.");
     expect(result.stdout).toContain(`deny:\n  Bash(curl:*)\n      from ${file} (project)\nask:\n  Read(./notes.txt)\n      from ${file} (project)`);
     expect(result.stderr).toContain(`${file}: permissions.deny rule "Bash(oops" ignored: not of the form Tool or Tool(specifier).`);
+  });
+
+  it("the REPL asks once to apply a project's allow rules; then they skip the question, and --print applies them too", async () => {
+    const ws = tempWorkspace();
+    const file = join(ws.root, ".claude/settings.json");
+    settings(file, { allow: ["Bash(touch:*)"] });
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "touch one" }), reply().text("Made one."), reply().tool("exec", { command: "touch two" }), reply().text("Made two.")]);
+    const pty = startPty(["--sandbox=off"], cliOptions(ws, fake));
+    await pty.waitFor("Apply them? [y]es / [n]o: ");
+    expect(pty.screen()).toContain(`This project's settings allow these without asking:\n  Bash(touch:*) (${file})`);
+    pty.type("y\r");
+    await pty.waitFor("Applied; you will be asked again if they change.");
+    pty.type("make one\r");
+    await pty.waitFor("Made one.");
+    pty.type("\x04");
+    await pty.done;
+    expect(pty.screen()).not.toContain("Run this command?");
+    expect(existsSync(join(ws.root, "one"))).toBe(true);
+    const printed = await runCli(["--sandbox=off", "-p", "make two"], cliOptions(ws, fake));
+    expect(printed.stderr).not.toContain("were not applied");
+    expect(existsSync(join(ws.root, "two"))).toBe(true);
   });
 });
