@@ -18,6 +18,8 @@ export interface Approvals {
   /** The sandbox's state now (the engine is configured after start-up). */
   sandboxOn(): boolean;
   decide(request: ApprovalRequest, mode: DecisionContext["mode"]): Decision;
+  /** Domains allowed before any question (--allow-domain, settings, "always for this project"), for the engine's proxy. */
+  allowedDomains(): string[];
   /** "always for this project" at a domain's question; false when it could not be saved. */
   allowDomainForProject(domain: string): boolean;
   /** --print's approval: run or refuse, never a question. */
@@ -29,6 +31,7 @@ export function setUpApprovals(config: Config, options: { claudeDir?: string } =
   const permissions = loadPermissions({ workspace: config.workspace, configDir: config.configDir, dataDir: config.dataDir, claudeDir: options.claudeDir });
   const remembered = new SessionApprovals();
   const forProject = projectDomains(config.dataDir, config.workspace);
+  const allowedDomains = () => [...new Set([...(config.allowDomains ?? []), ...permissions.allowedDomains(), ...forProject])];
   const context = (mode: DecisionContext["mode"]): DecisionContext => {
     const sandbox = sandboxState();
     return {
@@ -37,7 +40,7 @@ export function setUpApprovals(config: Config, options: { claudeDir?: string } =
       yes: config.yes || permissions.bypass,
       rules: permissions.rules(),
       remembered: mode === "repl" ? remembered : undefined,
-      allowedDomains: [...(config.allowDomains ?? []), ...permissions.allowedDomains(), ...forProject],
+      allowedDomains: allowedDomains(),
       trustProjectMcp: config.trustProjectMcp,
     };
   };
@@ -46,6 +49,7 @@ export function setUpApprovals(config: Config, options: { claudeDir?: string } =
     remembered,
     sandboxOn: () => sandboxState().active,
     decide: (request, mode) => decide(request, context(mode)),
+    allowedDomains,
     allowDomainForProject: (domain) => {
       if (!forProject.includes(domain)) forProject.push(domain);
       return rememberProjectDomain(config.dataDir, config.workspace, domain);
