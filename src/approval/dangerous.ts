@@ -53,7 +53,7 @@ export function commandPrefix(command: string): string {
 }
 
 /** One command: no `;`, `&&`, `||`, `|`, `&`, `$(`, backticks, newlines or redirection. */
-export function isSimpleCommand(command: string): boolean {
+function isSimpleCommand(command: string): boolean {
   return !/[;&|<>`\n\r]|\$\(/.test(command.trim());
 }
 
