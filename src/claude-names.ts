@@ -32,19 +32,20 @@ export interface CallOutcome {
   diff?: { before: string; after: string };
 }
 
+// Object.hasOwn: a name like "constructor" must not find Object.prototype's.
 export function toClaudeName(name: string): string {
-  return CLAUDE_NAME[name] ?? name;
+  return Object.hasOwn(CLAUDE_NAME, name) ? CLAUDE_NAME[name] : name;
 }
 
 /** The tool of ours a Claude Code name denotes (`Bash` → exec, `MultiEdit` → edit_file); undefined for a name we lack. */
 export function fromClaudeName(name: string): string | undefined {
-  return Object.entries(CLAUDE_NAME).find(([, claude]) => claude === name)?.[0] ?? OLDER_CLAUDE_NAMES[name];
+  return Object.entries(CLAUDE_NAME).find(([, claude]) => claude === name)?.[0] ?? (Object.hasOwn(OLDER_CLAUDE_NAMES, name) ? OLDER_CLAUDE_NAMES[name] : undefined);
 }
 
 /** Every Claude Code name that denotes our tool `name` (its own name first), for matchers. */
 export function claudeNamesOf(name: string): string[] {
   const older = Object.entries(OLDER_CLAUDE_NAMES).filter(([, ours]) => ours === name).map(([claude]) => claude);
-  return CLAUDE_NAME[name] ? [CLAUDE_NAME[name], ...older] : [];
+  return Object.hasOwn(CLAUDE_NAME, name) ? [CLAUDE_NAME[name], ...older] : [];
 }
 
 /**

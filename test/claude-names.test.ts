@@ -11,6 +11,10 @@ describe("Claude Code's names and shapes", () => {
     expect(["Bash", "Read", "MultiEdit", "LS", "WebFetch"].map(fromClaudeName)).toEqual(["exec", "read_file", "edit_file", "list_files", undefined]);
     expect(claudeNamesOf("edit_file")).toEqual(["Edit", "MultiEdit"]);
     expect(claudeNamesOf("mcp__x__y")).toEqual([]);
+    // A name that is also an Object.prototype key is an unknown name, not a prototype's function.
+    expect(["constructor", "toString"].map(toClaudeName)).toEqual(["constructor", "toString"]);
+    expect(["constructor", "toString"].map(fromClaudeName)).toEqual([undefined, undefined]);
+    expect(claudeNamesOf("constructor")).toEqual([]);
   });
 
   it("tool_input has Claude Code's argument names and absolute paths; updatedInput comes back as ours", () => {

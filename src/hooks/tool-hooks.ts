@@ -12,9 +12,10 @@ import type { Hooks } from "./hooks.js";
  * `mini_claude_tool_name` and `mini_claude_tool_input`.
  *
  * Contract: a denied call does not run and its observation is the hook's reason. "ask" puts the
- * call to the person (the REPL asks; --print refuses). "allow" answers the call's own approval
- * question, but only for what stays inside the sandbox: leaving it (sandbox: false, the network)
- * and protected writes still ask. `updatedInput` replaces the arguments, checked again by the tool's
+ * call to the person (the REPL asks; --print refuses). "allow" marks the call's own approval
+ * requests `allowedByHook`, which approval/decide.ts weighs: it answers a command that stays inside
+ * the sandbox and an MCP call; deny and ask rules, leaving the sandbox (sandbox: false, the
+ * network, a new domain), protected writes and dangerous shapes still refuse or ask. `updatedInput` replaces the arguments, checked again by the tool's
  * schema. PostToolUse feedback (exit 2, "block", additionalContext) joins the observation.
  */
 export function withHooks(registry: ToolRegistry, hooks: Hooks, cwd: string): ToolRegistry {
@@ -47,12 +48,13 @@ async function hookedCall(registry: ToolRegistry, hooks: Hooks, cwd: string, cal
     const answer = await ctx.approve(questions({ kind: "hook", tool: String(event.tool_name), summary: registry.label(run), reason }), ctx.signal);
     if (!answer.approved && (answer.interrupted || ctx.signal.aborted)) return interrupted(registry, run);
     if (!answer.approved) {
-      const output = `Error: a PreToolUse hook required the user's approval for this call (${reason}), and it was not given${answer.reason ? `: ${answer.reason}` : "."}`;
+      const why = answer.refused ?? answer.reason;
+      const output = `Error: a PreToolUse hook required the user's approval for this call (${reason}), and it was not given${why ? `: ${why}` : "."}`;
       return refused(registry, run, output, "not approved (a hook asked)");
     }
     allowed = true;
   }
-  // The mode's policy still decides (approval-rule.ts): "allow" never opens the sandbox, and rules the person set come first.
+  // The one decision still decides (approval/decide.ts): "allow" never opens the sandbox, and rules the person set come first.
   const approve = (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => ctx.approve(questions(allowed ? { ...request, allowedByHook: true } : request), signal);
   let result = await registry.run(run, { ...ctx, approve });
   if (result.interrupted) return result;
