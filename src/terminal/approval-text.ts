@@ -25,8 +25,8 @@ export interface ApprovalText {
 export function approvalText(request: ApprovalRequest): ApprovalText {
   switch (request.kind) {
     case "command": {
-      // A command that leaves the sandbox says so beside the command: the question is about that.
-      const leaves = request.unsandboxed ? " (runs outside the sandbox)" : "";
+      // A command that leaves the sandbox says how, beside the command: the question is about that.
+      const leaves = request.unsandboxed ? " (runs outside the sandbox)" : request.network ? " (needs the network)" : "";
       return { shown: `Command${leaves}:\n  ${bothEnds(showControls(request.command))}`, question: "Run this command?" };
     }
     case "network": {
