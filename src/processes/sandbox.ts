@@ -76,8 +76,6 @@ let setup: (SandboxSetup & { tmp: string; wrapDir: string; policy: SessionPolicy
 let engine: Promise<Engine> | undefined;
 /** The engine once loaded, for the synchronous clean-up at exit. */
 let loaded: Engine | undefined;
-/** stopSandboxEngine() ran: the mode is over, so nothing warms the engine again. */
-let stopped = false;
 let asker: NetworkAsker | undefined;
 const running = new Map<string, string>();
 const pendingQuestions = new Map<string, Promise<boolean | { allow: false; reason: string }>>();
@@ -98,7 +96,6 @@ export function sandboxState(): SandboxState {
  */
 export function configureSandbox(options: SandboxSetup): SandboxState {
   disposeSandbox();
-  stopped = false;
   const allowNet = Boolean(options.allowNet);
   const allowedDomains = [...new Set(options.allowedDomains ?? [])];
   state = { mode: options.mode, active: false, allowNet, allowedDomains };
@@ -118,8 +115,7 @@ export function configureSandbox(options: SandboxSetup): SandboxState {
 
 /** Load and start the engine in the background (its proxies take ~130 ms); commands await it anyway. */
 export function warmSandbox(): void {
-  // Not once the mode is over: a warm-up queued before stopSandboxEngine() would start proxies nobody stops.
-  if (state.active && !stopped) void startEngine().catch(() => {});
+  if (state.active) void startEngine().catch(() => {});
 }
 
 /** Set by the mode that can put a question to the person; without one, new domains are refused. */
@@ -192,7 +188,6 @@ export async function sandboxCommand(
  */
 export async function stopSandboxEngine(): Promise<void> {
   // An engine still starting (warmSandbox while a short answer streamed) starts its proxies later: wait for it.
-  stopped = true;
   const lib = loaded ?? (await engine?.catch(() => undefined));
   engine = undefined;
   loaded = undefined;
