@@ -7,8 +7,8 @@
  * One sandbox per process (configured once at start by main.ts), so spawn.ts can wrap every
  * command without each caller passing it along. Never a silent fallback: when the probe fails the
  * state says what is missing and how to install it, and the banner shows it. The engine itself
- * (~200 ms to load, ~130 ms to start its proxies) is loaded by warmSandbox() once the first request
- * is on its way, so it is never on the first request's path.
+ * (~200 ms to load, ~130 ms to start its proxies) is loaded by the first command, or by
+ * warmSandbox() while the REPL's banner is read, so it is never on the first request's path.
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -187,9 +187,11 @@ export async function sandboxCommand(
  * A job left running by --keep-background keeps its sandbox but loses the network then.
  */
 export async function stopSandboxEngine(): Promise<void> {
-  const lib = loaded;
+  const pending = engine;
   engine = undefined;
   loaded = undefined;
+  // Still starting (warmed in the REPL, never used): its proxies must not outlive the session.
+  const lib = await pending?.catch(() => undefined);
   if (!lib) return;
   lib.SandboxManager.cleanupAfterCommand();
   await lib.SandboxManager.reset().catch(() => {});
