@@ -185,6 +185,16 @@ export class Conversation {
     return (await this.getTools()).specs().map((spec) => (spec as { function: { name: string } }).function.name);
   }
 
+  /** The model names the endpoint lists (GET /models); undefined when it does not answer. */
+  async listedModels(signal?: AbortSignal): Promise<string[] | undefined> {
+    try {
+      const page = await (await this.getClient()).models.list({ signal });
+      return page.data.map((model) => model.id);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Load the loop, tools and client in the background while the person types the first request. */
   warmUp(): void {
     void import("./agent.js").catch(() => undefined);
