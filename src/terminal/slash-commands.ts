@@ -7,6 +7,7 @@ import { jobTable, runJobCommand } from "../tools/background.js";
 import type { SessionHooks } from "../hooks/setup.js";
 import { rewindCommand, type RewindIO } from "./rewind-command.js";
 import { sandboxReport } from "./sandbox-report.js";
+import { contextReport } from "./context-report.js";
 import { describeError } from "./errors.js";
 import { hooksReport } from "./hooks-trust.js";
 import { availableTemplates, runTemplate, templateHelp, type TemplateRequest } from "./template-commands.js";
@@ -92,6 +93,7 @@ export const slashCommands: SlashCommand[] = [
       say(`Tokens: ${conversation.usage.inputTokens} in, ${conversation.usage.outputTokens} out.`);
     },
   },
+  { name: "/context", help: "the system prompt's cost by source (each instructions file, the skills listing) and the context used", run: (_, { conversation }) => say(contextReport(conversation)) },
   {
     name: "/compact",
     help: "summarise the conversation now to free context: /compact [what to focus on]",

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
+import { startRepl } from "../support/pty.js";
 import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -22,5 +23,36 @@ describe("skills, end to end", () => {
     expect(system).not.toContain("Use pdftk");
     const observation = fake.requests[1].messages.find((m: any) => m.tool_call_id === "call_skill").content;
     expect(observation).toContain("Group entries under Added, Fixed, Changed.");
+  });
+});
+
+describe("the REPL: instructions, skills and trust", () => {
+  it("the banner names every instructions file; /context shows each file's and the skills listing's cost", async () => {
+    const ws = tempWorkspace({
+      "AGENTS.md": "Run tests with npm test.\n",
+      "CLAUDE.md": "@AGENTS.md\n\nClaude-specific: keep answers short.\n",
+      "CLAUDE.local.md": "My notes.\n",
+      ".claude/skills/pdf/SKILL.md": `---\nname: pdf\ndescription: ${"Fill PDF forms. ".repeat(20).trim()}\n---\nUse pdftk.\n`,
+    });
+    const fake = await fakeOpenAI([]);
+    const pty = await startRepl([], cliOptions(ws, fake));
+    await pty.waitFor("AGENTS.md, CLAUDE.md, CLAUDE.local.md loaded");
+    pty.type("/context\r");
+    await pty.waitFor(/System prompt: about \d+ tokens per request, of which:\s+AGENTS\.md: about \d+ tokens\s+CLAUDE\.md: about \d+ tokens\s+CLAUDE\.local\.md: about \d+ tokens\s+skills listing \(1 skill\): about (\d+) tokens/);
+    const listing = Number(/skills listing \(1 skill\): about (\d+) tokens/.exec(pty.screen())![1]);
+    expect(listing).toBeGreaterThan(60);
+    await pty.quit();
+  });
+
+  it("a project's template that runs commands asks first; 'n' sends nothing", async () => {
+    const ws = tempWorkspace({ ".claude/commands/st.md": "---\nallowed-tools: Bash(git status:*)\n---\nStatus: !`git status`\n" });
+    const fake = await fakeOpenAI([]);
+    const pty = await startRepl([], cliOptions(ws, fake));
+    pty.type("/st\r");
+    await pty.waitFor(/\/st from .*st\.md runs `git status` \(read-only, in the sandbox, no network\) and sends their output\. Trust it\? \[y\/N\]/);
+    pty.type("n\r");
+    await pty.waitFor("/st was not sent.");
+    await pty.quit();
+    expect(fake.requests).toHaveLength(0);
   });
 });
