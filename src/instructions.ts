@@ -17,10 +17,10 @@ import { isInside } from "./workspace.js";
  * AGENTS.md twice: a line that only imports files already loaded is dropped.
  *
  * Contract: a project wrote these files, so each is read only as a regular file whose real path
- * is inside its boundary: the repository (or the workspace when there is none) for the project's
- * files and their imports, `~/.claude/` for the person's file and for every `@~/` import. A
- * symlink or import out of it (to ~/.ssh/id_rsa, /proc/self/environ), a FIFO or a device is
- * passed over, and at most MAX_INSTRUCTIONS_BYTES are read in all.
+ * is inside its boundary: the folder of the instructions file that was found (AGENTS.md,
+ * CLAUDE.md…) for it and its imports, `~/.claude/` for the person's file and for every `@~/`
+ * import. A symlink or import out of it (to ~/.ssh/id_rsa, /proc/self/environ), a FIFO or a
+ * device is passed over, and at most MAX_INSTRUCTIONS_BYTES are read in all.
  */
 
 export const MAX_INSTRUCTIONS_CHARS = 8000;
@@ -74,7 +74,10 @@ export class InstructionsReader {
     return [...own, ...imports.flatMap((found) => this.read(found.path, found.boundary, depth + 1))];
   }
 
-  /** The `@path` imports of `text` that name a readable file inside their boundary. */
+  /**
+   * The `@path` imports of `text` that name a readable file inside their boundary, and those that
+   * name a file already read (whatever its boundary: its text is in the prompt already).
+   */
   private importsOf(text: string, from: string, boundary: string): Array<{ token: string; path: string; real: string; boundary: string }> {
     const found = [];
     for (const match of withoutCode(text).matchAll(/(^|\s)@((?:[^\s\\]|\\ )+)/g)) {
@@ -83,8 +86,8 @@ export class InstructionsReader {
       if (token.startsWith("~/") && !home) continue;
       const path = home ? join(home, token.slice(2)) : isAbsolute(token) ? token : resolve(dirname(from), token.replace(/\\ /g, " "));
       const within = home ? join(home, ".claude") : boundary;
-      const real = realPathInside(within, path);
-      if (real) found.push({ token, path, real, boundary: within });
+      const real = realPathInside(within, path) ?? realPathInside("/", path);
+      if (real && (this.seen.has(real) || isInside(realPathInside("/", within) ?? within, real))) found.push({ token, path, real, boundary: within });
     }
     return found;
   }
@@ -102,7 +105,7 @@ export function loadProjectInstructions(root: string, home: string | undefined =
   const sections: InstructionsSection[] = [];
   if (home) sections.push(...reader.read(join(home, ".claude", "CLAUDE.md"), join(home, ".claude")));
   const chain = foldersToGitRoot(root);
-  for (const dir of chain) for (const name of INSTRUCTION_FILES) sections.push(...reader.read(join(dir, name), chain[0]));
+  for (const dir of chain) for (const name of INSTRUCTION_FILES) sections.push(...reader.read(join(dir, name), dir));
   const joined = joinSections(reader.files, sections, MAX_INSTRUCTIONS_CHARS);
   return joined && { ...joined, realPaths: [...reader.seen] };
 }

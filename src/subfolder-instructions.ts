@@ -37,7 +37,7 @@ export class SubfolderInstructions {
     for (let dir = dirname(file); dir !== this.root && dir.startsWith(this.root); dir = dirname(dir)) folders.unshift(dir);
     const sections = folders
       .filter((dir) => !this.looked.has(dir) && (this.looked.add(dir), true))
-      .flatMap((dir) => INSTRUCTION_FILES.flatMap((name) => this.reader.read(join(dir, name), this.root)));
+      .flatMap((dir) => INSTRUCTION_FILES.flatMap((name) => this.reader.read(join(dir, name), dir)));
     if (!sections.length || this.budget <= 0) return undefined;
     const joined = joinSections(sections.map((s) => s.file), sections, this.budget)!;
     this.budget -= joined.text.length;

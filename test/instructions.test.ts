@@ -146,3 +146,14 @@ describe("a subfolder's instructions", () => {
     expect((await read("pkg/web/c.ts")).output).toBe("1\texport const c = 3;");
   });
 });
+
+describe("an import's boundary is the folder of the file that was found", () => {
+  it("a workspace with no repository of its own, under a parent repository, cannot import the parent's other files", async () => {
+    const { mkdirSync: mkdir, realpathSync } = await import("node:fs");
+    const ws = tempWorkspace({ "home/.git/HEAD": "", "home/.ssh/id_rsa": "PRIVATE KEY", "home/code/app/CLAUDE.md": "Rules. @../../.ssh/id_rsa" });
+    mkdir(join(ws.root, "home/code/app/src"), { recursive: true });
+    const loaded = loadProjectInstructions(realpathSync(join(ws.root, "home/code/app")), undefined)!;
+    expect(loaded.text).toBe("Rules. @../../.ssh/id_rsa");
+    expect(loaded.file).toBe("CLAUDE.md");
+  });
+});
