@@ -50,12 +50,17 @@ function findingsIn(text: string, where: string): ScriptFinding[] {
   return findings;
 }
 
-/** Quoted capitalised names (and `case` patterns) on the lines that look at tool_name. */
+/**
+ * Quoted capitalised names (and `case` patterns) on the lines that look at tool_name, or at a
+ * variable that holds it (`TOOL=$(jq -r .tool_name)`, `tool = data.get("tool_name")`).
+ */
 function comparedToolNames(text: string): string[] {
   const names = new Set<string>();
+  const aliases = ["tool_name", ...[...text.matchAll(/\b([A-Za-z_]\w*)\s*:?=(?!=)[^\n]*tool_name/g)].map((match) => match[1])];
+  const mentions = new RegExp(`\\b(${[...new Set(aliases)].join("|")})\\b`, "i");
   const lines = text.split("\n");
   lines.forEach((line, index) => {
-    if (!/tool_name/i.test(line)) return;
+    if (!mentions.test(line)) return;
     for (const match of line.matchAll(/["']((?:mcp__[\w-]+)|[A-Z][A-Za-z]+)["']/g)) names.add(match[1]);
     // Shell: case "$tool_name" in Bash) …;; Write|Edit) …;; esac
     if (/\bcase\b/.test(line)) {

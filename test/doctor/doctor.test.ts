@@ -77,6 +77,7 @@ describe("mini-claude doctor", () => {
     const ws = tempWorkspace({
       "hooks/guard.sh": '#!/bin/bash\ntool_name=$(jq -r .tool_name)\ncase "$tool_name" in\n  Bash) check_command ;;\n  WebFetch|Task) exit 0 ;;\n  mcp__github__create_issue) exit 0 ;;\nesac\n',
       "hooks/guard.py": 'import json, sys\ndata = json.load(sys.stdin)\nif data["tool_name"] in ("Write", "NotebookEdit"):\n    print(data.get("tool_use_id"))\n',
+      "hooks/alias.sh": '#!/bin/sh\nTOOL=$(jq -r .tool_name)\nif [ "$TOOL" != "Read" ]; then exit 0; fi\n',
     });
     const problems = (command: string) => hookFindings(command, ws.root).map((f) => `${f.where}: ${f.problem}`);
     expect(problems("bash hooks/guard.sh")).toEqual([
@@ -88,6 +89,9 @@ describe("mini-claude doctor", () => {
       'hooks/guard.py: compares tool_name with "Write", but mini-claude sends "write_file": the test never matches (a guard that lets other tools pass lets everything pass)',
       'hooks/guard.py: compares tool_name with "NotebookEdit", a tool mini-claude does not have',
       "hooks/guard.py: reads tool_use_id, which mini-claude does not send",
+    ]);
+    expect(problems("sh hooks/alias.sh")).toEqual([
+      'hooks/alias.sh: compares tool_name with "Read", but mini-claude sends "read_file": the test never matches (a guard that lets other tools pass lets everything pass)',
     ]);
     expect(problems(`jq -e 'select(.tool_name == "Edit")' >/dev/null && npx prettier --write "$(jq -r .tool_input.file_path)"`)).toEqual([
       'the command: compares tool_name with "Edit", but mini-claude sends "edit_file": the test never matches (a guard that lets other tools pass lets everything pass)',
