@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
+import { BWRAP_PROBLEM } from "../support/bwrap.js";
 import { startRepl } from "../support/pty.js";
 import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
@@ -44,15 +45,26 @@ describe("the REPL: instructions, skills and trust", () => {
     await pty.quit();
   });
 
-  it("a project's template that runs commands asks first; 'n' sends nothing", async () => {
-    const ws = tempWorkspace({ ".claude/commands/st.md": "---\nallowed-tools: Bash(git status:*)\n---\nStatus: !`git status`\n" });
-    const fake = await fakeOpenAI([]);
+  it.skipIf(BWRAP_PROBLEM)("a project's template that runs commands asks first: 'n' sends nothing; 'y' runs them, sends, and is remembered", async () => {
+    const ws = tempWorkspace({ ".claude/commands/st.md": "---\nallowed-tools: Bash(echo:*)\n---\nStatus: !`echo all-clean`\n" });
+    const fake = await fakeOpenAI([reply().text("First answer."), reply().text("Second answer.")]);
+    const question = /\/st from .*st\.md runs `echo all-clean` \(read-only, in the sandbox, no network\) and sends their output\. Trust it\? \[y\/N\]/;
     const pty = await startRepl([], cliOptions(ws, fake));
     pty.type("/st\r");
-    await pty.waitFor(/\/st from .*st\.md runs `git status` \(read-only, in the sandbox, no network\) and sends their output\. Trust it\? \[y\/N\]/);
+    await pty.waitFor(question);
     pty.type("n\r");
     await pty.waitFor("/st was not sent.");
-    await pty.quit();
     expect(fake.requests).toHaveLength(0);
+    let from = pty.screen().length;
+    pty.type("/st\r");
+    await pty.waitFor(question, { from });
+    pty.type("y\r");
+    await pty.waitFor("First answer.");
+    expect(fake.requests[0].messages[1].content).toBe("Status: all-clean");
+    from = pty.screen().length;
+    pty.type("/st\r");
+    await pty.waitFor("Second answer.", { from });
+    expect(pty.screen().slice(from)).not.toMatch(question);
+    await pty.quit();
   });
 });
