@@ -43,6 +43,15 @@ export interface ProjectInstructions {
   text: string;
   /** Real paths of every file read, so a subfolder's imports do not repeat them. */
   realPaths: string[];
+  /** Imports that were not followed, and why (for doctor). */
+  skipped: SkippedImport[];
+}
+
+export interface SkippedImport {
+  /** The file that has the import, as in `file`. */
+  from: string;
+  token: string;
+  why: string;
 }
 
 /** Reads instructions files and their imports; remembers what it read, so nothing is read twice. */
@@ -51,6 +60,8 @@ export class InstructionsReader {
   readonly seen = new Set<string>();
   /** Every file read, including one that added nothing new (a CLAUDE.md that only imports AGENTS.md). */
   readonly files: string[] = [];
+  /** Imports that name a file that is missing, or outside the boundary. */
+  readonly skipped: SkippedImport[] = [];
   private budget = MAX_INSTRUCTIONS_BYTES;
 
   constructor(
@@ -88,6 +99,8 @@ export class InstructionsReader {
       const within = home ? join(home, ".claude") : boundary;
       const real = realPathInside(within, path) ?? realPathInside("/", path);
       if (real && (this.seen.has(real) || isInside(realPathInside("/", within) ?? within, real))) found.push({ token, path, real, boundary: within });
+      else if (real) this.skipped.push({ from: this.label(from), token, why: `points outside ${this.label(within) ? `${this.label(within)}/` : "the workspace"}; not read` });
+      else if (/\.md$|^(\.{1,2}|~)?\//.test(token)) this.skipped.push({ from: this.label(from), token, why: "not found" });
     }
     return found;
   }
@@ -107,7 +120,7 @@ export function loadProjectInstructions(root: string, home: string | undefined =
   const chain = foldersToGitRoot(root);
   for (const dir of chain) for (const name of INSTRUCTION_FILES) sections.push(...reader.read(join(dir, name), dir));
   const joined = joinSections(reader.files, sections, MAX_INSTRUCTIONS_CHARS);
-  return joined && { ...joined, realPaths: [...reader.seen] };
+  return joined && { ...joined, realPaths: [...reader.seen], skipped: reader.skipped };
 }
 
 /** The workspace and its parents up to the folder holding `.git`, farthest first; only the workspace when it is in no repository. */
@@ -123,7 +136,7 @@ export function foldersToGitRoot(root: string): string[] {
 }
 
 /** One text for the model, capped at `maxChars`; a single file is its text alone. */
-export function joinSections(files: string[], sections: InstructionsSection[], maxChars: number): Omit<ProjectInstructions, "realPaths"> | undefined {
+export function joinSections(files: string[], sections: InstructionsSection[], maxChars: number): Omit<ProjectInstructions, "realPaths" | "skipped"> | undefined {
   if (!sections.length) return undefined;
   const joined =
     sections.length === 1

@@ -25,7 +25,7 @@ export class SubfolderInstructions {
   }
 
   /** The instructions of the folders between the workspace and `path` not seen yet, or undefined. */
-  forRead(path: string): Omit<ProjectInstructions, "realPaths"> | undefined {
+  forRead(path: string): Omit<ProjectInstructions, "realPaths" | "skipped"> | undefined {
     let file: string;
     try {
       file = resolveInWorkspace(this.root, path);

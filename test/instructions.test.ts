@@ -155,5 +155,6 @@ describe("an import's boundary is the folder of the file that was found", () => 
     const loaded = loadProjectInstructions(realpathSync(join(ws.root, "home/code/app")), undefined)!;
     expect(loaded.text).toBe("Rules. @../../.ssh/id_rsa");
     expect(loaded.file).toBe("CLAUDE.md");
+    expect(loaded.skipped).toEqual([{ from: "CLAUDE.md", token: "../../.ssh/id_rsa", why: "points outside the workspace; not read" }]);
   });
 });

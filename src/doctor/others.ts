@@ -14,11 +14,13 @@ export function instructionsRows(workspace: string, home: string | undefined): R
   const loaded = loadProjectInstructions(workspace, home);
   if (!loaded) return [];
   const cut = loaded.text.length > MAX_INSTRUCTIONS_CHARS;
-  return loaded.file.split(", ").map((file, index, all) => ({
+  const files: Row[] = loaded.file.split(", ").map((file, index, all) => ({
     source: file,
     item: "instructions",
     ...(cut && index === all.length - 1 ? feature("instructions.cut") : feature("instructions.file")),
   }));
+  const skipped: Row[] = loaded.skipped.map((skip) => ({ source: skip.from, item: `@${skip.token}`, status: "ignored", why: skip.why }));
+  return [...files, ...skipped];
 }
 
 export function geminiRows(workspace: string, home: string | undefined, configDir: string): Row[] {

@@ -19,6 +19,8 @@ describe("mini-claude doctor", () => {
       "Instructions (CLAUDE.md, AGENTS.md and their imports)
         AGENTS.md                        instructions                      works
         CLAUDE.md                        instructions                      works
+                                         @docs/style.md                    ignored  not found
+                                         @~/.claude/my-notes.md            ignored  not found
 
       Claude Code
         .claude/settings.json            $schema                           works
@@ -62,7 +64,7 @@ describe("mini-claude doctor", () => {
                                          mcp_servers                       ignored  put MCP servers in .mcp.json
         ~/.codex/prompts                 /explain                          ignored  not read: put it in ~/.claude/commands or mini-claude's commands/ folder
 
-      8 work, 6 partly, 17 ignored, 3 flagged."
+      8 work, 6 partly, 19 ignored, 3 flagged."
     `);
   });
 

@@ -45,7 +45,7 @@ export const CLAUDE_PROJECT: Record<string, string> = {
   ".claude/agents/code-reviewer.md": "---\nname: code-reviewer\ndescription: Reviews code for quality\ntools: Read, Grep, Glob\n---\nYou are a senior code reviewer.\n",
   ".claude/skills/pdf/SKILL.md": "---\nname: pdf\ndescription: Extract text and fill forms in PDF files. Use when working with PDFs.\nallowed-tools: Read, Bash(python:*)\n---\n# PDF\n",
   "AGENTS.md": "# Agents\nRun npm test before committing.\n",
-  "CLAUDE.md": "See @AGENTS.md\n\n# Claude Code\nPrefer small commits.\n",
+  "CLAUDE.md": "See @AGENTS.md\n\n# Claude Code\nPrefer small commits. Style: @docs/style.md, personal: @~/.claude/my-notes.md\n",
   ".mcp.json": JSON.stringify({
     mcpServers: {
       github: { type: "http", url: "https://api.githubcopilot.com/mcp/" },
