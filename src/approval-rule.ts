@@ -85,7 +85,7 @@ export function rememberNetworkApprovals(policy: Policy): Policy {
 export function approvalRegime(): string {
   const state = sandboxState();
   if (state.active) {
-    return "Sandbox on: commands run without asking inside the workspace (no network); network, sandbox: false and destructive commands ask. /sandbox shows it.";
+    return "Sandbox on: commands run without asking inside the workspace; a domain not yet allowed, sandbox: false and destructive commands ask. /sandbox shows it.";
   }
   return state.problem ? `${state.problem}.` : "Sandbox off: every shell command asks for approval.";
 }

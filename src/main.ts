@@ -7,10 +7,12 @@ import { setUpHooks } from "./hooks/setup.js";
 import { loadMcpConfig } from "./mcp/config.js";
 import { approvalRegime } from "./approval-rule.js";
 import { JobManager } from "./processes/jobs.js";
-import { configureSandbox, disposeSandbox } from "./processes/sandbox.js";
+import { configureSandbox, disposeSandbox, stopSandboxEngine } from "./processes/sandbox.js";
+import { userAllowedDomains } from "./processes/sandbox-policy.js";
 import { openTranscript } from "./resume.js";
 import { showControls } from "./sanitize.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
+import { setPassedVariables } from "./command-env.js";
 import { RewindRecorder } from "./rewind/recorder.js";
 import { killChildrenOnExit } from "./terminal/signals.js";
 import { listSessions } from "./transcript.js";
@@ -26,6 +28,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   // The unused provider's key is the person's secret too.
   setSecrets([config.apiKey, process.env.OPENAI_API_KEY, process.env.DEEPSEEK_API_KEY]);
   forgetKeysFromEnvironment();
+  setPassedVariables(config.passEnv);
   if (config.resume === "") {
     const sessions = process.stdin.isTTY && process.stdout.isTTY && !config.print ? listSessions(config.dataDir, config.workspace) : [];
     const picked = sessions.length ? await (await import("./terminal/session-picker.js")).pickSession(sessions) : undefined;
@@ -44,6 +47,9 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     mode: config.sandbox,
     root: config.workspace,
     allowNet: config.allowNet,
+    allowedDomains: [...config.allowDomains, ...userAllowedDomains(config.configDir)],
+    privatePaths: [config.configDir, config.dataDir, ...config.keyFiles],
+    dataDir: config.dataDir,
     jobsOutliveUs: config.print && config.keepBackground,
   });
   // Jobs left running by --keep-background still use the session's /tmp.
@@ -81,5 +87,6 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     // Their pipes would keep the process alive; process.on("exit") kills whatever this misses.
     conversation.close();
     await mcp?.closeAll();
+    await stopSandboxEngine();
   }
 }

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { HookCommand } from "./settings.js";
+import { replaceFileSync } from "../safe-write.js";
 
 /**
  * The person's "yes, run this project's hooks", remembered outside the workspace (in the data
@@ -27,7 +28,7 @@ export function rememberTrust(dataDir: string, workspace: string, fingerprint: s
   const file = join(dataDir, TRUST_FILE);
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${JSON.stringify({ ...readStore(dataDir), [workspace]: fingerprint }, null, 2)}\n`, { mode: 0o600 });
+    replaceFileSync(file, `${JSON.stringify({ ...readStore(dataDir), [workspace]: fingerprint }, null, 2)}\n`, 0o600);
     return true;
   } catch {
     return false;

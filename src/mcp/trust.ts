@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { replaceFileSync } from "../safe-write.js";
 
 /**
  * Which project MCP servers the person has approved. Kept in the user's config folder, outside any
@@ -24,7 +25,7 @@ export class TrustStore {
     keys.add(key(workspace, commandLine));
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      writeFileSync(this.file, `${JSON.stringify({ trusted: [...keys] }, null, 2)}\n`, { mode: 0o600 });
+      replaceFileSync(this.file, `${JSON.stringify({ trusted: [...keys] }, null, 2)}\n`, 0o600);
     } catch {
       // Asked again next session.
     }

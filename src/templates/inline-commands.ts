@@ -42,7 +42,7 @@ export async function inlineCommandOutputs(text: string, commands: InlineCommand
     if (outputs.has(token) || options.signal?.aborted) continue;
     // git status refreshes the index when it can; on a read-only workspace it must not try.
     const env = { GIT_OPTIONAL_LOCKS: "0" };
-    const result = await runCommand(command, { cwd: options.cwd, timeoutMs: INLINE_COMMAND_TIMEOUT_MS, signal: options.signal, network: false, readOnly: true, env });
+    const result = await runCommand(command, { cwd: options.cwd, timeoutMs: INLINE_COMMAND_TIMEOUT_MS, signal: options.signal, readOnly: true, env });
     let output = result.output.replace(/\s+$/, "");
     if (output.length > MAX_INLINE_OUTPUT_CHARS) output = `${output.slice(0, MAX_INLINE_OUTPUT_CHARS)}\n[…cut]`;
     const status = result.error

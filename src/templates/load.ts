@@ -11,9 +11,11 @@ import { commandRules, type CommandRule } from "./allowed-tools.js";
  *   project  .mini-claude/commands/*.md  .claude/commands/*.md  .gemini/commands/*.toml  .pi/prompts/*.md
  *   user     <config dir>/commands/*.md  ~/.claude/commands/*.md
  *
- * The first folder to define a name wins, so the project's beat the person's. A subfolder gives a
- * namespace: .claude/commands/git/commit.md is /git:commit, and /commit too while no other
- * template ends in that name (findTemplate).
+ * The first folder to define a name wins. The person's own come first: a repository must not
+ * change what a name the person relies on sends, so a project's template of the same name is
+ * ignored, and the one kept says which (`shadows`) for a notice. A subfolder gives a namespace:
+ * .claude/commands/git/commit.md is /git:commit, and /commit too while no other template ends in
+ * that name (findTemplate).
  *
  * The shell commands a template may run (inline-commands.ts) are those its front matter's
  * `allowed-tools` covers (Claude Code's `Bash(git diff:*)`); for Gemini CLI's TOML files, those
@@ -34,6 +36,8 @@ export interface PromptTemplate {
   origin: "project" | "user";
   /** Which shell commands in the body may run. */
   commandRules: CommandRule[];
+  /** The project's file of the same name that this person's template hides, when there is one. */
+  shadows?: string;
 }
 
 interface Folder {
@@ -47,12 +51,12 @@ const MAX_TEMPLATE_BYTES = 256 * 1024;
 
 export function templateFolders(workspace: string, configDir: string, home: string | undefined): Folder[] {
   return [
+    { dir: join(configDir, "commands"), ext: ".md", origin: "user" },
+    ...(home ? [{ dir: join(home, ".claude", "commands"), ext: ".md" as const, origin: "user" as const }] : []),
     { dir: join(workspace, ".mini-claude", "commands"), ext: ".md", origin: "project" },
     { dir: join(workspace, ".claude", "commands"), ext: ".md", origin: "project" },
     { dir: join(workspace, ".gemini", "commands"), ext: ".toml", origin: "project" },
     { dir: join(workspace, ".pi", "prompts"), ext: ".md", origin: "project" },
-    { dir: join(configDir, "commands"), ext: ".md", origin: "user" },
-    ...(home ? [{ dir: join(home, ".claude", "commands"), ext: ".md" as const, origin: "user" as const }] : []),
   ];
 }
 
@@ -63,22 +67,28 @@ export function geminiSettingsFiles(workspace: string, home: string | undefined)
 
 /** Contract: never throws; unreadable files and folders are passed over. Sorted by name. */
 export function loadTemplates(folders: Folder[], geminiSettings: string[] = []): PromptTemplate[] {
-  const found = new Map<string, PromptTemplate>();
+  const found = new Map<string, { template: PromptTemplate; origin: Folder["origin"] }>();
   let geminiRules: CommandRule[] | undefined;
   for (const folder of folders) {
     for (const file of filesUnder(folder.dir, folder.ext)) {
       const name = relative(folder.dir, file).slice(0, -folder.ext.length).split(sep).join(":");
-      if (!/^[\w.-]+(:[\w.-]+)*$/.test(name) || found.has(name)) continue;
+      if (!/^[\w.-]+(:[\w.-]+)*$/.test(name)) continue;
+      const kept = found.get(name);
+      if (kept) {
+        if (folder.origin === "project" && kept.origin === "user") kept.template.shadows ??= file;
+        continue;
+      }
       const read = readCapped(file, MAX_TEMPLATE_BYTES);
       if (!read || read.truncated) continue;
       const text = read.bytes.toString("utf8");
       const template = folder.ext === ".toml" ? fromToml(text, name, file) : fromMarkdown(text, name, file);
       if (!template) continue;
       geminiRules ??= folder.ext === ".toml" ? geminiCommandRules(geminiSettings) : undefined;
-      found.set(name, { ...template, origin: folder.origin, commandRules: template.syntax === "gemini" ? (geminiRules ?? []) : template.commandRules });
+      const rules = template.syntax === "gemini" ? (geminiRules ?? []) : template.commandRules;
+      found.set(name, { template: { ...template, origin: folder.origin, commandRules: rules }, origin: folder.origin });
     }
   }
-  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...found.values()].map((kept) => kept.template).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**

@@ -24,11 +24,18 @@ export interface ApprovalText {
 /** Contract: `shown` holds no raw control or invisible character; `question` is one line. */
 export function approvalText(request: ApprovalRequest): ApprovalText {
   if (request.kind === "command") {
-    return { shown: `Command:\n  ${bothEnds(showControls(request.command))}`, question: "Run this command?" };
+    // A command that leaves the sandbox says how, beside the command: the question is about that.
+    const leaves = request.unsandboxed ? " (runs outside the sandbox)" : request.network ? " (needs the network)" : "";
+    return { shown: `Command${leaves}:\n  ${bothEnds(showControls(request.command))}`, question: "Run this command?" };
   }
   if (request.kind === "write") {
     const path = showControls(request.path);
     return { shown: `${path} is protected: ${showControls(request.reason)}.`, question: `Write ${path}?` };
+  }
+  if (request.kind === "network") {
+    const domain = request.port && request.port !== 443 && request.port !== 80 ? `${request.host}:${request.port}` : request.host;
+    const who = request.commands.length === 1 ? showControls(request.commands[0]!) : request.commands.length ? `one of: ${request.commands.map((command) => showControls(command)).join("; ")}` : "a command";
+    return { shown: `Network: ${bothEnds(who)} wants ${showControls(domain)}, which is not an allowed domain.`, question: `Allow ${showControls(domain)}?` };
   }
   if (request.kind === "server") {
     return {

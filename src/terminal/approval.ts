@@ -19,7 +19,8 @@ const APPROVAL_DIFF_LINES = 400;
 export function replApproval(config: Config, reader: InputQueue, renderer: Renderer, policy: ApprovalPolicy) {
   return async (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => {
     // Trusting a project's server is its own question: --yes and "always" answer only calls.
-    if (request.kind !== "server" && (config.yes || !mustAsk(request) || policy.allows(request))) return { approved: true };
+    // A server's trust and a new domain are their own questions: --yes and "always" answer only calls.
+    if (request.kind !== "server" && request.kind !== "network" && (config.yes || !mustAsk(request) || policy.allows(request))) return { approved: true };
     // A call running beside others asks only once its own line is shown (agent.ts).
     await request.shown;
     if (signal.aborted) return { approved: false, interrupted: true };
@@ -37,7 +38,8 @@ export function replApproval(config: Config, reader: InputQueue, renderer: Rende
     const why = policy.whyAsking(request);
     if (why) await renderer.error(why);
     for (;;) {
-      const answer = await reader.ask(`${question} ${policy.choices(request)}`, signal);
+      const choices = request.kind === "network" ? "[Y]es, for this session / [a]lways, for this project / [n]o: " : policy.choices(request);
+      const answer = await reader.ask(`${question} ${choices}`, signal);
       if (answer === null) return { approved: false, interrupted: true };
       const meaning = policy.read(answer, request, { enterMeansDefault: reader.isTerminal });
       if (meaning.kind === "again") continue;
@@ -47,6 +49,7 @@ export function replApproval(config: Config, reader: InputQueue, renderer: Rende
         return { approved: true };
       }
       if (meaning.kind === "all" && request.kind === "server") return { approved: true };
+      if (request.kind === "network") return meaning.kind === "no" ? { approved: false, reason: meaning.reason } : { approved: true, always: meaning.kind === "all" };
       policy.apply(meaning);
       if (meaning.kind === "prefix") await renderer.notice(`Allowed \`${meaning.prefix}\` for this session (/approvals to revoke).`);
       if (meaning.kind === "all") await renderer.notice("Allowed every action for this session, except dangerous commands (/approvals to revoke).");

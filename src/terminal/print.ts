@@ -42,6 +42,7 @@ export async function runPrintMode({ config, conversation, jobs, sessionId = () 
   const template = await templateInPrompt(typed, config, conversation, {
     say: (text) => process.stdout.write(`${text}\n`),
     warn: (text) => process.stderr.write(`mini-claude: ${showControls(text)}\n`),
+    notice: (text) => process.stderr.write(`mini-claude: ${showControls(text)}\n`),
     yes: config.yes,
   });
   if (template === "done") return EXIT.ok;

@@ -8,6 +8,7 @@ import { showControls } from "../sanitize.js";
 import type { SessionHooks } from "../hooks/setup.js";
 import { rememberNetworkApprovals } from "../approval-rule.js";
 import { replApproval } from "./approval.js";
+import { refusalFor, setNetworkAsker } from "../processes/sandbox.js";
 import { ApprovalPolicy } from "./approval-policy.js";
 import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
@@ -75,6 +76,14 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   const approvals = new ApprovalPolicy();
   const approve = rememberNetworkApprovals(replApproval(config, reader, renderer, approvals));
   let turn: AbortController | undefined;
+  // A command (or a background job) reaching a domain no rule allows: asked during a turn, refused when idle.
+  setNetworkAsker(async (question) => {
+    const domain = question.port && question.port !== 443 && question.port !== 80 ? `${question.host}:${question.port}` : question.host;
+    if (!turn) return { refused: `${refusalFor(domain)}; it was wanted while no request was running, so nobody could be asked` };
+    const answer = await approve({ kind: "network", ...question }, turn.signal);
+    if (answer.approved) return answer.always ? "project" : "session";
+    return { refused: `the user refused ${domain}${answer.reason ? `: ${answer.reason}` : ""}` };
+  });
   let lastIdleInterrupt = 0;
   /** What an interrupt dropped of the typeahead, to say so once the turn has ended. */
   const dropped = { entries: 0, characters: 0 };

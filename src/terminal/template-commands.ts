@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { UsageError } from "../args.js";
 import type { Config } from "../config.js";
 import type { Conversation } from "../conversation.js";
@@ -27,6 +27,8 @@ export interface TemplateIO {
   say(text: string): void;
   /** A note or problem, one line. */
   warn(text: string): void;
+  /** A plain note (the REPL prints it; --print puts it on stderr); default `say`. */
+  notice?(text: string): void;
   /** Ask a yes/no question; without it (--print), `yes` answers. */
   ask?(question: string): Promise<string | null>;
   /** --print's --yes: a project's template commands run without asking (not remembered). */
@@ -50,6 +52,7 @@ export async function runTemplate(name: string, args: string, config: Config, co
   const rest = show ? args.replace(/(^|\s)--show(?=\s|$)/, " ").trim() : args;
   const template = findTemplate(availableTemplates(config), name);
   if (!template) return runSkill(name, rest, show, config, conversation, io);
+  if (template.shadows) (io.notice ?? io.say)(shadowNotice(template, config.workspace));
   const fingerprint = templateFingerprint(config.workspace, template);
   let trusted = template.origin === "user" || isTemplateTrusted(config.dataDir, fingerprint);
   const options = { root: config.workspace, dryRun: show, signal: io.signal };
@@ -90,6 +93,11 @@ export async function templateInPrompt(typed: string, config: Config, conversati
   const close = closestNames(match[1], names);
   const hint = close.length ? `did you mean ${close.map((n) => `/${n}`).join(", ")}?` : names.length ? `the templates and skills are ${names.map((n) => `/${n}`).join(", ")}` : "there are no templates or skills here";
   throw new UsageError(`unknown command /${match[1]}: ${hint} (to send text starting with "/", put a space first)`);
+}
+
+/** The one line that says a project's template was not used, and why. */
+export function shadowNotice(template: PromptTemplate, workspace: string): string {
+  return `Using your own /${template.name} (${template.file}); this project's ${relative(workspace, template.shadows!)} has the same name and is ignored.`;
 }
 
 /** For /help: one line per template and skill with its description. */

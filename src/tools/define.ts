@@ -23,6 +23,8 @@ export type ApprovalRequest = (
   | { kind: "tool"; tool: string; /** The call in one line, as the person's label shows it. */ summary: string }
   /** Start a project's MCP server (its .mcp.json is the project's, not the person's); asked once, remembered. */
   | { kind: "server"; name: string; /** The command line (or URL) that would run. */ command: string }
+  /** A sandboxed command wants a domain no rule allows (processes/sandbox.ts asks while it waits). */
+  | { kind: "network"; host: string; port?: number; /** The sandboxed commands running (one of them wants it). */ commands: string[] }
 ) & {
   /**
    * Resolves once the call's line is on screen. Read-only calls run side by side, so a question
@@ -32,7 +34,7 @@ export type ApprovalRequest = (
 };
 
 /** The person's answer; interrupted means Ctrl-C at the question. */
-export type Approval = { approved: true } | { approved: false; reason?: string; interrupted?: boolean };
+export type Approval = { approved: true; /** A network answer: always for this project, not just this session. */ always?: boolean } | { approved: false; reason?: string; interrupted?: boolean };
 
 /** What varies between runs reaches tools here, never through imports. */
 export interface ToolContext {

@@ -1,49 +1,6 @@
-import { relative, sep } from "node:path";
+import { relative } from "node:path";
+import { protectedReason as reasonFor } from "../protected-paths.js";
 import { ToolError, ToolInterrupted, type FileDiff, type ToolContext } from "./define.js";
-
-/**
- * Files whose change takes effect outside the task at hand: they configure mini-claude or another
- * agent, or they run code at a moment the person does not connect with the model's write (the next
- * `git status`, opening the folder in an editor, `cd` into it, a new shell). A model steered by a
- * planted prompt could otherwise leave a `core.fsmonitor` line in .git/config and be gone long
- * before it runs. File tools may read these; a write or an edit asks the person first, with the diff.
- * Names are compared case-insensitively, as macOS and Windows file systems compare them.
- */
-
-/** A folder anywhere on the path → why everything under it is protected. */
-const FOLDERS: Record<string, string> = {
-  ".git": "git runs what its hooks and config name (core.fsmonitor) at the next git command",
-  ".mini-claude": "it configures mini-claude",
-  ".claude": "it configures coding agents, their hooks and their permissions",
-  ".vscode": "the editor runs its tasks and settings when the folder is opened",
-  ".idea": "the IDE runs its run configurations and settings when the project is opened",
-  ".devcontainer": "it chooses the container and the commands an editor runs to open the folder",
-};
-
-/** A file name → why it is protected. */
-const FILES: Record<string, string> = {
-  ".envrc": "direnv runs it on entering the folder",
-  ".mcp.json": "it chooses the programs coding agents start as MCP servers",
-  ".bashrc": "it is a shell start-up file, run by every new shell",
-  ".bash_profile": "it is a shell start-up file, run by every new shell",
-  ".bash_login": "it is a shell start-up file, run by every new shell",
-  ".bash_logout": "it is a shell start-up file, run by every new shell",
-  ".profile": "it is a shell start-up file, run by every new shell",
-  ".zshrc": "it is a shell start-up file, run by every new shell",
-  ".zshenv": "it is a shell start-up file, run by every new shell",
-  ".zprofile": "it is a shell start-up file, run by every new shell",
-  ".zlogin": "it is a shell start-up file, run by every new shell",
-  ".zlogout": "it is a shell start-up file, run by every new shell",
-  ".kshrc": "it is a shell start-up file, run by every new shell",
-  ".cshrc": "it is a shell start-up file, run by every new shell",
-  ".tcshrc": "it is a shell start-up file, run by every new shell",
-  ".inputrc": "it configures every readline program's keys",
-  "config.fish": "it is a shell start-up file, run by every new shell",
-  ".gitconfig": "git runs what its config names (core.fsmonitor, aliases, hooksPath)",
-};
-
-const ENV_FILE = /^\.env(\..*)?$/;
-const ENV_REASON = "it holds settings and secrets that mini-claude and other tools load";
 
 /**
  * Contract: why `absolute` (a path already resolved inside `root`, symlinks followed) is protected,
@@ -57,17 +14,6 @@ export function protectedReason(root: string, absolute: string, requested?: stri
   const reason = reasonFor(real);
   if (reason && asked !== real) return `it leads to ${real}, and ${reason.replace(/^it /, "that ")}`;
   return reason ?? reasonFor(asked);
-}
-
-function reasonFor(path: string): string | undefined {
-  const segments = path.split(sep).filter(Boolean).map((segment) => segment.toLowerCase());
-  for (const segment of segments.slice(0, -1)) {
-    if (FOLDERS[segment]) return `${FOLDERS[segment]} (${segment}/)`;
-  }
-  const name = segments.at(-1);
-  if (name === undefined) return undefined;
-  if (FOLDERS[name]) return `${FOLDERS[name]} (${name})`;
-  return FILES[name] ?? (ENV_FILE.test(name) ? ENV_REASON : undefined);
 }
 
 /**

@@ -43,7 +43,8 @@ describe("MCP servers over stdio, direct mode", () => {
         .tool("mcp__test__flood", {}, "c6"),
       reply().text("All done."),
     ]);
-    const result = await runCli(["-p", "--yes", "--trust-project-mcp", "use the tools"], cliOptions(ws, fake));
+    const credentials = { GITHUB_TOKEN: "secret123", SSH_AUTH_SOCK: "/tmp/agent.sock" };
+    const result = await runCli(["-p", "--yes", "--trust-project-mcp", "use the tools"], cliOptions(ws, fake, { env: credentials }));
     expect(result.stdout).toContain("All done.");
     expect(result.code).toBe(0);
 
@@ -72,6 +73,7 @@ describe("MCP servers over stdio, direct mode", () => {
     expect(env.PATH).toBe(process.env.PATH);
     expect(env.GREETING).toBe("hello");
     expect(env.MINI_CLAUDE_MODEL).toBeUndefined();
+    expect([env.GITHUB_TOKEN, env.SSH_AUTH_SOCK]).toEqual([undefined, undefined]);
 
     // The server and the child it started are gone with mini-claude.
     const [serverPid, childPid] = pidsOf(pidFile);
