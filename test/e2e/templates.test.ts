@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BWRAP_PROBLEM } from "../support/bwrap.js";
@@ -94,6 +94,18 @@ describe("Claude Code's command files, end to end", () => {
     expect(sent).toContain("Create a single git commit. keep it short");
     expect(sent).toContain('<file path="NOTES.md">\nUse conventional commits.\n</file>');
     expect(sent).not.toContain("!`");
+  });
+
+  // Needs the sandbox engine to honour runCommand's readOnly (no writable path, no network): unskip when it does.
+  it.skip("a template's command runs read-only: it cannot write in the workspace", async () => {
+    const ws = tempWorkspace();
+    mkdirSync(join(ws.home, ".claude", "commands"), { recursive: true });
+    writeFileSync(join(ws.home, ".claude", "commands", "w.md"), "---\nallowed-tools: Bash\n---\nResult: !`touch made-by-template; echo tried`\n");
+    const fake = await fakeOpenAI([reply().text("ok")]);
+    const result = await runCli(["-p", "/w"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    expect(existsSync(join(ws.root, "made-by-template"))).toBe(false);
+    expect(fake.requests[0].messages[1].content).toContain("tried");
   });
 
   it("a project's template with commands needs --yes in -p; without it nothing runs or is sent (exit 2)", async () => {
