@@ -85,7 +85,8 @@ export async function runTemplate(name: string, args: string, config: Config, co
  * names nothing is a mistake, said in one line with the names closest to it (exit 2).
  */
 export async function templateInPrompt(typed: string, config: Config, conversation: Conversation, io: TemplateIO): Promise<TemplateOutcome> {
-  const match = /^\/([\w.:-]+)(?:\s+([\s\S]*))?$/.exec(typed.trim());
+  // A leading space is how a person sends text that starts with "/word" as it is.
+  const match = /^\/([\w.:-]+)(?:\s+([\s\S]*))?$/.exec(typed.trimEnd());
   if (!match) return undefined;
   const outcome = await runTemplate(match[1], match[2] ?? "", config, conversation, io);
   if (outcome !== undefined) return outcome;

@@ -117,15 +117,18 @@ describe("Claude Code's command files, end to end", () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it("an unknown /name in -p is one line naming the close matches, exit 2, nothing sent", async () => {
+  it("an unknown /name in -p is one line naming the close matches, exit 2, nothing sent; a leading space sends it as text", async () => {
     const ws = tempWorkspace({ ".claude/commands/review.md": "Review.", ".claude/skills/release/SKILL.md": "---\nname: release\ndescription: Cut a release\n---\nBump.\n" });
-    const fake = await fakeOpenAI([]);
+    const fake = await fakeOpenAI([reply().text("A route.")]);
     const typo = await runCli(["-p", "/reveiw src/a.ts"], cliOptions(ws, fake));
     expect(typo.code).toBe(2);
     expect(typo.stderr).toBe('mini-claude: unknown command /reveiw: did you mean /review? (to send text starting with "/", put a space first)\n');
     const none = await runCli(["-p", "/zzz"], cliOptions(ws, fake));
     expect(none.stderr).toBe('mini-claude: unknown command /zzz: the templates and skills are /review, /release (to send text starting with "/", put a space first)\n');
     expect(fake.requests).toHaveLength(0);
+    const spaced = await runCli(["-p", " /zzz is a route in my app"], cliOptions(ws, fake));
+    expect(spaced.code).toBe(0);
+    expect(fake.requests[0].messages[1].content).toBe(" /zzz is a route in my app");
   });
 
   it("model: haiku is not sent to an endpoint that does not list it: a note, and the session's model", async () => {
