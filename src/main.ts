@@ -5,10 +5,10 @@ import { resolveEndpoint } from "./endpoint.js";
 import { EXIT } from "./exit-codes.js";
 import { setUpHooks } from "./hooks/setup.js";
 import { loadMcpConfig } from "./mcp/config.js";
-import { approvalRegime } from "./approval-rule.js";
+import { regimeLine } from "./approval/decide.js";
+import { setUpApprovals } from "./approval/setup.js";
 import { JobManager } from "./processes/jobs.js";
 import { configureSandbox, disposeSandbox, stopSandboxEngine } from "./processes/sandbox.js";
-import { userAllowedDomains } from "./processes/sandbox-policy.js";
 import { openTranscript } from "./resume.js";
 import { showControls } from "./sanitize.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
@@ -43,13 +43,14 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   const warn = (line: string) => process.stderr.write(`mini-claude: ${showControls(line)}\n`);
   const transcript = openTranscript(config, warn);
   const hooks = setUpHooks(config, transcript, warn);
+  const approvals = setUpApprovals(config);
+  for (const problem of approvals.permissions.problems) warn(problem);
   const sandbox = configureSandbox({
     mode: config.sandbox,
     root: config.workspace,
     allowNet: config.allowNet,
-    allowedDomains: [...config.allowDomains, ...userAllowedDomains(config.configDir)],
+    allowedDomains: approvals.allowedDomains(),
     privatePaths: [config.configDir, config.dataDir, ...config.keyFiles],
-    dataDir: config.dataDir,
     jobsOutliveUs: config.print && config.keepBackground,
   });
   // Jobs left running by --keep-background still use the session's /tmp.
@@ -75,10 +76,11 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     spillDir: spillDirOf(config.dataDir),
     hooks: hooks?.hooks,
     mcp,
+    readDenied: approvals.permissions.readDenied,
     recorder: new RewindRecorder({ root: config.workspace, dataDir: config.dataDir, maxBytes: config.rewindMaxBytes, session: transcript.id }),
   });
-  const mode = { config, conversation, jobs, hooks };
-  const notes = [endpointNote, transcript.note, approvalRegime()].filter((note) => note !== undefined);
+  const mode = { config, conversation, jobs, hooks, approvals };
+  const notes = [endpointNote, transcript.note, regimeLine(sandbox)].filter((note) => note !== undefined);
   try {
     // Each mode loads only its own half of the terminal layer: --print never compiles the REPL.
     if (config.print) return await (await import("./terminal/print.js")).runPrintMode({ ...mode, sessionId: () => transcript.sessionId });

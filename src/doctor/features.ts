@@ -19,10 +19,10 @@ const partly = (why: string): Feature => ({ status: "partly", why });
 export const FEATURES: Record<string, Feature> = {
   // Claude Code's settings files (.claude/settings.json, .claude/settings.local.json, ~/.claude/settings.json).
   "claude.settings.hooks": works,
-  "claude.settings.permissions.allow": ignored("permission rules are not read: commands ask (or run in the sandbox) as usual"),
-  "claude.settings.permissions.deny": ignored("permission rules are not read: a deny here protects nothing"),
-  "claude.settings.permissions.ask": ignored("permission rules are not read"),
-  "claude.settings.permissions.defaultMode": ignored("permission modes are not read; --yes allows everything"),
+  "claude.settings.permissions.allow": partly("a project's allow rules apply once you trust them (asked in the REPL)"),
+  "claude.settings.permissions.deny": works,
+  "claude.settings.permissions.ask": works,
+  "claude.settings.permissions.defaultMode": partly("default, acceptEdits and bypassPermissions (yours only); plan, dontAsk, auto not yet"),
   "claude.settings.permissions.additionalDirectories": ignored("the workspace is the one folder tools reach"),
   "claude.settings.env": ignored("set variables in the environment or ~/.config/mini-claude/.env"),
   "claude.settings.model": ignored("the model comes from --model or MINI_CLAUDE_MODEL"),
@@ -31,6 +31,7 @@ export const FEATURES: Record<string, Feature> = {
   "claude.settings.enabledMcpjsonServers": ignored("each project MCP server is asked about once"),
   "claude.settings.disabledMcpjsonServers": ignored('disable a server with "disabled": true in .mcp.json'),
   "claude.settings.$schema": works,
+  "claude.settings.sandbox": partly("only network.allowedDomains is read"),
 
   // Claude Code's hook events.
   "claude.hook.PreToolUse": partly('tool_name is mini-claude\'s own (exec, read_file…); an "ask" decision counts as allow'),

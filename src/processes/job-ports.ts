@@ -13,6 +13,11 @@ import { processTree } from "./process-tree.js";
 
 export interface ExposedPort {
   close(): void;
+  /**
+   * For a job left running after we exit (--keep-background): the forward moves to a detached
+   * socat of its own, whose pid is returned (undefined when it could not start).
+   */
+  handOff(): number | undefined;
 }
 
 /**
@@ -42,7 +47,20 @@ export async function exposeJobPort(pgid: number, port: number): Promise<Exposed
     );
     server.listen(port, "127.0.0.1", () => {
       server.unref();
-      resolve({ close: () => server.close() });
+      resolve({
+        close: () => server.close(),
+        handOff: () => {
+          server.close();
+          const userNamespace = process.getuid?.() === 0 ? "" : " -U --preserve-credentials";
+          const forwarder = spawn("socat", [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, `SYSTEM:nsenter -t ${inside} -n${userNamespace} socat - TCP\\:127.0.0.1\\:${port}`], {
+            detached: true,
+            stdio: "ignore",
+          });
+          forwarder.on("error", () => {});
+          forwarder.unref();
+          return forwarder.pid;
+        },
+      });
     });
   });
 }

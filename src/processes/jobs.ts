@@ -222,6 +222,18 @@ export class JobManager {
     this.removeLogs();
   }
 
+  /**
+   * --keep-background: the running jobs stay after we exit, each with the one command that stops
+   * it (its process group, and the forward of its server's port when it has one).
+   */
+  keepRunning(): { job: JobInfo; stop: string }[] {
+    return this.running().map((job) => {
+      const forwarder = job.exposed?.handOff();
+      job.exposed = undefined;
+      return { job: info(job), stop: `kill -- -${job.pid}${forwarder ? ` ${forwarder}` : ""}` };
+    });
+  }
+
   /** Ids of the jobs that ended on their own and drainEnded() has not reported yet. */
   unreported(): number[] {
     return [...this.notices];

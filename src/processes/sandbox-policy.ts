@@ -174,21 +174,3 @@ function safeHome(): string | undefined {
   }
 }
 
-/**
- * `sandbox.network.allowedDomains` (Claude Code's key) from the person's own settings files. A
- * project's settings never widen the network: they are files a cloned repository brings.
- */
-export function userAllowedDomains(configDir: string, home = safeHome()): string[] {
-  const files = [join(configDir, "settings.json"), ...(home ? [join(home, ".claude", "settings.json")] : [])];
-  const domains: string[] = [];
-  for (const file of files) {
-    try {
-      const settings = JSON.parse(readFileSync(file, "utf8")) as { sandbox?: { network?: { allowedDomains?: unknown } } };
-      const list = settings.sandbox?.network?.allowedDomains;
-      if (Array.isArray(list)) domains.push(...list.filter((entry): entry is string => typeof entry === "string"));
-    } catch {
-      // Missing or not JSON: the hooks' reader reports a malformed settings file.
-    }
-  }
-  return domains;
-}

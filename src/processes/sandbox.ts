@@ -12,7 +12,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SandboxRuntimeConfig } from "@anthropic-ai/sandbox-runtime";
@@ -41,8 +41,6 @@ export interface SandboxSetup {
   root: string;
   /** mini-claude's own config and data folders and the .env files keys come from: never readable. */
   privatePaths?: string[];
-  /** Where "always for this project" network answers are kept (mini-claude's data folder). */
-  dataDir?: string;
   allowNet?: boolean;
   allowedDomains?: string[];
   /** --keep-background: a job's sandbox must not die with mini-claude. */
@@ -57,8 +55,8 @@ export interface NetworkQuestion {
   commands: string[];
 }
 
-/** "session" and "project" allow (for the session, or always for this workspace); a string refuses, with the reason the command sees. */
-export type NetworkAnswer = "session" | "project" | { refused: string };
+/** "allow" (remembered for the session; the asker keeps "always for this project" itself), or a refusal with the reason the command sees. */
+export type NetworkAnswer = "allow" | { refused: string };
 export type NetworkAsker = (question: NetworkQuestion) => Promise<NetworkAnswer>;
 
 /** A command wrapped for the sandbox: spawn `argv` with `env` laid over the command's own, then call finished(). */
@@ -99,7 +97,7 @@ export function sandboxState(): SandboxState {
 export function configureSandbox(options: SandboxSetup): SandboxState {
   disposeSandbox();
   const allowNet = Boolean(options.allowNet);
-  const allowedDomains = [...new Set([...(options.allowedDomains ?? []), ...projectDomains(options)])];
+  const allowedDomains = [...new Set(options.allowedDomains ?? [])];
   state = { mode: options.mode, active: false, allowNet, allowedDomains };
   if (options.mode === "off") return state;
   const problem = missingSupport();
@@ -263,7 +261,6 @@ async function askAboutDomain(host: string, port: number | undefined): Promise<b
     const answer = await asker({ host, ...(port ? { port } : {}), commands: [...running.values()] });
     if (typeof answer === "object") return deny(answer.refused);
     state.allowedDomains.push(key);
-    if (answer === "project") rememberForProject(key);
     return true;
   })().finally(() => pendingQuestions.delete(key));
   pendingQuestions.set(key, question);
@@ -277,40 +274,6 @@ export function refusalFor(domain: string): string {
 
 function deny(reason: string): { allow: false; reason: string } {
   return { allow: false, reason };
-}
-
-function allowedDomainsFile(dataDir: string): string {
-  return join(dataDir, "allowed-domains.json");
-}
-
-/** "Always for this project" answers, kept in mini-claude's data folder, which no command can write. */
-function projectDomains(options: SandboxSetup): string[] {
-  if (!options.dataDir) return [];
-  try {
-    const all = JSON.parse(readFileSync(allowedDomainsFile(options.dataDir), "utf8")) as Record<string, unknown>;
-    const mine = all[options.root];
-    return Array.isArray(mine) ? mine.filter((entry): entry is string => typeof entry === "string") : [];
-  } catch {
-    return [];
-  }
-}
-
-function rememberForProject(domain: string): void {
-  const dataDir = setup?.dataDir;
-  if (!dataDir || !setup) return;
-  let all: Record<string, string[]> = {};
-  try {
-    all = JSON.parse(readFileSync(allowedDomainsFile(dataDir), "utf8"));
-  } catch {
-    // First one.
-  }
-  all[setup.root] = [...new Set([...(all[setup.root] ?? []), domain])];
-  try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    writeFileSync(allowedDomainsFile(dataDir), `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
-  } catch {
-    // Allowed for this session all the same.
-  }
 }
 
 /** What this machine lacks for the engine, with the command that installs it; undefined when nothing. */

@@ -23,27 +23,30 @@ export interface ApprovalText {
 
 /** Contract: `shown` holds no raw control or invisible character; `question` is one line. */
 export function approvalText(request: ApprovalRequest): ApprovalText {
-  if (request.kind === "command") {
-    // A command that leaves the sandbox says how, beside the command: the question is about that.
-    const leaves = request.unsandboxed ? " (runs outside the sandbox)" : request.network ? " (needs the network)" : "";
-    return { shown: `Command${leaves}:\n  ${bothEnds(showControls(request.command))}`, question: "Run this command?" };
+  switch (request.kind) {
+    case "command": {
+      // A command that leaves the sandbox says so beside the command: the question is about that.
+      const leaves = request.unsandboxed ? " (runs outside the sandbox)" : "";
+      return { shown: `Command${leaves}:\n  ${bothEnds(showControls(request.command))}`, question: "Run this command?" };
+    }
+    case "network": {
+      const where = showControls(request.port === undefined ? request.host : `${request.host}:${request.port}`);
+      return { shown: `Network: \`${bothEnds(showControls(request.command))}\` wants ${where}.`, question: `Allow ${where}?` };
+    }
+    case "read":
+      return { shown: `Read: ${showControls(request.path)} (${request.tool})`, question: "Read it?" };
+    case "write": {
+      const path = showControls(request.diff.path);
+      return { shown: request.reason ? `${path} is protected: ${showControls(request.reason)}.` : `Write: ${path}`, question: `Write ${path}?` };
+    }
+    case "server":
+      return {
+        shown: `This project's MCP server ${showControls(request.name)} would run:\n  ${bothEnds(showControls(request.command))}`,
+        question: "Start it? (asked once)",
+      };
+    case "tool":
+      return { shown: `Call:\n  ${bothEnds(showControls(request.summary))}`, question: `Call ${showControls(request.tool)}?` };
   }
-  if (request.kind === "write") {
-    const path = showControls(request.path);
-    return { shown: `${path} is protected: ${showControls(request.reason)}.`, question: `Write ${path}?` };
-  }
-  if (request.kind === "network") {
-    const domain = request.port && request.port !== 443 && request.port !== 80 ? `${request.host}:${request.port}` : request.host;
-    const who = request.commands.length === 1 ? showControls(request.commands[0]!) : request.commands.length ? `one of: ${request.commands.map((command) => showControls(command)).join("; ")}` : "a command";
-    return { shown: `Network: ${bothEnds(who)} wants ${showControls(domain)}, which is not an allowed domain.`, question: `Allow ${showControls(domain)}?` };
-  }
-  if (request.kind === "server") {
-    return {
-      shown: `This project's MCP server ${showControls(request.name)} would run:\n  ${bothEnds(showControls(request.command))}`,
-      question: "Start it? (asked once)",
-    };
-  }
-  return { shown: `Call:\n  ${bothEnds(showControls(request.summary))}`, question: `Call ${showControls(request.tool)}?` };
 }
 
 function bothEnds(text: string): string {

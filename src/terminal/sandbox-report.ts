@@ -1,4 +1,4 @@
-import { approvalRegime } from "../approval-rule.js";
+import { regimeLine } from "../approval/decide.js";
 import { sandboxState } from "../processes/sandbox.js";
 
 /**
@@ -7,7 +7,7 @@ import { sandboxState } from "../processes/sandbox.js";
  */
 export function sandboxReport(): string {
   const state = sandboxState();
-  const lines = [`Sandbox: ${state.active ? "on" : "off"} (--sandbox=${state.mode}${state.allowNet ? ", --allow-net" : ""}).`, approvalRegime()];
+  const lines = [`Sandbox: ${state.active ? "on" : "off"} (--sandbox=${state.mode}${state.allowNet ? ", --allow-net" : ""}).`, regimeLine(state)];
   const policy = state.policy;
   if (!state.active || !policy) return lines.join("\n");
   lines.push(`Writable: ${policy.allowWrite.join(", ")}.`);

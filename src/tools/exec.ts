@@ -4,7 +4,7 @@ import { KEPT_OUTPUT_BYTES, runCommand, type RunResult } from "../processes/run.
 import { sandboxState } from "../processes/sandbox.js";
 import { describeStart, JOB_COMMAND, runJobCommand } from "./background.js";
 import { looksLikeDaemon } from "./daemon-commands.js";
-import { defineTool, ToolError, ToolInterrupted } from "./define.js";
+import { defineTool, requireApproval, ToolError } from "./define.js";
 import { OutputTee } from "./output-tee.js";
 import { sandboxNote, sandboxRefusal } from "./sandbox-notes.js";
 import { spillFooter } from "./spill.js";
@@ -45,12 +45,11 @@ export const execTool = defineTool({
     const unsandboxed = sandbox === false;
     const refusal = sandboxRefusal();
     if (refusal) throw new ToolError(refusal);
-    const decision = await ctx.approve({ kind: "command", command, ...(unsandboxed ? { unsandboxed } : {}) }, ctx.signal);
-    if (!decision.approved && (decision.interrupted || ctx.signal.aborted)) throw new ToolInterrupted();
-    if (!decision.approved) {
-      const reason = decision.reason ? `: ${decision.reason.trim().replace(/[.\s]+$/, "")}` : "";
-      throw new ToolError(`the user denied this command${reason}. Do not run it again unchanged; adjust it or ask the user.`);
-    }
+    await requireApproval(
+      ctx,
+      { kind: "command", command, ...(unsandboxed ? { unsandboxed } : {}) },
+      (because) => `the user denied this command${because}. Do not run it again unchanged; adjust it or ask the user.`,
+    );
     const withheld = withheldNote(command);
     if (background ?? looksLikeDaemon(command)) {
       const started = describeStart(await ctx.jobs.start(command, { cwd: ctx.root, signal: ctx.signal, unsandboxed }));

@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 import { protectedReason as reasonFor } from "../protected-paths.js";
-import { ToolError, ToolInterrupted, type FileDiff, type ToolContext } from "./define.js";
+import { approveProtectedCreation } from "../processes/protected-sweep.js";
+import { requireApproval, type FileDiff, type ToolContext } from "./define.js";
 
 /**
  * Contract: why `absolute` (a path already resolved inside `root`, symlinks followed) is protected,
@@ -17,19 +18,18 @@ export function protectedReason(root: string, absolute: string, requested?: stri
 }
 
 /**
- * Ask the person before a write to a protected path; returns when they approve (or the path is not
- * protected). Contract: throws ToolInterrupted for Ctrl-C at the question, and a ToolError that
- * tells the model the person refused (with their reason) and why the path is protected otherwise.
+ * Put a write to the approval decision: it asks for a protected path (with the diff) and applies
+ * the person's Edit/Write rules; returns when the write may go ahead. Contract: throws
+ * ToolInterrupted for Ctrl-C at the question, and a ToolError that tells the model why otherwise.
  */
-export async function approveProtectedWrite(ctx: ToolContext, absolute: string, requested: string, diff: FileDiff): Promise<void> {
+export async function approveWrite(ctx: ToolContext, tool: string, absolute: string, requested: string, diff: FileDiff): Promise<void> {
   const reason = protectedReason(ctx.root, absolute, requested);
-  if (!reason) return;
-  const decision = await ctx.approve({ kind: "write", path: diff.path, reason, diff }, ctx.signal);
-  if (decision.approved) return;
-  if (decision.interrupted || ctx.signal.aborted) throw new ToolInterrupted();
-  const because = decision.reason ? `: ${decision.reason.trim().replace(/[.\s]+$/, "")}` : "";
-  throw new ToolError(
-    `the user refused this write to ${diff.path}${because}. It is a protected path (${reason}), so every change ` +
-      "to it needs the user's approval. Do not retry it unchanged; tell the user what you wanted to change and why.",
+  await requireApproval(ctx, { kind: "write", tool, path: absolute, requested, ...(reason ? { reason } : {}), diff }, (because) =>
+    reason
+      ? `the user refused this write to ${diff.path}${because}. It is a protected path (${reason}), so every change ` +
+        "to it needs the user's approval. Do not retry it unchanged; tell the user what you wanted to change and why."
+      : `the user refused this write to ${diff.path}${because}. Do not retry it unchanged; ask the user.`,
   );
+  // The person chose this file: the sandbox's sweep of protected paths a command created must leave it.
+  if (reason) approveProtectedCreation(absolute);
 }

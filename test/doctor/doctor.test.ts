@@ -24,8 +24,8 @@ describe("mini-claude doctor", () => {
 
       Claude Code
         .claude/settings.json            $schema                           works
-                                         permissions.allow (1)             ignored  permission rules are not read: commands ask (or run in the sandbox) as usual
-                                         permissions.deny (2)              ignored  permission rules are not read: a deny here protects nothing
+                                         permissions.allow (1)             partly   a project's allow rules apply once you trust them (asked in the REPL)
+                                         permissions.deny (2)              works
                                          env                               ignored  set variables in the environment or ~/.config/mini-claude/.env
                                          hooks.PreToolUse (1)              partly   tool_name is mini-claude's own (exec, read_file…); an "ask" decision counts as allow
                                            .claude/hooks/block-dangerous.js  flagged  compares tool_name with "Bash", but mini-claude sends "exec": the test never matches (a guard that lets other tools pass lets everything pass)
@@ -34,7 +34,7 @@ describe("mini-claude doctor", () => {
                                            the command                     flagged  reads tool_response.filePath; mini-claude's tool_response has ok, output, exit_code
                                          hooks.Notification (1)            ignored  no such event here yet
                                          hooks.Stop (1)                    works
-        .claude/settings.local.json      permissions.allow (1)             ignored  permission rules are not read: commands ask (or run in the sandbox) as usual
+        .claude/settings.local.json      permissions.allow (1)             partly   a project's allow rules apply once you trust them (asked in the REPL)
                                          enableAllProjectMcpServers        ignored  each project MCP server is asked about once
         .claude/commands                 /commit                           ignored  !\`git diff HEAD\` is not covered by its allowed-tools (Bash(git add:*), Bash(git status:*), Bash(git commit:*)): refused
                                          /frontend:component               partly   argument-hint: not shown
@@ -64,7 +64,7 @@ describe("mini-claude doctor", () => {
                                          mcp_servers                       ignored  put MCP servers in .mcp.json
         ~/.codex/prompts                 /explain                          ignored  not read: put it in ~/.claude/commands or mini-claude's commands/ folder
 
-      8 work, 6 partly, 19 ignored, 3 flagged."
+      9 work, 8 partly, 16 ignored, 3 flagged."
     `);
   });
 

@@ -11,7 +11,7 @@ describe("mini-claude doctor, the subcommand", () => {
     expect(here.code).toBe(0);
     expect(here.stdout).toMatch(/^Instructions \(CLAUDE\.md, AGENTS\.md and their imports\)\n  AGENTS\.md +instructions +works\n/);
     expect(here.stdout).toMatch(/\.claude\/hooks\/block-dangerous\.js +flagged +compares tool_name with "Bash", but mini-claude sends "exec"/);
-    expect(here.stdout.trimEnd().split("\n").at(-1)).toBe("8 work, 6 partly, 15 ignored, 3 flagged.");
+    expect(here.stdout.trimEnd().split("\n").at(-1)).toBe("9 work, 8 partly, 12 ignored, 3 flagged.");
     const elsewhere = await runCli(["doctor", "-w", ws.root], cliOptions({ root: ws.outside, home: ws.home }));
     expect(elsewhere.stdout).toBe(here.stdout);
     const missing = await runCli(["doctor", "-w", `${ws.root}/nope`], cliOptions(ws));

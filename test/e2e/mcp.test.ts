@@ -150,7 +150,9 @@ describe("MCP servers over stdio, direct mode", () => {
     const result = await runCli(["-p", "--trust-project-mcp", "go"], cliOptions(ws, fake));
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`MCP configuration: ${join(ws.root, ".mcp.json")}: server "odd": "command" must be a string`);
-    expect(toolMessages(fake.requests[1])[0]).toMatch(/^Error: the user denied this call: mini-claude is running with --print, which cannot ask the user; this needs --yes/);
+    expect(toolMessages(fake.requests[1])[0]).toBe(
+      'Error: not run: it calls echo, a tool of MCP server test, and --print cannot ask the user. Tell the user to re-run with --yes, or allow it in settings: "permissions": {"allow": ["mcp__test__echo"]}.',
+    );
   });
 
   it("a server that fails to start is one line for the person and a note for the model; the others still work", async () => {
@@ -269,7 +271,7 @@ describe("MCP in the REPL", () => {
     pty.type("wait for it\r");
     await pty.waitFor(/This project's MCP server test would run:\n\s+.*mcp-test-server\.mjs\nStart it\? \(asked once\)/);
     pty.type("y\r");
-    await pty.waitFor("Call:\n  test/hang {}\nCall mcp__test__hang?");
+    await pty.waitFor("Call:\n  test/hang {}\nAsking because it calls hang, a tool of MCP server test.\nCall mcp__test__hang?");
     pty.type("y\r");
     // The call is now waiting on the server, which never answers.
     await new Promise((resolve) => setTimeout(resolve, 700));

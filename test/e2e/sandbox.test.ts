@@ -221,6 +221,18 @@ describe.skipIf(BWRAP_PROBLEM)(sandboxSuite("the sandbox (Anthropic's sandbox ru
     expect(await eventually(() => !isAlive(pid), 5000)).toBe(true);
   });
 
+  it("approvals: inside the boundary runs unasked; a destructive shape still needs the person", async () => {
+    const ws = tempWorkspace({ "sub/keep.txt": "keep\n" });
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "touch made.txt" }), reply().tool("exec", { command: "rm -rf sub" }), reply().text("Done.")]);
+    const result = await runCli(["-p", "try things"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    const [made, removed] = tools(fake.requests[2]);
+    expect(made).toMatch(/exit code 0/);
+    expect(existsSync(join(ws.root, "made.txt"))).toBe(true);
+    expect(removed).toBe("Error: not run: this command deletes recursively (rm -r), and --print cannot ask the user. Tell the user: only --yes runs a command of this shape without asking.");
+    expect(existsSync(join(ws.root, "sub/keep.txt"))).toBe(true);
+  });
+
   it("the REPL says the regime, runs a plain command unasked, asks before rm -rf; /sandbox shows the policy", async () => {
     const ws = tempWorkspace({ "sub/keep.txt": "keep\n" });
     const fake = await fakeOpenAI([
@@ -288,7 +300,7 @@ describe("without the sandbox's packages", () => {
     const line = result.stderr.split("\n").find((l) => l.includes("sandbox off"));
     expect(line).toMatch(/^mini-claude: sandbox off: .*missing \(install: apt-get install .*bubblewrap.*\); commands ask for approval\.$/);
     expect(existsSync(join(ws.root, "made.txt"))).toBe(false);
-    expect(tools(fake.requests[1])[0]).toMatch(/^Error: the user denied this command: .*--yes/);
+    expect(tools(fake.requests[1])[0]).toMatch(/^Error: not run: the sandbox is off, so every command asks, and --print cannot ask the user\. Tell the user to re-run with --yes/);
   });
 
   it("--sandbox=on refuses to run commands at all", async () => {
