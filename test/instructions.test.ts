@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadProjectInstructions } from "../src/instructions.js";
 import { SubfolderInstructions, withSubfolderInstructions } from "../src/subfolder-instructions.js";
 import { createRegistry, type ToolContext } from "../src/tools/index.js";
+import { approveAll } from "./support/approve-all.js";
 import { tempWorkspace } from "./support/workspace.js";
 
 describe("loadProjectInstructions", () => {
@@ -135,7 +136,7 @@ describe("a subfolder's instructions", () => {
     });
     const start = loadProjectInstructions(ws.root, ws.home);
     const registry = withSubfolderInstructions(createRegistry(), new SubfolderInstructions(ws.root, ws.home, start?.realPaths));
-    const ctx = { root: ws.root, signal: new AbortController().signal } as ToolContext;
+    const ctx = { root: ws.root, signal: new AbortController().signal, approve: approveAll } as ToolContext;
     const read = (path: string) => registry.run({ name: "read_file", arguments: JSON.stringify({ path }) }, ctx);
     const first = await read("pkg/api/src/a.ts");
     expect(first.output).toBe(
