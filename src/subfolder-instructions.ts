@@ -33,11 +33,11 @@ export class SubfolderInstructions {
     } catch {
       return undefined;
     }
-    const folders: string[] = [];
-    for (let dir = dirname(file); dir !== this.root && dir.startsWith(this.root); dir = dirname(dir)) folders.unshift(dir);
-    const sections = folders
-      .filter((dir) => !this.looked.has(dir) && (this.looked.add(dir), true))
-      .flatMap((dir) => INSTRUCTION_FILES.flatMap((name) => this.reader.read(join(dir, name), dir)));
+    // The folders between the workspace and the file, outermost first, each looked at once.
+    const unseen: string[] = [];
+    for (let dir = dirname(file); dir !== this.root && dir.startsWith(this.root) && !this.looked.has(dir); dir = dirname(dir)) unseen.unshift(dir);
+    for (const dir of unseen) this.looked.add(dir);
+    const sections = unseen.flatMap((dir) => INSTRUCTION_FILES.flatMap((name) => this.reader.read(join(dir, name), dir)));
     if (!sections.length || this.budget <= 0) return undefined;
     const joined = joinSections(sections.map((s) => s.file), sections, this.budget)!;
     this.budget -= joined.text.length;
