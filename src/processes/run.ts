@@ -32,6 +32,12 @@ export interface RunOptions {
   onOutput?: (chunk: Buffer) => void;
   /** Run outside the sandbox (the person approved it). */
   unsandboxed?: boolean;
+  /**
+   * Inside the sandbox with no writable path at all (the workspace included) and no network, nor
+   * a question about it: a template's `` !`cmd` `` gathers context, it does not act. Carried for
+   * the sandbox engine to enforce; callers that need it also check that the sandbox is active.
+   */
+  readOnly?: boolean;
 }
 
 export interface RunResult {
