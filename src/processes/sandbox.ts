@@ -78,6 +78,8 @@ let engine: Promise<Engine> | undefined;
 let loaded: Engine | undefined;
 let asker: NetworkAsker | undefined;
 const running = new Map<string, string>();
+/** Running commands that may not reach a new domain (the proxy cannot tell whose connection it is). */
+const readOnlyCommands = new Set<string>();
 const pendingQuestions = new Map<string, Promise<boolean | { allow: false; reason: string }>>();
 let wrapping: Promise<unknown> = Promise.resolve();
 /** How often a running job's protected paths are checked for what it created. */
@@ -132,7 +134,15 @@ export function setNetworkAsker(ask: NetworkAsker | undefined): void {
  */
 export async function sandboxCommand(
   shellCommand: string,
-  options: { shell: string; label: string; background?: boolean; /** A job's: what the sweep removed while it runs. */ onSweep?: (line: string) => void },
+  options: {
+    shell: string;
+    label: string;
+    background?: boolean;
+    /** A job's: what the sweep removed while it runs. */
+    onSweep?: (line: string) => void;
+    /** Nothing writable but the session's temp folder; a domain it wants is refused, never asked about. */
+    readOnly?: boolean;
+  },
 ): Promise<SandboxedCommand | undefined> {
   if (!state.active || !setup) return undefined;
   const lib = await startEngine();
@@ -140,12 +150,13 @@ export async function sandboxCommand(
   const protection = commandProtection(root);
   const commandId = randomBytes(16).toString("base64url");
   const custom: Partial<SandboxRuntimeConfig> = {
-    filesystem: { denyRead: policy.denyRead, allowRead: [], allowWrite: policy.allowWrite, denyWrite: [...policy.denyWrite, ...protection.protect] },
+    filesystem: { denyRead: policy.denyRead, allowRead: [], allowWrite: options.readOnly ? [tmp] : policy.allowWrite, denyWrite: [...policy.denyWrite, ...protection.protect] },
   };
   // The session's private temp folder, not the engine's shared /tmp/claude.
   const command = `export TMPDIR=${quote(tmp)}\n${shellCommand}`;
   const wrapped = await insideWrapDir(() => lib.SandboxManager.wrapWithSandboxArgv(command, options.shell, custom, undefined, undefined, { commandId, commandText: options.label }));
   running.set(commandId, options.label);
+  if (options.readOnly) readOnlyCommands.add(commandId);
   const sweepLine = () => {
     const removed = sweepCreated(root, protection.watch);
     return removed.length ? `Sandbox: removed ${removed.join(", ")}, which the command created: protected paths are written only with write_file, which asks the user.` : undefined;
@@ -174,6 +185,7 @@ export async function sandboxCommand(
       if (done) return undefined;
       done = true;
       running.delete(commandId);
+      readOnlyCommands.delete(commandId);
       // The engine's mount points serve every sandbox still running: clean them only when none is.
       clearInterval(sweeper);
       if (!running.size) lib.SandboxManager.cleanupAfterCommand();
@@ -260,6 +272,8 @@ async function askAboutDomain(host: string, port: number | undefined): Promise<b
   if (pending) return pending;
   const question = (async () => {
     if (!asker) return deny(refusalFor(key));
+    // Only read-only commands running: the connection is one of theirs, and they never ask.
+    if (readOnlyCommands.size && readOnlyCommands.size === running.size) return deny(`${key}: a read-only command reaches no new domain`);
     const answer = await asker({ host, ...(port ? { port } : {}), commands: [...running.values()] });
     if (typeof answer === "object") return deny(answer.refused);
     state.allowedDomains.push(key);

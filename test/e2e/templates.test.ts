@@ -96,8 +96,7 @@ describe("Claude Code's command files, end to end", () => {
     expect(sent).not.toContain("!`");
   });
 
-  // Needs the sandbox engine to honour runCommand's readOnly (no writable path, no network): unskip when it does.
-  it.skip("a template's command runs read-only: it cannot write in the workspace", async () => {
+  it.skipIf(BWRAP_PROBLEM)("a template's command runs read-only: it cannot write in the workspace", async () => {
     const ws = tempWorkspace();
     mkdirSync(join(ws.home, ".claude", "commands"), { recursive: true });
     writeFileSync(join(ws.home, ".claude", "commands", "w.md"), "---\nallowed-tools: Bash\n---\nResult: !`touch made-by-template; echo tried`\n");
