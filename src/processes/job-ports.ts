@@ -11,6 +11,13 @@ import { readlinkSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { processTree } from "./process-tree.js";
 
+/** Ports of running jobs forwarded to the host's loopback: a foreground command reaches them too (sandbox.ts). */
+const forwarded = new Set<number>();
+
+export function jobPorts(): number[] {
+  return [...forwarded];
+}
+
 export interface ExposedPort {
   close(): void;
   /**
@@ -47,10 +54,15 @@ export async function exposeJobPort(pgid: number, port: number): Promise<Exposed
     );
     server.listen(port, "127.0.0.1", () => {
       server.unref();
+      forwarded.add(port);
+      const close = () => {
+        forwarded.delete(port);
+        server.close();
+      };
       resolve({
-        close: () => server.close(),
+        close,
         handOff: () => {
-          server.close();
+          close();
           const userNamespace = process.getuid?.() === 0 ? "" : " -U --preserve-credentials";
           const forwarder = spawn("socat", [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, `SYSTEM:nsenter -t ${inside} -n${userNamespace} socat - TCP\\:127.0.0.1\\:${port}`], {
             detached: true,

@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SandboxRuntimeConfig } from "@anthropic-ai/sandbox-runtime";
 import { commandProtection, sessionPolicy, type SessionPolicy } from "./sandbox-policy.js";
+import { jobPorts } from "./job-ports.js";
 import { sweepCreated } from "./protected-sweep.js";
 
 export type SandboxMode = "off" | "auto" | "on";
@@ -152,9 +153,12 @@ export async function sandboxCommand(
   const custom: Partial<SandboxRuntimeConfig> = {
     filesystem: { denyRead: policy.denyRead, allowRead: [], allowWrite: options.readOnly ? [tmp] : policy.allowWrite, denyWrite: [...policy.denyWrite, ...protection.protect] },
   };
+  // A foreground command reaches the servers of mini-claude's own jobs, and no other local service.
+  const ports = options.background || options.readOnly ? [] : jobPorts();
   // The session's private temp folder, not the engine's shared /tmp/claude.
-  const command = `export TMPDIR=${quote(tmp)}\n${shellCommand}`;
+  const command = `export TMPDIR=${quote(tmp)}\n${ports.length ? `${jobPortRelays(ports)}\n` : ""}${shellCommand}`;
   const wrapped = await insideWrapDir(() => lib.SandboxManager.wrapWithSandboxArgv(command, options.shell, custom, undefined, undefined, { commandId, commandText: options.label }));
+  if (ports.length) lib.SandboxManager.registerCommandNetworkLists(commandId, { allowedDomains: ports.map((port) => `127.0.0.1:${port}`) });
   running.set(commandId, options.label);
   if (options.readOnly) readOnlyCommands.add(commandId);
   const sweepLine = () => {
@@ -185,6 +189,7 @@ export async function sandboxCommand(
       if (done) return undefined;
       done = true;
       running.delete(commandId);
+      if (ports.length) lib.SandboxManager.unregisterCommandNetworkLists(commandId);
       readOnlyCommands.delete(commandId);
       // The engine's mount points serve every sandbox still running: clean them only when none is.
       clearInterval(sweeper);
@@ -325,6 +330,26 @@ function onPath(name: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Shell lines that make the jobs' ports answer on the command's own loopback: a socat per port,
+ * relaying through the engine's proxy (with the command's own proxy credentials, so only this
+ * command's allow list applies) to the host's loopback, where job-ports.ts forwards into the job.
+ * The command starts once every relay listens (at most ~1 s).
+ */
+function jobPortRelays(ports: number[]): string {
+  const relays = ports.map((port) => `socat TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr PROXY:127.0.0.1:127.0.0.1:${port},proxyport="\${HTTP_PROXY##*:}",proxyauth="$__mc_auth" >/dev/null 2>&1 &`);
+  const waits = ports.map((port) => {
+    const hex = port.toString(16).toUpperCase().padStart(4, "0");
+    return `__mc_i=0; while [ $__mc_i -lt 100 ] && ! grep -q ":${hex} 00000000:0000 0A" /proc/net/tcp 2>/dev/null; do sleep 0.01; __mc_i=$((__mc_i + 1)); done`;
+  });
+  return [
+    `__mc_auth=$(printf '%s' "\${HTTP_PROXY#*://}" | sed 's/@.*//; s/%3D/=/g; s/%2B/+/g; s/%2F/\\//g')`,
+    ...relays,
+    ...waits,
+    "unset __mc_auth __mc_i",
+  ].join("\n");
 }
 
 function quote(text: string): string {
