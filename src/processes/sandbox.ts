@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SandboxRuntimeConfig } from "@anthropic-ai/sandbox-runtime";
-import { commandProtection, sessionPolicy, type SessionPolicy } from "./sandbox-policy.js";
+import { commandProtection, nestedProtected, sessionPolicy, type SessionPolicy } from "./sandbox-policy.js";
 import { jobPorts } from "./job-ports.js";
 import { sweepCreated } from "./protected-sweep.js";
 
@@ -83,6 +83,8 @@ const running = new Map<string, string>();
 const readOnlyCommands = new Set<string>();
 const pendingQuestions = new Map<string, Promise<boolean | { allow: false; reason: string }>>();
 let wrapping: Promise<unknown> = Promise.resolve();
+/** The nested protected paths, scanned while nothing ran (only commands create them unasked). */
+let nextNested: Promise<string[]> | undefined;
 /** How often a running job's protected paths are checked for what it created. */
 const JOB_SWEEP_MS = 1000;
 
@@ -148,7 +150,10 @@ export async function sandboxCommand(
   if (!state.active || !setup) return undefined;
   const lib = await startEngine();
   const { root, policy, tmp } = setup;
-  const protection = commandProtection(root);
+  // The scan for nested protected paths ran as the last command ended, if nothing has run since.
+  const nested = !running.size && nextNested ? await nextNested : await nestedProtected(root);
+  nextNested = undefined;
+  const protection = commandProtection(root, nested);
   const commandId = randomBytes(16).toString("base64url");
   const custom: Partial<SandboxRuntimeConfig> = {
     filesystem: { denyRead: policy.denyRead, allowRead: [], allowWrite: options.readOnly ? [tmp] : policy.allowWrite, denyWrite: [...policy.denyWrite, ...protection.protect] },
@@ -193,7 +198,10 @@ export async function sandboxCommand(
       readOnlyCommands.delete(commandId);
       // The engine's mount points serve every sandbox still running: clean them only when none is.
       clearInterval(sweeper);
-      if (!running.size) lib.SandboxManager.cleanupAfterCommand();
+      if (!running.size) {
+        lib.SandboxManager.cleanupAfterCommand();
+        nextNested = nestedProtected(root).catch(() => []);
+      }
       return sweepLine();
     },
   };
@@ -227,6 +235,7 @@ export function disposeSandbox(): void {
   loaded = undefined;
   setup = undefined;
   running.clear();
+  nextNested = undefined;
   state = { ...state, active: false };
 }
 

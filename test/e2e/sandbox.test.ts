@@ -299,7 +299,7 @@ describe("without the sandbox's packages", () => {
     mkdirSync(bin);
     const fake = await fakeOpenAI([reply().tool("exec", { command: "touch made.txt" }), reply().text("Could not.")]);
     const result = await runCli(["-p", "make a file"], cliOptions(ws, fake, { env: { PATH: bin } }));
-    const line = result.stderr.split("\n").find((l) => l.includes("sandbox off"));
+    const line = result.rawStderr.split("\n").find((l) => l.includes("sandbox off"));
     expect(line).toMatch(/^mini-claude: sandbox off: .*missing \(install: apt-get install .*bubblewrap.*\); commands ask for approval\.$/);
     expect(existsSync(join(ws.root, "made.txt"))).toBe(false);
     expect(tools(fake.requests[1])[0]).toMatch(/^Error: not run: the sandbox is off, so every command asks, and --print cannot ask the user\. Tell the user to re-run with --yes/);
