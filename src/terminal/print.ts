@@ -6,7 +6,6 @@ import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import type { SessionHooks } from "../hooks/setup.js";
 import type { JobManager } from "../processes/jobs.js";
-import { warmSandbox } from "../processes/sandbox.js";
 import { showControls, stripControls } from "../sanitize.js";
 import type { ToolContext } from "../tools/index.js";
 import { colorEnabled } from "./colors.js";
@@ -41,14 +40,14 @@ export interface PrintMode {
 export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined, hooks, approvals }: PrintMode): Promise<number> {
   const typed = await readPrintPrompt(config.prompt);
   if (!typed) throw new UsageError('--print needs a prompt: mini-claude -p "your request", or pipe one on stdin.');
-  const template = templateInPrompt(
-    typed,
-    config,
-    conversation,
-    (text) => process.stdout.write(`${text}\n`),
-    (text) => process.stderr.write(`mini-claude: ${text}\n`),
-  );
-  if (template === "shown") return EXIT.ok;
+  const template = await templateInPrompt(typed, config, conversation, {
+    say: (text) => process.stdout.write(`${text}\n`),
+    warn: (text) => process.stderr.write(`mini-claude: ${showControls(text)}\n`),
+    notice: (text) => process.stderr.write(`mini-claude: ${showControls(text)}\n`),
+    yes: config.yes,
+  });
+  if (template === "done") return EXIT.ok;
+  if (template === "refused") return EXIT.usage;
   const prompt = template?.prompt ?? typed;
   if (template?.model) conversation.model = template.model;
   const untrusted = hooks?.hooks.untrusted() ?? [];
@@ -100,8 +99,6 @@ async function runPrint(conversation: Conversation, config: Config, prompt: stri
       signal,
       approve,
       onEvent: (event) => {
-        // The first request is on its way: the sandbox engine loads while the model thinks.
-        if (event.type === "request" && event.step === 1) setTimeout(warmSandbox, 0);
         if (event.type === "assistant_end") answer = event.text;
         renderer.handle(event);
       },
