@@ -34,18 +34,18 @@ export const FEATURES: Record<string, Feature> = {
   "claude.settings.sandbox": partly("only network.allowedDomains is read"),
 
   // Claude Code's hook events.
-  "claude.hook.PreToolUse": partly('tool_name is mini-claude\'s own (exec, read_file…); an "ask" decision counts as allow'),
-  "claude.hook.PostToolUse": partly("tool_response is {ok, output, exit_code}, not Claude Code's per-tool shape"),
+  "claude.hook.PreToolUse": partly('"defer" is not honoured'),
+  "claude.hook.PostToolUse": partly("a command's stdout and stderr arrive merged, in stdout"),
   "claude.hook.UserPromptSubmit": works,
   "claude.hook.Stop": works,
   "claude.hook.SessionStart": works,
   "claude.hook.PreCompact": works,
-  "claude.hook.Notification": ignored("no such event here yet"),
-  "claude.hook.SessionEnd": ignored("no such event here yet"),
+  "claude.hook.Notification": partly('only notification_type "permission_prompt"'),
+  "claude.hook.SessionEnd": works,
   "claude.hook.SubagentStop": ignored("no subagents yet"),
   "claude.hook.SubagentStart": ignored("no subagents yet"),
-  "claude.hook.PostToolUseFailure": ignored("no such event here yet"),
-  "claude.hook.PermissionRequest": ignored("no such event here yet"),
+  "claude.hook.PostToolUseFailure": works,
+  "claude.hook.PermissionRequest": partly("its updatedInput is not honoured"),
   "claude.hook.type.prompt": ignored('only "type": "command" hooks run'),
 
   // Claude Code's command files (.claude/commands, ~/.claude/commands): front matter keys and body features.
@@ -101,15 +101,15 @@ export function feature(key: string, fallbackWhy = "not read by mini-claude"): F
  * when payloads carry Claude Code's names (Bash, Read…), and add fields to `sent` as they arrive.
  */
 export const HOOK_PAYLOAD = {
-  toolNames: "mini-claude" as "mini-claude" | "claude",
+  toolNames: "claude" as "mini-claude" | "claude",
   /** Claude Code's tool name → the name mini-claude sends today. */
   ourNames: { Bash: "exec", Read: "read_file", Write: "write_file", Edit: "edit_file", Glob: "list_files", Grep: "grep" } as Record<string, string>,
   /** The tool names hooks can meet here under Claude Code's naming; mcp__… names pass too. */
   claudeNames: ["Bash", "Read", "Write", "Edit", "Glob", "Grep"],
   /** Claude Code's payload fields mini-claude sends. */
-  sent: ["session_id", "transcript_path", "cwd", "hook_event_name", "tool_name", "tool_input", "tool_response", "prompt", "source", "trigger", "stop_hook_active"],
+  sent: ["session_id", "transcript_path", "cwd", "permission_mode", "hook_event_name", "tool_name", "tool_input", "tool_response", "tool_use_id", "prompt", "source", "trigger", "reason", "error", "stop_hook_active"],
   /** Claude Code's payload fields mini-claude does not send (yet). */
-  missing: ["permission_mode", "tool_use_id", "custom_instructions"],
-  /** Claude Code's tool_response fields (Bash's, Write's…), which mini-claude's {ok, output, exit_code} lacks. */
-  missingResponseFields: ["stdout", "stderr", "interrupted", "isImage", "filePath", "success", "structuredPatch"],
+  missing: ["custom_instructions"],
+  /** Claude Code's tool_response fields that mini-claude's per-tool shapes (claude-names.ts) lack. */
+  missingResponseFields: ["structuredPatch"],
 };

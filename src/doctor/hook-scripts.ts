@@ -44,7 +44,7 @@ function findingsIn(text: string, where: string): ScriptFinding[] {
   }
   if (/tool_response/.test(text)) {
     for (const field of HOOK_PAYLOAD.missingResponseFields) {
-      if (new RegExp(`(\\.|\\[["']|get\\(["'])${field}\\b`).test(text)) findings.push({ where, problem: `reads tool_response.${field}; mini-claude's tool_response has ok, output, exit_code` });
+      if (new RegExp(`(\\.|\\[["']|get\\(["'])${field}\\b`).test(text)) findings.push({ where, problem: `reads tool_response.${field}, which mini-claude's tool_response does not have` });
     }
   }
   return findings;

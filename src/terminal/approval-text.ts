@@ -25,14 +25,13 @@ export interface ApprovalText {
 export function approvalText(request: ApprovalRequest): ApprovalText {
   switch (request.kind) {
     case "command": {
-      // A command that leaves the sandbox says how, beside the command: the question is about that.
-      const leaves = request.unsandboxed ? " (runs outside the sandbox)" : request.network ? " (needs the network)" : "";
+      // A command that leaves the sandbox says so beside the command: the question is about that.
+      const leaves = request.unsandboxed ? " (runs outside the sandbox)" : "";
       return { shown: `Command${leaves}:\n  ${bothEnds(showControls(request.command))}`, question: "Run this command?" };
     }
     case "network": {
       const where = showControls(request.port === undefined ? request.host : `${request.host}:${request.port}`);
-      // The engine asks only about domains outside its allowed list, so the reason is always this one.
-      return { shown: `Network: ${bothEnds(showControls(request.command))} wants ${where}, which is not an allowed domain.`, question: `Allow ${where}?` };
+      return { shown: `Network: \`${bothEnds(showControls(request.command))}\` wants ${where}.`, question: `Allow ${where}?` };
     }
     case "read":
       return { shown: `Read: ${showControls(request.path)} (${request.tool})`, question: "Read it?" };

@@ -37,7 +37,7 @@ export function replApproval(approvals: Approvals, reader: InputQueue, renderer:
     const { shown, question } = approvalText(request);
     await renderer.show(shown);
     // Why, right above the question, unless the action's own text says it (a protected path, a project server, a hook's reason).
-    if (request.kind !== "server" && request.kind !== "hook" && !shown.includes(decision.why.replaceAll("`", ""))) await renderer.notice(`Asking because ${decision.why}.`);
+    if (request.kind !== "server" && request.kind !== "hook" && !shown.includes(decision.why)) await renderer.notice(`Asking because ${decision.why}.`);
     const { remembered } = approvals;
     for (;;) {
       const answer = await reader.ask(`${question} ${remembered.choices(request)}`, signal);
