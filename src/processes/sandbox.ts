@@ -7,8 +7,8 @@
  * One sandbox per process (configured once at start by main.ts), so spawn.ts can wrap every
  * command without each caller passing it along. Never a silent fallback: when the probe fails the
  * state says what is missing and how to install it, and the banner shows it. The engine itself
- * (~200 ms to load, ~130 ms to start its proxies) is loaded by the first command, or by
- * warmSandbox() while the REPL's banner is read, so it is never on the first request's path.
+ * (~200 ms to load, ~130 ms to start its proxies) is loaded by warmSandbox() while the REPL's
+ * banner is read or once --print's first request is out, so it is never on that request's path.
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
