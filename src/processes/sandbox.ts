@@ -7,12 +7,12 @@
  * One sandbox per process (configured once at start by main.ts), so spawn.ts can wrap every
  * command without each caller passing it along. Never a silent fallback: when the probe fails the
  * state says what is missing and how to install it, and the banner shows it. The engine itself
- * (~200 ms to load, ~130 ms to start its proxies) is loaded by the first command, or by
- * warmSandbox() while the REPL's banner is read, so it is never on the first request's path.
+ * (~200 ms to load, ~130 ms to start its proxies) is loaded by warmSandbox() while the REPL's
+ * banner is read or once --print's first request is out, so it is never on that request's path.
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SandboxRuntimeConfig } from "@anthropic-ai/sandbox-runtime";
@@ -241,6 +241,7 @@ export function disposeSandbox(): void {
 
 function startEngine(): Promise<Engine> {
   engine ??= (async () => {
+    reapOrphanedBridges();
     const lib = await import("@anthropic-ai/sandbox-runtime");
     const policy = setup!.policy;
     await lib.SandboxManager.initialize(
@@ -304,6 +305,32 @@ export function refusalFor(domain: string): string {
 
 function deny(reason: string): { allow: false; reason: string } {
   return { allow: false, reason };
+}
+
+/**
+ * The engine's host-side bridges (`socat UNIX-LISTEN:…/claude-http-….sock`) are its children and
+ * stop with it; only a `kill -9` of their mini-claude orphans them, and nothing can run then. So
+ * each start ends this user's orphans (parent 1: no running session owns them). Linux only.
+ */
+function reapOrphanedBridges(): void {
+  if (process.platform !== "linux") return;
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid !== 1 || statSync(`/proc/${pid}`).uid !== process.getuid?.()) continue;
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      if (cmdline[0] === "socat" && /^UNIX-LISTEN:.*\/claude-(http|socks)-[0-9a-f]+\.sock,/.test(cmdline[1] ?? "")) process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
 }
 
 /** What this machine lacks for the engine, with the command that installs it; undefined when nothing. */

@@ -6,6 +6,7 @@ import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import type { SessionHooks } from "../hooks/setup.js";
 import type { JobManager } from "../processes/jobs.js";
+import { warmSandbox } from "../processes/sandbox.js";
 import { showControls, stripControls } from "../sanitize.js";
 import type { ToolContext } from "../tools/index.js";
 import { colorEnabled } from "./colors.js";
@@ -99,6 +100,8 @@ async function runPrint(conversation: Conversation, config: Config, prompt: stri
       signal,
       approve,
       onEvent: (event) => {
+        // The first request is on its way: the sandbox engine loads while the model thinks.
+        if (event.type === "request" && event.step === 1) setTimeout(warmSandbox, 0);
         if (event.type === "assistant_end") answer = event.text;
         renderer.handle(event);
       },

@@ -218,9 +218,16 @@ describe.skipIf(BWRAP_PROBLEM)(sandboxSuite("the sandbox (Anthropic's sandbox ru
     const pid = await escapeePid(ws.root);
     await eventually(() => fake.requests.length === 2, 10_000);
     expect(isAlive(pid)).toBe(true);
+    // The engine's host-side bridge (socat) is mini-claude's child: a kill -9 orphans it.
+    const bridges = execFileSync("pgrep", ["-P", String(cli.child.pid), "socat"], { encoding: "utf8" }).trim().split("\n").map(Number);
+    expect(bridges.length).toBeGreaterThan(0);
     cli.child.kill("SIGKILL");
     await cli.done;
     expect(await eventually(() => !isAlive(pid), 5000)).toBe(true);
+    // The next session's first command ends this user's orphaned bridges.
+    const next = await fakeOpenAI([reply().tool("exec", { command: "true" }), reply().text("Done.")]);
+    await runCli(["-p", "again"], cliOptions(ws, next));
+    for (const bridge of bridges) expect(isAlive(bridge)).toBe(false);
   });
 
   it("approvals: inside the boundary runs unasked; a destructive shape still needs the person", async () => {
