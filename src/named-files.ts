@@ -33,9 +33,19 @@ export function namedFilesDigest(commandLine: string, root: string, cwd = root):
 /** The existing regular files inside `root` that the words of `commandLine` name, sorted. */
 export function namedFiles(commandLine: string, root: string, cwd = root): string[] {
   const expanded = commandLine.replace(/\$\{?(CLAUDE_PROJECT_DIR|MINI_CLAUDE_PROJECT_DIR)\}?/g, root);
-  const words = expanded.match(/"[^"]*"|'[^']*'|[^\s"';|&<>()]+/g) ?? [];
+  const words = expanded.match(/\d*>>?|<|"[^"]*"|'[^']*'|[^\s"';|&<>()]+/g) ?? [];
   const files = new Set<string>();
+  let redirected = false;
   for (const raw of words) {
+    // What a command writes to (`>> hook.log`) is its output, not what it runs.
+    if (/^\d*>>?$/.test(raw)) {
+      redirected = true;
+      continue;
+    }
+    if (redirected) {
+      redirected = false;
+      continue;
+    }
     const word = raw.replace(/^["']|["']$/g, "").replace(/^[\w-]+=/, "");
     if (!word || word.startsWith("-")) continue;
     const path = isAbsolute(word) ? word : resolve(cwd, word);

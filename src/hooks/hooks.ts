@@ -1,3 +1,5 @@
+import { relative } from "node:path";
+import { namedFiles, namedFilesDigest } from "../named-files.js";
 import { runWithInput, runWithInputSync, type InputRunResult } from "../processes/run-with-input.js";
 import { readHookOutput, type HookDecision } from "./hook-output.js";
 import { matchesTool } from "./matcher.js";
@@ -42,6 +44,7 @@ const EXIT_HOOK_MAX_MS = 5_000;
 
 export class Hooks {
   private projectTrusted: boolean;
+  private readonly trustedScripts = new Map<string, string>();
   private ended = false;
 
   constructor(
@@ -49,6 +52,7 @@ export class Hooks {
     private readonly options: HooksOptions,
   ) {
     this.projectTrusted = options.projectTrusted;
+    if (this.projectTrusted) this.recordScripts();
   }
 
   /** Every hook found, with whether it will run. */
@@ -75,6 +79,12 @@ export class Hooks {
 
   trustProject(): void {
     this.projectTrusted = true;
+    this.recordScripts();
+  }
+
+  /** The content of what each project hook names, as trusted now (the remembered trust's fingerprint includes it). */
+  private recordScripts(): void {
+    for (const hook of this.settings.commands) if (hook.scope === "project") this.trustedScripts.set(hook.command, namedFilesDigest(hook.command, this.options.cwd));
   }
 
   /** Whether any active hook runs for `event` (and `subject`: the tool, the source, the notification type). */
@@ -93,6 +103,14 @@ export class Hooks {
     const contexts: string[] = [];
     for (const hook of this.matching(event, subject)) {
       if (signal?.aborted) break;
+      const rewritten = this.rewritten(hook);
+      if (rewritten) {
+        this.options.warn(`${hook.event} hook \`${brief(hook.command)}\` was not run: ${rewritten}.`);
+        // A guard whose script changed is a guard that cannot run: it allows nothing.
+        if (event !== "PreToolUse") continue;
+        decision.block = `the hook \`${brief(hook.command)}\` (from ${hook.source}) was not run: ${rewritten}. Tell the user to restart mini-claude to be asked about it again.`;
+        break;
+      }
       const result = await runWithInput(hook.command, { cwd: this.options.cwd, input, timeoutMs: hook.timeoutMs, signal, env: this.env() });
       const outcome = this.interpret(hook, result);
       if (outcome.context) contexts.push(outcome.context);
@@ -122,6 +140,7 @@ export class Hooks {
     this.ended = true;
     const input = this.input("SessionEnd", { reason });
     for (const hook of this.matching("SessionEnd", reason)) {
+      if (this.rewritten(hook)) continue;
       const timeoutMs = Math.min(hook.timeoutMs, EXIT_HOOK_MAX_MS);
       this.interpret({ ...hook, timeoutMs }, runWithInputSync(hook.command, { cwd: this.options.cwd, input, timeoutMs, env: this.env() }));
     }
@@ -135,6 +154,17 @@ export class Hooks {
 
   private env(): Record<string, string> {
     return { CLAUDE_PROJECT_DIR: this.options.cwd, MINI_CLAUDE_PROJECT_DIR: this.options.cwd };
+  }
+
+  /**
+   * Why a project hook must not run although the person trusted it: a workspace file its command
+   * names (its script) changed since, which a command could have done. Trust covers what runs.
+   */
+  private rewritten(hook: HookCommand): string | undefined {
+    if (hook.scope !== "project") return undefined;
+    const trusted = this.trustedScripts.get(hook.command);
+    if (trusted === undefined || trusted === namedFilesDigest(hook.command, this.options.cwd)) return undefined;
+    return `${namedFiles(hook.command, this.options.cwd).map((file) => relative(this.options.cwd, file)).join(", ") || "a file it names"} changed since you trusted this project's hooks`;
   }
 
   private matching(event: HookEvent, subject?: string): HookCommand[] {

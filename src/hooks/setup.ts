@@ -25,7 +25,7 @@ export function setUpHooks(config: Config, session: HookSession, warn: (line: st
   const ignored = ignoredLine(settings.ignored);
   if (ignored) warn(ignored);
   if (settings.commands.length === 0) return undefined;
-  const fingerprint = hooksFingerprint(settings.commands.filter((hook) => hook.scope === "project"));
+  const fingerprint = hooksFingerprint(settings.commands.filter((hook) => hook.scope === "project"), config.workspace);
   const projectTrusted = config.trustProjectHooks || isTrusted(config.dataDir, config.workspace, fingerprint);
   const permissionMode = config.yes ? "bypassPermissions" : "default";
   const hooks = new Hooks(settings, { cwd: config.workspace, session, warn, projectTrusted, permissionMode });

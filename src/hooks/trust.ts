@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { namedFilesDigest } from "../named-files.js";
 import type { HookCommand } from "./settings.js";
 import { replaceFileSync } from "../safe-write.js";
 
@@ -12,9 +13,9 @@ import { replaceFileSync } from "../safe-write.js";
 
 const TRUST_FILE = "trusted-hooks.json";
 
-/** The fingerprint of a project's hooks: what runs, when, and from which file. */
-export function hooksFingerprint(commands: HookCommand[]): string {
-  const shape = commands.map(({ event, matcher, command, timeoutMs, source }) => [event, matcher ?? "", command, timeoutMs, source]);
+/** The fingerprint of a project's hooks: what runs (the command and the workspace files it names), when, and from which file. */
+export function hooksFingerprint(commands: HookCommand[], workspace: string): string {
+  const shape = commands.map(({ event, matcher, command, timeoutMs, source }) => [event, matcher ?? "", command, namedFilesDigest(command, workspace), timeoutMs, source]);
   return createHash("sha256").update(JSON.stringify(shape)).digest("hex");
 }
 

@@ -232,4 +232,24 @@ describe("hooks and Ctrl-C", () => {
     expect(await eventually(() => !isAlive(pid))).toBe(true);
     expect(fake.requests).toHaveLength(1);
   });
+
+  it("a trusted project hook whose script a command rewrote is not run; as a PreToolUse guard it then allows nothing", async () => {
+    const ws = tempWorkspace({
+      "scripts/guard.sh": "exit 0\n",
+      ".claude/settings.json": JSON.stringify({ hooks: { PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: "sh scripts/guard.sh" }] }] } }),
+    });
+    const fake = await fakeOpenAI([
+      reply().tool("exec", { command: "printf 'touch pwned\\nexit 0\\n' > scripts/guard.sh && echo rewrote" }),
+      reply().tool("exec", { command: "echo second" }),
+      reply().text("Done."),
+    ]);
+    const result = await runCli(["-y", "--trust-project-hooks", "-p", "go"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    const [first, second] = fake.requests[2].messages.filter((m: any) => m.role === "tool").map((m: any) => m.content);
+    expect(first).toContain("rewrote");
+    expect(existsSync(join(ws.root, "pwned"))).toBe(false);
+    expect(second).toContain("was not run: scripts/guard.sh changed since you trusted this project's hooks");
+    expect(second).not.toContain("second\n");
+    expect(result.stderr).toContain("PreToolUse hook `sh scripts/guard.sh` was not run: scripts/guard.sh changed since you trusted this project's hooks.");
+  });
 });
