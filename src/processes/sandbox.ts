@@ -77,6 +77,8 @@ let setup: (SandboxSetup & { tmp: string; wrapDir: string; policy: SessionPolicy
 let engine: Promise<Engine> | undefined;
 /** The engine once loaded, for the synchronous clean-up at exit. */
 let loaded: Engine | undefined;
+/** The session is over (stopSandboxEngine ran): nothing warms the engine any more. */
+let stopped = false;
 let asker: NetworkAsker | undefined;
 const running = new Map<string, string>();
 /** Running commands that may not reach a new domain (the proxy cannot tell whose connection it is). */
@@ -101,6 +103,7 @@ export function sandboxState(): SandboxState {
  */
 export function configureSandbox(options: SandboxSetup): SandboxState {
   disposeSandbox();
+  stopped = false;
   const allowNet = Boolean(options.allowNet);
   const allowedDomains = [...new Set(options.allowedDomains ?? [])];
   state = { mode: options.mode, active: false, allowNet, allowedDomains };
@@ -120,7 +123,7 @@ export function configureSandbox(options: SandboxSetup): SandboxState {
 
 /** Load and start the engine in the background (its proxies take ~130 ms); commands await it anyway. */
 export function warmSandbox(): void {
-  if (state.active) void startEngine().catch(() => {});
+  if (state.active && !stopped) void startEngine().catch(() => {});
 }
 
 /** Set by the mode that can put a question to the person; without one, new domains are refused. */
@@ -212,6 +215,8 @@ export async function sandboxCommand(
  * A job left running by --keep-background keeps its sandbox but loses the network then.
  */
 export async function stopSandboxEngine(): Promise<void> {
+  // A warm-up scheduled before the session ended must not start the engine after it.
+  stopped = true;
   const pending = engine;
   engine = undefined;
   loaded = undefined;
