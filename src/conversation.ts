@@ -44,6 +44,8 @@ export interface ConversationOptions {
   mcp?: McpHub;
   /** Rewind's recorder: told where each turn starts, and given to the tools (src/rewind/recorder.ts). */
   recorder?: RewindRecorder;
+  /** A layer around the tools, inside the hooks (Claude's permission flags, src/sdk/permissions.ts). */
+  wrapTools?: (tools: ToolRegistry) => ToolRegistry;
 }
 
 /** One turn: how to stop it, who answers approval questions, and where its events go. */
@@ -234,7 +236,8 @@ export class Conversation {
     if (this.tools) return this.tools;
     const { createRegistry, tools } = await import("./tools/index.js");
     const { hooks, config, mcp } = this.options;
-    const registry = this.options.tools ?? createRegistry(mcp ? (await import("./mcp/hub.js")).withMcpTools(tools, mcp) : tools);
+    const base = this.options.tools ?? createRegistry(mcp ? (await import("./mcp/hub.js")).withMcpTools(tools, mcp) : tools);
+    const registry = this.options.wrapTools ? this.options.wrapTools(base) : base;
     this.tools = hooks ? (await import("./hooks/tool-hooks.js")).withHooks(registry, hooks, config.workspace) : registry;
     return this.tools;
   }

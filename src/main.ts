@@ -12,6 +12,7 @@ import { openTranscript } from "./resume.js";
 import { showControls } from "./sanitize.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
 import { RewindRecorder } from "./rewind/recorder.js";
+import { usesClaudePermissions } from "./sdk/claude-flags.js";
 import { killChildrenOnExit } from "./terminal/signals.js";
 import { listSessions } from "./transcript.js";
 import { jobNotices, runningJobLines } from "./tools/background.js";
@@ -23,6 +24,7 @@ import { spillDirOf } from "./tools/spill.js";
  */
 export async function main(args: ParsedArgs, version: string): Promise<number> {
   const config = await loadConfig(args);
+  if (config.ignoredFlags.length) process.stderr.write(`mini-claude: ignored (no meaning here): ${showControls(config.ignoredFlags.join(", "))}\n`);
   // The unused provider's key is the person's secret too.
   setSecrets([config.apiKey, process.env.OPENAI_API_KEY, process.env.DEEPSEEK_API_KEY]);
   forgetKeysFromEnvironment();
@@ -55,6 +57,8 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   const mcpConfig = loadMcpConfig({ workspace: config.workspace, configDir: config.configDir, extraFiles: config.mcpConfigFiles });
   // Most sessions have no MCP server: they never load the SDK's side of the code.
   const mcp = mcpConfig.servers.length || mcpConfig.problems.length ? new (await import("./mcp/hub.js")).McpHub(mcpConfig, config) : undefined;
+  const sdkMode = config.inputFormat === "stream-json";
+  const permissions = usesClaudePermissions(config.claude, sdkMode) ? new (await import("./sdk/permissions.js")).ClaudePermissions(config.claude) : undefined;
   const conversation = new Conversation({
     config,
     jobs,
@@ -70,12 +74,14 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     hooks: hooks?.hooks,
     mcp,
     recorder: new RewindRecorder({ root: config.workspace, dataDir: config.dataDir, maxBytes: config.rewindMaxBytes, session: transcript.id }),
+    wrapTools: permissions && ((tools) => permissions.wrap(tools)),
   });
   const mode = { config, conversation, jobs, hooks };
   const notes = [endpointNote, transcript.note, approvalRegime()].filter((note) => note !== undefined);
   try {
     // Each mode loads only its own half of the terminal layer: --print never compiles the REPL.
-    if (config.print) return await (await import("./terminal/print.js")).runPrintMode({ ...mode, sessionId: () => transcript.sessionId });
+    if (sdkMode && permissions) return await (await import("./sdk/sdk-mode.js")).runSdkMode({ ...mode, permissions, version, sessionId: () => transcript.sessionId });
+    if (config.print) return await (await import("./terminal/print.js")).runPrintMode({ ...mode, sessionId: () => transcript.sessionId, permissions, version });
     return await (await import("./terminal/repl.js")).runReplMode({ ...mode, version, notes });
   } finally {
     // Their pipes would keep the process alive; process.on("exit") kills whatever this misses.

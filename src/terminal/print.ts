@@ -7,6 +7,7 @@ import { EXIT } from "../exit-codes.js";
 import type { SessionHooks } from "../hooks/setup.js";
 import type { JobManager } from "../processes/jobs.js";
 import { showControls, stripControls } from "../sanitize.js";
+import type { ClaudePermissions } from "../sdk/permissions.js";
 import type { Approval, ApprovalRequest } from "../tools/index.js";
 import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
@@ -29,6 +30,9 @@ export interface PrintMode {
   /** The id for --resume, for --output-format json|stream-json. */
   sessionId?: () => string | undefined;
   hooks?: SessionHooks;
+  /** Claude's permission layer, when Claude's flags asked for it (src/sdk/permissions.ts). */
+  permissions?: ClaudePermissions;
+  version?: string;
 }
 
 /**
@@ -36,7 +40,7 @@ export interface PrintMode {
  * --keep-background, say which are left). The first Ctrl-C or SIGTERM stops the turn and exits
  * 130 cleanly; a second one exits at once. Resolves to the process exit code.
  */
-export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined, hooks }: PrintMode): Promise<number> {
+export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined, hooks, permissions, version = "" }: PrintMode): Promise<number> {
   const typed = await readPrintPrompt(config.prompt);
   if (!typed) throw new UsageError('--print needs a prompt: mini-claude -p "your request", or pipe one on stdin.');
   const template = templateInPrompt(typed, config, conversation, (text) => process.stdout.write(`${text}\n`));
@@ -49,10 +53,13 @@ export async function runPrintMode({ config, conversation, jobs, sessionId = () 
     process.stderr.write(`mini-claude: this project's hooks (${files}) did not run: --print runs project hooks only with --trust-project-hooks.\n`);
   }
   const interrupt = new AbortController();
+  const jsonOptions = { config, conversation, prompt, signal: interrupt.signal, approve: printApproval(config), sessionId };
   const json =
     config.outputFormat === "text"
       ? undefined
-      : new (await import("./json-print.js")).JsonPrint({ config, conversation, prompt, signal: interrupt.signal, approve: printApproval(config), sessionId });
+      : config.jsonDialect === "claude"
+        ? new (await import("../sdk/claude-print.js")).ClaudePrint({ ...jsonOptions, version, permissions })
+        : new (await import("./json-print.js")).JsonPrint(jsonOptions);
   // A second interrupt exits at once, but JSON output still ends with its result line.
   const exitNow = () => (json ? void json.abandon().then(() => process.exit(EXIT.interrupted)) : process.exit(EXIT.interrupted));
   const stop = () => (interrupt.signal.aborted ? exitNow() : interrupt.abort());

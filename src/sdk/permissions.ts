@@ -1,0 +1,166 @@
+import { mustAsk } from "../approval-rule.js";
+import type { Approval, ApprovalRequest, ToolCallRequest, ToolContext, ToolRegistry, ToolResult } from "../tools/index.js";
+import type { ClaudeOptions, PermissionMode } from "./claude-flags.js";
+import type { Denial } from "./claude-messages.js";
+import { claudeToolInput, claudeToolName, ourToolInput, parseArguments, ruleMatches } from "./claude-names.js";
+
+/**
+ * Claude Code's permission layer over mini-claude's tools: `--tools` and bare `--disallowedTools`
+ * names leave the model's list; `--disallowedTools` rules with a pattern refuse matching calls;
+ * `--allowedTools` rules and the permission mode answer what mini-claude would ask; whatever is still
+ * to be asked goes to the mode's own approval (the SDK's can_use_tool, or --print's --yes rule).
+ * Questions are the ones mini-claude asks (approval-rule.ts); this layer never runs what it would refuse.
+ */
+
+/** A call as a Claude-format consumer sees it, handed to the mode's approval beside the request. */
+export interface ClaudeCall {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+export type ClaudeApprovalRequest = ApprovalRequest & { claudeCall?: ClaudeCall };
+
+/** What the host may answer beyond yes or no: the call's input, changed. */
+export type HostApproval = Approval & { updatedInput?: Record<string, unknown> };
+
+/** PreToolUse / PostToolUse callbacks the SDK registered (host-hooks.ts). */
+export interface ToolHooks {
+  has(event: string, tool: string): boolean;
+  preToolUse(call: ClaudeCall, signal: AbortSignal): Promise<{ decision?: "allow" | "deny" | "ask"; reason?: string; updatedInput?: Record<string, unknown> }>;
+  postToolUse(call: ClaudeCall, result: ToolResult, signal: AbortSignal): Promise<string | undefined>;
+}
+
+export class ClaudePermissions {
+  mode: PermissionMode;
+  /** Calls refused this turn, for the result's permission_denials. */
+  denials: Denial[] = [];
+  hooks?: ToolHooks;
+  private readonly ids = new CallIds();
+
+  constructor(private readonly claude: ClaudeOptions) {
+    this.mode = claude.permissionMode;
+  }
+
+  /** The loop showed a call (its tool_start): its id, for the questions and hooks about it. */
+  noteToolStart(name: string, args: string | undefined, id: string): void {
+    this.ids.started(name, args ?? "", id);
+  }
+
+  wrap(inner: ToolRegistry): ToolRegistry {
+    return {
+      specs: () => inner.specs().filter((spec) => this.offered((spec as { function: { name: string } }).function.name)),
+      label: (call) => inner.label(call),
+      storableArguments: (args) => inner.storableArguments(args),
+      readOnly: (call) => inner.readOnly?.(call) ?? false,
+      run: (call, ctx) => this.run(inner, call, ctx),
+    };
+  }
+
+  /** Whether the model is offered the tool `ours` at all. */
+  offered(ours: string): boolean {
+    const claude = claudeToolName(ours);
+    if (this.claude.tools && !this.claude.tools.some((rule) => ruleMatches(rule, claude, {}))) return false;
+    return !this.claude.disallowedTools.some((rule) => !rule.includes("(") && ruleMatches(rule, claude, {}));
+  }
+
+  private async run(inner: ToolRegistry, original: ToolCallRequest, ctx: ToolContext): Promise<ToolResult> {
+    let call = original;
+    const name = claudeToolName(call.name);
+    let input = claudeToolInput(call.name, parseArguments(call.arguments));
+    const label = inner.label(call);
+    let idLookup: Promise<string> | undefined;
+    // The first asker decides whether to wait for the call's line (a hook) or not (a question, asked once it is shown).
+    const idOf = (wait: boolean) => (idLookup ??= this.ids.idFor(original, wait));
+    if (!this.offered(call.name)) return refused(label, `Error: ${call.name} is not available in this session (--tools / --disallowedTools).`);
+    const rule = this.claude.disallowedTools.find((r) => r.includes("(") && ruleMatches(r, name, input));
+    if (rule) return this.deny(label, { id: await idOf(this.hooks !== undefined), name, input }, `Error: refused by the rule ${rule} (--disallowedTools). Do not retry it; tell the user if it is needed.`);
+    if (this.mode === "plan" && !(inner.readOnly?.(call) ?? false)) {
+      return refused(label, "Error: plan mode: only tools that read run now. Describe the change you would make instead of making it.");
+    }
+    let hookAllowed = false;
+    if (this.hooks?.has("PreToolUse", name)) {
+      const claudeCall = { id: await idOf(true), name, input };
+      const verdict = await this.hooks.preToolUse(claudeCall, ctx.signal);
+      if (verdict.decision === "deny") return this.deny(label, claudeCall, `Error: a PreToolUse hook refused this call${verdict.reason ? `: ${verdict.reason}` : "."}`);
+      if (verdict.updatedInput) {
+        input = verdict.updatedInput;
+        call = { name: call.name, arguments: JSON.stringify(ourToolInput(call.name, input)) };
+      }
+      hookAllowed = verdict.decision === "allow";
+    }
+    const allowed = hookAllowed || this.mode === "bypassPermissions" || this.claude.allowedTools.some((r) => ruleMatches(r, name, input));
+    let replacement: Record<string, unknown> | undefined;
+    const approve = async (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => {
+      // What mini-claude would not ask about runs, as it does without this layer.
+      if (allowed || !mustAsk(request) || (this.mode === "acceptEdits" && request.kind === "write")) return { approved: true };
+      await request.shown;
+      const claudeCall = { id: await idOf(false), name, input };
+      if (this.mode === "dontAsk" || this.mode === "plan") {
+        this.denials.push(denial(claudeCall));
+        return { approved: false, reason: `Permission mode ${this.mode} refuses what would need asking; do not retry it.` };
+      }
+      const answer: HostApproval = await ctx.approve({ ...request, claudeCall } as ClaudeApprovalRequest, signal);
+      if (!answer.approved) this.denials.push(denial(claudeCall));
+      if (answer.approved && answer.updatedInput && JSON.stringify(answer.updatedInput) !== JSON.stringify(input)) {
+        // Approved with other input: this run stops at its question, before acting, and the call runs again with it.
+        replacement = answer.updatedInput;
+        return { approved: false, reason: "replaced by the host's input" };
+      }
+      return { approved: answer.approved, ...(answer.approved ? {} : { reason: answer.reason, interrupted: answer.interrupted }) } as Approval;
+    };
+    let result = await inner.run(call, { ...ctx, approve });
+    if (replacement) {
+      input = replacement;
+      call = { name: call.name, arguments: JSON.stringify(ourToolInput(call.name, input)) };
+      result = await inner.run(call, { ...ctx, approve: async () => ({ approved: true }) });
+    }
+    if (this.hooks?.has("PostToolUse", name)) {
+      const note = await this.hooks.postToolUse({ id: await idOf(true), name, input }, result, ctx.signal);
+      if (note) result = { ...result, output: `${result.output}\n\n${note}` };
+    }
+    return result;
+  }
+
+  private deny(label: string, call: ClaudeCall, message: string): ToolResult {
+    this.denials.push(denial(call));
+    return refused(label, message);
+  }
+}
+
+function denial(call: ClaudeCall): Denial {
+  return { tool_name: call.name, tool_use_id: call.id, tool_input: call.input };
+}
+
+function refused(label: string, output: string): ToolResult {
+  return { output, ok: false, label, display: output.replace(/^Error: /, "").split("\n", 1)[0] };
+}
+
+/**
+ * Which tool_call id a registry call belongs to: the registry is given a call's name and arguments,
+ * the loop's tool_start event also its id. A read-only call may start before its line is shown,
+ * so `idFor` can wait for it.
+ */
+const MAX_REMEMBERED = 64;
+
+class CallIds {
+  private readonly known = new Map<string, string[]>();
+  private readonly waiting = new Map<string, ((id: string) => void)[]>();
+
+  started(name: string, args: string, id: string): void {
+    const key = `${name}\u0000${args}`;
+    const waiter = this.waiting.get(key)?.shift();
+    if (waiter) return waiter(id);
+    this.known.set(key, [...(this.known.get(key) ?? []), id]);
+    // Calls nobody asked about are never looked up: keep only the recent ones.
+    if (this.known.size > MAX_REMEMBERED) this.known.delete(this.known.keys().next().value!);
+  }
+
+  /** The id of the oldest shown call with these name and arguments; `wait`: until it is shown, else "" at once. */
+  async idFor(call: ToolCallRequest, wait: boolean): Promise<string> {
+    const key = `${call.name}\u0000${call.arguments}`;
+    const id = this.known.get(key)?.shift();
+    if (id !== undefined || !wait) return id ?? "";
+    return new Promise((resolve) => this.waiting.set(key, [...(this.waiting.get(key) ?? []), resolve]));
+  }
+}

@@ -1,0 +1,210 @@
+import { randomUUID } from "node:crypto";
+import type { Config } from "../config.js";
+import type { Conversation } from "../conversation.js";
+import { EXIT } from "../exit-codes.js";
+import type { JobManager } from "../processes/jobs.js";
+import { showControls } from "../sanitize.js";
+import { describeError } from "../terminal/errors.js";
+import { JsonLines } from "../terminal/json-lines.js";
+import { onSignals } from "../terminal/signals.js";
+import type { Approval } from "../tools/index.js";
+import { PERMISSION_MODES, type PermissionMode } from "./claude-flags.js";
+import { claudeInit, ClaudeTurn } from "./claude-messages.js";
+import { ControlChannel, type UserInput } from "./control-channel.js";
+import { HostHooks } from "./host-hooks.js";
+import type { ClaudeApprovalRequest, ClaudePermissions, HostApproval } from "./permissions.js";
+import { replaceSystemPrompt } from "./system-prompt-flags.js";
+
+/**
+ * `--input-format stream-json --output-format stream-json`: the protocol the Claude Agent SDK
+ * speaks with its CLI, on any OpenAI-compatible model. Each user message on stdin runs one turn,
+ * in order, and ends with one `result`; the SDK's control requests (initialize, interrupt,
+ * set_permission_mode, set_model) are answered as they come, also mid-turn; what mini-claude would
+ * ask the person goes to the SDK as a can_use_tool request when it registered canUseTool
+ * (`--permission-prompt-tool stdio`), and is refused otherwise. The process ends when stdin does.
+ */
+
+export interface SdkMode {
+  config: Config;
+  conversation: Conversation;
+  jobs: JobManager;
+  permissions: ClaudePermissions;
+  sessionId: () => string | undefined;
+  version: string;
+}
+
+export async function runSdkMode(mode: SdkMode): Promise<number> {
+  const { config, conversation, jobs, permissions } = mode;
+  const warn = (line: string) => process.stderr.write(`mini-claude: ${showControls(line)}\n`);
+  const lines = new JsonLines();
+  const fallbackId = randomUUID();
+  const sessionId = () => mode.sessionId() ?? fallbackId;
+  const queue: UserInput[] = [];
+  let ended = false;
+  let wake = () => {};
+  let turn: AbortController | undefined;
+  const channel = new ControlChannel(
+    lines,
+    (input) => {
+      queue.push(input);
+      wake();
+    },
+    () => {
+      ended = true;
+      wake();
+    },
+    warn,
+  );
+  channel.handle("initialize", (request) => initialize(request, mode, channel, sessionId, warn));
+  channel.handle("interrupt", () => {
+    turn?.abort();
+    return {};
+  });
+  channel.handle("set_permission_mode", (request) => {
+    const wanted = String(request.mode);
+    if (!(PERMISSION_MODES as readonly string[]).includes(wanted)) throw new Error(`unknown permission mode ${wanted}`);
+    permissions.mode = wanted as PermissionMode;
+    return { mode: wanted };
+  });
+  channel.handle("set_model", (request) => {
+    conversation.model = typeof request.model === "string" && request.model ? request.model : config.model;
+    return {};
+  });
+  channel.handle("end_session", () => {
+    ended = true;
+    turn?.abort();
+    wake();
+    return {};
+  });
+  const stop = () => {
+    ended = true;
+    turn?.abort();
+    wake();
+  };
+  onSignals({ interrupt: () => turn?.abort(), terminate: stop });
+  channel.listen();
+  replaceSystemPrompt(conversation, config.claude.systemPrompt, config.claude.appendSystemPrompt);
+  const canAsk = config.claude.permissionPromptTool === "stdio";
+  if (config.claude.permissionPromptTool && !canAsk) warn(`--permission-prompt-tool ${config.claude.permissionPromptTool}: only "stdio" (the SDK's canUseTool) is supported; what would ask is refused.`);
+  const approve = async (request: ClaudeApprovalRequest, signal: AbortSignal): Promise<HostApproval> => {
+    if (request.kind === "server") return { approved: config.trustProjectMcp };
+    if (config.yes) return { approved: true };
+    if (!canAsk) return { approved: false, reason: "mini-claude runs under the Agent SDK without a canUseTool callback, so nothing can be asked; the program must allow it (allowedTools or permissionMode)" };
+    return askHost(channel, request, signal, () => turn?.abort());
+  };
+
+  while (!ended || queue.length) {
+    const input = queue.shift();
+    if (!input) {
+      await new Promise<void>((resolve) => (wake = resolve));
+      continue;
+    }
+    if (input.skipped.length) warn(`only text reaches the model; skipped ${input.skipped.join(", ")} blocks`);
+    turn = new AbortController();
+    await runTurn(input.text, turn.signal, mode, sessionId, lines, approve);
+    turn = undefined;
+  }
+  if (!config.keepBackground) await jobs.killAll();
+  await lines.drain();
+  return EXIT.ok;
+}
+
+async function runTurn(
+  prompt: string,
+  signal: AbortSignal,
+  { config, conversation, permissions, version }: SdkMode,
+  sessionId: () => string,
+  lines: JsonLines,
+  approve: (request: ClaudeApprovalRequest, signal: AbortSignal) => Promise<Approval>,
+): Promise<void> {
+  permissions.denials = [];
+  const turn = new ClaudeTurn({ sessionId, model: () => conversation.model ?? "", history: conversation.messages, partial: config.claude.includePartialMessages, write: (message) => lines.write(message) });
+  try {
+    const tools = await conversation.toolNames();
+    const mcpServers = (conversation.mcp?.servers ?? []).map((server) => ({ name: server.name, status: "pending" }));
+    lines.write(claudeInit({ sessionId: sessionId(), model: conversation.model ?? "", cwd: config.workspace, tools, mcpServers, permissionMode: permissions.mode, version }));
+    const stop = await conversation.send(prompt, {
+      signal,
+      approve,
+      onEvent: (event) => {
+        if (event.type === "tool_start") permissions.noteToolStart(event.name, event.arguments, event.id);
+        turn.handle(event);
+      },
+    });
+    turn.end();
+    const error = stop === "max_steps" ? `Stopped after ${config.maxIterations} model calls (--max-turns).` : undefined;
+    lines.write(turn.result(stop, { error, denials: permissions.denials }));
+  } catch (error) {
+    turn.end();
+    const message = signal.aborted ? undefined : ((await describeError(error, { baseURL: config.baseURL, model: conversation.model })) ?? "The request failed.");
+    if (message) process.stderr.write(`mini-claude: ${showControls(message)}\n`);
+    lines.write(turn.result(signal.aborted ? "aborted" : "error", { error: message, denials: permissions.denials }));
+  }
+}
+
+/** One approval question as a can_use_tool request; a deny with `interrupt` also stops the turn. */
+async function askHost(channel: ControlChannel, request: ClaudeApprovalRequest, signal: AbortSignal, interrupt: () => void): Promise<HostApproval> {
+  const call = request.claudeCall ?? { id: "", name: request.kind === "tool" ? request.tool : request.kind, input: {} };
+  let answer: Record<string, unknown>;
+  try {
+    answer = await channel.request(
+      { subtype: "can_use_tool", tool_name: call.name, input: call.input, tool_use_id: call.id, permission_suggestions: [], decision_reason: reasonOf(request) },
+      signal,
+    );
+  } catch (error) {
+    if (signal.aborted) return { approved: false, interrupted: true };
+    return { approved: false, reason: `the program's canUseTool failed (${(error as Error).message})` };
+  }
+  if (answer.behavior === "allow") {
+    const updated = answer.updatedInput;
+    return typeof updated === "object" && updated !== null && !Array.isArray(updated) ? { approved: true, updatedInput: updated as Record<string, unknown> } : { approved: true };
+  }
+  if (answer.interrupt === true) interrupt();
+  return { approved: false, reason: typeof answer.message === "string" && answer.message ? answer.message : "the program refused it" };
+}
+
+function reasonOf(request: ClaudeApprovalRequest): string {
+  if (request.kind === "command") return request.unsandboxed ? "runs outside the sandbox" : request.network ? "needs the network" : "a shell command that needs approval";
+  if (request.kind === "write") return `writes a protected path (${request.reason})`;
+  return "an outside tool that needs approval";
+}
+
+/** The SDK's initialize: its system prompt, its hook callbacks; the answer lists what this session offers. */
+function initialize(
+  request: Record<string, unknown>,
+  { conversation, permissions, config, version }: SdkMode,
+  channel: ControlChannel,
+  sessionId: () => string,
+  warn: (line: string) => void,
+): object {
+  const parts = Array.isArray(request.systemPrompt) ? request.systemPrompt.filter((part) => typeof part === "string") : [];
+  const custom = parts.join("\n\n").trim();
+  const append = typeof request.appendSystemPrompt === "string" ? request.appendSystemPrompt : undefined;
+  if (custom || append) replaceSystemPrompt(conversation, custom || config.claude.systemPrompt, append ?? config.claude.appendSystemPrompt);
+  const registered = (request.hooks ?? undefined) as Record<string, { matcher?: string; hookCallbackIds: string[] }[]> | undefined;
+  if (registered && Object.keys(registered).length) {
+    const hooks = new HostHooks(registered, (payload, signal) => channel.request(payload, signal), () => ({
+      session_id: sessionId(),
+      transcript_path: "",
+      cwd: config.workspace,
+      permission_mode: permissions.mode,
+    }));
+    permissions.hooks = hooks;
+    const ignored = hooks.ignoredEvents();
+    if (ignored.length) warn(`hook callbacks for ${ignored.join(", ")} never run here (PreToolUse and PostToolUse do).`);
+  }
+  const servers = request.mcpServers && typeof request.mcpServers === "object" ? Object.keys(request.mcpServers) : [];
+  if (servers.length) warn(`MCP servers sent in initialize (${servers.join(", ")}) are not started; pass mcpServersDelivery: "argv" so they arrive as --mcp-config.`);
+  const model = conversation.model ?? config.model ?? "";
+  return {
+    commands: [],
+    agents: [],
+    output_style: "default",
+    available_output_styles: ["default"],
+    models: model ? [{ value: model, displayName: model, description: "the model configured for mini-claude" }] : [],
+    account: {},
+    ...(registered ? { hooks_applied: true } : {}),
+    ...(servers.length ? { mcp_servers_applied: false } : {}),
+    claude_code_version: version,
+  };
+}

@@ -1,0 +1,210 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { query, type Options, type SDKMessage, type SDKUserMessage } from "@anthropic-ai/claude-agent-sdk";
+import { describe, expect, it } from "vitest";
+import { reply, useFakeOpenAI, type FakeOpenAI } from "../support/fake-openai.js";
+import { CLI } from "../support/run-cli.js";
+import { tempWorkspace, type TempWorkspace } from "../support/workspace.js";
+
+/**
+ * The oracle is Anthropic's own Claude Agent SDK (a dev dependency only): its query() starts the
+ * built dist/cli.js the way it starts Claude Code (`node dist/cli.js --output-format stream-json
+ * --verbose --input-format stream-json …`) and speaks its protocol over stdin/stdout, while
+ * mini-claude talks to the fake chat-completions server.
+ */
+
+const fakeOpenAI = useFakeOpenAI();
+
+/** The SDK's options for a session in `ws` against `fake`; `stderr` collects what the CLI says there. */
+function options(ws: TempWorkspace, fake: FakeOpenAI, more: Partial<Options> = {}, stderr: string[] = []): Options {
+  return {
+    pathToClaudeCodeExecutable: CLI,
+    cwd: ws.root,
+    env: {
+      PATH: process.env.PATH,
+      HOME: ws.home,
+      MINI_CLAUDE_HOME: ws.home,
+      SHELL: "/bin/sh",
+      OPENAI_BASE_URL: fake.url,
+      OPENAI_API_KEY: "test-key",
+      MINI_CLAUDE_MODEL: "fake-model",
+      MINI_CLAUDE_LOCAL_PORTS: "1",
+    },
+    stderr: (text) => stderr.push(text),
+    ...more,
+  };
+}
+
+function user(text: string): SDKUserMessage {
+  return { type: "user", message: { role: "user", content: text }, parent_tool_use_id: null };
+}
+
+/**
+ * Streaming input: each prompt is sent once the previous turn's result has arrived, as a chat UI
+ * does. `onMessage` sees every message; `between` runs before each later prompt.
+ */
+async function session(prompts: string[], opts: Options, onMessage: (m: SDKMessage) => void = () => {}): Promise<SDKMessage[]> {
+  const messages: SDKMessage[] = [];
+  let resultsSeen = 0;
+  let nextResult = () => {};
+  async function* input() {
+    for (const [i, prompt] of prompts.entries()) {
+      while (resultsSeen < i) await new Promise<void>((resolve) => (nextResult = resolve));
+      yield user(prompt);
+    }
+  }
+  const q = query({ prompt: input(), options: opts });
+  for await (const message of q) {
+    messages.push(message);
+    onMessage(message);
+    if (message.type === "result") {
+      resultsSeen++;
+      nextResult();
+    }
+  }
+  return messages;
+}
+
+const results = (messages: SDKMessage[]) => messages.filter((m) => m.type === "result") as any[];
+
+describe("the Claude Agent SDK drives mini-claude", () => {
+  it("runs a two-message session: init, Claude-shaped assistant and tool-result messages, two results", async () => {
+    const ws = tempWorkspace();
+    const first = reply().tool("write_file", { path: "a.txt", content: "hello\n" }, "call_write");
+    first.usage = { prompt_tokens: 120, completion_tokens: 10, prompt_tokens_details: { cached_tokens: 20 }, cost: 0.002 } as any;
+    const fake = await fakeOpenAI([first, reply().text("Wrote a.txt."), reply().text("It says hello.")]);
+    const messages = await session(["write hello to a.txt", "what does it say?"], options(ws, fake));
+
+    expect(ws.read("a.txt")).toBe("hello\n");
+    const init = messages.find((m) => m.type === "system" && m.subtype === "init") as any;
+    expect(init).toMatchObject({ cwd: ws.root, model: "fake-model", permissionMode: "default" });
+    expect(init.tools).toEqual(expect.arrayContaining(["Bash", "Read", "Write", "Edit", "Glob", "Grep"]));
+    const toolUse = messages.find((m) => m.type === "assistant" && (m.message.content as any[]).some((b) => b.type === "tool_use")) as any;
+    expect(toolUse.parent_tool_use_id).toBeNull();
+    expect(toolUse.message).toMatchObject({ type: "message", role: "assistant", model: "fake-model", stop_reason: "tool_use" });
+    expect(toolUse.message.content).toContainEqual({ type: "tool_use", id: "call_write", name: "Write", input: { file_path: "a.txt", content: "hello\n" } });
+    const toolResult = messages.find((m) => m.type === "user" && Array.isArray(m.message.content)) as any;
+    expect(toolResult.message.content[0]).toMatchObject({ type: "tool_result", tool_use_id: "call_write", is_error: false });
+    expect(toolResult.message.content[0].content).toContain("a.txt");
+
+    const [one, two] = results(messages);
+    expect(results(messages)).toHaveLength(2);
+    expect(one).toMatchObject({ subtype: "success", is_error: false, result: "Wrote a.txt.", num_turns: 2, total_cost_usd: 0.002 });
+    // 120 + 100 prompt tokens, 20 of them from the cache (Anthropic counts those apart), 10 + 20 output tokens.
+    expect(one.usage).toMatchObject({ input_tokens: 200, cache_read_input_tokens: 20, output_tokens: 30 });
+    expect(two).toMatchObject({ subtype: "success", is_error: false, result: "It says hello.", num_turns: 1 });
+    for (const result of [one, two]) {
+      expect(result.duration_ms).toBeGreaterThanOrEqual(result.duration_api_ms);
+      expect(result.session_id).toBe(init.session_id);
+    }
+    // One process, one conversation: the second request carries the first turn.
+    expect(fake.requests[2].messages.map((m: any) => m.role)).toEqual(["system", "user", "assistant", "tool", "assistant", "user"]);
+  });
+
+  it("asks canUseTool about a destructive command, and a deny keeps it from running", async () => {
+    const ws = tempWorkspace({ "keep/important.txt": "do not lose me\n" });
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "rm -rf keep" }, "call_rm"), reply().text("I did not delete it.")]);
+    const asked: { tool: string; input: Record<string, unknown>; id?: string }[] = [];
+    const messages = await session(
+      ["clean up"],
+      options(ws, fake, {
+        canUseTool: async (tool, input, { toolUseID }) => {
+          asked.push({ tool, input, id: toolUseID });
+          return { behavior: "deny", message: "Deleting folders is not allowed here." };
+        },
+      }),
+    );
+    expect(asked).toEqual([{ tool: "Bash", input: { command: "rm -rf keep" }, id: "call_rm" }]);
+    expect(existsSync(join(ws.root, "keep/important.txt"))).toBe(true);
+    const observation = fake.requests[1].messages.find((m: any) => m.role === "tool").content;
+    expect(observation).toContain("Deleting folders is not allowed here");
+    const [result] = results(messages);
+    expect(result).toMatchObject({ subtype: "success", result: "I did not delete it." });
+    expect(result.permission_denials).toEqual([{ tool_name: "Bash", tool_use_id: "call_rm", tool_input: { command: "rm -rf keep" } }]);
+  });
+
+  it("runs a command with the input canUseTool gave back (updatedInput)", async () => {
+    const ws = tempWorkspace({ "keep/important.txt": "x\n" });
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "rm -rf keep" }), reply().text("Done.")]);
+    await session(
+      ["clean up"],
+      options(ws, fake, { canUseTool: async () => ({ behavior: "allow", updatedInput: { command: "rm -rf keep/important.txt && echo trimmed > note.txt" } }) }),
+    );
+    expect(existsSync(join(ws.root, "keep"))).toBe(true);
+    expect(existsSync(join(ws.root, "keep/important.txt"))).toBe(false);
+    expect(ws.read("note.txt")).toBe("trimmed\n");
+  });
+
+  it("honours allowedTools (runs without asking) and disallowedTools (the model never sees the tool)", async () => {
+    const ws = tempWorkspace({ "old/x.txt": "x\n" });
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "rm -rf old" }), reply().text("Removed.")]);
+    const [result] = results(await session(["remove old"], options(ws, fake, { allowedTools: ["Bash(rm:*)"], disallowedTools: ["Write"] })));
+    expect(result).toMatchObject({ subtype: "success", result: "Removed.", permission_denials: [] });
+    expect(existsSync(join(ws.root, "old"))).toBe(false);
+    const offered = fake.requests[0].tools.map((t: any) => t.function.name);
+    expect(offered).toContain("exec");
+    expect(offered).not.toContain("write_file");
+  });
+
+  it("interrupts a hanging reply with query.interrupt(), and the session goes on", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("Thinking about it for a long").hang(1), reply().text("Back again.")]);
+    const prompts = ["take your time", "are you there?"];
+    let interrupted: Promise<void> | undefined;
+    const messages: SDKMessage[] = [];
+    let resultsSeen = 0;
+    let nextResult = () => {};
+    async function* input() {
+      for (const [i, prompt] of prompts.entries()) {
+        while (resultsSeen < i) await new Promise<void>((resolve) => (nextResult = resolve));
+        yield user(prompt);
+      }
+    }
+    const q = query({ prompt: input(), options: options(ws, fake) });
+    const waitForRequest = async () => {
+      while (fake.requests.length < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      await q.interrupt();
+    };
+    interrupted = waitForRequest();
+    for await (const message of q) {
+      messages.push(message);
+      if (message.type === "result") {
+        resultsSeen++;
+        nextResult();
+      }
+    }
+    await interrupted;
+    const [first, second] = results(messages);
+    expect(first).toMatchObject({ subtype: "error_during_execution", is_error: true, errors: ["Interrupted by the user."] });
+    expect(second).toMatchObject({ subtype: "success", result: "Back again." });
+    // The model hears that its last reply was cut off.
+    expect(JSON.stringify(fake.requests[1].messages.at(-1))).toContain("interrupted");
+  });
+
+  it("runs the program's PreToolUse hook callback, whose deny keeps a write from happening", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().tool("write_file", { path: "secret.txt", content: "x" }, "call_w"), reply().text("Not written.")]);
+    const seen: any[] = [];
+    await session(
+      ["write it"],
+      options(ws, fake, {
+        hooks: {
+          PreToolUse: [
+            {
+              matcher: "Write",
+              hooks: [
+                async (input) => {
+                  seen.push(input);
+                  return { hookSpecificOutput: { hookEventName: "PreToolUse", permissionDecision: "deny", permissionDecisionReason: "no writes today" } };
+                },
+              ],
+            },
+          ],
+        },
+      }),
+    );
+    expect(existsSync(join(ws.root, "secret.txt"))).toBe(false);
+    expect(seen[0]).toMatchObject({ hook_event_name: "PreToolUse", tool_name: "Write", tool_input: { file_path: "secret.txt", content: "x" }, tool_use_id: "call_w", cwd: ws.root });
+    expect(fake.requests[1].messages.find((m: any) => m.role === "tool").content).toContain("no writes today");
+  });
+});
