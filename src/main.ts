@@ -54,10 +54,12 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   if (config.print && sandbox.problem) warn(`${sandbox.problem}.`);
   const jobs = new JobManager();
   killChildrenOnExit(jobs, { keepJobs: config.print && config.keepBackground });
-  const mcpConfig = loadMcpConfig({ workspace: config.workspace, configDir: config.configDir, extraFiles: config.mcpConfigFiles });
+  const sdkMode = config.inputFormat === "stream-json";
+  // The Agent SDK's initialize may carry MCP servers to start with the others: read before they start.
+  const sdk = sdkMode ? await (await import("./sdk/sdk-mode.js")).openSdkChannel(config) : undefined;
+  const mcpConfig = loadMcpConfig({ workspace: config.workspace, configDir: config.configDir, extraFiles: [...config.mcpConfigFiles, ...(sdk?.mcpFiles ?? [])] });
   // Most sessions have no MCP server: they never load the SDK's side of the code.
   const mcp = mcpConfig.servers.length || mcpConfig.problems.length ? new (await import("./mcp/hub.js")).McpHub(mcpConfig, config) : undefined;
-  const sdkMode = config.inputFormat === "stream-json";
   const permissions = usesClaudePermissions(config.claude, sdkMode) ? new (await import("./sdk/permissions.js")).ClaudePermissions(config.claude) : undefined;
   const conversation = new Conversation({
     config,
@@ -80,7 +82,10 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   const notes = [endpointNote, transcript.note, approvalRegime()].filter((note) => note !== undefined);
   try {
     // Each mode loads only its own half of the terminal layer: --print never compiles the REPL.
-    if (sdkMode && permissions) return await (await import("./sdk/sdk-mode.js")).runSdkMode({ ...mode, permissions, version, sessionId: () => transcript.sessionId });
+    if (sdk && permissions) {
+      const { runSdkMode } = await import("./sdk/sdk-mode.js");
+      return await runSdkMode({ ...mode, channel: sdk.channel, initializeServers: sdk.servers, permissions, version, sessionId: () => transcript.sessionId });
+    }
     if (config.print) return await (await import("./terminal/print.js")).runPrintMode({ ...mode, sessionId: () => transcript.sessionId, permissions, version });
     return await (await import("./terminal/repl.js")).runReplMode({ ...mode, version, notes });
   } finally {

@@ -26,6 +26,8 @@ export interface ClaudeOptions {
   permissionPromptTool?: string;
   /** `--include-partial-messages`: stream_event lines with the text as it streams. */
   includePartialMessages: boolean;
+  /** `--await-initialize`: the SDK's initialize request carries launch settings (its MCP servers) to read before starting. */
+  awaitInitialize: boolean;
 }
 
 /** Flags the Claude Agent SDK or `claude -p` may pass that change nothing here (accepted, named once on stderr). */
@@ -62,7 +64,6 @@ export const IGNORED_CLAUDE_FLAGS = [
   "settings",
   "permission-prompts",
   "channels",
-  "await-initialize",
 ] as const;
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -82,6 +83,7 @@ export function readClaudeFlags(values: Values): { options: ClaudeOptions; probl
       appendSystemPrompt: str(values["append-system-prompt"]),
       permissionPromptTool: str(values["permission-prompt-tool"]),
       includePartialMessages: Boolean(values["include-partial-messages"]),
+      awaitInitialize: Boolean(values["await-initialize"]),
     },
     problem: known ? undefined : `--permission-mode must be one of ${PERMISSION_MODES.join(", ")}`,
   };

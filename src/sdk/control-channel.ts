@@ -20,24 +20,41 @@ export class ControlChannel {
   private readonly pending = new Map<string, { resolve: (response: Record<string, unknown>) => void; reject: (error: Error) => void }>();
   private readonly handlers = new Map<string, ControlHandler>();
   private closed = false;
+  /** What arrived before start(): delivered in order once the session is ready. */
+  private early: (() => void)[] | undefined = [];
+  private onUser: (input: UserInput) => void = () => {};
+  private onEnd: () => void = () => {};
+  private sawInitialize: (request: Record<string, unknown> | undefined) => void = () => {};
+  /** The SDK's first initialize request (undefined if stdin ends without one), seen as soon as it arrives. */
+  readonly initialize: Promise<Record<string, unknown> | undefined>;
 
   constructor(
-    private readonly lines: JsonLines,
-    private readonly onUser: (input: UserInput) => void,
-    private readonly onEnd: () => void,
+    readonly lines: JsonLines,
     private readonly warn: (line: string) => void,
-  ) {}
+  ) {
+    this.initialize = new Promise((resolve) => (this.sawInitialize = resolve));
+  }
 
-  /** Starts reading `input`; `onEnd` runs once it closes. */
+  /** Starts reading `input`; what arrives waits for start(). */
   listen(input: NodeJS.ReadableStream = process.stdin): void {
     const reader = createInterface({ input, crlfDelay: Infinity });
     reader.on("line", (line) => this.receive(line));
     reader.on("close", () => {
       this.closed = true;
+      this.sawInitialize(undefined);
       for (const { reject } of this.pending.values()) reject(new Error("stdin closed before the SDK answered"));
       this.pending.clear();
-      this.onEnd();
+      this.deliver(() => this.onEnd());
     });
+  }
+
+  /** The session is ready: user messages go to `onUser`, the end of stdin to `onEnd`, requests to the handlers. */
+  start(onUser: (input: UserInput) => void, onEnd: () => void): void {
+    this.onUser = onUser;
+    this.onEnd = onEnd;
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const event of early) event();
   }
 
   /** Answers the SDK's control requests of `subtype`; one without a handler gets an error response. */
@@ -89,9 +106,12 @@ export class ControlChannel {
     }
     switch (message.type) {
       case "user":
-        return this.onUser(userInput(message.message));
-      case "control_request":
-        return void this.answer(String(message.request_id), (message.request ?? {}) as Record<string, unknown>);
+        return this.deliver(() => this.onUser(userInput(message.message)));
+      case "control_request": {
+        const request = (message.request ?? {}) as Record<string, unknown>;
+        if (request.subtype === "initialize") this.sawInitialize(request);
+        return this.deliver(() => void this.answer(String(message.request_id), request));
+      }
       case "control_response":
         return this.settle((message.response ?? {}) as Record<string, unknown>);
       case "control_cancel_request":
@@ -101,6 +121,11 @@ export class ControlChannel {
       default:
         this.warn(`ignored a stdin message of type ${JSON.stringify(message.type)}`);
     }
+  }
+
+  private deliver(event: () => void): void {
+    if (this.early) this.early.push(event);
+    else event();
   }
 
   private async answer(requestId: string, request: Record<string, unknown>): Promise<void> {

@@ -88,6 +88,16 @@ export class ClaudePermissions {
         call = { name: call.name, arguments: JSON.stringify(ourToolInput(call.name, input)) };
       }
       hookAllowed = verdict.decision === "allow";
+      if (verdict.decision === "ask") {
+        // The hook wants the question asked, also where mini-claude would not ask: ask before running.
+        const answer: HostApproval = await ctx.approve({ kind: "tool", tool: name, summary: label, claudeCall: { ...claudeCall, input } } as ClaudeApprovalRequest, ctx.signal);
+        if (!answer.approved) return this.deny(label, claudeCall, `Error: the user refused this call${answer.reason ? `: ${answer.reason}` : "."} Do not retry it unchanged.`);
+        if (answer.updatedInput) {
+          input = answer.updatedInput;
+          call = { name: call.name, arguments: JSON.stringify(ourToolInput(call.name, input)) };
+        }
+        hookAllowed = true;
+      }
     }
     const allowed = hookAllowed || this.mode === "bypassPermissions" || this.claude.allowedTools.some((r) => ruleMatches(r, name, input));
     let replacement: Record<string, unknown> | undefined;

@@ -11,6 +11,7 @@ import type { Approval } from "../tools/index.js";
 import { PERMISSION_MODES, type PermissionMode } from "./claude-flags.js";
 import { claudeInit, ClaudeTurn } from "./claude-messages.js";
 import { ControlChannel, type UserInput } from "./control-channel.js";
+import { inlineMcpConfigFile } from "./inline-mcp-config.js";
 import { HostHooks } from "./host-hooks.js";
 import type { ClaudeApprovalRequest, ClaudePermissions, HostApproval } from "./permissions.js";
 import { replaceSystemPrompt } from "./system-prompt-flags.js";
@@ -25,6 +26,10 @@ import { replaceSystemPrompt } from "./system-prompt-flags.js";
  */
 
 export interface SdkMode {
+  /** Opened by openSdkChannel before the session was built. */
+  channel: ControlChannel;
+  /** MCP servers the initialize request carried, started at launch (--await-initialize). */
+  initializeServers: string[];
   config: Config;
   conversation: Conversation;
   jobs: JobManager;
@@ -35,27 +40,15 @@ export interface SdkMode {
 
 export async function runSdkMode(mode: SdkMode): Promise<number> {
   const { config, conversation, jobs, permissions } = mode;
-  const warn = (line: string) => process.stderr.write(`mini-claude: ${showControls(line)}\n`);
-  const lines = new JsonLines();
+  const { channel } = mode;
+  const lines = channel.lines;
   const fallbackId = randomUUID();
   const sessionId = () => mode.sessionId() ?? fallbackId;
   const queue: UserInput[] = [];
   let ended = false;
   let wake = () => {};
   let turn: AbortController | undefined;
-  const channel = new ControlChannel(
-    lines,
-    (input) => {
-      queue.push(input);
-      wake();
-    },
-    () => {
-      ended = true;
-      wake();
-    },
-    warn,
-  );
-  channel.handle("initialize", (request) => initialize(request, mode, channel, sessionId, warn));
+  channel.handle("initialize", (request) => initialize(request, mode, channel, sessionId));
   channel.handle("interrupt", () => {
     turn?.abort();
     return {};
@@ -82,7 +75,16 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
     wake();
   };
   onSignals({ interrupt: () => turn?.abort(), terminate: stop });
-  channel.listen();
+  channel.start(
+    (input) => {
+      queue.push(input);
+      wake();
+    },
+    () => {
+      ended = true;
+      wake();
+    },
+  );
   replaceSystemPrompt(conversation, config.claude.systemPrompt, config.claude.appendSystemPrompt);
   const canAsk = config.claude.permissionPromptTool === "stdio";
   if (config.claude.permissionPromptTool && !canAsk) warn(`--permission-prompt-tool ${config.claude.permissionPromptTool}: only "stdio" (the SDK's canUseTool) is supported; what would ask is refused.`);
@@ -169,13 +171,31 @@ function reasonOf(request: ClaudeApprovalRequest): string {
   return "an outside tool that needs approval";
 }
 
+/**
+ * Opens the SDK's channel before the session is built: with --await-initialize the SDK sends its
+ * MCP servers in the initialize request (its default), so they are read first and started with the
+ * configured ones. Resolves to the channel and the file those servers were saved to, if any.
+ */
+export async function openSdkChannel(config: Config): Promise<{ channel: ControlChannel; mcpFiles: string[]; servers: string[] }> {
+  const channel = new ControlChannel(new JsonLines(), warn);
+  channel.listen();
+  if (!config.claude.awaitInitialize) return { channel, mcpFiles: [], servers: [] };
+  const request = await channel.initialize;
+  const servers = request?.mcpServers;
+  if (!servers || typeof servers !== "object" || !Object.keys(servers).length) return { channel, mcpFiles: [], servers: [] };
+  return { channel, mcpFiles: [inlineMcpConfigFile(JSON.stringify({ mcpServers: servers }))], servers: Object.keys(servers) };
+}
+
+function warn(line: string): void {
+  process.stderr.write(`mini-claude: ${showControls(line)}\n`);
+}
+
 /** The SDK's initialize: its system prompt, its hook callbacks; the answer lists what this session offers. */
 function initialize(
   request: Record<string, unknown>,
-  { conversation, permissions, config, version }: SdkMode,
+  { conversation, permissions, config, version, initializeServers }: SdkMode,
   channel: ControlChannel,
   sessionId: () => string,
-  warn: (line: string) => void,
 ): object {
   const parts = Array.isArray(request.systemPrompt) ? request.systemPrompt.filter((part) => typeof part === "string") : [];
   const custom = parts.join("\n\n").trim();
@@ -194,7 +214,9 @@ function initialize(
     if (ignored.length) warn(`hook callbacks for ${ignored.join(", ")} never run here (PreToolUse and PostToolUse do).`);
   }
   const servers = request.mcpServers && typeof request.mcpServers === "object" ? Object.keys(request.mcpServers) : [];
-  if (servers.length) warn(`MCP servers sent in initialize (${servers.join(", ")}) are not started; pass mcpServersDelivery: "argv" so they arrive as --mcp-config.`);
+  // Only the first initialize of a process launched with --await-initialize starts its servers (as in Claude Code).
+  const applied = servers.length > 0 && servers.every((name) => initializeServers.includes(name));
+  if (servers.length && !applied) warn(`MCP servers sent in initialize (${servers.join(", ")}) are started only at launch (--await-initialize).`);
   const model = conversation.model ?? config.model ?? "";
   return {
     commands: [],
@@ -204,7 +226,7 @@ function initialize(
     models: model ? [{ value: model, displayName: model, description: "the model configured for mini-claude" }] : [],
     account: {},
     ...(registered ? { hooks_applied: true } : {}),
-    ...(servers.length ? { mcp_servers_applied: false } : {}),
+    ...(servers.length ? { mcp_servers_applied: applied } : {}),
     claude_code_version: version,
   };
 }

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { query, type Options, type SDKMessage, type SDKUserMessage } from "@anthropic-ai/claude-agent-sdk";
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI, type FakeOpenAI } from "../support/fake-openai.js";
@@ -14,6 +15,7 @@ import { tempWorkspace, type TempWorkspace } from "../support/workspace.js";
  */
 
 const fakeOpenAI = useFakeOpenAI();
+const MCP_SERVER = fileURLToPath(new URL("../support/mcp-test-server.mjs", import.meta.url));
 
 /** The SDK's options for a session in `ws` against `fake`; `stderr` collects what the CLI says there. */
 function options(ws: TempWorkspace, fake: FakeOpenAI, more: Partial<Options> = {}, stderr: string[] = []): Options {
@@ -206,5 +208,105 @@ describe("the Claude Agent SDK drives mini-claude", () => {
     expect(existsSync(join(ws.root, "secret.txt"))).toBe(false);
     expect(seen[0]).toMatchObject({ hook_event_name: "PreToolUse", tool_name: "Write", tool_input: { file_path: "secret.txt", content: "x" }, tool_use_id: "call_w", cwd: ws.root });
     expect(fake.requests[1].messages.find((m: any) => m.role === "tool").content).toContain("no writes today");
+  });
+
+  it("starts the MCP servers the SDK sends in initialize (its default delivery) and names their tools mcp__server__tool", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().tool("mcp__test__echo", { text: "hi" }, "call_echo"), reply().text("It echoed.")]);
+    const asked: string[] = [];
+    const messages = await session(
+      ["echo hi"],
+      options(ws, fake, {
+        mcpServers: { test: { command: process.execPath, args: [MCP_SERVER] } },
+        canUseTool: async (tool, input) => {
+          asked.push(tool);
+          return { behavior: "allow", updatedInput: input };
+        },
+      }),
+    );
+    const init = messages.find((m) => m.type === "system" && m.subtype === "init") as any;
+    expect(init.mcp_servers).toEqual([{ name: "test", status: "pending" }]);
+    expect(asked).toEqual(["mcp__test__echo"]);
+    expect(fake.requests[1].messages.find((m: any) => m.role === "tool").content).toContain("echo: hi");
+    expect(results(messages)[0]).toMatchObject({ subtype: "success", result: "It echoed." });
+  });
+
+  it("changes the permission mode and the model mid-session (setPermissionMode, setModel)", async () => {
+    const ws = tempWorkspace({ "old/x.txt": "x\n" });
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "rm -rf old" }), reply().text("Refused."), reply().tool("exec", { command: "rm -rf old" }), reply().text("Removed.")]);
+    const prompts = ["remove old", "now remove it"];
+    let resultsSeen = 0;
+    let nextResult = () => {};
+    const q = query({
+      prompt: (async function* () {
+        for (const [i, prompt] of prompts.entries()) {
+          while (resultsSeen < i) await new Promise<void>((resolve) => (nextResult = resolve));
+          yield user(prompt);
+        }
+      })(),
+      options: options(ws, fake, { permissionMode: "dontAsk" }),
+    });
+    const all: SDKMessage[] = [];
+    for await (const message of q) {
+      all.push(message);
+      if (message.type !== "result") continue;
+      if (resultsSeen === 0) {
+        // dontAsk refused the command: it is still there.
+        expect(existsSync(join(ws.root, "old"))).toBe(true);
+        await q.setPermissionMode("bypassPermissions");
+        await q.setModel("other-model");
+      }
+      resultsSeen++;
+      nextResult();
+    }
+    expect(existsSync(join(ws.root, "old"))).toBe(false);
+    expect(fake.requests.map((r) => r.model)).toEqual(["fake-model", "fake-model", "other-model", "other-model"]);
+    const [first, second] = results(all);
+    expect(first.permission_denials).toHaveLength(1);
+    expect(second).toMatchObject({ subtype: "success", result: "Removed.", permission_denials: [] });
+  });
+
+  it("stops at maxTurns with an error_max_turns result", async () => {
+    const ws = tempWorkspace({ "a.txt": "a\n" });
+    const fake = await fakeOpenAI([reply().tool("read_file", { path: "a.txt" }), reply().tool("read_file", { path: "a.txt", offset: 1 })]);
+    const [result] = results(await session(["read forever"], options(ws, fake, { maxTurns: 2 })));
+    expect(result).toMatchObject({ subtype: "error_max_turns", is_error: true, num_turns: 2 });
+    expect(result.errors[0]).toContain("--max-turns");
+  });
+
+  it("accepts every option the SDK turns into a flag: the ones with a meaning here apply, the others are named once on stderr", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("Fine.")]);
+    const stderr: string[] = [];
+    const messages = await session(
+      ["hi"],
+      options(
+        ws,
+        fake,
+        {
+          model: "picked-model",
+          systemPrompt: { type: "preset", preset: "claude_code", append: "Always answer in one word." },
+          settingSources: ["project"],
+          maxThinkingTokens: 1000,
+          includePartialMessages: true,
+          fallbackModel: "another-model",
+          additionalDirectories: [ws.outside],
+          betas: ["context-1m-2025-08-07"],
+          effort: "low",
+          permissionMode: "acceptEdits",
+          extraArgs: { "some-future-flag": "value" },
+        },
+        stderr,
+      ),
+    );
+    expect(results(messages)[0]).toMatchObject({ subtype: "success", result: "Fine." });
+    expect(fake.requests[0].model).toBe("picked-model");
+    expect(fake.requests[0].messages[0].content).toMatch(/You are mini-claude[\s\S]*Always answer in one word\.$/);
+    // --include-partial-messages: the text as it streamed.
+    const deltas = messages.filter((m) => m.type === "stream_event").map((m: any) => m.event.delta?.text ?? "").join("");
+    expect(deltas).toBe("Fine.");
+    const ignored = stderr.join("").split("\n").filter((line) => line.includes("ignored (no meaning here)"));
+    expect(ignored).toHaveLength(1);
+    for (const flag of ["--setting-sources", "--max-thinking-tokens", "--fallback-model", "--add-dir", "--betas", "--effort", "--some-future-flag"]) expect(ignored[0]).toContain(flag);
   });
 });
