@@ -42,7 +42,7 @@ export class ClaudeTurn {
   private thinking = "";
   private stepUsage?: Usage;
   /** An assistant message whose tool calls join it at the next event (the loop appends it right after assistant_end). */
-  private pending?: { text: string; thinking: string; usage?: Usage };
+  private pending?: { text: string; thinking: string; calls: number; usage?: Usage };
   private streaming = false;
 
   constructor(private readonly options: ClaudeTurnOptions) {}
@@ -70,7 +70,7 @@ export class ClaudeTurn {
         this.requestAt = undefined;
         this.endStream();
         if (!event.toolCalls) this.answer = event.text;
-        this.pending = { text: event.text, thinking: this.thinking, usage: this.stepUsage };
+        this.pending = { text: event.text, thinking: this.thinking, calls: event.toolCalls ?? 0, usage: this.stepUsage };
         if (!event.toolCalls) this.flush();
         return;
       case "tool_end":
@@ -134,7 +134,8 @@ export class ClaudeTurn {
   private flush(): void {
     const pending = this.pending!;
     this.pending = undefined;
-    const last = [...this.options.history].reverse().find((message) => message.role === "assistant");
+    // A reply with calls is in the history by now; one without is written at once (and is not there yet).
+    const last = pending.calls ? lastAssistant(this.options.history) : undefined;
     const calls = last && "tool_calls" in last && last.tool_calls ? last.tool_calls : [];
     const content: Block[] = [];
     if (pending.thinking) content.push({ type: "thinking", thinking: pending.thinking, signature: "" });
@@ -182,6 +183,11 @@ export class ClaudeTurn {
   private event(event: Block): void {
     this.options.write({ type: "stream_event", event, parent_tool_use_id: null, session_id: this.options.sessionId(), uuid: randomUUID() });
   }
+}
+
+function lastAssistant(history: readonly Message[]): Message | undefined {
+  for (let i = history.length - 1; i >= 0; i--) if (history[i].role === "assistant") return history[i];
+  return undefined;
 }
 
 const STOP_REASONS: Record<StopReason | "error", string | null> = { done: "end_turn", cut: "max_tokens", max_steps: "tool_use", aborted: null, error: null };
