@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { query, type Options, type SDKMessage, type SDKUserMessage } from "@anthropic-ai/claude-agent-sdk";
@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI, type FakeOpenAI } from "../support/fake-openai.js";
 import { CLI } from "../support/run-cli.js";
 import { tempWorkspace, type TempWorkspace } from "../support/workspace.js";
+import { validate } from "../support/json-schema.js";
 
 /**
  * The oracle is Anthropic's own Claude Agent SDK (a dev dependency only): its query() starts the
@@ -15,6 +16,7 @@ import { tempWorkspace, type TempWorkspace } from "../support/workspace.js";
  */
 
 const fakeOpenAI = useFakeOpenAI();
+const schema = JSON.parse(readFileSync(new URL("../../schema/claude-messages.schema.json", import.meta.url), "utf8"));
 const MCP_SERVER = fileURLToPath(new URL("../support/mcp-test-server.mjs", import.meta.url));
 
 /** The SDK's options for a session in `ws` against `fake`; `stderr` collects what the CLI says there. */
@@ -57,6 +59,8 @@ async function session(prompts: string[], opts: Options, onMessage: (m: SDKMessa
   }
   const q = query({ prompt: input(), options: opts });
   for await (const message of q) {
+    // What the SDK hands the program is what mini-claude wrote, unchanged: it must fit the documented shapes.
+    expect(validate(schema, message), JSON.stringify(message).slice(0, 300)).toEqual([]);
     messages.push(message);
     onMessage(message);
     if (message.type === "result") {
@@ -308,5 +312,42 @@ describe("the Claude Agent SDK drives mini-claude", () => {
     const ignored = stderr.join("").split("\n").filter((line) => line.includes("ignored (no meaning here)"));
     expect(ignored).toHaveLength(1);
     for (const flag of ["--setting-sources", "--max-thinking-tokens", "--fallback-model", "--add-dir", "--betas", "--effort", "--some-future-flag"]) expect(ignored[0]).toContain(flag);
+  });
+
+  it("answers a one-shot string prompt, then resumes that session by its id in a new process", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().reasoning("The user wants me to remember.").text("Noted: 42."), reply().text("It was 42.")]);
+    const first: SDKMessage[] = [];
+    for await (const message of query({ prompt: "remember the number 42", options: options(ws, fake) })) first.push(message);
+    const answer = first.find((m) => m.type === "assistant") as any;
+    expect(answer.message.content).toEqual([
+      { type: "thinking", thinking: "The user wants me to remember.", signature: "" },
+      { type: "text", text: "Noted: 42." },
+    ]);
+    const { session_id } = results(first)[0];
+    const second: SDKMessage[] = [];
+    for await (const message of query({ prompt: "which number?", options: options(ws, fake, { resume: session_id }) })) second.push(message);
+    expect(results(second)[0]).toMatchObject({ subtype: "success", result: "It was 42.", session_id });
+    expect(JSON.stringify(fake.requests[1].messages)).toContain("remember the number 42");
+  });
+
+  it("asks canUseTool when a PreToolUse hook answers ask, even for a tool that never asks by itself", async () => {
+    const ws = tempWorkspace({ ".env": "SECRET=1\n" });
+    const fake = await fakeOpenAI([reply().tool("read_file", { path: ".env" }, "call_env"), reply().text("I may not read it.")]);
+    const asked: string[] = [];
+    await session(
+      ["read .env"],
+      options(ws, fake, {
+        hooks: { PreToolUse: [{ matcher: "Read", hooks: [async () => ({ hookSpecificOutput: { hookEventName: "PreToolUse", permissionDecision: "ask" } })] }] },
+        canUseTool: async (tool, input) => {
+          asked.push(`${tool} ${input.file_path}`);
+          return { behavior: "deny", message: "Not the secrets." };
+        },
+      }),
+    );
+    expect(asked).toEqual(["Read .env"]);
+    const observation = fake.requests[1].messages.find((m: any) => m.role === "tool").content;
+    expect(observation).toContain("Not the secrets.");
+    expect(observation).not.toContain("SECRET=1");
   });
 });

@@ -1,16 +1,25 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { error, reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
+import { validate } from "../support/json-schema.js";
 
 const fakeOpenAI = useFakeOpenAI();
+const schema = JSON.parse(readFileSync(new URL("../../schema/claude-messages.schema.json", import.meta.url), "utf8"));
 
-/** stdout as JSON lines; a line that is not JSON fails the test. */
+/** stdout as JSON lines, each checked against schema/claude-messages.schema.json; a line that is not JSON fails the test. */
 function lines(stdout: string): any[] {
   expect(stdout.endsWith("\n")).toBe(true);
-  return stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+  return stdout
+    .trimEnd()
+    .split("\n")
+    .map((line) => {
+      const message = JSON.parse(line);
+      expect(validate(schema, message), line.slice(0, 300)).toEqual([]);
+      return message;
+    });
 }
 
 describe("-p --json-dialect claude: what claude -p writes, for scripts written for it", () => {
