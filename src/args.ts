@@ -45,6 +45,9 @@ Options:
   -v, --version           print the version
   -h, --help              print this help
 
+Claude Code's flags (--allowedTools, --disallowedTools, --tools, --permission-mode, --max-turns,
+--system-prompt, --append-system-prompt, --verbose…) are accepted as well; see the README.
+
 Configuration: OPENAI_API_KEY, OPENAI_BASE_URL, MINI_CLAUDE_MODEL, or DEEPSEEK_API_KEY alone,
 from flags, the environment, the .env of mini-claude's own folder (when started there, as npm start
 is), then ~/.config/mini-claude/.env, in that order. A project's .env never sets them.

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AgentEvent, StopReason } from "../agent.js";
+import type { Conversation } from "../conversation.js";
 import type { Message } from "../history.js";
 import type { Usage } from "../stream.js";
 import { addUsage } from "../usage-fields.js";
@@ -224,4 +225,10 @@ export function claudeInit(options: { sessionId: string; model: string; cwd: str
     plugins: [],
     uuid: randomUUID(),
   };
+}
+
+/** The MCP servers in Claude's words: pending until the first request starts them. */
+export function mcpStatus(conversation: Conversation): { name: string; status: string }[] {
+  const words: Record<string, string> = { ready: "connected", failed: "failed", crashed: "failed", "not approved": "failed" };
+  return (conversation.mcp?.servers ?? []).map((server) => ({ name: server.name, status: words[server.state] ?? "pending" }));
 }

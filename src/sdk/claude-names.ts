@@ -1,3 +1,5 @@
+import { posix } from "node:path";
+
 /**
  * Claude Code's names and argument shapes for mini-claude's built-in tools, for every surface a
  * Claude-format consumer reads (the Agent SDK protocol, `--json-dialect claude`, `--allowedTools`).
@@ -53,21 +55,34 @@ export function parseArguments(text: string | undefined): Record<string, unknown
 }
 
 /**
- * Whether a Claude permission rule covers a call: `Bash`, `Bash(npm test:*)` (a command prefix),
- * `Bash(git status)` (exactly), `Read(src/**)` style path rules (a prefix before the first `*`),
- * `mcp__server` (every tool of a server) and `mcp__server__tool`.
+ * Whether a Claude permission rule covers a call: `Bash`, `Bash(npm test:*)` (a command prefix, whole
+ * words), `Bash(git status)` (exactly), `Read(src/**)` style path rules (a prefix before the first
+ * `*`), `mcp__server` (every tool of a server) and `mcp__server__tool`.
+ * A command joined from several (`npm test && rm -rf ~`) is covered by an allow rule only when every
+ * part is, and never when it substitutes commands; a deny rule covers it when any part matches.
  */
-export function ruleMatches(rule: string, claudeName: string, input: Record<string, unknown>): boolean {
+export function ruleMatches(rule: string, claudeName: string, input: Record<string, unknown>, kind: "allow" | "deny" = "allow"): boolean {
   const match = /^([^(]+)(?:\((.*)\))?$/s.exec(rule.trim());
   if (!match) return false;
   const [, name, content] = match;
   if (name !== claudeName && !(name.startsWith("mcp__") && claudeName.startsWith(`${name}__`))) return false;
   if (content === undefined || content === "" || content === "*") return true;
-  const subject = String(input.command ?? input.file_path ?? input.path ?? input.pattern ?? "");
-  if (content.endsWith(":*")) return subject.trim().startsWith(content.slice(0, -2));
+  if (claudeName === "Bash") {
+    const command = String(input.command ?? "");
+    const parts = command.split(/&&|\|\||[;|\n&]/).map((part) => part.trim()).filter(Boolean);
+    if (kind === "deny") return parts.some((part) => commandMatches(content, part)) || commandMatches(content, command.trim());
+    return !/`|\$\(|<\(|>\(/.test(command) && parts.length > 0 && parts.every((part) => commandMatches(content, part));
+  }
+  const subject = posix.normalize(String(input.file_path ?? input.path ?? input.pattern ?? ".")).replace(/^\.\//, "");
   const star = content.indexOf("*");
-  if (star >= 0) return subject.replace(/^\.\//, "").startsWith(content.slice(0, star).replace(/^\.\//, ""));
-  return subject.trim() === content.trim();
+  const wanted = (star >= 0 ? content.slice(0, star) : content).replace(/^\.\//, "");
+  return star >= 0 ? subject.startsWith(wanted) : subject === wanted;
+}
+
+function commandMatches(content: string, command: string): boolean {
+  if (!content.endsWith(":*")) return command === content.trim();
+  const prefix = content.slice(0, -2).trim();
+  return command === prefix || command.startsWith(`${prefix} `);
 }
 
 /** `--allowedTools "Bash(npm:*),Read" --allowedTools Edit` → each rule once; commas inside parentheses stay. */

@@ -6,7 +6,7 @@ import { EXIT } from "../exit-codes.js";
 import { describeError } from "../terminal/errors.js";
 import { JsonLines } from "../terminal/json-lines.js";
 import type { ToolContext } from "../tools/index.js";
-import { claudeInit, ClaudeTurn } from "./claude-messages.js";
+import { claudeInit, ClaudeTurn, mcpStatus } from "./claude-messages.js";
 import type { ClaudePermissions } from "./permissions.js";
 import { replaceSystemPrompt } from "./system-prompt-flags.js";
 
@@ -55,7 +55,7 @@ export class ClaudePrint {
     try {
       if (this.stream) {
         const tools = await conversation.toolNames();
-        const mcpServers = (conversation.mcp?.servers ?? []).map((server) => ({ name: server.name, status: "pending" }));
+        const mcpServers = mcpStatus(conversation);
         this.lines.write(claudeInit({ sessionId: this.sessionId(), model: conversation.model ?? "", cwd: config.workspace, tools, mcpServers, permissionMode: permissions?.mode ?? "default", version: this.options.version }));
       }
       const stop = await conversation.send(this.options.prompt, {

@@ -73,7 +73,7 @@ export class ClaudePermissions {
     // The first asker decides whether to wait for the call's line (a hook) or not (a question, asked once it is shown).
     const idOf = (wait: boolean) => (idLookup ??= this.ids.idFor(original, wait));
     if (!this.offered(call.name)) return refused(label, `Error: ${call.name} is not available in this session (--tools / --disallowedTools).`);
-    const rule = this.claude.disallowedTools.find((r) => r.includes("(") && ruleMatches(r, name, input));
+    const rule = this.claude.disallowedTools.find((r) => r.includes("(") && ruleMatches(r, name, input, "deny"));
     if (rule) return this.deny(label, { id: await idOf(this.hooks !== undefined), name, input }, `Error: refused by the rule ${rule} (--disallowedTools). Do not retry it; tell the user if it is needed.`);
     if (this.mode === "plan" && !(inner.readOnly?.(call) ?? false)) {
       return refused(label, "Error: plan mode: only tools that read run now. Describe the change you would make instead of making it.");

@@ -9,7 +9,7 @@ import { JsonLines } from "../terminal/json-lines.js";
 import { onSignals } from "../terminal/signals.js";
 import type { Approval } from "../tools/index.js";
 import { PERMISSION_MODES, type PermissionMode } from "./claude-flags.js";
-import { claudeInit, ClaudeTurn } from "./claude-messages.js";
+import { claudeInit, ClaudeTurn, mcpStatus } from "./claude-messages.js";
 import { ControlChannel, type UserInput } from "./control-channel.js";
 import { inlineMcpConfigFile } from "./inline-mcp-config.js";
 import { HostHooks } from "./host-hooks.js";
@@ -61,6 +61,11 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
   });
   channel.handle("set_model", (request) => {
     conversation.model = typeof request.model === "string" && request.model ? request.model : config.model;
+    return {};
+  });
+  channel.handle("mcp_status", () => ({ mcpServers: mcpStatus(conversation) }));
+  channel.handle("set_max_thinking_tokens", () => {
+    warn("set_max_thinking_tokens has no meaning for an OpenAI-compatible endpoint; ignored.");
     return {};
   });
   channel.handle("end_session", () => {
@@ -123,7 +128,7 @@ async function runTurn(
   const turn = new ClaudeTurn({ sessionId, model: () => conversation.model ?? "", history: conversation.messages, partial: config.claude.includePartialMessages, write: (message) => lines.write(message) });
   try {
     const tools = await conversation.toolNames();
-    const mcpServers = (conversation.mcp?.servers ?? []).map((server) => ({ name: server.name, status: "pending" }));
+    const mcpServers = mcpStatus(conversation);
     lines.write(claudeInit({ sessionId: sessionId(), model: conversation.model ?? "", cwd: config.workspace, tools, mcpServers, permissionMode: permissions.mode, version }));
     const stop = await conversation.send(prompt, {
       signal,
