@@ -133,7 +133,9 @@ export class ControlChannel {
     const handler = this.handlers.get(subtype);
     try {
       if (!handler) throw new Error(`Unsupported control request subtype: ${subtype}`);
-      const response = await handler(request);
+      // A handler that answers at once is written at once, so answers keep the requests' order.
+      const answer = handler(request);
+      const response = answer instanceof Promise ? await answer : answer;
       this.lines.write({ type: "control_response", response: { subtype: "success", request_id: requestId, response } });
     } catch (error) {
       this.lines.write({ type: "control_response", response: { subtype: "error", request_id: requestId, error: (error as Error).message } });

@@ -68,17 +68,17 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
     warn("set_max_thinking_tokens has no meaning for an OpenAI-compatible endpoint; ignored.");
     return {};
   });
-  channel.handle("end_session", () => {
-    ended = true;
-    turn?.abort();
-    wake();
-    return {};
-  });
+  // end_session and SIGTERM stop now: the turn is interrupted and queued messages are dropped.
   const stop = () => {
     ended = true;
+    queue.length = 0;
     turn?.abort();
     wake();
   };
+  channel.handle("end_session", () => {
+    stop();
+    return {};
+  });
   onSignals({ interrupt: () => turn?.abort(), terminate: stop });
   channel.start(
     (input) => {
@@ -107,6 +107,11 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
       continue;
     }
     if (input.skipped.length) warn(`only text reaches the model; skipped ${input.skipped.join(", ")} blocks`);
+    if (!input.text.trim()) {
+      const empty = new ClaudeTurn({ sessionId, model: () => conversation.model ?? "", history: conversation.messages, partial: false, write: () => {} });
+      lines.write(empty.result("error", { error: "The message had no text for the model." }));
+      continue;
+    }
     turn = new AbortController();
     await runTurn(input.text, turn.signal, mode, sessionId, lines, approve);
     turn = undefined;
