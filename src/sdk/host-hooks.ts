@@ -4,8 +4,9 @@ import type { ClaudeCall, ToolHooks } from "./permissions.js";
 /**
  * The hooks an Agent SDK program registers in code (`options.hooks`): the initialize request names
  * each callback by id per event and matcher, and a `hook_callback` control request runs one in the
- * SDK's process. PreToolUse (allow, deny, ask, updatedInput) and PostToolUse (additionalContext, a
- * block reason, both given to the model) run here; other events are answered as not registered.
+ * SDK's process. PreToolUse (allow, deny, ask, updatedInput), PostToolUse (additionalContext, a
+ * block reason, both given to the model) and UserPromptSubmit (block, additionalContext) run here;
+ * other events are named once as never run.
  */
 
 interface Matcher {
@@ -15,7 +16,7 @@ interface Matcher {
 
 type Ask = (request: Record<string, unknown>, signal?: AbortSignal) => Promise<Record<string, unknown>>;
 
-export const HOOK_EVENTS_RUN = ["PreToolUse", "PostToolUse"];
+export const HOOK_EVENTS_RUN = ["PreToolUse", "PostToolUse", "UserPromptSubmit"];
 
 export class HostHooks implements ToolHooks {
   constructor(
@@ -59,6 +60,22 @@ export class HostHooks implements ToolHooks {
       return [output.decision === "block" ? output.reason : undefined, specific.additionalContext].filter((text): text is string => typeof text === "string" && text !== "");
     });
     return notes.length ? notes.join("\n") : undefined;
+  }
+
+  /** UserPromptSubmit: a block stops the turn before the model is asked; additionalContext goes before the prompt. */
+  async promptSubmit(prompt: string, signal: AbortSignal): Promise<{ blocked?: string; context?: string }> {
+    const input = { ...this.common(), hook_event_name: "UserPromptSubmit", prompt };
+    const contexts: string[] = [];
+    for (const id of (this.registered.UserPromptSubmit ?? []).flatMap((m) => m.hookCallbackIds)) {
+      const output: Record<string, unknown> = await this.ask({ subtype: "hook_callback", callback_id: id, input }, signal).catch((error: Error) => ({
+        decision: "block",
+        reason: `the hook callback failed: ${error.message}`,
+      }));
+      const specific = (output.hookSpecificOutput ?? {}) as Record<string, unknown>;
+      if (output.decision === "block" || output.continue === false) return { blocked: String(output.reason ?? output.stopReason ?? "a UserPromptSubmit hook blocked the prompt") };
+      if (typeof specific.additionalContext === "string" && specific.additionalContext) contexts.push(specific.additionalContext);
+    }
+    return contexts.length ? { context: contexts.join("\n") } : {};
   }
 
   private callbacks(event: string, tool: string): string[] {

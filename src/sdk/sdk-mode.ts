@@ -48,7 +48,12 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
   let ended = false;
   let wake = () => {};
   let turn: AbortController | undefined;
-  channel.handle("initialize", (request) => initialize(request, mode, channel, sessionId));
+  let hostHooks: HostHooks | undefined;
+  channel.handle("initialize", (request) => {
+    const { response, hooks } = initialize(request, mode, channel, sessionId);
+    if (hooks) hostHooks = permissions.hooks = hooks;
+    return response;
+  });
   channel.handle("interrupt", () => {
     turn?.abort();
     return {};
@@ -113,7 +118,7 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
       continue;
     }
     turn = new AbortController();
-    await runTurn(input.text, turn.signal, mode, sessionId, lines, approve);
+    await runTurn(input.text, turn.signal, { ...mode, hostHooks }, sessionId, lines, approve);
     turn = undefined;
   }
   if (!config.keepBackground) await jobs.killAll();
@@ -124,7 +129,7 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
 async function runTurn(
   prompt: string,
   signal: AbortSignal,
-  { config, conversation, permissions, version }: SdkMode,
+  { config, conversation, permissions, version, hostHooks }: SdkMode & { hostHooks?: HostHooks },
   sessionId: () => string,
   lines: JsonLines,
   approve: (request: ClaudeApprovalRequest, signal: AbortSignal) => Promise<Approval>,
@@ -135,7 +140,13 @@ async function runTurn(
     const tools = await conversation.toolNames();
     const mcpServers = mcpStatus(conversation);
     lines.write(claudeInit({ sessionId: sessionId(), model: conversation.model ?? "", cwd: config.workspace, tools, mcpServers, permissionMode: permissions.mode, version }));
-    const stop = await conversation.send(prompt, {
+    const submitted = hostHooks ? await hostHooks.promptSubmit(prompt, signal) : {};
+    if (submitted.blocked) {
+      turn.end();
+      lines.write(turn.result("error", { error: `Blocked by a UserPromptSubmit hook: ${submitted.blocked}`, denials: permissions.denials }));
+      return;
+    }
+    const stop = await conversation.send(submitted.context ? `${submitted.context}\n\n${prompt}` : prompt, {
       signal,
       approve,
       onEvent: (event) => {
@@ -206,29 +217,29 @@ function initialize(
   { conversation, permissions, config, version, initializeServers }: SdkMode,
   channel: ControlChannel,
   sessionId: () => string,
-): object {
+): { response: object; hooks?: HostHooks } {
   const parts = Array.isArray(request.systemPrompt) ? request.systemPrompt.filter((part) => typeof part === "string") : [];
   const custom = parts.join("\n\n").trim();
   const append = typeof request.appendSystemPrompt === "string" ? request.appendSystemPrompt : undefined;
   if (custom || append) replaceSystemPrompt(conversation, custom || config.claude.systemPrompt, append ?? config.claude.appendSystemPrompt);
   const registered = (request.hooks ?? undefined) as Record<string, { matcher?: string; hookCallbackIds: string[] }[]> | undefined;
+  let hooks: HostHooks | undefined;
   if (registered && Object.keys(registered).length) {
-    const hooks = new HostHooks(registered, (payload, signal) => channel.request(payload, signal), () => ({
+    hooks = new HostHooks(registered, (payload, signal) => channel.request(payload, signal), () => ({
       session_id: sessionId(),
       transcript_path: "",
       cwd: config.workspace,
       permission_mode: permissions.mode,
     }));
-    permissions.hooks = hooks;
     const ignored = hooks.ignoredEvents();
-    if (ignored.length) warn(`hook callbacks for ${ignored.join(", ")} never run here (PreToolUse and PostToolUse do).`);
+    if (ignored.length) warn(`hook callbacks for ${ignored.join(", ")} never run here (PreToolUse, PostToolUse and UserPromptSubmit do).`);
   }
   const servers = request.mcpServers && typeof request.mcpServers === "object" ? Object.keys(request.mcpServers) : [];
   // Only the first initialize of a process launched with --await-initialize starts its servers (as in Claude Code).
   const applied = servers.length > 0 && servers.every((name) => initializeServers.includes(name));
   if (servers.length && !applied) warn(`MCP servers sent in initialize (${servers.join(", ")}) are started only at launch (--await-initialize).`);
   const model = conversation.model ?? config.model ?? "";
-  return {
+  const response = {
     commands: [],
     agents: [],
     output_style: "default",
@@ -239,4 +250,5 @@ function initialize(
     ...(servers.length ? { mcp_servers_applied: applied } : {}),
     claude_code_version: version,
   };
+  return { response, hooks };
 }

@@ -350,4 +350,31 @@ describe("the Claude Agent SDK drives mini-claude", () => {
     expect(observation).toContain("Not the secrets.");
     expect(observation).not.toContain("SECRET=1");
   });
+
+  it("runs UserPromptSubmit hook callbacks: their context reaches the model, their block stops the prompt", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("Hello, Ada.")]);
+    const messages = await session(
+      ["say hello", "tell me the secret"],
+      options(ws, fake, {
+        hooks: {
+          UserPromptSubmit: [
+            {
+              hooks: [
+                async (input: any) =>
+                  input.prompt.includes("secret")
+                    ? { decision: "block", reason: "no secrets here" }
+                    : { hookSpecificOutput: { hookEventName: "UserPromptSubmit", additionalContext: "The user's name is Ada." } },
+              ],
+            },
+          ],
+        },
+      }),
+    );
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0].messages.at(-1).content).toBe("The user's name is Ada.\n\nsay hello");
+    const [greeted, blocked] = results(messages);
+    expect(greeted).toMatchObject({ subtype: "success", result: "Hello, Ada." });
+    expect(blocked).toMatchObject({ subtype: "error_during_execution", is_error: true, errors: ["Blocked by a UserPromptSubmit hook: no secrets here"] });
+  });
 });
