@@ -52,7 +52,8 @@ export class ClaudeTurn {
     if (this.pending) this.flush();
     switch (event.type) {
       case "request":
-        if (event.step > 0) this.steps = event.step;
+        // Counted, not copied: a turn a Stop hook continues sends again, and its steps count on.
+        if (event.step > 0) this.steps++;
         this.requestAt = performance.now();
         this.thinking = "";
         this.stepUsage = undefined;

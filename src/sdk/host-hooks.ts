@@ -5,7 +5,8 @@ import type { ClaudeCall, ToolHooks } from "./permissions.js";
  * The hooks an Agent SDK program registers in code (`options.hooks`): the initialize request names
  * each callback by id per event and matcher, and a `hook_callback` control request runs one in the
  * SDK's process. PreToolUse (allow, deny, ask, updatedInput), PostToolUse (additionalContext, a
- * block reason, both given to the model) and UserPromptSubmit (block, additionalContext) run here;
+ * block reason, both given to the model), UserPromptSubmit (block, additionalContext) and Stop (a
+ * block's reason sends the model on) run here;
  * other events are named once as never run.
  */
 
@@ -16,7 +17,7 @@ interface Matcher {
 
 type Ask = (request: Record<string, unknown>, signal?: AbortSignal) => Promise<Record<string, unknown>>;
 
-export const HOOK_EVENTS_RUN = ["PreToolUse", "PostToolUse", "UserPromptSubmit"];
+export const HOOK_EVENTS_RUN = ["PreToolUse", "PostToolUse", "UserPromptSubmit", "Stop"];
 
 export class HostHooks implements ToolHooks {
   constructor(
@@ -76,6 +77,16 @@ export class HostHooks implements ToolHooks {
       if (typeof specific.additionalContext === "string" && specific.additionalContext) contexts.push(specific.additionalContext);
     }
     return contexts.length ? { context: contexts.join("\n") } : {};
+  }
+
+  /** Stop: the reason of the first callback that blocks (the model is sent on with it), else undefined. */
+  async stop(active: boolean, signal: AbortSignal): Promise<string | undefined> {
+    const input = { ...this.common(), hook_event_name: "Stop", stop_hook_active: active };
+    for (const id of (this.registered.Stop ?? []).flatMap((m) => m.hookCallbackIds)) {
+      const output: Record<string, unknown> = await this.ask({ subtype: "hook_callback", callback_id: id, input }, signal).catch(() => ({}));
+      if (output.decision === "block") return String(output.reason ?? "continue");
+    }
+    return undefined;
   }
 
   private callbacks(event: string, tool: string): string[] {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "../config.js";
 import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
+import { MAX_STOP_CONTINUATIONS } from "../hooks/turn-hooks.js";
 import type { JobManager } from "../processes/jobs.js";
 import { showControls } from "../sanitize.js";
 import { describeError } from "../terminal/errors.js";
@@ -146,14 +147,22 @@ async function runTurn(
       lines.write(turn.result("error", { error: `Blocked by a UserPromptSubmit hook: ${submitted.blocked}`, denials: permissions.denials }));
       return;
     }
-    const stop = await conversation.send(submitted.context ? `${submitted.context}\n\n${prompt}` : prompt, {
-      signal,
-      approve,
-      onEvent: (event) => {
-        if (event.type === "tool_start") permissions.noteToolStart(event.name, event.arguments, event.id);
-        turn.handle(event);
-      },
-    });
+    const send = (text: string) =>
+      conversation.send(text, {
+        signal,
+        approve,
+        onEvent: (event) => {
+          if (event.type === "tool_start") permissions.noteToolStart(event.name, event.arguments, event.id);
+          turn.handle(event);
+        },
+      });
+    let stop = await send(submitted.context ? `${submitted.context}\n\n${prompt}` : prompt);
+    // A Stop hook that blocks sends the model on with its reason, a few times at most (as settings-file Stop hooks do).
+    for (let round = 0; hostHooks && stop === "done" && round < MAX_STOP_CONTINUATIONS && !signal.aborted; round++) {
+      const reason = await hostHooks.stop(round > 0, signal);
+      if (reason === undefined) break;
+      stop = await send(`A Stop hook asks you to continue: ${reason}`);
+    }
     turn.end();
     const error = stop === "max_steps" ? `Stopped after ${config.maxIterations} model calls (--max-turns).` : undefined;
     lines.write(turn.result(stop, { error, denials: permissions.denials }));

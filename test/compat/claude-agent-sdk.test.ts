@@ -377,4 +377,31 @@ describe("the Claude Agent SDK drives mini-claude", () => {
     expect(greeted).toMatchObject({ subtype: "success", result: "Hello, Ada." });
     expect(blocked).toMatchObject({ subtype: "error_during_execution", is_error: true, errors: ["Blocked by a UserPromptSubmit hook: no secrets here"] });
   });
+
+  it("runs Stop hook callbacks: a block sends the model on, within the same turn and result", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("Done, I think."), reply().text("Now the tests pass too.")]);
+    const stops: boolean[] = [];
+    const messages = await session(
+      ["fix it"],
+      options(ws, fake, {
+        hooks: {
+          Stop: [
+            {
+              hooks: [
+                async (input: any) => {
+                  stops.push(input.stop_hook_active);
+                  return input.stop_hook_active ? {} : { decision: "block", reason: "run the tests first" };
+                },
+              ],
+            },
+          ],
+        },
+      }),
+    );
+    expect(stops).toEqual([false, true]);
+    expect(fake.requests[1].messages.at(-1).content).toBe("A Stop hook asks you to continue: run the tests first");
+    expect(results(messages)).toHaveLength(1);
+    expect(results(messages)[0]).toMatchObject({ subtype: "success", result: "Now the tests pass too.", num_turns: 2 });
+  });
 });
