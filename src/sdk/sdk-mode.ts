@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import { MAX_STOP_CONTINUATIONS } from "../hooks/turn-hooks.js";
+import type { SessionHooks } from "../hooks/setup.js";
 import type { JobManager } from "../processes/jobs.js";
 import { showControls } from "../sanitize.js";
 import { describeError } from "../terminal/errors.js";
@@ -37,6 +38,8 @@ export interface SdkMode {
   permissions: ClaudePermissions;
   sessionId: () => string | undefined;
   version: string;
+  /** The settings files' hooks: a project's run only when trusted (--trust-project-hooks), as in --print. */
+  hooks?: SessionHooks;
 }
 
 export async function runSdkMode(mode: SdkMode): Promise<number> {
@@ -97,6 +100,8 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
     },
   );
   replaceSystemPrompt(conversation, config.claude.systemPrompt, config.claude.appendSystemPrompt);
+  const untrusted = mode.hooks?.hooks.untrusted() ?? [];
+  if (untrusted.length) warn(`this project's hooks (${[...new Set(untrusted.map((hook) => hook.source))].join(", ")}) do not run: pass --trust-project-hooks (extraArgs) to run them.`);
   const canAsk = config.claude.permissionPromptTool === "stdio";
   if (config.claude.permissionPromptTool && !canAsk) warn(`--permission-prompt-tool ${config.claude.permissionPromptTool}: only "stdio" (the SDK's canUseTool) is supported; what would ask is refused.`);
   const approve = async (request: ClaudeApprovalRequest, signal: AbortSignal): Promise<HostApproval> => {
