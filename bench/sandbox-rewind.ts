@@ -1,5 +1,6 @@
-// Measures what issue 14 asks for: the sandbox's cost per command (median runCommand("true") with
-// and without bwrap, alternating in the same run) and rewind's snapshot cost on 5,000 files (the
+// Measures the sandbox's cost: the engine's start (loading @anthropic-ai/sandbox-runtime and its
+// proxies, paid by the first command unless warmed), and per command (median runCommand("true")
+// with and without the engine, alternating in the same run); and rewind's snapshot cost on 5,000 files (the
 // first snapshot reads, hashes and stores every file; later ones re-read only what changed).
 //
 //   npx tsx bench/sandbox-rewind.ts      (part of `npm run bench`)
@@ -7,7 +8,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCommand } from "../src/processes/run.js";
-import { configureSandbox, disposeSandbox } from "../src/processes/sandbox.js";
+import { configureSandbox, disposeSandbox, stopSandboxEngine } from "../src/processes/sandbox.js";
 import { BlobStore, takeSnapshot } from "../src/rewind/snapshot.js";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -23,13 +24,23 @@ async function timeTrue(n: number) {
   return median(times);
 }
 for (let round = 0; round < 2; round++) {
+  await stopSandboxEngine();
   disposeSandbox();
   const plain = await timeTrue(30);
+  let t0 = performance.now();
   const sandbox = configureSandbox({ mode: "auto", root });
   if (!sandbox.active) throw new Error(sandbox.problem);
+  const probe = performance.now() - t0;
+  t0 = performance.now();
+  await timeTrue(1);
+  const first = performance.now() - t0;
   const boxed = await timeTrue(30);
-  console.log(`round ${round}: median exec true: without sandbox ${plain.toFixed(1)} ms, with ${boxed.toFixed(1)} ms`);
+  console.log(
+    `round ${round}: start-up probe ${probe.toFixed(1)} ms; first command (engine load + proxies) ${first.toFixed(0)} ms; ` +
+      `median exec true: without sandbox ${plain.toFixed(1)} ms, with ${boxed.toFixed(1)} ms`,
+  );
 }
+await stopSandboxEngine();
 disposeSandbox();
 // 5,000 files of ~1 KB in 50 folders
 for (let d = 0; d < 50; d++) {

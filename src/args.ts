@@ -27,7 +27,8 @@ Options:
                           default: asked from the server, else by model name, else 32k)
   -y, --yes               run shell commands without asking
       --sandbox MODE      off, auto (default: on where bwrap works) or on (refuse commands without it)
-      --allow-net         let foreground commands in the sandbox reach the network
+      --allow-domain H    let sandboxed commands reach host H (HOST or HOST:PORT, *.example.com; may repeat)
+      --allow-net         let sandboxed commands reach every domain without asking
       --keep-background   with --print: leave background jobs running at exit
       --output-format F   with --print: text (default), json (one result object) or
                           stream-json (one JSON event per line); see the README
@@ -141,6 +142,7 @@ const OPTIONS = {
   yes: { type: "boolean", short: "y" },
   sandbox: { type: "string" },
   "allow-net": { type: "boolean" },
+  "allow-domain": { type: "string", multiple: true },
   "keep-background": { type: "boolean" },
   "output-format": { type: "string" },
   "include-partial": { type: "boolean" },

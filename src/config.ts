@@ -2,6 +2,7 @@ import { existsSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { declaredFlags, UsageError, type ParsedArgs } from "./args.js";
+import { parsePassList } from "./command-env.js";
 import { homeFolder, ignoredProjectSettings, ownFolder, readEnvFile, sameFolder } from "./config-files.js";
 import { ignoredClaudeFlags, readClaudeFlags, type ClaudeOptions } from "./sdk/claude-flags.js";
 import { inlineMcpConfigFile } from "./sdk/inline-mcp-config.js";
@@ -50,6 +51,10 @@ const configSchema = z.object({
   /** Shell commands in the OS sandbox (processes/sandbox.ts): off, auto (where it works), on (required). */
   sandbox: z.enum(["off", "auto", "on"], { errorMap: () => ({ message: "must be off, auto or on" }) }),
   allowNet: z.boolean(),
+  /** --allow-domain HOST[:PORT]…: domains sandboxed commands may reach without asking. */
+  allowDomains: z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i, "must be HOST or HOST:PORT, e.g. registry.npmjs.org or *.github.com")),
+  /** The .env files the endpoint's key may have come from: no command may read them. */
+  keyFiles: z.array(z.string()),
   keepBackground: z.boolean(),
   /** What --print writes on stdout: the answer, one JSON result, or JSON lines as things happen. */
   outputFormat: z.enum(["text", "json", "stream-json"], { errorMap: () => ({ message: "must be text, json or stream-json" }) }),
@@ -73,6 +78,8 @@ const configSchema = z.object({
   rewindLast: z.boolean(),
   /** Rewind's storage cap per workspace, in bytes (MINI_CLAUDE_REWIND_MB). */
   rewindMaxBytes: z.number({ invalid_type_error: "must be a number of megabytes" }).positive("must be a positive number of megabytes"),
+  /** Variables that look like credentials but that commands may still get (MINI_CLAUDE_PASS_ENV; command-env.ts). */
+  passEnv: z.array(z.string()),
   continueLatest: z.boolean(),
   /** undefined: not asked; "": list sessions; otherwise an id or id prefix. */
   resume: z.string().optional(),
@@ -142,6 +149,8 @@ export async function loadConfig(
     yes: Boolean(values.yes),
     sandbox: values.sandbox ?? "auto",
     allowNet: Boolean(values["allow-net"]),
+    allowDomains: Array.isArray(values["allow-domain"]) ? values["allow-domain"] : [],
+    keyFiles: trusted,
     keepBackground: Boolean(values["keep-background"]),
     outputFormat: str(values["output-format"]) ?? "text",
     includePartial: Boolean(values["include-partial"]),
@@ -154,6 +163,7 @@ export async function loadConfig(
     trustProjectMcp: Boolean(values["trust-project-mcp"]),
     rewindLast: Boolean(values["rewind-last"]),
     rewindMaxBytes: (vars.MINI_CLAUDE_REWIND_MB === undefined ? DEFAULTS.rewindMegabytes : Number(vars.MINI_CLAUDE_REWIND_MB)) * 1024 * 1024,
+    passEnv: parsePassList(vars.MINI_CLAUDE_PASS_ENV),
     continueLatest: Boolean(values.continue),
     resume: str(values.resume),
   });
@@ -170,6 +180,7 @@ export async function loadConfig(
         streamIdleMs: "MINI_CLAUDE_STREAM_IDLE_MS",
         outputFormat: "--output-format",
         sandbox: "--sandbox",
+        allowDomains: "--allow-domain",
         rewindMaxBytes: "MINI_CLAUDE_REWIND_MB",
       }[String(issue.path[0])] ?? String(issue.path[0]);
     throw new UsageError(`Invalid ${field}: ${issue.message}`);

@@ -46,12 +46,14 @@ export interface ConversationOptions {
   recorder?: RewindRecorder;
   /** A layer around the tools, inside the hooks (Claude's permission flags, src/sdk/permissions.ts). */
   wrapTools?: (tools: ToolRegistry) => ToolRegistry;
+  /** The person's Read deny rules, for the files grep and list_files walk (approval/setup.ts). */
+  readDenied?: ToolContext["readDenied"];
 }
 
 /** One turn: how to stop it, who answers approval questions, and where its events go. */
 export interface TurnOptions {
   signal: AbortSignal;
-  /** The mode's approval policy: the REPL asks the person, --print answers by --yes. */
+  /** The approval decision (approval/decide.ts) and, in the REPL, the person's answer. */
   approve: ToolContext["approve"];
   onEvent?: (event: AgentEvent) => void;
 }
@@ -146,6 +148,7 @@ export class Conversation {
         spillDir: this.options.spillDir,
         readOnlyRoots: this.skills.readOnlyRoots,
         recorder: this.options.recorder,
+        readDenied: this.options.readDenied,
       },
       signal,
       maxSteps: this.options.config.maxIterations,

@@ -5,12 +5,14 @@ import { resolveEndpoint } from "./endpoint.js";
 import { EXIT } from "./exit-codes.js";
 import { setUpHooks } from "./hooks/setup.js";
 import { loadMcpConfig } from "./mcp/config.js";
-import { approvalRegime } from "./approval-rule.js";
+import { regimeLine } from "./approval/decide.js";
+import { setUpApprovals } from "./approval/setup.js";
 import { JobManager } from "./processes/jobs.js";
-import { configureSandbox, disposeSandbox } from "./processes/sandbox.js";
+import { configureSandbox, disposeSandbox, stopSandboxEngine } from "./processes/sandbox.js";
 import { openTranscript } from "./resume.js";
 import { showControls } from "./sanitize.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
+import { setPassedVariables } from "./command-env.js";
 import { RewindRecorder } from "./rewind/recorder.js";
 import { usesClaudePermissions } from "./sdk/claude-flags.js";
 import { killChildrenOnExit } from "./terminal/signals.js";
@@ -28,6 +30,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   // The unused provider's key is the person's secret too.
   setSecrets([config.apiKey, process.env.OPENAI_API_KEY, process.env.DEEPSEEK_API_KEY]);
   forgetKeysFromEnvironment();
+  setPassedVariables(config.passEnv);
   if (config.resume === "") {
     const sessions = process.stdin.isTTY && process.stdout.isTTY && !config.print ? listSessions(config.dataDir, config.workspace) : [];
     const picked = sessions.length ? await (await import("./terminal/session-picker.js")).pickSession(sessions) : undefined;
@@ -42,10 +45,14 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   const warn = (line: string) => process.stderr.write(`mini-claude: ${showControls(line)}\n`);
   const transcript = openTranscript(config, warn);
   const hooks = setUpHooks(config, transcript, warn);
+  const approvals = setUpApprovals(config);
+  for (const problem of approvals.permissions.problems) warn(problem);
   const sandbox = configureSandbox({
     mode: config.sandbox,
     root: config.workspace,
     allowNet: config.allowNet,
+    allowedDomains: approvals.allowedDomains(),
+    privatePaths: [config.configDir, config.dataDir, ...config.keyFiles],
     jobsOutliveUs: config.print && config.keepBackground,
   });
   // Jobs left running by --keep-background still use the session's /tmp.
@@ -75,11 +82,12 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     spillDir: spillDirOf(config.dataDir),
     hooks: hooks?.hooks,
     mcp,
+    readDenied: approvals.readDenied,
     recorder: new RewindRecorder({ root: config.workspace, dataDir: config.dataDir, maxBytes: config.rewindMaxBytes, session: transcript.id }),
     wrapTools: permissions && ((tools) => permissions.wrap(tools)),
   });
-  const mode = { config, conversation, jobs, hooks };
-  const notes = [endpointNote, transcript.note, approvalRegime()].filter((note) => note !== undefined);
+  const mode = { config, conversation, jobs, hooks, approvals };
+  const notes = [endpointNote, transcript.note, regimeLine(sandbox)].filter((note) => note !== undefined);
   try {
     // Each mode loads only its own half of the terminal layer: --print never compiles the REPL.
     if (sdk && permissions) {
@@ -92,5 +100,6 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     // Their pipes would keep the process alive; process.on("exit") kills whatever this misses.
     conversation.close();
     await mcp?.closeAll();
+    await stopSandboxEngine();
   }
 }

@@ -1,4 +1,5 @@
-import { appendFileSync, chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
+import { appendNoFollowSync, replaceFileSync } from "./safe-write.js";
 
 /**
  * Files under mini-claude's config and data folders hold whole source files, command output and
@@ -20,13 +21,12 @@ export function ensurePrivateDir(dir: string, own = false): void {
 
 /** Contract: appends `text`; a file this call creates is 0600 (an existing one keeps its mode). */
 export function appendPrivate(path: string, text: string): void {
-  appendFileSync(path, text, { mode: PRIVATE_FILE });
+  appendNoFollowSync(path, text, PRIVATE_FILE);
 }
 
-/** Contract: replaces the content of `path` and leaves it 0600. */
+/** Contract: replaces the content of `path` (a symlink there is replaced, never followed) and leaves it 0600. */
 export function writePrivate(path: string, text: string): void {
-  writeFileSync(path, text, { mode: PRIVATE_FILE });
-  chmodSync(path, PRIVATE_FILE);
+  replaceFileSync(path, text, PRIVATE_FILE);
 }
 
 /**

@@ -5,6 +5,7 @@ import { loadSkills, MAX_LISTED_SKILLS, skillFolders, skillsSection } from "../s
 import { systemPrompt } from "../src/system-prompt.js";
 import { runTool, type ToolContext } from "../src/tools/index.js";
 import { tempWorkspace } from "./support/workspace.js";
+import { approveAll } from "./support/approve-all.js";
 
 const skill = (name: string, description: string) => `---\nname: ${name}\ndescription: ${description}\n---\n\n# ${name}\n\nThe body the model reads when it needs it.\n`;
 
@@ -49,7 +50,7 @@ describe("skills", () => {
     writeFileSync(join(user, "review", "SKILL.md"), skill("review", "Review a diff"));
     writeFileSync(join(ws.home, "secret.txt"), "not for the model\n");
     const set = loadSkills(ws.root, skillFolders(ws.root, ws.home, undefined));
-    const ctx = { root: ws.root, signal: new AbortController().signal, readOnlyRoots: set.readOnlyRoots } as ToolContext;
+    const ctx = { root: ws.root, signal: new AbortController().signal, readOnlyRoots: set.readOnlyRoots, approve: approveAll } as ToolContext;
     const call = (name: string, args: object) => runTool({ name, arguments: JSON.stringify(args) }, ctx);
     const read = await call("read_file", { path: join(user, "review", "SKILL.md") });
     expect(read.output).toContain("The body the model reads when it needs it.");

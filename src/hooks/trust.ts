@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { HookCommand } from "./settings.js";
+import { replaceFileSync } from "../safe-write.js";
 
 /**
- * The person's "yes, run this project's hooks", remembered outside the workspace (in the data
- * folder) so a repository cannot trust itself, and keyed by the hooks' content so a changed hook
- * is asked about again.
+ * The person's "yes, run this project's hooks" (and "yes, apply its permissions.allow"),
+ * remembered outside the workspace (in the data folder) so a repository cannot trust itself, and
+ * keyed by the content so a changed hook or rule is asked about again. `store` names the file.
  */
 
 const TRUST_FILE = "trusted-hooks.json";
@@ -18,25 +19,25 @@ export function hooksFingerprint(commands: HookCommand[]): string {
 }
 
 /** Contract: never throws; an unreadable store trusts nothing. */
-export function isTrusted(dataDir: string, workspace: string, fingerprint: string): boolean {
-  return readStore(dataDir)[workspace] === fingerprint;
+export function isTrusted(dataDir: string, workspace: string, fingerprint: string, store = TRUST_FILE): boolean {
+  return readStore(dataDir, store)[workspace] === fingerprint;
 }
 
 /** Contract: never throws; returns false when the decision could not be saved (it then holds for this session only). */
-export function rememberTrust(dataDir: string, workspace: string, fingerprint: string): boolean {
-  const file = join(dataDir, TRUST_FILE);
+export function rememberTrust(dataDir: string, workspace: string, fingerprint: string, store = TRUST_FILE): boolean {
+  const file = join(dataDir, store);
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${JSON.stringify({ ...readStore(dataDir), [workspace]: fingerprint }, null, 2)}\n`, { mode: 0o600 });
+    replaceFileSync(file, `${JSON.stringify({ ...readStore(dataDir, store), [workspace]: fingerprint }, null, 2)}\n`, 0o600);
     return true;
   } catch {
     return false;
   }
 }
 
-function readStore(dataDir: string): Record<string, string> {
+function readStore(dataDir: string, file: string): Record<string, string> {
   try {
-    const store = JSON.parse(readFileSync(join(dataDir, TRUST_FILE), "utf8")) as unknown;
+    const store = JSON.parse(readFileSync(join(dataDir, file), "utf8")) as unknown;
     return typeof store === "object" && store !== null ? (store as Record<string, string>) : {};
   } catch {
     return {};

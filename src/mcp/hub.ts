@@ -2,7 +2,7 @@ import type { ApprovalRequest, Approval, Tool } from "../tools/define.js";
 import { commandLine, type McpConfigResult, type ServerConfig } from "./config.js";
 import { McpServer } from "./server.js";
 import { directTools, gatewayTools } from "./tools.js";
-import { TrustStore } from "./trust.js";
+import { serverIdentity, TrustStore } from "./trust.js";
 
 /**
  * All configured MCP servers of one session, and the tools they give the model.
@@ -142,7 +142,7 @@ export class McpHub {
   async reconnect(name: string): Promise<string> {
     const server = this.servers.find((s) => s.name === name);
     if (!server) return `No MCP server "${name}". Servers: ${this.servers.map((s) => s.name).join(", ") || "(none)"}.`;
-    const untrusted = server.config.origin === "project" && !this.trust.isTrusted(this.options.workspace, commandLine(server.config));
+    const untrusted = server.config.origin === "project" && !this.trust.isTrusted(this.options.workspace, serverIdentity(server.config, this.options.workspace));
     if (untrusted) return `MCP server ${name} is the project's and not approved yet; you are asked at the next request (--print: --trust-project-mcp).`;
     await server.restart();
     this.toolsChanged(name);
@@ -168,10 +168,12 @@ export class McpHub {
   private async approved(config: ServerConfig, options: PrepareOptions): Promise<boolean> {
     if (config.origin === "user") return true;
     const line = commandLine(config);
-    if (this.trust.isTrusted(this.options.workspace, line)) return true;
+    // Trust covers what the command runs too: a script it names that a command rewrote asks again.
+    const identity = serverIdentity(config, this.options.workspace);
+    if (this.trust.isTrusted(this.options.workspace, identity)) return true;
     if (options.signal.aborted) return false;
     const answer = await options.approve({ kind: "server", name: config.name, command: line }, options.signal);
-    if (answer.approved) this.trust.trust(this.options.workspace, line);
+    if (answer.approved) this.trust.trust(this.options.workspace, identity);
     return answer.approved;
   }
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool, ToolError, ToolInterrupted, type Tool, type ToolContext } from "../tools/define.js";
+import { defineTool, requireApproval, ToolError, type Tool, type ToolContext } from "../tools/define.js";
 import { directToolName } from "./names.js";
 import { renderResult } from "./render.js";
 import type { McpServer, RemoteTool } from "./server.js";
@@ -77,12 +77,11 @@ export function gatewayTools(servers: () => McpServer[], serverNames: string[]):
 async function callRemote(server: McpServer, remote: RemoteTool, args: Record<string, unknown>, ctx: ToolContext, label: string) {
   const problems = await validate(remote.inputSchema, args);
   if (problems) throw new ToolError(`invalid arguments for ${remote.name} (MCP server ${server.name}): ${problems}\nSchema: ${JSON.stringify(remote.inputSchema)}`);
-  const decision = await ctx.approve({ kind: "tool", tool: label, summary: `${server.name}/${remote.name} ${oneLine(args)}` }, ctx.signal);
-  if (!decision.approved && (decision.interrupted || ctx.signal.aborted)) throw new ToolInterrupted();
-  if (!decision.approved) {
-    const reason = decision.reason ? `: ${decision.reason.trim().replace(/[.\s]+$/, "")}` : "";
-    throw new ToolError(`the user denied this call${reason}. Do not call it again unchanged; adjust it or ask the user.`);
-  }
+  await requireApproval(
+    ctx,
+    { kind: "tool", tool: label, server: server.name, name: remote.name, summary: `${server.name}/${remote.name} ${oneLine(args)}` },
+    (because) => `the user denied this call${because}. Do not call it again unchanged; adjust it or ask the user.`,
+  );
   const started = performance.now();
   const result = renderResult(await server.call(remote.name, args, ctx.signal));
   const seconds = `${((performance.now() - started) / 1000).toFixed(1)}s`;

@@ -1,11 +1,15 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { namedFilesDigest } from "../named-files.js";
+import { replaceFileSync } from "../safe-write.js";
+import { commandLine, type ServerConfig } from "./config.js";
 
 /**
  * Which project MCP servers the person has approved. Kept in the user's config folder, outside any
- * workspace, so a project cannot approve itself; keyed by the workspace and the server's whole
- * command line, so a changed command (or the same name in another project) asks again.
+ * workspace, so a project cannot approve itself; keyed by the workspace and everything that decides
+ * what runs (serverIdentity()), so a changed command, environment, folder, header or script the
+ * command names (or the same name in another project) asks again.
  */
 export class TrustStore {
   private readonly file: string;
@@ -24,7 +28,7 @@ export class TrustStore {
     keys.add(key(workspace, commandLine));
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      writeFileSync(this.file, `${JSON.stringify({ trusted: [...keys] }, null, 2)}\n`, { mode: 0o600 });
+      replaceFileSync(this.file, `${JSON.stringify({ trusted: [...keys] }, null, 2)}\n`, 0o600);
     } catch {
       // Asked again next session.
     }
@@ -38,6 +42,16 @@ export class TrustStore {
       return [];
     }
   }
+}
+
+/**
+ * What the person trusts when they trust a server: its command line or URL, its environment, its
+ * working folder and headers, and the content of every workspace file the command names.
+ */
+export function serverIdentity(server: ServerConfig, workspace: string): string {
+  if (server.transport === "http") return JSON.stringify({ url: server.url, headers: server.headers });
+  const line = commandLine(server);
+  return JSON.stringify({ line, env: server.env, cwd: server.cwd, files: namedFilesDigest(line, workspace, server.cwd || workspace) });
 }
 
 function key(workspace: string, commandLine: string): string {

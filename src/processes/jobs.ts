@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JobLog } from "./job-log.js";
 import { KILL_GRACE_MS, killTreeSync, terminate, type KillReport } from "./process-tree.js";
-import { missingDirectory, spawnShell, userShell } from "./spawn.js";
+import { missingDirectory, spawnShell, userShell, type StartedShell } from "./spawn.js";
+import { exposeJobPort, type ExposedPort } from "./job-ports.js";
 
 export const MAX_LOG_LINES = 500;
 const STARTUP_MS = 3000;
@@ -92,6 +93,8 @@ interface Job extends JobInfo {
   stopping: boolean;
   /** Resolves once the shell has exited and its output so far has been read. */
   closed: Promise<void>;
+  /** The forward of its server's port from the host into its sandbox (job-ports.ts). */
+  exposed?: ExposedPort;
   /** Called with each new log line; start() uses it to see the job get ready. */
   onLine?: (line: string) => void;
 }
@@ -139,7 +142,7 @@ export class JobManager {
   async start(command: string, options: { cwd: string; env?: Record<string, string | undefined>; signal?: AbortSignal; unsandboxed?: boolean }): Promise<StartResult> {
     const problem = missingDirectory(options.cwd);
     if (problem) throw new Error(problem);
-    const job = this.launch(command, options);
+    const job = await this.launch(command, options);
     let ready: () => void = () => {};
     const readySeen = new Promise<void>((resolve) => (ready = resolve));
     job.onLine = (line) => {
@@ -219,6 +222,18 @@ export class JobManager {
     this.removeLogs();
   }
 
+  /**
+   * --keep-background: the running jobs stay after we exit, each with the one command that stops
+   * it (its process group, and the forward of its server's port when it has one).
+   */
+  keepRunning(): { job: JobInfo; stop: string }[] {
+    return this.running().map((job) => {
+      const forwarder = job.exposed?.handOff();
+      job.exposed = undefined;
+      return { job: info(job), stop: `kill -- -${job.pid}${forwarder ? ` ${forwarder}` : ""}` };
+    });
+  }
+
   /** Ids of the jobs that ended on their own and drainEnded() has not reported yet. */
   unreported(): number[] {
     return [...this.notices];
@@ -245,7 +260,7 @@ export class JobManager {
   }
 
   /** Spawns the shell with its output going to a fresh log file, and follows that file. */
-  private launch(command: string, options: { cwd: string; env?: Record<string, string | undefined>; unsandboxed?: boolean }): Job {
+  private async launch(command: string, options: { cwd: string; env?: Record<string, string | undefined>; unsandboxed?: boolean }): Promise<Job> {
     const id = this.nextId++;
     this.logDir ??= mkdtempSync(join(tmpdir(), `mini-claude-${process.pid}-`));
     mkdirSync(this.logDir, { recursive: true });
@@ -253,17 +268,21 @@ export class JobManager {
       maxLines: this.maxLogLines,
       maxFileBytes: this.maxLogFileBytes,
       onLine: (line) => {
-        job.url ??= detectUrl(line);
+        if (!job.url) {
+          job.url = detectUrl(line);
+          if (job.url && sandbox) void this.expose(job, job.url);
+        }
         job.onLine?.(line);
       },
     });
-    let child: ChildProcess;
+    let started: StartedShell;
     try {
-      child = spawnShell(command, { cwd: options.cwd, env: options.env, unsandboxed: options.unsandboxed, output: log.output, background: true });
+      started = await spawnShell(command, { cwd: options.cwd, env: options.env, unsandboxed: options.unsandboxed, output: log.output, background: true, onSweep: (line) => log.add(line) });
     } catch (error) {
       log.close();
       throw error;
     }
+    const { child, sandbox } = started;
     let closed: () => void = () => {};
     const job: Job = {
       id,
@@ -294,6 +313,9 @@ export class JobManager {
     child.on("exit", (code, signal) => {
       // Everything the shell wrote is in the file by now.
       log.readToEnd();
+      job.exposed?.close();
+      const swept = sandbox?.finished();
+      if (swept) log.add(swept);
       Object.assign(job, { exitCode: code, signal, endedAt: Date.now() });
       job.state = job.stopping ? "killed" : job.starting && code !== 0 ? "failed" : "exited";
       if (!job.starting && !job.stopping) {
@@ -305,6 +327,15 @@ export class JobManager {
       closed();
     });
     return job;
+  }
+
+  /** A sandboxed job's server is in the job's own network namespace: forward its port from the host's loopback. */
+  private async expose(job: Job, url: string): Promise<void> {
+    const port = Number(new URL(url).port || 80);
+    const exposed = await exposeJobPort(job.pid, port);
+    if (typeof exposed === "string") job.log.add(`mini-claude: the browser cannot reach this server: ${exposed}.`);
+    else if (job.state === "running") job.exposed = exposed;
+    else exposed.close();
   }
 
   private removeLogs(): void {

@@ -11,7 +11,7 @@ import { closeSync } from "node:fs";
 import { CappedOutput } from "./capped-output.js";
 import { outputFifo, pipeSources, readReusing } from "./output-fifo.js";
 import { KILL_GRACE_MS, killTreeSync, terminate } from "./process-tree.js";
-import { missingDirectory, spawnShell, userShell } from "./spawn.js";
+import { missingDirectory, spawnShell, userShell, type StartedShell } from "./spawn.js";
 import { MAX_OUTPUT_BYTES } from "../truncate.js";
 
 /** After the shell exits, how long its output may take to drain before we stop reading it. */
@@ -30,8 +30,6 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Each piece of output as it arrives (the buffer is reused: read it at once), for a live view. */
   onOutput?: (chunk: Buffer) => void;
-  /** Inside the sandbox: may reach the network (it is off for foreground commands otherwise). */
-  network?: boolean;
   /** Run outside the sandbox (the person approved it). */
   unsandboxed?: boolean;
 }
@@ -49,6 +47,8 @@ export interface RunResult {
   truncatedBytes: number;
   /** Set when the command could not be started at all (missing shell or working directory). */
   error?: string;
+  /** What the sandbox blocked or cleaned up, one line each, for the model. */
+  sandboxLines?: string[];
 }
 
 /** Process groups of commands still running (or being cleaned up), for killForegroundSync(). */
@@ -63,7 +63,7 @@ const liveGroups = new Set<number>();
  * output arrives through a FIFO read into one reused buffer (see outputFifo()).
  */
 export async function runCommand(command: string, options: RunOptions): Promise<RunResult> {
-  const started = performance.now();
+  const startedAt = performance.now();
   const output = new CappedOutput(HEAD_BYTES, TAIL_BYTES);
   const base = { exitCode: null, timedOut: false, aborted: false, truncatedBytes: 0 };
   const problem = missingDirectory(options.cwd);
@@ -78,21 +78,16 @@ export async function runCommand(command: string, options: RunOptions): Promise<
     return { ...base, aborted: true, output: "", durationMs: 0 };
   }
 
+  let started: StartedShell;
+  try {
+    started = await spawnShell(command, { cwd: options.cwd, env: options.env, output: fifo?.write, unsandboxed: options.unsandboxed });
+  } catch (error) {
+    closeFifo();
+    return { ...base, output: "", durationMs: 0, error: `could not start ${userShell()}: ${message(error)}` };
+  }
+  const child: ChildProcess = started.child;
+
   return new Promise((resolve) => {
-    let child: ChildProcess;
-    try {
-      child = spawnShell(command, {
-        cwd: options.cwd,
-        env: options.env,
-        output: fifo?.write,
-        network: options.network,
-        unsandboxed: options.unsandboxed,
-      });
-    } catch (error) {
-      closeFifo();
-      resolve({ ...base, output: "", durationMs: 0, error: `could not start ${userShell()}: ${message(error)}` });
-      return;
-    }
     // The command has its own copies of the write end; ours must go, or the output never ends.
     if (fifo) closeSync(fifo.write);
     const onChunk = (chunk: Buffer) => {
@@ -132,13 +127,17 @@ export async function runCommand(command: string, options: RunOptions): Promise<
       options.signal?.removeEventListener("abort", onAbort);
       for (const source of sources) source.destroy();
       const { text, cut } = output.text();
+      const sandboxLines = started.sandbox ? [...new Set(started.sandbox.violations())] : [];
+      const swept = started.sandbox?.finished();
+      if (swept) sandboxLines.push(swept);
       resolve({
+        ...(sandboxLines.length ? { sandboxLines } : {}),
         output: text,
         exitCode,
         ...(signal ? { signal } : {}),
         timedOut,
         aborted,
-        durationMs: Math.round(performance.now() - started),
+        durationMs: Math.round(performance.now() - startedAt),
         truncatedBytes: cut,
         ...(error ? { error } : {}),
       });

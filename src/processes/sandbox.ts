@@ -1,196 +1,304 @@
 /**
- * The OS sandbox every shell command runs in on Linux: bubblewrap (`bwrap`, the system binary).
- * The whole filesystem is read-only except the workspace, a private per-session /tmp and the
- * package caches that exist; `.git/hooks`, `.git/config` and the workspace's `.mini-claude/` stay
- * read-only; a new pid namespace with --die-with-parent means nothing a command starts outlives
- * its job or mini-claude, even after `kill -9` of mini-claude.
+ * The OS sandbox every shell command runs in: Anthropic's sandbox runtime
+ * (@anthropic-ai/sandbox-runtime, the engine behind Claude Code's sandbox): bubblewrap, seccomp
+ * and network proxies on Linux, sandbox-exec on macOS. What it allows is sandbox-policy.ts's; this
+ * file starts the engine, wraps each command, asks about new domains, and cleans up after.
  *
- * One sandbox per process (configured once at start by main.ts through configureSandbox()), so
- * spawn.ts can wrap every command without each caller passing it along. Never a silent fallback:
- * when the probe fails the state says why and what to install, and the banner shows it.
+ * One sandbox per process (configured once at start by main.ts), so spawn.ts can wrap every
+ * command without each caller passing it along. Never a silent fallback: when the probe fails the
+ * state says what is missing and how to install it, and the banner shows it. The engine itself
+ * (~200 ms to load, ~130 ms to start its proxies) is loaded by warmSandbox() once the first request
+ * is on its way, so it is never on the first request's path.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { SandboxRuntimeConfig } from "@anthropic-ai/sandbox-runtime";
+import { commandProtection, sessionPolicy, type SessionPolicy } from "./sandbox-policy.js";
+import { sweepCreated } from "./protected-sweep.js";
 
 export type SandboxMode = "off" | "auto" | "on";
 
 export interface SandboxState {
   mode: SandboxMode;
-  /** Commands run inside bwrap. */
+  /** Commands run inside the engine's sandbox. */
   active: boolean;
-  /** Why it is not active (one line, with what to install or set), when it was wanted. */
+  /** Why it is not active (one line, with what to install), when it was wanted. */
   problem?: string;
-  /** --allow-net: foreground commands get the network too. */
+  /** --allow-net: every domain is allowed without asking. */
   allowNet: boolean;
-  /** The argv of the last command's sandbox (everything before the shell), for /sandbox. */
-  lastArgv?: string[];
+  /** Domains commands may reach without asking: flags, settings, and answers so far. */
+  allowedDomains: string[];
+  /** The session's policy, for /sandbox. */
+  policy?: SessionPolicy;
 }
 
 export interface SandboxSetup {
   mode: SandboxMode;
   /** Real path of the workspace. */
   root: string;
+  /** mini-claude's own config and data folders and the .env files keys come from: never readable. */
+  privatePaths?: string[];
   allowNet?: boolean;
-  /** Background jobs may outlive mini-claude (--keep-background): they do not die with it. */
+  allowedDomains?: string[];
+  /** --keep-background: a job's sandbox must not die with mini-claude. */
   jobsOutliveUs?: boolean;
-  /** The bwrap binary to probe and use (tests); default: found on PATH. */
-  bwrap?: string;
 }
 
-/** Package-manager caches a build may write to, relative to the home folder; only those that exist are bound. */
-const CACHES = [".npm", ".cache", ".cargo/registry", "go/pkg/mod", ".yarn", ".pnpm-store"];
+/** A question about a domain no rule decided, for the mode to put to the person. */
+export interface NetworkQuestion {
+  host: string;
+  port?: number;
+  /** The sandboxed commands running when it was asked (one of them wants it). */
+  commands: string[];
+}
 
-let state: SandboxState = { mode: "off", active: false, allowNet: false };
-let setup: (SandboxSetup & { tmp: string; bwrap: string }) | undefined;
+/** "allow" (remembered for the session; the asker keeps "always for this project" itself), or a refusal with the reason the command sees. */
+export type NetworkAnswer = "allow" | { refused: string };
+export type NetworkAsker = (question: NetworkQuestion) => Promise<NetworkAnswer>;
 
-/** The state now; inactive until configureSandbox() ran. */
+/** A command wrapped for the sandbox: spawn `argv` with `env` laid over the command's own, then call finished(). */
+export interface SandboxedCommand {
+  argv: string[];
+  env: Record<string, string>;
+  /** After the command ended: cleans up, and returns one line for the model when it left something the sandbox removed. */
+  finished(): string | undefined;
+  /** What the engine blocked while it ran, one line each (domains, paths). */
+  violations(): string[];
+}
+
+type Engine = typeof import("@anthropic-ai/sandbox-runtime");
+
+let state: SandboxState = { mode: "off", active: false, allowNet: false, allowedDomains: [] };
+let setup: (SandboxSetup & { tmp: string; wrapDir: string; policy: SessionPolicy }) | undefined;
+let engine: Promise<Engine> | undefined;
+/** The engine once loaded, for the synchronous clean-up at exit. */
+let loaded: Engine | undefined;
+let asker: NetworkAsker | undefined;
+const running = new Map<string, string>();
+const pendingQuestions = new Map<string, Promise<boolean | { allow: false; reason: string }>>();
+let wrapping: Promise<unknown> = Promise.resolve();
+/** How often a running job's protected paths are checked for what it created. */
+const JOB_SWEEP_MS = 1000;
+
 export function sandboxState(): SandboxState {
   return state;
 }
 
 /**
- * Probe bwrap once (`bwrap … true`) and set the process-wide sandbox.
+ * Probe once for what the engine needs and set the process-wide sandbox.
  *
  * Contract: with mode "off" nothing is probed. A failed probe leaves the sandbox inactive with
- * `problem` set; the caller shows it (and refuses to run commands when the mode is "on").
+ * `problem` set; the caller shows it (and commands refuse to run when the mode is "on"). Cheap:
+ * a few stats and one `bwrap … true` (~6 ms); the engine is loaded later (warmSandbox).
  */
 export function configureSandbox(options: SandboxSetup): SandboxState {
-  dispose();
+  disposeSandbox();
   const allowNet = Boolean(options.allowNet);
-  if (options.mode === "off" || process.platform !== "linux") {
-    const problem = options.mode === "off" ? undefined : "the sandbox needs Linux (bubblewrap); commands run without it, with approvals";
-    state = { mode: options.mode, active: false, allowNet, ...(problem ? { problem } : {}) };
-    return state;
-  }
-  const bwrap = options.bwrap ?? findOnPath("bwrap");
-  if (!bwrap) {
-    state = { mode: options.mode, active: false, allowNet, problem: "sandbox off: bwrap not found (install the bubblewrap package, e.g. apt-get install bubblewrap); commands ask for approval" };
+  const allowedDomains = [...new Set(options.allowedDomains ?? [])];
+  state = { mode: options.mode, active: false, allowNet, allowedDomains };
+  if (options.mode === "off") return state;
+  const problem = missingSupport();
+  if (problem) {
+    state.problem = `sandbox off: ${problem}; commands ask for approval`;
     return state;
   }
   const tmp = mkdtempSync(join(tmpdir(), "mini-claude-sandbox-"));
-  setup = { ...options, tmp, bwrap };
-  const probe = spawnSync(bwrap, [...boundary({ network: false, dieWithParent: true }), "true"], { encoding: "utf8", timeout: 5000 });
-  if (probe.status !== 0) {
-    const why = (probe.stderr || probe.error?.message || `exit ${probe.status}`).trim().split("\n")[0];
-    dispose();
-    state = {
-      mode: options.mode,
-      active: false,
-      allowNet,
-      problem: `sandbox off: bwrap failed (${why}); enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or an AppArmor profile for bwrap); commands ask for approval`,
-    };
-    return state;
-  }
-  state = { mode: options.mode, active: true, allowNet };
+  const wrapDir = mkdtempSync(join(tmpdir(), "mini-claude-wrap-"));
+  const policy = sessionPolicy({ root: options.root, tmp, privatePaths: options.privatePaths ?? [], allowedDomains });
+  setup = { ...options, tmp, wrapDir, policy };
+  state = { ...state, active: true, policy };
   return state;
 }
 
-/**
- * The argv that runs `shellArgv` inside the sandbox, or undefined when the sandbox is not active.
- * Foreground commands get no network unless `network` (or --allow-net); background jobs share it.
- */
-export function sandboxArgv(shellArgv: string[], options: { cwd: string; network: boolean; background: boolean }): string[] | undefined {
-  if (!state.active || !setup) return undefined;
-  const network = options.network || options.background || state.allowNet;
-  const dieWithParent = !(options.background && setup.jobsOutliveUs);
-  const argv = [setup.bwrap, ...boundary({ network, dieWithParent }), "--chdir", options.cwd];
-  state.lastArgv = argv;
-  return [...argv, "--", ...shellArgv];
+/** Load and start the engine in the background (its proxies take ~130 ms); commands await it anyway. */
+export function warmSandbox(): void {
+  if (state.active) void startEngine().catch(() => {});
 }
 
-/** Remove the session's /tmp; called on exit. */
+/** Set by the mode that can put a question to the person; without one, new domains are refused. */
+export function setNetworkAsker(ask: NetworkAsker | undefined): void {
+  asker = ask;
+}
+
+/**
+ * Wrap `shellCommand` (run by `shell -c`) for the sandbox, or undefined when the sandbox is off.
+ *
+ * Contract: rejects only when the engine cannot wrap it (the caller reports that as the command's
+ * failure). Every wrap gets a fresh random id, so the engine's records of one command never mix
+ * with another's.
+ */
+export async function sandboxCommand(
+  shellCommand: string,
+  options: { shell: string; label: string; background?: boolean; /** A job's: what the sweep removed while it runs. */ onSweep?: (line: string) => void },
+): Promise<SandboxedCommand | undefined> {
+  if (!state.active || !setup) return undefined;
+  const lib = await startEngine();
+  const { root, policy, tmp } = setup;
+  const protection = commandProtection(root);
+  const commandId = randomBytes(16).toString("base64url");
+  const custom: Partial<SandboxRuntimeConfig> = {
+    filesystem: { denyRead: policy.denyRead, allowRead: [], allowWrite: policy.allowWrite, denyWrite: [...policy.denyWrite, ...protection.protect] },
+  };
+  // The session's private temp folder, not the engine's shared /tmp/claude.
+  const command = `export TMPDIR=${quote(tmp)}\n${shellCommand}`;
+  const wrapped = await insideWrapDir(() => lib.SandboxManager.wrapWithSandboxArgv(command, options.shell, custom, undefined, undefined, { commandId, commandText: options.label }));
+  running.set(commandId, options.label);
+  const sweepLine = () => {
+    const removed = sweepCreated(root, protection.watch);
+    return removed.length ? `Sandbox: removed ${removed.join(", ")}, which the command created: protected paths are written only with write_file, which asks the user.` : undefined;
+  };
+  // A job runs for long: what it creates at a protected path goes within a second, not at its end.
+  const sweeper = options.background
+    ? setInterval(() => {
+        const line = sweepLine();
+        if (line) options.onSweep?.(line);
+      }, JOB_SWEEP_MS).unref()
+    : undefined;
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(wrapped.env)) if (value !== undefined && process.env[name] !== value) env[name] = value;
+  let done = false;
+  // The engine's bwrap dies with its parent (--die-with-parent), which should be us, so that a
+  // kill -9 of mini-claude takes every command with it: the shell that starts it execs it. A job
+  // that must outlive us (--keep-background) gets a shell of its own as that parent instead.
+  const [shell, flag, script, ...rest] = wrapped.argv;
+  const direct = flag === "-c" && script?.startsWith("bwrap ") ? [shell!, flag, `exec ${script}`, ...rest] : wrapped.argv;
+  const argv = options.background && setup.jobsOutliveUs ? ["/bin/sh", "-c", '"$@"; exit $?', "sh", ...wrapped.argv] : direct;
+  return {
+    argv,
+    env,
+    violations: () => lib.SandboxManager.getSandboxViolationStore().getViolationsForCommand(commandId).map((violation) => violation.line),
+    finished() {
+      if (done) return undefined;
+      done = true;
+      running.delete(commandId);
+      // The engine's mount points serve every sandbox still running: clean them only when none is.
+      clearInterval(sweeper);
+      if (!running.size) lib.SandboxManager.cleanupAfterCommand();
+      return sweepLine();
+    },
+  };
+}
+
+/**
+ * Stop the engine's proxies (they would keep the process alive); called when the mode is over.
+ * A job left running by --keep-background keeps its sandbox but loses the network then.
+ */
+export async function stopSandboxEngine(): Promise<void> {
+  const lib = loaded;
+  engine = undefined;
+  loaded = undefined;
+  if (!lib) return;
+  lib.SandboxManager.cleanupAfterCommand();
+  await lib.SandboxManager.reset().catch(() => {});
+}
+
+/** Remove the session's temp folders and the engine's mount points; called on exit (synchronous). */
 export function disposeSandbox(): void {
-  dispose();
+  if (setup) {
+    rmSync(setup.tmp, { recursive: true, force: true });
+    rmSync(setup.wrapDir, { recursive: true, force: true });
+  }
+  // At exit no promise settles, and the mount points must not outlive us.
+  loaded?.SandboxManager.cleanupAfterCommand();
+  if (loaded) void loaded.SandboxManager.reset().catch(() => {});
+  engine = undefined;
+  loaded = undefined;
+  setup = undefined;
+  running.clear();
   state = { ...state, active: false };
 }
 
-function dispose(): void {
-  if (setup) rmSync(setup.tmp, { recursive: true, force: true });
-  setup = undefined;
-}
-
-/** bwrap's options: the mounts (order matters: later mounts cover earlier ones), namespaces, environment. */
-function boundary(options: { network: boolean; dieWithParent: boolean }): string[] {
-  if (!setup) return [];
-  const root = setup.root;
-  const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--bind", setup.tmp, "/tmp"];
-  const home = homeOrUndefined();
-  for (const path of home ? CACHES.map((cache) => join(home, cache)) : []) {
-    if (isDirectory(path) && !inside(root, path)) args.push("--bind", path, path);
-  }
-  args.push("--bind", root, root);
-  args.push(...gitMounts(root));
-  // Protect only what exists: bwrap would create an empty file or folder in the project for a missing one.
-  for (const path of [join(root, ".git", "hooks"), join(root, ".git", "config"), join(root, ".mini-claude")]) {
-    if (existsSync(path)) args.push("--ro-bind", path, path);
-  }
-  args.push("--unshare-pid", "--new-session");
-  if (options.dieWithParent) args.push("--die-with-parent");
-  if (!options.network) args.push("--unshare-net");
-  args.push("--setenv", "TMPDIR", "/tmp");
-  return args;
+function startEngine(): Promise<Engine> {
+  engine ??= (async () => {
+    const lib = await import("@anthropic-ai/sandbox-runtime");
+    const policy = setup!.policy;
+    await lib.SandboxManager.initialize(
+      {
+        // macOS: a dev server binds the host's loopback (on Linux each command has its own, see job-ports.ts).
+        network: { allowedDomains: policy.allowedDomains, deniedDomains: [], allowLocalBinding: true },
+        filesystem: { denyRead: policy.denyRead, allowWrite: policy.allowWrite, denyWrite: policy.denyWrite },
+      },
+      (destination) => askAboutDomain(destination.host, destination.port),
+    );
+    loaded = lib;
+    return lib;
+  })();
+  return engine;
 }
 
 /**
- * A git worktree whose gitdir lives outside the workspace: its own folder (index, HEAD, logs) and
- * the common folder's objects, refs and logs writable, so commits work; never hooks or config.
+ * The engine computes the workspace's own protected paths from the process's working directory,
+ * and mounts an empty placeholder over each that is missing, which would show in the person's
+ * `git status` for as long as a command runs. So it wraps from an empty folder of ours, and
+ * sandbox-policy.ts names the workspace's protected paths itself: only those that exist. One wrap
+ * at a time, since the working directory is the process's.
  */
-function gitMounts(root: string): string[] {
-  const dotGit = join(root, ".git");
-  let gitdir: string;
-  try {
-    if (!statSync(dotGit).isFile()) return [];
-    const line = readFileSync(dotGit, "utf8").match(/^gitdir:\s*(.+)$/m)?.[1]?.trim();
-    if (!line) return [];
-    gitdir = realpathSync(resolve(root, line));
-  } catch {
-    return [];
-  }
-  if (inside(root, gitdir)) return [];
-  const args = ["--bind", gitdir, gitdir];
-  let common = gitdir;
-  try {
-    const pointer = readFileSync(join(gitdir, "commondir"), "utf8").trim();
-    common = realpathSync(resolve(gitdir, pointer));
-  } catch {
-    // Not a linked worktree: the gitdir is the common folder.
-  }
-  for (const name of ["objects", "refs", "logs"]) {
-    const path = join(common, name);
-    if (isDirectory(path)) args.push("--bind", path, path);
-  }
-  for (const name of ["hooks", "config"]) {
-    const path = join(gitdir, name);
-    if (existsSync(path)) args.push("--ro-bind", path, path);
-  }
-  return args;
+async function insideWrapDir<T>(wrap: () => Promise<T>): Promise<T> {
+  const turn = wrapping.then(async () => {
+    const before = process.cwd();
+    process.chdir(setup!.wrapDir);
+    try {
+      return await wrap();
+    } finally {
+      process.chdir(before);
+    }
+  });
+  wrapping = turn.catch(() => {});
+  return turn;
 }
 
-/** A user without a home folder (no passwd entry) has no caches to bind; os.homedir() throws then. */
-function homeOrUndefined(): string | undefined {
-  try {
-    return homedir();
-  } catch {
-    return undefined;
+async function askAboutDomain(host: string, port: number | undefined): Promise<boolean | { allow: false; reason: string }> {
+  if (state.allowNet) return true;
+  const key = port && port !== 443 && port !== 80 ? `${host}:${port}` : host;
+  if (state.allowedDomains.includes(host) || state.allowedDomains.includes(key)) return true;
+  const pending = pendingQuestions.get(key);
+  if (pending) return pending;
+  const question = (async () => {
+    if (!asker) return deny(refusalFor(key));
+    const answer = await asker({ host, ...(port ? { port } : {}), commands: [...running.values()] });
+    if (typeof answer === "object") return deny(answer.refused);
+    state.allowedDomains.push(key);
+    return true;
+  })().finally(() => pendingQuestions.delete(key));
+  pendingQuestions.set(key, question);
+  return question;
+}
+
+/** What a command (and so the model) reads when a domain was refused without a question. */
+export function refusalFor(domain: string): string {
+  return `${domain} is not an allowed domain. Allow it with --allow-domain ${domain} or sandbox.network.allowedDomains in settings`;
+}
+
+function deny(reason: string): { allow: false; reason: string } {
+  return { allow: false, reason };
+}
+
+/** What this machine lacks for the engine, with the command that installs it; undefined when nothing. */
+function missingSupport(): string | undefined {
+  if (process.platform === "darwin") {
+    if (!onPath("sandbox-exec")) return "sandbox-exec not found";
+    return onPath("rg") ? undefined : "ripgrep is missing (brew install ripgrep)";
   }
-}
-
-function inside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
+  if (process.platform !== "linux") return `the sandbox needs Linux or macOS, not ${process.platform}`;
+  const missing = [
+    ["bwrap", "bubblewrap"],
+    ["socat", "socat"],
+    ["rg", "ripgrep"],
+  ].filter(([binary]) => !onPath(binary!));
+  if (missing.length) {
+    const packages = missing.map(([, name]) => name).join(" ");
+    return `${packages} ${missing.length > 1 ? "are" : "is"} missing (install: apt-get install ${packages})`;
   }
+  const probe = spawnSync(onPath("bwrap")!, ["--ro-bind", "/", "/", "--dev", "/dev", "--unshare-pid", "--unshare-net", "--die-with-parent", "true"], { encoding: "utf8", timeout: 5000 });
+  if (probe.status === 0) return undefined;
+  const why = (probe.stderr || probe.error?.message || `exit ${probe.status}`).trim().split("\n")[0];
+  return `bubblewrap cannot create namespaces here (${why}); enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or kernel.apparmor_restrict_unprivileged_userns=0)`;
 }
 
-function findOnPath(name: string): string | undefined {
+function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? "").split(":")) {
     if (!dir) continue;
     const path = join(dir, name);
@@ -201,4 +309,8 @@ function findOnPath(name: string): string | undefined {
     }
   }
   return undefined;
+}
+
+function quote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }

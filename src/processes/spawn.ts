@@ -5,9 +5,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { statSync } from "node:fs";
-import { sandboxArgv } from "./sandbox.js";
+import { commandEnvironment } from "../command-env.js";
+import { sandboxCommand, type SandboxedCommand } from "./sandbox.js";
 
-const SECRET_VARS = new Set(["OPENAI_API_KEY", "DEEPSEEK_API_KEY"]);
 const NON_INTERACTIVE: Record<string, string> = {
   CI: "1",
   TERM: "dumb",
@@ -22,33 +22,44 @@ const NON_INTERACTIVE: Record<string, string> = {
   PYTHONUNBUFFERED: "1",
 };
 
+/** A started shell, and (inside the sandbox) what to call once it has ended. */
+export interface StartedShell {
+  child: ChildProcess;
+  sandbox?: SandboxedCommand;
+}
+
 /**
  * Start `command` with the user's shell in a new session (so its own process group, no terminal).
  *
  * Contract: stdin is closed. Output goes to `options.output` (a file descriptor used for both stdout
  * and stderr), or else to two pipes; stderr is redirected into stdout by the shell itself, so the
  * order is exactly what a terminal shows (a stderr pipe only carries the shell's own early errors).
- * When the sandbox is active (sandbox.ts) bwrap is the process started, so it leads the group;
- * `network` lets a foreground command reach the network, `background` marks a job (which always
- * may), `unsandboxed` runs it outside the sandbox (the person approved that).
- * May throw synchronously, or emit 'error' with no pid, when the shell cannot be started.
+ * When the sandbox is active (sandbox.ts) the engine's wrapper is the process started, so it leads
+ * the group, and the caller calls `sandbox.finished()` once the command has ended; `unsandboxed`
+ * runs it outside the sandbox (the person approved that). Rejects when the sandbox cannot wrap it;
+ * may throw, or emit 'error' with no pid, when the shell cannot be started.
  */
-export function spawnShell(
+export async function spawnShell(
   command: string,
-  options: { cwd: string; env?: Record<string, string | undefined>; output?: number; network?: boolean; background?: boolean; unsandboxed?: boolean },
-): ChildProcess {
+  options: { cwd: string; env?: Record<string, string | undefined>; output?: number; unsandboxed?: boolean; background?: boolean; onSweep?: (line: string) => void },
+): Promise<StartedShell> {
   const output = options.output ?? "pipe";
-  const shellArgv = [userShell(), "-c", `exec 2>&1\n${command}`];
-  const sandboxed = options.unsandboxed
-    ? undefined
-    : sandboxArgv(shellArgv, { cwd: options.cwd, network: Boolean(options.network), background: Boolean(options.background) });
-  const [file, ...args] = sandboxed ?? shellArgv;
-  return spawn(file, args, {
-    cwd: options.cwd,
-    env: commandEnv(options.env),
-    detached: true,
-    stdio: ["ignore", output, output],
-  });
+  const shell = userShell();
+  const script = `exec 2>&1\n${command}`;
+  const sandbox = options.unsandboxed ? undefined : await sandboxCommand(script, { shell, label: command, background: options.background, onSweep: options.onSweep });
+  const [file, ...args] = sandbox?.argv ?? [shell, "-c", script];
+  try {
+    const child = spawn(file!, args, {
+      cwd: options.cwd,
+      env: { ...commandEnv(options.env), ...sandbox?.env },
+      detached: true,
+      stdio: ["ignore", output, output],
+    });
+    return { child, ...(sandbox ? { sandbox } : {}) };
+  } catch (error) {
+    sandbox?.finished();
+    throw error;
+  }
 }
 
 /** The person's shell when it speaks POSIX sh (the model writes bash), otherwise bash or sh. */
@@ -61,15 +72,12 @@ export function userShell(): string {
 /**
  * The environment for commands the agent runs.
  *
- * Contract: mini-claude's API keys (and any MINI_CLAUDE_* key, token or secret) are removed; the
- * variables that stop tools from prompting, paging or colouring are set; `extra` wins last.
+ * Contract: no variable that looks like a credential, unless the person passed it (command-env.ts;
+ * never mini-claude's own keys); the variables that stop tools from prompting, paging or colouring
+ * are set; `extra` wins last.
  */
 export function commandEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (SECRET_VARS.has(name) || /^MINI_CLAUDE_.*(KEY|TOKEN|SECRET|PASSWORD)/i.test(name)) continue;
-    env[name] = value;
-  }
+  const env = commandEnvironment(process.env).env;
   // Node warns when NO_COLOR and FORCE_COLOR are both set, and FORCE_COLOR would win.
   delete env.FORCE_COLOR;
   Object.assign(env, NON_INTERACTIVE);

@@ -9,8 +9,9 @@
  * logged change needs are removed, then the oldest runs are dropped until the rest fits.
  */
 import { createHash } from "node:crypto";
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { appendNoFollowSync, replaceFileSync } from "../safe-write.js";
 import { BlobStore, changesBetween, takeSnapshot, type FileChange, type Snapshot } from "./snapshot.js";
 
 export interface TurnRecord {
@@ -147,7 +148,7 @@ export class RewindRecorder {
   private append(record: RewindRecord): void {
     try {
       mkdirSync(dirname(this.logPath), { recursive: true, mode: 0o700 });
-      appendFileSync(this.logPath, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+      appendNoFollowSync(this.logPath, `${JSON.stringify(record)}\n`, 0o600);
     } catch {
       // Without a writable data folder there is no rewind; the agent still works.
     }
@@ -174,7 +175,7 @@ export function pruneStorage(logPath: string, blobDir: string, maxBytes: number)
     keep = referenced(records);
   }
   mkdirSync(dirname(logPath), { recursive: true, mode: 0o700 });
-  writeFileSync(logPath, records.map((r) => `${JSON.stringify(r)}\n`).join(""), { mode: 0o600 });
+  replaceFileSync(logPath, records.map((r) => `${JSON.stringify(r)}\n`).join(""), 0o600);
   for (const [hash] of blobs) if (!keep.has(hash)) rmSync(join(blobDir, hash.slice(0, 2), hash), { force: true });
 }
 

@@ -4,11 +4,14 @@
  *
  * Never clobbers: a file whose content on disk is not what the agent's last change left is a
  * conflict. Never leaves the workspace: a path whose folder resolves outside it is refused, and a
- * symlink at the path is replaced, never written through; contents are written to a new file and
- * renamed into place, so a hard link elsewhere keeps its content.
+ * symlink at the path is replaced, never written through; contents are written to a new file
+ * under a name no command can guess and renamed into place (safe-write.ts), so neither a symlink
+ * planted at the path nor one at a temp name can send the write elsewhere, and a hard link
+ * elsewhere keeps its content.
  */
 import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync, realpathSync, unlinkSync } from "node:fs";
+import { defaultFileMode, replaceFileSync } from "../safe-write.js";
 import { exists } from "../workspace.js";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import type { RewindRecord, TurnRecord } from "./recorder.js";
@@ -111,10 +114,7 @@ export function applyRestore(files: FileRestore[], root: string, store: BlobStor
       }
       mkdirSync(dirname(absolute), { recursive: true });
       if (!folderInside(root, dirname(absolute))) throw new Error("its folder is outside the workspace");
-      const partial = `${absolute}.mini-claude-rewind.${process.pid}`;
-      writeFileSync(partial, store.get(file.target));
-      // rename replaces a symlink or hard link at the path instead of writing through it.
-      renameSync(partial, absolute);
+      replaceFileSync(absolute, store.get(file.target), modeToKeep(absolute));
     } catch (error) {
       failed.push(`${file.path}: ${(error as Error).message}`);
     }
@@ -141,6 +141,17 @@ function currentHash(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A regular file keeps its mode when its content goes back; anything else (a symlink, nothing) gets a new file's. */
+function modeToKeep(path: string): number {
+  try {
+    const info = lstatSync(path);
+    if (info.isFile()) return info.mode;
+  } catch {
+    // Nothing there.
+  }
+  return defaultFileMode();
 }
 
 /** The nearest existing folder of `dir` resolves inside `root`. */

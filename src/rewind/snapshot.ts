@@ -8,8 +8,9 @@
  * workspace) and files over the size cap; works without git.
  */
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { replaceFileSync } from "../safe-write.js";
 import { walkFiles } from "../tools/walk.js";
 
 /** Files larger than this are not recorded (build outputs, data sets): rewind leaves them alone. */
@@ -44,9 +45,7 @@ export class BlobStore {
     if (!existsSync(path)) {
       mkdirSync(join(this.dir, hash.slice(0, 2)), { recursive: true, mode: 0o700 });
       // Written whole under a temporary name, so a crash never leaves a blob that lies about its hash.
-      const partial = `${path}.${process.pid}.tmp`;
-      writeFileSync(partial, content, { mode: 0o600 });
-      renameSync(partial, path);
+      replaceFileSync(path, content, 0o600);
     }
     return hash;
   }

@@ -1,3 +1,4 @@
+import { PERMISSION_MODES, type PermissionMode } from "../approval/decide.js";
 import { splitRules } from "./claude-names.js";
 
 /**
@@ -6,15 +7,14 @@ import { splitRules } from "./claude-names.js";
  * meaning here are named once on stderr (`ignoredClaudeFlags`), never refused.
  */
 
-export const PERMISSION_MODES = ["default", "acceptEdits", "bypassPermissions", "plan", "dontAsk", "auto"] as const;
-export type PermissionMode = (typeof PERMISSION_MODES)[number];
+export { PERMISSION_MODES, type PermissionMode };
 
 export interface ClaudeOptions {
-  /** `--permission-mode`: default asks what mini-claude asks; acceptEdits also lets protected writes through; bypassPermissions asks nothing; plan and dontAsk refuse what would ask (plan also every change). */
+  /** `--permission-mode`, an input of the approval decision (approval/decide.ts): default asks what mini-claude asks; acceptEdits also lets protected writes through; bypassPermissions asks nothing; dontAsk refuses what would ask; plan refuses all but reads. */
   permissionMode: PermissionMode;
-  /** `--allowedTools`: rules whose calls run without asking. */
+  /** `--allowedTools`: allow rules of the approval decision, as in a settings file (approval/setup.ts). */
   allowedTools: string[];
-  /** `--disallowedTools`: bare names leave the model's tool list; rules with a pattern refuse matching calls. */
+  /** `--disallowedTools`: deny rules of the approval decision; bare names also leave the model's tool list. */
   disallowedTools: string[];
   /** `--tools Bash,Read`: only these tools ("default" or absent: all). */
   tools?: string[];
@@ -105,7 +105,7 @@ function str(value: string | boolean | string[] | undefined): string | undefined
   return typeof value === "string" ? value : undefined;
 }
 
-/** Whether Claude's permission layer (permissions.ts) has anything to do in this run. */
+/** Whether Claude's tool layer (permissions.ts: the tool list, SDK hooks, permission_denials) has anything to do in this run. */
 export function usesClaudePermissions(options: ClaudeOptions, sdkMode: boolean): boolean {
   return sdkMode || options.allowedTools.length > 0 || options.disallowedTools.length > 0 || options.tools !== undefined || options.permissionMode !== "default";
 }

@@ -1,8 +1,6 @@
-import { posix } from "node:path";
-
 /**
  * Claude Code's names and argument shapes for mini-claude's built-in tools, for every surface a
- * Claude-format consumer reads (the Agent SDK protocol, `--json-dialect claude`, `--allowedTools`).
+ * Claude-format consumer reads (the Agent SDK protocol, `--json-dialect claude`, `--tools`).
  * MCP tools are `mcp__server__tool` on both sides. mini-claude's own names stay in its own surfaces.
  */
 
@@ -55,34 +53,14 @@ export function parseArguments(text: string | undefined): Record<string, unknown
 }
 
 /**
- * Whether a Claude permission rule covers a call: `Bash`, `Bash(npm test:*)` (a command prefix, whole
- * words), `Bash(git status)` (exactly), `Read(src/**)` style path rules (a prefix before the first
- * `*`), `mcp__server` (every tool of a server) and `mcp__server__tool`.
- * A command joined from several (`npm test && rm -rf ~`) is covered by an allow rule only when every
- * part is, and never when it substitutes commands; a deny rule covers it when any part matches.
+ * Whether a bare rule names the tool `claudeName` (for --tools and bare --disallowedTools, which
+ * shape the tool list): `Bash`, `mcp__server` (every tool of a server), `mcp__server__tool`.
+ * Rules with a pattern are the approval decision's (permissions/rules.ts).
  */
-export function ruleMatches(rule: string, claudeName: string, input: Record<string, unknown>, kind: "allow" | "deny" = "allow"): boolean {
-  const match = /^([^(]+)(?:\((.*)\))?$/s.exec(rule.trim());
-  if (!match) return false;
-  const [, name, content] = match;
-  if (name !== claudeName && !(name.startsWith("mcp__") && claudeName.startsWith(`${name}__`))) return false;
-  if (content === undefined || content === "" || content === "*") return true;
-  if (claudeName === "Bash") {
-    const command = String(input.command ?? "");
-    const parts = command.split(/&&|\|\||[;|\n&]/).map((part) => part.trim()).filter(Boolean);
-    if (kind === "deny") return parts.some((part) => commandMatches(content, part)) || commandMatches(content, command.trim());
-    return !/`|\$\(|<\(|>\(/.test(command) && parts.length > 0 && parts.every((part) => commandMatches(content, part));
-  }
-  const subject = posix.normalize(String(input.file_path ?? input.path ?? input.pattern ?? ".")).replace(/^\.\//, "");
-  const star = content.indexOf("*");
-  const wanted = (star >= 0 ? content.slice(0, star) : content).replace(/^\.\//, "");
-  return star >= 0 ? subject.startsWith(wanted) : subject === wanted;
-}
-
-function commandMatches(content: string, command: string): boolean {
-  if (!content.endsWith(":*")) return command === content.trim();
-  const prefix = content.slice(0, -2).trim();
-  return command === prefix || command.startsWith(`${prefix} `);
+export function nameMatches(rule: string, claudeName: string): boolean {
+  const name = rule.trim().replace(/\((\*)?\)$/, "");
+  if (name.includes("(")) return false;
+  return name === claudeName || (name.startsWith("mcp__") && claudeName.startsWith(`${name}__`)) || (name.endsWith("__*") && claudeName.startsWith(name.slice(0, -1)));
 }
 
 /** `--allowedTools "Bash(npm:*),Read" --allowedTools Edit` → each rule once; commas inside parentheses stay. */

@@ -56,7 +56,7 @@ export class ClaudePrint {
       if (this.stream) {
         const tools = await conversation.toolNames();
         const mcpServers = mcpStatus(conversation);
-        this.lines.write(claudeInit({ sessionId: this.sessionId(), model: conversation.model ?? "", cwd: config.workspace, tools, mcpServers, permissionMode: permissions?.mode ?? "default", version: this.options.version }));
+        this.lines.write(claudeInit({ sessionId: this.sessionId(), model: conversation.model ?? "", cwd: config.workspace, tools, mcpServers, permissionMode: config.claude.permissionMode, version: this.options.version }));
       }
       const stop = await conversation.send(this.options.prompt, {
         signal,

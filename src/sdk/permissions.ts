@@ -1,15 +1,15 @@
-import { mustAsk } from "../approval-rule.js";
 import type { Approval, ApprovalRequest, ToolCallRequest, ToolContext, ToolRegistry, ToolResult } from "../tools/index.js";
-import type { ClaudeOptions, PermissionMode } from "./claude-flags.js";
+import type { ClaudeOptions } from "./claude-flags.js";
 import type { Denial } from "./claude-messages.js";
-import { claudeToolInput, claudeToolName, ourToolInput, parseArguments, ruleMatches } from "./claude-names.js";
+import { claudeToolInput, claudeToolName, nameMatches, ourToolInput, parseArguments } from "./claude-names.js";
 
 /**
- * Claude Code's permission layer over mini-claude's tools: `--tools` and bare `--disallowedTools`
- * names leave the model's list; `--disallowedTools` rules with a pattern refuse matching calls;
- * `--allowedTools` rules and the permission mode answer what mini-claude would ask; whatever is still
- * to be asked goes to the mode's own approval (the SDK's can_use_tool, or --print's --yes rule).
- * Questions are the ones mini-claude asks (approval-rule.ts); this layer never runs what it would refuse.
+ * Claude Code's tool layer over mini-claude's tools. It decides nothing about running a call:
+ * --allowedTools, --disallowedTools and --permission-mode are rules and a mode of the one approval
+ * decision (approval/decide.ts). Here: `--tools` and bare `--disallowedTools` names leave the
+ * model's list; the Agent SDK's PreToolUse / PostToolUse callbacks run around each call; each
+ * approval request carries the call as Claude names it (for can_use_tool) and the hook's verdict;
+ * refused calls are listed for the result's permission_denials; an input the host changed runs.
  */
 
 /** A call as a Claude-format consumer sees it, handed to the mode's approval beside the request. */
@@ -19,7 +19,12 @@ export interface ClaudeCall {
   input: Record<string, unknown>;
 }
 
-export type ClaudeApprovalRequest = ApprovalRequest & { claudeCall?: ClaudeCall };
+/**
+ * A request as this layer hands it to the mode's approval: `claudeCall()` once the call's line is
+ * shown (its id known); `hook`: a PreToolUse verdict — "allow" answers a question the decision
+ * would ask, "ask" asks although it would run. Neither overrides a refusal: deny always wins.
+ */
+export type ClaudeApprovalRequest = ApprovalRequest & { claudeCall?: () => Promise<ClaudeCall>; hook?: "allow" | "ask" };
 
 /** What the host may answer beyond yes or no: the call's input, changed. */
 export type HostApproval = Approval & { updatedInput?: Record<string, unknown> };
@@ -32,15 +37,12 @@ export interface ToolHooks {
 }
 
 export class ClaudePermissions {
-  mode: PermissionMode;
   /** Calls refused this turn, for the result's permission_denials. */
   denials: Denial[] = [];
   hooks?: ToolHooks;
   private readonly ids = new CallIds();
 
-  constructor(private readonly claude: ClaudeOptions) {
-    this.mode = claude.permissionMode;
-  }
+  constructor(private readonly claude: ClaudeOptions) {}
 
   /** The loop showed a call (its tool_start): its id, for the questions and hooks about it. */
   noteToolStart(name: string, args: string | undefined, id: string): void {
@@ -60,8 +62,8 @@ export class ClaudePermissions {
   /** Whether the model is offered the tool `ours` at all. */
   offered(ours: string): boolean {
     const claude = claudeToolName(ours);
-    if (this.claude.tools && !this.claude.tools.some((rule) => ruleMatches(rule, claude, {}))) return false;
-    return !this.claude.disallowedTools.some((rule) => !rule.includes("(") && ruleMatches(rule, claude, {}));
+    if (this.claude.tools && !this.claude.tools.some((rule) => nameMatches(rule, claude))) return false;
+    return !this.claude.disallowedTools.some((rule) => !rule.includes("(") && nameMatches(rule, claude));
   }
 
   private async run(inner: ToolRegistry, original: ToolCallRequest, ctx: ToolContext): Promise<ToolResult> {
@@ -73,12 +75,7 @@ export class ClaudePermissions {
     // The first asker decides whether to wait for the call's line (a hook) or not (a question, asked once it is shown).
     const idOf = (wait: boolean) => (idLookup ??= this.ids.idFor(original, wait));
     if (!this.offered(call.name)) return refused(label, `Error: ${call.name} is not available in this session (--tools / --disallowedTools).`);
-    const rule = this.claude.disallowedTools.find((r) => r.includes("(") && ruleMatches(r, name, input, "deny"));
-    if (rule) return this.deny(label, { id: await idOf(this.hooks !== undefined), name, input }, `Error: refused by the rule ${rule} (--disallowedTools). Do not retry it; tell the user if it is needed.`);
-    if (this.mode === "plan" && !(inner.readOnly?.(call) ?? false)) {
-      return refused(label, "Error: plan mode: only tools that read run now. Describe the change you would make instead of making it.");
-    }
-    let hookAllowed = false;
+    let hook: ClaudeApprovalRequest["hook"];
     if (this.hooks?.has("PreToolUse", name)) {
       const claudeCall = { id: await idOf(true), name, input };
       const verdict = await this.hooks.preToolUse(claudeCall, ctx.signal);
@@ -87,43 +84,33 @@ export class ClaudePermissions {
         input = verdict.updatedInput;
         call = { name: call.name, arguments: JSON.stringify(ourToolInput(call.name, input)) };
       }
-      hookAllowed = verdict.decision === "allow";
-      if (verdict.decision === "ask") {
-        // The hook wants the question asked, also where mini-claude would not ask: ask before running.
-        const answer: HostApproval = await ctx.approve({ kind: "tool", tool: name, summary: label, claudeCall: { ...claudeCall, input } } as ClaudeApprovalRequest, ctx.signal);
-        if (!answer.approved) return this.deny(label, claudeCall, `Error: the user refused this call${answer.reason ? `: ${answer.reason}` : "."} Do not retry it unchanged.`);
-        if (answer.updatedInput) {
-          input = answer.updatedInput;
-          call = { name: call.name, arguments: JSON.stringify(ourToolInput(call.name, input)) };
-        }
-        hookAllowed = true;
-      }
+      if (verdict.decision === "allow" || verdict.decision === "ask") hook = verdict.decision;
     }
-    const allowed = hookAllowed || this.mode === "bypassPermissions" || this.claude.allowedTools.some((r) => ruleMatches(r, name, input));
     let replacement: Record<string, unknown> | undefined;
     const approve = async (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => {
-      // What mini-claude would not ask about runs, as it does without this layer.
-      if (allowed || !mustAsk(request) || (this.mode === "acceptEdits" && request.kind === "write")) return { approved: true };
-      await request.shown;
-      const claudeCall = { id: await idOf(false), name, input };
-      if (this.mode === "dontAsk" || this.mode === "plan") {
-        this.denials.push(denial(claudeCall));
-        return { approved: false, reason: `Permission mode ${this.mode} refuses what would need asking; do not retry it.` };
+      const claudeCall = async () => {
+        await request.shown;
+        return { id: await idOf(false), name, input };
+      };
+      const answer: HostApproval = await ctx.approve({ ...request, claudeCall, hook } as ClaudeApprovalRequest, signal);
+      if (!answer.approved) {
+        this.denials.push(denial(await claudeCall()));
+        return answer;
       }
-      const answer: HostApproval = await ctx.approve({ ...request, claudeCall } as ClaudeApprovalRequest, signal);
-      if (!answer.approved) this.denials.push(denial(claudeCall));
-      if (answer.approved && answer.updatedInput && JSON.stringify(answer.updatedInput) !== JSON.stringify(input)) {
+      if (answer.updatedInput && JSON.stringify(answer.updatedInput) !== JSON.stringify(input)) {
         // Approved with other input: this run stops at its question, before acting, and the call runs again with it.
         replacement = answer.updatedInput;
         return { approved: false, reason: "replaced by the host's input" };
       }
-      return { approved: answer.approved, ...(answer.approved ? {} : { reason: answer.reason, interrupted: answer.interrupted }) } as Approval;
+      return { approved: true };
     };
     let result = await inner.run(call, { ...ctx, approve });
     if (replacement) {
       input = replacement;
       call = { name: call.name, arguments: JSON.stringify(ourToolInput(call.name, input)) };
-      result = await inner.run(call, { ...ctx, approve: async () => ({ approved: true }) });
+      // The host approved this input: what the decision would ask about it runs; its refusals stand.
+      hook = "allow";
+      result = await inner.run(call, { ...ctx, approve });
     }
     if (this.hooks?.has("PostToolUse", name)) {
       const note = await this.hooks.postToolUse({ id: await idOf(true), name, input }, result, ctx.signal);

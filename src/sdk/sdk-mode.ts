@@ -9,6 +9,7 @@ import { showControls } from "../sanitize.js";
 import { describeError } from "../terminal/errors.js";
 import { JsonLines } from "../terminal/json-lines.js";
 import { onSignals } from "../terminal/signals.js";
+import type { Approvals } from "../approval/setup.js";
 import type { Approval } from "../tools/index.js";
 import { PERMISSION_MODES, type PermissionMode } from "./claude-flags.js";
 import { claudeInit, ClaudeTurn, mcpStatus } from "./claude-messages.js";
@@ -22,9 +23,10 @@ import { replaceSystemPrompt } from "./system-prompt-flags.js";
  * `--input-format stream-json --output-format stream-json`: the protocol the Claude Agent SDK
  * speaks with its CLI, on any OpenAI-compatible model. Each user message on stdin runs one turn,
  * in order, and ends with one `result`; the SDK's control requests (initialize, interrupt,
- * set_permission_mode, set_model) are answered as they come, also mid-turn; what mini-claude would
- * ask the person goes to the SDK as a can_use_tool request when it registered canUseTool
- * (`--permission-prompt-tool stdio`), and is refused otherwise. The process ends when stdin does.
+ * set_permission_mode, set_model) are answered as they come, also mid-turn. Every tool call goes
+ * to the one approval decision (approval/decide.ts, with Claude's flags as its rules and mode);
+ * where it says "ask", the SDK's canUseTool is asked as a can_use_tool request (the REPL's question,
+ * `--permission-prompt-tool stdio`), and without canUseTool the call is refused. The process ends when stdin does.
  */
 
 export interface SdkMode {
@@ -36,6 +38,7 @@ export interface SdkMode {
   conversation: Conversation;
   jobs: JobManager;
   permissions: ClaudePermissions;
+  approvals: Approvals;
   sessionId: () => string | undefined;
   version: string;
   /** The settings files' hooks: a project's run only when trusted (--trust-project-hooks), as in --print. */
@@ -43,7 +46,7 @@ export interface SdkMode {
 }
 
 export async function runSdkMode(mode: SdkMode): Promise<number> {
-  const { config, conversation, jobs, permissions } = mode;
+  const { config, conversation, jobs, permissions, approvals } = mode;
   const { channel } = mode;
   const lines = channel.lines;
   const fallbackId = randomUUID();
@@ -65,7 +68,7 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
   channel.handle("set_permission_mode", (request) => {
     const wanted = String(request.mode);
     if (!(PERMISSION_MODES as readonly string[]).includes(wanted)) throw new Error(`unknown permission mode ${wanted}`);
-    permissions.mode = wanted as PermissionMode;
+    approvals.permissionMode = wanted as PermissionMode;
     return { mode: wanted };
   });
   channel.handle("set_model", (request) => {
@@ -104,11 +107,15 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
   if (untrusted.length) warn(`this project's hooks (${[...new Set(untrusted.map((hook) => hook.source))].join(", ")}) do not run: pass --trust-project-hooks (extraArgs) to run them.`);
   const canAsk = config.claude.permissionPromptTool === "stdio";
   if (config.claude.permissionPromptTool && !canAsk) warn(`--permission-prompt-tool ${config.claude.permissionPromptTool}: only "stdio" (the SDK's canUseTool) is supported; what would ask is refused.`);
+  // A project's MCP server starts as in --print (--trust-project-mcp); everything else may be asked.
+  const noAsker = "nothing can ask here: the Agent SDK program registered no canUseTool (allow it with allowedTools or permissionMode)";
   const approve = async (request: ClaudeApprovalRequest, signal: AbortSignal): Promise<HostApproval> => {
-    if (request.kind === "server") return { approved: config.trustProjectMcp };
-    if (config.yes) return { approved: true };
-    if (!canAsk) return { approved: false, reason: "mini-claude runs under the Agent SDK without a canUseTool callback, so nothing can be asked; the program must allow it (allowedTools or permissionMode)" };
-    return askHost(channel, request, signal, () => turn?.abort());
+    const decision = approvals.decide(request, canAsk && request.kind !== "server" ? "repl" : "print", noAsker);
+    if (decision.kind === "refuse") return { approved: false, refused: decision.why };
+    if (decision.kind === "run" && request.hook !== "ask") return { approved: true };
+    if (decision.kind === "ask" && request.hook === "allow") return { approved: true };
+    if (!canAsk) return { approved: false, refused: `a PreToolUse hook asks about this call, and ${noAsker}` };
+    return askHost(channel, request, decision.kind === "ask" ? decision.why : "a PreToolUse hook asks about this call", signal, () => turn?.abort());
   };
 
   while (!ended || queue.length) {
@@ -135,7 +142,7 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
 async function runTurn(
   prompt: string,
   signal: AbortSignal,
-  { config, conversation, permissions, version, hostHooks }: SdkMode & { hostHooks?: HostHooks },
+  { config, conversation, permissions, approvals, version, hostHooks }: SdkMode & { hostHooks?: HostHooks },
   sessionId: () => string,
   lines: JsonLines,
   approve: (request: ClaudeApprovalRequest, signal: AbortSignal) => Promise<Approval>,
@@ -145,7 +152,7 @@ async function runTurn(
   try {
     const tools = await conversation.toolNames();
     const mcpServers = mcpStatus(conversation);
-    lines.write(claudeInit({ sessionId: sessionId(), model: conversation.model ?? "", cwd: config.workspace, tools, mcpServers, permissionMode: permissions.mode, version }));
+    lines.write(claudeInit({ sessionId: sessionId(), model: conversation.model ?? "", cwd: config.workspace, tools, mcpServers, permissionMode: approvals.permissionMode, version }));
     const submitted = hostHooks ? await hostHooks.promptSubmit(prompt, signal) : {};
     if (submitted.blocked) {
       turn.end();
@@ -180,12 +187,12 @@ async function runTurn(
 }
 
 /** One approval question as a can_use_tool request; a deny with `interrupt` also stops the turn. */
-async function askHost(channel: ControlChannel, request: ClaudeApprovalRequest, signal: AbortSignal, interrupt: () => void): Promise<HostApproval> {
-  const call = request.claudeCall ?? { id: "", name: request.kind === "tool" ? request.tool : request.kind, input: {} };
+async function askHost(channel: ControlChannel, request: ClaudeApprovalRequest, why: string, signal: AbortSignal, interrupt: () => void): Promise<HostApproval> {
+  const call = request.claudeCall ? await request.claudeCall() : { id: "", name: request.kind === "tool" ? request.tool : request.kind, input: {} };
   let answer: Record<string, unknown>;
   try {
     answer = await channel.request(
-      { subtype: "can_use_tool", tool_name: call.name, input: call.input, tool_use_id: call.id, permission_suggestions: [], decision_reason: reasonOf(request) },
+      { subtype: "can_use_tool", tool_name: call.name, input: call.input, tool_use_id: call.id, permission_suggestions: [], decision_reason: why },
       signal,
     );
   } catch (error) {
@@ -198,12 +205,6 @@ async function askHost(channel: ControlChannel, request: ClaudeApprovalRequest, 
   }
   if (answer.interrupt === true) interrupt();
   return { approved: false, reason: typeof answer.message === "string" && answer.message ? answer.message : "the program refused it" };
-}
-
-function reasonOf(request: ClaudeApprovalRequest): string {
-  if (request.kind === "command") return request.unsandboxed ? "runs outside the sandbox" : request.network ? "needs the network" : "a shell command that needs approval";
-  if (request.kind === "write") return `writes a protected path (${request.reason})`;
-  return "an outside tool that needs approval";
 }
 
 /**
@@ -228,7 +229,7 @@ function warn(line: string): void {
 /** The SDK's initialize: its system prompt, its hook callbacks; the answer lists what this session offers. */
 function initialize(
   request: Record<string, unknown>,
-  { conversation, permissions, config, version, initializeServers }: SdkMode,
+  { conversation, approvals, config, version, initializeServers }: SdkMode,
   channel: ControlChannel,
   sessionId: () => string,
 ): { response: object; hooks?: HostHooks } {
@@ -243,7 +244,7 @@ function initialize(
       session_id: sessionId(),
       transcript_path: "",
       cwd: config.workspace,
-      permission_mode: permissions.mode,
+      permission_mode: approvals.permissionMode,
     }));
     const ignored = hooks.ignoredEvents();
     if (ignored.length) warn(`hook callbacks for ${ignored.join(", ")} never run here (PreToolUse, PostToolUse and UserPromptSubmit do).`);

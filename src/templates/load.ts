@@ -10,8 +10,10 @@ import { readCapped } from "../read-capped.js";
  *   project  .mini-claude/commands/*.md  .claude/commands/*.md  .gemini/commands/*.toml  .pi/prompts/*.md
  *   user     <config dir>/commands/*.md  ~/.claude/commands/*.md
  *
- * The first folder to define a name wins, so the project's beat the person's. A subfolder gives a
- * namespace: .claude/commands/git/commit.md is /git:commit.
+ * The first folder to define a name wins. The person's own come first: a repository must not
+ * change what a name the person relies on sends, so a project's template of the same name is
+ * ignored, and the one kept says which (`shadows`) for a notice. A subfolder gives a namespace:
+ * .claude/commands/git/commit.md is /git:commit.
  */
 
 export interface PromptTemplate {
@@ -24,11 +26,14 @@ export interface PromptTemplate {
   /** Gemini CLI's files use {{args}}; Markdown ones $ARGUMENTS and $1…$9. */
   syntax: "markdown" | "gemini";
   file: string;
+  /** The project's file of the same name that this person's template hides, when there is one. */
+  shadows?: string;
 }
 
 interface Folder {
   dir: string;
   ext: ".md" | ".toml";
+  origin: "project" | "user";
 }
 
 /** A template larger than this is not a prompt anyone meant to send. */
@@ -36,30 +41,35 @@ const MAX_TEMPLATE_BYTES = 256 * 1024;
 
 export function templateFolders(workspace: string, configDir: string, home: string | undefined): Folder[] {
   return [
-    { dir: join(workspace, ".mini-claude", "commands"), ext: ".md" },
-    { dir: join(workspace, ".claude", "commands"), ext: ".md" },
-    { dir: join(workspace, ".gemini", "commands"), ext: ".toml" },
-    { dir: join(workspace, ".pi", "prompts"), ext: ".md" },
-    { dir: join(configDir, "commands"), ext: ".md" },
-    ...(home ? [{ dir: join(home, ".claude", "commands"), ext: ".md" as const }] : []),
+    { dir: join(configDir, "commands"), ext: ".md", origin: "user" },
+    ...(home ? [{ dir: join(home, ".claude", "commands"), ext: ".md" as const, origin: "user" as const }] : []),
+    { dir: join(workspace, ".mini-claude", "commands"), ext: ".md", origin: "project" },
+    { dir: join(workspace, ".claude", "commands"), ext: ".md", origin: "project" },
+    { dir: join(workspace, ".gemini", "commands"), ext: ".toml", origin: "project" },
+    { dir: join(workspace, ".pi", "prompts"), ext: ".md", origin: "project" },
   ];
 }
 
 /** Contract: never throws; unreadable files and folders are passed over. Sorted by name. */
 export function loadTemplates(folders: Folder[]): PromptTemplate[] {
-  const found = new Map<string, PromptTemplate>();
+  const found = new Map<string, { template: PromptTemplate; origin: Folder["origin"] }>();
   for (const folder of folders) {
     for (const file of filesUnder(folder.dir, folder.ext)) {
       const name = relative(folder.dir, file).slice(0, -folder.ext.length).split(sep).join(":");
-      if (!/^[\w.-]+(:[\w.-]+)*$/.test(name) || found.has(name)) continue;
+      if (!/^[\w.-]+(:[\w.-]+)*$/.test(name)) continue;
+      const kept = found.get(name);
+      if (kept) {
+        if (folder.origin === "project" && kept.origin === "user") kept.template.shadows ??= file;
+        continue;
+      }
       const read = readCapped(file, MAX_TEMPLATE_BYTES);
       if (!read || read.truncated) continue;
       const text = read.bytes.toString("utf8");
       const template = folder.ext === ".toml" ? fromToml(text, name, file) : fromMarkdown(text, name, file);
-      if (template) found.set(name, template);
+      if (template) found.set(name, { template, origin: folder.origin });
     }
   }
-  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...found.values()].map((kept) => kept.template).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function fromMarkdown(text: string, name: string, file: string): PromptTemplate {

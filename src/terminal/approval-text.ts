@@ -23,20 +23,30 @@ export interface ApprovalText {
 
 /** Contract: `shown` holds no raw control or invisible character; `question` is one line. */
 export function approvalText(request: ApprovalRequest): ApprovalText {
-  if (request.kind === "command") {
-    return { shown: `Command:\n  ${bothEnds(showControls(request.command))}`, question: "Run this command?" };
+  switch (request.kind) {
+    case "command": {
+      // A command that leaves the sandbox says so beside the command: the question is about that.
+      const leaves = request.unsandboxed ? " (runs outside the sandbox)" : "";
+      return { shown: `Command${leaves}:\n  ${bothEnds(showControls(request.command))}`, question: "Run this command?" };
+    }
+    case "network": {
+      const where = showControls(request.port === undefined ? request.host : `${request.host}:${request.port}`);
+      return { shown: `Network: \`${bothEnds(showControls(request.command))}\` wants ${where}.`, question: `Allow ${where}?` };
+    }
+    case "read":
+      return { shown: `Read: ${showControls(request.path)} (${request.tool})`, question: "Read it?" };
+    case "write": {
+      const path = showControls(request.diff.path);
+      return { shown: request.reason ? `${path} is protected: ${showControls(request.reason)}.` : `Write: ${path}`, question: `Write ${path}?` };
+    }
+    case "server":
+      return {
+        shown: `This project's MCP server ${showControls(request.name)} would run:\n  ${bothEnds(showControls(request.command))}`,
+        question: "Start it? (asked once)",
+      };
+    case "tool":
+      return { shown: `Call:\n  ${bothEnds(showControls(request.summary))}`, question: `Call ${showControls(request.tool)}?` };
   }
-  if (request.kind === "write") {
-    const path = showControls(request.path);
-    return { shown: `${path} is protected: ${showControls(request.reason)}.`, question: `Write ${path}?` };
-  }
-  if (request.kind === "server") {
-    return {
-      shown: `This project's MCP server ${showControls(request.name)} would run:\n  ${bothEnds(showControls(request.command))}`,
-      question: "Start it? (asked once)",
-    };
-  }
-  return { shown: `Call:\n  ${bothEnds(showControls(request.summary))}`, question: `Call ${showControls(request.tool)}?` };
 }
 
 function bothEnds(text: string): string {

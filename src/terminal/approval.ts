@@ -1,6 +1,4 @@
-import { mustAsk } from "../approval-rule.js";
-import type { Config } from "../config.js";
-import type { ApprovalPolicy } from "./approval-policy.js";
+import type { Approvals } from "../approval/setup.js";
 import type { Approval, ApprovalRequest } from "../tools/index.js";
 import { approvalText } from "./approval-text.js";
 import { renderDiff } from "./diff.js";
@@ -11,22 +9,23 @@ import type { Renderer } from "./render.js";
 const APPROVAL_DIFF_LINES = 400;
 
 /**
- * The REPL's approval question: show the person what is about to happen and read their answer.
- * y / yes / ok (or Enter on the shown default) once, n (optionally with a reason the model reads),
- * p for the command's prefix and a for everything, for the rest of the session (approval-policy.ts
- * says what those cover). Ctrl-C at the question aborts the turn, which answers it as interrupted.
+ * The REPL's approval question. It decides nothing: approval/decide.ts says run, refuse or ask
+ * (and why); this shows the action and the reason, reads the answer, and lets session.ts say
+ * what the answer means and remember the explicit ones. Ctrl-C at the question aborts the turn,
+ * which answers it as interrupted.
  */
-export function replApproval(config: Config, reader: InputQueue, renderer: Renderer, policy: ApprovalPolicy) {
+export function replApproval(approvals: Approvals, reader: InputQueue, renderer: Renderer) {
   return async (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => {
-    // Trusting a project's server is its own question: --yes and "always" answer only calls.
-    if (request.kind !== "server" && (config.yes || !mustAsk(request) || policy.allows(request))) return { approved: true };
+    const decision = approvals.decide(request, "repl");
+    if (decision.kind === "run") return { approved: true };
+    if (decision.kind === "refuse") return { approved: false, refused: decision.why };
     // A call running beside others asks only once its own line is shown (agent.ts).
     await request.shown;
     if (signal.aborted) return { approved: false, interrupted: true };
     // Everything queued (the spinner, the tool line) must be on screen before the question.
     await renderer.flush();
     if (request.kind === "write") {
-      const diff = renderDiff(request.diff.before, request.diff.after, request.path, {
+      const diff = renderDiff(request.diff.before, request.diff.after, request.diff.path, {
         color: renderer.colors.isColorSupported,
         maxLines: APPROVAL_DIFF_LINES,
       });
@@ -34,23 +33,20 @@ export function replApproval(config: Config, reader: InputQueue, renderer: Rende
     }
     const { shown, question } = approvalText(request);
     await renderer.show(shown);
-    const why = policy.whyAsking(request);
-    if (why) await renderer.error(why);
+    // Why, right above the question, unless the action's own text says it (a protected path, a project server).
+    if (request.kind !== "server" && !shown.includes(decision.why)) await renderer.notice(`Asking because ${decision.why}.`);
+    const { remembered } = approvals;
     for (;;) {
-      const answer = await reader.ask(`${question} ${policy.choices(request)}`, signal);
+      const answer = await reader.ask(`${question} ${remembered.choices(request)}`, signal);
       if (answer === null) return { approved: false, interrupted: true };
-      const meaning = policy.read(answer, request, { enterMeansDefault: reader.isTerminal });
+      const meaning = remembered.read(answer, request, { enterMeansDefault: reader.isTerminal });
       if (meaning.kind === "again") continue;
-      // "a" at a call to an outside tool means that tool from now on; at a server's trust question, this once.
-      if (meaning.kind === "all" && request.kind === "tool") {
-        policy.tools.add(request.tool);
-        return { approved: true };
-      }
-      if (meaning.kind === "all" && request.kind === "server") return { approved: true };
-      policy.apply(meaning);
-      if (meaning.kind === "prefix") await renderer.notice(`Allowed \`${meaning.prefix}\` for this session (/approvals to revoke).`);
-      if (meaning.kind === "all") await renderer.notice("Allowed every action for this session, except dangerous commands (/approvals to revoke).");
       if (meaning.kind === "no") return { approved: false, reason: meaning.reason };
+      let note = remembered.remember(meaning, request);
+      if (meaning.kind === "project" && request.kind === "network" && !approvals.allowDomainForProject(request.port === undefined ? request.host : `${request.host}:${request.port}`)) {
+        note = `${note} It could not be saved: it holds for this session only.`;
+      }
+      if (note) await renderer.notice(note);
       return { approved: true };
     }
   };

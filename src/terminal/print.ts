@@ -1,14 +1,15 @@
 import { fstatSync } from "node:fs";
-import { mustAsk } from "../approval-rule.js";
+import type { Approvals } from "../approval/setup.js";
 import { UsageError } from "../args.js";
 import type { Config } from "../config.js";
 import type { Conversation } from "../conversation.js";
 import { EXIT } from "../exit-codes.js";
 import type { SessionHooks } from "../hooks/setup.js";
 import type { JobManager } from "../processes/jobs.js";
+import { warmSandbox } from "../processes/sandbox.js";
 import { showControls, stripControls } from "../sanitize.js";
 import type { ClaudePermissions } from "../sdk/permissions.js";
-import type { Approval, ApprovalRequest } from "../tools/index.js";
+import type { ToolContext } from "../tools/index.js";
 import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
 import { renderMarkdown } from "./markdown.js";
@@ -30,7 +31,8 @@ export interface PrintMode {
   /** The id for --resume, for --output-format json|stream-json. */
   sessionId?: () => string | undefined;
   hooks?: SessionHooks;
-  /** Claude's permission layer, when Claude's flags asked for it (src/sdk/permissions.ts). */
+  approvals: Approvals;
+  /** Claude's tool layer, when Claude's flags asked for it (src/sdk/permissions.ts). */
   permissions?: ClaudePermissions;
   version?: string;
 }
@@ -40,10 +42,16 @@ export interface PrintMode {
  * --keep-background, say which are left). The first Ctrl-C or SIGTERM stops the turn and exits
  * 130 cleanly; a second one exits at once. Resolves to the process exit code.
  */
-export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined, hooks, permissions, version = "" }: PrintMode): Promise<number> {
+export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined, hooks, approvals, permissions, version = "" }: PrintMode): Promise<number> {
   const typed = await readPrintPrompt(config.prompt);
   if (!typed) throw new UsageError('--print needs a prompt: mini-claude -p "your request", or pipe one on stdin.');
-  const template = templateInPrompt(typed, config, conversation, (text) => process.stdout.write(`${text}\n`));
+  const template = templateInPrompt(
+    typed,
+    config,
+    conversation,
+    (text) => process.stdout.write(`${text}\n`),
+    (text) => process.stderr.write(`mini-claude: ${text}\n`),
+  );
   if (template === "shown") return EXIT.ok;
   const prompt = template?.prompt ?? typed;
   if (template?.model) conversation.model = template.model;
@@ -52,8 +60,13 @@ export async function runPrintMode({ config, conversation, jobs, sessionId = () 
     const files = [...new Set(untrusted.map((hook) => hook.source))].join(", ");
     process.stderr.write(`mini-claude: this project's hooks (${files}) did not run: --print runs project hooks only with --trust-project-hooks.\n`);
   }
+  const waiting = approvals.permissions.untrusted();
+  if (waiting.length) {
+    process.stderr.write(`mini-claude: this project's permissions.allow (${waiting.join(", ")}) were not applied: --print applies a project's allow rules once you trusted them in the REPL.\n`);
+  }
+  const approve = approvals.printApprover();
   const interrupt = new AbortController();
-  const jsonOptions = { config, conversation, prompt, signal: interrupt.signal, approve: printApproval(config), sessionId };
+  const jsonOptions = { config, conversation, prompt, signal: interrupt.signal, approve, sessionId };
   const json =
     config.outputFormat === "text"
       ? undefined
@@ -65,42 +78,23 @@ export async function runPrintMode({ config, conversation, jobs, sessionId = () 
   const stop = () => (interrupt.signal.aborted ? exitNow() : interrupt.abort());
   onSignals({ interrupt: stop, terminate: stop });
   if (json) onExitSync(() => json.atExit());
-  const code = json ? await json.run() : await runPrint(conversation, config, prompt, interrupt.signal);
+  const code = json ? await json.run() : await runPrint(conversation, config, prompt, interrupt.signal, approve);
   if (config.keepBackground) reportKeptJobs(jobs);
   else await jobs.killAll();
   return code;
 }
 
-/** --print cannot ask, so what must be asked (approval-rule.ts) happens only with --yes; a project's MCP server only with --trust-project-mcp. */
-function printApproval(config: Config): (request: ApprovalRequest) => Promise<Approval> {
-  return async (request) => {
-    if (request.kind === "server") return { approved: config.trustProjectMcp };
-    if (config.yes || !mustAsk(request)) return { approved: true };
-    return refusal(request);
-  };
-}
-
-function refusal(request: ApprovalRequest): Approval {
-  return {
-    approved: false,
-    reason:
-      request.kind === "command"
-        ? "mini-claude is running with --print, which cannot ask the user; shell commands need --yes (tell the user to re-run with --yes to allow them)."
-        : "mini-claude is running with --print, which cannot ask the user; this needs --yes (tell the user to re-run with --yes to allow it).",
-  };
-}
-
 /** --keep-background: tell the person what is still running and where its output goes. */
 function reportKeptJobs(jobs: JobManager): void {
-  for (const job of jobs.list().filter((j) => j.state === "running")) {
+  for (const { job, stop } of jobs.keepRunning()) {
     const url = job.url ? ` at ${job.url}` : "";
-    const line = `Left running: job ${job.id} \`${job.command}\` (pid ${job.pid})${url}; output in ${job.logFile}`;
+    const line = `Left running: job ${job.id} \`${job.command}\` (pid ${job.pid})${url}; output in ${job.logFile}; stop it with: ${stop}`;
     process.stderr.write(`${showControls(line)}\n`);
   }
 }
 
 /** One request: the final answer on stdout and nothing else there (so it can be piped); tool activity and errors on stderr. */
-async function runPrint(conversation: Conversation, config: Config, prompt: string, signal: AbortSignal): Promise<number> {
+async function runPrint(conversation: Conversation, config: Config, prompt: string, signal: AbortSignal, approve: ToolContext["approve"]): Promise<number> {
   const renderer = new Renderer({
     out: process.stderr,
     activity: process.stderr,
@@ -111,8 +105,10 @@ async function runPrint(conversation: Conversation, config: Config, prompt: stri
   try {
     const stop = await conversation.send(prompt, {
       signal,
-      approve: printApproval(config),
+      approve,
       onEvent: (event) => {
+        // The first request is on its way: the sandbox engine loads while the model thinks.
+        if (event.type === "request" && event.step === 1) setTimeout(warmSandbox, 0);
         if (event.type === "assistant_end") answer = event.text;
         renderer.handle(event);
       },

@@ -6,9 +6,10 @@ import { EXIT } from "../exit-codes.js";
 import type { JobManager } from "../processes/jobs.js";
 import { showControls } from "../sanitize.js";
 import type { SessionHooks } from "../hooks/setup.js";
-import { rememberNetworkApprovals } from "../approval-rule.js";
+import type { Approvals } from "../approval/setup.js";
 import { replApproval } from "./approval.js";
-import { ApprovalPolicy } from "./approval-policy.js";
+import { refusalFor, setNetworkAsker, warmSandbox } from "../processes/sandbox.js";
+import { askPermissionTrust } from "./permissions-report.js";
 import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
 import { askHookTrust } from "./hooks-trust.js";
@@ -40,6 +41,7 @@ export interface ReplMode {
   /** Lines for under the banner (the endpoint found, the session resumed). */
   notes: string[];
   hooks?: SessionHooks;
+  approvals: Approvals;
 }
 
 /**
@@ -50,7 +52,7 @@ export interface ReplMode {
  * dropped by an interrupt. Resolves to the exit code when the person leaves (exit, Ctrl-D, end of
  * piped input), once every background job is gone.
  */
-export async function runReplMode({ config, conversation, jobs, version, notes, hooks }: ReplMode): Promise<number> {
+export async function runReplMode({ config, conversation, jobs, version, notes, hooks, approvals }: ReplMode): Promise<number> {
   const typeahead = new Typeahead();
   const footer = process.stdout.isTTY && process.stdin.isTTY ? new StatusFooter(process.stdout) : undefined;
   const showTypeahead = () => footer?.set(typeahead.footer());
@@ -72,9 +74,17 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     onQuestion: (shown) => (shown ? footer?.suspend() : footer?.resume()),
   });
   const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color: colorEnabled(process.stdout), streamText: true });
-  const approvals = new ApprovalPolicy();
-  const approve = rememberNetworkApprovals(replApproval(config, reader, renderer, approvals));
+  const approve = replApproval(approvals, reader, renderer);
   let turn: AbortController | undefined;
+  // A command (or a background job) reaching a domain no rule allows: asked during a turn, refused when idle.
+  setNetworkAsker(async (question) => {
+    const domain = question.port && question.port !== 443 && question.port !== 80 ? `${question.host}:${question.port}` : question.host;
+    if (!turn) return { refused: `${refusalFor(domain)}; it was wanted while no request was running, so nobody could be asked` };
+    const command = question.commands.length === 1 ? question.commands[0]! : question.commands.length ? `one of: ${question.commands.join("; ")}` : "a command";
+    const answer = await approve({ kind: "network", host: question.host, ...(domain === question.host ? {} : { port: question.port }), command }, turn.signal);
+    if (answer.approved) return "allow";
+    return { refused: answer.approved === false && answer.refused ? answer.refused : `the user refused ${domain}${answer.reason ? `: ${answer.reason}` : ""}` };
+  });
   let lastIdleInterrupt = 0;
   /** What an interrupt dropped of the typeahead, to say so once the turn has ended. */
   const dropped = { entries: 0, characters: 0 };
@@ -128,7 +138,10 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     process.stdout.write(`${showControls([banner(version, config, conversation), ...notes].join("\n"), "\n")}\n${recap.map((line) => `${line}\n`).join("")}`);
   }
   if (hooks) await askHookTrust(hooks, reader, renderer);
+  await askPermissionTrust(approvals.permissions, reader, renderer);
   conversation.warmUp();
+  // The person is reading the banner: the sandbox engine loads and starts its proxies meanwhile.
+  warmSandbox();
   const changes = new SessionChanges(config.workspace);
   const page = reader.isTerminal ? (text: string) => showPaged(text, process.stdout, (run) => reader.lendTerminal(run)) : undefined;
   const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, page, ask: (question) => reader.ask(question), interruptible: (run) => interruptibly(run) };
@@ -172,7 +185,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       break;
     } else {
       // While everything is allowed the prompt says so, so a person never forgets it is on.
-      reader.setPrompt(approvals.allowAll ? ALL_ALLOWED_PROMPT : PROMPT);
+      reader.setPrompt(approvals.remembered.allowAll ? ALL_ALLOWED_PROMPT : PROMPT);
       reader.prompt();
       reader.type(typeahead.takeDraft());
       line = await reader.next();

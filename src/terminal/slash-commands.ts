@@ -1,5 +1,5 @@
 import type { Config } from "../config.js";
-import type { ApprovalPolicy } from "./approval-policy.js";
+import type { Approvals } from "../approval/setup.js";
 import type { SessionChanges } from "./session-changes.js";
 import type { JobManager } from "../processes/jobs.js";
 import { stripControls } from "../sanitize.js";
@@ -9,6 +9,7 @@ import { rewindCommand, type RewindIO } from "./rewind-command.js";
 import { sandboxReport } from "./sandbox-report.js";
 import { describeError } from "./errors.js";
 import { hooksReport } from "./hooks-trust.js";
+import { permissionsReport } from "./permissions-report.js";
 import { availableTemplates, runTemplate, templateHelp, type TemplateRequest } from "./template-commands.js";
 import type { Renderer } from "./render.js";
 import type { Conversation } from "../conversation.js";
@@ -19,7 +20,7 @@ export interface SlashContext {
   config: Config;
   renderer: Renderer;
   jobs: JobManager;
-  approvals: ApprovalPolicy;
+  approvals: Approvals;
   changes: SessionChanges;
   hooks?: SessionHooks;
   /** Show long text through a pager (the REPL on a terminal); without it, text is printed whole. */
@@ -128,11 +129,17 @@ export const slashCommands: SlashCommand[] = [
   },
   {
     name: "/approvals",
-    help: "what runs without asking; /approvals revoke N|all",
+    help: "what your answers allowed this session; /approvals revoke N|all",
     run: (argument, { approvals }) => {
       const [verb, which = ""] = argument.split(/\s+/);
-      say(verb === "revoke" ? approvals.revoke(which) : approvals.describe());
+      const { remembered } = approvals;
+      say(verb === "revoke" ? remembered.revoke(which, approvals.sandboxOn()) : remembered.describe(approvals.sandboxOn()));
     },
+  },
+  {
+    name: "/permissions",
+    help: "the permission rules of the settings files (allow, ask, deny) and where each comes from",
+    run: (_, { approvals }) => say(permissionsReport(approvals.permissions)),
   },
   {
     name: "/mcp",

@@ -1,3 +1,4 @@
+import { relative } from "node:path";
 import type { Config } from "../config.js";
 import type { Conversation } from "../conversation.js";
 import { expandTemplate } from "../templates/expand.js";
@@ -21,7 +22,8 @@ export function availableTemplates(config: Config): PromptTemplate[] {
 
 /**
  * Contract: undefined when no template has this name; otherwise either the request to send, or
- * (with --show) "shown" after printing the expansion through `say`.
+ * (with --show) "shown" after printing the expansion through `say`. When the person's template
+ * hides the project's of the same name, one line through `notice` says so first.
  */
 export function runTemplate(
   name: string,
@@ -29,9 +31,11 @@ export function runTemplate(
   config: Config,
   conversation: Conversation,
   say: (text: string) => void,
+  notice: (text: string) => void = say,
 ): TemplateRequest | "shown" | undefined {
   const template = availableTemplates(config).find((t) => t.name === name);
   if (!template) return undefined;
+  if (template.shadows) notice(shadowNotice(template, config.workspace));
   const show = /(^|\s)--show(\s|$)/.test(args);
   const prompt = expandTemplate(template, show ? args.replace(/(^|\s)--show(?=\s|$)/, " ").trim() : args);
   if (show) {
@@ -46,9 +50,20 @@ export function runTemplate(
  * `-p "/name args"`: the template it names, as in the REPL. Text that names no template (a path
  * like "/etc/hosts is wrong") is undefined and is sent as it is.
  */
-export function templateInPrompt(typed: string, config: Config, conversation: Conversation, say: (text: string) => void): TemplateRequest | "shown" | undefined {
+export function templateInPrompt(
+  typed: string,
+  config: Config,
+  conversation: Conversation,
+  say: (text: string) => void,
+  notice: (text: string) => void = say,
+): TemplateRequest | "shown" | undefined {
   const match = /^\/([\w.:-]+)(?:\s+([\s\S]*))?$/.exec(typed.trim());
-  return match ? runTemplate(match[1], match[2] ?? "", config, conversation, say) : undefined;
+  return match ? runTemplate(match[1], match[2] ?? "", config, conversation, say, notice) : undefined;
+}
+
+/** The one line that says a project's template was not used, and why. */
+export function shadowNotice(template: PromptTemplate, workspace: string): string {
+  return `Using your own /${template.name} (${template.file}); this project's ${relative(workspace, template.shadows!)} has the same name and is ignored.`;
 }
 
 /** For /help: one line per template with its description. */

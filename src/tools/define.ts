@@ -7,9 +7,10 @@ import type { JobManager } from "../processes/jobs.js";
  */
 
 /**
- * What a tool asks the person before it acts. Each kind is one class of action the person must see
- * whole before it happens: a shell command, a write to a protected path (with its diff), a call to
- * an outside tool. The mode that asks (REPL or --print) decides how to show it and what to answer.
+ * What a tool is about to do, put to the approval decision (src/approval/decide.ts) before it
+ * acts. Each kind is one class of action: a shell command, a command's network request to one
+ * domain, a read, a write (with its diff), a call to an outside tool, a project server's start.
+ * The decision says run, ask or refuse; the mode (REPL or --print) shows the question.
  */
 export type ApprovalRequest = (
   | {
@@ -19,8 +20,21 @@ export type ApprovalRequest = (
       network?: boolean;
       unsandboxed?: boolean;
     }
-  | { kind: "write"; path: string; /** Why this path is protected, in a few words. */ reason: string; diff: FileDiff }
-  | { kind: "tool"; tool: string; /** The call in one line, as the person's label shows it. */ summary: string }
+  /** A sandboxed command wants to reach `host` (the sandbox engine's per-domain ask). */
+  | { kind: "network"; host: string; port?: number; command: string }
+  /** A file tool reads `path` (real absolute path; `requested` is the path as the model named it, resolved). */
+  | { kind: "read"; tool: string; path: string; requested?: string }
+  | {
+      kind: "write";
+      tool: string;
+      /** Real absolute path of the file written. */
+      path: string;
+      requested?: string;
+      /** Why this path is protected, in a few words; undefined when it is not. */
+      reason?: string;
+      diff: FileDiff;
+    }
+  | { kind: "tool"; /** The registry name (mcp__server__tool). */ tool: string; server: string; name: string; /** The call in one line, as the person's label shows it. */ summary: string }
   /** Start a project's MCP server (its .mcp.json is the project's, not the person's); asked once, remembered. */
   | { kind: "server"; name: string; /** The command line (or URL) that would run. */ command: string }
 ) & {
@@ -31,8 +45,30 @@ export type ApprovalRequest = (
   shown?: Promise<void>;
 };
 
-/** The person's answer; interrupted means Ctrl-C at the question. */
-export type Approval = { approved: true } | { approved: false; reason?: string; interrupted?: boolean };
+/**
+ * The outcome: the person's answer (`reason`: what they added to "no"; `interrupted`: Ctrl-C at the
+ * question), or `refused`: the decision said no without asking anyone (a deny rule, --print), why.
+ */
+export type Approval = { approved: true } | { approved: false; reason?: string; interrupted?: boolean; refused?: string };
+
+/**
+ * Put `request` to the approval decision; returns when it may go ahead. Contract: throws
+ * ToolInterrupted for Ctrl-C at the question; a ToolError quoting the decision's reason when it
+ * was refused without a question; otherwise a ToolError worded by `denied` (given ": their reason"
+ * or "") for the person's "no".
+ */
+export async function requireApproval(ctx: ToolContext, request: ApprovalRequest, denied: (because: string) => string): Promise<void> {
+  const decision = await ctx.approve(request, ctx.signal);
+  if (decision.approved) return;
+  if (decision.interrupted || ctx.signal.aborted) throw new ToolInterrupted();
+  if (decision.refused) throw new ToolError(`not run: ${decision.refused.replace(/[.\s]+$/, "")}.`);
+  throw new ToolError(denied(decision.reason ? `: ${decision.reason.trim().replace(/[.\s]+$/, "")}` : ""));
+}
+
+/** Put a read to the approval decision (the person's Read rules); returns when it may go ahead. */
+export function approveRead(ctx: ToolContext, tool: string, path: string, requested?: string): Promise<void> {
+  return requireApproval(ctx, { kind: "read", tool, path, ...(requested && requested !== path ? { requested } : {}) }, (because) => `the user refused this read${because}.`);
+}
 
 /** What varies between runs reaches tools here, never through imports. */
 export interface ToolContext {
@@ -42,8 +78,10 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Background jobs started by exec; they outlive one tool call. */
   jobs: JobManager;
-  /** Asks the person before exec runs a command (the REPL prompts; --print answers by --yes). */
+  /** The approval decision and, when it asks, the person's answer (the REPL prompts; --print refuses). */
   approve: (request: ApprovalRequest, signal: AbortSignal) => Promise<Approval>;
+  /** Why the person's settings deny reading `absolute`, or undefined: grep and list_files skip such files. */
+  readDenied?: (absolute: string) => string | undefined;
   /**
    * Where outputs too long for the history are saved whole (see spill.ts); read_file may read
    * this folder although it is outside the workspace. Unset: long outputs are only cut.

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { statInWorkspace, writeFileAtomic } from "./files.js";
 import { findClosestPassage } from "./closest-passage.js";
-import { approveProtectedWrite } from "./protected-paths.js";
+import { approveWrite } from "./protected-paths.js";
 import { defineTool, ToolError } from "./define.js";
 
 const MAX_EDIT_BYTES = 10 * 1024 * 1024;
@@ -46,7 +46,7 @@ export const editFileTool = defineTool({
 
     // split/join keeps `$&`, `$1` and friends literal, which String.replace would expand.
     const after = before.split(find).join(replacement);
-    await approveProtectedWrite(ctx, absolute, resolve(ctx.root, path), { path, before, after });
+    await approveWrite(ctx, "edit_file", absolute, resolve(ctx.root, path), { path, before, after });
     await writeFileAtomic(absolute, after, info.mode);
     const firstLine = lineOf(after, positions[0]);
     const changedLines = replacement.split("\n").length;

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { withheldNote } from "../command-env.js";
 import { KEPT_OUTPUT_BYTES, runCommand, type RunResult } from "../processes/run.js";
 import { sandboxState } from "../processes/sandbox.js";
 import { describeStart, JOB_COMMAND, runJobCommand } from "./background.js";
 import { looksLikeDaemon } from "./daemon-commands.js";
-import { defineTool, ToolError, ToolInterrupted } from "./define.js";
+import { defineTool, requireApproval, ToolError } from "./define.js";
 import { OutputTee } from "./output-tee.js";
 import { sandboxNote, sandboxRefusal } from "./sandbox-notes.js";
 import { spillFooter } from "./spill.js";
@@ -29,7 +30,6 @@ export const execTool = defineTool({
       .optional()
       .describe(`Foreground timeout (default ${DEFAULT_TIMEOUT_MS})`),
     background: z.boolean().optional().describe("Run as a background job (default: auto-detected)"),
-    network: z.boolean().optional().describe("Needs network (asks the user)"),
     sandbox: z.boolean().optional().describe("false: run outside the sandbox (asks the user)"),
   }),
   summary: ({ command, background }) => {
@@ -40,19 +40,20 @@ export const execTool = defineTool({
   },
   // bg_list and bg_logs only look; bg_kill and every shell command change something.
   readOnly: ({ command }) => /^(list|logs)\b/.test(JOB_COMMAND.exec(command.trim())?.[1] ?? ""),
-  async run({ command, timeout_ms = DEFAULT_TIMEOUT_MS, background, network, sandbox }, ctx) {
+  async run({ command, timeout_ms = DEFAULT_TIMEOUT_MS, background, sandbox }, ctx) {
     if (JOB_COMMAND.test(command.trim())) return runJobCommand(command, ctx.jobs);
     const unsandboxed = sandbox === false;
     const refusal = sandboxRefusal();
     if (refusal) throw new ToolError(refusal);
-    const decision = await ctx.approve({ kind: "command", command, ...(network ? { network } : {}), ...(unsandboxed ? { unsandboxed } : {}) }, ctx.signal);
-    if (!decision.approved && (decision.interrupted || ctx.signal.aborted)) throw new ToolInterrupted();
-    if (!decision.approved) {
-      const reason = decision.reason ? `: ${decision.reason.trim().replace(/[.\s]+$/, "")}` : "";
-      throw new ToolError(`the user denied this command${reason}. Do not run it again unchanged; adjust it or ask the user.`);
-    }
+    await requireApproval(
+      ctx,
+      { kind: "command", command, ...(unsandboxed ? { unsandboxed } : {}) },
+      (because) => `the user denied this command${because}. Do not run it again unchanged; adjust it or ask the user.`,
+    );
+    const withheld = withheldNote(command);
     if (background ?? looksLikeDaemon(command)) {
-      return describeStart(await ctx.jobs.start(command, { cwd: ctx.root, signal: ctx.signal, unsandboxed }));
+      const started = describeStart(await ctx.jobs.start(command, { cwd: ctx.root, signal: ctx.signal, unsandboxed }));
+      return withheld ? { ...started, output: `${started.output}\n${withheld}` } : started;
     }
     const sandboxed = sandboxState().active && !unsandboxed;
     ctx.progress?.("");
@@ -62,11 +63,11 @@ export const execTool = defineTool({
       tee?.push(chunk);
       ctx.progress?.(chunk.toString("utf8"));
     };
-    const result = await runCommand(command, { cwd: ctx.root, timeoutMs: timeout_ms, signal: ctx.signal, network, unsandboxed, onOutput }).finally(() => tee?.close());
+    const result = await runCommand(command, { cwd: ctx.root, timeoutMs: timeout_ms, signal: ctx.signal, unsandboxed, onOutput }).finally(() => tee?.close());
     if (result.error) throw new ToolError(`could not run the command: ${result.error}.`);
-    const note = sandboxed ? sandboxNote(result.output, Boolean(network)) : undefined;
+    const note = sandboxed ? sandboxNote(result.output, result.sandboxLines ?? []) : undefined;
     const saved = result.truncatedBytes > 0 && tee?.path ? savedFooter(tee.path, tee) : "";
-    const output = describeRun(command, result, timeout_ms) + (note ? `\n${note}` : "") + saved;
+    const output = describeRun(command, result, timeout_ms) + (note ? `\n${note}` : "") + (withheld ? `\n${withheld}` : "") + saved;
     // The command's own time: the person's thinking time at the approval question is not in it.
     const ran = !result.timedOut && !result.aborted && result.exitCode !== null;
     if (!ran) return { output, display: output.split("\n", 1)[0], details: outputTail(result.output, TAIL_LINES_FAILED) };

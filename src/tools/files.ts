@@ -1,7 +1,8 @@
 /** Filesystem helpers shared by the file tools, so that no tool imports another. */
 import type { Stats } from "node:fs";
-import { chmod, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { mkdir, readdir, stat } from "node:fs/promises";
+import { basename, dirname } from "node:path";
+import { replaceFile } from "../safe-write.js";
 import { ToolError } from "./define.js";
 import { displayPath, resolveInWorkspace } from "../workspace.js";
 
@@ -45,20 +46,13 @@ export function specialKind(info: Stats): string | undefined {
 }
 
 /**
- * Write through a temp file in the same folder and rename it into place, so a crash or Ctrl-C
- * never leaves a half-written file. Keeps the mode of the file it replaces.
+ * Write through a new temp file in the same folder, renamed into place (safe-write.ts), so a crash
+ * or Ctrl-C never leaves a half-written file and a symlink planted at the path or its temp name is
+ * never written through. Keeps the mode of the file it replaces.
  */
 export async function writeFileAtomic(absolute: string, content: string, mode?: number): Promise<void> {
   await mkdir(dirname(absolute), { recursive: true });
-  const temp = join(dirname(absolute), `.${basename(absolute)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await writeFile(temp, content, "utf8");
-    if (mode !== undefined) await chmod(temp, mode & 0o7777);
-    await rename(temp, absolute);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await replaceFile(absolute, content, mode);
 }
 
 /** " Did you mean src/app.ts?" when a sibling's name is close to the one asked for. */

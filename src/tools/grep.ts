@@ -1,4 +1,4 @@
-import { basename } from "node:path";
+import { basename, resolve } from "node:path";
 import { z } from "zod";
 import { statInWorkspace } from "./files.js";
 import { compileGlob, scanFiles, type ScanFile } from "./grep-worker.js";
@@ -6,7 +6,7 @@ import { plainText, requiredLiteral } from "./required-literal.js";
 import { MAX_OUTPUT_BYTES, truncateLine } from "../truncate.js";
 import { simpleGlob } from "./simple-glob.js";
 import { walkBatches } from "./walk.js";
-import { defineTool, ToolError, type ToolContext } from "./define.js";
+import { approveRead, defineTool, ToolError, type ToolContext } from "./define.js";
 
 export const MAX_GREP_MATCHES = 200;
 export const MAX_GREP_LINE_CHARS = 300;
@@ -42,11 +42,12 @@ export async function grep({ pattern, path = ".", glob, ignore_case }: GrepArgs,
     purpose: "grep searches files and directories",
     otherwise: "Use list_files to see which paths exist.",
   });
+  await approveRead(ctx, "grep", absolute, resolve(ctx.root, path));
   // A glob that cannot backtrack is matched here, as the walk goes (simple-glob.ts); others in the workers.
   const simple = glob === undefined ? undefined : simpleGlob(glob);
   const compiled = glob && !simple ? await compileGlob(glob) : undefined;
 
-  const { matches, skipped, timedOut } = await scanFiles((signal) => filesToScan({ root: ctx.root, signal }, absolute, glob, simple), {
+  const { matches, skipped, timedOut } = await scanFiles((signal) => filesToScan({ root: ctx.root, signal, readDenied: ctx.readDenied }, absolute, glob, simple), {
     pattern,
     flags,
     literal: requiredLiteral(pattern, flags),
@@ -92,12 +93,15 @@ export async function grep({ pattern, path = ".", glob, ignore_case }: GrepArgs,
  * the path relative to the search path. The worker does the matching (see compileGlob).
  */
 async function* filesToScan(
-  ctx: { root: string; signal: AbortSignal },
+  ctx: { root: string; signal: AbortSignal; readDenied?: ToolContext["readDenied"] },
   start: string,
   glob: string | undefined,
   simple: ((input: string) => boolean) | undefined,
 ): AsyncGenerator<ScanFile[]> {
-  for await (const batch of walkBatches(ctx, start)) {
+  for await (const walked of walkBatches(ctx, start)) {
+    // Files the person's Read rules deny are never opened (Claude Code's Read rules cover Grep too).
+    const batch = ctx.readDenied ? walked.filter((file) => !ctx.readDenied!(file.absolute)) : walked;
+    if (batch.length === 0) continue;
     if (glob === undefined) {
       yield batch;
       continue;

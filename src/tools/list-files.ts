@@ -1,10 +1,11 @@
+import { resolve } from "node:path";
 import { z } from "zod";
 import { statInWorkspace } from "./files.js";
 import { MAX_OUTPUT_BYTES } from "../truncate.js";
 import { MAX_WALK_FILES, walkBatches } from "./walk.js";
 import { compileGlob, scanFiles, type ScanFile } from "./grep-worker.js";
 import { simpleGlob } from "./simple-glob.js";
-import { defineTool, ToolError, type ToolContext } from "./define.js";
+import { approveRead, defineTool, ToolError, type ToolContext } from "./define.js";
 
 export const MAX_LISTED_FILES = 1000;
 /** The walk and the pattern together; a glob that backtracks for ever is stopped here. */
@@ -35,6 +36,7 @@ export async function listFiles({ path = ".", pattern }: { path?: string; patter
     purpose: "list_files lists directories",
     otherwise: "Call list_files without a path to see the workspace.",
   });
+  await approveRead(ctx, "list_files", absolute, resolve(ctx.root, path));
   // dot: true (in compileGlob) because hidden files are real project files here; .gitignore already filters noise.
   // Without a pattern, or with one that cannot backtrack (simple-glob.ts), no worker: the walk
   // alone, which Ctrl-C stops, and booting a worker would cost more than the matching.
@@ -68,7 +70,7 @@ async function matchInWorker(ctx: ToolContext, start: string, glob: string, time
   async function* everyFile(signal: AbortSignal): AsyncGenerator<ScanFile[]> {
     for await (const batch of walkBatches({ root: ctx.root, signal }, start)) {
       walked += batch.length;
-      yield batch.map((file) => ({ path: file.path, absolute: file.absolute, globInput: file.relative }));
+      yield batch.filter((file) => !ctx.readDenied?.(file.absolute)).map((file) => ({ path: file.path, absolute: file.absolute, globInput: file.relative }));
     }
   }
   const { matches, timedOut } = await scanFiles(everyFile, {
@@ -90,7 +92,8 @@ async function collect(ctx: ToolContext, start: string, match: (relative: string
   let walked = 0;
   for await (const batch of walkBatches({ root: ctx.root, signal: ctx.signal }, start)) {
     walked += batch.length;
-    for (const file of batch) if (match(file.relative)) matches.push(file);
+    // Files the person's Read rules deny are not listed (Claude Code's Read rules cover Glob too).
+    for (const file of batch) if (match(file.relative) && !ctx.readDenied?.(file.absolute)) matches.push(file);
   }
   return { matches, walked };
 }

@@ -1,4 +1,5 @@
-import { closeSync, openSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, unlinkSync, writeSync } from "node:fs";
+import { checkSameFile, openNewFileSync } from "../safe-write.js";
 import { MAX_OUTPUT_BYTES } from "../truncate.js";
 import { newSpillPath } from "./spill.js";
 
@@ -50,14 +51,23 @@ export class OutputTee {
   /** Close the file; the output is then complete (or as complete as the cap allowed). */
   close(): void {
     this.pending = [];
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd === undefined) return;
+    const written = fstatSync(this.fd);
+    closeSync(this.fd);
     this.fd = undefined;
+    try {
+      // The model is told this path: it must still be the file written, not something put there since.
+      if (this.path) checkSameFile(this.path, written);
+    } catch {
+      this.failed = true;
+      this.path = undefined;
+    }
   }
 
   private open(): boolean {
     try {
       this.path = newSpillPath(this.dir, this.label);
-      this.fd = openSync(this.path, "wx", 0o600);
+      this.fd = openNewFileSync(this.path, 0o600);
       return true;
     } catch {
       this.failed = true;
@@ -77,10 +87,11 @@ export class OutputTee {
       this.savedBytes += part.length;
     } catch {
       // A copy with a hole would be worse than none: the observation then says nothing was saved.
+      const path = this.path!;
       this.failed = true;
       this.close();
       try {
-        unlinkSync(this.path!);
+        unlinkSync(path);
       } catch {
         // Gone already, or the disk is that broken: either way no path is claimed.
       }

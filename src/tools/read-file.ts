@@ -1,10 +1,11 @@
 import { open, readdir } from "node:fs/promises";
+import { resolve } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
 import { statInWorkspace } from "./files.js";
 import { MAX_LINE_CHARS, MAX_OUTPUT_BYTES, MAX_READ_LINES, truncateLine } from "../truncate.js";
 import { readOnlyRootFor } from "./read-only-roots.js";
-import { defineTool, ToolError } from "./define.js";
+import { approveRead, defineTool, ToolError } from "./define.js";
 
 const MAX_DIR_ENTRIES = 500;
 const CHUNK_BYTES = 64 * 1024;
@@ -26,6 +27,7 @@ export const readFileTool = defineTool({
     // Saved long outputs and the user's skills live outside the workspace; read_file (and nothing else) may read them.
     const root = readOnlyRootFor(path, [ctx.spillDir, ...(ctx.readOnlyRoots ?? [])]) ?? ctx.root;
     const { absolute, info } = await statInWorkspace(root, path, { purpose: "read_file reads files and directories" });
+    await approveRead(ctx, "read_file", absolute, resolve(root, path));
     if (info.isDirectory()) return listDirectory(absolute, path);
     if (await looksBinary(absolute)) {
       return `${path} is a binary file (${info.size} bytes); read_file only shows text.`;

@@ -5,23 +5,26 @@
  */
 import { sandboxState } from "../processes/sandbox.js";
 
-const NETWORK_ERROR =
-  /could not resolve host|temporary failure in name resolution|name or service not known|getaddrinfo|EAI_AGAIN|ENOTFOUND|network is unreachable|ENETUNREACH|connection refused|ECONNREFUSED|failed to connect|unable to connect|could not connect|no route to host/i;
-const WRITE_BLOCKED = /read-only file system|EROFS/i;
-const PROTECTED = /\.git\/(?:hooks|config)|\.mini-claude\b/;
+const WRITE_BLOCKED = /read-only file system|EROFS|operation not permitted|EPERM|permission denied|EACCES/i;
+const NETWORK_BLOCKED = /\b403\b|blocked-by-sandbox|not an allowed domain|could not resolve|ENOTFOUND|EAI_AGAIN|getaddrinfo/i;
 
 /**
- * The line to add to a sandboxed foreground command's observation, or undefined.
- * `network`: the command already had the network, so a connection error is not the sandbox's.
+ * The lines to add to a sandboxed command's observation, or undefined: what the engine recorded
+ * as blocked (domains, with how to allow them), what it removed, and a hint when the output shows
+ * a refused write or connection.
  */
-export function sandboxNote(output: string, network: boolean): string | undefined {
-  if (!network && !sandboxState().allowNet && NETWORK_ERROR.test(output)) {
-    return "Sandbox: this command had no network (foreground commands run offline, localhost included, so background servers are out of reach too). If it needs the network, run it again with network: true (the user is asked), or the user can start mini-claude with --allow-net.";
+export function sandboxNote(output: string, recorded: string[]): string | undefined {
+  const lines = recorded.slice(0, 8).map((line) => (line.startsWith("Sandbox:") ? line : `Sandbox blocked: ${line}`));
+  const { allowNet } = sandboxState();
+  if (!allowNet && NETWORK_BLOCKED.test(output) && !lines.some((line) => /network|domain|outbound/i.test(line))) {
+    lines.push("Sandbox: commands reach only allowed domains, through a proxy (HTTP_PROXY); a new domain is asked about in the REPL, and in --print it needs --allow-domain HOST.");
   }
-  if (WRITE_BLOCKED.test(output) || (PROTECTED.test(output) && /permission denied|EACCES|EPERM/i.test(output))) {
-    return "Sandbox: that write was blocked. Only the workspace, /tmp (private to this session) and package caches are writable; .git/hooks, .git/config and .mini-claude stay read-only. If it must write elsewhere, run it with sandbox: false (the user is asked).";
+  if (WRITE_BLOCKED.test(output) && !lines.some((line) => /write|file/i.test(line))) {
+    lines.push(
+      "Sandbox: if that was a refused write: only the workspace and $TMPDIR (private to this session) are writable, and protected paths (.git internals, .claude/, .mcp.json, .vscode/, .envrc, .github/workflows/…) are not. Use write_file for a protected file (the user is asked), or sandbox: false (the user is asked).",
+    );
   }
-  return undefined;
+  return lines.length ? lines.join("\n") : undefined;
 }
 
 /** Why a command may not run at all: --sandbox=on without a working sandbox. */

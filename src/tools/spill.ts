@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, realpathSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
+import { writeNewFileSync } from "../safe-write.js";
 import { capOutput, MAX_OUTPUT_BYTES } from "../truncate.js";
 import { isInside } from "../workspace.js";
 
@@ -24,7 +25,7 @@ export function spillDirOf(dataDir: string): string {
  */
 export function spillOutput(text: string, dir: string, label = "output"): string {
   const path = newSpillPath(dir, label);
-  writeFileSync(path, text, { mode: 0o600, flag: "wx" });
+  writeNewFileSync(path, text, 0o600);
   return path;
 }
 
@@ -33,7 +34,7 @@ export function newSpillPath(dir: string, label = "output"): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-  const name = `${stamp}-${label.replace(/[^\w.-]+/g, "_").slice(0, 40)}-${randomBytes(3).toString("hex")}.txt`;
+  const name = `${stamp}-${label.replace(/[^\w.-]+/g, "_").slice(0, 40)}-${randomBytes(8).toString("hex")}.txt`;
   return join(dir, name);
 }
 

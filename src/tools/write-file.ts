@@ -2,7 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { specialKind, writeFileAtomic } from "./files.js";
-import { approveProtectedWrite } from "./protected-paths.js";
+import { approveWrite } from "./protected-paths.js";
 import { resolveInWorkspace } from "../workspace.js";
 import { defineTool, ToolError } from "./define.js";
 
@@ -28,7 +28,7 @@ export const writeFileTool = defineTool({
     if (special) throw new ToolError(`${path} is not a regular file (${special}); write_file writes regular files.`);
     const before = existing ? await previousContent(absolute, existing.size) : "";
     const diff = { path, before, after: content };
-    await approveProtectedWrite(ctx, absolute, resolve(ctx.root, path), diff);
+    await approveWrite(ctx, "write_file", absolute, resolve(ctx.root, path), diff);
     await writeFileAtomic(absolute, content, existing?.mode);
     const lines = content === "" ? 0 : content.split("\n").length - (content.endsWith("\n") ? 1 : 0);
     const bytes = Buffer.byteLength(content, "utf8");

@@ -143,13 +143,45 @@ describe("the Claude Agent SDK drives mini-claude", () => {
 
   it("honours allowedTools (runs without asking) and disallowedTools (the model never sees the tool)", async () => {
     const ws = tempWorkspace({ "old/x.txt": "x\n" });
-    const fake = await fakeOpenAI([reply().tool("exec", { command: "rm -rf old" }), reply().text("Removed.")]);
-    const [result] = results(await session(["remove old"], options(ws, fake, { allowedTools: ["Bash(rm:*)"], disallowedTools: ["Write"] })));
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "rm old/x.txt" }), reply().text("Removed.")]);
+    // Without the sandbox every command would ask, and there is no canUseTool: only the allow rule lets it run.
+    const allow = { allowedTools: ["Bash(rm:*)"], disallowedTools: ["Write"], extraArgs: { sandbox: "off" } };
+    const [result] = results(await session(["remove old"], options(ws, fake, allow)));
     expect(result).toMatchObject({ subtype: "success", result: "Removed.", permission_denials: [] });
-    expect(existsSync(join(ws.root, "old"))).toBe(false);
+    expect(existsSync(join(ws.root, "old/x.txt"))).toBe(false);
     const offered = fake.requests[0].tools.map((t: any) => t.function.name);
     expect(offered).toContain("exec");
     expect(offered).not.toContain("write_file");
+  });
+
+  it("puts every call to the one approval decision: a deny rule wins over a hook's allow, canUseTool is asked only where it says ask", async () => {
+    const ws = tempWorkspace({ "old/x.txt": "x\n", "notes.txt": "milk\n" });
+    const fake = await fakeOpenAI([
+      reply().tool("exec", { command: "rm old/x.txt" }, "call_rm"),
+      reply().tool("read_file", { path: "notes.txt" }),
+      reply().tool("exec", { command: "touch made.txt" }),
+      reply().text("Done."),
+    ]);
+    const asked: string[] = [];
+    const allowRm = async (input: any) => (String(input.tool_input?.command).startsWith("rm") ? { hookSpecificOutput: { hookEventName: "PreToolUse" as const, permissionDecision: "allow" as const } } : {});
+    const messages = await session(
+      ["tidy up"],
+      options(ws, fake, {
+        disallowedTools: ["Bash(rm:*)"],
+        extraArgs: { sandbox: "off" },
+        hooks: { PreToolUse: [{ matcher: "Bash", hooks: [allowRm] }] },
+        canUseTool: async (tool, input) => {
+          asked.push(`${tool} ${input.command ?? input.file_path}`);
+          return { behavior: "allow", updatedInput: input };
+        },
+      }),
+    );
+    // The read needs no question; without the sandbox the command does; the denied one is never asked about.
+    expect(asked).toEqual(["Bash touch made.txt"]);
+    expect(ws.read("old/x.txt")).toBe("x\n");
+    expect(existsSync(join(ws.root, "made.txt"))).toBe(true);
+    expect(fake.requests[1].messages.at(-1).content).toContain('the permission rule "Bash(rm:*)" (--disallowedTools) denies it');
+    expect(results(messages)[0].permission_denials).toEqual([{ tool_name: "Bash", tool_use_id: "call_rm", tool_input: { command: "rm old/x.txt" } }]);
   });
 
   it("interrupts a hanging reply with query.interrupt(), and the session goes on", async () => {

@@ -1,3 +1,4 @@
+import { execSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -110,7 +111,12 @@ describe("background jobs through the model", () => {
       const logDirs = readdirSync(tmp).filter((name) => name.startsWith(`mini-claude-${cli.child.pid}-`));
       expect(logDirs).toHaveLength(1);
       expect(readFileSync(join(tmp, logDirs[0], "job-1.log"), "utf8")).toContain("GET /\n");
-      expect(result.stderr).toContain(`Left running: job 1 \`npm run dev\` (pid ${pgid}) at http://localhost:${pids.port}/; output in ${join(tmp, logDirs[0], "job-1.log")}`);
+      const stop = new RegExp(`Left running: job 1 \`npm run dev\` \\(pid ${pgid}\\) at http://localhost:${pids.port}/; output in ${join(tmp, logDirs[0], "job-1.log")}; stop it with: (kill -- -${pgid}.*)`).exec(result.stderr)?.[1];
+      expect(stop).toBeDefined();
+      // The command it prints stops the job and the forward of its port.
+      execSync(stop!);
+      expect(await devServerGone(pids)).toBe(true);
+      await expect(fetch(`http://127.0.0.1:${pids.port}/`)).rejects.toThrow();
     } finally {
       await terminate(pgid);
       for (const pid of pids ? [pids.worker, pids.server] : []) if (isAlive(pid)) process.kill(pid, "SIGKILL");
@@ -165,7 +171,10 @@ describe("approval of shell commands", () => {
     const result = await runCli(["--sandbox=off", "-p", "make a file"], cliOptions(ws, fake));
     expect(result.code).toBe(0);
     expect(existsSync(join(ws.root, "made.txt"))).toBe(false);
-    expect(tools(fake.requests[1])[0]).toMatch(/^Error: the user denied this command: .*--yes/);
+    expect(tools(fake.requests[1])[0]).toBe(
+      "Error: not run: the sandbox is off, so every command asks, and --print cannot ask the user. " +
+        'Tell the user to re-run with --yes, or allow it in settings: "permissions": {"allow": ["Bash(touch:*)"]}.',
+    );
   });
 
   it("the REPL asks (sandbox off): n with a reason, y once, a for the rest of the session", async () => {
@@ -182,7 +191,7 @@ describe("approval of shell commands", () => {
     const stdin = ["first", "n not now please", "second", "y", "third", "a", ""].join("\n");
     const result = await runCli(["--sandbox=off"], cliOptions(ws, fake, { stdin }));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Command:\n  touch one.txt\nRun this command? [Y]es / [n]o (add a reason) / [p] always `touch` / [a]lways: ");
+    expect(result.stdout).toContain("Command:\n  touch one.txt\nAsking because the sandbox is off, so every command asks.\nRun this command? [Y]es / [n]o (add a reason) / [p] always `touch` / [a]lways: ");
     expect(result.stdout).not.toContain("Command:\n  touch four.txt");
     expect(tools(fake.requests[1])[0]).toBe(
       "Error: the user denied this command: not now please. Do not run it again unchanged; adjust it or ask the user.",

@@ -28,10 +28,11 @@ describe("what the person sees of hostile text", () => {
     await settle();
     const screen = (await pty.rendered()).split("\n");
     expect(screen.at(-1)).toMatch(/^Run this command\? \[Y\]es/);
-    // The whole command on view just above the question (wrapped to the screen): nothing erased or hidden.
+    expect(screen.at(-2)).toBe("Asking because the sandbox is off, so every command asks.");
+    // The whole command on view just above the question and its reason (wrapped to the screen): nothing erased or hidden.
     const start = screen.lastIndexOf("Command:");
     expect(screen[start - 1]).toBe("• exec touch PWNED \\x1b[2K\\x1b[1A npm test");
-    expect(screen.slice(start + 1, -1).join("")).toBe(`  touch PWNED${"\\n".repeat(60)}\\x1b[2K\\x1b[1A\\rnpm test`);
+    expect(screen.slice(start + 1, -2).join("")).toBe(`  touch PWNED${"\\n".repeat(60)}\\x1b[2K\\x1b[1A\\rnpm test`);
     pty.type("n\r");
     await pty.waitFor("Fine.");
     await pty.quit();
@@ -60,7 +61,7 @@ describe("what the person sees of hostile text", () => {
     const printed = await runCli(["-p", "tidy up"], cliOptions(ws, fake));
     expect(printed.code).toBe(0);
     expect(ws.read(".git/config")).toBe("[core]\n\tbare = false\n");
-    expect(tools(fake.requests[3])[0]).toMatch(/^Error: the user refused this write to \.git\/config: mini-claude is running with --print, which cannot ask the user; this needs --yes/);
+    expect(tools(fake.requests[3])[0]).toMatch(/^Error: not run: \.git\/config is protected: git runs [^]*, and --print cannot ask the user\. Tell the user to re-run with --yes/);
   });
 
   it("never lets a file name's OSC 52 reach the terminal, in labels, outcomes or did-you-mean hints", async () => {

@@ -62,11 +62,11 @@ describe("-p --json-dialect claude: what claude -p writes, for scripts written f
 
   it("Claude's permission flags: --disallowedTools hides a tool, an --allowedTools rule runs a command --print would refuse", async () => {
     const ws = tempWorkspace({ "old/x.txt": "x\n" });
-    const fake = await fakeOpenAI([reply().tool("exec", { command: "rm -rf old" }), reply().text("Removed.")]);
-    const args = ["-p", "--output-format", "json", "--json-dialect", "claude", "--allowedTools", "Bash(rm -rf old)", "--disallowedTools", "Write,Edit", "remove old"];
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "rm old/x.txt" }), reply().text("Removed.")]);
+    const args = ["-p", "--sandbox", "off", "--output-format", "json", "--json-dialect", "claude", "--allowedTools", "Bash(rm old/x.txt)", "--disallowedTools", "Write,Edit", "remove old"];
     const result = await runCli(args, cliOptions(ws, fake));
     expect(result.code).toBe(0);
-    expect(existsSync(join(ws.root, "old"))).toBe(false);
+    expect(existsSync(join(ws.root, "old/x.txt"))).toBe(false);
     expect(fake.requests[0].tools.map((t: any) => t.function.name)).toEqual(["read_file", "list_files", "grep", "exec"]);
   });
 
@@ -77,7 +77,8 @@ describe("-p --json-dialect claude: what claude -p writes, for scripts written f
     expect(existsSync(join(ws.root, "old/x.txt"))).toBe(true);
     const [only] = lines(result.stdout);
     expect(only.permission_denials).toEqual([{ tool_name: "Bash", tool_use_id: "call_rm", tool_input: { command: "rm -rf old" } }]);
-    expect(fake.requests[1].messages.at(-1).content).toContain("refused by the rule Bash(rm:*)");
+    // Deny wins over -y: the rule is one of the approval decision's, named with its source.
+    expect(fake.requests[1].messages.at(-1).content).toContain('the permission rule "Bash(rm:*)" (--disallowedTools) denies it');
   });
 
   it("--max-turns trips as error_max_turns and an endpoint error is error_during_execution, both exit 1", async () => {

@@ -43,7 +43,8 @@ describe("MCP servers over stdio, direct mode", () => {
         .tool("mcp__test__flood", {}, "c6"),
       reply().text("All done."),
     ]);
-    const result = await runCli(["-p", "--yes", "--trust-project-mcp", "use the tools"], cliOptions(ws, fake));
+    const credentials = { GITHUB_TOKEN: "secret123", SSH_AUTH_SOCK: "/tmp/agent.sock" };
+    const result = await runCli(["-p", "--yes", "--trust-project-mcp", "use the tools"], cliOptions(ws, fake, { env: credentials }));
     expect(result.stdout).toContain("All done.");
     expect(result.code).toBe(0);
 
@@ -72,6 +73,7 @@ describe("MCP servers over stdio, direct mode", () => {
     expect(env.PATH).toBe(process.env.PATH);
     expect(env.GREETING).toBe("hello");
     expect(env.MINI_CLAUDE_MODEL).toBeUndefined();
+    expect([env.GITHUB_TOKEN, env.SSH_AUTH_SOCK]).toEqual([undefined, undefined]);
 
     // The server and the child it started are gone with mini-claude.
     const [serverPid, childPid] = pidsOf(pidFile);
@@ -148,7 +150,9 @@ describe("MCP servers over stdio, direct mode", () => {
     const result = await runCli(["-p", "--trust-project-mcp", "go"], cliOptions(ws, fake));
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`MCP configuration: ${join(ws.root, ".mcp.json")}: server "odd": "command" must be a string`);
-    expect(toolMessages(fake.requests[1])[0]).toMatch(/^Error: the user denied this call: mini-claude is running with --print, which cannot ask the user; this needs --yes/);
+    expect(toolMessages(fake.requests[1])[0]).toBe(
+      'Error: not run: it calls echo, a tool of MCP server test, and --print cannot ask the user. Tell the user to re-run with --yes, or allow it in settings: "permissions": {"allow": ["mcp__test__echo"]}.',
+    );
   });
 
   it("a server that fails to start is one line for the person and a note for the model; the others still work", async () => {
@@ -267,7 +271,7 @@ describe("MCP in the REPL", () => {
     pty.type("wait for it\r");
     await pty.waitFor(/This project's MCP server test would run:\n\s+.*mcp-test-server\.mjs\nStart it\? \(asked once\)/);
     pty.type("y\r");
-    await pty.waitFor("Call:\n  test/hang {}\nCall mcp__test__hang?");
+    await pty.waitFor("Call:\n  test/hang {}\nAsking because it calls hang, a tool of MCP server test.\nCall mcp__test__hang?");
     pty.type("y\r");
     // The call is now waiting on the server, which never answers.
     await new Promise((resolve) => setTimeout(resolve, 700));

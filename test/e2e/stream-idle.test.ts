@@ -2,7 +2,8 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
-import { runCli } from "../support/run-cli.js";
+import { reply, useFakeOpenAI } from "../support/fake-openai.js";
+import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 /**
@@ -61,6 +62,8 @@ async function sseServer(behaviours: Behaviour[]) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, bodies };
 }
 
+const fakeOpenAI = useFakeOpenAI();
+
 describe("a stream that stops sending content", () => {
   for (const [name, stall] of [
     ["keep-alive comments for ever", keepAliveForever],
@@ -93,6 +96,22 @@ describe("a stream that stops sending content", () => {
       assertValidHistory(second);
     });
   }
+
+  it("keep-alive comments from the first byte, never a chunk: the idle limit counts data, so the turn ends with the idle error", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().keepAliveOnly(50)]);
+    const started = Date.now();
+    const result = await runCli(["-p", "hi"], cliOptions(ws, fake, { env: { MINI_CLAUDE_STREAM_IDLE_MS: "600" } }));
+    const elapsed = Date.now() - started;
+    expect(result).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: "The endpoint sent nothing for 0.6 s, so the request was stopped (the partial text is kept). Try again; MINI_CLAUDE_STREAM_IDLE_MS sets this limit.\n",
+    });
+    // The limit, plus the start-up of a CLI on a busy machine; the comments arrived every 50 ms all along.
+    expect(elapsed).toBeLessThan(600 + 4000);
+    expect(fake.requests).toHaveLength(1);
+  });
 
   it("a fast endless line is stopped at the event size cap, long before it costs quadratic CPU", async () => {
     const ws = tempWorkspace();

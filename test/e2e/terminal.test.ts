@@ -98,7 +98,7 @@ describe("streaming and approval in a real terminal", () => {
     await new Promise((r) => setTimeout(r, 200));
     const question = (await pty.rendered()).split("\n");
     expect(question.at(-1)).toMatch(/^Run this command\? \[Y\]es \/ \[n\]o \(add a reason\) \/ \[p\] always `touch` \/ \[a\]lways:\s*$/);
-    expect(question.slice(-4, -1)).toEqual(["• exec touch approved.txt", "Command:", "  touch approved.txt"]);
+    expect(question.slice(-5, -1)).toEqual(["• exec touch approved.txt", "Command:", "  touch approved.txt", "Asking because the sandbox is off, so every command asks."]);
     await new Promise((r) => setTimeout(r, 1200));
     pty.type("y\r");
     await pty.waitFor("Made it.");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { claudeToolInput, claudeToolName, ourToolInput, ourToolName, ruleMatches, splitRules } from "../../src/sdk/claude-names.js";
+import { claudeToolInput, claudeToolName, ourToolInput, nameMatches, ourToolName, splitRules } from "../../src/sdk/claude-names.js";
 
-describe("Claude's tool names and permission rules", () => {
+describe("Claude's tool names", () => {
   it("maps every built-in tool and its argument names both ways; MCP names stay", () => {
     expect(["exec", "read_file", "write_file", "edit_file", "list_files", "grep", "mcp__db__query"].map(claudeToolName)).toEqual([
       "Bash",
@@ -19,26 +19,14 @@ describe("Claude's tool names and permission rules", () => {
     expect(claudeToolInput("exec", "not an object")).toEqual({});
   });
 
-  it("matches rules the way Claude Code writes them", () => {
-    expect(ruleMatches("Bash", "Bash", { command: "anything" })).toBe(true);
-    expect(ruleMatches("Bash(npm test:*)", "Bash", { command: "npm test -- --watch" })).toBe(true);
-    expect(ruleMatches("Bash(npm test:*)", "Bash", { command: "npm install" })).toBe(false);
-    expect(ruleMatches("Bash(git status)", "Bash", { command: "git status" })).toBe(true);
-    expect(ruleMatches("Bash(git status)", "Bash", { command: "git status && rm -rf ." })).toBe(false);
-    // An allow rule covers a compound command only when it covers every part, and never a substitution.
-    expect(ruleMatches("Bash(npm test:*)", "Bash", { command: "npm test; rm -rf ~" })).toBe(false);
-    expect(ruleMatches("Bash(npm test:*)", "Bash", { command: "npm test && npm test -- -u" })).toBe(true);
-    expect(ruleMatches("Bash(npm test:*)", "Bash", { command: "npm test $(rm -rf ~)" })).toBe(false);
-    expect(ruleMatches("Bash(npm test:*)", "Bash", { command: "npm testify" })).toBe(false);
-    // A deny rule covers it when any part matches.
-    expect(ruleMatches("Bash(rm:*)", "Bash", { command: "ls && rm -rf old" }, "deny")).toBe(true);
-    expect(ruleMatches("Bash(rm:*)", "Bash", { command: "ls && rm -rf old" }, "allow")).toBe(false);
-    expect(ruleMatches("Read(./secrets/**)", "Read", { file_path: "secrets/key.pem" })).toBe(true);
-    expect(ruleMatches("Read(./secrets/**)", "Read", { file_path: "src/app.ts" })).toBe(false);
-    expect(ruleMatches("Read(./.env)", "Read", { file_path: "src/../.env" }, "deny")).toBe(true);
-    expect(ruleMatches("Read", "Write", { file_path: "a" })).toBe(false);
-    expect(ruleMatches("mcp__db", "mcp__db__query", {})).toBe(true);
-    expect(ruleMatches("mcp__db__query", "mcp__db__drop", {})).toBe(false);
+  it("names tools for --tools and bare --disallowedTools; rules with a pattern are the approval decision's", () => {
+    expect(nameMatches("Bash", "Bash")).toBe(true);
+    expect(nameMatches("Bash(*)", "Bash")).toBe(true);
+    expect(nameMatches("Read", "Write")).toBe(false);
+    expect(nameMatches("Bash(npm test:*)", "Bash")).toBe(false);
+    expect(nameMatches("mcp__db", "mcp__db__query")).toBe(true);
+    expect(nameMatches("mcp__db__*", "mcp__db__query")).toBe(true);
+    expect(nameMatches("mcp__db__query", "mcp__db__drop")).toBe(false);
   });
 
   it("splits --allowedTools lists on commas and spaces, but not inside parentheses", () => {

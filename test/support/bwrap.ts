@@ -1,12 +1,15 @@
 import { spawnSync } from "node:child_process";
 
 /**
- * Whether bubblewrap works on this machine, and if not, why: sandbox tests are skipped then, and
- * the suite says so in their name and on stderr, so a machine without bwrap never passes silently.
+ * Whether the sandbox engine can run on this machine, and if not, why: sandbox tests are skipped
+ * then, and the suite says so in their name and on stderr, so a machine without bubblewrap, socat
+ * or ripgrep (a Mac, a bare container) never passes silently.
  */
 export function bwrapProblem(): string | undefined {
+  if (process.platform !== "linux") return `the sandbox tests need Linux (this is ${process.platform})`;
+  const missing = ["bwrap", "socat", "rg"].filter((tool) => spawnSync(tool, ["--version"]).error);
+  if (missing.length) return `${missing.join(", ")} missing (install: apt-get install bubblewrap socat ripgrep)`;
   const probe = spawnSync("bwrap", ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-pid", "--unshare-net", "true"], { encoding: "utf8" });
-  if (probe.error) return "bwrap is missing (install the bubblewrap package)";
   if (probe.status !== 0) return `bwrap does not work here: ${probe.stderr.trim().split("\n")[0]}`;
   return undefined;
 }

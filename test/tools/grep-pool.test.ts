@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { grepTool } from "../../src/tools/grep.js";
 import type { ToolContext } from "../../src/tools/index.js";
+import { approveAll } from "../support/approve-all.js";
 
 /** Enough files for several batches, so two workers share them; the output must not show it. */
 
@@ -15,7 +16,7 @@ afterEach(() => rm(root, { recursive: true, force: true }));
 
 const name = (n: number) => `f${String(n).padStart(4, "0")}.txt`;
 const grep = async (pattern: string) => {
-  const result = await grepTool.run({ pattern }, { root, signal: new AbortController().signal } as ToolContext);
+  const result = await grepTool.run({ pattern }, { root, signal: new AbortController().signal, approve: approveAll } as ToolContext);
   return typeof result === "string" ? result : result.output;
 };
 

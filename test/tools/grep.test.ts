@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { grep as grepWithin, grepTool } from "../../src/tools/grep.js";
 import type { ToolContext } from "../../src/tools/index.js";
+import { approveAll } from "../support/approve-all.js";
 
 let root: string;
 let outside: string;
@@ -27,7 +28,7 @@ async function files(tree: Record<string, string | Buffer>, base = root): Promis
 }
 
 type Args = { pattern: string; path?: string; glob?: string; ignore_case?: boolean };
-const grep = async (args: Args) => outputOf(await grepTool.run(args, { root, signal: new AbortController().signal } as ToolContext));
+const grep = async (args: Args) => outputOf(await grepTool.run(args, { root, signal: new AbortController().signal, approve: approveAll } as ToolContext));
 const outputOf = (result: string | { output: string }) => (typeof result === "string" ? result : result.output);
 
 const project = {
@@ -125,7 +126,7 @@ describe("grep", () => {
   it("stops a regex that backtracks for ever at the deadline, keeping the matches found before", async () => {
     await files({ "a.txt": "aaaa\n", "evil.txt": `${"a".repeat(40)}!\n`, "z.txt": "aaa\n" });
     const started = Date.now();
-    const output = outputOf(await grepWithin({ pattern: "^(a+)+$" }, { root, signal: new AbortController().signal } as ToolContext, 300));
+    const output = outputOf(await grepWithin({ pattern: "^(a+)+$" }, { root, signal: new AbortController().signal, approve: approveAll } as ToolContext, 300));
     expect(Date.now() - started).toBeLessThan(3000);
     expect(output).toBe(
       "a.txt:1:aaaa\n[Search for /^(a+)+$/ in the workspace timed out after 0.3 s (the matches above were found before it). " +
@@ -140,7 +141,7 @@ describe("grep", () => {
   it("stops a glob filter that backtracks for ever at the same deadline", async () => {
     await files({ "ab.txt": "hit\n", [`${"a".repeat(60)}.txt`]: "hit\n" });
     const started = Date.now();
-    const output = outputOf(await grepWithin({ pattern: "hit", glob: "@(a*)*(a*)*(a*)*b*(a*)*(a*)*(a*)*c" }, { root, signal: new AbortController().signal } as ToolContext, 300));
+    const output = outputOf(await grepWithin({ pattern: "hit", glob: "@(a*)*(a*)*(a*)*b*(a*)*(a*)*(a*)*c" }, { root, signal: new AbortController().signal, approve: approveAll } as ToolContext, 300));
     expect(Date.now() - started).toBeLessThan(3000);
     expect(output).toMatch(/^\[Search for \/hit\/ in the workspace timed out after 0.3 s\. Use a simpler pattern/);
     const cpu = process.cpuUsage();
@@ -148,10 +149,10 @@ describe("grep", () => {
     expect(process.cpuUsage(cpu).user / 1000).toBeLessThan(250);
     // An ordinary glob still filters by name at any depth, and matches its own text literally.
     await files({ "src/x.ts": "hit\n", "src/[id].ts": "hit\n" });
-    expect(outputOf(await grepWithin({ pattern: "hit", glob: "*.ts" }, { root, signal: new AbortController().signal } as ToolContext))).toBe(
+    expect(outputOf(await grepWithin({ pattern: "hit", glob: "*.ts" }, { root, signal: new AbortController().signal, approve: approveAll } as ToolContext))).toBe(
       "src/[id].ts:1:hit\nsrc/x.ts:1:hit",
     );
-    expect(outputOf(await grepWithin({ pattern: "hit", glob: "[id].ts" }, { root, signal: new AbortController().signal } as ToolContext))).toBe("src/[id].ts:1:hit");
+    expect(outputOf(await grepWithin({ pattern: "hit", glob: "[id].ts" }, { root, signal: new AbortController().signal, approve: approveAll } as ToolContext))).toBe("src/[id].ts:1:hit");
   });
 
   it("stops a runaway regex when the person presses Ctrl-C", async () => {
@@ -159,7 +160,7 @@ describe("grep", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
     const started = Date.now();
-    await expect(grepWithin({ pattern: "^(a+)+$" }, { root, signal: controller.signal } as ToolContext, 60_000)).rejects.toThrow(/abort/i);
+    await expect(grepWithin({ pattern: "^(a+)+$" }, { root, signal: controller.signal, approve: approveAll } as ToolContext, 60_000)).rejects.toThrow(/abort/i);
     expect(Date.now() - started).toBeLessThan(3000);
   });
 

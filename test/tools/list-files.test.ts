@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ToolContext } from "../../src/tools/index.js";
 import { listFiles, listFilesTool } from "../../src/tools/list-files.js";
+import { approveAll } from "../support/approve-all.js";
 
 let root: string;
 let outside: string;
@@ -27,7 +28,7 @@ async function files(tree: Record<string, string>, base = root): Promise<void> {
 }
 
 function context(signal = new AbortController().signal): ToolContext {
-  return { root, signal } as ToolContext;
+  return { root, signal, approve: approveAll } as ToolContext;
 }
 
 const list = async (args: { path?: string; pattern?: string }, ctx = context()) => {

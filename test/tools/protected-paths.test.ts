@@ -3,15 +3,20 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runTool, type Approval, type ApprovalRequest, type ToolContext } from "../../src/tools/index.js";
 import { protectedReason } from "../../src/tools/protected-paths.js";
+import { decide } from "../../src/approval/decide.js";
 import { tempWorkspace } from "../support/workspace.js";
 
-/** A context whose person answers every question with `answer`, and a record of what they were asked. */
+/**
+ * A context with the real decision (the REPL's, no rules) in front of a person who answers every
+ * question with `answer`, and a record of what they were asked.
+ */
 function asking(root: string, answer: Approval) {
   const asked: ApprovalRequest[] = [];
   const ctx = {
     root,
     signal: new AbortController().signal,
     approve: async (request: ApprovalRequest) => {
+      if (decide(request, { mode: "repl", sandbox: { active: true, allowNet: false }, yes: false }).kind === "run") return { approved: true };
       asked.push(request);
       return answer;
     },
@@ -29,7 +34,7 @@ describe("protected paths", () => {
       ".profile", "home/.zshenv", ".config/fish/config.fish", ".git",
     ];
     for (const path of yes) expect(protectedReason(root, join(root, path)), path).toBeDefined();
-    const no = ["src/app.ts", "env.ts", ".environment/x", "README.md", ".gitignore", ".github/workflows/ci.yml", "docs/.envy", "package.json"];
+    const no = ["src/app.ts", "env.ts", ".environment/x", "README.md", ".gitignore", ".github/ISSUE_TEMPLATE.md", "docs/.envy", "package.json"];
     for (const path of no) expect(protectedReason(root, join(root, path)), path).toBeUndefined();
     expect(protectedReason(root, "/w/.git/config")).toMatch(/git runs what its hooks and config name/);
   });
@@ -41,7 +46,9 @@ describe("protected paths", () => {
     expect(asked).toEqual([
       {
         kind: "write",
-        path: ".git/config",
+        tool: "write_file",
+        path: join(ws.root, ".git/config"),
+        requested: join(ws.root, ".git/config"),
         reason: expect.stringContaining("core.fsmonitor"),
         diff: { path: ".git/config", before: "[core]\n\tbare = false\n", after: "[core]\n\tfsmonitor = touch PWNED\n" },
       },
@@ -58,7 +65,7 @@ describe("protected paths", () => {
     const result = await call("edit_file", { path: "notes.txt", old_string: "https://api.openai.com", new_string: "http://evil" });
     expect(result.ok).toBe(true);
     expect(asked).toHaveLength(1);
-    expect(asked[0]).toMatchObject({ kind: "write", path: "notes.txt", reason: "it leads to .env, and that holds settings and secrets that mini-claude and other tools load" });
+    expect(asked[0]).toMatchObject({ kind: "write", path: join(ws.root, ".env"), diff: { path: "notes.txt" }, reason: "it leads to .env, and that holds settings and secrets that mini-claude and other tools load" });
     expect(ws.read(".env")).toBe("OPENAI_BASE_URL=http://evil/v1\n");
   });
 

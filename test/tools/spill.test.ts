@@ -9,8 +9,9 @@ import { z } from "zod";
 import { defineTool, runTool, tools, type ToolContext } from "../../src/tools/index.js";
 import { MAX_OUTPUT_BYTES } from "../../src/truncate.js";
 import { tempWorkspace } from "../support/workspace.js";
+import { approveAll } from "../support/approve-all.js";
 
-const context = (root: string, spillDir?: string) => ({ root, signal: new AbortController().signal, spillDir }) as ToolContext;
+const context = (root: string, spillDir?: string) => ({ root, signal: new AbortController().signal, spillDir, approve: approveAll }) as ToolContext;
 const call = (ctx: ToolContext, name: string, args: unknown) => runTool({ name, arguments: JSON.stringify(args) }, ctx);
 
 describe("big outputs are never lost", () => {
