@@ -187,11 +187,9 @@ export async function sandboxCommand(
  * A job left running by --keep-background keeps its sandbox but loses the network then.
  */
 export async function stopSandboxEngine(): Promise<void> {
-  // An engine still starting (warmSandbox) would start its proxies after we stopped and keep the process alive.
-  const starting = engine;
+  const lib = loaded;
   engine = undefined;
   loaded = undefined;
-  const lib = await starting?.catch(() => undefined);
   if (!lib) return;
   lib.SandboxManager.cleanupAfterCommand();
   await lib.SandboxManager.reset().catch(() => {});
