@@ -15,6 +15,8 @@ Usage:
   mini-claude "prompt"             open the REPL and send that request first
   mini-claude -p "prompt"          run one request, print the answer to stdout
   echo "prompt" | mini-claude -p   the prompt can come from stdin too
+  mini-claude doctor               what of this folder's Claude Code, Gemini CLI, pi and
+                                   Codex configuration works here, partly, or not at all
 
 Options:
   -p, --print             one-shot mode (prompt from the argument and/or stdin)

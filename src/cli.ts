@@ -18,6 +18,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return EXIT.ok;
   }
+  // A subcommand that only reads files: it never loads the agent.
+  if (args.positionals[0] === "doctor" && args.positionals.length === 1 && !args.values.print) {
+    const { runDoctor } = await import("./doctor/doctor.js");
+    return runDoctor(args.values.workspace as string | undefined);
+  }
   // Node 20's fetch parses HTTP with a WebAssembly build of llhttp, and V8's optimising tier
   // compiles it in a burst that costs ~100 ms of CPU and ~30 MB of peak memory on every run.
   // The baseline (Liftoff) code is plenty for a few chat-completions streams.

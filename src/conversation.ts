@@ -10,7 +10,9 @@ import type { Usage } from "./stream.js";
 import { addUsage } from "./usage-fields.js";
 import { loadSkills, skillFolders, skillsSection, type SkillSet } from "./skills.js";
 import type { Hooks } from "./hooks/hooks.js";
-import { loadProjectInstructions, systemPrompt, type ProjectInstructions } from "./system-prompt.js";
+import { loadProjectInstructions, type ProjectInstructions } from "./instructions.js";
+import { SubfolderInstructions, withSubfolderInstructions } from "./subfolder-instructions.js";
+import { systemPrompt } from "./system-prompt.js";
 import type { JobManager } from "./processes/jobs.js";
 import type { RewindRecorder } from "./rewind/recorder.js";
 import type { ToolContext, ToolRegistry } from "./tools/index.js";
@@ -67,6 +69,8 @@ export class Conversation {
   readonly instructions?: ProjectInstructions;
   /** Installed skills: their names and descriptions are in the system prompt. */
   readonly skills: SkillSet;
+  /** Subfolders' instructions, which join as the model reads files there. */
+  private readonly subfolderInstructions: SubfolderInstructions;
   readonly usage: Usage = { inputTokens: 0, outputTokens: 0 };
   model?: string;
   /** The window, token estimates and compaction of this conversation. */
@@ -84,7 +88,8 @@ export class Conversation {
   constructor(private readonly options: ConversationOptions) {
     const { config } = options;
     this.model = config.model;
-    this.instructions = loadProjectInstructions(config.workspace);
+    this.instructions = loadProjectInstructions(config.workspace, process.env.HOME);
+    this.subfolderInstructions = new SubfolderInstructions(config.workspace, process.env.HOME, this.instructions?.realPaths);
     this.skills = loadSkills(config.workspace, skillFolders(config.workspace, config.configDir, process.env.HOME));
     this.messages = [this.systemMessage(), ...(options.history ?? [])];
     this.context = new ContextGuard({
@@ -185,6 +190,16 @@ export class Conversation {
     return (await this.getTools()).specs().map((spec) => (spec as { function: { name: string } }).function.name);
   }
 
+  /** The model names the endpoint lists (GET /models); undefined when it does not answer. */
+  async listedModels(signal?: AbortSignal): Promise<string[] | undefined> {
+    try {
+      const page = await (await this.getClient()).models.list({ signal });
+      return page.data.map((model) => model.id);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Load the loop, tools and client in the background while the person types the first request. */
   warmUp(): void {
     void import("./agent.js").catch(() => undefined);
@@ -197,6 +212,7 @@ export class Conversation {
     this.messages.splice(0, this.messages.length, this.systemMessage());
     this.interrupted = false;
     this.context.reset();
+    this.subfolderInstructions.reset();
     this.options.onClear?.();
   }
 
@@ -240,7 +256,8 @@ export class Conversation {
     const { createRegistry, tools } = await import("./tools/index.js");
     const { hooks, config, mcp } = this.options;
     const base = this.options.tools ?? createRegistry(mcp ? (await import("./mcp/hub.js")).withMcpTools(tools, mcp) : tools);
-    const registry = this.options.wrapTools ? this.options.wrapTools(base) : base;
+    const withInstructions = withSubfolderInstructions(base, this.subfolderInstructions);
+    const registry = this.options.wrapTools ? this.options.wrapTools(withInstructions) : withInstructions;
     this.tools = hooks ? (await import("./hooks/tool-hooks.js")).withHooks(registry, hooks, config.workspace) : registry;
     return this.tools;
   }

@@ -1,6 +1,7 @@
 /**
  * The `---` block at the top of a Markdown file (prompt templates, SKILL.md), read the way those
- * files use it: flat `key: value` lines. Anything richer (lists, nesting) is skipped, not an error.
+ * files use it: flat `key: value` lines; a list (`- item` lines, or `[a, b]`) arrives as one
+ * comma-separated value. Anything richer (nesting) is skipped, not an error.
  */
 export interface FrontMatter {
   fields: Record<string, string>;
@@ -14,10 +15,14 @@ export function parseFrontMatter(text: string): FrontMatter {
   let last: string | undefined;
   for (const line of match[1].split(/\r?\n/)) {
     const pair = /^([A-Za-z][\w-]*)\s*:\s*(.*)$/.exec(line);
-    if (pair) {
+    const item = /^\s*-\s+(.*)$/.exec(line);
+    if (item && last) {
+      fields[last] = fields[last] ? `${fields[last]}, ${unquote(item[1].trim())}` : unquote(item[1].trim());
+    } else if (pair) {
       last = pair[1];
       // `key: >` or `key: |` starts a block of indented lines.
-      fields[last] = /^[>|][+-]?$/.test(pair[2].trim()) ? "" : unquote(pair[2].trim());
+      const value = pair[2].trim();
+      fields[last] = /^[>|][+-]?$/.test(value) ? "" : /^\[.*\]$/.test(value) ? value.slice(1, -1).split(",").map((part) => unquote(part.trim())).join(", ") : unquote(value);
     } else if (last && /^\s+\S/.test(line)) {
       // An indented line continues the value before it (YAML's folded lines).
       fields[last] = `${fields[last]} ${line.trim()}`.trim();

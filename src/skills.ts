@@ -1,5 +1,5 @@
 import { readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, isAbsolute, join, relative } from "node:path";
 import { parseFrontMatter } from "./front-matter.js";
 import { readCapped } from "./read-capped.js";
 import { isInside } from "./workspace.js";
@@ -26,14 +26,16 @@ export interface SkillSet {
   listed: Skill[];
   /** Skills found but left out of the list by the cap. */
   unlisted: number;
+  /** Every skill found, listed or not: each can be invoked as /name. */
+  all: Skill[];
   /** Skill folders outside the workspace, which read_file may read (and nothing may write). */
   readOnlyRoots: string[];
 }
 
 /** Every listed skill costs tokens on every request; past this many the list is cut. */
 export const MAX_LISTED_SKILLS = 24;
-/** A description is one line for choosing, not the skill itself. */
-const MAX_DESCRIPTION_CHARS = 160;
+/** Claude Code's limit for a skill's description, which carries its "use when…" clauses. */
+export const MAX_DESCRIPTION_CHARS = 1024;
 const MAX_SKILL_FILE_BYTES = 64 * 1024;
 
 export function skillFolders(workspace: string, configDir: string, home: string | undefined): string[] {
@@ -73,7 +75,7 @@ export function loadSkills(workspace: string, folders: string[]): SkillSet {
     if (any && !isInside(workspace, folder)) readOnlyRoots.push(folder);
   }
   const all = [...found.values()];
-  return { listed: all.slice(0, MAX_LISTED_SKILLS), unlisted: Math.max(0, all.length - MAX_LISTED_SKILLS), readOnlyRoots };
+  return { listed: all.slice(0, MAX_LISTED_SKILLS), unlisted: Math.max(0, all.length - MAX_LISTED_SKILLS), all, readOnlyRoots };
 }
 
 /** The system prompt's section: one line per skill, and how to load one. */
@@ -86,6 +88,21 @@ export function skillsSection(skills: SkillSet): string[] {
     ...skills.listed.map((skill) => `- ${skill.name}: ${skill.description} (${skill.path})`),
     ...more,
   ];
+}
+
+/**
+ * `/skill-name args`: the skill's instructions as the request, the arguments in `$ARGUMENTS` or
+ * after it, and where its files are (a skill's scripts and references are relative to its folder).
+ * Contract: undefined when SKILL.md can no longer be read.
+ */
+export function skillRequest(skill: Skill, args: string, workspace: string): string | undefined {
+  const file = isAbsolute(skill.path) ? skill.path : join(workspace, skill.path);
+  const read = readCapped(file, MAX_SKILL_FILE_BYTES);
+  if (!read) return undefined;
+  const body = parseFrontMatter(read.bytes.toString("utf8")).body.trim();
+  const text = args.trim();
+  const filled = body.includes("$ARGUMENTS") ? body.split("$ARGUMENTS").join(text) : text ? `${body}\n\nRequest: ${text}` : body;
+  return `Use the skill "${skill.name}" (${skill.path}; paths in it are relative to ${dirname(skill.path)}/):\n\n${filled}`;
 }
 
 function oneLine(text: string): string {

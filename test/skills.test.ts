@@ -35,6 +35,16 @@ describe("skills", () => {
     expect(prompt).not.toContain("The body the model reads");
   });
 
+  it("descriptions keep Claude Code's 1,024 characters, so its 'TRIGGER when…' clauses reach the model", () => {
+    const trigger = `Build charts from CSV files. TRIGGER when the user asks for a plot, chart or graph; ${"also when a table needs a picture; ".repeat(24)}`.trim();
+    expect(trigger.length).toBeGreaterThan(900);
+    expect(trigger.length).toBeLessThan(1024);
+    const ws = tempWorkspace({ ".claude/skills/charts/SKILL.md": skill("charts", trigger), ".claude/skills/long/SKILL.md": skill("long", "x".repeat(1500)) });
+    const set = loadSkills(ws.root, skillFolders(ws.root, ws.home, undefined));
+    expect(set.listed[0].description).toBe(trigger);
+    expect(set.listed[1].description).toBe(`${"x".repeat(1023)}…`);
+  });
+
   it("the list is capped and says how many were left out", () => {
     const ws = tempWorkspace();
     for (let i = 0; i < MAX_LISTED_SKILLS + 3; i++) ws.write(`.claude/skills/s${String(i).padStart(2, "0")}/SKILL.md`, skill(`s${i}`, `skill ${i}`));

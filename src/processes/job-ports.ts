@@ -6,10 +6,17 @@
  * the connection. Nothing else on the host becomes reachable from the job: the forward goes in,
  * never out.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readlinkSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { processTree } from "./process-tree.js";
+
+/** Ports of running jobs forwarded to the host's loopback: a foreground command reaches them too (sandbox.ts). */
+const forwarded = new Set<number>();
+
+export function jobPorts(): number[] {
+  return [...forwarded];
+}
 
 export interface ExposedPort {
   close(): void;
@@ -29,8 +36,11 @@ export interface ExposedPort {
 export async function exposeJobPort(pgid: number, port: number): Promise<ExposedPort | string> {
   const inside = namespaceMember(pgid);
   if (!inside) return "the job shares the host's network";
+  const userNamespace = process.getuid?.() === 0 ? [] : ["-U", "--preserve-credentials"];
+  // Entering another network namespace takes a capability there: root has it, another user may not.
+  const probe = spawnSync("nsenter", ["-t", String(inside), "-n", ...userNamespace, "true"], { encoding: "utf8", timeout: 5000 });
+  if (probe.status !== 0) return `its network namespace cannot be entered from here (${(probe.stderr || probe.error?.message || "nsenter failed").trim().split("\n")[0]})`;
   const server: Server = createServer((socket) => {
-    const userNamespace = process.getuid?.() === 0 ? [] : ["-U", "--preserve-credentials"];
     const bridge = spawn("nsenter", ["-t", String(inside), "-n", ...userNamespace, "socat", "-", `TCP:127.0.0.1:${port}`], { stdio: ["pipe", "pipe", "ignore"] });
     socket.pipe(bridge.stdin!);
     bridge.stdout!.pipe(socket);
@@ -47,12 +57,16 @@ export async function exposeJobPort(pgid: number, port: number): Promise<Exposed
     );
     server.listen(port, "127.0.0.1", () => {
       server.unref();
+      forwarded.add(port);
+      const close = () => {
+        forwarded.delete(port);
+        server.close();
+      };
       resolve({
-        close: () => server.close(),
+        close,
         handOff: () => {
-          server.close();
-          const userNamespace = process.getuid?.() === 0 ? "" : " -U --preserve-credentials";
-          const forwarder = spawn("socat", [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, `SYSTEM:nsenter -t ${inside} -n${userNamespace} socat - TCP\\:127.0.0.1\\:${port}`], {
+          close();
+          const forwarder = spawn("socat", [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, `SYSTEM:nsenter -t ${inside} -n ${userNamespace.join(" ")} socat - TCP\\:127.0.0.1\\:${port}`], {
             detached: true,
             stdio: "ignore",
           });

@@ -32,6 +32,12 @@ export interface RunOptions {
   onOutput?: (chunk: Buffer) => void;
   /** Run outside the sandbox (the person approved it). */
   unsandboxed?: boolean;
+  /**
+   * Inside the sandbox with no writable path at all (the workspace included) and no network, nor
+   * a question about it: a template's `` !`cmd` `` gathers context, it does not act. The sandbox
+   * enforces it (sandbox.ts); callers that need it also check that the sandbox is active.
+   */
+  readOnly?: boolean;
 }
 
 export interface RunResult {
@@ -80,7 +86,7 @@ export async function runCommand(command: string, options: RunOptions): Promise<
 
   let started: StartedShell;
   try {
-    started = await spawnShell(command, { cwd: options.cwd, env: options.env, output: fifo?.write, unsandboxed: options.unsandboxed });
+    started = await spawnShell(command, { cwd: options.cwd, env: options.env, output: fifo?.write, unsandboxed: options.unsandboxed, readOnly: options.readOnly });
   } catch (error) {
     closeFifo();
     return { ...base, output: "", durationMs: 0, error: `could not start ${userShell()}: ${message(error)}` };

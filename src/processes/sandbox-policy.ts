@@ -9,7 +9,7 @@
  * stores and mini-claude's own config and data. Network: only allowed domains, through the engine's
  * proxy; every other domain is asked about (sandbox.ts).
  */
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, lstatSync, readFileSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
@@ -60,7 +60,7 @@ export function sessionPolicy(setup: PolicySetup): SessionPolicy {
  * person's project, and are swept away if the command creates them (`watch`); so are `.git`'s
  * missing internals. On macOS the engine's rules are patterns, so everything there is `protect`.
  */
-export function commandProtection(root: string, platform = process.platform): { protect: string[]; watch: string[] } {
+export function commandProtection(root: string, nested: string[], platform = process.platform): { protect: string[]; watch: string[] } {
   const { root: names, git } = sandboxProtectedPaths();
   const protect: string[] = [];
   const watch: string[] = [];
@@ -76,7 +76,7 @@ export function commandProtection(root: string, platform = process.platform): { 
   // A worktree's or submodule's `.git` file points git elsewhere: rewriting it would move the boundary.
   else if (kind === "file") protect.push(dotGit);
   else watch.push(dotGit);
-  protect.push(...nestedProtected(root));
+  protect.push(...nested.filter(exists));
   return { protect, watch };
 }
 
@@ -85,20 +85,15 @@ export function commandProtection(root: string, platform = process.platform): { 
  * .vscode), as far down as the engine itself looks (3 levels), found with ripgrep, which the
  * engine requires anyway. Only what exists: a missing one would need a placeholder.
  */
-function nestedProtected(root: string): string[] {
+export async function nestedProtected(root: string): Promise<string[]> {
   const { root: names, git } = sandboxProtectedPaths();
-  const globs = [
-    ...names.flatMap((name) => ["--iglob", `*/**/${name}`, "--iglob", `*/**/${name}/**`]),
-    "--iglob", "*/**/.git/HEAD",
-  ];
-  const found = spawnSync("rg", ["--files", "--hidden", "--no-ignore", "--no-config", "--max-depth", "5", ...globs, "-g", "!**/node_modules/**"], {
-    cwd: root,
-    encoding: "utf8",
-    timeout: 5000,
-    maxBuffer: 4 * 1024 * 1024,
+  const globs = [...names.flatMap((name) => ["--iglob", `*/**/${name}`, "--iglob", `*/**/${name}/**`]), "--iglob", "*/**/.git/HEAD"];
+  const args = ["--files", "--hidden", "--no-ignore", "--no-config", "--max-depth", "5", ...globs, "-g", "!**/node_modules/**"];
+  const listed = await new Promise<string>((resolve) => {
+    execFile("rg", args, { cwd: root, encoding: "utf8", timeout: 5000, maxBuffer: 4 * 1024 * 1024 }, (_error, stdout) => resolve(stdout ?? ""));
   });
   const paths = new Set<string>();
-  for (const line of (found.stdout ?? "").split("\n")) {
+  for (const line of listed.split("\n")) {
     if (!line) continue;
     const parts = line.split("/");
     const gitAt = parts.lastIndexOf(".git");
@@ -115,7 +110,7 @@ function nestedProtected(root: string): string[] {
       }
     }
   }
-  return [...paths].filter((path) => path.split("/").length - root.split("/").length <= 4 && exists(path));
+  return [...paths].filter((path) => path.split("/").length - root.split("/").length <= 4);
 }
 
 /**

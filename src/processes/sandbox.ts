@@ -7,16 +7,17 @@
  * One sandbox per process (configured once at start by main.ts), so spawn.ts can wrap every
  * command without each caller passing it along. Never a silent fallback: when the probe fails the
  * state says what is missing and how to install it, and the banner shows it. The engine itself
- * (~200 ms to load, ~130 ms to start its proxies) is loaded by warmSandbox() once the first request
- * is on its way, so it is never on the first request's path.
+ * (~200 ms to load, ~130 ms to start its proxies) is loaded by warmSandbox() while the REPL's
+ * banner is read or once --print's first request is out, so it is never on that request's path.
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SandboxRuntimeConfig } from "@anthropic-ai/sandbox-runtime";
-import { commandProtection, sessionPolicy, type SessionPolicy } from "./sandbox-policy.js";
+import { commandProtection, nestedProtected, sessionPolicy, type SessionPolicy } from "./sandbox-policy.js";
+import { jobPorts } from "./job-ports.js";
 import { sweepCreated } from "./protected-sweep.js";
 
 export type SandboxMode = "off" | "auto" | "on";
@@ -78,8 +79,12 @@ let engine: Promise<Engine> | undefined;
 let loaded: Engine | undefined;
 let asker: NetworkAsker | undefined;
 const running = new Map<string, string>();
+/** Running commands that may not reach a new domain (the proxy cannot tell whose connection it is). */
+const readOnlyCommands = new Set<string>();
 const pendingQuestions = new Map<string, Promise<boolean | { allow: false; reason: string }>>();
 let wrapping: Promise<unknown> = Promise.resolve();
+/** The nested protected paths, scanned while nothing ran (only commands create them unasked). */
+let nextNested: Promise<string[]> | undefined;
 /** How often a running job's protected paths are checked for what it created. */
 const JOB_SWEEP_MS = 1000;
 
@@ -132,20 +137,35 @@ export function setNetworkAsker(ask: NetworkAsker | undefined): void {
  */
 export async function sandboxCommand(
   shellCommand: string,
-  options: { shell: string; label: string; background?: boolean; /** A job's: what the sweep removed while it runs. */ onSweep?: (line: string) => void },
+  options: {
+    shell: string;
+    label: string;
+    background?: boolean;
+    /** A job's: what the sweep removed while it runs. */
+    onSweep?: (line: string) => void;
+    /** Nothing writable but the session's temp folder; a domain it wants is refused, never asked about. */
+    readOnly?: boolean;
+  },
 ): Promise<SandboxedCommand | undefined> {
   if (!state.active || !setup) return undefined;
   const lib = await startEngine();
   const { root, policy, tmp } = setup;
-  const protection = commandProtection(root);
+  // The scan for nested protected paths ran as the last command ended, if nothing has run since.
+  const nested = !running.size && nextNested ? await nextNested : await nestedProtected(root);
+  nextNested = undefined;
+  const protection = commandProtection(root, nested);
   const commandId = randomBytes(16).toString("base64url");
   const custom: Partial<SandboxRuntimeConfig> = {
-    filesystem: { denyRead: policy.denyRead, allowRead: [], allowWrite: policy.allowWrite, denyWrite: [...policy.denyWrite, ...protection.protect] },
+    filesystem: { denyRead: policy.denyRead, allowRead: [], allowWrite: options.readOnly ? [tmp] : policy.allowWrite, denyWrite: [...policy.denyWrite, ...protection.protect] },
   };
+  // A foreground command reaches the servers of mini-claude's own jobs, and no other local service.
+  const ports = options.background || options.readOnly ? [] : jobPorts();
   // The session's private temp folder, not the engine's shared /tmp/claude.
-  const command = `export TMPDIR=${quote(tmp)}\n${shellCommand}`;
+  const command = `export TMPDIR=${quote(tmp)}\n${ports.length ? `${jobPortRelays(ports)}\n` : ""}${shellCommand}`;
   const wrapped = await insideWrapDir(() => lib.SandboxManager.wrapWithSandboxArgv(command, options.shell, custom, undefined, undefined, { commandId, commandText: options.label }));
+  if (ports.length) lib.SandboxManager.registerCommandNetworkLists(commandId, { allowedDomains: ports.map((port) => `127.0.0.1:${port}`) });
   running.set(commandId, options.label);
+  if (options.readOnly) readOnlyCommands.add(commandId);
   const sweepLine = () => {
     const removed = sweepCreated(root, protection.watch);
     return removed.length ? `Sandbox: removed ${removed.join(", ")}, which the command created: protected paths are written only with write_file, which asks the user.` : undefined;
@@ -174,9 +194,14 @@ export async function sandboxCommand(
       if (done) return undefined;
       done = true;
       running.delete(commandId);
+      if (ports.length) lib.SandboxManager.unregisterCommandNetworkLists(commandId);
+      readOnlyCommands.delete(commandId);
       // The engine's mount points serve every sandbox still running: clean them only when none is.
       clearInterval(sweeper);
-      if (!running.size) lib.SandboxManager.cleanupAfterCommand();
+      if (!running.size) {
+        lib.SandboxManager.cleanupAfterCommand();
+        nextNested = nestedProtected(root).catch(() => []);
+      }
       return sweepLine();
     },
   };
@@ -187,9 +212,11 @@ export async function sandboxCommand(
  * A job left running by --keep-background keeps its sandbox but loses the network then.
  */
 export async function stopSandboxEngine(): Promise<void> {
-  const lib = loaded;
+  const pending = engine;
   engine = undefined;
   loaded = undefined;
+  // Still starting (warmed in the REPL, never used): its proxies must not outlive the session.
+  const lib = await pending?.catch(() => undefined);
   if (!lib) return;
   lib.SandboxManager.cleanupAfterCommand();
   await lib.SandboxManager.reset().catch(() => {});
@@ -208,11 +235,13 @@ export function disposeSandbox(): void {
   loaded = undefined;
   setup = undefined;
   running.clear();
+  nextNested = undefined;
   state = { ...state, active: false };
 }
 
 function startEngine(): Promise<Engine> {
   engine ??= (async () => {
+    reapOrphanedBridges();
     const lib = await import("@anthropic-ai/sandbox-runtime");
     const policy = setup!.policy;
     await lib.SandboxManager.initialize(
@@ -258,6 +287,8 @@ async function askAboutDomain(host: string, port: number | undefined): Promise<b
   if (pending) return pending;
   const question = (async () => {
     if (!asker) return deny(refusalFor(key));
+    // Only read-only commands running: the connection is one of theirs, and they never ask.
+    if (readOnlyCommands.size && readOnlyCommands.size === running.size) return deny(`${key}: a read-only command reaches no new domain`);
     const answer = await asker({ host, ...(port ? { port } : {}), commands: [...running.values()] });
     if (typeof answer === "object") return deny(answer.refused);
     state.allowedDomains.push(key);
@@ -274,6 +305,32 @@ export function refusalFor(domain: string): string {
 
 function deny(reason: string): { allow: false; reason: string } {
   return { allow: false, reason };
+}
+
+/**
+ * The engine's host-side bridges (`socat UNIX-LISTEN:…/claude-http-….sock`) are its children and
+ * stop with it; only a `kill -9` of their mini-claude orphans them, and nothing can run then. So
+ * each start ends this user's orphans (parent 1: no running session owns them). Linux only.
+ */
+function reapOrphanedBridges(): void {
+  if (process.platform !== "linux") return;
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid !== 1 || statSync(`/proc/${pid}`).uid !== process.getuid?.()) continue;
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      if (cmdline[0] === "socat" && /^UNIX-LISTEN:.*\/claude-(http|socks)-[0-9a-f]+\.sock,/.test(cmdline[1] ?? "")) process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
 }
 
 /** What this machine lacks for the engine, with the command that installs it; undefined when nothing. */
@@ -309,6 +366,26 @@ function onPath(name: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Shell lines that make the jobs' ports answer on the command's own loopback: a socat per port,
+ * relaying through the engine's proxy (with the command's own proxy credentials, so only this
+ * command's allow list applies) to the host's loopback, where job-ports.ts forwards into the job.
+ * The command starts once every relay listens (at most ~1 s).
+ */
+function jobPortRelays(ports: number[]): string {
+  const relays = ports.map((port) => `socat TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr PROXY:127.0.0.1:127.0.0.1:${port},proxyport="\${HTTP_PROXY##*:}",proxyauth="$__mc_auth" >/dev/null 2>&1 &`);
+  const waits = ports.map((port) => {
+    const hex = port.toString(16).toUpperCase().padStart(4, "0");
+    return `__mc_i=0; while [ $__mc_i -lt 100 ] && ! grep -q ":${hex} 00000000:0000 0A" /proc/net/tcp 2>/dev/null; do sleep 0.01; __mc_i=$((__mc_i + 1)); done`;
+  });
+  return [
+    `__mc_auth=$(printf '%s' "\${HTTP_PROXY#*://}" | sed 's/@.*//; s/%3D/=/g; s/%2B/+/g; s/%2F/\\//g')`,
+    ...relays,
+    ...waits,
+    "unset __mc_auth __mc_i",
+  ].join("\n");
 }
 
 function quote(text: string): string {

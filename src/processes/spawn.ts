@@ -41,12 +41,21 @@ export interface StartedShell {
  */
 export async function spawnShell(
   command: string,
-  options: { cwd: string; env?: Record<string, string | undefined>; output?: number; unsandboxed?: boolean; background?: boolean; onSweep?: (line: string) => void },
+  options: {
+    cwd: string;
+    env?: Record<string, string | undefined>;
+    output?: number;
+    unsandboxed?: boolean;
+    background?: boolean;
+    onSweep?: (line: string) => void;
+    /** Nothing writable but its temp folder, and no domain asked about (a template's `!`cmd``). */
+    readOnly?: boolean;
+  },
 ): Promise<StartedShell> {
   const output = options.output ?? "pipe";
   const shell = userShell();
   const script = `exec 2>&1\n${command}`;
-  const sandbox = options.unsandboxed ? undefined : await sandboxCommand(script, { shell, label: command, background: options.background, onSweep: options.onSweep });
+  const sandbox = options.unsandboxed ? undefined : await sandboxCommand(script, { shell, label: command, background: options.background, onSweep: options.onSweep, readOnly: options.readOnly });
   const [file, ...args] = sandbox?.argv ?? [shell, "-c", script];
   try {
     const child = spawn(file!, args, {

@@ -1,16 +1,36 @@
 import type { PromptTemplate } from "./load.js";
 
+/** Each `!{…}` of a Gemini CLI template, its braces balanced (`awk '{print $1}'`, `{{args}}`), as Gemini reads them. */
+export function geminiCommandTokens(text: string): string[] {
+  const tokens: string[] = [];
+  for (let start = text.indexOf("!{"); start !== -1; start = text.indexOf("!{", start + 2)) {
+    let depth = 0;
+    for (let i = start + 1; i < text.length; i++) {
+      if (text[i] === "{") depth++;
+      else if (text[i] === "}" && --depth === 0) {
+        tokens.push(text.slice(start, i + 1));
+        start = i - 1;
+        break;
+      }
+    }
+  }
+  return tokens;
+}
+
 /**
  * A template with the person's arguments filled in. Markdown templates take `$ARGUMENTS` (all of
  * them) and `$1`…`$9` (one word each; "quoted words" count as one); Gemini CLI's take `{{args}}`.
  * A template that uses none of these gets the arguments appended, so nothing typed is lost.
- * Nothing else is interpreted: Claude Code's !`command` and Gemini's !{command} stay text,
- * because a file in a repository must not run commands by being expanded.
+ * Shell commands (!`cmd`, !{cmd}) are left for prepare.ts, which decides whether they run;
+ * inside Gemini's !{…} the arguments are shell-quoted, as Gemini CLI does.
  */
-export function expandTemplate(template: PromptTemplate, args: string): string {
+export function expandTemplate(template: Pick<PromptTemplate, "body" | "syntax">, args: string): string {
   const text = args.trim();
   if (template.syntax === "gemini") {
-    if (template.body.includes("{{args}}")) return template.body.split("{{args}}").join(text);
+    const quoted = `'${text.replace(/'/g, `'\\''`)}'`;
+    let body = template.body;
+    for (const token of geminiCommandTokens(template.body)) body = body.split(token).join(token.split("{{args}}").join(quoted));
+    if (template.body.includes("{{args}}")) return body.split("{{args}}").join(text);
     return text ? `${template.body}\n\n${text}` : template.body;
   }
   const words = splitArguments(text);

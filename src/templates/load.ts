@@ -1,7 +1,8 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { parseFrontMatter } from "../front-matter.js";
 import { readCapped } from "../read-capped.js";
+import { commandRules, type CommandRule } from "./allowed-tools.js";
 
 /**
  * Prompt templates: `/name args` expands a file the person (or their project) wrote. Read from
@@ -13,7 +14,12 @@ import { readCapped } from "../read-capped.js";
  * The first folder to define a name wins. The person's own come first: a repository must not
  * change what a name the person relies on sends, so a project's template of the same name is
  * ignored, and the one kept says which (`shadows`) for a notice. A subfolder gives a namespace:
- * .claude/commands/git/commit.md is /git:commit.
+ * .claude/commands/git/commit.md is /git:commit, and /commit too while no other template ends in
+ * that name (findTemplate).
+ *
+ * The shell commands a template may run (inline-commands.ts) are those its front matter's
+ * `allowed-tools` covers (Claude Code's `Bash(git diff:*)`); for Gemini CLI's TOML files, those
+ * its settings' `tools.allowed` covers (`run_shell_command(git diff)`), project and user.
  */
 
 export interface PromptTemplate {
@@ -26,6 +32,10 @@ export interface PromptTemplate {
   /** Gemini CLI's files use {{args}}; Markdown ones $ARGUMENTS and $1…$9. */
   syntax: "markdown" | "gemini";
   file: string;
+  /** "project": the workspace's, whose commands run only once the person trusts them; "user": the person's own. */
+  origin: "project" | "user";
+  /** Which shell commands in the body may run. */
+  commandRules: CommandRule[];
   /** The project's file of the same name that this person's template hides, when there is one. */
   shadows?: string;
 }
@@ -50,9 +60,15 @@ export function templateFolders(workspace: string, configDir: string, home: stri
   ];
 }
 
+/** Gemini CLI's settings files, whose `tools.allowed` says which `!{…}` commands its TOML templates may run. */
+export function geminiSettingsFiles(workspace: string, home: string | undefined): string[] {
+  return [join(workspace, ".gemini", "settings.json"), ...(home ? [join(home, ".gemini", "settings.json")] : [])];
+}
+
 /** Contract: never throws; unreadable files and folders are passed over. Sorted by name. */
-export function loadTemplates(folders: Folder[]): PromptTemplate[] {
+export function loadTemplates(folders: Folder[], geminiSettings: string[] = []): PromptTemplate[] {
   const found = new Map<string, { template: PromptTemplate; origin: Folder["origin"] }>();
+  let geminiRules: CommandRule[] | undefined;
   for (const folder of folders) {
     for (const file of filesUnder(folder.dir, folder.ext)) {
       const name = relative(folder.dir, file).slice(0, -folder.ext.length).split(sep).join(":");
@@ -66,24 +82,59 @@ export function loadTemplates(folders: Folder[]): PromptTemplate[] {
       if (!read || read.truncated) continue;
       const text = read.bytes.toString("utf8");
       const template = folder.ext === ".toml" ? fromToml(text, name, file) : fromMarkdown(text, name, file);
-      if (template) found.set(name, { template, origin: folder.origin });
+      if (!template) continue;
+      geminiRules ??= folder.ext === ".toml" ? geminiCommandRules(geminiSettings) : undefined;
+      const rules = template.syntax === "gemini" ? (geminiRules ?? []) : template.commandRules;
+      found.set(name, { template: { ...template, origin: folder.origin, commandRules: rules }, origin: folder.origin });
     }
   }
   return [...found.values()].map((kept) => kept.template).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function fromMarkdown(text: string, name: string, file: string): PromptTemplate {
+/**
+ * The template `/name` calls: the one of that name, else the only one whose last part is that
+ * name (`/commit` for `devops:commit`). Undefined when there is none or more than one.
+ */
+export function findTemplate(templates: PromptTemplate[], name: string): PromptTemplate | undefined {
+  const exact = templates.find((t) => t.name === name);
+  if (exact || name.includes(":")) return exact;
+  const byLastPart = templates.filter((t) => t.name.endsWith(`:${name}`));
+  return byLastPart.length === 1 ? byLastPart[0] : undefined;
+}
+
+type Parsed = Omit<PromptTemplate, "origin">;
+
+function fromMarkdown(text: string, name: string, file: string): Parsed {
   const { fields, body } = parseFrontMatter(text);
   // Claude Code's default description is the body's first line.
   const description = fields.description || body.trim().split("\n", 1)[0]?.slice(0, 80) || undefined;
-  return { name, description, model: fields.model || undefined, body: body.trim(), syntax: "markdown", file };
+  return { name, description, model: fields.model || undefined, body: body.trim(), syntax: "markdown", file, commandRules: commandRules(fields["allowed-tools"]) };
 }
 
 /** Gemini CLI's command files: `prompt = """…"""` (or a one-line string) and an optional `description`. */
-function fromToml(text: string, name: string, file: string): PromptTemplate | undefined {
+function fromToml(text: string, name: string, file: string): Parsed | undefined {
   const prompt = tomlString(text, "prompt");
   if (prompt === undefined) return undefined;
-  return { name, description: tomlString(text, "description"), body: prompt.trim(), syntax: "gemini", file };
+  return { name, description: tomlString(text, "description"), body: prompt.trim(), syntax: "gemini", file, commandRules: [] };
+}
+
+/** `tools.allowed` of Gemini CLI's settings files: `run_shell_command(git diff)` lets commands starting with `git diff` run. */
+function geminiCommandRules(files: string[]): CommandRule[] {
+  const rules: CommandRule[] = [];
+  for (const file of files) {
+    let allowed: unknown;
+    try {
+      allowed = (JSON.parse(readFileSync(file, "utf8")) as { tools?: { allowed?: unknown } })?.tools?.allowed;
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(allowed)) continue;
+    for (const entry of allowed) {
+      const match = typeof entry === "string" ? /^run_shell_command(?:\((.*)\))?$/.exec(entry.trim()) : null;
+      if (match) rules.push(match[1]?.trim() ? { kind: "prefix", prefix: match[1].trim() } : { kind: "any" });
+    }
+  }
+  return rules;
 }
 
 function tomlString(text: string, key: string): string | undefined {

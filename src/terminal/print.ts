@@ -45,14 +45,14 @@ export interface PrintMode {
 export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined, hooks, approvals, permissions, version = "" }: PrintMode): Promise<number> {
   const typed = await readPrintPrompt(config.prompt);
   if (!typed) throw new UsageError('--print needs a prompt: mini-claude -p "your request", or pipe one on stdin.');
-  const template = templateInPrompt(
-    typed,
-    config,
-    conversation,
-    (text) => process.stdout.write(`${text}\n`),
-    (text) => process.stderr.write(`mini-claude: ${text}\n`),
-  );
-  if (template === "shown") return EXIT.ok;
+  const template = await templateInPrompt(typed, config, conversation, {
+    say: (text) => process.stdout.write(`${text}\n`),
+    warn: (text) => process.stderr.write(`mini-claude: ${showControls(text)}\n`),
+    notice: (text) => process.stderr.write(`mini-claude: ${showControls(text)}\n`),
+    yes: config.yes,
+  });
+  if (template === "done") return EXIT.ok;
+  if (template === "refused") return EXIT.usage;
   const prompt = template?.prompt ?? typed;
   if (template?.model) conversation.model = template.model;
   const untrusted = hooks?.hooks.untrusted() ?? [];

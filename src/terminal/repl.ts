@@ -64,7 +64,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   };
   const reader = new InputQueue({
     prompt: PROMPT,
-    completer: (line: string) => (line.startsWith("/") ? completeSlash(line, () => availableTemplates(config).map((t) => t.name)) : completeMention(line, config.workspace)),
+    completer: (line: string) => (line.startsWith("/") ? completeSlash(line, () => [...availableTemplates(config).map((t) => t.name), ...conversation.skills.all.map((s) => s.name)]) : completeMention(line, config.workspace)),
     history: process.stdin.isTTY ? loadInputHistory(config.configDir) : [],
     onHeldKey,
     onHeldPaste: (text) => {
@@ -195,7 +195,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     if (!input) continue;
     if (reader.isTerminal) saveInputLine(config.configDir, input);
     if (["exit", "quit", "q"].includes(input)) break;
-    let request: TemplateRequest = { prompt: input };
+    let request: Omit<TemplateRequest, "expanded"> & { expanded?: true } = { prompt: input };
     if (input.startsWith("/")) {
       const outcome = await runSlashCommand(input, slash);
       if (outcome === "exit") break;
@@ -211,7 +211,8 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       shellContext.push(escape.context);
       continue;
     }
-    const mentions = attachMentions(request.prompt, config.workspace);
+    // A template attached its own @files; what it ran or quoted must not be attached again.
+    const mentions = request.expanded ? { text: request.prompt, attached: [], problems: [] } : attachMentions(request.prompt, config.workspace);
     for (const problem of mentions.problems) await renderer.error(problem);
     if (mentions.attached.length) await renderer.notice(`(attached ${mentions.attached.join(", ")})`);
     const prompt = [...shellContext, mentions.text].join("\n\n");

@@ -7,6 +7,7 @@ import { jobTable, runJobCommand } from "../tools/background.js";
 import type { SessionHooks } from "../hooks/setup.js";
 import { rewindCommand, type RewindIO } from "./rewind-command.js";
 import { sandboxReport } from "./sandbox-report.js";
+import { contextReport } from "./context-report.js";
 import { describeError } from "./errors.js";
 import { hooksReport } from "./hooks-trust.js";
 import { permissionsReport } from "./permissions-report.js";
@@ -46,10 +47,10 @@ export const slashCommands: SlashCommand[] = [
   {
     name: "/help",
     help: "this list",
-    run: (_, { config }) => {
+    run: (_, { config, conversation }) => {
       say(slashCommands.map((c) => `  ${c.name.padEnd(10)} ${c.help}`).join("\n"));
       say("  Ctrl-C interrupts a turn; at the prompt, Ctrl-C twice or Ctrl-D exits.");
-      for (const line of templateHelp(availableTemplates(config))) say(line);
+      for (const line of templateHelp(availableTemplates(config), conversation.skills.all)) say(line);
     },
   },
   {
@@ -93,6 +94,7 @@ export const slashCommands: SlashCommand[] = [
       say(`Tokens: ${conversation.usage.inputTokens} in, ${conversation.usage.outputTokens} out.`);
     },
   },
+  { name: "/context", help: "the system prompt's cost by source (each instructions file, the skills listing) and the context used", run: (_, { conversation }) => say(contextReport(conversation)) },
   {
     name: "/compact",
     help: "summarise the conversation now to free context: /compact [what to focus on]",
@@ -171,10 +173,15 @@ export async function runSlashCommand(input: string, ctx: SlashContext): Promise
   const [name, ...rest] = input.split(/\s+/);
   const command = slashCommands.find((c) => c.name === name.toLowerCase());
   if (command) return command.run(rest.join(" "), ctx);
-  const template = runTemplate(name.slice(1), input.slice(name.length).trim(), ctx.config, ctx.conversation, say);
-  if (template === "shown") return;
+  const io = { say, warn: (text: string) => void ctx.renderer.error(text), ask: ctx.ask };
+  const template = await runTemplate(name.slice(1), input.slice(name.length).trim(), ctx.config, ctx.conversation, io);
+  if (template === "done" || template === "refused") return;
   if (template) return template;
-  const names = [...slashCommands.map((c) => c.name), ...availableTemplates(ctx.config).map((t) => `/${t.name}`)];
+  const names = [
+    ...slashCommands.map((c) => c.name),
+    ...availableTemplates(ctx.config).map((t) => `/${t.name}`),
+    ...ctx.conversation.skills.all.map((s) => `/${s.name}`),
+  ];
   await ctx.renderer.error(`Unknown command ${name}. Available: ${names.join(" ")} (/help describes them).`);
 }
 

@@ -47,7 +47,7 @@ describe("the REPL with piped stdin", () => {
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("/clear");
-    expect(result.stdout).toContain("Unknown command /frob. Available: /help /clear /bg /hooks /model /usage /compact /diff /expand /approvals /permissions /mcp /rewind /undo /sandbox /exit (/help describes them).");
+    expect(result.stdout).toContain("Unknown command /frob. Available: /help /clear /bg /hooks /model /usage /context /compact /diff /expand /approvals /permissions /mcp /rewind /undo /sandbox /exit (/help describes them).");
     expect(result.stdout).toContain("Tokens: 100 in, 20 out.");
     expect(result.stdout).toContain("Model: other-model");
     expect(fake.requests).toHaveLength(1);

@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
+import { BWRAP_PROBLEM } from "../support/bwrap.js";
+import { startRepl } from "../support/pty.js";
 import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -22,5 +24,47 @@ describe("skills, end to end", () => {
     expect(system).not.toContain("Use pdftk");
     const observation = fake.requests[1].messages.find((m: any) => m.tool_call_id === "call_skill").content;
     expect(observation).toContain("Group entries under Added, Fixed, Changed.");
+  });
+});
+
+describe("the REPL: instructions, skills and trust", () => {
+  it("the banner names every instructions file; /context shows each file's and the skills listing's cost", async () => {
+    const ws = tempWorkspace({
+      "AGENTS.md": "Run tests with npm test.\n",
+      "CLAUDE.md": "@AGENTS.md\n\nClaude-specific: keep answers short.\n",
+      "CLAUDE.local.md": "My notes.\n",
+      ".claude/skills/pdf/SKILL.md": `---\nname: pdf\ndescription: ${"Fill PDF forms. ".repeat(20).trim()}\n---\nUse pdftk.\n`,
+    });
+    const fake = await fakeOpenAI([]);
+    const pty = await startRepl([], cliOptions(ws, fake));
+    await pty.waitFor("AGENTS.md, CLAUDE.md, CLAUDE.local.md loaded");
+    pty.type("/context\r");
+    await pty.waitFor(/System prompt: about \d+ tokens per request, of which:\s+AGENTS\.md: about \d+ tokens\s+CLAUDE\.md: about \d+ tokens\s+CLAUDE\.local\.md: about \d+ tokens\s+skills listing \(1 skill\): about (\d+) tokens/);
+    const listing = Number(/skills listing \(1 skill\): about (\d+) tokens/.exec(pty.screen())![1]);
+    expect(listing).toBeGreaterThan(60);
+    await pty.quit();
+  });
+
+  it.skipIf(BWRAP_PROBLEM)("a project's template that runs commands asks first: 'n' sends nothing; 'y' runs them, sends, and is remembered", async () => {
+    const ws = tempWorkspace({ ".claude/commands/st.md": "---\nallowed-tools: Bash(echo:*)\n---\nStatus: !`echo all-clean`\n" });
+    const fake = await fakeOpenAI([reply().text("First answer."), reply().text("Second answer.")]);
+    const question = /\/st from .*st\.md runs `echo all-clean` \(read-only, in the sandbox, no network\) and sends their output\. Trust it\? \[y\/N\]/;
+    const pty = await startRepl([], cliOptions(ws, fake));
+    pty.type("/st\r");
+    await pty.waitFor(question);
+    pty.type("n\r");
+    await pty.waitFor("/st was not sent.");
+    expect(fake.requests).toHaveLength(0);
+    let from = pty.screen().length;
+    pty.type("/st\r");
+    await pty.waitFor(question, { from });
+    pty.type("y\r");
+    await pty.waitFor("First answer.");
+    expect(fake.requests[0].messages[1].content).toBe("Status: all-clean");
+    from = pty.screen().length;
+    pty.type("/st\r");
+    await pty.waitFor("Second answer.", { from });
+    expect(pty.screen().slice(from)).not.toMatch(question);
+    await pty.quit();
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/history.js";
 import { startCaptureServer } from "../support/capture-server.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { CLI, runCli, startCli } from "../support/run-cli.js";
+import { CLI, withoutSandboxLine, runCli, startCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 const fakeOpenAI = useFakeOpenAI();
@@ -204,7 +204,7 @@ describe("a user with no home folder", () => {
         child.stdout.on("data", (d) => (stdout += d));
         child.stderr.on("data", (d) => (stderr += d));
         child.stdin.end();
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
+        child.on("close", (code) => resolve({ code, stdout, stderr: withoutSandboxLine(stderr) }));
       });
     const endpoint = { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "test-key", MINI_CLAUDE_MODEL: "fake-model" };
     expect(await run({ ...endpoint, MINI_CLAUDE_HOME: ws.home })).toEqual({ code: 0, stdout: "no home needed\n", stderr: "" });

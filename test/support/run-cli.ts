@@ -26,8 +26,19 @@ export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
+  /** stderr without the one line a machine without the sandbox's packages adds (sandboxLine below). */
   stderr: string;
+  /** stderr as printed. */
+  rawStderr: string;
 }
+
+/**
+ * The line --print writes when the sandbox cannot run here (a Mac, a container without bubblewrap).
+ * Tests that are not about the sandbox read stderr without it, so they pass on any machine;
+ * test/e2e/sandbox.test.ts asserts the line itself on rawStderr.
+ */
+const SANDBOX_LINE = /^mini-claude: sandbox off: .*\n/m;
+export const withoutSandboxLine = (stderr: string) => stderr.replace(SANDBOX_LINE, "");
 
 export interface RunningCli {
   child: ChildProcess;
@@ -70,7 +81,7 @@ export function startCli(args: string[], options: CliOptions): RunningCli {
   const done = new Promise<CliResult>((resolve) => {
     child.on("close", (code, signal) => {
       clearTimeout(timeout);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout, stderr: withoutSandboxLine(stderr), rawStderr: stderr });
     });
   });
   const waitFor = (text: string | RegExp, timeoutMs = 10_000) =>
@@ -83,7 +94,7 @@ export function startCli(args: string[], options: CliOptions): RunningCli {
       };
       check();
     });
-  return { child, stdout: () => stdout, stderr: () => stderr, waitFor, done };
+  return { child, stdout: () => stdout, stderr: () => withoutSandboxLine(stderr), waitFor, done };
 }
 
 export function runCli(args: string[], options: CliOptions): Promise<CliResult> {

