@@ -1,9 +1,11 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { UsageError, type ParsedArgs } from "./args.js";
+import { declaredFlags, UsageError, type ParsedArgs } from "./args.js";
 import { parsePassList } from "./command-env.js";
 import { homeFolder, ignoredProjectSettings, ownFolder, readEnvFile, sameFolder } from "./config-files.js";
+import { ignoredClaudeFlags, readClaudeFlags, type ClaudeOptions } from "./sdk/claude-flags.js";
+import { inlineMcpConfigFile } from "./sdk/inline-mcp-config.js";
 
 export const DEFAULTS = {
   openaiModel: "gpt-4.1-mini",
@@ -58,6 +60,14 @@ const configSchema = z.object({
   outputFormat: z.enum(["text", "json", "stream-json"], { errorMap: () => ({ message: "must be text, json or stream-json" }) }),
   /** stream-json: also the model's text as it streams. */
   includePartial: z.boolean(),
+  /** `--input-format stream-json`: user messages and control requests arrive as JSON lines on stdin (the Claude Agent SDK's protocol, src/sdk/). */
+  inputFormat: z.enum(["text", "stream-json"], { errorMap: () => ({ message: "must be text or stream-json" }) }),
+  /** Whose shapes json|stream-json speak: mini-claude's versioned v1, or Claude Code's. */
+  jsonDialect: z.enum(["mini-claude", "claude"], { errorMap: () => ({ message: "must be mini-claude or claude" }) }),
+  /** Claude Code's flags that mean something here (src/sdk/claude-flags.ts). */
+  claude: z.custom<ClaudeOptions>(),
+  /** Flags accepted for Claude Code's sake that change nothing here, for one stderr line. */
+  ignoredFlags: z.array(z.string()),
   /** --print: run the project's hooks although the person never trusted them in the REPL. */
   trustProjectHooks: z.boolean(),
   /** --mcp-config FILE…: more MCP server files, the person's own (trusted). */
@@ -107,6 +117,8 @@ export async function loadConfig(
   const trusted = [join(configDir, ".env"), ...(ownDir && sameFolder(ownDir, cwd) ? [join(ownDir, ".env")] : [])];
   const vars = { ...(await readEnvFile(trusted[0])), ...(trusted[1] ? await readEnvFile(trusted[1]) : {}), ...definedOnly(env) };
   const workspace = resolveWorkspace(str(values.workspace) ?? ".", cwd);
+  const claude = readClaudeFlags(values);
+  if (claude.problem) throw new UsageError(`Invalid ${claude.problem}.`);
   for (const note of await ignoredProjectSettings([workspace, cwd], trusted)) warn(note);
 
   let baseURL = str(values["base-url"]) ?? vars.OPENAI_BASE_URL;
@@ -124,7 +136,7 @@ export async function loadConfig(
     apiKey,
     model,
     workspace,
-    maxIterations: values["max-iterations"] === undefined ? DEFAULTS.maxIterations : Number(values["max-iterations"]),
+    maxIterations: maxIterations(values),
     repeatLimit: repeatLimit(values["repeat-limit"] ?? vars.MINI_CLAUDE_REPEAT_LIMIT),
     ...contextWindowSetting(str(values["context-window"]), vars.MINI_CLAUDE_CONTEXT_WINDOW),
     requestTimeoutMs: DEFAULTS.requestTimeoutMs,
@@ -142,6 +154,10 @@ export async function loadConfig(
     keepBackground: Boolean(values["keep-background"]),
     outputFormat: str(values["output-format"]) ?? "text",
     includePartial: Boolean(values["include-partial"]),
+    inputFormat: str(values["input-format"]) ?? "text",
+    jsonDialect: str(values["json-dialect"]) ?? (values["input-format"] === "stream-json" ? "claude" : "mini-claude"),
+    claude: claude.options,
+    ignoredFlags: ignoredClaudeFlags(values, declaredFlags()),
     trustProjectHooks: Boolean(values["trust-project-hooks"]),
     mcpConfigFiles: mcpConfigFiles(values["mcp-config"], cwd),
     trustProjectMcp: Boolean(values["trust-project-mcp"]),
@@ -156,7 +172,9 @@ export async function loadConfig(
     const field =
       {
         baseURL: "base URL",
-        maxIterations: "--max-iterations",
+        maxIterations: values["max-iterations"] === undefined && values["max-turns"] !== undefined ? "--max-turns" : "--max-iterations",
+        inputFormat: "--input-format",
+        jsonDialect: "--json-dialect",
         repeatLimit: "--repeat-limit (MINI_CLAUDE_REPEAT_LIMIT)",
         contextWindow: "context window",
         streamIdleMs: "MINI_CLAUDE_STREAM_IDLE_MS",
@@ -167,7 +185,9 @@ export async function loadConfig(
       }[String(issue.path[0])] ?? String(issue.path[0]);
     throw new UsageError(`Invalid ${field}: ${issue.message}`);
   }
-  if (parsed.data.outputFormat !== "text" && !parsed.data.print) throw new UsageError("--output-format applies to --print only.");
+  const sdk = parsed.data.inputFormat === "stream-json";
+  if (sdk && parsed.data.outputFormat !== "stream-json") throw new UsageError("--input-format stream-json needs --output-format stream-json.");
+  if (parsed.data.outputFormat !== "text" && !parsed.data.print && !sdk) throw new UsageError("--output-format applies to --print only.");
   if (parsed.data.includePartial && parsed.data.outputFormat !== "stream-json") throw new UsageError("--include-partial needs --output-format stream-json.");
   return parsed.data;
 }
@@ -202,9 +222,19 @@ function repeatLimit(value: string | boolean | string[] | undefined): number {
   return /^(off|false|no)$/i.test(String(value)) ? 0 : Number(value);
 }
 
-/** --mcp-config files, resolved from where mini-claude started; a missing one is a usage error. */
+/** --max-iterations, or Claude Code's --max-turns (the same fuse: model calls per request). */
+function maxIterations(values: ParsedArgs["values"]): number {
+  const value = values["max-iterations"] ?? values["max-turns"];
+  return value === undefined ? DEFAULTS.maxIterations : Number(value);
+}
+
+/**
+ * --mcp-config files, resolved from where mini-claude started; a missing one is a usage error.
+ * Claude Code also takes the JSON itself (the Agent SDK passes it so): it is saved to a private file.
+ */
 function mcpConfigFiles(value: string | boolean | string[] | undefined, cwd: string): string[] {
-  const files = (Array.isArray(value) ? value : typeof value === "string" ? [value] : []).map((file) => resolve(cwd, file));
+  const given = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
+  const files = given.map((item) => (item.trim().startsWith("{") ? inlineMcpConfigFile(item) : resolve(cwd, item)));
   const missing = files.find((file) => !existsSync(file) || !statSync(file).isFile());
   if (missing) throw new UsageError(`--mcp-config: ${missing} is not a file.`);
   return files;

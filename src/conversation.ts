@@ -46,6 +46,8 @@ export interface ConversationOptions {
   mcp?: McpHub;
   /** Rewind's recorder: told where each turn starts, and given to the tools (src/rewind/recorder.ts). */
   recorder?: RewindRecorder;
+  /** A layer around the tools, inside the hooks (Claude's permission flags, src/sdk/permissions.ts). */
+  wrapTools?: (tools: ToolRegistry) => ToolRegistry;
   /** The person's Read deny rules, for the files grep and list_files walk (approval/setup.ts). */
   readDenied?: ToolContext["readDenied"];
 }
@@ -260,7 +262,8 @@ export class Conversation {
     const { createRegistry, tools } = await import("./tools/index.js");
     const { hooks, config, mcp } = this.options;
     const base = this.options.tools ?? createRegistry(mcp ? (await import("./mcp/hub.js")).withMcpTools(tools, mcp) : tools);
-    const registry = withSubfolderInstructions(base, this.subfolderInstructions);
+    const withInstructions = withSubfolderInstructions(base, this.subfolderInstructions);
+    const registry = this.options.wrapTools ? this.options.wrapTools(withInstructions) : withInstructions;
     this.tools = hooks ? (await import("./hooks/tool-hooks.js")).withHooks(registry, hooks, config.workspace) : registry;
     return this.tools;
   }

@@ -14,6 +14,7 @@ import { showControls } from "./sanitize.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
 import { setPassedVariables } from "./command-env.js";
 import { RewindRecorder } from "./rewind/recorder.js";
+import { usesClaudePermissions } from "./sdk/claude-flags.js";
 import { killChildrenOnExit } from "./terminal/signals.js";
 import { listSessions } from "./transcript.js";
 import { jobNotices, runningJobLines } from "./tools/background.js";
@@ -25,6 +26,7 @@ import { spillDirOf } from "./tools/spill.js";
  */
 export async function main(args: ParsedArgs, version: string): Promise<number> {
   const config = await loadConfig(args);
+  if (config.ignoredFlags.length) process.stderr.write(`mini-claude: ignored (no meaning here): ${showControls(config.ignoredFlags.join(", "))}\n`);
   // The unused provider's key is the person's secret too.
   setSecrets([config.apiKey, process.env.OPENAI_API_KEY, process.env.DEEPSEEK_API_KEY]);
   forgetKeysFromEnvironment();
@@ -61,9 +63,13 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   if (config.print && sandbox.problem) warn(`${sandbox.problem}.`);
   const jobs = new JobManager();
   killChildrenOnExit(jobs, { keepJobs: config.print && config.keepBackground });
-  const mcpConfig = loadMcpConfig({ workspace: config.workspace, configDir: config.configDir, extraFiles: config.mcpConfigFiles });
+  const sdkMode = config.inputFormat === "stream-json";
+  // The Agent SDK's initialize may carry MCP servers to start with the others: read before they start.
+  const sdk = sdkMode ? await (await import("./sdk/sdk-mode.js")).openSdkChannel(config) : undefined;
+  const mcpConfig = loadMcpConfig({ workspace: config.workspace, configDir: config.configDir, extraFiles: [...config.mcpConfigFiles, ...(sdk?.mcpFiles ?? [])] });
   // Most sessions have no MCP server: they never load the SDK's side of the code.
   const mcp = mcpConfig.servers.length || mcpConfig.problems.length ? new (await import("./mcp/hub.js")).McpHub(mcpConfig, config) : undefined;
+  const permissions = usesClaudePermissions(config.claude, sdkMode) ? new (await import("./sdk/permissions.js")).ClaudePermissions(config.claude) : undefined;
   const conversation = new Conversation({
     config,
     jobs,
@@ -78,14 +84,19 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     spillDir: spillDirOf(config.dataDir),
     hooks: hooks?.hooks,
     mcp,
-    readDenied: approvals.permissions.readDenied,
+    readDenied: approvals.readDenied,
     recorder: new RewindRecorder({ root: config.workspace, dataDir: config.dataDir, maxBytes: config.rewindMaxBytes, session: transcript.id }),
+    wrapTools: permissions && ((tools) => permissions.wrap(tools)),
   });
   const mode = { config, conversation, jobs, hooks, approvals };
   const notes = [endpointNote, transcript.note, regimeLine(sandbox)].filter((note) => note !== undefined);
   try {
     // Each mode loads only its own half of the terminal layer: --print never compiles the REPL.
-    if (config.print) return await (await import("./terminal/print.js")).runPrintMode({ ...mode, sessionId: () => transcript.sessionId });
+    if (sdk && permissions) {
+      const { runSdkMode } = await import("./sdk/sdk-mode.js");
+      return await runSdkMode({ ...mode, channel: sdk.channel, initializeServers: sdk.servers, permissions, version, sessionId: () => transcript.sessionId });
+    }
+    if (config.print) return await (await import("./terminal/print.js")).runPrintMode({ ...mode, sessionId: () => transcript.sessionId, permissions, version });
     return await (await import("./terminal/repl.js")).runReplMode({ ...mode, version, notes });
   } finally {
     await hooks?.hooks.end(config.print ? "other" : "prompt_input_exit");

@@ -287,3 +287,35 @@ describe("hooks in the decision", () => {
     expect(decide(requests.mcp, context("print", true, { rules: rules({ deny: ["mcp__gh"] }) }))).not.toHaveProperty("unasked");
   });
 });
+
+describe("Claude Code's permission mode (--permission-mode, the Agent SDK's setPermissionMode)", () => {
+  it("bypassPermissions runs everything but what a deny rule refuses", () => {
+    expect(Object.values(kinds(context("print", true, { permissionMode: "bypassPermissions" }))).every((kind) => kind === "run")).toBe(true);
+    const deny = rules({ deny: ["Bash(rm:*)"] });
+    expect(decide(requests.destructive, context("repl", true, { permissionMode: "bypassPermissions", rules: deny })).kind).toBe("refuse");
+  });
+
+  it("acceptEdits lets protected writes through; commands still ask", () => {
+    expect(kinds(context("repl", true, { permissionMode: "acceptEdits" }))).toMatchObject({ protectedWrite: "run", plainWrite: "run", destructive: "ask", mcp: "ask" });
+    expect(decide(requests.protectedWrite, context("repl", true, { permissionMode: "acceptEdits", rules: rules({ deny: ["Edit(.git/**)"] }) })).kind).toBe("refuse");
+  });
+
+  it("dontAsk refuses what would ask, even where someone could answer, and says why", () => {
+    expect(kinds(context("repl", true, { permissionMode: "dontAsk" }))).toEqual({
+      command: "run", network: "refuse", unsandboxed: "refuse", destructive: "refuse", domain: "refuse", protectedWrite: "refuse", plainWrite: "run", read: "run", mcp: "refuse",
+    });
+    expect((decide(requests.destructive, context("repl", true, { permissionMode: "dontAsk" })) as { why: string }).why).toContain("permission mode dontAsk refuses what would ask");
+    expect(decide(requests.mcp, context("repl", true, { permissionMode: "dontAsk", rules: rules({ allow: ["mcp__gh"] }) })).kind).toBe("run");
+  });
+
+  it("plan runs only reads, whatever --yes or an allow rule says", () => {
+    expect(kinds(context("repl", true, { permissionMode: "plan", yes: true, rules: rules({ allow: ["Bash", "mcp__gh"] }) }))).toEqual({
+      command: "refuse", network: "refuse", unsandboxed: "refuse", destructive: "refuse", domain: "refuse", protectedWrite: "refuse", plainWrite: "refuse", read: "run", mcp: "refuse",
+    });
+  });
+
+  it("a refusal where nobody can ask says who cannot", () => {
+    const why = (decide(requests.unsandboxed, context("print", true, { cannotAsk: "nothing can ask here" })) as { why: string }).why;
+    expect(why).toMatch(/^it runs outside the sandbox \(sandbox: false\), and nothing can ask here\. Tell the user/);
+  });
+});

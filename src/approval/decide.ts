@@ -11,21 +11,29 @@ import { commandPrefix, dangerousShape, prefixCovers } from "./dangerous.js";
  * In order, the first that applies decides:
  *  1. a `deny` rule refuses, whatever else holds (--yes, bypassPermissions, a remembered answer);
  *  2. a project's MCP server start asks (--print: runs only with --trust-project-mcp);
- *  3. an `ask` rule asks (--print: refuses), even under --yes; so does a PreToolUse hook's "ask"
+ *  3. permission mode plan refuses everything but reads;
+ *  4. an `ask` rule asks (--print: refuses), even under --yes; so does a PreToolUse hook's "ask"
  *     (kind "hook"), which no --yes nor remembered answer answers: it asked for the person;
- *  4. --yes (or defaultMode bypassPermissions from the person's own settings) runs;
- *  5. a dangerous shape (dangerous.ts) asks, even under an allow rule, a hook's allow or a remembered answer;
- *  5b. a PreToolUse hook's "allow" (`allowedByHook`) runs a command that does not ask to leave the
- *     sandbox (neither sandbox: false nor network: true) and an MCP tool's call, as an allow rule
- *     would; never a new domain nor a protected write, which still need their own answer;
- *  6. what needs no question runs: a command inside the sandbox, a read, an unprotected write,
- *     a domain already allowed (--allow-domain, settings, an earlier answer);
- *  7. an `allow` rule runs it without the question. It never lets a command leave the sandbox:
+ *  5. --yes (or bypassPermissions: the person's own settings, --permission-mode) runs;
+ *  6. a dangerous shape (dangerous.ts) asks, even under an allow rule, a hook's allow or a remembered answer;
+ *  6b. a PreToolUse hook's "allow" (`allowedByHook`) runs a command that does not ask to leave the
+ *     sandbox and an MCP tool's call, as an allow rule would; never a new domain nor a protected write;
+ *  7. what needs no question runs: a command inside the sandbox, a read, an unprotected write,
+ *     a domain already allowed (--allow-domain, settings, an earlier answer); under permission
+ *     mode acceptEdits, a protected write too;
+ *  8. an `allow` rule runs it without the question. It never lets a command leave the sandbox:
  *     `Bash(npm install:*)` skips the question about the command, not the one about `sandbox: false`
  *     or the network, which need their own answer (WebFetch(domain:…) for a domain);
- *  8. a remembered answer (`a`, `p`, "always") covers it;
- *  9. otherwise ask, saying why (--print: refuse, saying how to allow it).
+ *  9. a remembered answer (`a`, `p`, "always") covers it;
+ * 10. otherwise ask, saying why (--print, or permission mode dontAsk: refuse, saying how to allow it).
+ *
+ * Rules come from the settings files and from Claude Code's --allowedTools / --disallowedTools
+ * (source "--allowedTools"…); the permission mode from --permission-mode or the Agent SDK.
  */
+
+/** Claude Code's permission modes (--permission-mode, the Agent SDK's setPermissionMode, settings' defaultMode). */
+export const PERMISSION_MODES = ["default", "acceptEdits", "bypassPermissions", "plan", "dontAsk", "auto"] as const;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
 
 /** `unasked`: --print refused what the REPL would have asked (a PermissionRequest hook may still answer it). */
 export type Decision = { kind: "run" } | { kind: "ask"; why: string } | { kind: "refuse"; why: string; unasked?: boolean };
@@ -60,6 +68,10 @@ export interface DecisionContext {
   allowedDomains?: readonly string[];
   /** --trust-project-mcp (--print only). */
   trustProjectMcp?: boolean;
+  /** Claude Code's --permission-mode; unset or "default"/"auto": as without it. */
+  permissionMode?: PermissionMode;
+  /** Why nobody can be asked, when mode is "print" (default: --print's own reason). */
+  cannotAsk?: string;
 }
 
 const run: Decision = { kind: "run" };
@@ -76,16 +88,21 @@ export function decide(request: ApprovalRequest, context: DecisionContext): Deci
   }
   if (request.kind === "hook") {
     if (context.mode === "repl") return { kind: "ask", why: `a PreToolUse hook asks you to approve it: ${request.reason}` };
-    return { kind: "refuse", why: "mini-claude is running with --print, which cannot ask the user; it can run in the REPL, where the user can approve it", unasked: true };
+    return { kind: "refuse", why: `${context.cannotAsk ?? "mini-claude is running with --print, which cannot ask the user"}; it can run in the REPL, where the user can approve it`, unasked: true };
+  }
+  const mode = context.permissionMode ?? "default";
+  if (mode === "plan" && request.kind !== "read") {
+    return { kind: "refuse", why: "permission mode plan: only reading runs now; describe the change you would make instead of making it" };
   }
   const asking = rules.ask.find((rule) => ruleMatches(rule, request));
   if (asking) return askOrRefuse(context, request, `the permission rule ${named(asking)} asks every time`, "rule");
-  if (context.yes) return run;
+  if (context.yes || mode === "bypassPermissions") return run;
   const danger = request.kind === "command" ? dangerousShape(request.command) : undefined;
   if (danger) return askOrRefuse(context, request, `this command ${danger}`, "danger");
   if (request.allowedByHook && staysInside(request)) return run;
   const need = whyAsk(request, context);
   if (!need) return run;
+  if (mode === "acceptEdits" && request.kind === "write") return run;
   if (allowedByRule(request, rules.allow, context)) return run;
   if (context.remembered && covered(request, context.remembered)) return run;
   return askOrRefuse(context, request, need, "need");
@@ -145,8 +162,11 @@ function covered(request: ApprovalRequest, remembered: Remembered): boolean {
 type Cause = "rule" | "danger" | "need";
 
 function askOrRefuse(context: DecisionContext, request: ApprovalRequest, why: string, cause: Cause): Decision {
+  if (context.permissionMode === "dontAsk") {
+    return { kind: "refuse", why: `${why}, and permission mode dontAsk refuses what would ask. Tell the user: allow it with --allowedTools, or use another permission mode.` };
+  }
   if (context.mode === "repl") return { kind: "ask", why };
-  return { kind: "refuse", why: `${why}, and --print cannot ask the user. ${howToAllow(request, cause, context)}`, unasked: true };
+  return { kind: "refuse", why: `${why}, and ${context.cannotAsk ?? "--print cannot ask the user"}. ${howToAllow(request, cause, context)}`, unasked: true };
 }
 
 /** For --print's refusal: what the user can do so this runs next time, written for the model to relay. */

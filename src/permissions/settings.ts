@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_SETTINGS } from "../hooks/settings.js";
 import { isTrusted, rememberTrust } from "../hooks/trust.js";
-import type { PermissionRules } from "../approval/decide.js";
+import { PERMISSION_MODES, type PermissionRules } from "../approval/decide.js";
 import { parseRule, ruleMatches, type PermissionRule } from "./rules.js";
 
 /**
@@ -48,7 +48,7 @@ export interface PermissionSettings {
   readDenied(absolute: string): string | undefined;
 }
 
-const MODES = ["default", "acceptEdits", "bypassPermissions", "plan", "dontAsk", "auto"];
+const MODES: readonly string[] = PERMISSION_MODES;
 const TRUST_STORE = "trusted-permissions.json";
 
 export interface SettingsPlaces {

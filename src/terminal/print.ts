@@ -8,6 +8,7 @@ import type { SessionHooks } from "../hooks/setup.js";
 import type { JobManager } from "../processes/jobs.js";
 import { warmSandbox } from "../processes/sandbox.js";
 import { showControls, stripControls } from "../sanitize.js";
+import type { ClaudePermissions } from "../sdk/permissions.js";
 import type { ToolContext } from "../tools/index.js";
 import { colorEnabled } from "./colors.js";
 import { describeError } from "./errors.js";
@@ -31,6 +32,9 @@ export interface PrintMode {
   sessionId?: () => string | undefined;
   hooks?: SessionHooks;
   approvals: Approvals;
+  /** Claude's tool layer, when Claude's flags asked for it (src/sdk/permissions.ts). */
+  permissions?: ClaudePermissions;
+  version?: string;
 }
 
 /**
@@ -38,7 +42,7 @@ export interface PrintMode {
  * --keep-background, say which are left). The first Ctrl-C or SIGTERM stops the turn and exits
  * 130 cleanly; a second one exits at once. Resolves to the process exit code.
  */
-export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined, hooks, approvals }: PrintMode): Promise<number> {
+export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined, hooks, approvals, permissions, version = "" }: PrintMode): Promise<number> {
   const typed = await readPrintPrompt(config.prompt);
   if (!typed) throw new UsageError('--print needs a prompt: mini-claude -p "your request", or pipe one on stdin.');
   const template = await templateInPrompt(typed, config, conversation, {
@@ -62,10 +66,13 @@ export async function runPrintMode({ config, conversation, jobs, sessionId = () 
   }
   const approve = approvals.printApprover();
   const interrupt = new AbortController();
+  const jsonOptions = { config, conversation, prompt, signal: interrupt.signal, approve, sessionId };
   const json =
     config.outputFormat === "text"
       ? undefined
-      : new (await import("./json-print.js")).JsonPrint({ config, conversation, prompt, signal: interrupt.signal, approve, sessionId });
+      : config.jsonDialect === "claude"
+        ? new (await import("../sdk/claude-print.js")).ClaudePrint({ ...jsonOptions, version, permissions })
+        : new (await import("./json-print.js")).JsonPrint(jsonOptions);
   // A second interrupt exits at once, but JSON output still ends with its result line.
   const exitNow = () => (json ? void json.abandon().then(() => process.exit(EXIT.interrupted)) : process.exit(EXIT.interrupted));
   const stop = () => (interrupt.signal.aborted ? exitNow() : interrupt.abort());

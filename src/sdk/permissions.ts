@@ -1,0 +1,163 @@
+import type { Approval, ApprovalRequest, ToolCallRequest, ToolContext, ToolRegistry, ToolResult } from "../tools/index.js";
+import type { ClaudeOptions } from "./claude-flags.js";
+import type { Denial } from "./claude-messages.js";
+import { claudeToolInput, claudeToolName, nameMatches, ourToolInput, parseArguments } from "./claude-names.js";
+
+/**
+ * Claude Code's tool layer over mini-claude's tools. It decides nothing about running a call:
+ * --allowedTools, --disallowedTools and --permission-mode are rules and a mode of the one approval
+ * decision (approval/decide.ts). Here: `--tools` and bare `--disallowedTools` names leave the
+ * model's list; the Agent SDK's PreToolUse / PostToolUse callbacks run around each call; each
+ * approval request carries the call as Claude names it (for can_use_tool) and the hook's verdict;
+ * refused calls are listed for the result's permission_denials; an input the host changed runs.
+ */
+
+/** A call as a Claude-format consumer sees it, handed to the mode's approval beside the request. */
+export interface ClaudeCall {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/**
+ * A request as this layer hands it to the mode's approval: `claudeCall()` once the call's line is
+ * shown (its id known); `hook`: a PreToolUse verdict — "allow" answers a question the decision
+ * would ask, "ask" asks although it would run. Neither overrides a refusal: deny always wins.
+ */
+export type ClaudeApprovalRequest = ApprovalRequest & { claudeCall?: () => Promise<ClaudeCall>; hook?: "allow" | "ask" };
+
+/** What the host may answer beyond yes or no: the call's input, changed. */
+export type HostApproval = Approval & { updatedInput?: Record<string, unknown> };
+
+/** PreToolUse / PostToolUse callbacks the SDK registered (host-hooks.ts). */
+export interface ToolHooks {
+  has(event: string, tool: string): boolean;
+  preToolUse(call: ClaudeCall, signal: AbortSignal): Promise<{ decision?: "allow" | "deny" | "ask"; reason?: string; updatedInput?: Record<string, unknown> }>;
+  postToolUse(call: ClaudeCall, result: ToolResult, signal: AbortSignal): Promise<string | undefined>;
+}
+
+export class ClaudePermissions {
+  /** Calls refused this turn, for the result's permission_denials. */
+  denials: Denial[] = [];
+  hooks?: ToolHooks;
+  private readonly ids = new CallIds();
+
+  constructor(private readonly claude: ClaudeOptions) {}
+
+  /** The loop showed a call (its tool_start): its id, for the questions and hooks about it. */
+  noteToolStart(name: string, args: string | undefined, id: string): void {
+    this.ids.started(name, args ?? "", id);
+  }
+
+  wrap(inner: ToolRegistry): ToolRegistry {
+    return {
+      specs: () => inner.specs().filter((spec) => this.offered((spec as { function: { name: string } }).function.name)),
+      label: (call) => inner.label(call),
+      storableArguments: (args) => inner.storableArguments(args),
+      readOnly: (call) => inner.readOnly?.(call) ?? false,
+      run: (call, ctx) => this.run(inner, call, ctx),
+    };
+  }
+
+  /** Whether the model is offered the tool `ours` at all. */
+  offered(ours: string): boolean {
+    const claude = claudeToolName(ours);
+    if (this.claude.tools && !this.claude.tools.some((rule) => nameMatches(rule, claude))) return false;
+    return !this.claude.disallowedTools.some((rule) => !rule.includes("(") && nameMatches(rule, claude));
+  }
+
+  private async run(inner: ToolRegistry, original: ToolCallRequest, ctx: ToolContext): Promise<ToolResult> {
+    let call = original;
+    const name = claudeToolName(call.name);
+    let input = claudeToolInput(call.name, parseArguments(call.arguments));
+    const label = inner.label(call);
+    let idLookup: Promise<string> | undefined;
+    // The first asker decides whether to wait for the call's line (a hook) or not (a question, asked once it is shown).
+    const idOf = (wait: boolean) => (idLookup ??= this.ids.idFor(original, wait));
+    if (!this.offered(call.name)) return refused(label, `Error: ${call.name} is not available in this session (--tools / --disallowedTools).`);
+    let hook: ClaudeApprovalRequest["hook"];
+    if (this.hooks?.has("PreToolUse", name)) {
+      const claudeCall = { id: await idOf(true), name, input };
+      const verdict = await this.hooks.preToolUse(claudeCall, ctx.signal);
+      if (verdict.decision === "deny") return this.deny(label, claudeCall, `Error: a PreToolUse hook refused this call${verdict.reason ? `: ${verdict.reason}` : "."}`);
+      if (verdict.updatedInput) {
+        input = verdict.updatedInput;
+        call = { name: call.name, arguments: JSON.stringify(ourToolInput(call.name, input)) };
+      }
+      if (verdict.decision === "allow" || verdict.decision === "ask") hook = verdict.decision;
+    }
+    let replacement: Record<string, unknown> | undefined;
+    const approve = async (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => {
+      const claudeCall = async () => {
+        await request.shown;
+        return { id: await idOf(false), name, input };
+      };
+      const answer: HostApproval = await ctx.approve({ ...request, claudeCall, hook } as ClaudeApprovalRequest, signal);
+      if (!answer.approved) {
+        this.denials.push(denial(await claudeCall()));
+        return answer;
+      }
+      if (answer.updatedInput && JSON.stringify(answer.updatedInput) !== JSON.stringify(input)) {
+        // Approved with other input: this run stops at its question, before acting, and the call runs again with it.
+        replacement = answer.updatedInput;
+        return { approved: false, reason: "replaced by the host's input" };
+      }
+      return { approved: true };
+    };
+    let result = await inner.run(call, { ...ctx, approve });
+    if (replacement) {
+      input = replacement;
+      call = { name: call.name, arguments: JSON.stringify(ourToolInput(call.name, input)) };
+      // The host approved this input: what the decision would ask about it runs; its refusals stand.
+      hook = "allow";
+      result = await inner.run(call, { ...ctx, approve });
+    }
+    if (this.hooks?.has("PostToolUse", name)) {
+      const note = await this.hooks.postToolUse({ id: await idOf(true), name, input }, result, ctx.signal);
+      if (note) result = { ...result, output: `${result.output}\n\n${note}` };
+    }
+    return result;
+  }
+
+  private deny(label: string, call: ClaudeCall, message: string): ToolResult {
+    this.denials.push(denial(call));
+    return refused(label, message);
+  }
+}
+
+function denial(call: ClaudeCall): Denial {
+  return { tool_name: call.name, tool_use_id: call.id, tool_input: call.input };
+}
+
+function refused(label: string, output: string): ToolResult {
+  return { output, ok: false, label, display: output.replace(/^Error: /, "").split("\n", 1)[0] };
+}
+
+/**
+ * Which tool_call id a registry call belongs to: the registry is given a call's name and arguments,
+ * the loop's tool_start event also its id. A read-only call may start before its line is shown,
+ * so `idFor` can wait for it.
+ */
+const MAX_REMEMBERED = 64;
+
+class CallIds {
+  private readonly known = new Map<string, string[]>();
+  private readonly waiting = new Map<string, ((id: string) => void)[]>();
+
+  started(name: string, args: string, id: string): void {
+    const key = `${name}\u0000${args}`;
+    const waiter = this.waiting.get(key)?.shift();
+    if (waiter) return waiter(id);
+    this.known.set(key, [...(this.known.get(key) ?? []), id]);
+    // Calls nobody asked about are never looked up: keep only the recent ones.
+    if (this.known.size > MAX_REMEMBERED) this.known.delete(this.known.keys().next().value!);
+  }
+
+  /** The id of the oldest shown call with these name and arguments; `wait`: until it is shown, else "" at once. */
+  async idFor(call: ToolCallRequest, wait: boolean): Promise<string> {
+    const key = `${call.name}\u0000${call.arguments}`;
+    const id = this.known.get(key)?.shift();
+    if (id !== undefined || !wait) return id ?? "";
+    return new Promise((resolve) => this.waiting.set(key, [...(this.waiting.get(key) ?? []), resolve]));
+  }
+}
