@@ -47,7 +47,7 @@ export interface SessionPolicy {
 
 export function sessionPolicy(setup: PolicySetup): SessionPolicy {
   const home = setup.home ?? safeHome();
-  const denyRead = [...(home ? SECRET_HOME_PATHS.map((path) => join(home, path)) : []), ...setup.privatePaths];
+  const denyRead = [...new Set([...(home ? SECRET_HOME_PATHS.map((path) => join(home, path)) : []), ...setup.privatePaths])];
   const allowWrite = [setup.root, setup.tmp, ...(home ? WRITABLE_HOME_CACHES.map((path) => join(home, path)).filter(existsSync) : [])];
   const linked = linkedGitFolder(setup.root);
   if (linked) allowWrite.push(...linked.writable);

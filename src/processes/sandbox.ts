@@ -81,6 +81,8 @@ let loaded: Engine | undefined;
 let stopped = false;
 let asker: NetworkAsker | undefined;
 const running = new Map<string, string>();
+/** Running background jobs, by wrap id: a question names a foreground command first. */
+const runningJobs = new Set<string>();
 /** Running commands that may not reach a new domain (the proxy cannot tell whose connection it is). */
 const readOnlyCommands = new Set<string>();
 const pendingQuestions = new Map<string, Promise<boolean | { allow: false; reason: string }>>();
@@ -168,6 +170,7 @@ export async function sandboxCommand(
   const wrapped = await insideWrapDir(() => lib.SandboxManager.wrapWithSandboxArgv(command, options.shell, custom, undefined, undefined, { commandId, commandText: options.label }));
   if (ports.length) lib.SandboxManager.registerCommandNetworkLists(commandId, { allowedDomains: ports.map((port) => `127.0.0.1:${port}`) });
   running.set(commandId, options.label);
+  if (options.background) runningJobs.add(commandId);
   if (options.readOnly) readOnlyCommands.add(commandId);
   const sweepLine = () => {
     const removed = sweepCreated(root, protection.watch);
@@ -197,6 +200,7 @@ export async function sandboxCommand(
       if (done) return undefined;
       done = true;
       running.delete(commandId);
+      runningJobs.delete(commandId);
       if (ports.length) lib.SandboxManager.unregisterCommandNetworkLists(commandId);
       readOnlyCommands.delete(commandId);
       // The engine's mount points serve every sandbox still running: clean them only when none is.
@@ -240,6 +244,7 @@ export function disposeSandbox(): void {
   loaded = undefined;
   setup = undefined;
   running.clear();
+  runningJobs.clear();
   nextNested = undefined;
   state = { ...state, active: false };
 }
@@ -294,7 +299,9 @@ async function askAboutDomain(host: string, port: number | undefined): Promise<b
     if (!asker) return deny(refusalFor(key));
     // Only read-only commands running: the connection is one of theirs, and they never ask.
     if (readOnlyCommands.size && readOnlyCommands.size === running.size) return deny(`${key}: a read-only command reaches no new domain`);
-    const answer = await asker({ host, ...(port ? { port } : {}), commands: [...running.values()] });
+    // The proxy cannot tell which command asks: a foreground one is the likely one, so it is named alone.
+    const foreground = [...running].filter(([id]) => !runningJobs.has(id)).map(([, label]) => label);
+    const answer = await asker({ host, ...(port ? { port } : {}), commands: foreground.length === 1 ? foreground : [...running.values()] });
     if (typeof answer === "object") return deny(answer.refused);
     state.allowedDomains.push(key);
     return true;
