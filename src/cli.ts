@@ -43,6 +43,9 @@ function version(): string {
   return pkg.version;
 }
 
+/** How long the process may take to end by itself once main() has returned. */
+const EXIT_GRACE_MS = 1500;
+
 // `mini-claude --resume | head -1` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(process.exitCode ?? EXIT.ok);
@@ -52,6 +55,10 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // Everything is closed by now; a handle something left open (a library's server started by a
+    // warm-up that a signal cut short) must not keep mini-claude alive: the exit handlers then kill
+    // what is left. Unreferenced, so a clean exit never waits for it.
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   },
   async (error: unknown) => {
     // Error lines quote names from argv, files and transcripts: their controls are shown, never sent.

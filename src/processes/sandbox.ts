@@ -77,6 +77,8 @@ let setup: (SandboxSetup & { tmp: string; wrapDir: string; policy: SessionPolicy
 let engine: Promise<Engine> | undefined;
 /** The engine once loaded, for the synchronous clean-up at exit. */
 let loaded: Engine | undefined;
+/** The engine's module once imported, whether or not it started: what stopSandboxEngine resets. */
+let imported: Engine | undefined;
 /** The session is over (stopSandboxEngine ran): nothing warms the engine any more. */
 let stopped = false;
 let asker: NetworkAsker | undefined;
@@ -224,8 +226,11 @@ export async function stopSandboxEngine(): Promise<void> {
   const pending = engine;
   engine = undefined;
   loaded = undefined;
-  // Still starting (warmed in the REPL, never used): its proxies must not outlive the session.
-  const lib = await pending?.catch(() => undefined);
+  // Still starting (warmed, never used): its proxies must not outlive the session. A start that
+  // failed (a signal's handler in the engine resets it mid-start) may still have spawned its bridge.
+  await pending?.catch(() => undefined);
+  const lib = imported;
+  imported = undefined;
   if (!lib) return;
   lib.SandboxManager.cleanupAfterCommand();
   await lib.SandboxManager.reset().catch(() => {});
@@ -237,11 +242,13 @@ export function disposeSandbox(): void {
     rmSync(setup.tmp, { recursive: true, force: true });
     rmSync(setup.wrapDir, { recursive: true, force: true });
   }
-  // At exit no promise settles, and the mount points must not outlive us.
+  // At exit no promise settles, and the mount points and bridges must not outlive us.
   loaded?.SandboxManager.cleanupAfterCommand();
+  if (imported) killBridges(process.pid);
   if (loaded) void loaded.SandboxManager.reset().catch(() => {});
   engine = undefined;
   loaded = undefined;
+  imported = undefined;
   setup = undefined;
   running.clear();
   runningJobs.clear();
@@ -253,6 +260,7 @@ function startEngine(): Promise<Engine> {
   engine ??= (async () => {
     reapOrphanedBridges();
     const lib = await import("@anthropic-ai/sandbox-runtime");
+    imported = lib;
     const policy = setup!.policy;
     await lib.SandboxManager.initialize(
       {
@@ -325,6 +333,11 @@ function deny(reason: string): { allow: false; reason: string } {
  * each start ends this user's orphans (parent 1: no running session owns them). Linux only.
  */
 function reapOrphanedBridges(): void {
+  killBridges(1);
+}
+
+/** SIGKILL this user's engine bridges whose parent is `parent` (1: orphans; our pid: ours, at exit). */
+function killBridges(parent: number): void {
   if (process.platform !== "linux") return;
   let pids: string[];
   try {
@@ -336,7 +349,7 @@ function reapOrphanedBridges(): void {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid !== 1 || statSync(`/proc/${pid}`).uid !== process.getuid?.()) continue;
+      if (ppid !== parent || statSync(`/proc/${pid}`).uid !== process.getuid?.()) continue;
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
       if (cmdline[0] === "socat" && /^UNIX-LISTEN:.*\/claude-(http|socks)-[0-9a-f]+\.sock,/.test(cmdline[1] ?? "")) process.kill(Number(pid), "SIGKILL");
     } catch {
