@@ -36,8 +36,8 @@ export function replApproval(approvals: Approvals, reader: InputQueue, renderer:
     }
     const { shown, question } = approvalText(request);
     await renderer.show(shown);
-    // Why, right above the question, unless the action's own text says it (a protected path, a project server, a hook's reason).
-    // A domain's question already says who wants what, and a hook's and a server's say why themselves.
+    // Why, right above the question, unless the action's own text says it (a protected path, a
+    // project server, a hook's reason, a domain's question, which names who wants what).
     if (request.kind !== "server" && request.kind !== "hook" && request.kind !== "network" && !shown.includes(decision.why)) await renderer.notice(`Asking because ${decision.why}.`);
     const { remembered } = approvals;
     for (;;) {
