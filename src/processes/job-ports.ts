@@ -34,7 +34,9 @@ export interface ExposedPort {
  * shares the host's network, the port is taken on the host, the namespace is gone). Never rejects.
  */
 export async function exposeJobPort(pgid: number, port: number): Promise<ExposedPort | string> {
-  const inside = namespaceMember(pgid);
+  const members = processTree(pgid);
+  if (!members.length) return "the job has ended";
+  const inside = namespaceMember(members);
   if (!inside) return "the job shares the host's network";
   const userNamespace = process.getuid?.() === 0 ? [] : ["-U", "--preserve-credentials"];
   // Entering another network namespace takes a capability there: root has it, another user may not.
@@ -80,9 +82,9 @@ export async function exposeJobPort(pgid: number, port: number): Promise<Exposed
 }
 
 /** A process of the job's tree that lives in a network namespace other than ours. */
-function namespaceMember(pgid: number): number | undefined {
+function namespaceMember(members: number[]): number | undefined {
   const ours = namespaceOf("self");
-  for (const pid of processTree(pgid)) {
+  for (const pid of members) {
     const theirs = namespaceOf(String(pid));
     if (theirs && theirs !== ours) return pid;
   }

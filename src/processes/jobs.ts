@@ -333,7 +333,10 @@ export class JobManager {
   private async expose(job: Job, url: string): Promise<void> {
     const port = Number(new URL(url).port || 80);
     const exposed = await exposeJobPort(job.pid, port);
-    if (typeof exposed === "string") job.log.add(`mini-claude: the browser cannot reach this server: ${exposed}.`);
+    // A job that died meanwhile has no server to reach: nothing to say.
+    if (typeof exposed === "string") {
+      if (job.state === "running") job.log.add(`mini-claude: the browser cannot reach this server: ${exposed}.`);
+    }
     else if (job.state === "running") job.exposed = exposed;
     else exposed.close();
   }

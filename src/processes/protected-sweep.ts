@@ -7,6 +7,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
+import { exists } from "../workspace.js";
 
 /** Paths a person approved writing through the file tools this session: never swept. */
 const approvedWrites = new Set<string>();
@@ -40,14 +41,6 @@ export function sweepCreated(root: string, watched: string[]): string[] {
   return removed;
 }
 
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Config keys that make git run a program (or trust a path) of the config's choosing. */
 const RUNS_PROGRAMS = /^\s*(fsmonitor|hookspath|sshcommand|pager|editor|askpass|textconv|command|program|helper|cmd|worktree|gitproxy|sequenceeditor|useBuiltinFSMonitor)\s*=|^\s*\[(alias|filter|diff|merge|credential|include|includeif)\b/im;

@@ -14,6 +14,7 @@ import { existsSync, lstatSync, readFileSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { sandboxProtectedPaths } from "../protected-paths.js";
+import { exists } from "../workspace.js";
 
 /** Credential stores, relative to the home folder: no command may read them. */
 const SECRET_HOME_PATHS = [
@@ -151,9 +152,6 @@ function entryKind(path: string): "dir" | "file" | undefined {
   }
 }
 
-function exists(path: string): boolean {
-  return entryKind(path) !== undefined;
-}
 
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path);

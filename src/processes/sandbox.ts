@@ -258,7 +258,8 @@ export function disposeSandbox(): void {
 
 function startEngine(): Promise<Engine> {
   engine ??= (async () => {
-    reapOrphanedBridges();
+    // Bridges a kill -9 of an earlier session orphaned (parent 1) go first.
+    killBridges(1);
     const lib = await import("@anthropic-ai/sandbox-runtime");
     imported = lib;
     const policy = setup!.policy;
@@ -328,15 +329,10 @@ function deny(reason: string): { allow: false; reason: string } {
 }
 
 /**
- * The engine's host-side bridges (`socat UNIX-LISTEN:…/claude-http-….sock`) are its children and
- * stop with it; only a `kill -9` of their mini-claude orphans them, and nothing can run then. So
- * each start ends this user's orphans (parent 1: no running session owns them). Linux only.
+ * SIGKILL this user's engine bridges (`socat UNIX-LISTEN:…/claude-http-….sock`) whose parent is
+ * `parent`: 1 for those a kill -9 of their mini-claude orphaned (nothing could run then), our pid
+ * for ours at exit. Linux only.
  */
-function reapOrphanedBridges(): void {
-  killBridges(1);
-}
-
-/** SIGKILL this user's engine bridges whose parent is `parent` (1: orphans; our pid: ours, at exit). */
 function killBridges(parent: number): void {
   if (process.platform !== "linux") return;
   let pids: string[];
