@@ -176,7 +176,8 @@ describe("resizing the terminal", () => {
 describe("the queued-input line fits the terminal", () => {
   it("cuts wide typed text by display width, so the line below the answer never wraps", async () => {
     const ws = tempWorkspace();
-    const fake = await fakeOpenAI([reply().text(`${"word ".repeat(30)}end.`).delay(60), reply().text("Second answer.")]);
+    // Slow enough that the footer is still up when the screen is read after it appeared, even on a loaded machine.
+    const fake = await fakeOpenAI([reply().text(`${"word ".repeat(30)}end.`).delay(150), reply().text("Second answer.")]);
     const pty = await startRepl([], { ...cliOptions(ws, fake), columns: 60 });
     pty.type("go\r");
     await pty.waitFor("word word");
