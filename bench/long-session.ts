@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SUMMARY_SYSTEM } from "../src/summary-prompt.js";
+import { SUMMARY_SYSTEM } from "../src/context/summary-prompt.js";
 import { promptTokens, reply, startFakeOpenAI } from "../test/support/fake-openai.js";
 import { CLI } from "../test/support/run-cli.js";
 

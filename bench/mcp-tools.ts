@@ -5,7 +5,7 @@
 //   npx tsx bench/mcp-tools.ts [N]
 import { fileURLToPath } from "node:url";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
-import { McpHub } from "../src/mcp/hub.js";
+import { McpHub } from "../src/extend/mcp/hub.js";
 import { toolSpecs } from "../src/tools/index.js";
 
 const extra = process.argv[2] ?? "40";

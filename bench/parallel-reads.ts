@@ -8,9 +8,9 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runAgent } from "../src/agent.js";
-import type { Message } from "../src/history.js";
-import { createClient } from "../src/llm.js";
+import { runAgent } from "../src/loop/agent.js";
+import type { Message } from "../src/loop/history.js";
+import { createClient } from "../src/model/client.js";
 import { JobManager } from "../src/processes/jobs.js";
 import { createRegistry, type ToolRegistry } from "../src/tools/index.js";
 import { reply, startFakeOpenAI } from "../test/support/fake-openai.js";

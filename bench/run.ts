@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
-import { systemPrompt } from "../src/system-prompt.js";
+import { systemPrompt } from "../src/extend/system-prompt.js";
 import { toolSpecs } from "../src/tools/index.js";
 import { reply, startFakeOpenAI } from "../test/support/fake-openai.js";
 import { CLI } from "../test/support/run-cli.js";

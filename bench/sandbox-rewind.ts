@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCommand } from "../src/processes/run.js";
 import { configureSandbox, disposeSandbox, stopSandboxEngine } from "../src/processes/sandbox.js";
-import { BlobStore, takeSnapshot } from "../src/rewind/snapshot.js";
+import { BlobStore, takeSnapshot } from "../src/session/rewind/snapshot.js";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const root = realpathSync(mkdtempSync(join(tmpdir(), "mini-claude-bench-")));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
-import { HELP, parseArgv, UsageError } from "./args.js";
+import { HELP, parseArgv, UsageError } from "./config/args.js";
 import { EXIT } from "./exit-codes.js";
 
 /**
@@ -68,7 +68,7 @@ main(process.argv.slice(2)).then(
       process.exitCode = EXIT.usage;
       return;
     }
-    const { unexpectedErrorLine } = await import("./terminal/errors.js");
+    const { unexpectedErrorLine } = await import("./model/errors.js");
     process.stderr.write(`mini-claude: ${showControls(unexpectedErrorLine(error))}\n`);
     process.exitCode = EXIT.failed;
   },

@@ -1,22 +1,22 @@
-import type { ParsedArgs } from "./args.js";
-import { loadConfig } from "./config.js";
-import { Conversation } from "./conversation.js";
-import { resolveEndpoint } from "./endpoint.js";
+import type { ParsedArgs } from "./config/args.js";
+import { loadConfig } from "./config/config.js";
+import { Conversation } from "./loop/conversation.js";
+import { resolveEndpoint } from "./config/endpoint.js";
 import { EXIT } from "./exit-codes.js";
-import { setUpHooks } from "./hooks/setup.js";
-import { loadMcpConfig } from "./mcp/config.js";
+import { setUpHooks } from "./extend/hooks/setup.js";
+import { loadMcpConfig } from "./extend/mcp/config.js";
 import { regimeLine } from "./approval/decide.js";
 import { setUpApprovals } from "./approval/setup.js";
 import { JobManager } from "./processes/jobs.js";
 import { configureSandbox, disposeSandbox, stopSandboxEngine } from "./processes/sandbox.js";
-import { openTranscript } from "./resume.js";
+import { openTranscript } from "./session/resume.js";
 import { showControls } from "./sanitize.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
-import { setPassedVariables } from "./command-env.js";
-import { RewindRecorder } from "./rewind/recorder.js";
+import { setPassedVariables } from "./processes/command-env.js";
+import { RewindRecorder } from "./session/rewind/recorder.js";
 import { usesClaudePermissions } from "./sdk/claude-flags.js";
-import { killChildrenOnExit } from "./terminal/signals.js";
-import { listSessions } from "./transcript.js";
+import { killChildrenOnExit } from "./terminal/input/signals.js";
+import { listSessions } from "./session/transcript.js";
 import { jobNotices, runningJobLines } from "./tools/background.js";
 import { spillDirOf } from "./tools/spill.js";
 
@@ -33,14 +33,14 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   setPassedVariables(config.passEnv);
   if (config.resume === "") {
     const sessions = process.stdin.isTTY && process.stdout.isTTY && !config.print ? listSessions(config.dataDir, config.workspace) : [];
-    const picked = sessions.length ? await (await import("./terminal/session-picker.js")).pickSession(sessions) : undefined;
+    const picked = sessions.length ? await (await import("./terminal/commands/session-picker.js")).pickSession(sessions) : undefined;
     if (!picked) {
-      if (!sessions.length) (await import("./terminal/session-list.js")).printSessionList(config);
+      if (!sessions.length) (await import("./terminal/commands/session-list.js")).printSessionList(config);
       return EXIT.ok;
     }
     config.resume = picked;
   }
-  if (config.rewindLast) return (await import("./terminal/rewind-command.js")).rewindLastRun(config, (line) => process.stdout.write(`${line}\n`));
+  if (config.rewindLast) return (await import("./terminal/commands/rewind.js")).rewindLastRun(config, (line) => process.stdout.write(`${line}\n`));
   const endpointNote = await resolveEndpoint(config);
   const warn = (line: string) => process.stderr.write(`mini-claude: ${showControls(line)}\n`);
   const transcript = openTranscript(config, warn);
@@ -68,7 +68,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   const sdk = sdkMode ? await (await import("./sdk/sdk-mode.js")).openSdkChannel(config) : undefined;
   const mcpConfig = loadMcpConfig({ workspace: config.workspace, configDir: config.configDir, extraFiles: [...config.mcpConfigFiles, ...(sdk?.mcpFiles ?? [])] });
   // Most sessions have no MCP server: they never load the SDK's side of the code.
-  const mcp = mcpConfig.servers.length || mcpConfig.problems.length ? new (await import("./mcp/hub.js")).McpHub(mcpConfig, config) : undefined;
+  const mcp = mcpConfig.servers.length || mcpConfig.problems.length ? new (await import("./extend/mcp/hub.js")).McpHub(mcpConfig, config) : undefined;
   const permissions = usesClaudePermissions(config.claude, sdkMode) ? new (await import("./sdk/permissions.js")).ClaudePermissions(config.claude) : undefined;
   const conversation = new Conversation({
     config,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { claudeNamesOf, fromClaudeInput, fromClaudeName, toClaudeInput, toClaudeName, toClaudeResponse } from "../src/claude-names.js";
-import { readHookOutput } from "../src/hooks/hook-output.js";
+import { readHookOutput } from "../src/extend/hooks/hook-output.js";
 
 const root = "/work/project";
 

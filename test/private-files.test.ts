@@ -2,8 +2,8 @@ import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadInputHistory, saveInputLine } from "../src/terminal/input-history.js";
-import { Transcript } from "../src/transcript.js";
+import { loadInputHistory, saveInputLine } from "../src/terminal/input/history.js";
+import { Transcript } from "../src/session/transcript.js";
 
 let base: string;
 beforeEach(() => {

@@ -1,4 +1,4 @@
-import { domainMatches, everyPartAllowed, ruleMatches, type PermissionRule } from "../permissions/rules.js";
+import { domainMatches, everyPartAllowed, ruleMatches, type PermissionRule } from "./permission-rules.js";
 import type { ApprovalRequest } from "../tools/define.js";
 import { commandPrefix, dangerousShape, prefixCovers } from "./dangerous.js";
 
@@ -38,7 +38,7 @@ export type PermissionMode = (typeof PERMISSION_MODES)[number];
 /** `unasked`: --print refused what the REPL would have asked (a PermissionRequest hook may still answer it). */
 export type Decision = { kind: "run" } | { kind: "ask"; why: string } | { kind: "refuse"; why: string; unasked?: boolean };
 
-/** The permission rules in force, each with its source file (permissions/settings.ts reads them). */
+/** The permission rules in force, each with its source file (approval/permission-settings.ts reads them). */
 export interface PermissionRules {
   allow: PermissionRule[];
   deny: PermissionRule[];

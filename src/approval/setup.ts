@@ -1,7 +1,7 @@
-import type { Config } from "../config.js";
-import { projectDomains, rememberProjectDomain } from "../permissions/project-domains.js";
-import { parseRule, ruleMatches, type PermissionRule } from "../permissions/rules.js";
-import { loadPermissions, type PermissionSettings } from "../permissions/settings.js";
+import type { Config } from "../config/config.js";
+import { projectDomains, rememberProjectDomain } from "./project-domains.js";
+import { parseRule, ruleMatches, type PermissionRule } from "./permission-rules.js";
+import { loadPermissions, type PermissionSettings } from "./permission-settings.js";
 import { sandboxState } from "../processes/sandbox.js";
 import type { Approval, ApprovalRequest } from "../tools/define.js";
 import { decide, type Decision, type DecisionContext, type PermissionMode, type PermissionRules } from "./decide.js";

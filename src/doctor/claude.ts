@@ -1,9 +1,9 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { parseFrontMatter } from "../front-matter.js";
+import { parseFrontMatter } from "../extend/front-matter.js";
 import { readCapped } from "../read-capped.js";
-import { commandRules, covers, describeRules } from "../templates/allowed-tools.js";
-import { findInlineCommands } from "../templates/inline-commands.js";
+import { commandRules, covers, describeRules } from "../extend/templates/allowed-tools.js";
+import { findInlineCommands } from "../extend/templates/inline-commands.js";
 import { feature, type Feature } from "./features.js";
 import { hookFindings } from "./hook-scripts.js";
 import { filesUnder, readJson, type Row, type Place } from "./rows.js";

@@ -1,6 +1,6 @@
 import { realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { UsageError } from "../args.js";
+import { UsageError } from "../config/args.js";
 import { showControls } from "../sanitize.js";
 import { claudeAgentRows, claudeCommandRows, claudeSettingsRows, claudeSkillRows } from "./claude.js";
 import { codexRows, geminiRows, instructionsRows, mcpRows, piRows } from "./others.js";

@@ -97,7 +97,7 @@ export function feature(key: string, fallbackWhy = "not read by mini-claude"): F
 }
 
 /**
- * What hooks receive on stdin (src/hooks/hooks.ts, tool-hooks.ts). Flip `toolNames` to "claude"
+ * What hooks receive on stdin (src/extend/hooks/hooks.ts, tool-hooks.ts). Flip `toolNames` to "claude"
  * when payloads carry Claude Code's names (Bash, Read…), and add fields to `sent` as they arrive.
  */
 export const HOOK_PAYLOAD = {

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { loadProjectInstructions, MAX_INSTRUCTIONS_CHARS } from "../instructions.js";
-import { loadMcpConfig } from "../mcp/config.js";
-import { findInlineCommands } from "../templates/inline-commands.js";
-import { covers } from "../templates/allowed-tools.js";
-import { geminiSettingsFiles, loadTemplates, templateFolders } from "../templates/load.js";
+import { loadProjectInstructions, MAX_INSTRUCTIONS_CHARS } from "../extend/instructions.js";
+import { loadMcpConfig } from "../extend/mcp/config.js";
+import { findInlineCommands } from "../extend/templates/inline-commands.js";
+import { covers } from "../extend/templates/allowed-tools.js";
+import { geminiSettingsFiles, loadTemplates, templateFolders } from "../extend/templates/load.js";
 import { feature } from "./features.js";
 import { filesUnder, placeOf, readJson, readText, type Place, type Row } from "./rows.js";
 

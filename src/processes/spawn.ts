@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { statSync } from "node:fs";
-import { commandEnvironment } from "../command-env.js";
+import { commandEnvironment } from "./command-env.js";
 import { sandboxCommand, type SandboxedCommand } from "./sandbox.js";
 
 const NON_INTERACTIVE: Record<string, string> = {

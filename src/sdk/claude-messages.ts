@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { AgentEvent, StopReason } from "../agent.js";
-import type { Conversation } from "../conversation.js";
-import type { Message } from "../history.js";
-import type { Usage } from "../stream.js";
-import { addUsage } from "../usage-fields.js";
+import type { AgentEvent, StopReason } from "../loop/agent.js";
+import type { Conversation } from "../loop/conversation.js";
+import type { Message } from "../loop/history.js";
+import type { Usage } from "../model/stream.js";
+import { addUsage } from "../model/usage.js";
 import { claudeToolInput, claudeToolName, parseArguments } from "./claude-names.js";
 
 /**

@@ -55,7 +55,7 @@ export function parseArguments(text: string | undefined): Record<string, unknown
 /**
  * Whether a bare rule names the tool `claudeName` (for --tools and bare --disallowedTools, which
  * shape the tool list): `Bash`, `mcp__server` (every tool of a server), `mcp__server__tool`.
- * Rules with a pattern are the approval decision's (permissions/rules.ts).
+ * Rules with a pattern are the approval decision's (approval/permission-rules.ts).
  */
 export function nameMatches(rule: string, claudeName: string): boolean {
   const name = rule.trim().replace(/\((\*)?\)$/, "");

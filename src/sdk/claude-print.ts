@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { StopReason } from "../agent.js";
-import type { Config } from "../config.js";
-import type { Conversation } from "../conversation.js";
+import type { StopReason } from "../loop/agent.js";
+import type { Config } from "../config/config.js";
+import type { Conversation } from "../loop/conversation.js";
 import { EXIT } from "../exit-codes.js";
-import { describeError } from "../terminal/errors.js";
+import { describeError } from "../model/errors.js";
 import { JsonLines } from "../terminal/json-lines.js";
 import type { ToolContext } from "../tools/index.js";
 import { claudeInit, ClaudeTurn, mcpStatus } from "./claude-messages.js";

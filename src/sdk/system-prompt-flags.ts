@@ -1,4 +1,4 @@
-import type { Conversation } from "../conversation.js";
+import type { Conversation } from "../loop/conversation.js";
 
 /** mini-claude's own system prompt per conversation, before any replacement, so appending twice never stacks. */
 const originals = new WeakMap<Conversation, string>();

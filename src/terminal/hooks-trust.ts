@@ -1,7 +1,7 @@
-import type { SessionHooks } from "../hooks/setup.js";
-import type { HookCommand } from "../hooks/settings.js";
-import type { InputQueue } from "./input-queue.js";
-import type { Renderer } from "./render.js";
+import type { SessionHooks } from "../extend/hooks/setup.js";
+import type { HookCommand } from "../extend/hooks/settings.js";
+import type { InputQueue } from "./input/queue.js";
+import type { Renderer } from "./render/render.js";
 
 /**
  * The REPL's trust question for a project's hooks: they are commands a repository wants to run on

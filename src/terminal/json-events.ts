@@ -1,7 +1,7 @@
-import type { AgentEvent } from "../agent.js";
-import type { Usage } from "../stream.js";
+import type { AgentEvent } from "../loop/agent.js";
+import type { Usage } from "../model/stream.js";
 import { spillPathIn } from "../tools/spill.js";
-import { renderDiff } from "./diff.js";
+import { renderDiff } from "./render/diff.js";
 
 /**
  * The machine-readable events of `--print --output-format json|stream-json`: their shapes and

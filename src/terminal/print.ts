@@ -1,21 +1,21 @@
 import { fstatSync } from "node:fs";
 import type { Approvals } from "../approval/setup.js";
-import { UsageError } from "../args.js";
-import type { Config } from "../config.js";
-import type { Conversation } from "../conversation.js";
+import { UsageError } from "../config/args.js";
+import type { Config } from "../config/config.js";
+import type { Conversation } from "../loop/conversation.js";
 import { EXIT } from "../exit-codes.js";
-import type { SessionHooks } from "../hooks/setup.js";
+import type { SessionHooks } from "../extend/hooks/setup.js";
 import type { JobManager } from "../processes/jobs.js";
 import { warmSandbox } from "../processes/sandbox.js";
 import { showControls, stripControls } from "../sanitize.js";
 import type { ClaudePermissions } from "../sdk/permissions.js";
 import type { ToolContext } from "../tools/index.js";
-import { colorEnabled } from "./colors.js";
-import { describeError } from "./errors.js";
-import { renderMarkdown } from "./markdown.js";
-import { Renderer } from "./render.js";
-import { onExitSync, onSignals } from "./signals.js";
-import { templateInPrompt } from "./template-commands.js";
+import { colorEnabled } from "./render/colors.js";
+import { describeError } from "../model/errors.js";
+import { renderMarkdown } from "./render/markdown.js";
+import { Renderer } from "./render/render.js";
+import { onExitSync, onSignals } from "./input/signals.js";
+import { templateInPrompt } from "./commands/templates.js";
 
 /**
  * How long a prompt argument waits for a pipe to say something before going on without it:

@@ -102,7 +102,7 @@ export interface ToolContext {
   progress?: (text: string) => void;
   /** More folders outside the workspace that read_file (only) may read: the user's skill folders. */
   readOnlyRoots?: string[];
-  /** Rewind's recorder (src/rewind/): snapshots the workspace around calls of tools that change files. */
+  /** Rewind's recorder (src/session/rewind/): snapshots the workspace around calls of tools that change files. */
   recorder?: { around<T>(tool: string, step: () => Promise<T>): Promise<T> };
 }
 

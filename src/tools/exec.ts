@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { withheldNote } from "../command-env.js";
+import { withheldNote } from "../processes/command-env.js";
 import { KEPT_OUTPUT_BYTES, runCommand, type RunResult } from "../processes/run.js";
 import { sandboxState } from "../processes/sandbox.js";
 import { describeStart, JOB_COMMAND, runJobCommand } from "./background.js";

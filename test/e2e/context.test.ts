@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assertValidHistory } from "../../src/history.js";
-import { SUMMARY_SYSTEM } from "../../src/summary-prompt.js";
+import { assertValidHistory } from "../../src/loop/history.js";
+import { SUMMARY_SYSTEM } from "../../src/context/summary-prompt.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { eventually } from "../support/processes.js";
 import { startPty, startRepl } from "../support/pty.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assertValidHistory } from "../../src/history.js";
-import { listSessions } from "../../src/transcript.js";
+import { assertValidHistory } from "../../src/loop/history.js";
+import { listSessions } from "../../src/session/transcript.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { cliOptions, runCli, startCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";

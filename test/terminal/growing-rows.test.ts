@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { GrowingRows } from "../../src/terminal/growing-rows.js";
-import { rowsAboveCursor } from "../../src/terminal/live-markdown.js";
+import { GrowingRows } from "../../src/terminal/render/growing-rows.js";
+import { rowsAboveCursor } from "../../src/terminal/render/live-markdown.js";
 
 const width = (line: string) => [...line].reduce((sum, char) => sum + (char.codePointAt(0)! >= 0x1100 ? 2 : 1), 0);
 

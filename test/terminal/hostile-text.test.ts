@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { approvalText } from "../../src/terminal/approval-text.js";
-import { renderDiff } from "../../src/terminal/diff.js";
-import { renderMarkdown } from "../../src/terminal/markdown.js";
+import { renderDiff } from "../../src/terminal/render/diff.js";
+import { renderMarkdown } from "../../src/terminal/render/markdown.js";
 
 // eslint-disable-next-line no-control-regex
 const SGR = /\x1b\[[0-9;]*m/g;

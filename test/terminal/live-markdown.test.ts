@@ -1,8 +1,8 @@
 import xterm from "@xterm/headless";
 import { describe, expect, it } from "vitest";
-import { LiveMarkdown, rowsAboveCursor } from "../../src/terminal/live-markdown.js";
+import { LiveMarkdown, rowsAboveCursor } from "../../src/terminal/render/live-markdown.js";
 import { showControls, stripControls } from "../../src/sanitize.js";
-import { loadDisplayWidth } from "../../src/terminal/display-width.js";
+import { loadDisplayWidth } from "../../src/terminal/render/display-width.js";
 
 /** A fake terminal stream whose output is replayed through a terminal emulator. */
 function terminal(columns: number, rows: number) {

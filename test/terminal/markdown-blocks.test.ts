@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MarkdownBlocks } from "../../src/terminal/markdown-blocks.js";
+import { MarkdownBlocks } from "../../src/terminal/render/markdown-blocks.js";
 
 function feed(text: string, pieceSize: number): string[] {
   const blocks = new MarkdownBlocks();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadDisplayWidth, loadTextMeasure, type TextMeasure } from "../../src/terminal/display-width.js";
-import { renderMarkdown } from "../../src/terminal/markdown.js";
-import { fitLine } from "../../src/terminal/tool-lines.js";
+import { loadDisplayWidth, loadTextMeasure, type TextMeasure } from "../../src/terminal/render/display-width.js";
+import { renderMarkdown } from "../../src/terminal/render/markdown.js";
+import { fitLine } from "../../src/terminal/render/tool-lines.js";
 import { stripAnsi } from "../support/pty.js";
 
 let measure: TextMeasure;

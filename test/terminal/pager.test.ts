@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { pagerCommand, showPaged } from "../../src/terminal/pager.js";
+import { pagerCommand, showPaged } from "../../src/terminal/render/pager.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 /** A terminal 10 rows by 40 columns that records what is written to it. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SPINNER_INTERVAL_MS, startSpinner } from "../../src/terminal/spinner.js";
+import { SPINNER_INTERVAL_MS, startSpinner } from "../../src/terminal/render/spinner.js";
 
 function fakeStream(isTTY: boolean) {
   const writes: string[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { colorEnabled, palette } from "../../src/terminal/colors.js";
-import { renderDiff } from "../../src/terminal/diff.js";
-import { renderMarkdown } from "../../src/terminal/markdown.js";
+import { colorEnabled, palette } from "../../src/terminal/render/colors.js";
+import { renderDiff } from "../../src/terminal/render/diff.js";
+import { renderMarkdown } from "../../src/terminal/render/markdown.js";
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadTextMeasure, type TextMeasure } from "../../src/terminal/display-width.js";
-import { fitColumns, layoutTable, MIN_COLUMN, recordLines, type TableCells } from "../../src/terminal/table-layout.js";
+import { loadTextMeasure, type TextMeasure } from "../../src/terminal/render/display-width.js";
+import { fitColumns, layoutTable, MIN_COLUMN, recordLines, type TableCells } from "../../src/terminal/render/table-layout.js";
 
 let measure: TextMeasure;
 beforeAll(async () => {

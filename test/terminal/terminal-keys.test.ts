@@ -1,8 +1,8 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { legacyKeys } from "../../src/terminal/modified-keys.js";
-import { heldKeys, TerminalKeys } from "../../src/terminal/terminal-keys.js";
-import { Typeahead } from "../../src/terminal/typeahead.js";
+import { legacyKeys } from "../../src/terminal/input/modified-keys.js";
+import { heldKeys, TerminalKeys } from "../../src/terminal/input/keys.js";
+import { Typeahead } from "../../src/terminal/input/typeahead.js";
 
 function setup() {
   const stdin = new PassThrough() as unknown as NodeJS.ReadStream;

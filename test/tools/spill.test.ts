@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseArgv } from "../../src/args.js";
-import { loadConfig } from "../../src/config.js";
+import { parseArgv } from "../../src/config/args.js";
+import { loadConfig } from "../../src/config/config.js";
 import { OutputTee } from "../../src/tools/output-tee.js";
 import { spillDirOf, spillOutput, spillPathIn } from "../../src/tools/spill.js";
 import { z } from "zod";

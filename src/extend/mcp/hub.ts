@@ -1,0 +1,201 @@
+import type { ApprovalRequest, Approval, Tool } from "../../tools/define.js";
+import { commandLine, type McpConfigResult, type ServerConfig } from "./config.js";
+import { McpServer } from "./server.js";
+import { directTools, gatewayTools } from "./tools.js";
+import { serverIdentity, TrustStore } from "./trust.js";
+
+/**
+ * All configured MCP servers of one session, and the tools they give the model.
+ *
+ * Servers start lazily, in parallel, at the first request (prepare()); a project's server first
+ * needs the person's approval, asked once and remembered. The tools join in one of two modes:
+ * direct (`mcp__server__tool`, schemas passed through) while their schemas fit in the budget, about
+ * a tenth of the usable window; otherwise the gateway (mcp_search + mcp_call), whose cost is fixed.
+ */
+
+/** Share of the usable window the MCP schemas may take before the gateway replaces them. */
+export const DIRECT_BUDGET_SHARE = 0.1;
+/**
+ * Bytes per token of tool-schema JSON. Measured with o200k on the 40-tool test server: 4.3
+ * (bench/mcp-tools.ts); 4 errs a little toward the gateway.
+ */
+const BYTES_PER_TOKEN = 4;
+
+export interface PrepareOptions {
+  signal: AbortSignal;
+  /** The mode's approval policy; asked `{ kind: "server" }` for an untrusted project server. */
+  approve: (request: ApprovalRequest, signal: AbortSignal) => Promise<Approval>;
+  /** Tokens the MCP schemas may cost in direct mode. */
+  budgetTokens: number;
+  /** One line for the person (a server that failed, one not approved). */
+  notify: (line: string) => void;
+}
+
+export class McpHub {
+  readonly servers: McpServer[];
+  private readonly trust: TrustStore;
+  private budgetTokens = Number.POSITIVE_INFINITY;
+  private started = false;
+  private cached?: { key: string; tools: Tool[] };
+  /** Notes for the model's next request: servers that failed, tool lists that changed. */
+  private notes: string[] = [];
+  private readonly problems: string[];
+
+  constructor(
+    config: McpConfigResult,
+    private readonly options: { workspace: string; configDir: string },
+  ) {
+    this.servers = config.servers.map((server) => new McpServer(server, () => this.toolsChanged(server.name)));
+    this.trust = new TrustStore(options.configDir);
+    this.problems = config.problems;
+    for (const problem of config.problems) this.notes.push(`MCP configuration problem: ${problem}`);
+  }
+
+  /**
+   * Before a request: at the first one, ask about untrusted project servers and start every server
+   * in parallel. Contract: never rejects; resolves to notes for the model (once each).
+   */
+  async prepare(options: PrepareOptions): Promise<string[]> {
+    this.budgetTokens = options.budgetTokens;
+    if (!this.started) {
+      this.started = true;
+      for (const problem of this.problems) options.notify(`MCP configuration: ${problem}`);
+      const allowed: McpServer[] = [];
+      for (const server of this.servers) {
+        if (await this.approved(server.config, options)) allowed.push(server);
+        else {
+          server.state = "not approved";
+          server.lastError = "the person did not approve this project server";
+        }
+      }
+      // Ctrl-C stops the waiting, not the starting: a server that comes up later joins the next request.
+      await untilAborted(Promise.all(allowed.map((server) => server.start())), options.signal);
+      for (const server of this.servers.filter((s) => s.state === "failed")) {
+        options.notify(`MCP server ${server.name} failed to start: ${server.lastError}`);
+        this.notes.push(`MCP server "${server.name}" failed to start (${server.lastError}); its tools are unavailable.`);
+      }
+      for (const server of this.servers.filter((s) => s.state === "not approved")) {
+        options.notify(`MCP server ${server.name} (${commandLine(server.config)}) not started: the project's servers need your approval.`);
+      }
+    }
+    return this.drainNotes();
+  }
+
+  /** Notes for the model not yet given (a server stopped, a tool list changed); each once. */
+  drainNotes(): string[] {
+    const notes = this.notes;
+    this.notes = [];
+    return notes;
+  }
+
+  /** The MCP tools for the next request: direct while they fit the budget, else the gateway pair. */
+  tools(): Tool[] {
+    const ready = this.servers.filter((server) => server.state === "ready");
+    const direct = this.directCost() <= this.budgetTokens;
+    const key = `${direct}:${ready.map((s) => `${s.name}=${s.tools.map((t) => t.name).join(",")}`).join(";")}`;
+    if (this.cached?.key !== key) {
+      const tools = direct ? directTools(ready) : gatewayTools(() => this.servers.filter((s) => s.state === "ready"), this.servers.map((s) => s.name));
+      this.cached = { key, tools: ready.length || !direct ? tools : [] };
+    }
+    return this.cached.tools;
+  }
+
+  /** "direct" or "gateway", for /mcp. */
+  mode(): "direct" | "gateway" {
+    return this.directCost() <= this.budgetTokens ? "direct" : "gateway";
+  }
+
+  /** Estimated tokens of the direct tools' specs, per server (0 when it is not running). */
+  schemaTokens(server: McpServer): number {
+    const specs = directTools([server]).map((tool) => ({ type: "function", function: { name: tool.name, description: tool.description, parameters: tool.inputSchema } }));
+    return specs.length ? Math.ceil(Buffer.byteLength(JSON.stringify(specs)) / BYTES_PER_TOKEN) : 0;
+  }
+
+  /**
+   * What a compaction summary must keep: which MCP tools exist and how to call them. Direct tools
+   * are in every request's tools array anyway; the gateway's are named only in search results,
+   * which compaction may cut, so they are listed here (capped, the rest found by mcp_search).
+   */
+  facts(): string[] {
+    const ready = this.servers.filter((s) => s.state === "ready");
+    if (ready.length === 0) return [];
+    if (this.mode() === "direct") return [`MCP servers: ${ready.map((s) => `${s.name} (${s.tools.length} tools, called as mcp__${s.name}__…)`).join(", ")}`];
+    let names = ready.map((s) => `${s.name}: ${s.tools.map((t) => t.name).join(", ")}`).join("; ");
+    if (names.length > 1500) names = `${names.slice(0, 1500)}… (more with mcp_search)`;
+    return [`MCP tools, found with mcp_search and called with mcp_call: ${names}`];
+  }
+
+  /** One line per server for /mcp. */
+  statusLines(): string[] {
+    if (this.servers.length === 0) return ["No MCP servers configured (.mcp.json in the workspace, mcp.json in the config folder, or --mcp-config FILE)."];
+    const budget = Number.isFinite(this.budgetTokens) ? ` of a ${this.budgetTokens}-token budget` : "";
+    const lines = [`MCP mode: ${this.mode()} (schemas ~${this.directCost()} tokens${budget})`];
+    for (const server of this.servers) {
+      const transport = server.config.transport === "http" ? `http ${server.config.url}` : "stdio";
+      const error = server.lastError ? ` · last error: ${server.lastError}` : "";
+      lines.push(`  ${server.name} · ${server.state} · ${transport} · ${server.tools.length} tools · ~${this.schemaTokens(server)} tokens${error}`);
+    }
+    return lines;
+  }
+
+  /** /mcp reconnect NAME: the outcome in one line. */
+  async reconnect(name: string): Promise<string> {
+    const server = this.servers.find((s) => s.name === name);
+    if (!server) return `No MCP server "${name}". Servers: ${this.servers.map((s) => s.name).join(", ") || "(none)"}.`;
+    const untrusted = server.config.origin === "project" && !this.trust.isTrusted(this.options.workspace, serverIdentity(server.config, this.options.workspace));
+    if (untrusted) return `MCP server ${name} is the project's and not approved yet; you are asked at the next request (--print: --trust-project-mcp).`;
+    await server.restart();
+    this.toolsChanged(name);
+    return server.state === "ready" ? `MCP server ${name} reconnected: ${server.tools.length} tools.` : `MCP server ${name}: ${server.describeState()}`;
+  }
+
+  /** Close every server and kill their processes. Contract: never rejects. */
+  async closeAll(): Promise<void> {
+    await Promise.all(this.servers.map((server) => server.close()));
+  }
+
+  private directCost(): number {
+    return this.servers.reduce((sum, server) => sum + this.schemaTokens(server), 0);
+  }
+
+  private toolsChanged(name: string): void {
+    const server = this.servers.find((s) => s.name === name);
+    if (!server) return;
+    if (server.state === "crashed") this.notes.push(`MCP server "${name}" stopped (${server.lastError}); its tools are unavailable.`);
+    else if (server.state === "ready") this.notes.push(`MCP server "${name}" now offers: ${server.tools.map((t) => t.name).join(", ") || "(no tools)"}.`);
+  }
+
+  private async approved(config: ServerConfig, options: PrepareOptions): Promise<boolean> {
+    if (config.origin === "user") return true;
+    const line = commandLine(config);
+    // Trust covers what the command runs too: a script it names that a command rewrote asks again.
+    const identity = serverIdentity(config, this.options.workspace);
+    if (this.trust.isTrusted(this.options.workspace, identity)) return true;
+    if (options.signal.aborted) return false;
+    const answer = await options.approve({ kind: "server", name: config.name, command: line }, options.signal);
+    if (answer.approved) this.trust.trust(this.options.workspace, identity);
+    return answer.approved;
+  }
+}
+
+/** `base` then the hub's tools, as one list that keeps its identity until the MCP tools change (so specs are built once). */
+export function withMcpTools(base: Tool[], hub: McpHub): () => Tool[] {
+  let last: { mcp: Tool[]; all: Tool[] } | undefined;
+  return () => {
+    const mcp = hub.tools();
+    if (last?.mcp !== mcp) last = { mcp, all: [...base, ...mcp] };
+    return last.all;
+  };
+}
+
+function untilAborted(promise: Promise<unknown>, signal: AbortSignal): Promise<unknown> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      resolve(undefined);
+    };
+    signal.addEventListener("abort", done);
+    void promise.then(done, done);
+  });
+}

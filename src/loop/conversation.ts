@@ -1,0 +1,296 @@
+import { setMaxListeners } from "node:events";
+import type OpenAI from "openai";
+import type { AgentEvent, StopReason } from "./agent.js";
+import type { CompactionState } from "../context/compaction.js";
+import type { Config } from "../config/config.js";
+import { ContextGuard, replyReserve, type CompactionOutcome } from "../context/context.js";
+import { probeServerWindow } from "../context/window.js";
+import { INTERRUPTED_REPLY_NOTE, type Message } from "./history.js";
+import type { Usage } from "../model/stream.js";
+import { addUsage } from "../model/usage.js";
+import { loadSkills, skillFolders, skillsSection, type SkillSet } from "../extend/skills.js";
+import type { Hooks } from "../extend/hooks/hooks.js";
+import { loadProjectInstructions, type ProjectInstructions } from "../extend/instructions.js";
+import { SubfolderInstructions, withSubfolderInstructions } from "../extend/subfolder-instructions.js";
+import { systemPrompt } from "../extend/system-prompt.js";
+import type { JobManager } from "../processes/jobs.js";
+import type { RewindRecorder } from "../session/rewind/recorder.js";
+import type { ToolContext, ToolRegistry } from "../tools/index.js";
+import type { McpHub } from "../extend/mcp/hub.js";
+
+export interface ConversationOptions {
+  config: Config;
+  /** Background jobs the exec tool starts; they outlive a turn. */
+  jobs: JobManager;
+  /** The tools the model may call; by default the built-in ones, loaded at the first request. */
+  tools?: ToolRegistry;
+  /** Messages from an earlier session (already repaired), without the system message. */
+  history?: Message[];
+  /** Called with every message the moment it joins the history (the transcript). */
+  onMessage?: (message: Message) => void;
+  /** Called by clear(): the caller starts a new transcript. */
+  onClear?: () => void;
+  /** Notices to give the model at the start of its next turn (e.g. a background job exited). */
+  pendingNotices?: () => string[];
+  /** What earlier compactions of a resumed session carried over (the person's words, edited files). */
+  compactionState?: CompactionState;
+  /** A summary replaced part of the history: the transcript records the new context. */
+  onCompaction?: (messages: Message[], state: CompactionState) => void;
+  /** Running background jobs, one line each, for the facts a summary keeps. */
+  runningJobs?: () => string[];
+  /** Where outputs too long for the history are saved whole (tools/spill.ts). */
+  spillDir?: string;
+  /** The person's hooks (hooks/): around tools, prompts, the end of a turn and compaction. */
+  hooks?: Hooks;
+  /** The configured MCP servers; started at the first request, their tools join the built-in ones. */
+  mcp?: McpHub;
+  /** Rewind's recorder: told where each turn starts, and given to the tools (src/session/rewind/recorder.ts). */
+  recorder?: RewindRecorder;
+  /** A layer around the tools, inside the hooks (Claude's permission flags, src/sdk/permissions.ts). */
+  wrapTools?: (tools: ToolRegistry) => ToolRegistry;
+  /** The person's Read deny rules, for the files grep and list_files walk (approval/setup.ts). */
+  readDenied?: ToolContext["readDenied"];
+}
+
+/** One turn: how to stop it, who answers approval questions, and where its events go. */
+export interface TurnOptions {
+  signal: AbortSignal;
+  /** The approval decision (approval/decide.ts) and, in the REPL, the person's answer. */
+  approve: ToolContext["approve"];
+  onEvent?: (event: AgentEvent) => void;
+}
+
+/**
+ * One conversation: the history, the model in use and token totals. The REPL and --print both
+ * drive it; neither touches the loop or the client directly.
+ */
+export class Conversation {
+  readonly messages: Message[];
+  readonly instructions?: ProjectInstructions;
+  /** Installed skills: their names and descriptions are in the system prompt. */
+  readonly skills: SkillSet;
+  /** Subfolders' instructions, which join as the model reads files there. */
+  private readonly subfolderInstructions: SubfolderInstructions;
+  readonly usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  model?: string;
+  /** The window, token estimates and compaction of this conversation. */
+  readonly context: ContextGuard;
+  private client?: OpenAI;
+  private readonly probes = new AbortController();
+  private tools?: ToolRegistry;
+  /** The last turn was interrupted: the model hears so with the next message. */
+  private interrupted = false;
+  /** Where the current turn's events go (the client's retries are reported there). */
+  private turnEvents?: (event: AgentEvent) => void;
+  /** SessionStart hooks have run (at the first prompt, not at start-up, which stays fast). */
+  private started = false;
+  /** /clear ended the last session: the next SessionStart says so (source "clear"). */
+  private cleared = false;
+
+  constructor(private readonly options: ConversationOptions) {
+    const { config } = options;
+    this.model = config.model;
+    this.instructions = loadProjectInstructions(config.workspace, process.env.HOME);
+    this.subfolderInstructions = new SubfolderInstructions(config.workspace, process.env.HOME, this.instructions?.realPaths);
+    this.skills = loadSkills(config.workspace, skillFolders(config.workspace, config.configDir, process.env.HOME));
+    this.messages = [this.systemMessage(), ...(options.history ?? [])];
+    this.context = new ContextGuard({
+      configured: config.contextWindow ? { tokens: config.contextWindow, source: config.contextWindowFrom ?? "--context-window" } : undefined,
+      probe: (model) => probeServerWindow({ baseURL: config.baseURL, apiKey: config.apiKey, model, signal: this.probes.signal }),
+      runningJobs: options.runningJobs,
+      moreFacts: () => options.mcp?.facts() ?? [],
+      spillDir: options.spillDir,
+      onCompacted: options.onCompaction,
+      beforeCompact: options.hooks ? async (trigger, signal) => void (await options.hooks!.run("PreCompact", { trigger }, signal, trigger)) : undefined,
+      state: options.compactionState,
+    });
+  }
+
+  /** Rewind's recorder, when this conversation records (the /rewind and /undo commands use it). */
+  get recorder(): RewindRecorder | undefined {
+    return this.options.recorder;
+  }
+
+  /** Run one request to the end. API errors reject; the history is valid either way. */
+  async send(prompt: string, { signal, approve, onEvent }: TurnOptions): Promise<StopReason> {
+    this.turnEvents = onEvent;
+    // The loop, the tools and the client load here, at the first request, not at start-up.
+    const [{ runAgent }, tools, client] = await Promise.all([import("./agent.js"), this.getTools(), this.getClient()]);
+    if (!this.model) {
+      onEvent?.({ type: "request", step: 0 });
+      this.model = await firstModel(client, signal, this.options.config.baseURL);
+    }
+    const model = this.model;
+    // The openai client adds one abort listener per request to the turn's signal and never removes
+    // it, so a long turn (or one with compactions) passes Node's default of 10 and warns on stderr.
+    setMaxListeners(0, signal);
+    // Ask the server about the window while the request is being prepared; the request waits for it.
+    void this.context.detect(model);
+    const hooks = this.options.hooks;
+    const first = this.started ? undefined : { source: this.cleared ? ("clear" as const) : this.options.history?.length ? ("resume" as const) : ("startup" as const) };
+    this.started = true;
+    const hookContext = hooks ? await (await import("../extend/hooks/turn-hooks.js")).beforePrompt(hooks, prompt, first, signal) : "";
+    const mcpNotes = await this.prepareMcp(model, { signal, approve, onEvent });
+    const notices = [
+      ...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []),
+      ...(this.options.pendingNotices?.() ?? []),
+      ...mcpNotes,
+      ...(hookContext ? [hookContext] : []),
+    ];
+    const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
+    this.options.recorder?.beginTurn(prompt, this.messages.length);
+    this.append({ role: "user", content });
+    this.interrupted = false;
+    const { withStopHooks } = await import("../extend/hooks/turn-hooks.js");
+    const runTurn = () => runAgent({
+      client,
+      model,
+      messages: this.messages,
+      tools,
+      toolContext: {
+        root: this.options.config.workspace,
+        jobs: this.options.jobs,
+        approve,
+        signal,
+        spillDir: this.options.spillDir,
+        readOnlyRoots: this.skills.readOnlyRoots,
+        recorder: this.options.recorder,
+        readDenied: this.options.readDenied,
+      },
+      signal,
+      maxSteps: this.options.config.maxIterations,
+      repeatLimit: this.options.config.repeatLimit,
+      streamIdleMs: this.options.config.streamIdleMs,
+      notices: () => [...(this.options.pendingNotices?.() ?? []), ...(this.options.mcp?.drainNotes() ?? [])],
+      context: this.context,
+      onMessage: (message) => this.options.onMessage?.(message),
+      onEvent: (event) => {
+        if (event.type === "usage") addUsage(this.usage, event.usage);
+        onEvent?.(event);
+      },
+    });
+    const stop = await withStopHooks(hooks, signal, (message) => this.append(message), runTurn).catch((error: unknown) => {
+      this.interrupted = signal.aborted;
+      throw error;
+    });
+    this.interrupted = stop === "aborted";
+    return stop;
+  }
+
+  /**
+   * /compact: summarise the conversation now, with an optional focus. Resolves to the outcome, or
+   * undefined when there is too little to compact.
+   */
+  async compact(focus: string | undefined, signal: AbortSignal, notify: (text: string) => void): Promise<CompactionOutcome | undefined> {
+    const [tools, client] = await Promise.all([this.getTools(), this.getClient()]);
+    this.model ??= await firstModel(client, signal, this.options.config.baseURL);
+    return this.context.compactNow({ client, model: this.model, messages: this.messages, tools: tools.specs(), signal, notify }, focus || undefined);
+  }
+
+  /** The names of the tools the model may call, in the order it sees them. */
+  async toolNames(): Promise<string[]> {
+    return (await this.getTools()).specs().map((spec) => (spec as { function: { name: string } }).function.name);
+  }
+
+  /** The model names the endpoint lists (GET /models); undefined when it does not answer. */
+  async listedModels(signal?: AbortSignal): Promise<string[] | undefined> {
+    try {
+      const page = await (await this.getClient()).models.list({ signal });
+      return page.data.map((model) => model.id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Load the loop, tools and client in the background while the person types the first request. */
+  warmUp(): void {
+    void import("./agent.js").catch(() => undefined);
+    void this.getTools().catch(() => undefined);
+    void this.getClient().catch(() => undefined);
+  }
+
+  /** Forget the conversation but keep the system prompt (and the background jobs). */
+  clear(): void {
+    // The hook's input is taken now, while the session id is still the one that ends.
+    if (this.options.hooks) void this.options.hooks.run("SessionEnd", { reason: "clear" }, undefined, "clear");
+    this.messages.splice(0, this.messages.length, this.systemMessage());
+    this.interrupted = false;
+    this.started = false;
+    this.cleared = true;
+    this.context.reset();
+    this.subfolderInstructions.reset();
+    this.options.onClear?.();
+  }
+
+  /**
+   * Rewind: forget the turn whose user message is at `index` (its text ending with `prompt`) and
+   * everything after it. The history stays valid: it is cut just before a user message, where
+   * every earlier tool call has its answer. The transcript records the shorter context.
+   * Returns false (and changes nothing) when that message is no longer there (compacted, cleared).
+   */
+  rewindTo(index: number, prompt: string): boolean {
+    const message = this.messages[index];
+    if (index < 1 || message?.role !== "user" || typeof message.content !== "string" || !message.content.endsWith(prompt)) return false;
+    this.messages.splice(index);
+    this.interrupted = false;
+    this.options.onCompaction?.(this.messages.slice(1), this.context.compactionState);
+    return true;
+  }
+
+  private append(message: Message): void {
+    this.messages.push(message);
+    this.options.onMessage?.(message);
+  }
+
+  private systemMessage(): Message {
+    const skills = skillsSection(this.skills);
+    return { role: "system", content: systemPrompt({ root: this.options.config.workspace, instructions: this.instructions, skills: skills.length ? skills : undefined }) };
+  }
+
+  /** The session is over: window probes still in flight (a small first request did not wait for them) stop, so the process can exit. */
+  close(): void {
+    this.probes.abort();
+  }
+
+  /** The MCP servers of this session, for /mcp. */
+  get mcp(): McpHub | undefined {
+    return this.options.mcp;
+  }
+
+  private async getTools(): Promise<ToolRegistry> {
+    if (this.tools) return this.tools;
+    const { createRegistry, tools } = await import("../tools/index.js");
+    const { hooks, config, mcp } = this.options;
+    const base = this.options.tools ?? createRegistry(mcp ? (await import("../extend/mcp/hub.js")).withMcpTools(tools, mcp) : tools);
+    const withInstructions = withSubfolderInstructions(base, this.subfolderInstructions);
+    const registry = this.options.wrapTools ? this.options.wrapTools(withInstructions) : withInstructions;
+    this.tools = hooks ? (await import("../extend/hooks/tool-hooks.js")).withHooks(registry, hooks, config.workspace) : registry;
+    return this.tools;
+  }
+
+  /** Start the MCP servers at the first request (asking about a project's); their notes for the model. */
+  private async prepareMcp(model: string, { signal, approve, onEvent }: TurnOptions): Promise<string[]> {
+    const mcp = this.options.mcp;
+    if (!mcp || mcp.servers.length === 0) return [];
+    // The direct/gateway choice needs the window.
+    await this.context.detect(model);
+    const usable = this.context.window.tokens - replyReserve(this.context.window.tokens);
+    const { DIRECT_BUDGET_SHARE } = await import("../extend/mcp/hub.js");
+    const notify = (text: string) => onEvent?.({ type: "notice", text });
+    return mcp.prepare({ signal, approve, budgetTokens: Math.floor(usable * DIRECT_BUDGET_SHARE), notify });
+  }
+
+  private async getClient(): Promise<OpenAI> {
+    const { createClient } = await import("../model/client.js");
+    this.client ??= await createClient(this.options.config, (attempt) => this.turnEvents?.({ type: "retry", attempt }));
+    return this.client;
+  }
+}
+
+/** A local server configured without a model name: use the first model it serves. */
+async function firstModel(client: OpenAI, signal: AbortSignal, baseURL?: string): Promise<string> {
+  const page = await client.models.list({ signal });
+  const first = page.data[0]?.id;
+  if (!first) throw new Error(`The server at ${baseURL} lists no models; pass --model NAME.`);
+  return first;
+}

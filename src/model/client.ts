@@ -1,0 +1,71 @@
+import { withStreamedBody } from "./request-body.js";
+import type OpenAI from "openai";
+import type { Config } from "../config/config.js";
+import { guardedFetch } from "./sse-guard.js";
+import { withStreamErrorLines } from "./stream-errors.js";
+
+/**
+ * The one owner of HTTP. The openai package costs ~120 ms to import, so it is loaded here, at
+ * the first request, never at start-up.
+ */
+export async function createClient(
+  config: Pick<Config, "baseURL" | "apiKey" | "requestTimeoutMs" | "maxRetries">,
+  /** Told of each retry the client makes on its own (429, 5xx, a dropped connection), 1 for the first. */
+  onRetry?: (attempt: number) => void,
+): Promise<OpenAI> {
+  const { default: OpenAIClient } = await import("openai");
+  const base = withStreamErrorLines(guardedFetch());
+  return new OpenAIClient({
+    baseURL: config.baseURL,
+    // Local servers (Ollama, llama.cpp, vLLM) need no key, but the client insists on one.
+    apiKey: config.apiKey ?? "not-needed",
+    timeout: config.requestTimeoutMs,
+    maxRetries: config.maxRetries,
+    fetch: withStreamedBody(onRetry ? countingRetries(base, onRetry) : base),
+  });
+}
+
+/** The client numbers its attempts in a header of its own; a number above 0 is a retry. */
+function countingRetries(fetchImpl: typeof fetch, onRetry: (attempt: number) => void): typeof fetch {
+  return (input, init) => {
+    const attempt = Number(new Headers(init?.headers).get("x-stainless-retry-count") ?? 0);
+    if (attempt > 0) onRetry(attempt);
+    return fetchImpl(input, init);
+  };
+}
+
+/**
+ * One line for the person that says what went wrong and what to do; undefined for a user abort,
+ * which needs no message. Never includes a stack trace.
+ */
+export async function describeApiError(error: unknown, where: { baseURL?: string; model?: string }): Promise<string | undefined> {
+  const errors = await import("openai/error");
+  const url = where.baseURL ?? "https://api.openai.com/v1";
+  if (error instanceof errors.APIUserAbortError) return undefined;
+  if (error instanceof errors.AuthenticationError) {
+    return `The endpoint ${url} rejected the API key (401). Check OPENAI_API_KEY (or DEEPSEEK_API_KEY).`;
+  }
+  if (error instanceof errors.PermissionDeniedError) return `The endpoint ${url} refused access (403): ${brief(error)}`;
+  if (error instanceof errors.NotFoundError && !where.model) {
+    return `The endpoint ${url} did not list its models (404), so no model could be chosen. Pass --model NAME or set MINI_CLAUDE_MODEL.`;
+  }
+  if (error instanceof errors.NotFoundError) {
+    return `Model "${where.model}" or the endpoint was not found at ${url} (404). Check --model / MINI_CLAUDE_MODEL and OPENAI_BASE_URL.`;
+  }
+  if (error instanceof errors.RateLimitError) {
+    return `Rate limited by ${url} (429) after retries: ${brief(error)} Wait a moment and try again.`;
+  }
+  if (error instanceof errors.APIConnectionTimeoutError) return `The request to ${url} timed out. Is the server overloaded? Try again.`;
+  if (error instanceof errors.APIConnectionError) {
+    return `Cannot reach ${url}. Is the server running and OPENAI_BASE_URL right?`;
+  }
+  if (error instanceof errors.APIError && error.status) {
+    return `The endpoint ${url} answered ${error.status}: ${brief(error)}`;
+  }
+  return undefined;
+}
+
+function brief(error: Error): string {
+  const text = error.message.replace(/\s+/g, " ").trim();
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}

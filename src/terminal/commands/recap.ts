@@ -1,0 +1,61 @@
+import type { Message } from "../../loop/history.js";
+import { stripControls } from "../../sanitize.js";
+import { fitLine } from "../render/tool-lines.js";
+
+/**
+ * The last few exchanges of a resumed conversation, compactly, so the person knows where they
+ * are: each request on one line, how many tool calls it took, and the start of the final answer.
+ */
+
+const EXCHANGES = 3;
+const ANSWER_LINES = 3;
+
+interface Exchange {
+  request: string;
+  toolCalls: number;
+  answer: string;
+}
+
+/** Lines to print under the banner; empty when there is nothing earlier to show. */
+export function recapLines(messages: Message[], columns: number | undefined, dim: (text: string) => string): string[] {
+  const exchanges = collect(messages).slice(-EXCHANGES);
+  if (!exchanges.length) return [];
+  const lines = [dim("── earlier in this session ──")];
+  for (const exchange of exchanges) {
+    lines.push(fitLine(`› ${oneLine(exchange.request)}`, columns));
+    if (exchange.toolCalls) lines.push(dim(`  (${exchange.toolCalls} tool call${exchange.toolCalls === 1 ? "" : "s"})`));
+    const answer = exchange.answer.split("\n").filter((line) => line.trim());
+    for (const line of answer.slice(0, ANSWER_LINES)) lines.push(fitLine(`  ${line}`, columns));
+    if (answer.length > ANSWER_LINES) lines.push(dim(`  … ${answer.length - ANSWER_LINES} more lines`));
+  }
+  lines.push(dim("──"));
+  return lines;
+}
+
+function collect(messages: Message[]): Exchange[] {
+  const exchanges: Exchange[] = [];
+  for (const message of messages) {
+    if (message.role === "user") {
+      const text = textOf(message.content);
+      // Notes the loop adds (an interruption) are not what the person typed.
+      exchanges.push({ request: text.replace(/^\[The user interrupted[^\]]*\]\s*/, ""), toolCalls: 0, answer: "" });
+    } else if (message.role === "assistant" && exchanges.length) {
+      const last = exchanges[exchanges.length - 1];
+      last.toolCalls += message.tool_calls?.length ?? 0;
+      const text = textOf(message.content);
+      if (text.trim()) last.answer = text;
+    }
+  }
+  return exchanges.filter((exchange) => exchange.request.trim());
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === "string") return stripControls(content);
+  if (Array.isArray(content)) return stripControls(content.map((part) => (typeof part?.text === "string" ? part.text : "")).join(""));
+  return "";
+}
+
+function oneLine(text: string): string {
+  const lines = text.trim().split("\n");
+  return lines.length > 1 ? `${lines[0]} (+${lines.length - 1} lines)` : lines[0];
+}

@@ -1,0 +1,193 @@
+import type { Config } from "../../config/config.js";
+import type { Approvals } from "../../approval/setup.js";
+import type { SessionChanges } from "./session-changes.js";
+import type { JobManager } from "../../processes/jobs.js";
+import { stripControls } from "../../sanitize.js";
+import { jobTable, runJobCommand } from "../../tools/background.js";
+import type { SessionHooks } from "../../extend/hooks/setup.js";
+import { rewindCommand, type RewindIO } from "./rewind.js";
+import { sandboxReport } from "./sandbox.js";
+import { contextReport } from "./context.js";
+import { describeError } from "../../model/errors.js";
+import { hooksReport } from "../hooks-trust.js";
+import { permissionsReport } from "./permissions.js";
+import { availableTemplates, runTemplate, templateHelp, type TemplateRequest } from "./templates.js";
+import type { Renderer } from "../render/render.js";
+import type { Conversation } from "../../loop/conversation.js";
+import { showControls } from "../../sanitize.js";
+
+export interface SlashContext {
+  conversation: Conversation;
+  config: Config;
+  renderer: Renderer;
+  jobs: JobManager;
+  approvals: Approvals;
+  changes: SessionChanges;
+  hooks?: SessionHooks;
+  /** Show long text through a pager (the REPL on a terminal); without it, text is printed whole. */
+  page?: (text: string) => Promise<unknown>;
+  /** Ask the person a question at the prompt (null: interrupted). */
+  ask?: (question: string) => Promise<string | null>;
+  /** Run a long wait that Ctrl-C (or Esc) may end through `signal`; without it, nothing ends it. */
+  interruptible?: <T>(run: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+}
+
+interface SlashCommand {
+  name: string;
+  help: string;
+  run(argument: string, ctx: SlashContext): "exit" | void | Promise<"exit" | void>;
+}
+
+/** Commands print what the model chose (a job's command, a model name): its controls are shown, never sent. */
+const say = (text: string) => process.stdout.write(`${showControls(text, "\n\t")}\n`);
+/** Text our own renderer made (a coloured diff): its lines were sanitised before they were coloured. */
+const sayRendered = (text: string) => process.stdout.write(`${text}\n`);
+
+export const slashCommands: SlashCommand[] = [
+  {
+    name: "/help",
+    help: "this list",
+    run: (_, { config, conversation }) => {
+      say(slashCommands.map((c) => `  ${c.name.padEnd(10)} ${c.help}`).join("\n"));
+      say("  Ctrl-C interrupts a turn; at the prompt, Ctrl-C twice or Ctrl-D exits.");
+      for (const line of templateHelp(availableTemplates(config), conversation.skills.all)) say(line);
+    },
+  },
+  {
+    name: "/clear",
+    help: "start a new conversation (background jobs keep running)",
+    run: (_, { conversation }) => {
+      conversation.clear();
+      say("Conversation cleared.");
+    },
+  },
+  {
+    name: "/bg",
+    help: "background jobs; /bg logs N [lines], /bg kill N",
+    run: async (argument, { jobs, renderer }) => {
+      const [verb, ...rest] = argument.split(/\s+/).filter(Boolean);
+      if (!verb) return say(jobTable(jobs.list()));
+      if (verb !== "logs" && verb !== "kill") return void (await renderer.error(`Unknown /bg ${verb}. Use /bg, /bg logs N [lines] or /bg kill N.`));
+      try {
+        say(stripControls((await runJobCommand(`bg_${verb} ${rest.join(" ")}`, jobs)).output));
+      } catch (error) {
+        // The job commands word their mistakes for the model; they read as well for the person.
+        await renderer.error((error as Error).message.replace(/\bbg_(logs|kill|list)\b/g, "/bg $1").replace("/bg list", "/bg"));
+      }
+    },
+  },
+  { name: "/hooks", help: "the hooks found, where from, and whether they run", run: (_, { hooks }) => say(hooksReport(hooks)) },
+  {
+    name: "/model",
+    help: "show the model, or switch: /model NAME",
+    run: (name, { conversation }) => {
+      if (!name) return say(`Model: ${conversation.model ?? "(first model the server lists)"}`);
+      conversation.model = name;
+      say(`Model set to ${name}.`);
+    },
+  },
+  {
+    name: "/usage",
+    help: "context used, the window, and tokens sent and received this conversation",
+    run: (_, { conversation }) => {
+      say(conversation.context.status(conversation.messages));
+      say(`Tokens: ${conversation.usage.inputTokens} in, ${conversation.usage.outputTokens} out.`);
+    },
+  },
+  { name: "/context", help: "the system prompt's cost by source (each instructions file, the skills listing) and the context used", run: (_, { conversation }) => say(contextReport(conversation)) },
+  {
+    name: "/compact",
+    help: "summarise the conversation now to free context: /compact [what to focus on]",
+    run: async (focus, { conversation, config, renderer, interruptible = (run) => run(new AbortController().signal) }) => {
+      let signal: AbortSignal | undefined;
+      try {
+        const outcome = await interruptible((turn) => {
+          signal = turn;
+          return conversation.compact(focus, turn, (text: string) => void renderer.notice(text));
+        });
+        await renderer.flush();
+        if (!outcome) say("Nothing to compact yet: the conversation is only the latest request and its steps.");
+      } catch (error) {
+        await renderer.flush();
+        if (signal?.aborted) return void (await renderer.notice("Interrupted: the conversation was not compacted."));
+        const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model });
+        if (message) await renderer.error(message);
+      }
+    },
+  },
+  {
+    name: "/diff",
+    help: "what this session's edits changed in the workspace, as a unified diff (paged when long)",
+    run: async (_, { changes, renderer, page }) => {
+      const diff = changes.render(renderer.colors.isColorSupported);
+      if (page) await page(diff);
+      else sayRendered(diff);
+    },
+  },
+  {
+    name: "/expand",
+    help: "the whole output of the last tool call, as the model read it",
+    run: (_, { renderer }) => say(renderer.lastToolOutput === undefined ? "No tool has run yet." : stripControls(renderer.lastToolOutput)),
+  },
+  {
+    name: "/approvals",
+    help: "what your answers allowed this session; /approvals revoke N|all",
+    run: (argument, { approvals }) => {
+      const [verb, which = ""] = argument.split(/\s+/);
+      const { remembered } = approvals;
+      say(verb === "revoke" ? remembered.revoke(which, approvals.sandboxOn()) : remembered.describe(approvals.sandboxOn()));
+    },
+  },
+  {
+    name: "/permissions",
+    help: "the permission rules of the settings files (allow, ask, deny) and where each comes from",
+    run: (_, { approvals }) => say(permissionsReport(approvals.permissions)),
+  },
+  {
+    name: "/mcp",
+    help: "MCP servers: state, transport, tools, schema tokens, last error; /mcp reconnect NAME",
+    run: async (argument, { conversation }) => {
+      const hub = conversation.mcp;
+      const [verb, name] = argument.split(/\s+/);
+      if (!hub) return say("No MCP servers configured.");
+      if (verb === "reconnect" && name) return say(await hub.reconnect(name));
+      if (verb) return say("Usage: /mcp, or /mcp reconnect NAME");
+      say(hub.statusLines().join("\n"));
+    },
+  },
+  { name: "/rewind", help: "list the turns; /rewind N [files|conversation] restores to before turn N", run: (arg, ctx) => rewindCommand(arg, ctx.conversation, rewindIO(ctx)) },
+  { name: "/undo", help: "rewind the last turn: its file changes and the conversation", run: (_, ctx) => rewindCommand("", ctx.conversation, rewindIO(ctx), true) },
+  { name: "/sandbox", help: "the sandbox's state and the exact argv of the last command's sandbox", run: () => say(sandboxReport()) },
+  { name: "/exit", help: "leave mini-claude", run: () => "exit" },
+];
+
+function rewindIO(ctx: SlashContext): RewindIO {
+  return { say, sayRendered, ask: ctx.ask ?? (async () => null), color: ctx.renderer.colors.isColorSupported };
+}
+
+/**
+ * Run a `/command`, or expand a prompt template of that name (a template request is returned for
+ * the REPL to send); an unknown name gets the list of what exists and never reaches the model.
+ */
+export async function runSlashCommand(input: string, ctx: SlashContext): Promise<"exit" | void | TemplateRequest> {
+  const [name, ...rest] = input.split(/\s+/);
+  const command = slashCommands.find((c) => c.name === name.toLowerCase());
+  if (command) return command.run(rest.join(" "), ctx);
+  const io = { say, warn: (text: string) => void ctx.renderer.error(text), ask: ctx.ask };
+  const template = await runTemplate(name.slice(1), input.slice(name.length).trim(), ctx.config, ctx.conversation, io);
+  if (template === "done" || template === "refused") return;
+  if (template) return template;
+  const names = [
+    ...slashCommands.map((c) => c.name),
+    ...availableTemplates(ctx.config).map((t) => `/${t.name}`),
+    ...ctx.conversation.skills.all.map((s) => `/${s.name}`),
+  ];
+  await ctx.renderer.error(`Unknown command ${name}. Available: ${names.join(" ")} (/help describes them).`);
+}
+
+/** Tab completion for readline: the commands, then the prompt templates. */
+export function completeSlash(line: string, templates: () => string[] = () => []): [string[], string] {
+  if (!line.startsWith("/") || /\s/.test(line)) return [[], line];
+  const names = [...slashCommands.map((c) => c.name), ...templates().map((name) => `/${name}`)];
+  return [names.filter((name) => name.startsWith(line)), line];
+}

@@ -1,0 +1,284 @@
+import { createInterface, type Interface } from "node:readline";
+import { writeAbovePrompt } from "../render/above-prompt.js";
+import { KEY_MODES_OFF, KEY_MODES_ON } from "./modified-keys.js";
+import { onContinue, onExitSync } from "./signals.js";
+import { TerminalKeys, type HeldKey } from "./keys.js";
+
+/** The prompt shown for the second and later lines of one request. */
+export const CONTINUATION_PROMPT = "… ";
+
+export interface InputOptions {
+  prompt: string;
+  history?: string[];
+  completer?: (line: string) => [string[], string];
+  /** A key typed while input is held (a turn runs); terminal only. */
+  onHeldKey?: (key: HeldKey) => void;
+  /** A paste that arrived while input is held; terminal only. */
+  onHeldPaste?: (text: string) => void;
+  /** A question takes the bottom of the screen (true) and gives it back (false). */
+  onQuestion?: (shown: boolean) => void;
+}
+
+/**
+ * One queue of requests shared by the REPL prompt and the approval question, so both piped input
+ * (all lines at once) and a terminal (one at a time) are consumed strictly in order.
+ *
+ * On a terminal a request may span lines: a bracketed paste arrives whole (a long one is shown as
+ * `[pasted N lines]` and sent whole), and `\` + Enter, Alt+Enter or Ctrl-J start a new line
+ * without sending. When stdin is not a terminal every line is one request (or one answer), as a
+ * script expects.
+ */
+export class InputQueue {
+  readonly rl: Interface;
+  private readonly keys?: TerminalKeys;
+  private queue: string[] = [];
+  private waiting?: (line: string | null) => void;
+  private closed = false;
+  /** Lines of the request being written, before the current one. */
+  private draft: string[] = [];
+  /** Alt+Enter or Ctrl-J was pressed: the next line continues the request. */
+  private continueNext = false;
+  /** Multi-line pastes in the line being edited, by the placeholder shown for them. */
+  private pastes = new Map<string, string>();
+  private prompt_ = "";
+  private held = false;
+
+  constructor(private readonly options: InputOptions) {
+    const terminal = Boolean(process.stdin.isTTY);
+    if (terminal) {
+      this.keys = new TerminalKeys(process.stdin, {
+        onPaste: (text) => this.onPaste(text),
+        onNewline: () => (this.continueNext = true),
+        onHeldKey: (key) => options.onHeldKey?.(key),
+      });
+    }
+    const resizeListeners = process.stdout.listeners("resize");
+    this.rl = createInterface({
+      input: this.keys?.input ?? process.stdin,
+      output: process.stdout,
+      terminal,
+      prompt: options.prompt,
+      history: options.history,
+      historySize: 500,
+      removeHistoryDuplicates: true,
+      completer: options.completer,
+    });
+    this.prompt_ = options.prompt;
+    this.rl.on("line", (line) => this.onLine(line));
+    this.rl.on("close", () => {
+      // Ctrl-D closes readline itself: the shell gets its keyboard back here, whoever closed it.
+      if (terminal && !this.closed) process.stdout.write(KEY_MODES_OFF);
+      this.closed = true;
+      this.deliver(null);
+    });
+    if (terminal) {
+      // readline redraws its prompt line on every resize, even while a turn is writing the answer
+      // there (splicing "mini-claude> " into it): it may redraw only while the prompt is shown.
+      for (const listener of process.stdout.listeners("resize").filter((l) => !resizeListeners.includes(l))) {
+        const guarded = () => this.held || (listener as () => void)();
+        process.stdout.off("resize", listener as () => void);
+        process.stdout.on("resize", guarded);
+        // readline removes its own listener by reference when it closes; the stand-in goes then too.
+        this.rl.once("close", () => process.stdout.off("resize", guarded));
+      }
+      process.stdout.write(KEY_MODES_ON);
+      // However the process ends (an uncaught error too), the shell gets its keyboard back.
+      onExitSync(() => !this.closed && process.stdout.write(KEY_MODES_OFF));
+      // readline stops the process on Ctrl-Z itself and emits SIGCONT after `fg`.
+      // readline pauses its input there and never resumes it: without this the REPL would end.
+      this.rl.on("SIGCONT", () => {
+        this.rl.resume();
+        process.stdout.write(KEY_MODES_ON);
+      });
+    }
+  }
+
+  get isTerminal(): boolean {
+    return Boolean(process.stdin.isTTY);
+  }
+
+  /**
+   * Holds keystrokes away from readline (a turn runs: they go to `onHeldKey`) or gives them back.
+   * An approval question asked while held reads only keys typed after it appeared.
+   */
+  hold(held: boolean): void {
+    this.held = held;
+    if (this.keys) this.keys.mode = held ? "hold" : "line";
+  }
+
+  /**
+   * What readline took in after the request that started a turn, in the same read (typed very
+   * fast, or pasted where the terminal does not bracket pastes): whole lines and the line begun.
+   * Taken away from readline, so they can join what is typed during the turn.
+   */
+  takeEarly(): { lines: string[]; partial: string } {
+    if (!this.keys) return { lines: [], partial: "" };
+    const lines = this.queue.splice(0);
+    const rl = this.rl as unknown as { line: string; cursor: number };
+    const partial = rl.line;
+    rl.line = "";
+    rl.cursor = 0;
+    return { lines, partial };
+  }
+
+  /** The next request, or null at end of input (Ctrl-D, end of pipe) or when `signal` aborts. */
+  next(signal?: AbortSignal): Promise<string | null> {
+    if (this.queue.length) return Promise.resolve(this.queue.shift()!);
+    if (this.closed || signal?.aborted) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const onAbort = () => this.deliver(null);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiting = (line) => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve(line);
+      };
+    });
+  }
+
+  prompt(): void {
+    if (this.isTerminal && !this.closed) this.rl.prompt();
+  }
+
+  /** Puts `text` on the prompt line as if typed (a draft left from a turn). */
+  type(text: string): void {
+    if (!text || this.closed) return;
+    // Replayed as keystrokes, so a Tab typed during the turn still completes.
+    const keys = text.includes("\n") ? this.onPaste(text) : text;
+    if (this.keys) this.keys.input.write(keys);
+    else this.rl.write(keys);
+  }
+
+  /** Ask a question and wait for its answer line; `signal` aborting (Ctrl-C) or end of input answers null. */
+  async ask(question: string, signal?: AbortSignal): Promise<string | null> {
+    const mode = this.keys?.mode;
+    this.hold(false);
+    this.options.onQuestion?.(true);
+    try {
+      if (this.isTerminal && !this.closed) {
+        this.rl.setPrompt(question);
+        this.rl.prompt();
+      } else {
+        process.stdout.write(question);
+      }
+      const answer = await this.next(signal);
+      if (!this.isTerminal) process.stdout.write(`${answer ?? ""}\n`);
+      // Up-arrow recalls requests, never the answers to questions.
+      if (answer !== null) this.forgetFromHistory(answer);
+      return answer;
+    } finally {
+      if (mode === "hold") this.hold(true);
+      this.options.onQuestion?.(false);
+    }
+  }
+
+  /**
+   * Shows `line` at once: above the prompt, with the prompt and what is typed drawn again below
+   * it, while a request or an answer is awaited on a terminal; as a plain line otherwise.
+   */
+  announce(line: string): void {
+    if (this.waiting && this.isTerminal && !this.closed) writeAbovePrompt(this.rl, process.stdout, line);
+    else process.stdout.write(`${line}\n`);
+  }
+
+  setPrompt(prompt: string): void {
+    this.prompt_ = prompt;
+    this.rl.setPrompt(prompt);
+  }
+
+  /** Lines of a multi-line request are waiting for its last line. */
+  get hasDraft(): boolean {
+    return this.draft.length > 0;
+  }
+
+  /** Drops a half-written multi-line request (Ctrl-C at the prompt). */
+  clearDraft(): void {
+    this.draft = [];
+    this.continueNext = false;
+    this.pastes.clear();
+    this.rl.setPrompt(this.prompt_);
+  }
+
+  close(): void {
+    this.rl.close();
+  }
+
+  /**
+   * Gives the terminal to another program while `run` runs (synchronously): the modes it had
+   * before us (no raw mode, no bracketed paste), then ours again, whatever `run` did.
+   */
+  lendTerminal<T>(run: () => T): T {
+    if (!this.keys) return run();
+    this.ownModes(false);
+    try {
+      return run();
+    } finally {
+      this.ownModes(true);
+    }
+  }
+
+  /** Stops the process as Ctrl-Z does in a shell; after `fg` the terminal is set up again. */
+  suspend(): void {
+    if (!this.keys) return;
+    this.ownModes(false);
+    onContinue(() => this.ownModes(true));
+    process.kill(process.pid, "SIGTSTP");
+  }
+
+  /** Our terminal modes (raw input, bracketed paste, modified keys) on, or off as the shell had them. */
+  private ownModes(on: boolean): void {
+    this.keys?.input.setRawMode(on);
+    process.stdout.write(on ? KEY_MODES_ON : KEY_MODES_OFF);
+  }
+
+  private onPaste(text: string): string {
+    const body = text.replace(/\n+$/, "");
+    if (this.keys?.mode === "hold") {
+      this.options.onHeldPaste?.(body);
+      return "";
+    }
+    if (!body.includes("\n")) return body;
+    const lines = body.split("\n").length;
+    let placeholder = `[pasted ${lines} lines]`;
+    for (let n = 2; this.pastes.has(placeholder); n++) placeholder = `[pasted ${lines} lines #${n}]`;
+    this.pastes.set(placeholder, body);
+    return placeholder;
+  }
+
+  private onLine(line: string): void {
+    if (this.isTerminal && (this.continueNext || /(^|[^\\])\\$/.test(line))) {
+      this.continueNext = false;
+      this.forgetFromHistory(line);
+      this.draft.push(line.replace(/\\$/, ""));
+      this.rl.setPrompt(CONTINUATION_PROMPT);
+      this.rl.prompt();
+      return;
+    }
+    // A placeholder or one line of several would recall as a different request than was sent.
+    if (this.draft.length || this.pastes.size) this.forgetFromHistory(line);
+    let request = [...this.draft, line].join("\n");
+    for (const [placeholder, text] of this.pastes) request = request.split(placeholder).join(text);
+    this.draft = [];
+    this.pastes.clear();
+    this.rl.setPrompt(this.prompt_);
+    if (this.waiting) this.deliver(request);
+    else this.queue.push(request);
+  }
+
+  /** A request that did not come through the prompt (typed during a turn): ↑ recalls it all the same. */
+  remember(line: string): void {
+    const history = (this.rl as unknown as { history?: string[] }).history;
+    if (history && !line.includes("\n") && history[0] !== line) history.unshift(line);
+  }
+
+  /** readline has just added `line` to its history; take it out again. */
+  private forgetFromHistory(line: string): void {
+    const history = (this.rl as unknown as { history?: string[] }).history;
+    if (history?.[0] === line) history.shift();
+  }
+
+  private deliver(line: string | null): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.(line);
+  }
+}

@@ -1,0 +1,65 @@
+import { EXIT } from "../../exit-codes.js";
+import type { JobManager } from "../../processes/jobs.js";
+import { killForegroundSync } from "../../processes/run.js";
+import { killHooksSync } from "../../processes/run-with-input.js";
+import { killServersSync } from "../../processes/servers.js";
+import { unexpectedErrorLine } from "../../model/errors.js";
+
+/**
+ * The one home of process-wide endings: what dies with mini-claude, and what each signal means.
+ * The REPL and --print say what an interrupt does in their mode; only this file calls process.on.
+ */
+
+/**
+ * Contract: however the process ends (return from main, process.exit, SIGHUP, an uncaught
+ * error), every foreground command, every stdio MCP server and, unless `keepJobs`, every background job is SIGKILLed
+ * with its tree. Commands run in their own session, so no terminal signal reaches them otherwise.
+ */
+export function killChildrenOnExit(jobs: JobManager, options: { keepJobs: boolean }): void {
+  process.on("exit", () => {
+    killForegroundSync();
+    killHooksSync();
+    killServersSync();
+    if (!options.keepJobs) jobs.killAllSync();
+  });
+  process.on("SIGHUP", () => process.exit(129));
+  process.on("uncaughtException", (error) => {
+    process.stderr.write(`mini-claude: ${unexpectedErrorLine(error)}\n`);
+    process.exit(EXIT.failed);
+  });
+}
+
+/**
+ * What SIGINT (`kill -INT`, or Ctrl-C when stdin is not a terminal) and SIGTERM do in a mode.
+ * Their default would end the process without a word and, for SIGINT, without killing jobs.
+ */
+export function onSignals(handlers: { interrupt: () => void; terminate: () => void }): void {
+  process.on("SIGINT", () => ignored === 0 && handlers.interrupt());
+  process.on("SIGTERM", handlers.terminate);
+}
+
+/** How many callers of ignoringInterrupts are still running. */
+let ignored = 0;
+
+/**
+ * Runs `work` with SIGINT not meaning "interrupt" (a pager owns the terminal: Ctrl-C there signals
+ * our process group as well, and is the pager's). The process stays alive either way.
+ */
+export async function ignoringInterrupts<T>(work: () => Promise<T>): Promise<T> {
+  ignored++;
+  try {
+    return await work();
+  } finally {
+    ignored--;
+  }
+}
+
+/** Runs `handler` once when the process is continued after a stop (Ctrl-Z, then `fg`). */
+export function onContinue(handler: () => void): void {
+  process.once("SIGCONT", handler);
+}
+
+/** Run `last` synchronously when the process exits, however it exits (e.g. JSON output's last line). */
+export function onExitSync(last: () => void): void {
+  process.on("exit", last);
+}

@@ -1,0 +1,43 @@
+import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
+import { describe, expect, it } from "vitest";
+import { systemPrompt } from "../../src/extend/system-prompt.js";
+import { tools, toolSpecs } from "../../src/tools/index.js";
+
+describe("what the model sees", () => {
+  it("every tool has a real schema: properties with descriptions, and required fields", () => {
+    for (const spec of toolSpecs() as any[]) {
+      const { parameters } = spec.function;
+      expect(parameters.type, spec.function.name).toBe("object");
+      expect(Object.keys(parameters.properties).length, spec.function.name).toBeGreaterThan(0);
+      for (const [key, property] of Object.entries<any>(parameters.properties)) {
+        expect(property.description, `${spec.function.name}.${key}`).toBeTruthy();
+      }
+      for (const name of parameters.required ?? []) expect(parameters.properties, spec.function.name).toHaveProperty(name);
+      expect(parameters).not.toHaveProperty("$schema");
+      expect(parameters).not.toHaveProperty("additionalProperties");
+    }
+  });
+
+  it("marks the fields the tools cannot work without as required", () => {
+    const required = Object.fromEntries((toolSpecs() as any[]).map((s) => [s.function.name, s.function.parameters.required ?? []]));
+    expect(required).toMatchObject({
+      read_file: ["path"],
+      write_file: ["path", "content"],
+      edit_file: ["path", "old_string", "new_string"],
+      list_files: [],
+      grep: ["pattern"],
+      exec: ["command"],
+    });
+  });
+
+  it("matches the snapshot of the tools array", () => {
+    expect(toolSpecs()).toMatchSnapshot();
+  });
+
+  it("fits the budget: system prompt plus tools within the core's 1,083 tokens (o200k)", () => {
+    const prompt = systemPrompt({ root: "/home/user/projects/my-app", now: new Date("2026-01-01") });
+    const total = countTokens(prompt) + countTokens(JSON.stringify(toolSpecs()));
+    expect(tools.length).toBeGreaterThanOrEqual(6);
+    expect(total).toBeLessThanOrEqual(1083);
+  });
+});
