@@ -144,13 +144,19 @@ describe("Transcript", () => {
 
   it("keeps every message written before a kill -9 in the middle of a stream of appends", async () => {
     const writer = `
-      import { Transcript } from ${JSON.stringify(new URL("../src/transcript.ts", import.meta.url).pathname)};
+      import { Transcript } from ${JSON.stringify(new URL("../../src/session/transcript.ts", import.meta.url).pathname)};
       const log = Transcript.create(process.argv[1], "/w", { model: "m" });
       console.log(log.id);
       for (let i = 0; i < 100_000; i++) log.append({ role: "user", content: "message " + i + " " + "x".repeat(i % 500) });
     `;
     const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", writer, dataDir]);
-    const id = await new Promise<string>((found) => child.stdout.once("data", (chunk) => found(String(chunk).trim())));
+    // A writer that cannot start fails the test with its stderr rather than leaving it waiting.
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const id = await new Promise<string>((found, failed) => {
+      child.stdout.once("data", (chunk) => found(String(chunk).trim()));
+      child.once("exit", (code) => failed(new Error(`the writer exited (${code}) before writing: ${stderr}`)));
+    });
     while (!existsSync(join(dataDir, "sessions", `${id}.jsonl`)) || listSessions(dataDir)[0].messageCount < 200) {
       await new Promise((tick) => setTimeout(tick, 20));
     }
