@@ -17,7 +17,10 @@ if (!existsSync("node_modules/esbuild") || !existsSync("node_modules/typescript"
   execFileSync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], { stdio: ["ignore", "inherit", "inherit"], env });
 }
 
-execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"], { stdio: "inherit" });
+// `npm run check` type-checks on its own first, and builds with --no-typecheck so tsc runs once.
+if (!process.argv.includes("--no-typecheck")) {
+  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"], { stdio: "inherit" });
+}
 const { build } = await import("esbuild");
 rmSync("dist", { recursive: true, force: true });
 await build({
