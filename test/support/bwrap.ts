@@ -18,3 +18,14 @@ export const BWRAP_PROBLEM = bwrapProblem();
 if (BWRAP_PROBLEM) process.stderr.write(`\nSKIPPED: sandbox tests, because ${BWRAP_PROBLEM}.\n\n`);
 /** A describe title that carries the reason when the block is skipped. */
 export const sandboxSuite = (title: string) => (BWRAP_PROBLEM ? `${title} [SKIPPED: ${BWRAP_PROBLEM}]` : title);
+
+/**
+ * Why a sandboxed job's port cannot reach the host here, or undefined. The forward enters the
+ * job's network namespace with nsenter, which takes root; as another user mini-claude tells the
+ * model the browser cannot reach the server, and the tests that fetch it are skipped, saying so.
+ */
+export const JOB_PORT_PROBLEM =
+  BWRAP_PROBLEM || process.getuid?.() === 0 ? undefined : "forwarding a sandboxed job's port to the host takes root (nsenter into its network namespace)";
+if (JOB_PORT_PROBLEM) process.stderr.write(`\nSKIPPED: reaching a sandboxed job's server from the host, because ${JOB_PORT_PROBLEM}.\n\n`);
+/** A test title that carries the reason when the test is skipped for JOB_PORT_PROBLEM. */
+export const jobPortTest = (title: string) => (JOB_PORT_PROBLEM ? `${title} [SKIPPED: ${JOB_PORT_PROBLEM}]` : title);
