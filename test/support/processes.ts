@@ -55,6 +55,7 @@ export interface DevServerPids {
 
 export async function readDevServerPids(root: string): Promise<DevServerPids> {
   let pids: DevServerPids | undefined;
+  // npm, then node, then its fork: seconds on a loaded machine, and nothing else to wait for.
   await eventually(() => {
     try {
       pids = JSON.parse(readFileSync(join(root, "pids.json"), "utf8"));
@@ -62,7 +63,7 @@ export async function readDevServerPids(root: string): Promise<DevServerPids> {
     } catch {
       return false;
     }
-  });
+  }, 15_000);
   if (!pids) throw new Error("the dev server never wrote pids.json");
   return { ...pids, server: hostPid(pids.server, root), worker: hostPid(pids.worker, root) };
 }
