@@ -157,7 +157,7 @@ describe("Transcript", () => {
       child.stdout.once("data", (chunk) => found(String(chunk).trim()));
       child.once("exit", (code) => failed(new Error(`the writer exited (${code}) before writing: ${stderr}`)));
     });
-    while (!existsSync(join(dataDir, "sessions", `${id}.jsonl`)) || listSessions(dataDir)[0].messageCount < 200) {
+    while (!existsSync(join(dataDir, "sessions", `${id}.jsonl`)) || (listSessions(dataDir)[0]?.messageCount ?? 0) < 200) {
       await new Promise((tick) => setTimeout(tick, 20));
     }
     child.kill("SIGKILL");
