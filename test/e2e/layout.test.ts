@@ -143,7 +143,8 @@ describe("resizing the terminal", () => {
   /** Streams `first`, then the table; resizes from 120 to 60 columns once MARK is on screen. */
   async function resizedAt(first: string) {
     const ws = tempWorkspace();
-    const fake = await fakeOpenAI([reply().text(`${first}\n\n${table}\n\nDone.`).delay(40)]);
+    // Slow enough that the line is still streaming when the resize lands, even on a loaded machine.
+    const fake = await fakeOpenAI([reply().text(`${first}\n\n${table}\n\nDone.`).delay(100)]);
     const pty = await startRepl([], { ...cliOptions(ws, fake), columns: 120 });
     pty.type("go\r");
     await pty.waitFor("MARK");
