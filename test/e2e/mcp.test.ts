@@ -265,7 +265,8 @@ describe("MCP in the REPL", () => {
     const ws = tempWorkspace();
     const pidFile = join(ws.outside, "pids");
     const cancelFile = join(ws.outside, "cancelled");
-    mcpJson(ws, { test: stdio([], { env: { PID_FILE: pidFile, CANCEL_FILE: cancelFile } }) });
+    const hangFile = join(ws.outside, "hanging");
+    mcpJson(ws, { test: stdio([], { env: { PID_FILE: pidFile, CANCEL_FILE: cancelFile, HANG_FILE: hangFile } }) });
     const fake = await fakeOpenAI([reply().tool("mcp__test__hang", {}, "call_hang"), reply().text("Second answer.")]);
     const pty = await startRepl([], cliOptions(ws, fake));
     pty.type("wait for it\r");
@@ -274,7 +275,7 @@ describe("MCP in the REPL", () => {
     await pty.waitFor("Call:\n  test/hang {}\nAsking because it calls hang, a tool of MCP server test.\nCall mcp__test__hang?");
     pty.type("y\r");
     // The call is now waiting on the server, which never answers.
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(await eventually(() => existsSync(hangFile), 10_000)).toBe(true);
     let mark = pty.screen().length;
     pty.type("\x03");
     await pty.waitFor(/Interrupted/, { from: mark });

@@ -7,6 +7,7 @@
 // 300 ms unless cancelled), and with --tools N, N more tools with long descriptions (gateway mode).
 // With PID_FILE set it writes "serverPid childPid": the child is a `sleep` it started, to check
 // that its whole process tree dies with mini-claude. ENV_FILE: its environment, as JSON.
+// HANG_FILE: written when a hang call arrives, so a test can interrupt it without guessing when.
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -56,6 +57,7 @@ function build() {
     return new Promise(() => {});
   });
   server.tool("hang", "Never answers", {}, async (_args, extra) => {
+    if (process.env.HANG_FILE) writeFileSync(process.env.HANG_FILE, "waiting");
     return new Promise((resolve) =>
       extra.signal.addEventListener("abort", () => {
         if (process.env.CANCEL_FILE) writeFileSync(process.env.CANCEL_FILE, "cancelled");
