@@ -1,4 +1,5 @@
-import { isSummary, oneLine, SUMMARY_PREFIX, textOf, type CompactionState } from "./compaction.js";
+import { isSummary, SUMMARY_PREFIX, type CompactionState } from "./compaction.js";
+import { oneLine, textOf } from "../text.js";
 import type { AssistantMessage, Message } from "../loop/history.js";
 
 /**

@@ -6,7 +6,7 @@ import type { CompactionState } from "../context/compaction.js";
 import { repairHistory } from "../loop/history.js";
 import { jsonOf } from "../model/json-cache.js";
 import { appendPrivate, ensurePrivateDir, makePrivate } from "../private-files.js";
-import { isHeader, isMessage } from "./records.js";
+import { isHeader, isMessage, type SessionHeader } from "./records.js";
 
 /**
  * Session transcripts: one JSONL file per conversation under `<dataDir>/sessions/<id>.jsonl`.
@@ -20,15 +20,6 @@ import { isHeader, isMessage } from "./records.js";
  */
 
 export const SESSION_FORMAT_VERSION = 1;
-
-export interface SessionHeader {
-  type: "session";
-  id: string;
-  workspace: string;
-  model: string;
-  startedAt: string;
-  version: number;
-}
 
 export interface SessionSummary {
   id: string;

@@ -144,7 +144,7 @@ describe("Transcript", () => {
 
   it("keeps every message written before a kill -9 in the middle of a stream of appends", async () => {
     const writer = `
-      import { Transcript } from ${JSON.stringify(new URL("../src/transcript.ts", import.meta.url).pathname)};
+      import { Transcript } from ${JSON.stringify(new URL("../../src/session/transcript.ts", import.meta.url).pathname)};
       const log = Transcript.create(process.argv[1], "/w", { model: "m" });
       console.log(log.id);
       for (let i = 0; i < 100_000; i++) log.append({ role: "user", content: "message " + i + " " + "x".repeat(i % 500) });
