@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAgent } from "../src/loop/agent.js";
-import type { Message } from "../src/loop/history.js";
+import type { Message } from "../src/model/history.js";
 import { createClient } from "../src/model/client.js";
 import { JobManager } from "../src/processes/jobs.js";
 import { createRegistry, type ToolRegistry } from "../src/tools/index.js";

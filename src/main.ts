@@ -14,11 +14,12 @@ import { showControls } from "./sanitize.js";
 import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
 import { setPassedVariables } from "./processes/command-env.js";
 import { RewindRecorder } from "./session/rewind/recorder.js";
-import { usesClaudePermissions } from "./sdk/claude-flags.js";
+import { usesClaudePermissions } from "./config/claude-flags.js";
 import { killChildrenOnExit } from "./terminal/input/signals.js";
 import { listSessions } from "./session/transcript.js";
 import { jobNotices, runningJobLines } from "./tools/background.js";
 import { spillDirOf } from "./tools/spill.js";
+import type { JsonPrinterOptions } from "./terminal/print.js";
 
 /**
  * Wiring only: config, endpoint, transcript, background jobs and the conversation, then the REPL
@@ -96,7 +97,13 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
       const { runSdkMode } = await import("./sdk/sdk-mode.js");
       return await runSdkMode({ ...mode, channel: sdk.channel, initializeServers: sdk.servers, permissions, version, sessionId: () => transcript.sessionId });
     }
-    if (config.print) return await (await import("./terminal/print.js")).runPrintMode({ ...mode, sessionId: () => transcript.sessionId, permissions, version });
+    if (config.print) {
+      const claudePrinter =
+        config.jsonDialect === "claude"
+          ? async (options: JsonPrinterOptions) => new (await import("./sdk/claude-print.js")).ClaudePrint({ ...options, version, permissions })
+          : undefined;
+      return await (await import("./terminal/print.js")).runPrintMode({ ...mode, sessionId: () => transcript.sessionId, claudePrinter });
+    }
     return await (await import("./terminal/repl.js")).runReplMode({ ...mode, version, notes });
   } finally {
     await hooks?.hooks.end(config.print ? "other" : "prompt_input_exit");

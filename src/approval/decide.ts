@@ -1,6 +1,7 @@
 import { domainMatches, everyPartAllowed, ruleMatches, type PermissionRule } from "./permission-rules.js";
 import type { ApprovalRequest } from "../tools/define.js";
 import { commandPrefix, dangerousShape, prefixCovers } from "./dangerous.js";
+import type { PermissionMode } from "../config/claude-flags.js";
 
 /**
  * THE decision for every tool call, in both modes (REPL, --print) and both regimes (sandbox on,
@@ -31,9 +32,6 @@ import { commandPrefix, dangerousShape, prefixCovers } from "./dangerous.js";
  * (source "--allowedTools"…); the permission mode from --permission-mode or the Agent SDK.
  */
 
-/** Claude Code's permission modes (--permission-mode, the Agent SDK's setPermissionMode, settings' defaultMode). */
-export const PERMISSION_MODES = ["default", "acceptEdits", "bypassPermissions", "plan", "dontAsk", "auto"] as const;
-export type PermissionMode = (typeof PERMISSION_MODES)[number];
 
 /** `unasked`: --print refused what the REPL would have asked (a PermissionRequest hook may still answer it). */
 export type Decision = { kind: "run" } | { kind: "ask"; why: string } | { kind: "refuse"; why: string; unasked?: boolean };

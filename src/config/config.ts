@@ -4,8 +4,8 @@ import { z } from "zod";
 import { declaredFlags, UsageError, type ParsedArgs } from "./args.js";
 import { parsePassList } from "../processes/command-env.js";
 import { homeFolder, ignoredProjectSettings, ownFolder, readEnvFile, sameFolder } from "./files.js";
-import { ignoredClaudeFlags, readClaudeFlags, type ClaudeOptions } from "../sdk/claude-flags.js";
-import { inlineMcpConfigFile } from "../sdk/inline-mcp-config.js";
+import { ignoredClaudeFlags, readClaudeFlags, type ClaudeOptions } from "./claude-flags.js";
+import { inlineMcpConfigFile } from "./inline-mcp-config.js";
 
 export const DEFAULTS = {
   openaiModel: "gpt-4.1-mini",

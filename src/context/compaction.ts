@@ -1,4 +1,4 @@
-import type { AssistantMessage, Message } from "../loop/history.js";
+import type { AssistantMessage, Message } from "../model/history.js";
 import { spillOutput, spillPathIn } from "../tools/spill.js";
 import type { TokenEstimator } from "./estimate.js";
 import { capOutput } from "../truncate.js";

@@ -1,7 +1,7 @@
 import type OpenAI from "openai";
 import { emptyState, planSummary, recordFacts, stubOldOutputs, type CompactionState } from "./compaction.js";
 import { formatTokens, parseOverflow, staticWindow, type ContextWindow } from "./window.js";
-import type { Message } from "../loop/history.js";
+import type { Message } from "../model/history.js";
 import { jsonBytes } from "../model/json-cache.js";
 import type { Reply } from "../model/stream.js";
 import { summaryMessage, summaryRequest } from "./summary-prompt.js";

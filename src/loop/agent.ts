@@ -2,7 +2,7 @@ import type OpenAI from "openai";
 import { CUT_BY_LENGTH, RepeatGuard, withNotices } from "./call-guards.js";
 import { CallSchedule } from "./call-schedule.js";
 import type { ContextGuard } from "../context/context.js";
-import { closeInterruptedTurn, INTERRUPTED_BEFORE_RUN, withoutStaleReasoning, type AssistantMessage, type Message, type ToolCall } from "./history.js";
+import { closeInterruptedTurn, INTERRUPTED_BEFORE_RUN, withoutStaleReasoning, type AssistantMessage, type Message, type ToolCall } from "../model/history.js";
 import { ProviderStreamError, streamReply, StreamCutError, type Reply, type Usage } from "../model/stream.js";
 import type { FileDiff, ToolCallRequest, ToolContext, ToolRegistry, ToolResult } from "../tools/index.js";
 

@@ -1,4 +1,4 @@
-import type { ToolCall } from "./history.js";
+import type { ToolCall } from "../model/history.js";
 
 /**
  * The loop's guards around running a tool call, and what the model is told when one stops it.

@@ -5,7 +5,7 @@ import type { CompactionState } from "../context/compaction.js";
 import type { Config } from "../config/config.js";
 import { ContextGuard, replyReserve, type CompactionOutcome } from "../context/context.js";
 import { probeServerWindow } from "../context/window.js";
-import { INTERRUPTED_REPLY_NOTE, type Message } from "./history.js";
+import { INTERRUPTED_REPLY_NOTE, type Message } from "../model/history.js";
 import type { Usage } from "../model/stream.js";
 import { addUsage } from "../model/usage.js";
 import { loadSkills, skillFolders, skillsSection, type SkillSet } from "../extend/skills.js";

@@ -1,6 +1,6 @@
 import type OpenAI from "openai";
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
-import type { Message, ToolCall } from "../loop/history.js";
+import type { Message, ToolCall } from "./history.js";
 import { mergeCallExtras, mergeMessageExtras, reasoningOf } from "./provider-fields.js";
 import { describeDetail, providerError } from "./stream-errors.js";
 import { idleWatchdog } from "./idle-watchdog.js";

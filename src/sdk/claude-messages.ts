@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AgentEvent, StopReason } from "../loop/agent.js";
 import type { Conversation } from "../loop/conversation.js";
-import type { Message } from "../loop/history.js";
+import type { Message } from "../model/history.js";
 import type { Usage } from "../model/stream.js";
 import { addUsage } from "../model/usage.js";
 import { claudeToolInput, claudeToolName, parseArguments } from "./claude-names.js";

@@ -63,25 +63,6 @@ export function nameMatches(rule: string, claudeName: string): boolean {
   return name === claudeName || (name.startsWith("mcp__") && claudeName.startsWith(`${name}__`)) || (name.endsWith("__*") && claudeName.startsWith(name.slice(0, -1)));
 }
 
-/** `--allowedTools "Bash(npm:*),Read" --allowedTools Edit` → each rule once; commas inside parentheses stay. */
-export function splitRules(values: string[]): string[] {
-  const rules: string[] = [];
-  for (const value of values) {
-    let depth = 0;
-    let current = "";
-    for (const char of value) {
-      if (char === "(") depth++;
-      if (char === ")") depth = Math.max(0, depth - 1);
-      if ((char === "," || char === " ") && depth === 0) {
-        if (current.trim()) rules.push(current.trim());
-        current = "";
-      } else current += char;
-    }
-    if (current.trim()) rules.push(current.trim());
-  }
-  return rules;
-}
-
 function rename(input: Record<string, unknown>, fields: Record<string, string>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(input).map(([key, value]) => [fields[key] ?? key, value]));
 }

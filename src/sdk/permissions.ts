@@ -1,5 +1,5 @@
 import type { Approval, ApprovalRequest, ToolCallRequest, ToolContext, ToolRegistry, ToolResult } from "../tools/index.js";
-import type { ClaudeOptions } from "./claude-flags.js";
+import type { ClaudeOptions } from "../config/claude-flags.js";
 import type { Denial } from "./claude-messages.js";
 import { claudeToolInput, claudeToolName, nameMatches, ourToolInput, parseArguments } from "./claude-names.js";
 

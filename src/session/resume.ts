@@ -1,6 +1,6 @@
 import { isSummary, type CompactionState } from "../context/compaction.js";
 import type { Config } from "../config/config.js";
-import type { Message } from "../loop/history.js";
+import type { Message } from "../model/history.js";
 import { findSession, latestSession, listSessions, SessionLookupError, Transcript } from "./transcript.js";
 import { UsageError } from "../config/args.js";
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { CompactionState } from "../context/compaction.js";
-import { repairHistory } from "../loop/history.js";
+import { repairHistory } from "../model/history.js";
 import { jsonOf } from "../model/json-cache.js";
 import { appendPrivate, ensurePrivateDir, makePrivate } from "../private-files.js";
 import { isHeader, isMessage, type SessionHeader } from "./records.js";

@@ -11,7 +11,7 @@ import { replApproval } from "./approval-question.js";
 import { refusalFor, setNetworkAsker, warmSandbox } from "../processes/sandbox.js";
 import { askPermissionTrust } from "./commands/permissions.js";
 import { colorEnabled } from "./render/colors.js";
-import { describeError } from "../model/errors.js";
+import { describeError } from "./errors.js";
 import { askHookTrust } from "./hooks-trust.js";
 import { loadInputHistory, saveInputLine } from "./input/history.js";
 import { InputQueue } from "./input/queue.js";

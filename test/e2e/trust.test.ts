@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { appendFileSync, chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { assertValidHistory } from "../../src/loop/history.js";
+import { assertValidHistory } from "../../src/model/history.js";
 import { startCaptureServer } from "../support/capture-server.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { CLI, withoutSandboxLine, runCli, startCli } from "../support/run-cli.js";

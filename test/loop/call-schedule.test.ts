@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { runAgent, type AgentEvent } from "../../src/loop/agent.js";
-import { assertValidHistory, type Message } from "../../src/loop/history.js";
+import { assertValidHistory, type Message } from "../../src/model/history.js";
 import { createClient } from "../../src/model/client.js";
 import { JobManager } from "../../src/processes/jobs.js";
 import { createRegistry, defineTool, isReadOnly, type Tool } from "../../src/tools/index.js";

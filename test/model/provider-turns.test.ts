@@ -4,7 +4,7 @@ import OpenAI from "openai";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { runAgent, type AgentEvent, type AgentRun } from "../../src/loop/agent.js";
 import { CUT_BY_LENGTH } from "../../src/loop/call-guards.js";
-import { assertValidHistory, type Message } from "../../src/loop/history.js";
+import { assertValidHistory, type Message } from "../../src/model/history.js";
 import { JobManager } from "../../src/processes/jobs.js";
 import { createRegistry } from "../../src/tools/index.js";
 import { ProviderStreamError } from "../../src/model/stream.js";

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Message } from "../../src/loop/history.js";
+import type { Message } from "../../src/model/history.js";
 import { createClient } from "../../src/model/client.js";
 import { encodeRequest, withStreamedBody } from "../../src/model/request-body.js";
 import { streamReply } from "../../src/model/stream.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { claudeToolInput, claudeToolName, ourToolInput, nameMatches, ourToolName, splitRules } from "../../src/sdk/claude-names.js";
+import { claudeToolInput, claudeToolName, ourToolInput, nameMatches, ourToolName } from "../../src/sdk/claude-names.js";
+import { splitRules } from "../../src/config/claude-flags.js";
 
 describe("Claude's tool names", () => {
   it("maps every built-in tool and its argument names both ways; MCP names stay", () => {

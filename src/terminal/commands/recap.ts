@@ -1,4 +1,4 @@
-import type { Message } from "../../loop/history.js";
+import type { Message } from "../../model/history.js";
 import { stripControls } from "../../sanitize.js";
 import { fitLine } from "../render/tool-lines.js";
 import { textOf } from "../../text.js";

@@ -8,7 +8,7 @@ import type { SessionHooks } from "../../extend/hooks/setup.js";
 import { rewindCommand, type RewindIO } from "./rewind.js";
 import { sandboxReport } from "./sandbox.js";
 import { contextReport } from "./context.js";
-import { describeError } from "../../model/errors.js";
+import { describeError } from "../errors.js";
 import { hooksReport } from "../hooks-trust.js";
 import { permissionsReport } from "./permissions.js";
 import { availableTemplates, runTemplate, templateHelp, type TemplateRequest } from "./templates.js";

@@ -3,7 +3,7 @@ import type { JobManager } from "../../processes/jobs.js";
 import { killForegroundSync } from "../../processes/run.js";
 import { killHooksSync } from "../../processes/run-with-input.js";
 import { killServersSync } from "../../processes/servers.js";
-import { unexpectedErrorLine } from "../../model/errors.js";
+import { unexpectedErrorLine } from "../errors.js";
 
 /**
  * The one home of process-wide endings: what dies with mini-claude, and what each signal means.

@@ -1,5 +1,5 @@
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from "openai/resources/chat/completions";
-import { REASONING_FIELDS } from "../model/provider-fields.js";
+import { REASONING_FIELDS } from "./provider-fields.js";
 
 export type Message = ChatCompletionMessageParam;
 export type AssistantMessage = Extract<Message, { role: "assistant" }>;
