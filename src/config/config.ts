@@ -7,6 +7,11 @@ import { homeFolder, ignoredProjectSettings, ownFolder, readEnvFile, sameFolder 
 import { ignoredClaudeFlags, readClaudeFlags, type ClaudeOptions } from "./claude-flags.js";
 import { inlineMcpConfigFile } from "./inline-mcp-config.js";
 
+/**
+ * The one typed Config for a session: flags (args.ts), then the environment and .env files
+ * (files.ts), then defaults, checked once with zod so every later read is plain and typed.
+ */
+
 export const DEFAULTS = {
   openaiModel: "gpt-4.1-mini",
   deepseekBaseURL: "https://api.deepseek.com",

@@ -29,6 +29,11 @@ import type { HeldKey } from "./input/keys.js";
 import { compact, describeDropped, Typeahead } from "./input/typeahead.js";
 import { availableTemplates, type TemplateRequest } from "./commands/templates.js";
 
+/**
+ * The interactive mode: the prompt, one request at a time through the conversation, slash
+ * commands, approval questions and Ctrl-C/Esc, until the person leaves.
+ */
+
 export const PROMPT = "mini-claude> ";
 const ALL_ALLOWED_PROMPT = "mini-claude (all allowed)> ";
 const DOUBLE_CTRL_C_MS = 2000;

@@ -16,6 +16,11 @@ import type { Renderer } from "../render/render.js";
 import type { Conversation } from "../../loop/conversation.js";
 import { showControls } from "../../sanitize.js";
 
+/**
+ * The REPL's slash commands: the table of names, their one-line help and what each does. Families
+ * with more to them (templates, rewind, sessions, reports) live in the files beside this one.
+ */
+
 export interface SlashContext {
   conversation: Conversation;
   config: Config;

@@ -9,6 +9,11 @@ import { ToolGroup } from "./tool-group.js";
 import { detailLines, fitLine } from "./tool-lines.js";
 import { loadDisplayWidth } from "./display-width.js";
 
+/**
+ * Draws the loop's events for the person: streamed answer text laid out as Markdown, one line per
+ * tool call with its outcome, timers for long commands, and the footer of queued input.
+ */
+
 export interface RenderOptions {
   /** Where the conversation goes: stdout in the REPL. */
   out: NodeJS.WriteStream;
