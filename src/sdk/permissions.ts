@@ -1,7 +1,7 @@
-import type { Approval, ApprovalRequest, ToolCallRequest, ToolContext, ToolRegistry, ToolResult } from "../tools/index.js";
+import { rejection, type Approval, type ApprovalRequest, type Prepared, type PreparedCall, type ToolCallRequest, type ToolContext, type ToolRegistry, type ToolResult } from "../tools/index.js";
 import type { ClaudeOptions } from "./claude-flags.js";
 import type { Denial } from "./claude-messages.js";
-import { claudeToolInput, claudeToolName, nameMatches, ourToolInput, parseArguments } from "./claude-names.js";
+import { claudeToolInput, claudeToolName, nameMatches, ourToolInput } from "./claude-names.js";
 
 /**
  * Claude Code's tool layer over mini-claude's tools. It decides nothing about running a call:
@@ -52,11 +52,16 @@ export class ClaudePermissions {
   wrap(inner: ToolRegistry): ToolRegistry {
     return {
       specs: () => inner.specs().filter((spec) => this.offered((spec as { function: { name: string } }).function.name)),
-      label: (call) => inner.label(call),
-      storableArguments: (args) => inner.storableArguments(args),
-      readOnly: (call) => inner.readOnly?.(call) ?? false,
+      prepare: (call) => this.prepare(inner, call),
       run: (call, ctx) => this.run(inner, call, ctx),
     };
+  }
+
+  /** A tool left out of the model's list is not run even when the model names it. */
+  private prepare(inner: ToolRegistry, call: ToolCallRequest): Prepared {
+    const prepared = inner.prepare(call);
+    if (this.offered(call.name)) return prepared;
+    return { ...call, input: prepared.input, label: prepared.label, error: `Error: ${call.name} is not available in this session (--tools / --disallowedTools).` };
   }
 
   /** Whether the model is offered the tool `ours` at all. */
@@ -66,15 +71,16 @@ export class ClaudePermissions {
     return !this.claude.disallowedTools.some((rule) => !rule.includes("(") && nameMatches(rule, claude));
   }
 
-  private async run(inner: ToolRegistry, original: ToolCallRequest, ctx: ToolContext): Promise<ToolResult> {
-    let call = original;
+  private async run(inner: ToolRegistry, original: PreparedCall, ctx: ToolContext): Promise<ToolResult> {
+    let call: Prepared = original;
     const name = claudeToolName(call.name);
-    let input = claudeToolInput(call.name, parseArguments(call.arguments));
-    const label = inner.label(call);
+    let input = claudeToolInput(call.name, call.input);
+    const label = call.label;
     let idLookup: Promise<string> | undefined;
     // The first asker decides whether to wait for the call's line (a hook) or not (a question, asked once it is shown).
     const idOf = (wait: boolean) => (idLookup ??= this.ids.idFor(original, wait));
-    if (!this.offered(call.name)) return refused(label, `Error: ${call.name} is not available in this session (--tools / --disallowedTools).`);
+    // Another input runs as a new call, prepared again (the tool's schema checks it).
+    const withInput = (changed: Record<string, unknown>) => inner.prepare({ name: original.name, arguments: JSON.stringify(ourToolInput(original.name, changed)) });
     let hook: ClaudeApprovalRequest["hook"];
     if (this.hooks?.has("PreToolUse", name)) {
       const claudeCall = { id: await idOf(true), name, input };
@@ -82,7 +88,7 @@ export class ClaudePermissions {
       if (verdict.decision === "deny") return this.deny(label, claudeCall, `Error: a PreToolUse hook refused this call${verdict.reason ? `: ${verdict.reason}` : "."}`);
       if (verdict.updatedInput) {
         input = verdict.updatedInput;
-        call = { name: call.name, arguments: JSON.stringify(ourToolInput(call.name, input)) };
+        call = withInput(input);
       }
       if (verdict.decision === "allow" || verdict.decision === "ask") hook = verdict.decision;
     }
@@ -104,13 +110,14 @@ export class ClaudePermissions {
       }
       return { approved: true };
     };
-    let result = await inner.run(call, { ...ctx, approve });
+    const runCall = (prepared: Prepared) => ("error" in prepared ? Promise.resolve(rejection(prepared)) : inner.run(prepared, { ...ctx, approve }));
+    let result = await runCall(call);
     if (replacement) {
       input = replacement;
-      call = { name: call.name, arguments: JSON.stringify(ourToolInput(call.name, input)) };
+      call = withInput(input);
       // The host approved this input: what the decision would ask about it runs; its refusals stand.
       hook = "allow";
-      result = await inner.run(call, { ...ctx, approve });
+      result = await runCall(call);
     }
     if (this.hooks?.has("PostToolUse", name)) {
       const note = await this.hooks.postToolUse({ id: await idOf(true), name, input }, result, ctx.signal);

@@ -4,7 +4,7 @@ import { runAgent, type AgentEvent } from "../../src/loop/agent.js";
 import { assertValidHistory, type Message } from "../../src/loop/history.js";
 import { createClient } from "../../src/model/client.js";
 import { JobManager } from "../../src/processes/jobs.js";
-import { createRegistry, defineTool, isReadOnly, type Tool } from "../../src/tools/index.js";
+import { createRegistry, defineTool, prepareCall, type ToolCallRequest, type Tool } from "../../src/tools/index.js";
 import { reply, useFakeOpenAI, type FakeOpenAI } from "../support/fake-openai.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -88,6 +88,11 @@ describe("parallel read-only calls", () => {
 
 describe("which calls are read-only", () => {
   const call = (name: string, args: unknown) => ({ name, arguments: JSON.stringify(args) });
+  // A call the registry rejects (bad JSON, unknown tool) is never read-only.
+  const isReadOnly = (request: ToolCallRequest) => {
+    const prepared = prepareCall(request);
+    return "error" in prepared ? false : prepared.readOnly;
+  };
   it("read_file, list_files, grep and exec's bg_list / bg_logs are; writes, edits, commands and bg_kill are not", () => {
     expect(isReadOnly(call("read_file", { path: "a" }))).toBe(true);
     expect(isReadOnly(call("list_files", {}))).toBe(true);
