@@ -21,10 +21,10 @@ export interface ClaudeCall {
 
 /**
  * A request as this layer hands it to the mode's approval: `claudeCall()` once the call's line is
- * shown (its id known); `hook`: a PreToolUse verdict — "allow" answers a question the decision
- * would ask, "ask" asks although it would run. Neither overrides a refusal: deny always wins.
+ * shown (its id known). The PreToolUse verdict travels as the request's `hostHook`, which the one
+ * decision weighs (approval/decide.ts).
  */
-export type ClaudeApprovalRequest = ApprovalRequest & { claudeCall?: () => Promise<ClaudeCall>; hook?: "allow" | "ask" };
+export type ClaudeApprovalRequest = ApprovalRequest & { claudeCall?: () => Promise<ClaudeCall> };
 
 /** What the host may answer beyond yes or no: the call's input, changed. */
 export type HostApproval = Approval & { updatedInput?: Record<string, unknown> };
@@ -81,7 +81,7 @@ export class ClaudePermissions {
     const idOf = (wait: boolean) => (idLookup ??= this.ids.idFor(original, wait));
     // Another input runs as a new call, prepared again (the tool's schema checks it).
     const withInput = (changed: Record<string, unknown>) => inner.prepare({ name: original.name, arguments: JSON.stringify(ourToolInput(original.name, changed)) });
-    let hook: ClaudeApprovalRequest["hook"];
+    let hostHook: ApprovalRequest["hostHook"];
     if (this.hooks?.has("PreToolUse", name)) {
       const claudeCall = { id: await idOf(true), name, input };
       const verdict = await this.hooks.preToolUse(claudeCall, ctx.signal);
@@ -90,7 +90,7 @@ export class ClaudePermissions {
         input = verdict.updatedInput;
         call = withInput(input);
       }
-      if (verdict.decision === "allow" || verdict.decision === "ask") hook = verdict.decision;
+      if (verdict.decision === "allow" || verdict.decision === "ask") hostHook = verdict.decision;
     }
     let replacement: Record<string, unknown> | undefined;
     const approve = async (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => {
@@ -98,7 +98,7 @@ export class ClaudePermissions {
         await request.shown;
         return { id: await idOf(false), name, input };
       };
-      const answer: HostApproval = await ctx.approve({ ...request, claudeCall, hook } as ClaudeApprovalRequest, signal);
+      const answer: HostApproval = await ctx.approve({ ...request, claudeCall, hostHook } as ClaudeApprovalRequest, signal);
       if (!answer.approved) {
         this.denials.push(denial(await claudeCall()));
         return answer;
@@ -116,7 +116,7 @@ export class ClaudePermissions {
       input = replacement;
       call = withInput(input);
       // The host approved this input: what the decision would ask about it runs; its refusals stand.
-      hook = "allow";
+      hostHook = "allow";
       result = await runCall(call);
     }
     if (this.hooks?.has("PostToolUse", name)) {

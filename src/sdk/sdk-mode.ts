@@ -112,10 +112,8 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
   const approve = async (request: ClaudeApprovalRequest, signal: AbortSignal): Promise<HostApproval> => {
     const decision = approvals.decide(request, canAsk && request.kind !== "server" ? "repl" : "print", noAsker);
     if (decision.kind === "refuse") return { approved: false, refused: decision.why };
-    if (decision.kind === "run" && request.hook !== "ask") return { approved: true };
-    if (decision.kind === "ask" && request.hook === "allow") return { approved: true };
-    if (!canAsk) return { approved: false, refused: `a PreToolUse hook asks about this call, and ${noAsker}` };
-    return askHost(channel, request, decision.kind === "ask" ? decision.why : "a PreToolUse hook asks about this call", signal, () => turn?.abort());
+    if (decision.kind === "run") return { approved: true };
+    return askHost(channel, request, decision.why, signal, () => turn?.abort());
   };
 
   while (!ended || queue.length) {
