@@ -94,7 +94,7 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
     // keeps only arguments a provider can parse again, so a malformed call costs one observation, not the session.
     const calls = reply.toolCalls.map((call) => run.tools.prepare({ id: call.id, name: call.function.name, arguments: call.function.arguments }));
     if (reply.text || calls.length) {
-      emit({ type: "assistant_end", text: reply.text, toolCalls: calls.length });
+      emit({ type: "assistant_end", text: reply.text, toolCalls: calls.length, calls: calls.map((call, i) => ({ id: reply.toolCalls[i].id, name: call.name, input: call.input })) });
       append(assistantMessage(reply, calls));
     }
     if (reply.finishReason === "aborted") return answerOpenCalls();

@@ -15,8 +15,11 @@ export type AgentEvent =
   | { type: "reasoning"; delta: string }
   /** Something the person should know that is not the model's text ("compacted: …", a cut reply); "job": a background job ended. */
   | { type: "notice"; text: string; kind?: "job" }
-  /** One model call's text; `toolCalls` says how many calls came with it (0: the final answer). */
-  | { type: "assistant_end"; text: string; toolCalls?: number }
+  /**
+   * One model call's text; `toolCalls` says how many calls came with it (0: the final answer), and
+   * `calls` are they, their arguments as the registry parsed them (`input`: undefined when not JSON).
+   */
+  | { type: "assistant_end"; text: string; toolCalls?: number; calls?: { id: string; name: string; input?: unknown }[] }
   | {
       type: "tool_start";
       id: string;

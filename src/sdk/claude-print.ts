@@ -43,7 +43,6 @@ export class ClaudePrint {
     this.turn = new ClaudeTurn({
       sessionId: () => this.sessionId(),
       model: () => conversation.model ?? "",
-      history: conversation.messages,
       partial: config.claude.includePartialMessages || config.includePartial,
       write: (message) => this.stream && this.lines.write(message),
     });

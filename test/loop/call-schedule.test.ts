@@ -30,7 +30,7 @@ function loggingTools(log: string[]) {
   return [timed("slow_read", 120, true), timed("note", 30, false)];
 }
 
-async function loop(fake: FakeOpenAI, log: string[]) {
+async function loop(fake: FakeOpenAI, log: string[], tools = loggingTools(log)) {
   const ws = tempWorkspace({});
   const controller = new AbortController();
   const client = await createClient({ baseURL: fake.url, apiKey: "test-key", requestTimeoutMs: 10_000, maxRetries: 0 });
@@ -40,7 +40,7 @@ async function loop(fake: FakeOpenAI, log: string[]) {
     client,
     model: "fake-model",
     messages,
-    tools: createRegistry(loggingTools(log)),
+    tools: createRegistry(tools),
     toolContext: { root: ws.root, jobs: new JobManager(), signal: controller.signal, approve: async () => ({ approved: true }) },
     signal: controller.signal,
     maxSteps: 5,
@@ -83,6 +83,36 @@ describe("parallel read-only calls", () => {
     expect(log.slice(0, 2)).toEqual(["start r1", "start r2"]);
     expect(log.slice(4)).toEqual(["start w", "end w", "start r3", "start r4", "end r3", "end r4"]);
     expect(messages.filter((m) => m.role === "tool").map((m) => m.tool_call_id)).toEqual(["c1", "c2", "c3", "c4", "c5"]);
+  });
+});
+
+describe("each call prepared once", () => {
+  it("its arguments are validated once, whatever the schedule, label, repeat guard and run need; each message reaches the sink once", async () => {
+    let checks = 0;
+    const counted = defineTool({
+      name: "lookup",
+      description: "lookup",
+      params: z.object({ key: z.string().refine(() => ++checks > 0) }),
+      readOnly: ({ key }) => key !== "write",
+      summary: ({ key }) => `lookup ${key}`,
+      run: async ({ key }) => `found ${key}`,
+    }) as unknown as Tool;
+    const fake = await fakeOpenAI([
+      reply().tool("lookup", { key: "a" }, "c1").tool("lookup", { key: "b" }, "c2").tool("lookup", { key: "write" }, "c3").tool("lookup", {}, "c4"),
+      reply().text("Done."),
+    ]);
+    const { stop, messages, events } = await loop(fake, [], [counted]);
+    expect(stop).toBe("done");
+    expect(checks).toBe(3);
+    expect(events.flatMap((e) => (e.type === "tool_start" ? [e.label] : []))).toEqual(["lookup a", "lookup b", "lookup write", "lookup"]);
+    expect(messages.filter((m) => m.role === "tool").map((m) => m.content)).toEqual([
+      "found a",
+      "found b",
+      "found write",
+      'Error: invalid arguments for lookup:\nkey: Required\nReceived: "{}"',
+    ]);
+    // The loop appended the assistant replies and the four answers, each on the sink once, in order.
+    expect(events.flatMap((e) => (e.type === "message" ? [e.message] : []))).toEqual(messages.slice(2));
   });
 });
 
