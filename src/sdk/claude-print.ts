@@ -61,7 +61,7 @@ export class ClaudePrint {
         signal,
         approve: this.options.approve,
         onEvent: (event) => {
-          if (event.type === "tool_start") permissions?.noteToolStart(event.name, event.arguments, event.id);
+          if (event.type === "tool_start") permissions?.noteToolStart(event.id);
           this.turn.handle(event);
         },
       });

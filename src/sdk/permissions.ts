@@ -40,13 +40,13 @@ export class ClaudePermissions {
   /** Calls refused this turn, for the result's permission_denials. */
   denials: Denial[] = [];
   hooks?: ToolHooks;
-  private readonly ids = new CallIds();
+  private readonly ids = new ShownCalls();
 
   constructor(private readonly claude: ClaudeOptions) {}
 
-  /** The loop showed a call (its tool_start): its id, for the questions and hooks about it. */
-  noteToolStart(name: string, args: string | undefined, id: string): void {
-    this.ids.started(name, args ?? "", id);
+  /** The loop showed a call (its tool_start): the hooks about it may go ahead. */
+  noteToolStart(id: string): void {
+    this.ids.started(id);
   }
 
   wrap(inner: ToolRegistry): ToolRegistry {
@@ -141,30 +141,28 @@ function refused(label: string, output: string): ToolResult {
 }
 
 /**
- * Which tool_call id a registry call belongs to: the registry is given a call's name and arguments,
- * the loop's tool_start event also its id. A read-only call may start before its line is shown,
- * so `idFor` can wait for it.
+ * Which calls' lines are shown (the loop's tool_start). A read-only call may start before its line
+ * is shown; a hook about it waits for the line, so the program reads the tool_use before the callback.
  */
 const MAX_REMEMBERED = 64;
 
-class CallIds {
-  private readonly known = new Map<string, string[]>();
-  private readonly waiting = new Map<string, ((id: string) => void)[]>();
+class ShownCalls {
+  private readonly shown = new Set<string>();
+  private readonly waiting = new Map<string, () => void>();
 
-  started(name: string, args: string, id: string): void {
-    const key = `${name}\u0000${args}`;
-    const waiter = this.waiting.get(key)?.shift();
-    if (waiter) return waiter(id);
-    this.known.set(key, [...(this.known.get(key) ?? []), id]);
+  started(id: string): void {
+    const waiter = this.waiting.get(id);
+    this.waiting.delete(id);
+    if (waiter) return waiter();
+    this.shown.add(id);
     // Calls nobody asked about are never looked up: keep only the recent ones.
-    if (this.known.size > MAX_REMEMBERED) this.known.delete(this.known.keys().next().value!);
+    if (this.shown.size > MAX_REMEMBERED) this.shown.delete(this.shown.values().next().value!);
   }
 
-  /** The id of the oldest shown call with these name and arguments; `wait`: until it is shown, else "" at once. */
-  async idFor(call: ToolCallRequest, wait: boolean): Promise<string> {
-    const key = `${call.name}\u0000${call.arguments}`;
-    const id = this.known.get(key)?.shift();
-    if (id !== undefined || !wait) return id ?? "";
-    return new Promise((resolve) => this.waiting.set(key, [...(this.waiting.get(key) ?? []), resolve]));
+  /** The call's id; `wait`: once its line is shown ("" for a call without an id). */
+  async idFor(call: { id?: string }, wait: boolean): Promise<string> {
+    const id = call.id ?? "";
+    if (!wait || !id || this.shown.has(id)) return id;
+    return new Promise((resolve) => this.waiting.set(id, () => resolve(id)));
   }
 }

@@ -162,7 +162,7 @@ async function runTurn(
         signal,
         approve,
         onEvent: (event) => {
-          if (event.type === "tool_start") permissions.noteToolStart(event.name, event.arguments, event.id);
+          if (event.type === "tool_start") permissions.noteToolStart(event.id);
           turn.handle(event);
         },
       });
