@@ -129,7 +129,13 @@ export function prepareCall(call: ToolCallRequest, list: Tool[] = tools): Prepar
     return reject(`Error: the arguments for ${tool.name} are nested more than ${MAX_ARGUMENT_DEPTH} levels deep. Send one flat JSON object with the fields the tool describes.`);
   }
   if (!("input" in json)) return reject(`Error: the arguments for ${tool.name} are not valid JSON. Received: ${quote(call.arguments, 200)}. Send one JSON object.`);
-  const parsed = tool.params.safeParse(json.input);
+  let parsed;
+  try {
+    parsed = tool.params.safeParse(json.input);
+  } catch (error) {
+    // Only a bug in a schema's own code gets here (zod reports what it checks as issues).
+    return reject(`Error: ${tool.name} failed unexpectedly while checking its arguments: ${(error as Error)?.message ?? String(error)}`);
+  }
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(arguments)"}: ${issue.message}`);
     return reject(`Error: invalid arguments for ${tool.name}:\n${problems.join("\n")}\nReceived: ${quote(JSON.stringify(json.input) ?? String(json.input), 300)}`);
