@@ -38,7 +38,7 @@ async function turnMs(root: string, tools: ToolRegistry, list: Call[]): Promise<
 /** Sequential and parallel medians of one reply asking for `calls`. */
 async function compare(root: string, calls: Call[], runs: number): Promise<string> {
   const parallel = createRegistry();
-  const sequential: ToolRegistry = { ...parallel, readOnly: () => false };
+  const sequential: ToolRegistry = { ...parallel, prepare: (call) => ({ ...parallel.prepare(call), readOnly: false }) };
   const seq: number[] = [];
   const par: number[] = [];
   for (let i = 0; i < runs; i++) {

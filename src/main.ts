@@ -11,16 +11,13 @@ import { JobManager } from "./processes/jobs.js";
 import { configureSandbox, disposeSandbox, stopSandboxEngine } from "./processes/sandbox.js";
 import { openTranscript } from "./session/resume.js";
 import { showControls } from "./sanitize.js";
-import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
+import { forgetKeysFromEnvironment, setSecrets } from "./secrets.js";
 import { setPassedVariables } from "./processes/command-env.js";
 import { RewindRecorder } from "./session/rewind/recorder.js";
 import { usesClaudePermissions } from "./config/claude-flags.js";
 import { killChildrenOnExit } from "./terminal/input/signals.js";
 import { listSessions } from "./session/transcript.js";
-import { jobNotices, runningJobLines } from "./tools/background.js";
-import { spillDirOf } from "./tools/spill.js";
 import type { JsonPrinterOptions } from "./terminal/print.js";
-
 /**
  * Wiring only: config, endpoint, transcript, background jobs and the conversation, then the REPL
  * or --print (each imported when chosen, so one mode never pays to compile the other). Every policy lives with its owner; this file decides nothing.
@@ -74,21 +71,15 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   const conversation = new Conversation({
     config,
     jobs,
-    history: transcript.history,
-    compactionState: transcript.compaction,
-    onMessage: transcript.append,
-    onCompaction: transcript.recordCompaction,
-    onClear: transcript.restart,
-    // Job notices quote a job's output, which may have printed the key.
-    pendingNotices: () => jobNotices(jobs.drainEnded()).map(redactSecrets),
-    runningJobs: () => runningJobLines(jobs.list()),
-    spillDir: spillDirOf(config.dataDir),
+    resumed: transcript,
     hooks: hooks?.hooks,
     mcp,
     readDenied: approvals.readDenied,
     recorder: new RewindRecorder({ root: config.workspace, dataDir: config.dataDir, maxBytes: config.rewindMaxBytes, session: transcript.id }),
     wrapTools: permissions && ((tools) => permissions.wrap(tools)),
   });
+  // The transcript hears every message once, from the conversation's one event sink.
+  conversation.subscribe(transcript.record);
   const mode = { config, conversation, jobs, hooks, approvals };
   const notes = [endpointNote, transcript.note, regimeLine(sandbox)].filter((note) => note !== undefined);
   try {

@@ -27,6 +27,8 @@ import type { PermissionMode } from "../config/claude-flags.js";
  *     or the network, which need their own answer (WebFetch(domain:…) for a domain);
  *  9. a remembered answer (`a`, `p`, "always") covers it;
  * 10. otherwise ask, saying why (--print, or permission mode dontAsk: refuse, saying how to allow it).
+ * Then the Agent SDK program's PreToolUse verdict (`hostHook`) weighs in: its "allow" runs what
+ * would ask, its "ask" asks what would run (where nobody can ask: refuses); a refusal stands.
  *
  * Rules come from the settings files and from Claude Code's --allowedTools / --disallowedTools
  * (source "--allowedTools"…); the permission mode from --permission-mode or the Agent SDK.
@@ -76,6 +78,16 @@ const run: Decision = { kind: "run" };
 
 /** Contract: pure and total; every `ask` and `refuse` carries one sentence saying why. */
 export function decide(request: ApprovalRequest, context: DecisionContext): Decision {
+  const decision = decideAlone(request, context);
+  if (request.hostHook === "allow" && decision.kind === "ask") return run;
+  if (request.hostHook !== "ask" || decision.kind !== "run") return decision;
+  const why = "a PreToolUse hook asks about this call";
+  if (context.mode === "repl") return { kind: "ask", why };
+  return { kind: "refuse", why: `${why}, and ${context.cannotAsk ?? "--print cannot ask the user"}`, unasked: true };
+}
+
+/** The decision before the Agent SDK program's hook verdict: steps 1-10 above. */
+function decideAlone(request: ApprovalRequest, context: DecisionContext): Decision {
   const rules = context.rules ?? { allow: [], deny: [], ask: [] };
   const denied = rules.deny.find((rule) => ruleMatches(rule, request));
   if (denied) return { kind: "refuse", why: `the permission rule ${named(denied)} denies it (deny wins over --yes and every allow)` };

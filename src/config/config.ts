@@ -69,7 +69,7 @@ const configSchema = z.object({
   inputFormat: z.enum(["text", "stream-json"], { errorMap: () => ({ message: "must be text or stream-json" }) }),
   /** Whose shapes json|stream-json speak: mini-claude's versioned v1, or Claude Code's. */
   jsonDialect: z.enum(["mini-claude", "claude"], { errorMap: () => ({ message: "must be mini-claude or claude" }) }),
-  /** Claude Code's flags that mean something here (src/sdk/claude-flags.ts). */
+  /** Claude Code's flags that mean something here (src/config/claude-flags.ts). */
   claude: z.custom<ClaudeOptions>(),
   /** Flags accepted for Claude Code's sake that change nothing here, for one stderr line. */
   ignoredFlags: z.array(z.string()),

@@ -42,16 +42,6 @@ export function ourToolInput(ours: string, input: Record<string, unknown>): Reco
   return rename(input, Object.fromEntries(Object.entries(fields).map(([a, b]) => [b, a])));
 }
 
-/** The JSON arguments text of a call, parsed; `{}` when it is not an object. */
-export function parseArguments(text: string | undefined): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text || "{}");
-    return isObject(value) ? value : {};
-  } catch {
-    return {};
-  }
-}
-
 /**
  * Whether a bare rule names the tool `claudeName` (for --tools and bare --disallowedTools, which
  * shape the tool list): `Bash`, `mcp__server` (every tool of a server), `mcp__server__tool`.

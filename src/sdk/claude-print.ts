@@ -35,7 +35,6 @@ export class ClaudePrint {
     this.turn = new ClaudeTurn({
       sessionId: () => this.sessionId(),
       model: () => conversation.model ?? "",
-      history: conversation.messages,
       partial: config.claude.includePartialMessages || config.includePartial,
       write: (message) => this.stream && this.lines.write(message),
     });
@@ -54,7 +53,7 @@ export class ClaudePrint {
         signal,
         approve: this.options.approve,
         onEvent: (event) => {
-          if (event.type === "tool_start") permissions?.noteToolStart(event.name, event.arguments, event.id);
+          if (event.type === "tool_start") permissions?.noteToolStart(event.id);
           this.turn.handle(event);
         },
       });

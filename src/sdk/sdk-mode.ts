@@ -112,10 +112,8 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
   const approve = async (request: ClaudeApprovalRequest, signal: AbortSignal): Promise<HostApproval> => {
     const decision = approvals.decide(request, canAsk && request.kind !== "server" ? "repl" : "print", noAsker);
     if (decision.kind === "refuse") return { approved: false, refused: decision.why };
-    if (decision.kind === "run" && request.hook !== "ask") return { approved: true };
-    if (decision.kind === "ask" && request.hook === "allow") return { approved: true };
-    if (!canAsk) return { approved: false, refused: `a PreToolUse hook asks about this call, and ${noAsker}` };
-    return askHost(channel, request, decision.kind === "ask" ? decision.why : "a PreToolUse hook asks about this call", signal, () => turn?.abort());
+    if (decision.kind === "run") return { approved: true };
+    return askHost(channel, request, decision.why, signal, () => turn?.abort());
   };
 
   while (!ended || queue.length) {
@@ -126,7 +124,7 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
     }
     if (input.skipped.length) warn(`only text reaches the model; skipped ${input.skipped.join(", ")} blocks`);
     if (!input.text.trim()) {
-      const empty = new ClaudeTurn({ sessionId, model: () => conversation.model ?? "", history: conversation.messages, partial: false, write: () => {} });
+      const empty = new ClaudeTurn({ sessionId, model: () => conversation.model ?? "", partial: false, write: () => {} });
       lines.write(empty.result("error", { error: "The message had no text for the model." }));
       continue;
     }
@@ -148,7 +146,7 @@ async function runTurn(
   approve: (request: ClaudeApprovalRequest, signal: AbortSignal) => Promise<Approval>,
 ): Promise<void> {
   permissions.denials = [];
-  const turn = new ClaudeTurn({ sessionId, model: () => conversation.model ?? "", history: conversation.messages, partial: config.claude.includePartialMessages, write: (message) => lines.write(message) });
+  const turn = new ClaudeTurn({ sessionId, model: () => conversation.model ?? "", partial: config.claude.includePartialMessages, write: (message) => lines.write(message) });
   try {
     const tools = await conversation.toolNames();
     const mcpServers = mcpStatus(conversation);
@@ -164,7 +162,7 @@ async function runTurn(
         signal,
         approve,
         onEvent: (event) => {
-          if (event.type === "tool_start") permissions.noteToolStart(event.name, event.arguments, event.id);
+          if (event.type === "tool_start") permissions.noteToolStart(event.id);
           turn.handle(event);
         },
       });

@@ -31,6 +31,16 @@ export interface SessionSummary {
   firstPrompt: string;
 }
 
+/**
+ * The history's changes, as the conversation's event sink carries them (loop/events.ts): what a
+ * transcript records. `context`: a compaction or a rewind made the context these messages
+ * (without the system message); `cleared`: /clear started a new conversation.
+ */
+export type HistoryEvent =
+  | { type: "message"; message: ChatCompletionMessageParam }
+  | { type: "context"; messages: ChatCompletionMessageParam[]; state: CompactionState }
+  | { type: "cleared" };
+
 /** A session id or prefix that names no session, or more than one; the message says what to do. */
 export class SessionLookupError extends Error {}
 

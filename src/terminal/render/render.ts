@@ -59,6 +59,8 @@ export class Renderer {
   }
 
   handle(event: AgentEvent): void {
+    // The history's changes are the transcript's; the person saw them as text and tool lines.
+    if (event.type === "message" || event.type === "context" || event.type === "cleared") return;
     if (event.type !== "reasoning" && event.type !== "usage") this.endReasoning();
     if (!["tool_start", "tool_end", "tool_progress", "usage", "reasoning"].includes(event.type)) this.endToolGroup();
     switch (event.type) {
