@@ -8,7 +8,8 @@ import { loadMcpConfig } from "./extend/mcp/config.js";
 import { regimeLine } from "./approval/decide.js";
 import { setUpApprovals } from "./approval/setup.js";
 import { JobManager } from "./processes/jobs.js";
-import { configureSandbox, disposeSandbox, stopSandboxEngine } from "./processes/sandbox.js";
+import { killAll } from "./processes/children.js";
+import { configureSandbox, stopSandboxEngine } from "./processes/sandbox.js";
 import { openTranscript } from "./session/resume.js";
 import { showControls } from "./sanitize.js";
 import { forgetKeysFromEnvironment, setSecrets } from "./secrets.js";
@@ -55,12 +56,10 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     privatePaths: [config.configDir, config.dataDir, ...config.keyFiles],
     jobsOutliveUs: config.print && config.keepBackground,
   });
-  // Jobs left running by --keep-background still use the session's /tmp.
-  if (!(config.print && config.keepBackground)) process.once("exit", disposeSandbox);
   // Never a silent fallback: --print says it on stderr, the REPL under its banner.
   if (config.print && sandbox.problem) warn(`${sandbox.problem}.`);
   const jobs = new JobManager();
-  killChildrenOnExit(jobs, { keepJobs: config.print && config.keepBackground });
+  killChildrenOnExit({ keepJobs: config.print && config.keepBackground });
   const sdkMode = config.inputFormat === "stream-json";
   // The Agent SDK's initialize may carry MCP servers to start with the others: read before they start.
   const sdk = sdkMode ? await (await import("./sdk/sdk-mode.js")).openSdkChannel(config) : undefined;
@@ -102,5 +101,8 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     conversation.close();
     await mcp?.closeAll();
     await stopSandboxEngine();
+    // Jobs (unless --keep-background handed them off) and anything else still ours, gracefully;
+    // the exit handler would only SIGKILL them.
+    await killAll();
   }
 }

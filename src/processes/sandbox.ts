@@ -16,6 +16,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SandboxRuntimeConfig } from "@anthropic-ai/sandbox-runtime";
+import { alsoOnKill } from "./children.js";
 import { commandProtection, nestedProtected, sessionPolicy, type SessionPolicy } from "./sandbox-policy.js";
 import { jobPorts } from "./job-ports.js";
 import { sweepCreated } from "./protected-sweep.js";
@@ -81,6 +82,7 @@ let loaded: Engine | undefined;
 let imported: Engine | undefined;
 /** The session is over (stopSandboxEngine ran): nothing warms the engine any more. */
 let stopped = false;
+let disposedAtKill = false;
 let asker: NetworkAsker | undefined;
 const running = new Map<string, string>();
 /** Running background jobs, by wrap id: a question names a foreground command first. */
@@ -122,6 +124,9 @@ export function configureSandbox(options: SandboxSetup): SandboxState {
   const policy = sessionPolicy({ root: options.root, tmp, privatePaths: options.privatePaths ?? [], allowedDomains });
   setup = { ...options, tmp, wrapDir, policy };
   state = { ...state, active: true, policy };
+  // Its folders and bridges go with our processes; jobs left running by --keep-background still use them.
+  if (!disposedAtKill) alsoOnKill(disposeSandbox, { keptWithJobs: true });
+  disposedAtKill = true;
   return state;
 }
 
@@ -236,7 +241,10 @@ export async function stopSandboxEngine(): Promise<void> {
   await lib.SandboxManager.reset().catch(() => {});
 }
 
-/** Remove the session's temp folders and the engine's mount points; called on exit (synchronous). */
+/**
+ * Remove the session's temp folders and the engine's mount points and bridges. Contract:
+ * synchronous and idempotent (children.ts's killAll runs it, also at exit, where no promise settles).
+ */
 export function disposeSandbox(): void {
   if (setup) {
     rmSync(setup.tmp, { recursive: true, force: true });

@@ -46,7 +46,7 @@ export interface SdkMode {
 }
 
 export async function runSdkMode(mode: SdkMode): Promise<number> {
-  const { config, conversation, jobs, permissions, approvals } = mode;
+  const { config, conversation, permissions, approvals } = mode;
   const { channel } = mode;
   const lines = channel.lines;
   const fallbackId = randomUUID();
@@ -132,7 +132,6 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
     await runTurn(input.text, turn.signal, { ...mode, hostHooks }, sessionId, lines, approve);
     turn = undefined;
   }
-  if (!config.keepBackground) await jobs.killAll();
   await lines.drain();
   return EXIT.ok;
 }

@@ -94,8 +94,8 @@ export async function runPrintMode({ config, conversation, jobs, sessionId = () 
   onSignals({ interrupt: stop, terminate: stop });
   if (json) onExitSync(() => json.atExit());
   const code = json ? await json.run() : await runPrint(conversation, config, prompt, interrupt.signal, approve);
+  // The others stop with everything else of ours as main.ts ends.
   if (config.keepBackground) reportKeptJobs(jobs);
-  else await jobs.killAll();
   return code;
 }
 

@@ -237,10 +237,9 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     if (typeahead.queued) await renderer.notice(`↳ running what you typed during the turn (${typeahead.queued} queued)`);
   }
   reader.close();
-  // Say which jobs leaving stops, so nothing the person started vanishes silently.
+  // Say which jobs leaving stops (main.ts's ending stops them), so nothing the person started vanishes silently.
   const running = jobs.list().filter((job) => job.state === "running");
   for (const job of running) process.stdout.write(`Stopping background job ${job.id}: ${showControls(job.command)}\n`);
-  await jobs.killAll();
   return EXIT.ok;
 }
 

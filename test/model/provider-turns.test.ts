@@ -6,6 +6,7 @@ import { runAgent, type AgentEvent, type AgentRun } from "../../src/loop/agent.j
 import { CUT_BY_LENGTH } from "../../src/loop/call-guards.js";
 import { assertValidHistory, type Message } from "../../src/model/history.js";
 import { JobManager } from "../../src/processes/jobs.js";
+import { killAll } from "../../src/processes/children.js";
 import { createRegistry } from "../../src/tools/index.js";
 import { ProviderStreamError } from "../../src/model/stream.js";
 import { reply, useFakeOpenAI, type Scripted } from "../support/fake-openai.js";
@@ -18,7 +19,7 @@ async function run(script: Scripted[], options: Partial<AgentRun> & { files?: Re
   const fake = await fakeOpenAI(script);
   const ws = tempWorkspace(options.files ?? { "a.txt": "hello\n" });
   const processes = new JobManager({ startupMs: 1500, graceMs: 300 });
-  onTestFinished(() => processes.killAll().then(() => undefined));
+  onTestFinished(() => killAll());
   const signal = new AbortController().signal;
   const events: AgentEvent[] = [];
   const messages: Message[] = options.messages ?? [{ role: "system", content: "system" }, { role: "user", content: "go" }];
