@@ -12,7 +12,7 @@ import { createServer, type Server } from "node:net";
 import { adopt, release } from "./children.js";
 import { processTree } from "./process-tree.js";
 
-/** Ports of running jobs forwarded to the host's loopback: a foreground command reaches them too (sandbox.ts). */
+/** Ports of running jobs forwarded to the host's loopback: a foreground command reaches them too (sandbox-wrap.ts). */
 const forwarded = new Set<number>();
 
 export function jobPorts(): number[] {

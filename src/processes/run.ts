@@ -36,7 +36,7 @@ export interface RunOptions {
   /**
    * Inside the sandbox with no writable path at all (the workspace included) and no network, nor
    * a question about it: a template's `` !`cmd` `` gathers context, it does not act. The sandbox
-   * enforces it (sandbox.ts); callers that need it also check that the sandbox is active.
+   * enforces it (sandbox-wrap.ts); callers that need it also check that the sandbox is active.
    */
   readOnly?: boolean;
 }
