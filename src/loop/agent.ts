@@ -8,6 +8,12 @@ import { ProviderStreamError, streamReply, StreamCutError, type Reply } from "..
 import { rejection, storableArguments, type Prepared, type PreparedCall, type ToolContext, type ToolRegistry, type ToolResult } from "../tools/index.js";
 export type { AgentEvent } from "./events.js";
 
+/** Something for the model that arrived mid-turn; `display`, when set, is the person's line for it (a background job that ended). */
+export interface Notice {
+  text: string;
+  display?: string;
+}
+
 /** "cut": the final answer was cut by the output token limit (finish_reason "length"). */
 export type StopReason = "done" | "aborted" | "max_steps" | "cut";
 
@@ -26,7 +32,7 @@ export interface AgentRun {
   /** The one sink: the loop's progress, and every message the moment it joins `messages` (the transcript listens). */
   onEvent?: (event: AgentEvent) => void;
   /** Notices that arrived mid-turn (a background job ended); appended to the next tool result. */
-  notices?: () => string[];
+  notices?: () => Notice[];
   /** Identical consecutive tool calls allowed before one is stopped; 0 turns the guard off. */
   repeatLimit?: number;
   /** Keeps every request within the model's context window (compacting `messages` when needed). */
@@ -138,11 +144,11 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
   return "max_steps";
 }
 
-/** Notices for the model; the person gets the first line of each. */
+/** Notices for the model; the person sees each one's own line. */
 function drainNotices(run: AgentRun, emit: (event: AgentEvent) => void): string[] {
   const notices = run.notices?.() ?? [];
-  for (const notice of notices) emit({ type: "notice", kind: "job", text: `background ${notice.split("\n", 1)[0].replace(/; last output:$/, "")}` });
-  return notices;
+  for (const notice of notices) if (notice.display) emit({ type: "notice", kind: "job", text: notice.display });
+  return notices.map((notice) => notice.text);
 }
 
 /**

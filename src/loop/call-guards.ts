@@ -41,7 +41,7 @@ export class RepeatGuard {
 /** A tool's observation with the background-job notices that arrived meanwhile appended. */
 export function withNotices(observation: string, notices: string[]): string {
   if (notices.length === 0) return observation;
-  return `${observation}\n\n${notices.map((notice) => `Notice: background ${notice}`).join("\n")}`;
+  return `${observation}\n\n${notices.map((notice) => `Notice: ${notice}`).join("\n")}`;
 }
 
 function canonical({ arguments: text, input }: { arguments: string; input?: unknown }): string {

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type OpenAI from "openai";
-import type { StopReason } from "./agent.js";
+import type { Notice, StopReason } from "./agent.js";
 import { EventSink, type AgentEvent, type Listener } from "./events.js";
 import type { CompactionState } from "../context/compaction.js";
 import type { Config } from "../config/config.js";
@@ -15,9 +15,8 @@ import { loadProjectInstructions, type ProjectInstructions } from "../extend/ins
 import { SubfolderInstructions, withSubfolderInstructions } from "../extend/subfolder-instructions.js";
 import { systemPrompt } from "../extend/system-prompt.js";
 import type { JobManager } from "../processes/jobs.js";
-import { redactSecrets } from "../secrets.js";
 import type { RewindRecorder } from "../session/rewind/recorder.js";
-import { jobNotices, runningJobLines } from "../tools/background.js";
+import { jobEndedNotice, runningJobLines } from "../tools/background.js";
 import type { ToolContext, ToolRegistry } from "../tools/index.js";
 import { spillDirOf } from "../tools/spill.js";
 import type { McpHub } from "../extend/mcp/hub.js";
@@ -139,7 +138,7 @@ export class Conversation {
     const mcpNotes = await this.prepareMcp(model, { signal, approve });
     const notices = [
       ...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []),
-      ...this.jobNotices(),
+      ...this.jobNotices().map((notice) => notice.text),
       ...mcpNotes,
       ...(hookContext ? [hookContext] : []),
     ];
@@ -167,7 +166,7 @@ export class Conversation {
       maxSteps: this.options.config.maxIterations,
       repeatLimit: this.options.config.repeatLimit,
       streamIdleMs: this.options.config.streamIdleMs,
-      notices: () => [...this.jobNotices(), ...(this.options.mcp?.drainNotes() ?? [])],
+      notices: () => [...this.jobNotices(), ...(this.options.mcp?.drainNotes() ?? []).map((text) => ({ text }))],
       context: this.context,
       onEvent: (event) => {
         if (event.type === "usage") addUsage(this.usage, event.usage);
@@ -247,9 +246,9 @@ export class Conversation {
     this.events.emit({ type: "message", message });
   }
 
-  /** Background jobs that ended since the model last heard (their output may have printed the key). */
-  private jobNotices(): string[] {
-    return jobNotices(this.options.jobs.drainEnded()).map(redactSecrets);
+  /** Background jobs that ended since the model last heard, in background.ts's words (their output redacted: it may have printed the key). */
+  private jobNotices(): Notice[] {
+    return this.options.jobs.drainEnded().map(jobEndedNotice);
   }
 
   private systemMessage(): Message {

@@ -142,7 +142,7 @@ describe("background jobs through the model", () => {
     const result = await cli.done;
     expect(result.stdout).toMatch(/1\s+\d+\s+.*exited\(3\)/);
     const notice = fake.requests[2].messages.at(-1).content;
-    expect(notice).toMatch(/^job 1 `echo server ready; sleep 0\.6; echo crashed >&2; exit 3` exited with code 3/);
+    expect(notice).toMatch(/^background job 1 `echo server ready; sleep 0\.6; echo crashed >&2; exit 3` exited with code 3/);
     expect(notice).toContain("crashed");
     expect(notice.endsWith("how is it?")).toBe(true);
   });

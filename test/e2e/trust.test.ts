@@ -114,7 +114,7 @@ describe("the key in a background job's notice", () => {
     cli.child.stdin!.end();
     await cli.done;
     const notice = fake.requests[2].messages.at(-1).content;
-    expect(notice).toMatch(/^job 1 .* exited with code 3/);
+    expect(notice).toMatch(/^background job 1 .* exited with code 3/);
     expect(notice).toContain("OPENAI_API_KEY=[redacted: API key]");
     for (const request of fake.requests) expect(JSON.stringify(request)).not.toContain(KEY);
   });

@@ -6,7 +6,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { isAlive, KILL_GRACE_MS, processTree, terminate } from "../../src/processes/process-tree.js";
 import { JobManager, UnknownJobError, type JobManagerOptions } from "../../src/processes/jobs.js";
 import { adopted, killAll } from "../../src/processes/children.js";
-import { jobLogsText, jobNotices, jobTable } from "../../src/tools/background.js";
+import { jobEndedNotice, jobLogsText, jobTable } from "../../src/tools/background.js";
 import { eventually, portIsFree } from "../support/processes.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -79,7 +79,7 @@ describe("JobManager", () => {
     expect(await portIsFree(Number(new URL(started.url!).port))).toBe(true);
     expect(processes.list()[0]).toMatchObject({ id: 1, state: "killed" });
     expect(existsSync(started.logFile)).toBe(false);
-    expect(jobNotices(processes.drainEnded())).toEqual([]);
+    expect(processes.drainEnded()).toEqual([]);
     expect((await processes.kill(1)).wasRunning).toBe(false);
   });
 
@@ -90,7 +90,7 @@ describe("JobManager", () => {
     expect(Date.now() - started).toBeLessThan(1400);
     expect(result).toMatchObject({ state: "failed", exitCode: 2, log: ["Error: config.json not found"] });
     expect(jobTable(processes.list())).toMatch(/failed\(2\)/);
-    expect(jobNotices(processes.drainEnded())).toEqual([]);
+    expect(processes.drainEnded()).toEqual([]);
   });
 
   it("kills a job that ignores SIGTERM, and one that left the process group", async () => {
@@ -177,10 +177,9 @@ describe("JobManager", () => {
     const job = await processes.start("echo ready; sleep 0.4; echo 'Error: lost connection'; exit 4", { cwd: tempWorkspace().root });
     expect(job.state).toBe("running");
     expect(await eventually(() => processes.list()[0].state !== "running")).toBe(true);
-    expect(jobNotices(processes.drainEnded())).toEqual([
-      "job 1 `echo ready; sleep 0.4; echo 'Error: lost connection'; exit 4` exited with code 4; last output:\n  ready\n  Error: lost connection",
-    ]);
-    expect(jobNotices(processes.drainEnded())).toEqual([]);
+    const line = "background job 1 `echo ready; sleep 0.4; echo 'Error: lost connection'; exit 4` exited with code 4";
+    expect(processes.drainEnded().map(jobEndedNotice)).toEqual([{ text: `${line}; last output:\n  ready\n  Error: lost connection`, display: line }]);
+    expect(processes.drainEnded()).toEqual([]);
     expect(processes.list()[0]).toMatchObject({ state: "exited", exitCode: 4 });
     // Once the job and its leftovers are gone, its log lives on in memory only.
     expect(await eventually(() => !existsSync(job.logFile))).toBe(true);

@@ -171,7 +171,7 @@ describe("exec in the background", () => {
     expect(result.output).toBe(
       "The background job 1 (pid " +
         /pid (\d+)/.exec(result.output)?.[1] +
-        ") `node -e \"console.log('Error: port in use'); process.exit(5)\"` failed during startup (exit code 5); it is not running.\nOutput:\nError: port in use",
+        ") `node -e \"console.log('Error: port in use'); process.exit(5)\"` failed during startup: it exited with code 5; it is not running.\nOutput:\nError: port in use",
     );
   });
 });
