@@ -1,8 +1,9 @@
 import { execSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { isAlive, terminate } from "../../src/processes/process-tree.js";
+import { isAlive, processTree, terminate } from "../../src/processes/process-tree.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { DEV_SERVER_FILES, devServerGone, eventually, readDevServerPids, type DevServerPids } from "../support/processes.js";
 import { cliOptions, runCli, startCli } from "../support/run-cli.js";
@@ -88,6 +89,36 @@ describe("background jobs through the model", () => {
     expect(isAlive(pids.worker)).toBe(true);
     cli.child.kill("SIGTERM");
     await cli.done;
+    expect(await devServerGone(pids)).toBe(true);
+  });
+
+  it("SIGTERM to the REPL with a job, a hook and an MCP server running leaves no process of theirs behind", async () => {
+    const ws = tempWorkspace({ ...DEV_SERVER_FILES, "a.txt": "alpha\n" });
+    const mcpPids = join(ws.outside, "mcp.pids");
+    const server = fileURLToPath(new URL("../support/mcp-test-server.mjs", import.meta.url));
+    writeFileSync(join(ws.home, "mcp.json"), JSON.stringify({ mcpServers: { test: { command: process.execPath, args: [server], env: { PID_FILE: mcpPids } } } }));
+    // The hook hangs (with a child of its own) while the job and the server run.
+    const hook = { type: "command", command: "echo $$ > hook.pid; sleep 300 & echo $! > hook-child.pid; wait", timeout: 600 };
+    writeFileSync(join(ws.home, "settings.json"), JSON.stringify({ hooks: { PreToolUse: [{ matcher: "Read", hooks: [hook] }] } }));
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "npm run dev" }), reply().tool("read_file", { path: "a.txt" }), reply().text("Read it.")]);
+    // Sandbox off: bwrap's --die-with-parent would take the job down by itself; here only our kill does.
+    const cli = startCli(["--yes", "--sandbox=off"], cliOptions(ws, fake, { stdin: "open" }));
+    cli.child.stdin!.write("start the server, then read a.txt\n");
+    await eventually(() => existsSync(join(ws.root, "pids.json")), 10_000);
+    const pids = await readDevServerPids(ws.root);
+    expect(await eventually(() => existsSync(join(ws.root, "hook-child.pid")) && existsSync(mcpPids), 10_000)).toBe(true);
+    const ours = [
+      pids.server,
+      pids.worker,
+      ...readFileSync(mcpPids, "utf8").trim().split(" ").map(Number),
+      ...["hook.pid", "hook-child.pid"].map((file) => Number(readFileSync(join(ws.root, file), "utf8"))),
+    ];
+    const descendants = processTree(cli.child.pid!).filter((pid) => pid !== cli.child.pid);
+    expect(ours.every(isAlive)).toBe(true);
+    expect(descendants).toEqual(expect.arrayContaining(ours));
+    cli.child.kill("SIGTERM");
+    expect((await cli.done).code).toBe(143);
+    expect(await eventually(() => [...ours, ...descendants].every((pid) => !isAlive(pid)), 10_000)).toBe(true);
     expect(await devServerGone(pids)).toBe(true);
   });
 
