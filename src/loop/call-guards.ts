@@ -38,7 +38,7 @@ export class RepeatGuard {
   }
 }
 
-/** A tool's observation with the background-job notices that arrived meanwhile appended. */
+/** A tool's observation with the notices that arrived meanwhile appended (a background job ended, an MCP server stopped). */
 export function withNotices(observation: string, notices: string[]): string {
   if (notices.length === 0) return observation;
   return `${observation}\n\n${notices.map((notice) => `Notice: ${notice}`).join("\n")}`;
