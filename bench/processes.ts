@@ -40,6 +40,8 @@ async function jobFloodMemory() {
   let peak = before;
   let peakFile = 0;
   const starting = processes.start(`yes | head -c ${megabytes * 1_000_000}; echo done; sleep 30`, { cwd: root });
+  // The job is listed once its shell is spawned (after the sandbox, if any, wrapped it).
+  while (!processes.list().length) await new Promise((resolve) => setTimeout(resolve, 1));
   const { logFile } = processes.list()[0];
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
