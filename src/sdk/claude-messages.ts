@@ -3,7 +3,7 @@ import type { AgentEvent, StopReason } from "../loop/agent.js";
 import type { Conversation } from "../loop/conversation.js";
 import type { Usage } from "../model/stream.js";
 import { addUsage } from "../model/usage.js";
-import { claudeToolInput, claudeToolName } from "./claude-names.js";
+import { toClaudeInput, toClaudeName } from "../claude-names.js";
 
 /**
  * Claude Code's stream-json messages, made from one turn's agent events: `assistant` messages in
@@ -21,6 +21,8 @@ export interface Denial {
 export interface ClaudeTurnOptions {
   sessionId: () => string;
   model: () => string;
+  /** The workspace: Claude's tool inputs carry absolute paths. */
+  root: string;
   /** Write `stream_event` deltas (--include-partial-messages). */
   partial: boolean;
   write: (message: object) => void;
@@ -130,7 +132,7 @@ export class ClaudeTurn {
     const content: Block[] = [];
     if (this.thinking) content.push({ type: "thinking", thinking: this.thinking, signature: "" });
     if (text) content.push({ type: "text", text });
-    for (const call of calls) content.push({ type: "tool_use", id: call.id, name: claudeToolName(call.name), input: claudeToolInput(call.name, call.input) });
+    for (const call of calls) content.push({ type: "tool_use", id: call.id, name: toClaudeName(call.name), input: toClaudeInput(call.name, call.input, this.options.root) });
     if (!content.length) return;
     this.options.write({
       type: "assistant",
@@ -192,7 +194,7 @@ export function claudeInit(options: { sessionId: string; model: string; cwd: str
     subtype: "init",
     cwd: options.cwd,
     session_id: options.sessionId,
-    tools: options.tools.map(claudeToolName),
+    tools: options.tools.map(toClaudeName),
     mcp_servers: options.mcpServers,
     model: options.model,
     permissionMode: options.permissionMode,

@@ -35,6 +35,7 @@ export class ClaudePrint {
     this.turn = new ClaudeTurn({
       sessionId: () => this.sessionId(),
       model: () => conversation.model ?? "",
+      root: config.workspace,
       partial: config.claude.includePartialMessages || config.includePartial,
       write: (message) => this.stream && this.lines.write(message),
     });

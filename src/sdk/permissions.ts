@@ -1,6 +1,6 @@
 import { rejection, type Approval, type ApprovalRequest, type Prepared, type PreparedCall, type ToolCallRequest, type ToolContext, type ToolRegistry, type ToolResult } from "../tools/index.js";
 import type { ClaudeOptions } from "../config/claude-flags.js";import type { Denial } from "./claude-messages.js";
-import { claudeToolInput, claudeToolName, nameMatches, ourToolInput } from "./claude-names.js";
+import { fromClaudeInput, toClaudeInput, toClaudeName } from "../claude-names.js";
 
 /**
  * Claude Code's tool layer over mini-claude's tools. It decides nothing about running a call:
@@ -65,21 +65,21 @@ export class ClaudePermissions {
 
   /** Whether the model is offered the tool `ours` at all. */
   offered(ours: string): boolean {
-    const claude = claudeToolName(ours);
+    const claude = toClaudeName(ours);
     if (this.claude.tools && !this.claude.tools.some((rule) => nameMatches(rule, claude))) return false;
     return !this.claude.disallowedTools.some((rule) => !rule.includes("(") && nameMatches(rule, claude));
   }
 
   private async run(inner: ToolRegistry, original: PreparedCall, ctx: ToolContext): Promise<ToolResult> {
     let call: Prepared = original;
-    const name = claudeToolName(call.name);
-    let input = claudeToolInput(call.name, call.input);
+    const name = toClaudeName(call.name);
+    let input = toClaudeInput(call.name, call.input, ctx.root);
     const label = call.label;
     let idLookup: Promise<string> | undefined;
     // The first asker decides whether to wait for the call's line (a hook) or not (a question, asked once it is shown).
     const idOf = (wait: boolean) => (idLookup ??= this.ids.idFor(original, wait));
     // Another input runs as a new call, prepared again (the tool's schema checks it).
-    const withInput = (changed: Record<string, unknown>) => inner.prepare({ name: original.name, arguments: JSON.stringify(ourToolInput(original.name, changed)) });
+    const withInput = (changed: Record<string, unknown>) => inner.prepare({ name: original.name, arguments: JSON.stringify(fromClaudeInput(original.name, changed, ctx.root)) });
     let hostHook: ApprovalRequest["hostHook"];
     if (this.hooks?.has("PreToolUse", name)) {
       const claudeCall = { id: await idOf(true), name, input };
@@ -164,4 +164,15 @@ class ShownCalls {
     if (!wait || !id || this.shown.has(id)) return id;
     return new Promise((resolve) => this.waiting.set(id, () => resolve(id)));
   }
+}
+
+/**
+ * Whether a bare rule names the tool `claudeName` (for --tools and bare --disallowedTools, which
+ * shape the tool list): `Bash`, `mcp__server` (every tool of a server), `mcp__server__tool`.
+ * Rules with a pattern are the approval decision's (approval/permission-rules.ts).
+ */
+export function nameMatches(rule: string, claudeName: string): boolean {
+  const name = rule.trim().replace(/\((\*)?\)$/, "");
+  if (name.includes("(")) return false;
+  return name === claudeName || (name.startsWith("mcp__") && claudeName.startsWith(`${name}__`)) || (name.endsWith("__*") && claudeName.startsWith(name.slice(0, -1)));
 }

@@ -124,7 +124,7 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
     }
     if (input.skipped.length) warn(`only text reaches the model; skipped ${input.skipped.join(", ")} blocks`);
     if (!input.text.trim()) {
-      const empty = new ClaudeTurn({ sessionId, model: () => conversation.model ?? "", partial: false, write: () => {} });
+      const empty = new ClaudeTurn({ sessionId, model: () => conversation.model ?? "", root: config.workspace, partial: false, write: () => {} });
       lines.write(empty.result("error", { error: "The message had no text for the model." }));
       continue;
     }
@@ -145,7 +145,7 @@ async function runTurn(
   approve: (request: ClaudeApprovalRequest, signal: AbortSignal) => Promise<Approval>,
 ): Promise<void> {
   permissions.denials = [];
-  const turn = new ClaudeTurn({ sessionId, model: () => conversation.model ?? "", partial: config.claude.includePartialMessages, write: (message) => lines.write(message) });
+  const turn = new ClaudeTurn({ sessionId, model: () => conversation.model ?? "", root: config.workspace, partial: config.claude.includePartialMessages, write: (message) => lines.write(message) });
   try {
     const tools = await conversation.toolNames();
     const mcpServers = mcpStatus(conversation);
