@@ -1,14 +1,14 @@
 /**
  * The files under a folder, walked the way ripgrep walks them (see search.ts), for the search
  * worker and rewind's snapshots: depth first, names in byte order; the .gitignore, .ignore and
- * .rgignore files of each folder and of the folders from the workspace root down to the start
- * applied; hidden files included; .git and node_modules skipped; symbolic links not followed, so
- * nothing outside the workspace is reached and no cycle is possible.
+ * .rgignore files of each folder applied, and those of the folders above up to the repository's
+ * top (the first holding .git); hidden files included; .git and node_modules skipped; symbolic
+ * links not followed, so nothing outside the workspace is reached and no cycle is possible.
  */
-import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Ignore } from "ignore";
-import { displayPath, isInside } from "../workspace.js";
+import { displayPath } from "../workspace.js";
 
 /** Upper bound on the files one walkFiles yields, so a huge tree cannot stall a snapshot. */
 export const MAX_WALK_FILES = 100_000;
@@ -30,14 +30,14 @@ const RULE_FILES = [".gitignore", ".ignore", ".rgignore"];
 
 /** The rules of one folder's ignore files, which apply to paths below it. */
 interface Rules {
+  /** The folder's real path, ending in "/". */
   base: string;
   ignore: Ignore;
 }
 
 /**
  * Yield the regular files under `start` (a real path inside `root`), or `start` itself when it is
- * a file, even an ignored one: an explicit request wins, as in ripgrep. So does a folder named as
- * `start`: an ancestor's rules file that ignores it is not applied below it.
+ * a file, even an ignored one: an explicit request wins, as in ripgrep.
  */
 export function* walkSync(root: string, start: string, makeIgnore: () => Ignore, verdict?: Verdict): Generator<WalkEntry> {
   const info = statSync(start, { throwIfNoEntry: false });
@@ -45,31 +45,35 @@ export function* walkSync(root: string, start: string, makeIgnore: () => Ignore,
   if (info?.isFile()) yield { path: startPath, relative: basename(start), absolute: start };
   if (!info?.isDirectory()) return;
 
-  const load = (directory: string, names?: Set<string>): Rules | undefined => {
-    const texts = RULE_FILES.filter((name) => !names || names.has(name)).map((name) => readText(join(directory, name)));
-    if (!texts.some(Boolean)) return undefined;
-    return { base: directory === root ? "" : displayPath(root, directory), ignore: makeIgnore().add(texts.join("\n")) };
-  };
+  const rulesText = (directory: string, names?: Set<string>) =>
+    RULE_FILES.filter((name) => !names || names.has(name)).map((name) => readText(join(directory, name))).join("\n");
+  const rules = (directory: string, text: string): Rules | undefined =>
+    text.trim() ? { base: directory.endsWith("/") ? directory : `${directory}/`, ignore: makeIgnore().add(text) } : undefined;
+  // As ripgrep: the folders above apply up to the repository's top, except a rule that ignores
+  // the start itself, which was asked for by name.
   const ancestors: Rules[] = [];
-  for (let dir = start; dir !== root && isInside(root, dir); ) {
+  for (let dir = start; !existsSync(join(dir, ".git")) && dir !== dirname(dir); ) {
     dir = dirname(dir);
-    const rules = load(dir);
-    if (rules && !isIgnored([rules], startPath, true)) ancestors.unshift(rules);
+    const below = `${start.slice(dir.length + (dir.endsWith("/") ? 0 : 1))}/`;
+    const kept = rulesText(dir).split("\n").filter((line) => !makeIgnore().add(line).ignores(below));
+    const found = rules(dir, kept.join("\n"));
+    if (found) ancestors.unshift(found);
   }
 
   function* visit(directory: string, pathPrefix: string, relativePrefix: string, inherited: Rules[]): Generator<WalkEntry> {
     const entries = list(directory);
-    const own = entries.some((entry) => RULE_FILES.includes(entry.name)) ? load(directory, new Set(entries.map((entry) => entry.name))) : undefined;
-    const rules = own ? [...inherited, own] : inherited;
+    const own = entries.some((entry) => RULE_FILES.includes(entry.name)) && rules(directory, rulesText(directory, new Set(entries.map((entry) => entry.name))));
+    const active = own ? [...inherited, own] : inherited;
     for (const entry of entries) {
       const isDirectory = entry.isDirectory();
       if (ALWAYS_SKIPPED.has(entry.name) || (!isDirectory && !entry.isFile())) continue;
       const path = pathPrefix + entry.name;
       const relative = relativePrefix + entry.name;
+      const absolute = `${directory}/${entry.name}`;
       const say = verdict?.(relative, isDirectory);
-      if (say === false || (say === undefined && rules.length > 0 && isIgnored(rules, path, isDirectory))) continue;
-      if (isDirectory) yield* visit(`${directory}/${entry.name}`, `${path}/`, `${relative}/`, rules);
-      else yield { path, relative, absolute: `${directory}/${entry.name}` };
+      if (say === false || (say === undefined && active.length > 0 && isIgnored(active, absolute, isDirectory))) continue;
+      if (isDirectory) yield* visit(absolute, `${path}/`, `${relative}/`, active);
+      else yield { path, relative, absolute };
     }
   }
   yield* visit(start, startPath === "." ? "" : `${startPath}/`, "", ancestors);
@@ -95,10 +99,10 @@ export async function* walkFiles({ root, signal }: { root: string; signal: Abort
  * Git's precedence: the deepest rules file that has an opinion decides, and within one file the
  * last matching rule (which the `ignore` package implements, parents included).
  */
-function isIgnored(rules: Rules[], path: string, isDirectory: boolean): boolean {
+function isIgnored(rules: Rules[], absolute: string, isDirectory: boolean): boolean {
   for (let i = rules.length - 1; i >= 0; i--) {
     const { base, ignore } = rules[i];
-    const below = base === "" ? path : path.slice(base.length + 1);
+    const below = absolute.slice(base.length);
     const verdict = ignore.test(isDirectory ? `${below}/` : below);
     if (verdict.ignored) return true;
     if (verdict.unignored) return false;
