@@ -35,10 +35,12 @@ function ripgrep(request: SearchRequest, pcre2: boolean): Promise<SearchResult |
   const prefix = base === "." ? "" : `${base}/`;
   // --no-config: a RIPGREP_CONFIG_PATH could name programs to run (--pre). Our skips come after
   // the model's glob: the last glob that matches decides, so "*" cannot reopen .git.
-  const args = ["--no-config", "--hidden", "--no-require-git", "--sort", "path", "--no-messages"];
+  const args = ["--no-config", "--hidden", "--no-require-git", "--no-messages"];
   args.push(...(glob ? ["--glob", glob] : []), "--glob", "!.git", "--glob", "!node_modules");
+  // A listing is sorted here, which costs less than rg's --sort (one thread); a search is cut at
+  // the cap, so it must come in order.
   if (pattern === undefined) args.push("--files", "--null");
-  else args.push("--json", "--crlf", ...(request.ignoreCase ? ["--ignore-case"] : []), ...(pcre2 ? ["--pcre2"] : []), "--regexp", pattern);
+  else args.push("--sort", "path", "--json", "--crlf", ...(request.ignoreCase ? ["--ignore-case"] : []), ...(pcre2 ? ["--pcre2"] : []), "--regexp", pattern);
   args.push("--", isFile ? basename(start) : ".");
 
   const result: SearchResult = { hits: [], binary: 0, large: 0, timedOut: false, engine: "ripgrep" };
@@ -56,6 +58,7 @@ function ripgrep(request: SearchRequest, pcre2: boolean): Promise<SearchResult |
       settle();
     };
     const onAbort = () => stop(() => reject(signal.reason));
+    const done = () => resolve(pattern === undefined ? { ...result, hits: sortByPath(result.hits) } : result);
     const timer = setTimeout(() => stop(() => resolve({ ...result, timedOut: true })), request.timeoutMs);
     signal.addEventListener("abort", onAbort, { once: true });
 
@@ -81,7 +84,7 @@ function ripgrep(request: SearchRequest, pcre2: boolean): Promise<SearchResult |
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       const parts = (rest + chunk).split(pattern === undefined ? "\0" : "\n");
       rest = parts.pop()!;
-      if (parts.some(take)) stop(() => resolve(result));
+      if (parts.some(take)) stop(done);
     });
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     child.on("error", (error: NodeJS.ErrnoException) => stop(() => (error.code === "ENOENT" ? resolve(undefined) : reject(error))));
@@ -89,9 +92,15 @@ function ripgrep(request: SearchRequest, pcre2: boolean): Promise<SearchResult |
       take(rest);
       // Exit 2 also reports files it could not read; only an error before any output is the call's.
       if (code === 2 && records === 0) stop(() => reject(new ToolError(explain(stderr))));
-      else stop(() => resolve(result));
+      else stop(done);
     });
   });
+}
+
+/** The walk's order (walk.ts): folder by folder, names sorted, so "a/b" comes before "a-c". */
+function sortByPath(hits: Hit[]): Hit[] {
+  const keyed = hits.map((hit) => ({ hit, key: hit.path.replaceAll("/", "\0") }));
+  return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ hit }) => hit);
 }
 
 /** rg's own message, with the hint a model needs and without a flag it cannot pass. */
