@@ -85,7 +85,8 @@ const builtWorker = new URL("./search-worker.js", import.meta.url);
 const sourceWorker = new URL("./search-worker.ts", import.meta.url).href;
 const startWorker = (workerData: WorkerRequest) =>
   existsSync(fileURLToPath(builtWorker))
-    ? new Worker(builtWorker, { workerData })
+    ? // A small young generation: the worker's garbage is short-lived text, and the default showed in the peak memory.
+      new Worker(builtWorker, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } })
     : new Worker(`import("tsx/esm/api").then((tsx) => tsx.tsImport(${JSON.stringify(sourceWorker)}, ${JSON.stringify(sourceWorker)}))`, { eval: true, workerData });
 
 function searchInWorker({ signal, keep, limit, timeoutMs, ...request }: SearchRequest): Promise<SearchResult> {

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from "no
 import { basename, dirname, join } from "node:path";
 import type { Ignore } from "ignore";
 import { displayPath } from "../workspace.js";
+import { ignoreHint } from "./ignore-hint.js";
 
 /** Upper bound on the files one walkFiles yields, so a huge tree cannot stall a snapshot. */
 export const MAX_WALK_FILES = 100_000;
@@ -33,6 +34,8 @@ interface Rules {
   /** The folder's real path, ending in "/". */
   base: string;
   ignore: Ignore;
+  /** Paths this does not match need no question to `ignore` (see ignore-hint.ts); absent: ask about all. */
+  hint?: RegExp;
 }
 
 /**
@@ -48,14 +51,14 @@ export function* walkSync(root: string, start: string, makeIgnore: () => Ignore,
   const rulesText = (directory: string, names?: Set<string>) =>
     RULE_FILES.filter((name) => !names || names.has(name)).map((name) => readText(join(directory, name))).join("\n");
   const rules = (directory: string, text: string): Rules | undefined =>
-    text.trim() ? { base: directory.endsWith("/") ? directory : `${directory}/`, ignore: makeIgnore().add(text) } : undefined;
+    text.trim() ? { base: directory.endsWith("/") ? directory : `${directory}/`, ignore: makeIgnore().add(text), hint: ignoreHint(text) } : undefined;
   // As ripgrep: the folders above apply up to the repository's top, except a rule that ignores
   // the start itself, which was asked for by name.
   const ancestors: Rules[] = [];
   for (let dir = start; !existsSync(join(dir, ".git")) && dir !== dirname(dir); ) {
     dir = dirname(dir);
     const below = `${start.slice(dir.length + (dir.endsWith("/") ? 0 : 1))}/`;
-    const kept = rulesText(dir).split("\n").filter((line) => !makeIgnore().add(line).ignores(below));
+    const kept = rulesText(dir).split("\n").filter((line) => line.trim() === "" || !makeIgnore().add(line).ignores(below));
     const found = rules(dir, kept.join("\n"));
     if (found) ancestors.unshift(found);
   }
@@ -101,8 +104,9 @@ export async function* walkFiles({ root, signal }: { root: string; signal: Abort
  */
 function isIgnored(rules: Rules[], absolute: string, isDirectory: boolean): boolean {
   for (let i = rules.length - 1; i >= 0; i--) {
-    const { base, ignore } = rules[i];
+    const { base, ignore, hint } = rules[i];
     const below = absolute.slice(base.length);
+    if (hint && !hint.test(below)) continue;
     const verdict = ignore.test(isDirectory ? `${below}/` : below);
     if (verdict.ignored) return true;
     if (verdict.unignored) return false;
