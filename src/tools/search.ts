@@ -16,9 +16,8 @@ export const MAX_HIT_CHARS = 300;
 export const MAX_SCANNED_FILE_BYTES = 2 * 1024 * 1024;
 
 export interface SearchRequest {
-  /** Real path of the workspace root; hits are shown relative to it. */
+  /** Real paths: the workspace root (hits are shown relative to it) and the file or folder searched. */
   root: string;
-  /** Real path of the file or folder searched, inside root. */
   start: string;
   /** A regex to find in lines (grep); absent: list the files (list_files). */
   pattern?: string;
@@ -36,14 +35,8 @@ export interface SearchRequest {
   keep: (absolute: string) => boolean;
 }
 
-/** A matching line (grep), or a file (list_files: line 0). */
-export interface Hit {
-  path: string;
-  absolute: string;
-  line: number;
-  text: string;
-  length: number;
-}
+/** A matching line (grep), its text cut to MAX_HIT_CHARS, or a file (list_files: line 0). */
+export type Hit = { path: string; absolute: string; line: number; text: string; length: number };
 
 export interface SearchResult {
   hits: Hit[];
@@ -121,9 +114,7 @@ function compileOrExplain(pattern: string, flags: string): void {
   try {
     new RegExp(pattern, flags);
   } catch (error) {
-    throw new ToolError(
-      `${(error as Error).message}. Escape regex characters such as ( [ { . * + ? with a backslash to match them literally. ` +
-        "(rg is not installed, so this ran JavaScript's regex.)",
-    );
+    const hint = "Escape regex characters such as ( [ { . * + ? with a backslash to match them literally.";
+    throw new ToolError(`${(error as Error).message}. ${hint} (rg is not installed, so this ran JavaScript's regex.)`);
   }
 }
