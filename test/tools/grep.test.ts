@@ -65,6 +65,12 @@ forEachEngine("grep", (engine) => {
     expect(await grep({ pattern: "\\{\\}$", path: "src" })).toBe("src/a.ts:2:function foo() {}");
   });
 
+  it("numbers CRLF lines right, shows a line with two hits once, and reads a last line without a newline", async () => {
+    await files({ "a.txt": "needle(1) needle(2)\r\nhay\r\nhay needle(x)\r\nneedle(3)", "b.js": "const createServer = 1;\nhttp.createServer(app);\n" });
+    expect(await grep({ pattern: "needle\\(\\d" })).toBe("a.txt:1:needle(1) needle(2)\na.txt:4:needle(3)");
+    expect(await grep({ pattern: "createServer\\(" })).toBe("b.js:2:http.createServer(app);");
+  });
+
   it("filters with a glob as rg does: names at any depth, paths with / below path, even .gitignored files it names", async () => {
     await files(project);
     expect(await grep({ pattern: "foo", glob: "*.ts" })).toBe("src/a.ts:2:function foo() {}\nsrc/lib/c.ts:1:let y = foo;\nsrc/lib/generated.ts:1:foo");
@@ -85,6 +91,9 @@ forEachEngine("grep", (engine) => {
     await files({ "img.bin": Buffer.from("foo\0\x01\x02foo"), "a.txt": "foo\n" });
     expect(await grep({ pattern: "foo" })).toBe("a.txt:1:foo");
     expect(await grep({ pattern: "foo", path: "img.bin" })).toBe(`No matches for /foo/ in img.bin.\n[Skipped 1 binary file.]${miss}`);
+    // rg skips a binary file unread when walking, so only the worker, which checks each, can count them.
+    const skipped = engine === "rg" ? "" : "\n[Skipped 1 binary file.]";
+    expect(await grep({ pattern: "absent" })).toBe(`No matches for /absent/ in the workspace.${skipped}${miss}`);
   });
 
   it("shows text that is not UTF-8 with replacement characters", async () => {
