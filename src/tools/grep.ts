@@ -2,7 +2,8 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { statInWorkspace } from "./files.js";
 import { MAX_OUTPUT_BYTES, truncateLine } from "../truncate.js";
-import { MAX_HIT_CHARS, MAX_SCANNED_FILE_BYTES, search, type SearchResult } from "./search.js";
+import { search } from "./search.js";
+import { MAX_HIT_CHARS, MAX_SCANNED_FILE_BYTES, type SearchResult } from "./search-request.js";
 import { approveRead, defineTool, type ToolContext } from "./define.js";
 
 export const MAX_GREP_MATCHES = 200;

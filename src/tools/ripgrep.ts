@@ -7,7 +7,7 @@ import { basename, dirname } from "node:path";
 import { statSync } from "node:fs";
 import { displayPath } from "../workspace.js";
 import { ToolError } from "./define.js";
-import { MAX_HIT_CHARS, type Hit, type SearchRequest, type SearchResult } from "./search.js";
+import { MAX_HIT_CHARS, type Hit, type SearchRequest, type SearchResult } from "./search-request.js";
 
 /**
  * Contract: undefined when rg cannot be started (not on PATH); otherwise as search(). A pattern

@@ -7,7 +7,7 @@ import { readFileSync, statSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import ignore from "ignore";
 import picomatch from "picomatch";
-import { MAX_HIT_CHARS, MAX_SCANNED_FILE_BYTES, type Hit, type WorkerMessage, type WorkerRequest } from "./search.js";
+import { MAX_HIT_CHARS, MAX_SCANNED_FILE_BYTES, type Hit, type WorkerMessage, type WorkerRequest } from "./search-request.js";
 import { walkSync, type Verdict } from "./walk.js";
 
 const { root, start, pattern, ignoreCase, glob } = workerData as WorkerRequest;
