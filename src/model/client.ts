@@ -1,6 +1,6 @@
 import type OpenAI from "openai";
 import type { Config } from "../config/config.js";
-import { encodeRequest } from "./request-body.js";
+import { BodyBuffer } from "./request-body.js";
 import { filteredFetch } from "./sse-guard.js";
 
 /**
@@ -24,16 +24,32 @@ export async function createClient(
    * chat requests there too). Any other request is the client's own.
    */
   class Client extends OpenAIClient {
+    private readonly bodies = new BodyBuffer();
+    /**
+     * Fetches not yet settled. When none is, every earlier body was read by a server that
+     * answered it, or dropped with the connection of a fetch that failed: its buffer is free.
+     */
+    private sending = 0;
+
     override async buildRequest(options: RequestOptions, props: { retryCount?: number } = {}) {
       if (props.retryCount) onRetry?.(props.retryCount);
       const params = chatParams(options);
       if (!params) return super.buildRequest(options, props);
       const built = await super.buildRequest({ ...options, body: undefined }, props);
-      const body = encodeRequest(params);
+      const body = this.bodies.encode(params, this.sending === 0);
       built.req.body = body.stream;
       built.req.headers.set("content-type", "application/json");
       built.req.headers.set("content-length", String(body.length));
       return built;
+    }
+
+    override async fetchWithTimeout(...args: Parameters<OpenAI["fetchWithTimeout"]>) {
+      this.sending++;
+      try {
+        return await super.fetchWithTimeout(...args);
+      } finally {
+        this.sending--;
+      }
     }
   }
 

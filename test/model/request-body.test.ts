@@ -4,7 +4,7 @@ import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AssistantMessage, Message, ToolCall } from "../../src/loop/history.js";
 import { createClient } from "../../src/model/client.js";
-import { encodeRequest } from "../../src/model/request-body.js";
+import { BodyBuffer } from "../../src/model/request-body.js";
 import { streamReply } from "../../src/model/stream.js";
 import { error, reply, startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai.js";
 
@@ -19,6 +19,7 @@ function history(): Message[] {
   ];
 }
 
+const encodeRequest = <T extends { messages: readonly object[] }>(params: T) => new BodyBuffer().encode(params, true);
 const text = async (body: { stream: ReadableStream<Uint8Array> }) => Buffer.from(await new Response(body.stream).arrayBuffer()).toString("utf8");
 
 describe("encodeRequest", () => {
@@ -35,6 +36,21 @@ describe("encodeRequest", () => {
   it("encodes an empty history and a body with no other fields", async () => {
     expect(await text(encodeRequest({ model: "m", messages: [] }))).toBe('{"model":"m","messages":[]}');
     expect(await text(encodeRequest({ messages: [{ role: "user", content: "x" }] }))).toBe('{"messages":[{"role":"user","content":"x"}]}');
+  });
+
+  it("never writes over a body that can still be read: its stream is open, or a request is being sent", async () => {
+    const bodies = new BodyBuffer();
+    const first = bodies.encode({ model: "m", messages: history() }, true);
+    const firstText = JSON.stringify({ model: "m", messages: history() });
+    // The first body's stream is still open: the second must not touch its bytes.
+    const second = bodies.encode({ model: "other", messages: [{ role: "user", content: "overwrite?" }] }, true);
+    expect(await text(first)).toBe(firstText);
+    expect(await text(second)).toBe('{"model":"other","messages":[{"role":"user","content":"overwrite?"}]}');
+    // While a request is being sent, a new body gets a buffer of its own.
+    const whileSending = bodies.encode({ model: "m", messages: [{ role: "user", content: "a" }] }, false);
+    const idle = bodies.encode({ model: "m", messages: [{ role: "user", content: "b" }] }, true);
+    expect(await text(whileSending)).toBe('{"model":"m","messages":[{"role":"user","content":"a"}]}');
+    expect(await text(idle)).toBe('{"model":"m","messages":[{"role":"user","content":"b"}]}');
   });
 
   it("freezes every message it sent, so an edit in place throws instead of going stale; a replaced message is sent", async () => {
