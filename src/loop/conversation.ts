@@ -7,8 +7,7 @@ import type { Config } from "../config/config.js";
 import { ContextGuard, replyReserve, type CompactionOutcome } from "../context/context.js";
 import { probeServerWindow } from "../context/window.js";
 import { INTERRUPTED_REPLY_NOTE, type Message } from "../model/history.js";
-import type { Usage } from "../model/stream.js";
-import { addUsage } from "../model/usage.js";
+import { addUsage, type Usage } from "../model/usage.js";
 import { loadSkills, skillFolders, skillsSection, type SkillSet } from "../extend/skills.js";
 import type { Hooks } from "../extend/hooks/hooks.js";
 import { loadProjectInstructions, type ProjectInstructions } from "../extend/instructions.js";
@@ -19,7 +18,16 @@ import type { RewindRecorder } from "../session/rewind/recorder.js";
 import { jobEndedNotice, runningJobLines } from "../tools/background.js";
 import type { ToolContext, ToolRegistry } from "../tools/index.js";
 import { spillDirOf } from "../tools/spill.js";
-import type { McpHub } from "../extend/mcp/hub.js";
+import { DIRECT_BUDGET_SHARE, withMcpTools, type McpHub } from "../extend/mcp/hub.js";
+import { withHooks } from "../extend/hooks/tool-hooks.js";
+import { beforePrompt, withStopHooks } from "../extend/hooks/turn-hooks.js";
+import { createClient } from "../model/client.js";
+
+/**
+ * The live conversation: its history, model and token totals, and one turn at a time around the loop
+ * (hooks before and after, MCP tools ready, the context checked, rewind marks). It owns the event sink
+ * every listener (the mode's renderer, the transcript) subscribes to.
+ */
 
 export interface ConversationOptions {
   config: Config;
@@ -134,7 +142,7 @@ export class Conversation {
     const hooks = this.options.hooks;
     const first = this.started ? undefined : { source: this.cleared ? ("clear" as const) : this.options.resumed?.history?.length ? ("resume" as const) : ("startup" as const) };
     this.started = true;
-    const hookContext = hooks ? await (await import("../extend/hooks/turn-hooks.js")).beforePrompt(hooks, prompt, first, signal) : "";
+    const hookContext = hooks ? await beforePrompt(hooks, prompt, first, signal) : "";
     const mcpNotes = await this.prepareMcp(model, { signal, approve });
     const notices = [
       ...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []),
@@ -146,7 +154,6 @@ export class Conversation {
     this.options.recorder?.beginTurn(prompt, this.messages.length);
     this.append({ role: "user", content });
     this.interrupted = false;
-    const { withStopHooks } = await import("../extend/hooks/turn-hooks.js");
     const runTurn = () => runAgent({
       client,
       model,
@@ -270,10 +277,10 @@ export class Conversation {
     if (this.tools) return this.tools;
     const { createRegistry, tools } = await import("../tools/index.js");
     const { hooks, config, mcp } = this.options;
-    const base = this.options.tools ?? createRegistry(mcp ? (await import("../extend/mcp/hub.js")).withMcpTools(tools, mcp) : tools);
+    const base = this.options.tools ?? createRegistry(mcp ? withMcpTools(tools, mcp) : tools);
     const withInstructions = withSubfolderInstructions(base, this.subfolderInstructions);
     const registry = this.options.wrapTools ? this.options.wrapTools(withInstructions) : withInstructions;
-    this.tools = hooks ? (await import("../extend/hooks/tool-hooks.js")).withHooks(registry, hooks, config.workspace) : registry;
+    this.tools = hooks ? withHooks(registry, hooks, config.workspace) : registry;
     return this.tools;
   }
 
@@ -284,13 +291,11 @@ export class Conversation {
     // The direct/gateway choice needs the window.
     await this.context.detect(model);
     const usable = this.context.window.tokens - replyReserve(this.context.window.tokens);
-    const { DIRECT_BUDGET_SHARE } = await import("../extend/mcp/hub.js");
     const notify = (text: string) => this.events.emit({ type: "notice", text });
     return mcp.prepare({ signal, approve, budgetTokens: Math.floor(usable * DIRECT_BUDGET_SHARE), notify });
   }
 
   private async getClient(): Promise<OpenAI> {
-    const { createClient } = await import("../model/client.js");
     this.client ??= await createClient(this.options.config, (attempt) => this.events.emit({ type: "retry", attempt }));
     return this.client;
   }

@@ -1,4 +1,4 @@
-import type { Usage } from "../model/stream.js";
+import type { Usage } from "../model/usage.js";
 import type { HistoryEvent } from "../session/transcript.js";
 import type { FileDiff } from "../tools/index.js";
 

@@ -11,7 +11,6 @@ import { readUsage, type Usage } from "./usage.js";
  * provider fields and tool calls, and the ways a stream can end short, each its own error.
  */
 
-export type { Usage } from "./usage.js";
 
 export interface Reply {
   text: string;

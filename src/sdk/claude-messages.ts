@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AgentEvent, StopReason } from "../loop/agent.js";
 import type { Conversation } from "../loop/conversation.js";
-import type { Usage } from "../model/stream.js";
+import type { Usage } from "../model/usage.js";
 import { addUsage } from "../model/usage.js";
 import { toClaudeInput, toClaudeName } from "../claude-names.js";
 

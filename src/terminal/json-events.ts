@@ -1,5 +1,5 @@
 import type { AgentEvent } from "../loop/agent.js";
-import type { Usage } from "../model/stream.js";
+import type { Usage } from "../model/usage.js";
 import { spillPathIn } from "../tools/spill.js";
 import { renderDiff } from "./render/diff.js";
 

@@ -2,7 +2,7 @@ import type { AgentEvent, StopReason } from "../loop/agent.js";
 import type { Config } from "../config/config.js";
 import type { Conversation } from "../loop/conversation.js";
 import { EXIT } from "../exit-codes.js";
-import type { Usage } from "../model/stream.js";
+import type { Usage } from "../model/usage.js";
 import type { ToolContext } from "../tools/index.js";
 import { addUsage } from "../model/usage.js";
 import { describeError } from "./errors.js";

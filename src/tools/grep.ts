@@ -6,6 +6,8 @@ import { search } from "./search.js";
 import { MAX_HIT_CHARS, MAX_SCANNED_FILE_BYTES, type SearchResult } from "./search-request.js";
 import { approveRead, defineTool, type ToolContext } from "./define.js";
 
+/** The grep tool: lines matching a regex under a path, as path:line:text, capped, through search.ts. */
+
 export const MAX_GREP_MATCHES = 200;
 /** A whole search, walk included; without rg, a regex or glob that backtracks for ever is stopped here. */
 export const GREP_TIMEOUT_MS = 10_000;

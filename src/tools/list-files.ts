@@ -5,6 +5,8 @@ import { MAX_OUTPUT_BYTES } from "../truncate.js";
 import { search } from "./search.js";
 import { approveRead, defineTool, ToolError, type ToolContext } from "./define.js";
 
+/** The list_files tool: the files under a path matching a glob, in path order, capped, through search.ts. */
+
 export const MAX_LISTED_FILES = 1000;
 /** The walk and the pattern together; without rg, a glob that backtracks for ever is stopped here. */
 export const LIST_TIMEOUT_MS = 10_000;
