@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAgent } from "../src/loop/agent.js";
-import type { Message } from "../src/loop/history.js";
+import type { Message } from "../src/model/history.js";
 import { createClient } from "../src/model/client.js";
 import { JobManager } from "../src/processes/jobs.js";
 import { createRegistry, type ToolRegistry } from "../src/tools/index.js";
@@ -38,7 +38,7 @@ async function turnMs(root: string, tools: ToolRegistry, list: Call[]): Promise<
 /** Sequential and parallel medians of one reply asking for `calls`. */
 async function compare(root: string, calls: Call[], runs: number): Promise<string> {
   const parallel = createRegistry();
-  const sequential: ToolRegistry = { ...parallel, readOnly: () => false };
+  const sequential: ToolRegistry = { ...parallel, prepare: (call) => ({ ...parallel.prepare(call), readOnly: false }) };
   const seq: number[] = [];
   const par: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { JobManager } from "../src/processes/jobs.js";
+import { killAll } from "../src/processes/children.js";
 import { runCommand } from "../src/processes/run.js";
 
 const megabytes = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 200);
@@ -39,6 +40,8 @@ async function jobFloodMemory() {
   let peak = before;
   let peakFile = 0;
   const starting = processes.start(`yes | head -c ${megabytes * 1_000_000}; echo done; sleep 30`, { cwd: root });
+  // The job is listed once its shell is spawned (after the sandbox, if any, wrapped it).
+  while (!processes.list().length) await new Promise((resolve) => setTimeout(resolve, 1));
   const { logFile } = processes.list()[0];
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -49,7 +52,7 @@ async function jobFloodMemory() {
   while (processes.logs(job.id, 1).lines[0] !== "done") await new Promise((resolve) => setTimeout(resolve, 5));
   const elapsed = performance.now() - started;
   clearInterval(sampler);
-  await processes.killAll();
+  await killAll();
   console.log(`job flood: ${megabytes} MB followed through the job's log file; last line seen ${elapsed.toFixed(0)} ms after start() (3 s of it is the startup wait)`);
   console.log(`  rss before ${mb(before)}, peak ${mb(peak)} (+${mb(peak - before)}); log file peak ${mb(peakFile)}`);
 }
@@ -71,7 +74,7 @@ async function readyJobStart(runs = 10) {
     times.push(performance.now() - started);
     await processes.kill(job.id);
   }
-  await processes.killAll();
+  await killAll();
   times.sort((a, b) => a - b);
   console.log(`start() of a job that prints "ready" at once: median ${times[Math.floor(runs / 2)].toFixed(0)} ms, max ${times[runs - 1].toFixed(0)} ms (200 ms of it is the wait for a URL line)`);
 }
@@ -99,7 +102,7 @@ async function killToFreePort(label: string, command: string, runs = 5) {
     frees.push(performance.now() - started);
     if (result.survivors.length) console.log(`  survivors: ${result.survivors.join(", ")}`);
   }
-  await processes.killAll();
+  await killAll();
   const summary = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
     return `median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms`;

@@ -24,7 +24,8 @@ if (!process.argv.includes("--no-typecheck")) {
 const { build } = await import("esbuild");
 rmSync("dist", { recursive: true, force: true });
 await build({
-  entryPoints: ["src/cli.ts"],
+  // grep's and list_files' worker, when rg is missing, is a file of its own (src/tools/search.ts).
+  entryPoints: { cli: "src/cli.ts", "search-worker": "src/tools/search-worker.ts" },
   bundle: true,
   splitting: true,
   format: "esm",

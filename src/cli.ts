@@ -68,7 +68,7 @@ main(process.argv.slice(2)).then(
       process.exitCode = EXIT.usage;
       return;
     }
-    const { unexpectedErrorLine } = await import("./model/errors.js");
+    const { unexpectedErrorLine } = await import("./terminal/errors.js");
     process.stderr.write(`mini-claude: ${showControls(unexpectedErrorLine(error))}\n`);
     process.exitCode = EXIT.failed;
   },

@@ -8,18 +8,17 @@ import { loadMcpConfig } from "./extend/mcp/config.js";
 import { regimeLine } from "./approval/decide.js";
 import { setUpApprovals } from "./approval/setup.js";
 import { JobManager } from "./processes/jobs.js";
-import { configureSandbox, disposeSandbox, stopSandboxEngine } from "./processes/sandbox.js";
+import { killAll } from "./processes/children.js";
+import { configureSandbox, stopSandboxEngine } from "./processes/sandbox.js";
 import { openTranscript } from "./session/resume.js";
 import { showControls } from "./sanitize.js";
-import { forgetKeysFromEnvironment, redactSecrets, setSecrets } from "./secrets.js";
+import { forgetKeysFromEnvironment, setSecrets } from "./secrets.js";
 import { setPassedVariables } from "./processes/command-env.js";
 import { RewindRecorder } from "./session/rewind/recorder.js";
-import { usesClaudePermissions } from "./sdk/claude-flags.js";
+import { usesClaudePermissions } from "./config/claude-flags.js";
 import { killChildrenOnExit } from "./terminal/input/signals.js";
 import { listSessions } from "./session/transcript.js";
-import { jobNotices, runningJobLines } from "./tools/background.js";
-import { spillDirOf } from "./tools/spill.js";
-
+import type { JsonPrinterOptions } from "./terminal/print.js";
 /**
  * Wiring only: config, endpoint, transcript, background jobs and the conversation, then the REPL
  * or --print (each imported when chosen, so one mode never pays to compile the other). Every policy lives with its owner; this file decides nothing.
@@ -57,12 +56,10 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     privatePaths: [config.configDir, config.dataDir, ...config.keyFiles],
     jobsOutliveUs: config.print && config.keepBackground,
   });
-  // Jobs left running by --keep-background still use the session's /tmp.
-  if (!(config.print && config.keepBackground)) process.once("exit", disposeSandbox);
   // Never a silent fallback: --print says it on stderr, the REPL under its banner.
   if (config.print && sandbox.problem) warn(`${sandbox.problem}.`);
   const jobs = new JobManager();
-  killChildrenOnExit(jobs, { keepJobs: config.print && config.keepBackground });
+  killChildrenOnExit({ keepJobs: config.print && config.keepBackground });
   const sdkMode = config.inputFormat === "stream-json";
   // The Agent SDK's initialize may carry MCP servers to start with the others: read before they start.
   const sdk = sdkMode ? await (await import("./sdk/sdk-mode.js")).openSdkChannel(config) : undefined;
@@ -73,21 +70,15 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   const conversation = new Conversation({
     config,
     jobs,
-    history: transcript.history,
-    compactionState: transcript.compaction,
-    onMessage: transcript.append,
-    onCompaction: transcript.recordCompaction,
-    onClear: transcript.restart,
-    // Job notices quote a job's output, which may have printed the key.
-    pendingNotices: () => jobNotices(jobs.drainEnded()).map(redactSecrets),
-    runningJobs: () => runningJobLines(jobs.list()),
-    spillDir: spillDirOf(config.dataDir),
+    resumed: transcript,
     hooks: hooks?.hooks,
     mcp,
     readDenied: approvals.readDenied,
     recorder: new RewindRecorder({ root: config.workspace, dataDir: config.dataDir, maxBytes: config.rewindMaxBytes, session: transcript.id }),
     wrapTools: permissions && ((tools) => permissions.wrap(tools)),
   });
+  // The transcript hears every message once, from the conversation's one event sink.
+  conversation.subscribe(transcript.record);
   const mode = { config, conversation, jobs, hooks, approvals };
   const notes = [endpointNote, transcript.note, regimeLine(sandbox)].filter((note) => note !== undefined);
   try {
@@ -96,7 +87,13 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
       const { runSdkMode } = await import("./sdk/sdk-mode.js");
       return await runSdkMode({ ...mode, channel: sdk.channel, initializeServers: sdk.servers, permissions, version, sessionId: () => transcript.sessionId });
     }
-    if (config.print) return await (await import("./terminal/print.js")).runPrintMode({ ...mode, sessionId: () => transcript.sessionId, permissions, version });
+    if (config.print) {
+      const claudePrinter =
+        config.jsonDialect === "claude"
+          ? async (options: JsonPrinterOptions) => new (await import("./sdk/claude-print.js")).ClaudePrint({ ...options, version, permissions })
+          : undefined;
+      return await (await import("./terminal/print.js")).runPrintMode({ ...mode, sessionId: () => transcript.sessionId, claudePrinter });
+    }
     return await (await import("./terminal/repl.js")).runReplMode({ ...mode, version, notes });
   } finally {
     await hooks?.hooks.end(config.print ? "other" : "prompt_input_exit");
@@ -104,5 +101,8 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     conversation.close();
     await mcp?.closeAll();
     await stopSandboxEngine();
+    // Jobs (unless --keep-background handed them off) and anything else still ours, gracefully;
+    // the exit handler would only SIGKILL them.
+    await killAll();
   }
 }

@@ -92,7 +92,3 @@ export function sandboxProtectedPaths(): { root: string[]; git: string[] } {
   return { root: [...Object.keys(FOLDERS).filter((name) => name !== ".git"), ...Object.keys(NESTED), ...Object.keys(FILES)], git: Object.keys(GIT_INTERNALS) };
 }
 
-/** Why a `.git` internal (`hooks`, `commondir`…) is protected, or undefined. */
-export function gitInternalReason(name: string): string | undefined {
-  return GIT_INTERNALS[name.toLowerCase()];
-}

@@ -1,6 +1,7 @@
 import { domainMatches, everyPartAllowed, ruleMatches, type PermissionRule } from "./permission-rules.js";
 import type { ApprovalRequest } from "../tools/define.js";
 import { commandPrefix, dangerousShape, prefixCovers } from "./dangerous.js";
+import type { PermissionMode } from "../config/claude-flags.js";
 
 /**
  * THE decision for every tool call, in both modes (REPL, --print) and both regimes (sandbox on,
@@ -26,14 +27,13 @@ import { commandPrefix, dangerousShape, prefixCovers } from "./dangerous.js";
  *     or the network, which need their own answer (WebFetch(domain:…) for a domain);
  *  9. a remembered answer (`a`, `p`, "always") covers it;
  * 10. otherwise ask, saying why (--print, or permission mode dontAsk: refuse, saying how to allow it).
+ * Then the Agent SDK program's PreToolUse verdict (`hostHook`) weighs in: its "allow" runs what
+ * would ask, its "ask" asks what would run (where nobody can ask: refuses); a refusal stands.
  *
  * Rules come from the settings files and from Claude Code's --allowedTools / --disallowedTools
  * (source "--allowedTools"…); the permission mode from --permission-mode or the Agent SDK.
  */
 
-/** Claude Code's permission modes (--permission-mode, the Agent SDK's setPermissionMode, settings' defaultMode). */
-export const PERMISSION_MODES = ["default", "acceptEdits", "bypassPermissions", "plan", "dontAsk", "auto"] as const;
-export type PermissionMode = (typeof PERMISSION_MODES)[number];
 
 /** `unasked`: --print refused what the REPL would have asked (a PermissionRequest hook may still answer it). */
 export type Decision = { kind: "run" } | { kind: "ask"; why: string } | { kind: "refuse"; why: string; unasked?: boolean };
@@ -78,6 +78,16 @@ const run: Decision = { kind: "run" };
 
 /** Contract: pure and total; every `ask` and `refuse` carries one sentence saying why. */
 export function decide(request: ApprovalRequest, context: DecisionContext): Decision {
+  const decision = decideAlone(request, context);
+  if (request.hostHook === "allow" && decision.kind === "ask") return run;
+  if (request.hostHook !== "ask" || decision.kind !== "run") return decision;
+  const why = "a PreToolUse hook asks about this call";
+  if (context.mode === "repl") return { kind: "ask", why };
+  return { kind: "refuse", why: `${why}, and ${context.cannotAsk ?? "--print cannot ask the user"}`, unasked: true };
+}
+
+/** The decision before the Agent SDK program's hook verdict: steps 1-10 above. */
+function decideAlone(request: ApprovalRequest, context: DecisionContext): Decision {
   const rules = context.rules ?? { allow: [], deny: [], ask: [] };
   const denied = rules.deny.find((rule) => ruleMatches(rule, request));
   if (denied) return { kind: "refuse", why: `the permission rule ${named(denied)} denies it (deny wins over --yes and every allow)` };

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_SETTINGS } from "../extend/hooks/settings.js";
 import { isTrusted, rememberTrust } from "../extend/hooks/trust.js";
-import { PERMISSION_MODES, type PermissionRules } from "./decide.js";
+import { PERMISSION_MODES } from "../config/claude-flags.js";
+import type { PermissionRules } from "./decide.js";
 import { parseRule, ruleMatches, type PermissionRule } from "./permission-rules.js";
 
 /**

@@ -4,7 +4,8 @@ import { parseRule, ruleMatches, type PermissionRule } from "./permission-rules.
 import { loadPermissions, type PermissionSettings } from "./permission-settings.js";
 import { sandboxState } from "../processes/sandbox.js";
 import type { Approval, ApprovalRequest } from "../tools/define.js";
-import { decide, type Decision, type DecisionContext, type PermissionMode, type PermissionRules } from "./decide.js";
+import type { PermissionMode } from "../config/claude-flags.js";
+import { decide, type Decision, type DecisionContext, type PermissionRules } from "./decide.js";
 import { SessionApprovals } from "./session.js";
 
 /**

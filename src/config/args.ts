@@ -81,7 +81,7 @@ export function parseArgv(argv: string[]): ParsedArgs {
   }
 }
 
-/** Claude Code's flags (src/sdk/claude-flags.ts says which mean something here). */
+/** Claude Code's flags (src/config/claude-flags.ts says which mean something here). */
 const CLAUDE_OPTIONS = {
   "input-format": { type: "string" },
   "json-dialect": { type: "string" },

@@ -4,8 +4,13 @@ import { z } from "zod";
 import { declaredFlags, UsageError, type ParsedArgs } from "./args.js";
 import { parsePassList } from "../processes/command-env.js";
 import { homeFolder, ignoredProjectSettings, ownFolder, readEnvFile, sameFolder } from "./files.js";
-import { ignoredClaudeFlags, readClaudeFlags, type ClaudeOptions } from "../sdk/claude-flags.js";
-import { inlineMcpConfigFile } from "../sdk/inline-mcp-config.js";
+import { ignoredClaudeFlags, readClaudeFlags, type ClaudeOptions } from "./claude-flags.js";
+import { inlineMcpConfigFile } from "./inline-mcp-config.js";
+
+/**
+ * The one typed Config for a session: flags (args.ts), then the environment and .env files
+ * (files.ts), then defaults, checked once with zod so every later read is plain and typed.
+ */
 
 export const DEFAULTS = {
   openaiModel: "gpt-4.1-mini",
@@ -64,7 +69,7 @@ const configSchema = z.object({
   inputFormat: z.enum(["text", "stream-json"], { errorMap: () => ({ message: "must be text or stream-json" }) }),
   /** Whose shapes json|stream-json speak: mini-claude's versioned v1, or Claude Code's. */
   jsonDialect: z.enum(["mini-claude", "claude"], { errorMap: () => ({ message: "must be mini-claude or claude" }) }),
-  /** Claude Code's flags that mean something here (src/sdk/claude-flags.ts). */
+  /** Claude Code's flags that mean something here (src/config/claude-flags.ts). */
   claude: z.custom<ClaudeOptions>(),
   /** Flags accepted for Claude Code's sake that change nothing here, for one stderr line. */
   ignoredFlags: z.array(z.string()),

@@ -1,7 +1,8 @@
-import type { AssistantMessage, Message } from "../loop/history.js";
+import type { AssistantMessage, Message } from "../model/history.js";
 import { spillOutput, spillPathIn } from "../tools/spill.js";
 import type { TokenEstimator } from "./estimate.js";
 import { capOutput } from "../truncate.js";
+import { oneLine, textOf } from "../text.js";
 
 /**
  * The two stages that make a long history fit its window again, as pure operations on the
@@ -186,16 +187,6 @@ export function recordFacts(state: CompactionState, head: readonly Message[], al
   return { requests: [...state.requests, ...personMessages(head)], edited: [...edited], exits: exits.slice(-8) };
 }
 
-export function textOf(content: Message["content"]): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  return content.map((part) => ("text" in part && typeof part.text === "string" ? part.text : "")).join("\n");
-}
-
-export function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
-}
 
 function lastIndexOf(messages: readonly Message[], role: Message["role"]): number {
   for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === role) return i;

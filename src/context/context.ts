@@ -1,9 +1,8 @@
 import type OpenAI from "openai";
 import { emptyState, planSummary, recordFacts, stubOldOutputs, type CompactionState } from "./compaction.js";
 import { formatTokens, parseOverflow, staticWindow, type ContextWindow } from "./window.js";
-import type { Message } from "../loop/history.js";
-import { jsonBytes } from "../model/json-cache.js";
-import type { Reply } from "../model/stream.js";
+import type { Message } from "../model/history.js";
+import { streamReply, type Reply } from "../model/stream.js";
 import { summaryMessage, summaryRequest } from "./summary-prompt.js";
 import { TokenEstimator } from "./estimate.js";
 
@@ -136,7 +135,8 @@ export class ContextGuard {
    */
   async request(call: ContextRequest, send: () => Promise<Reply>): Promise<Reply> {
     const detecting = this.detect(call.model);
-    this.toolBytes = jsonBytes(call.tools);
+    // A few KB, measured at every request: the tool list may change mid-session (MCP).
+    this.toolBytes = Buffer.byteLength(JSON.stringify(call.tools));
     // The probes cost a round trip or three before a session's first request (OpenRouter's model
     // list is half a megabyte). A request that every real window holds need not wait for them:
     // they finish while it streams, in time for the next one.
@@ -206,7 +206,6 @@ export class ContextGuard {
     const words = Math.max(150, Math.min(1500, Math.round(window * 0.1 * 0.75)));
     const viewBytes = Math.floor((window * 0.55 - words * 1.5) * this.estimator.ratio);
     const request = summaryRequest(plan.head, messages, viewBytes, words, options.focus);
-    const { streamReply } = await import("../model/stream.js");
     const reply = await streamReply({ client: call.client, model: call.model, messages: request, tools: [], signal: call.signal });
     if (call.signal.aborted) throw new DOMException("aborted", "AbortError");
     this.state = recordFacts(this.state, plan.head, messages);

@@ -1,4 +1,4 @@
-import type { Message } from "../loop/history.js";
+import type { Message } from "../model/history.js";
 import { jsonBytes } from "../model/json-cache.js";
 
 /**

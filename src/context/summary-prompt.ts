@@ -1,5 +1,6 @@
-import { isSummary, oneLine, SUMMARY_PREFIX, textOf, type CompactionState } from "./compaction.js";
-import type { AssistantMessage, Message } from "../loop/history.js";
+import { isSummary, SUMMARY_PREFIX, type CompactionState } from "./compaction.js";
+import { oneLine, textOf } from "../text.js";
+import type { AssistantMessage, Message } from "../model/history.js";
 
 /**
  * What the model is asked when older steps must become one summary, and the message that

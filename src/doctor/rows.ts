@@ -1,7 +1,8 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { readCapped } from "../read-capped.js";
 import type { Status } from "./features.js";
+import { isFile } from "../workspace.js";
 
 /** One line of doctor's report: an item of a file, and how mini-claude takes it. */
 export interface Row {
@@ -61,12 +62,4 @@ export function placeOf(path: string, workspace: string, home: string | undefine
   if (path.startsWith(workspace + sep)) return { path, shown: relative(workspace, path) };
   if (home && path.startsWith(home + sep)) return { path, shown: `~/${relative(home, path)}` };
   return { path, shown: path };
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }

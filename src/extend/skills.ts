@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative } from "node:path";
 import { parseFrontMatter } from "./front-matter.js";
 import { readCapped } from "../read-capped.js";
 import { isInside } from "../workspace.js";
+import { oneLine } from "../text.js";
 
 /**
  * Skills in the format Claude Code, Codex, pi, Gemini CLI and opencode share: a folder with a
@@ -67,7 +68,7 @@ export function loadSkills(workspace: string, folders: string[]): SkillSet {
       if (!read) continue;
       const { fields } = parseFrontMatter(read.bytes.toString("utf8"));
       const name = (fields.name || entry.name).trim();
-      const description = oneLine(fields.description ?? "");
+      const description = oneLine(fields.description ?? "", MAX_DESCRIPTION_CHARS);
       if (!description || found.has(name)) continue;
       found.set(name, { name, description, path: isInside(workspace, file) ? relative(workspace, file) : file });
       any = true;
@@ -103,9 +104,4 @@ export function skillRequest(skill: Skill, args: string, workspace: string): str
   const text = args.trim();
   const filled = body.includes("$ARGUMENTS") ? body.split("$ARGUMENTS").join(text) : text ? `${body}\n\nRequest: ${text}` : body;
   return `Use the skill "${skill.name}" (${skill.path}; paths in it are relative to ${dirname(skill.path)}/):\n\n${filled}`;
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > MAX_DESCRIPTION_CHARS ? `${line.slice(0, MAX_DESCRIPTION_CHARS - 1)}…` : line;
 }

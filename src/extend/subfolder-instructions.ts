@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { INSTRUCTION_FILES, InstructionsReader, joinSections, MAX_INSTRUCTIONS_CHARS, type ProjectInstructions } from "./instructions.js";
-import type { ToolCallRequest, ToolRegistry, ToolResult } from "../tools/index.js";
+import type { PreparedCall, ToolRegistry, ToolResult } from "../tools/index.js";
 import { resolveInWorkspace } from "../workspace.js";
 
 /**
@@ -65,23 +65,14 @@ export class SubfolderInstructions {
 export function withSubfolderInstructions(registry: ToolRegistry, instructions: SubfolderInstructions): ToolRegistry {
   return {
     ...registry,
-    run: async (call: ToolCallRequest, ctx): Promise<ToolResult> => {
+    run: async (call: PreparedCall, ctx): Promise<ToolResult> => {
       const result = await registry.run(call, ctx);
       if (call.name !== "read_file" || !result.ok) return result;
-      const path = pathOf(call.arguments);
-      const found = path === undefined ? undefined : instructions.forRead(path);
+      const path = call.args.path;
+      const found = typeof path === "string" ? instructions.forRead(path) : undefined;
       if (!found) return result;
       const output = `${result.output}\n\n[Instructions from ${found.file}; they apply to the files in their folders:]\n${found.text}`;
       return { ...result, output, display: `${result.display} · read ${found.file}` };
     },
   };
-}
-
-function pathOf(args: string): string | undefined {
-  try {
-    const path = (JSON.parse(args) as { path?: unknown }).path;
-    return typeof path === "string" ? path : undefined;
-  } catch {
-    return undefined;
-  }
 }

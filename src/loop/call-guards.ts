@@ -1,5 +1,3 @@
-import type { ToolCall } from "./history.js";
-
 /**
  * The loop's guards around running a tool call, and what the model is told when one stops it.
  * Each answer is an ordinary tool message, so the history stays valid whatever they decide.
@@ -24,30 +22,34 @@ export class RepeatGuard {
 
   constructor(private readonly limit = DEFAULT_REPEAT_LIMIT) {}
 
-  /** Record `call`; returns the observation to give instead of running it, or undefined to run it. */
-  check(call: ToolCall): string | undefined {
-    const key = `${call.function.name}\n${canonical(call.function.arguments)}`;
+  /**
+   * Record `call` (`input`: its arguments as parsed once by the registry, undefined when they are
+   * not JSON); returns the observation to give instead of running it, or undefined to run it.
+   */
+  check(call: { name: string; arguments: string; input?: unknown }): string | undefined {
+    const key = `${call.name}\n${canonical(call)}`;
     this.count = key === this.last ? this.count + 1 : 1;
     this.last = key;
     if (this.limit < 1 || this.count < this.limit) return undefined;
     return (
-      `Error: ${call.function.name} was not run: this is the same call with the same arguments ${this.count} times in a row. ` +
+      `Error: ${call.name} was not run: this is the same call with the same arguments ${this.count} times in a row. ` +
       "Use the result you already have, or change the arguments or your approach."
     );
   }
 }
 
-/** A tool's observation with the background-job notices that arrived meanwhile appended. */
+/** A tool's observation with the notices that arrived meanwhile appended (a background job ended, an MCP server stopped). */
 export function withNotices(observation: string, notices: string[]): string {
   if (notices.length === 0) return observation;
-  return `${observation}\n\n${notices.map((notice) => `Notice: background ${notice}`).join("\n")}`;
+  return `${observation}\n\n${notices.map((notice) => `Notice: ${notice}`).join("\n")}`;
 }
 
-function canonical(args: string): string {
+function canonical({ arguments: text, input }: { arguments: string; input?: unknown }): string {
+  if (input === undefined) return text.trim();
   try {
-    return JSON.stringify(sortKeys(JSON.parse(args)));
+    return JSON.stringify(sortKeys(input));
   } catch {
-    return args.trim();
+    return text.trim();
   }
 }
 

@@ -1,13 +1,13 @@
 import { setMaxListeners } from "node:events";
 import type OpenAI from "openai";
-import type { AgentEvent, StopReason } from "./agent.js";
+import type { Notice, StopReason } from "./agent.js";
+import { EventSink, type AgentEvent, type Listener } from "./events.js";
 import type { CompactionState } from "../context/compaction.js";
 import type { Config } from "../config/config.js";
 import { ContextGuard, replyReserve, type CompactionOutcome } from "../context/context.js";
 import { probeServerWindow } from "../context/window.js";
-import { INTERRUPTED_REPLY_NOTE, type Message } from "./history.js";
-import type { Usage } from "../model/stream.js";
-import { addUsage } from "../model/usage.js";
+import { INTERRUPTED_REPLY_NOTE, type Message } from "../model/history.js";
+import { addUsage, type Usage } from "../model/usage.js";
 import { loadSkills, skillFolders, skillsSection, type SkillSet } from "../extend/skills.js";
 import type { Hooks } from "../extend/hooks/hooks.js";
 import { loadProjectInstructions, type ProjectInstructions } from "../extend/instructions.js";
@@ -15,31 +15,28 @@ import { SubfolderInstructions, withSubfolderInstructions } from "../extend/subf
 import { systemPrompt } from "../extend/system-prompt.js";
 import type { JobManager } from "../processes/jobs.js";
 import type { RewindRecorder } from "../session/rewind/recorder.js";
+import { jobEndedNotice, runningJobLines } from "../tools/background.js";
 import type { ToolContext, ToolRegistry } from "../tools/index.js";
-import type { McpHub } from "../extend/mcp/hub.js";
+import { spillDirOf } from "../tools/spill.js";
+import { DIRECT_BUDGET_SHARE, withMcpTools, type McpHub } from "../extend/mcp/hub.js";
+import { withHooks } from "../extend/hooks/tool-hooks.js";
+import { beforePrompt, withStopHooks } from "../extend/hooks/turn-hooks.js";
+import { createClient } from "../model/client.js";
+
+/**
+ * The live conversation: its history, model and token totals, and one turn at a time around the loop
+ * (hooks before and after, MCP tools ready, the context checked, rewind marks). It owns the event sink
+ * every listener (the mode's renderer, the transcript) subscribes to.
+ */
 
 export interface ConversationOptions {
   config: Config;
-  /** Background jobs the exec tool starts; they outlive a turn. */
+  /** Background jobs the exec tool starts; they outlive a turn (their endings reach the model as notices). */
   jobs: JobManager;
   /** The tools the model may call; by default the built-in ones, loaded at the first request. */
   tools?: ToolRegistry;
-  /** Messages from an earlier session (already repaired), without the system message. */
-  history?: Message[];
-  /** Called with every message the moment it joins the history (the transcript). */
-  onMessage?: (message: Message) => void;
-  /** Called by clear(): the caller starts a new transcript. */
-  onClear?: () => void;
-  /** Notices to give the model at the start of its next turn (e.g. a background job exited). */
-  pendingNotices?: () => string[];
-  /** What earlier compactions of a resumed session carried over (the person's words, edited files). */
-  compactionState?: CompactionState;
-  /** A summary replaced part of the history: the transcript records the new context. */
-  onCompaction?: (messages: Message[], state: CompactionState) => void;
-  /** Running background jobs, one line each, for the facts a summary keeps. */
-  runningJobs?: () => string[];
-  /** Where outputs too long for the history are saved whole (tools/spill.ts). */
-  spillDir?: string;
+  /** An earlier session's history (already repaired, without the system message) and what its compactions carried over. */
+  resumed?: { history?: Message[]; compaction?: CompactionState };
   /** The person's hooks (hooks/): around tools, prompts, the end of a turn and compaction. */
   hooks?: Hooks;
   /** The configured MCP servers; started at the first request, their tools join the built-in ones. */
@@ -80,8 +77,10 @@ export class Conversation {
   private tools?: ToolRegistry;
   /** The last turn was interrupted: the model hears so with the next message. */
   private interrupted = false;
-  /** Where the current turn's events go (the client's retries are reported there). */
-  private turnEvents?: (event: AgentEvent) => void;
+  /** The one event sink: every message once (the transcript listens), and each turn's progress. */
+  private readonly events = new EventSink();
+  /** Where outputs too long for the history are saved whole (tools/spill.ts). */
+  private readonly spillDir: string;
   /** SessionStart hooks have run (at the first prompt, not at start-up, which stays fast). */
   private started = false;
   /** /clear ended the last session: the next SessionStart says so (source "clear"). */
@@ -93,17 +92,23 @@ export class Conversation {
     this.instructions = loadProjectInstructions(config.workspace, process.env.HOME);
     this.subfolderInstructions = new SubfolderInstructions(config.workspace, process.env.HOME, this.instructions?.realPaths);
     this.skills = loadSkills(config.workspace, skillFolders(config.workspace, config.configDir, process.env.HOME));
-    this.messages = [this.systemMessage(), ...(options.history ?? [])];
+    this.messages = [this.systemMessage(), ...(options.resumed?.history ?? [])];
+    this.spillDir = spillDirOf(config.dataDir);
     this.context = new ContextGuard({
       configured: config.contextWindow ? { tokens: config.contextWindow, source: config.contextWindowFrom ?? "--context-window" } : undefined,
       probe: (model) => probeServerWindow({ baseURL: config.baseURL, apiKey: config.apiKey, model, signal: this.probes.signal }),
-      runningJobs: options.runningJobs,
+      runningJobs: () => runningJobLines(options.jobs.list()),
       moreFacts: () => options.mcp?.facts() ?? [],
-      spillDir: options.spillDir,
-      onCompacted: options.onCompaction,
+      spillDir: this.spillDir,
+      onCompacted: (messages, state) => this.events.emit({ type: "context", messages, state }),
       beforeCompact: options.hooks ? async (trigger, signal) => void (await options.hooks!.run("PreCompact", { trigger }, signal, trigger)) : undefined,
-      state: options.compactionState,
+      state: options.resumed?.compaction,
     });
+  }
+
+  /** Listen to every event of this conversation (the transcript does, for the whole session); returns the call that stops. */
+  subscribe(listener: Listener): () => void {
+    return this.events.subscribe(listener);
   }
 
   /** Rewind's recorder, when this conversation records (the /rewind and /undo commands use it). */
@@ -112,12 +117,20 @@ export class Conversation {
   }
 
   /** Run one request to the end. API errors reject; the history is valid either way. */
-  async send(prompt: string, { signal, approve, onEvent }: TurnOptions): Promise<StopReason> {
-    this.turnEvents = onEvent;
+  async send(prompt: string, turn: TurnOptions): Promise<StopReason> {
+    const stopListening = turn.onEvent ? this.events.subscribe(turn.onEvent) : () => {};
+    try {
+      return await this.runTurn(prompt, turn);
+    } finally {
+      stopListening();
+    }
+  }
+
+  private async runTurn(prompt: string, { signal, approve }: TurnOptions): Promise<StopReason> {
     // The loop, the tools and the client load here, at the first request, not at start-up.
     const [{ runAgent }, tools, client] = await Promise.all([import("./agent.js"), this.getTools(), this.getClient()]);
     if (!this.model) {
-      onEvent?.({ type: "request", step: 0 });
+      this.events.emit({ type: "request", step: 0 });
       this.model = await firstModel(client, signal, this.options.config.baseURL);
     }
     const model = this.model;
@@ -127,13 +140,13 @@ export class Conversation {
     // Ask the server about the window while the request is being prepared; the request waits for it.
     void this.context.detect(model);
     const hooks = this.options.hooks;
-    const first = this.started ? undefined : { source: this.cleared ? ("clear" as const) : this.options.history?.length ? ("resume" as const) : ("startup" as const) };
+    const first = this.started ? undefined : { source: this.cleared ? ("clear" as const) : this.options.resumed?.history?.length ? ("resume" as const) : ("startup" as const) };
     this.started = true;
-    const hookContext = hooks ? await (await import("../extend/hooks/turn-hooks.js")).beforePrompt(hooks, prompt, first, signal) : "";
-    const mcpNotes = await this.prepareMcp(model, { signal, approve, onEvent });
+    const hookContext = hooks ? await beforePrompt(hooks, prompt, first, signal) : "";
+    const mcpNotes = await this.prepareMcp(model, { signal, approve });
     const notices = [
       ...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []),
-      ...(this.options.pendingNotices?.() ?? []),
+      ...this.jobNotices().map((notice) => notice.text),
       ...mcpNotes,
       ...(hookContext ? [hookContext] : []),
     ];
@@ -141,7 +154,6 @@ export class Conversation {
     this.options.recorder?.beginTurn(prompt, this.messages.length);
     this.append({ role: "user", content });
     this.interrupted = false;
-    const { withStopHooks } = await import("../extend/hooks/turn-hooks.js");
     const runTurn = () => runAgent({
       client,
       model,
@@ -152,7 +164,7 @@ export class Conversation {
         jobs: this.options.jobs,
         approve,
         signal,
-        spillDir: this.options.spillDir,
+        spillDir: this.spillDir,
         readOnlyRoots: this.skills.readOnlyRoots,
         recorder: this.options.recorder,
         readDenied: this.options.readDenied,
@@ -161,12 +173,11 @@ export class Conversation {
       maxSteps: this.options.config.maxIterations,
       repeatLimit: this.options.config.repeatLimit,
       streamIdleMs: this.options.config.streamIdleMs,
-      notices: () => [...(this.options.pendingNotices?.() ?? []), ...(this.options.mcp?.drainNotes() ?? [])],
+      notices: () => [...this.jobNotices(), ...(this.options.mcp?.drainNotes() ?? []).map((text) => ({ text }))],
       context: this.context,
-      onMessage: (message) => this.options.onMessage?.(message),
       onEvent: (event) => {
         if (event.type === "usage") addUsage(this.usage, event.usage);
-        onEvent?.(event);
+        this.events.emit(event);
       },
     });
     const stop = await withStopHooks(hooks, signal, (message) => this.append(message), runTurn).catch((error: unknown) => {
@@ -219,7 +230,7 @@ export class Conversation {
     this.cleared = true;
     this.context.reset();
     this.subfolderInstructions.reset();
-    this.options.onClear?.();
+    this.events.emit({ type: "cleared" });
   }
 
   /**
@@ -233,13 +244,18 @@ export class Conversation {
     if (index < 1 || message?.role !== "user" || typeof message.content !== "string" || !message.content.endsWith(prompt)) return false;
     this.messages.splice(index);
     this.interrupted = false;
-    this.options.onCompaction?.(this.messages.slice(1), this.context.compactionState);
+    this.events.emit({ type: "context", messages: this.messages.slice(1), state: this.context.compactionState });
     return true;
   }
 
   private append(message: Message): void {
     this.messages.push(message);
-    this.options.onMessage?.(message);
+    this.events.emit({ type: "message", message });
+  }
+
+  /** Background jobs that ended since the model last heard, in background.ts's words (their output redacted: it may have printed the key). */
+  private jobNotices(): Notice[] {
+    return this.options.jobs.drainEnded().map(jobEndedNotice);
   }
 
   private systemMessage(): Message {
@@ -261,28 +277,26 @@ export class Conversation {
     if (this.tools) return this.tools;
     const { createRegistry, tools } = await import("../tools/index.js");
     const { hooks, config, mcp } = this.options;
-    const base = this.options.tools ?? createRegistry(mcp ? (await import("../extend/mcp/hub.js")).withMcpTools(tools, mcp) : tools);
+    const base = this.options.tools ?? createRegistry(mcp ? withMcpTools(tools, mcp) : tools);
     const withInstructions = withSubfolderInstructions(base, this.subfolderInstructions);
     const registry = this.options.wrapTools ? this.options.wrapTools(withInstructions) : withInstructions;
-    this.tools = hooks ? (await import("../extend/hooks/tool-hooks.js")).withHooks(registry, hooks, config.workspace) : registry;
+    this.tools = hooks ? withHooks(registry, hooks, config.workspace) : registry;
     return this.tools;
   }
 
   /** Start the MCP servers at the first request (asking about a project's); their notes for the model. */
-  private async prepareMcp(model: string, { signal, approve, onEvent }: TurnOptions): Promise<string[]> {
+  private async prepareMcp(model: string, { signal, approve }: TurnOptions): Promise<string[]> {
     const mcp = this.options.mcp;
     if (!mcp || mcp.servers.length === 0) return [];
     // The direct/gateway choice needs the window.
     await this.context.detect(model);
     const usable = this.context.window.tokens - replyReserve(this.context.window.tokens);
-    const { DIRECT_BUDGET_SHARE } = await import("../extend/mcp/hub.js");
-    const notify = (text: string) => onEvent?.({ type: "notice", text });
+    const notify = (text: string) => this.events.emit({ type: "notice", text });
     return mcp.prepare({ signal, approve, budgetTokens: Math.floor(usable * DIRECT_BUDGET_SHARE), notify });
   }
 
   private async getClient(): Promise<OpenAI> {
-    const { createClient } = await import("../model/client.js");
-    this.client ??= await createClient(this.options.config, (attempt) => this.turnEvents?.({ type: "retry", attempt }));
+    this.client ??= await createClient(this.options.config, (attempt) => this.events.emit({ type: "retry", attempt }));
     return this.client;
   }
 }

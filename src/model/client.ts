@@ -1,12 +1,12 @@
-import { withStreamedBody } from "./request-body.js";
 import type OpenAI from "openai";
 import type { Config } from "../config/config.js";
-import { guardedFetch } from "./sse-guard.js";
-import { withStreamErrorLines } from "./stream-errors.js";
+import { BodyBuffer } from "./request-body.js";
+import { filteredFetch } from "./sse-guard.js";
 
 /**
- * The one owner of HTTP. The openai package costs ~120 ms to import, so it is loaded here, at
- * the first request, never at start-up.
+ * The one owner of HTTP: the openai client, and the one door by which a chat request's body goes
+ * through it. The openai package costs ~120 ms to import, so it is loaded here, at the first
+ * request, never at start-up.
  */
 export async function createClient(
   config: Pick<Config, "baseURL" | "apiKey" | "requestTimeoutMs" | "maxRetries">,
@@ -14,24 +14,60 @@ export async function createClient(
   onRetry?: (attempt: number) => void,
 ): Promise<OpenAI> {
   const { default: OpenAIClient } = await import("openai");
-  const base = withStreamErrorLines(guardedFetch());
-  return new OpenAIClient({
+  type RequestOptions = Parameters<OpenAI["buildRequest"]>[0];
+
+  /**
+   * The openai client, but a chat request's body is ours (request-body.ts says why): the client
+   * builds the URL, headers and timeout of each attempt, retries included, and the body goes
+   * out as a stream made from the params at every attempt. `buildRequest` is the step of the
+   * client that turns options into a fetch request, once per attempt (its AzureOpenAI rewrites
+   * chat requests there too). Any other request is the client's own.
+   */
+  class Client extends OpenAIClient {
+    private readonly bodies = new BodyBuffer();
+    /**
+     * Fetches not yet settled. When none is, every earlier body was read by a server that
+     * answered it, or dropped with the connection of a fetch that failed: its buffer is free.
+     */
+    private sending = 0;
+
+    override async buildRequest(options: RequestOptions, props: { retryCount?: number } = {}) {
+      if (props.retryCount) onRetry?.(props.retryCount);
+      const params = chatParams(options);
+      if (!params) return super.buildRequest(options, props);
+      const built = await super.buildRequest({ ...options, body: undefined }, props);
+      const body = this.bodies.encode(params, this.sending === 0);
+      built.req.body = body.stream;
+      built.req.headers.set("content-type", "application/json");
+      built.req.headers.set("content-length", String(body.length));
+      return built;
+    }
+
+    override async fetchWithTimeout(...args: Parameters<OpenAI["fetchWithTimeout"]>) {
+      this.sending++;
+      try {
+        return await super.fetchWithTimeout(...args);
+      } finally {
+        this.sending--;
+      }
+    }
+  }
+
+  return new Client({
     baseURL: config.baseURL,
     // Local servers (Ollama, llama.cpp, vLLM) need no key, but the client insists on one.
     apiKey: config.apiKey ?? "not-needed",
     timeout: config.requestTimeoutMs,
     maxRetries: config.maxRetries,
-    fetch: withStreamedBody(onRetry ? countingRetries(base, onRetry) : base),
+    fetch: filteredFetch(),
   });
 }
 
-/** The client numbers its attempts in a header of its own; a number above 0 is a retry. */
-function countingRetries(fetchImpl: typeof fetch, onRetry: (attempt: number) => void): typeof fetch {
-  return (input, init) => {
-    const attempt = Number(new Headers(init?.headers).get("x-stainless-retry-count") ?? 0);
-    if (attempt > 0) onRetry(attempt);
-    return fetchImpl(input, init);
-  };
+/** The params of a chat completion request, or undefined for any other request. */
+function chatParams(options: { method: string; path: string; body?: unknown }): { messages: readonly object[] } | undefined {
+  const body = options.body as { messages?: unknown } | undefined;
+  if (options.method !== "post" || !options.path.endsWith("/chat/completions") || !Array.isArray(body?.messages)) return undefined;
+  return body as { messages: readonly object[] };
 }
 
 /**

@@ -1,16 +1,12 @@
 /**
- * The JSON text of values that are never edited once made, serialised once per value.
+ * The JSON text of history messages, made once per message, and the rule that keeps it true: a
+ * message cached here is frozen, deeply, so it cannot change under its text. A change to the
+ * history is a new message (compaction, stubbing and rewinding replace or drop messages); an
+ * edit in place throws a TypeError at the line that tried it instead of sending a stale body.
  *
- * Every request used to turn the whole history into JSON again, and more than once: the openai
- * client's JSON.stringify of the body, its UTF-8 encoding, and the token estimate's own pass.
- * Over a 1,000-call session (measured with a sampling heap profile) that was 1.5 GB of strings and
- * buffers made and thrown away, and the garbage collector's lag behind them, not the live history
- * (about 15 MB), set the peak memory. Each message is now serialised once: the request body
- * (request-body.ts), the token estimate and the transcript line reuse this text.
- *
- * Contract: a value passed here must not be changed afterwards. History messages qualify: the
- * loop appends new ones, and compaction, stubbing and rewinding replace or drop messages, never
- * edit one. The tools array qualifies too: the registry builds one per tool list.
+ * Why cache: every request sends the whole history again, and the token estimate and the
+ * transcript line need its JSON too. Over a 1,000-call session (bench/thousand-calls.ts) making
+ * it once per message, not per request, halves the CLI's CPU time (request-body.ts has the figures).
  */
 
 interface Serialised {
@@ -22,23 +18,31 @@ interface Serialised {
 // Weak: a message dropped by compaction or /clear takes its text with it.
 const cache = new WeakMap<object, Serialised>();
 
-function entry(value: object): Serialised {
-  let found = cache.get(value);
+function entry(message: object): Serialised {
+  let found = cache.get(message);
   if (!found) {
-    found = { json: JSON.stringify(value) };
-    cache.set(value, found);
+    found = { json: JSON.stringify(deepFreeze(message)) };
+    cache.set(message, found);
   }
   return found;
 }
 
-/** `JSON.stringify(value)`, computed once per object. */
-export function jsonOf(value: object): string {
-  return entry(value).json;
+/** `JSON.stringify(message)`, computed once per message, which is frozen from then on. */
+export function jsonOf(message: object): string {
+  return entry(message).json;
 }
 
-/** `Buffer.byteLength(JSON.stringify(value))`, computed once per object. */
-export function jsonBytes(value: object): number {
-  const found = entry(value);
+/** `Buffer.byteLength(JSON.stringify(message))`, computed once per message, which is frozen from then on. */
+export function jsonBytes(message: object): number {
+  const found = entry(message);
   found.bytes ??= Buffer.byteLength(found.json);
   return found.bytes;
+}
+
+/** Freezes `value` and every object inside it; one already frozen is taken as done (and ends a cycle). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+  return value;
 }

@@ -1,131 +1,98 @@
 import { jsonBytes, jsonOf } from "./json-cache.js";
 
 /**
- * Request bodies as bytes, assembled from each message's JSON (serialised once, json-cache.ts)
- * into one buffer that is reused from request to request, and handed to fetch as a stream of
- * slices that carries its Content-Length.
+ * A chat request's body as it goes on the wire: the JSON of the params, assembled from each
+ * message's JSON made once (json-cache.ts) in a buffer reused from request to request, and handed
+ * to fetch as a stream of views over it with its Content-Length. client.ts is its one door into
+ * the openai client.
  *
- * Why (a 1,000-call session, bench/thousand-calls.ts, sampled with a heap profile): the openai
- * client turns the whole body into one string per request, and fetch copies whatever bytes it is
- * given (the spec says "a copy of the bytes"). Those body-sized copies live outside the JS heap,
- * and V8 frees them only at its next full collection, after about 64 MB of them: they were most
- * of the session's peak. A stream is read, not copied. With its length set, the request is the
- * same on the wire as a plain body (no chunked encoding), and the client can still retry it: it
- * hands fetch the same bytes again and gets a new stream over them.
+ * Why, measured on a 1,000-call --print session (bench/thousand-calls.ts, CPU time and peak RSS
+ * of the CLI, two or three runs each on a loaded 2-core machine):
+ * - the client's own JSON.stringify of the whole history at every request: 12-14 s, 109-114 MiB;
+ * - built from each message's JSON made once, handed over as bytes: about 7-9 s, 111-113 MiB.
+ *   Fetch copies a byte body (the spec says "a copy of the bytes"), and V8 frees those
+ *   body-sized copies, which live outside its heap, only at a full collection;
+ * - the same bytes as a stream of views, which fetch reads and does not copy: 102-103 MiB;
+ * - and written into one reused buffer rather than a new one per request: 94-96 MiB.
+ * With its length set, the request is the same on the wire as a plain body (not chunked).
  */
 
-/** A reused buffer and how many holders still need its bytes (an encoder's caller, open streams). */
+export interface EncodedRequest {
+  /** The body, read once; each call of `encode` gives a stream of its own. */
+  stream: ReadableStream<Uint8Array>;
+  /** Its length in bytes, for Content-Length. */
+  length: number;
+}
+
+/** A buffer and how many streams over it have not yet ended or been cancelled. */
 interface Pool {
   buffer: Buffer<ArrayBuffer>;
-  users: number;
+  open: number;
 }
 
 const MIN_POOL = 64 * 1024;
 /** Slices handed to the socket: big enough for few writes, small enough for no large copies. */
 const SLICE = 64 * 1024;
 
-let pool: Pool = { buffer: Buffer.alloc(0), users: 0 };
-/** Bodies made here, so the fetch wrapper streams ours and leaves any other body alone. */
-const owners = new WeakMap<Uint8Array, Pool>();
-
-export interface EncodedBody {
-  /** The JSON of the request as UTF-8. Valid until `release()`; never edit it. */
-  bytes: Uint8Array<ArrayBuffer>;
-  /** The caller is done with the request (its promise settled): the buffer may serve the next one. */
-  release(): void;
-}
-
 /**
- * Contract: `bytes` parse to the same value as `JSON.stringify(params)` (the keys other than
- * `messages` come first). Every message, and any array such as `tools`, must be one that is never
- * edited (json-cache.ts). Bytes handed out earlier stay intact until they are released and every
- * stream over them has ended; meanwhile a new request gets a buffer of its own.
+ * Writes request bodies into one buffer, reused only when nothing can still read it: no stream
+ * over it is open, and the caller says no earlier request is still being sent (`idle`). Otherwise
+ * a new buffer takes its place, so a body never changes while it can be read.
  */
-export function encodeRequest<T extends { messages: readonly object[] }>(params: T): EncodedBody {
-  const { messages, ...rest } = params;
-  let fields = "";
-  for (const [key, value] of Object.entries(rest)) {
-    // As JSON.stringify does: a field whose value has no JSON (undefined, a function) is left out.
-    const json: string | undefined = Array.isArray(value) ? jsonOf(value) : JSON.stringify(value);
-    if (json !== undefined) fields += `${JSON.stringify(key)}:${json},`;
-  }
-  const open = `{${fields}"messages":[`;
-  let size = Buffer.byteLength(open) + Math.max(0, messages.length - 1) + 2;
-  for (const message of messages) size += jsonBytes(message);
+export class BodyBuffer {
+  private pool: Pool = { buffer: Buffer.alloc(0), open: 0 };
 
-  const taken = take(size);
-  const { buffer } = taken;
-  let at = buffer.write(open, 0);
-  messages.forEach((message, i) => {
-    if (i > 0) buffer[at++] = 0x2c; // ,
-    at += buffer.write(jsonOf(message), at);
-  });
-  buffer[at++] = 0x5d; // ]
-  buffer[at++] = 0x7d; // }
-  const bytes = buffer.subarray(0, at);
-  owners.set(bytes, taken);
-  taken.users++;
-  return { bytes, release: once(() => taken.users--) };
-}
+  /** Contract: the stream's bytes are exactly `JSON.stringify(params)` with `messages` moved last. */
+  encode<T extends { messages: readonly object[] }>(params: T, idle: boolean): EncodedRequest {
+    const { messages, ...rest } = params;
+    const json = JSON.stringify(rest);
+    const open = `${json.slice(0, -1)}${json.length > 2 ? "," : ""}"messages":[`;
+    let size = Buffer.byteLength(open) + Math.max(0, messages.length - 1) + 2;
+    for (const message of messages) size += jsonBytes(message);
 
-/** The current buffer when it is free and fits, else a new one (a little larger, to grow rarely). */
-function take(size: number): Pool {
-  const length = pool.buffer.length;
-  if (pool.users > 0 || length < size || length > 4 * Math.max(size, MIN_POOL)) {
-    pool = { buffer: Buffer.allocUnsafeSlow(Math.max(MIN_POOL, Math.ceil((size * 1.25) / SLICE) * SLICE)), users: 0 };
-  }
-  return pool;
-}
-
-/**
- * A fetch for the openai client: a body made by `encodeRequest` goes out as a stream of slices
- * with its Content-Length; any other request is passed on untouched.
- */
-export function withStreamedBody(fetchImpl: typeof fetch): typeof fetch {
-  return (input, init) => {
-    const body = init?.body;
-    const owner = body instanceof Uint8Array ? owners.get(body) : undefined;
-    if (!owner || !(body instanceof Uint8Array)) return fetchImpl(input, init);
-    const headers = new Headers(init?.headers);
-    headers.set("content-length", String(body.byteLength));
-    const { stream, done } = slices(body, owner);
-    const streamed = { ...init, headers, body: stream, duplex: "half" } as RequestInit;
-    return fetchImpl(input, streamed).catch((error: unknown) => {
-      // A failed fetch reads no more of the body.
-      done();
-      throw error;
+    const pool = this.take(size, idle);
+    const { buffer } = pool;
+    let at = buffer.write(open, 0);
+    messages.forEach((message, i) => {
+      if (i > 0) buffer[at++] = 0x2c; // ,
+      at += buffer.write(jsonOf(message), at);
     });
-  };
+    buffer[at++] = 0x5d; // ]
+    buffer[at++] = 0x7d; // }
+    return { stream: slices(buffer.subarray(0, at), pool), length: at };
+  }
+
+  /** The current buffer when it is free and fits, else a new one (a little larger, to grow rarely). */
+  private take(size: number, idle: boolean): Pool {
+    const { buffer, open } = this.pool;
+    if (!idle || open > 0 || buffer.length < size || buffer.length > 4 * Math.max(size, MIN_POOL)) {
+      this.pool = { buffer: Buffer.allocUnsafeSlow(Math.max(MIN_POOL, Math.ceil((size * 1.25) / SLICE) * SLICE)), open: 0 };
+    }
+    return this.pool;
+  }
 }
 
-/** The bytes as a stream of views (no copies); the buffer is held until it ends or is cancelled. */
-function slices(bytes: Uint8Array, owner: Pool): { stream: ReadableStream<Uint8Array>; done: () => void } {
-  owner.users++;
-  const done = once(() => owner.users--);
+/** The bytes as a stream of views (no copies), pulled one slice at a time as the socket asks. */
+function slices(bytes: Uint8Array, pool: Pool): ReadableStream<Uint8Array> {
+  pool.open++;
   let at = 0;
-  const stream = new ReadableStream<Uint8Array>(
+  let ended = false;
+  const end = () => {
+    if (!ended) pool.open--;
+    ended = true;
+  };
+  return new ReadableStream<Uint8Array>(
     {
       pull(controller) {
         if (at >= bytes.byteLength) {
           controller.close();
-          done();
-          return;
+          return end();
         }
         controller.enqueue(bytes.subarray(at, at + SLICE));
         at += SLICE;
       },
-      cancel: done,
+      cancel: end,
     },
     { highWaterMark: 0 },
   );
-  return { stream, done };
-}
-
-function once(action: () => void): () => void {
-  let called = false;
-  return () => {
-    if (called) return;
-    called = true;
-    action();
-  };
 }

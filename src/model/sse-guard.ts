@@ -1,8 +1,13 @@
+import { errorLineFilter } from "./stream-errors.js";
+
 /**
- * The openai package's SSE reader copies and rescans its whole buffer for every network chunk
- * until it sees a blank line, so one endless event costs quadratic CPU and unbounded memory
- * (measured: 2 MB 0.4 s, 8 MB 4.7 s, 16 MB 18.7 s of CPU). A real event is one delta, a few KB;
- * this guard ends the body, with a clear error, once an event passes MAX_SSE_EVENT_BYTES.
+ * The one filter between the network and the openai package's SSE reader: every event-stream
+ * response passes a size guard, then the `error:` line rewrite (stream-errors.ts says why).
+ *
+ * The size guard: that reader copies and rescans its whole buffer for every network chunk until
+ * it sees a blank line, so one endless event costs quadratic CPU and unbounded memory (measured:
+ * 2 MB 0.4 s, 8 MB 4.7 s, 16 MB 18.7 s of CPU). A real event is one delta, a few KB; the guard
+ * ends the body, with a clear error, once an event passes MAX_SSE_EVENT_BYTES.
  */
 
 export const MAX_SSE_EVENT_BYTES = 4 * 1024 * 1024;
@@ -15,14 +20,14 @@ export class OversizedEventError extends Error {
 }
 
 /**
- * A fetch for the openai client: an event-stream response's body is passed through a counter of
- * bytes since the last event boundary (a blank line). Other responses are returned untouched.
+ * The fetch the openai client is given: an event-stream response's body goes through the size
+ * guard and the `error:` line rewrite; any other response is returned untouched.
  */
-export function guardedFetch(limit = MAX_SSE_EVENT_BYTES): typeof fetch {
+export function filteredFetch(fetchImpl: typeof fetch = globalThis.fetch, limit = MAX_SSE_EVENT_BYTES): typeof fetch {
   return async (input, init) => {
-    const response = await fetch(input, init);
+    const response = await fetchImpl(input, init);
     if (!response.body || !response.headers.get("content-type")?.includes("text/event-stream")) return response;
-    const body = response.body.pipeThrough(eventSizeGuard(limit));
+    const body = response.body.pipeThrough(eventSizeGuard(limit)).pipeThrough(errorLineFilter());
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }

@@ -5,25 +5,12 @@
  *   openai package throws an APIError without a status for it; `providerError` recognises it.
  * - llama.cpp writes a line `error: {"code":…,"message":…}` (its context-overflow error among
  *   them), then `data: [DONE]`. `error` is not a field the SSE format defines, so the openai
- *   package rightly skips the line and the reply would just end, empty. `withStreamErrorLines`
- *   rewrites such a line into the `data: {"error": …}` form above, so the person reads the
- *   server's own message. It is a line filter, not a second parser: every other byte passes
- *   through unchanged, and the openai package still does all of the SSE decoding.
+ *   package rightly skips the line and the reply would just end, empty. `errorLineFilter`
+ *   (sse-guard.ts applies it to every event stream) rewrites such a line into the
+ *   `data: {"error": …}` form above, so the person reads the server's own message. It is a line
+ *   filter, not a second parser: every other byte passes through unchanged, and the openai
+ *   package still does all of the SSE decoding.
  */
-
-/** Wrap a fetch so that event-stream bodies go through the `error:` line filter. */
-export function withStreamErrorLines(fetchImpl: typeof fetch = globalThis.fetch): typeof fetch {
-  return async (input, init) => {
-    const response = await fetchImpl(input, init);
-    const type = response.headers.get("content-type") ?? "";
-    if (!response.body || !type.includes("text/event-stream")) return response;
-    return new Response(response.body.pipeThrough(errorLineFilter()), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
-  };
-}
 
 /** A byte stream transform: `error: X` lines become `data: {"error": X}`; all else is untouched. */
 export function errorLineFilter(): TransformStream<Uint8Array, Uint8Array> {

@@ -1,20 +1,16 @@
 import type OpenAI from "openai";
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
-import type { Message, ToolCall } from "../loop/history.js";
+import type { Message, ToolCall } from "./history.js";
 import { mergeCallExtras, mergeMessageExtras, reasoningOf } from "./provider-fields.js";
 import { describeDetail, providerError } from "./stream-errors.js";
 import { idleWatchdog } from "./idle-watchdog.js";
-import { encodeRequest } from "./request-body.js";
-import { readUsage } from "./usage.js";
+import { readUsage, type Usage } from "./usage.js";
 
-export interface Usage {
-  inputTokens: number;
-  outputTokens: number;
-  /** Prompt tokens served from the provider's cache, when it says (model/usage.ts). */
-  cachedInputTokens?: number;
-  /** What the call cost, when the provider says (OpenRouter's usage.cost). */
-  cost?: number;
-}
+/**
+ * One assistant reply from the openai client's stream: deltas assembled into text, reasoning,
+ * provider fields and tool calls, and the ways a stream can end short, each its own error.
+ */
+
 
 export interface Reply {
   text: string;
@@ -151,16 +147,9 @@ async function openStream({ client, model, messages, tools, signal }: StreamRequ
     stream: true as const,
     ...(tools.length ? { tools: tools as never } : {}),
   };
-  // The body goes as bytes built from each message's JSON made once (request-body.ts says why);
-  // the params still tell the client that the reply is a stream.
-  const send = async (params: ChatCompletionCreateParamsStreaming) => {
-    const encoded = encodeRequest(params);
-    try {
-      return await client.chat.completions.create(params, { signal, body: encoded.bytes, headers: { "content-type": "application/json" } });
-    } finally {
-      encoded.release();
-    }
-  };
+  // Our client (client.ts) sends the body built from each message's JSON made once; any other
+  // openai client sends its own JSON of the same params.
+  const send = (params: ChatCompletionCreateParamsStreaming) => client.chat.completions.create(params, { signal });
   if (!sendStreamOptions) return send(body);
   try {
     return await send({ ...body, stream_options: { include_usage: true } });

@@ -1,4 +1,17 @@
-import type { Usage } from "./stream.js";
+/**
+ * What a call used, as providers report it: tokens in and out, cached prompt tokens and cost
+ * when they say, read from each provider's own field names, and added up over a session.
+ */
+
+/** Tokens (and cost) of one call, or of a session when added up. */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Prompt tokens served from the provider's cache, when it says. */
+  cachedInputTokens?: number;
+  /** What the call cost, when the provider says (OpenRouter's usage.cost). */
+  cost?: number;
+}
 
 /**
  * A provider's `usage` object → our Usage. Every provider reports prompt and completion tokens;

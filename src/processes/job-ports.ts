@@ -9,9 +9,10 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readlinkSync } from "node:fs";
 import { createServer, type Server } from "node:net";
+import { adopt, release } from "./children.js";
 import { processTree } from "./process-tree.js";
 
-/** Ports of running jobs forwarded to the host's loopback: a foreground command reaches them too (sandbox.ts). */
+/** Ports of running jobs forwarded to the host's loopback: a foreground command reaches them too (sandbox-wrap.ts). */
 const forwarded = new Set<number>();
 
 export function jobPorts(): number[] {
@@ -44,6 +45,7 @@ export async function exposeJobPort(pgid: number, port: number): Promise<Exposed
   if (probe.status !== 0) return `its network namespace cannot be entered from here (${(probe.stderr || probe.error?.message || "nsenter failed").trim().split("\n")[0]})`;
   const server: Server = createServer((socket) => {
     const bridge = spawn("nsenter", ["-t", String(inside), "-n", ...userNamespace, "socat", "-", `TCP:127.0.0.1:${port}`], { stdio: ["pipe", "pipe", "ignore"] });
+    adopt(bridge.pid, "relay");
     socket.pipe(bridge.stdin!);
     bridge.stdout!.pipe(socket);
     const end = () => {
@@ -51,7 +53,10 @@ export async function exposeJobPort(pgid: number, port: number): Promise<Exposed
       bridge.kill("SIGKILL");
     };
     socket.on("error", end).on("close", end);
-    bridge.on("error", end).on("exit", () => socket.end());
+    bridge.on("error", end).on("exit", () => {
+      release(bridge.pid);
+      socket.end();
+    });
   });
   return new Promise((resolve) => {
     server.once("error", (error: NodeJS.ErrnoException) =>

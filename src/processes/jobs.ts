@@ -1,15 +1,17 @@
 /**
  * Background jobs: dev servers, watchers and anything else that should outlive one tool call. Each
  * job is a shell in its own process group with a rolling log (job-log.ts: a file the job writes to,
- * never a pipe, so a job kept by --keep-background outlives mini-claude). kill() and killAll() take
- * the whole tree down and return only once it is gone, so its ports are free again.
+ * never a pipe, so a job kept by --keep-background outlives mini-claude). kill() takes the whole
+ * tree down and returns only once it is gone, so its ports are free again; at the end of the
+ * session children.ts's killAll() stops every job through it.
  */
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JobLog } from "./job-log.js";
-import { KILL_GRACE_MS, killTreeSync, terminate, type KillReport } from "./process-tree.js";
+import { adopt, alsoOnKill, release } from "./children.js";
+import { KILL_GRACE_MS, terminate, type KillReport } from "./process-tree.js";
 import { missingDirectory, spawnShell, userShell, type StartedShell } from "./spawn.js";
 import { exposeJobPort, type ExposedPort } from "./job-ports.js";
 
@@ -42,7 +44,7 @@ export interface JobInfo {
   endedAt?: number;
   /** First local URL the job printed (or "listening on port N"). */
   url?: string;
-  /** Where the job's output goes; removed once the job has ended (or by killAll()), kept while it runs. */
+  /** Where the job's output goes; removed once the job has ended (or is killed at exit), kept while it runs. */
   logFile: string;
 }
 
@@ -91,6 +93,8 @@ interface Job extends JobInfo {
   log: JobLog;
   starting: boolean;
   stopping: boolean;
+  /** Left running for after we exit (--keep-background): its log file stays. */
+  handedOff?: true;
   /** Resolves once the shell has exited and its output so far has been read. */
   closed: Promise<void>;
   /** The forward of its server's port from the host into its sandbox (job-ports.ts). */
@@ -104,7 +108,7 @@ export interface JobManagerOptions {
   /** SIGTERM to SIGKILL; defaults to KILL_GRACE_MS, the same as for foreground commands. */
   graceMs?: number;
   maxLogLines?: number;
-  /** Where job logs go; by default a fresh private directory under os.tmpdir(), removed by killAll(). */
+  /** Where job logs go; by default a fresh private directory under os.tmpdir(), removed at the end (children.ts's killAll()). */
   logDir?: string;
   /** Size past which a job's log file is emptied once read; defaults to MAX_LOG_FILE_BYTES in job-log.ts. */
   maxLogFileBytes?: number;
@@ -121,6 +125,8 @@ export class JobManager {
   private readonly maxLogFileBytes?: number;
   private readonly ownLogDir: boolean;
   private logDir?: string;
+  /** Whether removeLogs() is registered to run when the session's processes are killed. */
+  private logsCleanedAtKill = false;
 
   constructor(options: JobManagerOptions = {}) {
     this.startupMs = options.startupMs ?? STARTUP_MS;
@@ -198,28 +204,8 @@ export class JobManager {
     clearTimeout(timer);
     if (job.state === "running") job.state = "killed";
     job.log.close();
+    release(job.pid);
     return { id, command: job.command, wasRunning: true, ...report };
-  }
-
-  /** Stop every running job and remove the log files; resolves when all of them are gone. */
-  async killAll(): Promise<KillResult[]> {
-    const results = await Promise.all(this.running().map((job) => this.kill(job.id)));
-    this.removeLogs();
-    return results;
-  }
-
-  /**
-   * SIGKILL every running job's tree at once and remove the log files.
-   *
-   * Contract: synchronous, so it works inside process.on("exit"), where no promise ever settles.
-   */
-  killAllSync(): void {
-    for (const job of this.running()) {
-      job.stopping = true;
-      killTreeSync(job.pid);
-      job.state = "killed";
-    }
-    this.removeLogs();
   }
 
   /**
@@ -228,6 +214,8 @@ export class JobManager {
    */
   keepRunning(): { job: JobInfo; stop: string }[] {
     return this.running().map((job) => {
+      release(job.pid);
+      job.handedOff = true;
       const forwarder = job.exposed?.handOff();
       job.exposed = undefined;
       return { job: info(job), stop: `kill -- -${job.pid}${forwarder ? ` ${forwarder}` : ""}` };
@@ -264,6 +252,8 @@ export class JobManager {
     const id = this.nextId++;
     this.logDir ??= mkdtempSync(join(tmpdir(), `mini-claude-${process.pid}-`));
     mkdirSync(this.logDir, { recursive: true });
+    if (!this.logsCleanedAtKill) alsoOnKill(() => this.removeLogs(), { keptWithJobs: true });
+    this.logsCleanedAtKill = true;
     const log = new JobLog(join(this.logDir, `job-${id}.log`), {
       maxLines: this.maxLogLines,
       maxFileBytes: this.maxLogFileBytes,
@@ -300,8 +290,16 @@ export class JobManager {
       closed: new Promise((resolve) => (closed = resolve)),
     };
     this.jobs.set(id, job);
+    adopt(job.pid, "job", {
+      // A job that ended on its own may still have leftovers being killed.
+      stop: () => (job.state === "running" ? this.kill(id) : terminate(job.pid, this.graceMs)),
+      killed: () => {
+        job.stopping = true;
+        job.state = "killed";
+      },
+    });
     log.follow(STARTUP_POLL_MS);
-    // Jobs must not keep mini-claude alive; process.on("exit") kills them instead.
+    // Jobs must not keep mini-claude alive; the kill at exit (children.ts) takes them instead.
     child.unref();
     child.on("error", (error) => {
       if (child.pid) return;
@@ -323,7 +321,12 @@ export class JobManager {
         for (const listener of this.endListeners) listener(info(job));
       }
       // Whatever the shell left behind goes with it, as for foreground commands; kill() closes the log itself.
-      if (!job.stopping) void terminate(job.pid, this.graceMs).then(() => log.close());
+      if (!job.stopping) {
+        void terminate(job.pid, this.graceMs).then(() => {
+          log.close();
+          release(job.pid);
+        });
+      }
       closed();
     });
     return job;
@@ -342,7 +345,7 @@ export class JobManager {
   }
 
   private removeLogs(): void {
-    for (const job of this.jobs.values()) job.log.close();
+    for (const job of this.jobs.values()) if (!job.handedOff) job.log.close();
     if (!this.ownLogDir || !this.logDir) return;
     try {
       rmdirSync(this.logDir);

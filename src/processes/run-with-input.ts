@@ -5,7 +5,8 @@
  * leaves nothing behind.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { killTreeSync, terminate } from "./process-tree.js";
+import { adopt, release } from "./children.js";
+import { terminate } from "./process-tree.js";
 import { commandEnv, missingDirectory, userShell } from "./spawn.js";
 
 /** Each stream keeps its first 64 KB: hooks answer in a line or a small JSON object. */
@@ -32,8 +33,6 @@ export interface InputRunResult {
 /** After the shell exits, how long its pipes may take to close. */
 const DRAIN_MS = 250;
 
-const liveGroups = new Set<number>();
-
 /** Contract: never rejects; resolves once the shell has exited (or was killed with its tree). */
 export function runWithInput(command: string, options: InputRunOptions): Promise<InputRunResult> {
   const missing = missingDirectory(options.cwd);
@@ -47,12 +46,12 @@ export function runWithInput(command: string, options: InputRunOptions): Promise
       return resolve({ ...none, error: (error as Error).message });
     }
     const pgid = child.pid ?? 0;
-    if (pgid) liveGroups.add(pgid);
+    adopt(pgid, "hook");
     const out = collect(child.stdout!);
     const err = collect(child.stderr!);
     let timedOut = false;
     let aborted = false;
-    const stop = () => void terminate(pgid).finally(() => liveGroups.delete(pgid));
+    const stop = () => void terminate(pgid).finally(() => release(pgid));
     const timer = setTimeout(() => {
       timedOut = true;
       stop();
@@ -76,7 +75,7 @@ export function runWithInput(command: string, options: InputRunOptions): Promise
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
       // Whatever the hook left running in its group goes with it.
-      void terminate(pgid).finally(() => liveGroups.delete(pgid));
+      void terminate(pgid).finally(() => release(pgid));
       resolve({ exitCode: timedOut || aborted ? null : code, stdout: out(), stderr: err(), timedOut, aborted });
     };
     // The shell's exit ends the hook; a child it left holding the pipes gets a moment to flush, not a minute.
@@ -98,12 +97,6 @@ export function runWithInputSync(command: string, options: Omit<InputRunOptions,
   const timedOut = (run.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT";
   const error = run.error && !timedOut && (run.error as NodeJS.ErrnoException).code !== "ENOBUFS" ? run.error.message : undefined;
   return { exitCode: timedOut ? null : run.status, stdout: String(run.stdout ?? ""), stderr: String(run.stderr ?? ""), timedOut, aborted: false, ...(error ? { error } : {}) };
-}
-
-/** SIGKILL every hook still running. Contract: synchronous (for process exit). */
-export function killHooksSync(): void {
-  for (const pgid of liveGroups) killTreeSync(pgid);
-  liveGroups.clear();
 }
 
 function collect(stream: NodeJS.ReadableStream): () => string {

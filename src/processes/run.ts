@@ -10,7 +10,8 @@ import type { ChildProcess } from "node:child_process";
 import { closeSync } from "node:fs";
 import { CappedOutput } from "./capped-output.js";
 import { outputFifo, pipeSources, readReusing } from "./output-fifo.js";
-import { KILL_GRACE_MS, killTreeSync, terminate } from "./process-tree.js";
+import { adopt, release } from "./children.js";
+import { KILL_GRACE_MS, terminate } from "./process-tree.js";
 import { missingDirectory, spawnShell, userShell, type StartedShell } from "./spawn.js";
 import { MAX_OUTPUT_BYTES } from "../truncate.js";
 
@@ -35,7 +36,7 @@ export interface RunOptions {
   /**
    * Inside the sandbox with no writable path at all (the workspace included) and no network, nor
    * a question about it: a template's `` !`cmd` `` gathers context, it does not act. The sandbox
-   * enforces it (sandbox.ts); callers that need it also check that the sandbox is active.
+   * enforces it (sandbox-wrap.ts); callers that need it also check that the sandbox is active.
    */
   readOnly?: boolean;
 }
@@ -56,9 +57,6 @@ export interface RunResult {
   /** What the sandbox blocked or cleaned up, one line each, for the model. */
   sandboxLines?: string[];
 }
-
-/** Process groups of commands still running (or being cleaned up), for killForegroundSync(). */
-const liveGroups = new Set<number>();
 
 /**
  * Run `command` with the user's shell in `cwd` and collect its output.
@@ -104,7 +102,7 @@ export async function runCommand(command: string, options: RunOptions): Promise<
     // Output may end before 'exit' is seen (a pipe's 'close' would wait for it; a socket's does not).
     const outputEnded = Promise.all(sources.map((source) => new Promise((resolve) => source.once("close", resolve))));
     const pgid = child.pid;
-    if (pgid) liveGroups.add(pgid);
+    adopt(pgid, "command");
     let timedOut = false;
     let aborted = false;
     let settled = false;
@@ -159,7 +157,7 @@ export async function runCommand(command: string, options: RunOptions): Promise<
       options.signal?.removeEventListener("abort", onAbort);
       if (!pgid) return finish(code, signal);
       // Leftovers (`sleep 300 &`) would hold the pipes open; kill them, then drain what is buffered.
-      void terminate(pgid).finally(() => liveGroups.delete(pgid));
+      void terminate(pgid).finally(() => release(pgid));
       const drained = setTimeout(() => finish(code, signal), DRAIN_MS);
       void outputEnded.then(() => {
         clearTimeout(drained);
@@ -169,16 +167,6 @@ export async function runCommand(command: string, options: RunOptions): Promise<
 
     options.signal?.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-/**
- * SIGKILL every foreground command still running or being cleaned up.
- *
- * Contract: synchronous; cli.ts calls it on exit next to JobManager.killAllSync().
- */
-export function killForegroundSync(): void {
-  for (const pgid of liveGroups) killTreeSync(pgid);
-  liveGroups.clear();
 }
 
 function message(error: unknown): string {

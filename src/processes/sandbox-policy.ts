@@ -7,7 +7,7 @@
  * is checked against its integrity hash, so nothing planted there runs unverified). Never writable:
  * the protected paths (../protected-paths.ts) and `.git`'s internals. Never readable: credential
  * stores and mini-claude's own config and data. Network: only allowed domains, through the engine's
- * proxy; every other domain is asked about (sandbox.ts).
+ * proxy; every other domain is asked about (sandbox-network.ts).
  */
 import { execFile } from "node:child_process";
 import { existsSync, lstatSync, readFileSync, realpathSync } from "node:fs";

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { statSync } from "node:fs";
 import { commandEnvironment } from "./command-env.js";
-import { sandboxCommand, type SandboxedCommand } from "./sandbox.js";
+import { sandboxCommand, type SandboxedCommand } from "./sandbox-wrap.js";
 
 const NON_INTERACTIVE: Record<string, string> = {
   CI: "1",
@@ -34,7 +34,7 @@ export interface StartedShell {
  * Contract: stdin is closed. Output goes to `options.output` (a file descriptor used for both stdout
  * and stderr), or else to two pipes; stderr is redirected into stdout by the shell itself, so the
  * order is exactly what a terminal shows (a stderr pipe only carries the shell's own early errors).
- * When the sandbox is active (sandbox.ts) the engine's wrapper is the process started, so it leads
+ * When the sandbox is active (sandbox-wrap.ts) the engine's wrapper is the process started, so it leads
  * the group, and the caller calls `sandbox.finished()` once the command has ended; `unsandboxed`
  * runs it outside the sandbox (the person approved that). Rejects when the sandbox cannot wrap it;
  * may throw, or emit 'error' with no pid, when the shell cannot be started.

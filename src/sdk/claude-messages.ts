@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { AgentEvent, StopReason } from "../loop/agent.js";
 import type { Conversation } from "../loop/conversation.js";
-import type { Message } from "../loop/history.js";
-import type { Usage } from "../model/stream.js";
+import type { Usage } from "../model/usage.js";
 import { addUsage } from "../model/usage.js";
-import { claudeToolInput, claudeToolName, parseArguments } from "./claude-names.js";
+import { toClaudeInput, toClaudeName } from "../claude-names.js";
 
 /**
  * Claude Code's stream-json messages, made from one turn's agent events: `assistant` messages in
@@ -22,8 +21,8 @@ export interface Denial {
 export interface ClaudeTurnOptions {
   sessionId: () => string;
   model: () => string;
-  /** The conversation's history: an assistant message's tool calls are read from it once it is appended. */
-  history: readonly Message[];
+  /** The workspace: Claude's tool inputs carry absolute paths. */
+  root: string;
   /** Write `stream_event` deltas (--include-partial-messages). */
   partial: boolean;
   write: (message: object) => void;
@@ -42,14 +41,11 @@ export class ClaudeTurn {
   private requestAt?: number;
   private thinking = "";
   private stepUsage?: Usage;
-  /** An assistant message whose tool calls join it at the next event (the loop appends it right after assistant_end). */
-  private pending?: { text: string; thinking: string; calls: number; usage?: Usage };
   private streaming = false;
 
   constructor(private readonly options: ClaudeTurnOptions) {}
 
   handle(event: AgentEvent): void {
-    if (this.pending) this.flush();
     switch (event.type) {
       case "request":
         // Counted, not copied: a turn a Stop hook continues sends again, and its steps count on.
@@ -72,8 +68,7 @@ export class ClaudeTurn {
         this.requestAt = undefined;
         this.endStream();
         if (!event.toolCalls) this.answer = event.text;
-        this.pending = { text: event.text, thinking: this.thinking, calls: event.toolCalls ?? 0, usage: this.stepUsage };
-        if (!event.toolCalls) this.flush();
+        this.writeAssistant(event.text, event.calls ?? []);
         return;
       case "tool_end":
         this.options.write({
@@ -91,7 +86,6 @@ export class ClaudeTurn {
 
   /** The turn is over: whatever is still pending is written. */
   end(): void {
-    if (this.pending) this.flush();
     this.endStream();
   }
 
@@ -133,20 +127,12 @@ export class ClaudeTurn {
     };
   }
 
-  private flush(): void {
-    const pending = this.pending!;
-    this.pending = undefined;
-    // A reply with calls is in the history by now; one without is written at once (and is not there yet).
-    const last = pending.calls ? lastAssistant(this.options.history) : undefined;
-    const calls = last && "tool_calls" in last && last.tool_calls ? last.tool_calls : [];
+  /** One model call's message: its thinking, its text and its tool calls (their arguments as the registry parsed them). */
+  private writeAssistant(text: string, calls: NonNullable<Extract<AgentEvent, { type: "assistant_end" }>["calls"]>): void {
     const content: Block[] = [];
-    if (pending.thinking) content.push({ type: "thinking", thinking: pending.thinking, signature: "" });
-    if (pending.text) content.push({ type: "text", text: pending.text });
-    for (const call of calls) {
-      if (call.type !== "function") continue;
-      const input = claudeToolInput(call.function.name, parseArguments(call.function.arguments));
-      content.push({ type: "tool_use", id: call.id, name: claudeToolName(call.function.name), input });
-    }
+    if (this.thinking) content.push({ type: "thinking", thinking: this.thinking, signature: "" });
+    if (text) content.push({ type: "text", text });
+    for (const call of calls) content.push({ type: "tool_use", id: call.id, name: toClaudeName(call.name), input: toClaudeInput(call.name, call.input, this.options.root) });
     if (!content.length) return;
     this.options.write({
       type: "assistant",
@@ -158,7 +144,7 @@ export class ClaudeTurn {
         content,
         stop_reason: calls.length ? "tool_use" : "end_turn",
         stop_sequence: null,
-        usage: claudeUsage(pending.usage ?? { inputTokens: 0, outputTokens: 0 }),
+        usage: claudeUsage(this.stepUsage ?? { inputTokens: 0, outputTokens: 0 }),
       },
       parent_tool_use_id: null,
       session_id: this.options.sessionId(),
@@ -187,11 +173,6 @@ export class ClaudeTurn {
   }
 }
 
-function lastAssistant(history: readonly Message[]): Message | undefined {
-  for (let i = history.length - 1; i >= 0; i--) if (history[i].role === "assistant") return history[i];
-  return undefined;
-}
-
 const STOP_REASONS: Record<StopReason | "error", string | null> = { done: "end_turn", cut: "max_tokens", max_steps: "tool_use", aborted: null, error: null };
 const TERMINAL_REASONS: Record<StopReason | "error", string> = { done: "completed", cut: "completed", max_steps: "max_turns", aborted: "aborted_streaming", error: "api_error" };
 
@@ -213,7 +194,7 @@ export function claudeInit(options: { sessionId: string; model: string; cwd: str
     subtype: "init",
     cwd: options.cwd,
     session_id: options.sessionId,
-    tools: options.tools.map(claudeToolName),
+    tools: options.tools.map(toClaudeName),
     mcp_servers: options.mcpServers,
     model: options.model,
     permissionMode: options.permissionMode,

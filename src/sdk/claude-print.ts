@@ -1,14 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { StopReason } from "../loop/agent.js";
-import type { Config } from "../config/config.js";
-import type { Conversation } from "../loop/conversation.js";
 import { EXIT } from "../exit-codes.js";
-import { describeError } from "../model/errors.js";
+import { describeError } from "../terminal/errors.js";
 import { JsonLines } from "../terminal/json-lines.js";
-import type { ToolContext } from "../tools/index.js";
 import { claudeInit, ClaudeTurn, mcpStatus } from "./claude-messages.js";
 import type { ClaudePermissions } from "./permissions.js";
 import { replaceSystemPrompt } from "./system-prompt-flags.js";
+import type { JsonPrinterOptions } from "../terminal/print.js";
 
 /**
  * `-p --output-format json|stream-json --json-dialect claude`: what `claude -p` writes, for scripts
@@ -17,13 +15,7 @@ import { replaceSystemPrompt } from "./system-prompt-flags.js";
  * out" contract as mini-claude's own dialect (json-print.ts).
  */
 
-export interface ClaudePrintOptions {
-  config: Config;
-  conversation: Conversation;
-  prompt: string;
-  signal: AbortSignal;
-  approve: ToolContext["approve"];
-  sessionId: () => string | undefined;
+export interface ClaudePrintOptions extends JsonPrinterOptions {
   version: string;
   permissions?: ClaudePermissions;
 }
@@ -43,7 +35,7 @@ export class ClaudePrint {
     this.turn = new ClaudeTurn({
       sessionId: () => this.sessionId(),
       model: () => conversation.model ?? "",
-      history: conversation.messages,
+      root: config.workspace,
       partial: config.claude.includePartialMessages || config.includePartial,
       write: (message) => this.stream && this.lines.write(message),
     });
@@ -62,7 +54,7 @@ export class ClaudePrint {
         signal,
         approve: this.options.approve,
         onEvent: (event) => {
-          if (event.type === "tool_start") permissions?.noteToolStart(event.name, event.arguments, event.id);
+          if (event.type === "tool_start") permissions?.noteToolStart(event.id);
           this.turn.handle(event);
         },
       });

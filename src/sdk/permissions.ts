@@ -1,7 +1,6 @@
-import type { Approval, ApprovalRequest, ToolCallRequest, ToolContext, ToolRegistry, ToolResult } from "../tools/index.js";
-import type { ClaudeOptions } from "./claude-flags.js";
-import type { Denial } from "./claude-messages.js";
-import { claudeToolInput, claudeToolName, nameMatches, ourToolInput, parseArguments } from "./claude-names.js";
+import { rejection, type Approval, type ApprovalRequest, type Prepared, type PreparedCall, type ToolCallRequest, type ToolContext, type ToolRegistry, type ToolResult } from "../tools/index.js";
+import type { ClaudeOptions } from "../config/claude-flags.js";import type { Denial } from "./claude-messages.js";
+import { fromClaudeInput, toClaudeInput, toClaudeName } from "../claude-names.js";
 
 /**
  * Claude Code's tool layer over mini-claude's tools. It decides nothing about running a call:
@@ -21,10 +20,10 @@ export interface ClaudeCall {
 
 /**
  * A request as this layer hands it to the mode's approval: `claudeCall()` once the call's line is
- * shown (its id known); `hook`: a PreToolUse verdict — "allow" answers a question the decision
- * would ask, "ask" asks although it would run. Neither overrides a refusal: deny always wins.
+ * shown (its id known). The PreToolUse verdict travels as the request's `hostHook`, which the one
+ * decision weighs (approval/decide.ts).
  */
-export type ClaudeApprovalRequest = ApprovalRequest & { claudeCall?: () => Promise<ClaudeCall>; hook?: "allow" | "ask" };
+export type ClaudeApprovalRequest = ApprovalRequest & { claudeCall?: () => Promise<ClaudeCall> };
 
 /** What the host may answer beyond yes or no: the call's input, changed. */
 export type HostApproval = Approval & { updatedInput?: Record<string, unknown> };
@@ -40,51 +39,57 @@ export class ClaudePermissions {
   /** Calls refused this turn, for the result's permission_denials. */
   denials: Denial[] = [];
   hooks?: ToolHooks;
-  private readonly ids = new CallIds();
+  private readonly ids = new ShownCalls();
 
   constructor(private readonly claude: ClaudeOptions) {}
 
-  /** The loop showed a call (its tool_start): its id, for the questions and hooks about it. */
-  noteToolStart(name: string, args: string | undefined, id: string): void {
-    this.ids.started(name, args ?? "", id);
+  /** The loop showed a call (its tool_start): the hooks about it may go ahead. */
+  noteToolStart(id: string): void {
+    this.ids.started(id);
   }
 
   wrap(inner: ToolRegistry): ToolRegistry {
     return {
       specs: () => inner.specs().filter((spec) => this.offered((spec as { function: { name: string } }).function.name)),
-      label: (call) => inner.label(call),
-      storableArguments: (args) => inner.storableArguments(args),
-      readOnly: (call) => inner.readOnly?.(call) ?? false,
+      prepare: (call) => this.prepare(inner, call),
       run: (call, ctx) => this.run(inner, call, ctx),
     };
   }
 
+  /** A tool left out of the model's list is not run even when the model names it. */
+  private prepare(inner: ToolRegistry, call: ToolCallRequest): Prepared {
+    const prepared = inner.prepare(call);
+    if (this.offered(call.name)) return prepared;
+    return { ...call, input: prepared.input, label: prepared.label, error: `Error: ${call.name} is not available in this session (--tools / --disallowedTools).` };
+  }
+
   /** Whether the model is offered the tool `ours` at all. */
   offered(ours: string): boolean {
-    const claude = claudeToolName(ours);
+    const claude = toClaudeName(ours);
     if (this.claude.tools && !this.claude.tools.some((rule) => nameMatches(rule, claude))) return false;
     return !this.claude.disallowedTools.some((rule) => !rule.includes("(") && nameMatches(rule, claude));
   }
 
-  private async run(inner: ToolRegistry, original: ToolCallRequest, ctx: ToolContext): Promise<ToolResult> {
-    let call = original;
-    const name = claudeToolName(call.name);
-    let input = claudeToolInput(call.name, parseArguments(call.arguments));
-    const label = inner.label(call);
+  private async run(inner: ToolRegistry, original: PreparedCall, ctx: ToolContext): Promise<ToolResult> {
+    let call: Prepared = original;
+    const name = toClaudeName(call.name);
+    let input = toClaudeInput(call.name, call.input, ctx.root);
+    const label = call.label;
     let idLookup: Promise<string> | undefined;
     // The first asker decides whether to wait for the call's line (a hook) or not (a question, asked once it is shown).
     const idOf = (wait: boolean) => (idLookup ??= this.ids.idFor(original, wait));
-    if (!this.offered(call.name)) return refused(label, `Error: ${call.name} is not available in this session (--tools / --disallowedTools).`);
-    let hook: ClaudeApprovalRequest["hook"];
+    // Another input runs as a new call, prepared again (the tool's schema checks it).
+    const withInput = (changed: Record<string, unknown>) => inner.prepare({ name: original.name, arguments: JSON.stringify(fromClaudeInput(original.name, changed, ctx.root)) });
+    let hostHook: ApprovalRequest["hostHook"];
     if (this.hooks?.has("PreToolUse", name)) {
       const claudeCall = { id: await idOf(true), name, input };
       const verdict = await this.hooks.preToolUse(claudeCall, ctx.signal);
       if (verdict.decision === "deny") return this.deny(label, claudeCall, `Error: a PreToolUse hook refused this call${verdict.reason ? `: ${verdict.reason}` : "."}`);
       if (verdict.updatedInput) {
         input = verdict.updatedInput;
-        call = { name: call.name, arguments: JSON.stringify(ourToolInput(call.name, input)) };
+        call = withInput(input);
       }
-      if (verdict.decision === "allow" || verdict.decision === "ask") hook = verdict.decision;
+      if (verdict.decision === "allow" || verdict.decision === "ask") hostHook = verdict.decision;
     }
     let replacement: Record<string, unknown> | undefined;
     const approve = async (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => {
@@ -92,7 +97,7 @@ export class ClaudePermissions {
         await request.shown;
         return { id: await idOf(false), name, input };
       };
-      const answer: HostApproval = await ctx.approve({ ...request, claudeCall, hook } as ClaudeApprovalRequest, signal);
+      const answer: HostApproval = await ctx.approve({ ...request, claudeCall, hostHook } as ClaudeApprovalRequest, signal);
       if (!answer.approved) {
         this.denials.push(denial(await claudeCall()));
         return answer;
@@ -104,13 +109,14 @@ export class ClaudePermissions {
       }
       return { approved: true };
     };
-    let result = await inner.run(call, { ...ctx, approve });
+    const runCall = (prepared: Prepared) => ("error" in prepared ? Promise.resolve(rejection(prepared)) : inner.run(prepared, { ...ctx, approve }));
+    let result = await runCall(call);
     if (replacement) {
       input = replacement;
-      call = { name: call.name, arguments: JSON.stringify(ourToolInput(call.name, input)) };
+      call = withInput(input);
       // The host approved this input: what the decision would ask about it runs; its refusals stand.
-      hook = "allow";
-      result = await inner.run(call, { ...ctx, approve });
+      hostHook = "allow";
+      result = await runCall(call);
     }
     if (this.hooks?.has("PostToolUse", name)) {
       const note = await this.hooks.postToolUse({ id: await idOf(true), name, input }, result, ctx.signal);
@@ -134,30 +140,39 @@ function refused(label: string, output: string): ToolResult {
 }
 
 /**
- * Which tool_call id a registry call belongs to: the registry is given a call's name and arguments,
- * the loop's tool_start event also its id. A read-only call may start before its line is shown,
- * so `idFor` can wait for it.
+ * Which calls' lines are shown (the loop's tool_start). A read-only call may start before its line
+ * is shown; a hook about it waits for the line, so the program reads the tool_use before the callback.
  */
 const MAX_REMEMBERED = 64;
 
-class CallIds {
-  private readonly known = new Map<string, string[]>();
-  private readonly waiting = new Map<string, ((id: string) => void)[]>();
+class ShownCalls {
+  private readonly shown = new Set<string>();
+  private readonly waiting = new Map<string, () => void>();
 
-  started(name: string, args: string, id: string): void {
-    const key = `${name}\u0000${args}`;
-    const waiter = this.waiting.get(key)?.shift();
-    if (waiter) return waiter(id);
-    this.known.set(key, [...(this.known.get(key) ?? []), id]);
+  started(id: string): void {
+    const waiter = this.waiting.get(id);
+    this.waiting.delete(id);
+    if (waiter) return waiter();
+    this.shown.add(id);
     // Calls nobody asked about are never looked up: keep only the recent ones.
-    if (this.known.size > MAX_REMEMBERED) this.known.delete(this.known.keys().next().value!);
+    if (this.shown.size > MAX_REMEMBERED) this.shown.delete(this.shown.values().next().value!);
   }
 
-  /** The id of the oldest shown call with these name and arguments; `wait`: until it is shown, else "" at once. */
-  async idFor(call: ToolCallRequest, wait: boolean): Promise<string> {
-    const key = `${call.name}\u0000${call.arguments}`;
-    const id = this.known.get(key)?.shift();
-    if (id !== undefined || !wait) return id ?? "";
-    return new Promise((resolve) => this.waiting.set(key, [...(this.waiting.get(key) ?? []), resolve]));
+  /** The call's id; `wait`: once its line is shown ("" for a call without an id). */
+  async idFor(call: { id?: string }, wait: boolean): Promise<string> {
+    const id = call.id ?? "";
+    if (!wait || !id || this.shown.has(id)) return id;
+    return new Promise((resolve) => this.waiting.set(id, () => resolve(id)));
   }
+}
+
+/**
+ * Whether a bare rule names the tool `claudeName` (for --tools and bare --disallowedTools, which
+ * shape the tool list): `Bash`, `mcp__server` (every tool of a server), `mcp__server__tool`.
+ * Rules with a pattern are the approval decision's (approval/permission-rules.ts).
+ */
+export function nameMatches(rule: string, claudeName: string): boolean {
+  const name = rule.trim().replace(/\((\*)?\)$/, "");
+  if (name.includes("(")) return false;
+  return name === claudeName || (name.startsWith("mcp__") && claudeName.startsWith(`${name}__`)) || (name.endsWith("__*") && claudeName.startsWith(name.slice(0, -1)));
 }

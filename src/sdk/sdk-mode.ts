@@ -6,15 +6,15 @@ import { MAX_STOP_CONTINUATIONS } from "../extend/hooks/turn-hooks.js";
 import type { SessionHooks } from "../extend/hooks/setup.js";
 import type { JobManager } from "../processes/jobs.js";
 import { showControls } from "../sanitize.js";
-import { describeError } from "../model/errors.js";
+import { describeError } from "../terminal/errors.js";
 import { JsonLines } from "../terminal/json-lines.js";
 import { onSignals } from "../terminal/input/signals.js";
 import type { Approvals } from "../approval/setup.js";
 import type { Approval } from "../tools/index.js";
-import { PERMISSION_MODES, type PermissionMode } from "./claude-flags.js";
+import { PERMISSION_MODES, type PermissionMode } from "../config/claude-flags.js";
 import { claudeInit, ClaudeTurn, mcpStatus } from "./claude-messages.js";
 import { ControlChannel, type UserInput } from "./control-channel.js";
-import { inlineMcpConfigFile } from "./inline-mcp-config.js";
+import { inlineMcpConfigFile } from "../config/inline-mcp-config.js";
 import { HostHooks } from "./host-hooks.js";
 import type { ClaudeApprovalRequest, ClaudePermissions, HostApproval } from "./permissions.js";
 import { replaceSystemPrompt } from "./system-prompt-flags.js";
@@ -46,7 +46,7 @@ export interface SdkMode {
 }
 
 export async function runSdkMode(mode: SdkMode): Promise<number> {
-  const { config, conversation, jobs, permissions, approvals } = mode;
+  const { config, conversation, permissions, approvals } = mode;
   const { channel } = mode;
   const lines = channel.lines;
   const fallbackId = randomUUID();
@@ -112,10 +112,8 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
   const approve = async (request: ClaudeApprovalRequest, signal: AbortSignal): Promise<HostApproval> => {
     const decision = approvals.decide(request, canAsk && request.kind !== "server" ? "repl" : "print", noAsker);
     if (decision.kind === "refuse") return { approved: false, refused: decision.why };
-    if (decision.kind === "run" && request.hook !== "ask") return { approved: true };
-    if (decision.kind === "ask" && request.hook === "allow") return { approved: true };
-    if (!canAsk) return { approved: false, refused: `a PreToolUse hook asks about this call, and ${noAsker}` };
-    return askHost(channel, request, decision.kind === "ask" ? decision.why : "a PreToolUse hook asks about this call", signal, () => turn?.abort());
+    if (decision.kind === "run") return { approved: true };
+    return askHost(channel, request, decision.why, signal, () => turn?.abort());
   };
 
   while (!ended || queue.length) {
@@ -126,7 +124,7 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
     }
     if (input.skipped.length) warn(`only text reaches the model; skipped ${input.skipped.join(", ")} blocks`);
     if (!input.text.trim()) {
-      const empty = new ClaudeTurn({ sessionId, model: () => conversation.model ?? "", history: conversation.messages, partial: false, write: () => {} });
+      const empty = new ClaudeTurn({ sessionId, model: () => conversation.model ?? "", root: config.workspace, partial: false, write: () => {} });
       lines.write(empty.result("error", { error: "The message had no text for the model." }));
       continue;
     }
@@ -134,7 +132,6 @@ export async function runSdkMode(mode: SdkMode): Promise<number> {
     await runTurn(input.text, turn.signal, { ...mode, hostHooks }, sessionId, lines, approve);
     turn = undefined;
   }
-  if (!config.keepBackground) await jobs.killAll();
   await lines.drain();
   return EXIT.ok;
 }
@@ -148,7 +145,7 @@ async function runTurn(
   approve: (request: ClaudeApprovalRequest, signal: AbortSignal) => Promise<Approval>,
 ): Promise<void> {
   permissions.denials = [];
-  const turn = new ClaudeTurn({ sessionId, model: () => conversation.model ?? "", history: conversation.messages, partial: config.claude.includePartialMessages, write: (message) => lines.write(message) });
+  const turn = new ClaudeTurn({ sessionId, model: () => conversation.model ?? "", root: config.workspace, partial: config.claude.includePartialMessages, write: (message) => lines.write(message) });
   try {
     const tools = await conversation.toolNames();
     const mcpServers = mcpStatus(conversation);
@@ -164,7 +161,7 @@ async function runTurn(
         signal,
         approve,
         onEvent: (event) => {
-          if (event.type === "tool_start") permissions.noteToolStart(event.name, event.arguments, event.id);
+          if (event.type === "tool_start") permissions.noteToolStart(event.id);
           turn.handle(event);
         },
       });

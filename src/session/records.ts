@@ -1,11 +1,20 @@
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import type { SessionHeader } from "./transcript.js";
 
 /**
  * What a transcript line must look like to be trusted. A transcript is a file on disk that a
  * crash, a disk error or a person's editor can damage: only a header with the fields resuming needs,
  * and only messages the API accepts, may come back into a conversation.
  */
+
+/** A transcript's first line: which session, where, and with which model. */
+export interface SessionHeader {
+  type: "session";
+  id: string;
+  workspace: string;
+  model: string;
+  startedAt: string;
+  version: number;
+}
 
 type Loose = Record<string, unknown>;
 const isObject = (value: unknown): value is Loose => typeof value === "object" && value !== null && !Array.isArray(value);

@@ -1,8 +1,7 @@
 import { isSummary, type CompactionState } from "../context/compaction.js";
 import type { Config } from "../config/config.js";
-import type { Message } from "../loop/history.js";
-import { findSession, latestSession, listSessions, SessionLookupError, Transcript } from "./transcript.js";
-import { UsageError } from "../config/args.js";
+import type { Message } from "../model/history.js";
+import { findSession, latestSession, listSessions, SessionLookupError, Transcript, type HistoryEvent } from "./transcript.js";import { UsageError } from "../config/args.js";
 
 /**
  * Which transcript a run writes to (a new one, the latest of this workspace for --continue, or
@@ -17,12 +16,12 @@ export interface OpenedTranscript {
   compaction?: CompactionState;
   /** One line for the banner: what was resumed, or why nothing was. */
   note?: string;
-  /** Record a message. A failing disk costs one warning (through `warn`), never a turn. */
-  append(message: Message): void;
-  /** A summary replaced part of the history: record the context to resume from. */
-  recordCompaction(messages: Message[], state: CompactionState): void;
-  /** /clear: later messages go to a new transcript. */
-  restart(): void;
+  /**
+   * The listener on the conversation's event sink: records each message, the context a compaction
+   * or rewind left (to resume from), and after /clear starts a new transcript; other events pass.
+   * A failing disk costs one warning (through `warn`), never a turn.
+   */
+  record(event: HistoryEvent | { type: string }): void;
   /** The id to pass to --resume for the current transcript; undefined once the disk failed. */
   readonly sessionId: string | undefined;
   /** The current transcript's file (written from the first message on); undefined once the disk failed. */
@@ -48,10 +47,11 @@ export function openTranscript(config: Config, warn: (line: string) => void): Op
     history,
     compaction,
     note,
-    append: (message) => safely((t) => t.append(message)),
-    recordCompaction: (messages, state) => safely((t) => t.recordCompaction(messages, state)),
-    restart: () => {
-      if (current) current = fresh();
+    record: (any) => {
+      const event = any as HistoryEvent;
+      if (event.type === "message") safely((t) => t.append(event.message));
+      else if (event.type === "context") safely((t) => t.recordCompaction(event.messages, event.state));
+      else if (event.type === "cleared" && current) current = fresh();
     },
     get sessionId() {
       return current?.id;

@@ -3,10 +3,10 @@ import { readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { CompactionState } from "../context/compaction.js";
-import { repairHistory } from "../loop/history.js";
+import { repairHistory } from "../model/history.js";
 import { jsonOf } from "../model/json-cache.js";
 import { appendPrivate, ensurePrivateDir, makePrivate } from "../private-files.js";
-import { isHeader, isMessage } from "./records.js";
+import { isHeader, isMessage, type SessionHeader } from "./records.js";
 
 /**
  * Session transcripts: one JSONL file per conversation under `<dataDir>/sessions/<id>.jsonl`.
@@ -21,15 +21,6 @@ import { isHeader, isMessage } from "./records.js";
 
 export const SESSION_FORMAT_VERSION = 1;
 
-export interface SessionHeader {
-  type: "session";
-  id: string;
-  workspace: string;
-  model: string;
-  startedAt: string;
-  version: number;
-}
-
 export interface SessionSummary {
   id: string;
   workspace: string;
@@ -39,6 +30,16 @@ export interface SessionSummary {
   /** First user prompt on one line, cut to 80 characters; "" when there is none yet. */
   firstPrompt: string;
 }
+
+/**
+ * The history's changes, as the conversation's event sink carries them (loop/events.ts): what a
+ * transcript records. `context`: a compaction or a rewind made the context these messages
+ * (without the system message); `cleared`: /clear started a new conversation.
+ */
+export type HistoryEvent =
+  | { type: "message"; message: ChatCompletionMessageParam }
+  | { type: "context"; messages: ChatCompletionMessageParam[]; state: CompactionState }
+  | { type: "cleared" };
 
 /** A session id or prefix that names no session, or more than one; the message says what to do. */
 export class SessionLookupError extends Error {}

@@ -1,5 +1,5 @@
 import type { AgentEvent } from "../loop/agent.js";
-import type { Usage } from "../model/stream.js";
+import type { Usage } from "../model/usage.js";
 import { spillPathIn } from "../tools/spill.js";
 import { renderDiff } from "./render/diff.js";
 
@@ -84,7 +84,7 @@ export function streamEventsFor(event: AgentEvent, step: number, partial: boolea
       if (!event.text) return [];
       return [{ type: "assistant", step, phase: event.toolCalls ? "commentary" : "final", text: event.text }];
     case "tool_start":
-      return [{ type: "tool_call", step, id: event.id, name: event.name, label: event.label, input: parseInput(event.arguments) }];
+      return [{ type: "tool_call", step, id: event.id, name: event.name, label: event.label, input: event.input ?? event.arguments ?? {} }];
     case "tool_end": {
       const spill = spillPathIn(event.output);
       const result: StreamEvent = {
@@ -108,7 +108,7 @@ export function streamEventsFor(event: AgentEvent, step: number, partial: boolea
     case "retry":
       return [{ type: "retry", step, attempt: event.attempt }];
     case "notice":
-      if ("kind" in event && event.kind === "job") return [{ type: "background_job", step, text: event.text }];
+      if (event.kind === "job") return [{ type: "background_job", step, text: event.text }];
       // context.ts words every compaction "compacted: …".
       if (event.text.startsWith("compacted")) return [{ type: "compaction", step, text: event.text }];
       return [{ type: "notice", step, text: event.text }];
@@ -121,13 +121,4 @@ export function jsonUsage(usage: Usage): JsonUsage {
   const out: JsonUsage = { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens };
   if (usage.cachedInputTokens !== undefined) out.cached_input_tokens = usage.cachedInputTokens;
   return out;
-}
-
-function parseInput(args: string | undefined): unknown {
-  if (args === undefined || args.trim() === "") return {};
-  try {
-    return JSON.parse(args);
-  } catch {
-    return args;
-  }
 }

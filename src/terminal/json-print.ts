@@ -2,10 +2,10 @@ import type { AgentEvent, StopReason } from "../loop/agent.js";
 import type { Config } from "../config/config.js";
 import type { Conversation } from "../loop/conversation.js";
 import { EXIT } from "../exit-codes.js";
-import type { Usage } from "../model/stream.js";
+import type { Usage } from "../model/usage.js";
 import type { ToolContext } from "../tools/index.js";
 import { addUsage } from "../model/usage.js";
-import { describeError } from "../model/errors.js";
+import { describeError } from "./errors.js";
 import { jsonUsage, SCHEMA_VERSION, streamEventsFor, type ResultEvent, type ResultReason, type StreamEvent } from "./json-events.js";
 import { JsonLines } from "./json-lines.js";
 

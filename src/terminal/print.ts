@@ -8,10 +8,9 @@ import type { SessionHooks } from "../extend/hooks/setup.js";
 import type { JobManager } from "../processes/jobs.js";
 import { warmSandbox } from "../processes/sandbox.js";
 import { showControls, stripControls } from "../sanitize.js";
-import type { ClaudePermissions } from "../sdk/permissions.js";
 import type { ToolContext } from "../tools/index.js";
 import { colorEnabled } from "./render/colors.js";
-import { describeError } from "../model/errors.js";
+import { describeError } from "./errors.js";
 import { renderMarkdown } from "./render/markdown.js";
 import { Renderer } from "./render/render.js";
 import { onExitSync, onSignals } from "./input/signals.js";
@@ -32,9 +31,25 @@ export interface PrintMode {
   sessionId?: () => string | undefined;
   hooks?: SessionHooks;
   approvals: Approvals;
-  /** Claude's tool layer, when Claude's flags asked for it (src/sdk/permissions.ts). */
-  permissions?: ClaudePermissions;
-  version?: string;
+  /** Claude's JSON dialect (`--json-dialect claude`): the sdk wing's printer, given by main. */
+  claudePrinter?: (options: JsonPrinterOptions) => Promise<JsonPrinter>;
+}
+
+/** What a JSON printer needs: the request and the ways to run and approve it. */
+export interface JsonPrinterOptions {
+  config: Config;
+  conversation: Conversation;
+  prompt: string;
+  signal: AbortSignal;
+  approve: ToolContext["approve"];
+  sessionId: () => string | undefined;
+}
+
+/** --output-format json|stream-json: runs the request and writes its lines; ends them on an interrupt or exit. */
+export interface JsonPrinter {
+  run(): Promise<number>;
+  abandon(): Promise<void>;
+  atExit(): void;
 }
 
 /**
@@ -42,7 +57,7 @@ export interface PrintMode {
  * --keep-background, say which are left). The first Ctrl-C or SIGTERM stops the turn and exits
  * 130 cleanly; a second one exits at once. Resolves to the process exit code.
  */
-export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined, hooks, approvals, permissions, version = "" }: PrintMode): Promise<number> {
+export async function runPrintMode({ config, conversation, jobs, sessionId = () => undefined, hooks, approvals, claudePrinter }: PrintMode): Promise<number> {
   const typed = await readPrintPrompt(config.prompt);
   if (!typed) throw new UsageError('--print needs a prompt: mini-claude -p "your request", or pipe one on stdin.');
   const template = await templateInPrompt(typed, config, conversation, {
@@ -66,12 +81,12 @@ export async function runPrintMode({ config, conversation, jobs, sessionId = () 
   }
   const approve = approvals.printApprover();
   const interrupt = new AbortController();
-  const jsonOptions = { config, conversation, prompt, signal: interrupt.signal, approve, sessionId };
-  const json =
+  const jsonOptions: JsonPrinterOptions = { config, conversation, prompt, signal: interrupt.signal, approve, sessionId };
+  const json: JsonPrinter | undefined =
     config.outputFormat === "text"
       ? undefined
-      : config.jsonDialect === "claude"
-        ? new (await import("../sdk/claude-print.js")).ClaudePrint({ ...jsonOptions, version, permissions })
+      : claudePrinter
+        ? await claudePrinter(jsonOptions)
         : new (await import("./json-print.js")).JsonPrint(jsonOptions);
   // A second interrupt exits at once, but JSON output still ends with its result line.
   const exitNow = () => (json ? void json.abandon().then(() => process.exit(EXIT.interrupted)) : process.exit(EXIT.interrupted));
@@ -79,8 +94,8 @@ export async function runPrintMode({ config, conversation, jobs, sessionId = () 
   onSignals({ interrupt: stop, terminate: stop });
   if (json) onExitSync(() => json.atExit());
   const code = json ? await json.run() : await runPrint(conversation, config, prompt, interrupt.signal, approve);
+  // The others stop with everything else of ours as main.ts ends.
   if (config.keepBackground) reportKeptJobs(jobs);
-  else await jobs.killAll();
   return code;
 }
 

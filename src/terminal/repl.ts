@@ -8,10 +8,11 @@ import { showControls } from "../sanitize.js";
 import type { SessionHooks } from "../extend/hooks/setup.js";
 import type { Approvals } from "../approval/setup.js";
 import { replApproval } from "./approval-question.js";
-import { refusalFor, setNetworkAsker, warmSandbox } from "../processes/sandbox.js";
+import { warmSandbox } from "../processes/sandbox.js";
+import { refusalFor, setNetworkAsker } from "../processes/sandbox-network.js";
 import { askPermissionTrust } from "./commands/permissions.js";
 import { colorEnabled } from "./render/colors.js";
-import { describeError } from "../model/errors.js";
+import { describeError } from "./errors.js";
 import { askHookTrust } from "./hooks-trust.js";
 import { loadInputHistory, saveInputLine } from "./input/history.js";
 import { InputQueue } from "./input/queue.js";
@@ -28,6 +29,11 @@ import { StatusFooter } from "./render/status-footer.js";
 import type { HeldKey } from "./input/keys.js";
 import { compact, describeDropped, Typeahead } from "./input/typeahead.js";
 import { availableTemplates, type TemplateRequest } from "./commands/templates.js";
+
+/**
+ * The interactive mode: the prompt, one request at a time through the conversation, slash
+ * commands, approval questions and Ctrl-C/Esc, until the person leaves.
+ */
 
 export const PROMPT = "mini-claude> ";
 const ALL_ALLOWED_PROMPT = "mini-claude (all allowed)> ";
@@ -232,10 +238,9 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     if (typeahead.queued) await renderer.notice(`↳ running what you typed during the turn (${typeahead.queued} queued)`);
   }
   reader.close();
-  // Say which jobs leaving stops, so nothing the person started vanishes silently.
+  // Say which jobs leaving stops (main.ts's ending stops them), so nothing the person started vanishes silently.
   const running = jobs.list().filter((job) => job.state === "running");
   for (const job of running) process.stdout.write(`Stopping background job ${job.id}: ${showControls(job.command)}\n`);
-  await jobs.killAll();
   return EXIT.ok;
 }
 

@@ -1,12 +1,13 @@
+/**
+ * Background jobs in words, for the model and for the person: the bg_list / bg_logs / bg_kill
+ * commands the model runs through exec, the report of a job's start, how a job ended (one phrase,
+ * endedHow, whoever reads it), and the job table the person sees with /bg. The job manager
+ * (processes/jobs.ts) only returns data; every sentence is here.
+ */
 import type { EndedJob, JobInfo, JobLogView, JobManager, StartResult } from "../processes/jobs.js";
 import { UnknownJobError } from "../processes/jobs.js";
+import { redactSecrets } from "../secrets.js";
 import { ToolError, type ToolOutput } from "./define.js";
-
-/**
- * Background jobs in words: the bg_list / bg_logs / bg_kill commands the model runs through exec,
- * the report of a job's start, the notice of a job that ended, and the job table the person sees
- * with /bg. The job manager (processes/jobs.ts) only returns data; every sentence is here.
- */
 
 /** `bg_list`, `bg_logs <id> [n]`, `bg_kill <id>`, as the model types them into exec. */
 export const JOB_COMMAND = /^bg_(list|logs|kill)\b\s*(.*)$/;
@@ -48,25 +49,31 @@ export function describeStart(job: StartResult): ToolOutput {
       display: `job ${job.id} running${job.url ? ` at ${job.url}` : ""}`,
     };
   }
-  const ending = job.exitCode !== null ? `exit code ${job.exitCode}` : job.signal ? `signal ${job.signal}` : "it could not start";
   const verdict = job.state === "failed" ? "failed during startup" : "finished during startup";
-  const first = `The ${title} ${verdict} (${ending}); it is not running.`;
+  const first = `The ${title} ${verdict}: it ${endedHow(job)}; it is not running.`;
   return { output: `${first}\nOutput:${log}`, display: first };
 }
 
-/** One line (and the last output) per job that ended on its own, for the model's next turn. */
-export function jobNotices(ended: EndedJob[]): string[] {
-  return ended.map((job) => {
-    const ending = job.exitCode !== null ? `exited with code ${job.exitCode}` : `was killed by ${job.signal}`;
-    const output = job.lastLines.length ? `; last output:\n${job.lastLines.map((line) => `  ${line}`).join("\n")}` : "";
-    return `job ${job.id} \`${job.command}\` ${ending}${output}`;
-  });
+/** The person's line for a job that ended on its own: "background job 2 `npm run dev` exited with code 1". */
+export function jobEndedLine(job: JobInfo): string {
+  return `background job ${job.id} \`${job.command}\` ${endedHow(job)}`;
 }
 
-/** The person's one line for a job that ended on its own: "job 2 exited (code 1): npm run dev". */
-export function jobEndedLine(job: JobInfo): string {
-  const how = job.exitCode !== null ? `code ${job.exitCode}` : `signal ${job.signal}`;
-  return `job ${job.id} exited (${how}): ${job.command}`;
+/**
+ * A job that ended on its own, for both audiences: `display` is the person's line, `text` the
+ * model's notice, the same line with the job's last output (its secrets redacted: a job may print
+ * the key).
+ */
+export function jobEndedNotice(job: EndedJob): { text: string; display: string } {
+  const display = jobEndedLine(job);
+  const output = job.lastLines.length ? `; last output:\n${job.lastLines.map((line) => `  ${line}`).join("\n")}` : "";
+  return { text: redactSecrets(`${display}${output}`), display };
+}
+
+/** How a job ended, in the one phrase both audiences read. */
+function endedHow(job: JobInfo): string {
+  if (job.exitCode !== null) return `exited with code ${job.exitCode}`;
+  return job.signal ? `was killed by ${job.signal}` : "could not start";
 }
 
 /** One line per running job ("job 1 `npm run dev` at http://localhost:5173/"), for the facts a summary keeps. */

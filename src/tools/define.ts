@@ -54,6 +54,11 @@ export type ApprovalRequest = (
   beforeQuestion?: (canAsk: boolean) => Promise<Approval | undefined>;
   /** A PreToolUse hook allowed this call (or the person approved a hook's "ask"); approval/decide.ts says what that answers. */
   allowedByHook?: boolean;
+  /**
+   * The Agent SDK program's PreToolUse callback's verdict (sdk/permissions.ts): "allow" answers a
+   * question the decision would ask, "ask" asks although it would run. Neither overrides a refusal.
+   */
+  hostHook?: "allow" | "ask";
 };
 
 /**

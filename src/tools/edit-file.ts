@@ -6,6 +6,8 @@ import { findClosestPassage } from "./closest-passage.js";
 import { approveWrite } from "./protected-paths.js";
 import { defineTool, ToolError } from "./define.js";
 
+/** The edit_file tool: replace one exact passage of a file (or every copy with replace_all), with a diff for the person. */
+
 const MAX_EDIT_BYTES = 10 * 1024 * 1024;
 const CONTEXT_LINES = 2;
 const MAX_SNIPPET_LINES = 30;

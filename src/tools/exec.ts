@@ -9,6 +9,8 @@ import { OutputTee } from "./output-tee.js";
 import { sandboxNote, sandboxRefusal } from "./sandbox-notes.js";
 import { spillFooter } from "./spill.js";
 
+/** The exec tool: one shell command in the workspace, in the sandbox when there is one, in the foreground or as a background job. */
+
 const DEFAULT_TIMEOUT_MS = 120_000;
 const MAX_TIMEOUT_MS = 600_000;
 

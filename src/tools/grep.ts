@@ -1,29 +1,26 @@
-import { basename, resolve } from "node:path";
+import { resolve } from "node:path";
 import { z } from "zod";
 import { statInWorkspace } from "./files.js";
-import { compileGlob, scanFiles, type ScanFile } from "./grep-worker.js";
-import { plainText, requiredLiteral } from "./required-literal.js";
 import { MAX_OUTPUT_BYTES, truncateLine } from "../truncate.js";
-import { simpleGlob } from "./simple-glob.js";
-import { walkBatches } from "./walk.js";
-import { approveRead, defineTool, ToolError, type ToolContext } from "./define.js";
+import { search } from "./search.js";
+import { MAX_HIT_CHARS, MAX_SCANNED_FILE_BYTES, type SearchResult } from "./search-request.js";
+import { approveRead, defineTool, type ToolContext } from "./define.js";
+
+/** The grep tool: lines matching a regex under a path, as path:line:text, capped, through search.ts. */
 
 export const MAX_GREP_MATCHES = 200;
-export const MAX_GREP_LINE_CHARS = 300;
-export const MAX_GREP_FILE_BYTES = 2 * 1024 * 1024;
-/** A whole search, walk included; a regex or glob that backtracks for ever is stopped here. */
+/** A whole search, walk included; without rg, a regex or glob that backtracks for ever is stopped here. */
 export const GREP_TIMEOUT_MS = 10_000;
-const SIZE_CAP = `${MAX_GREP_FILE_BYTES / 1024 / 1024} MB`;
 
 type GrepArgs = { pattern: string; path?: string; glob?: string; ignore_case?: boolean };
 
 export const grepTool = defineTool({
   name: "grep",
   description:
-    `Search file contents with a JavaScript regex; prints file:line:text. Skips .git, node_modules, ` +
-    `.gitignored, binary and >${SIZE_CAP} files. Up to ${MAX_GREP_MATCHES} matches.`,
+    `Search file contents with ripgrep (Rust regex syntax); prints file:line:text. Skips .git, ` +
+    `node_modules, .gitignored and binary files. Up to ${MAX_GREP_MATCHES} matches.`,
   params: z.object({
-    pattern: z.string().describe("JavaScript regex"),
+    pattern: z.string().describe("Regex"),
     path: z.string().optional().describe("File or directory (default: workspace root)"),
     glob: z.string().optional().describe('File filter, e.g. "*.ts"'),
     ignore_case: z.boolean().optional().describe("Case-insensitive"),
@@ -36,97 +33,50 @@ export const grepTool = defineTool({
 
 /** The grep tool's work, with the deadline as a parameter so tests need not wait 10 s. */
 export async function grep({ pattern, path = ".", glob, ignore_case }: GrepArgs, ctx: ToolContext, timeoutMs = GREP_TIMEOUT_MS) {
-  const flags = ignore_case ? "i" : "";
-  compile(pattern, flags);
   const { absolute } = await statInWorkspace(ctx.root, path, {
     purpose: "grep searches files and directories",
     otherwise: "Use list_files to see which paths exist.",
   });
   await approveRead(ctx, "grep", absolute, resolve(ctx.root, path));
-  // A glob that cannot backtrack is matched here, as the walk goes (simple-glob.ts); others in the workers.
-  const simple = glob === undefined ? undefined : simpleGlob(glob);
-  const compiled = glob && !simple ? await compileGlob(glob) : undefined;
-
-  const { matches, skipped, timedOut } = await scanFiles((signal) => filesToScan({ root: ctx.root, signal, readDenied: ctx.readDenied }, absolute, glob, simple), {
-    pattern,
-    flags,
-    literal: requiredLiteral(pattern, flags),
-    plain: plainText(pattern, flags),
-    glob: compiled,
-    maxMatches: MAX_GREP_MATCHES + 1,
-    maxFileBytes: MAX_GREP_FILE_BYTES,
-    maxLineChars: MAX_GREP_LINE_CHARS,
-    timeoutMs,
-    signal: ctx.signal,
-  });
+  // Files the person's Read rules deny are left out (Claude Code's Read rules cover Grep too).
+  const keep = (file: string) => !ctx.readDenied?.(file);
+  const found = await search({ root: ctx.root, start: absolute, pattern, ignoreCase: ignore_case, glob, limit: MAX_GREP_MATCHES, timeoutMs, signal: ctx.signal, keep });
   const lines: string[] = [];
   let bytes = 0;
-  for (const match of matches.slice(0, MAX_GREP_MATCHES)) {
-    const line = `${match.path}:${match.line}:${truncateLine(match.text, MAX_GREP_LINE_CHARS, match.length)}`;
+  for (const hit of found.hits.slice(0, MAX_GREP_MATCHES)) {
+    const line = `${hit.path}:${hit.line}:${truncateLine(hit.text, MAX_HIT_CHARS, hit.length)}`;
     if (bytes + line.length > MAX_OUTPUT_BYTES - 300) break;
     lines.push(line);
     bytes += line.length + 1;
   }
-  const shown = `/${pattern}/${flags}`;
+  const shown = `/${pattern}/${ignore_case ? "i" : ""}`;
   const where = path === "." ? "the workspace" : path;
-  if (timedOut) {
-    const found = lines.length ? `${lines.join("\n")}\n` : "";
+  if (found.timedOut) {
+    const before = lines.length ? `${lines.join("\n")}\n` : "";
     return (
-      `${found}[Search for ${shown} in ${where} timed out after ${timeoutMs / 1000} s` +
+      `${before}[Search for ${shown} in ${where} timed out after ${timeoutMs / 1000} s` +
       `${lines.length ? ` (the matches above were found before it)` : ""}. ` +
       `Use a simpler pattern (avoid nested quantifiers such as (a+)+ or repeated extglobs such as *(a*)) or a narrower path or glob.]`
     );
   }
   if (lines.length === 0) {
-    return `No matches for ${shown} in ${where}${glob ? ` (files matching ${glob})` : ""}.${skippedNote(skipped, true)}`;
+    // The description names rg's dialect; when JavaScript's ran instead, a miss may be why.
+    const dialect = found.engine === "javascript" ? "\n[rg is not installed, so this ran JavaScript's regex.]" : "";
+    return `No matches for ${shown} in ${where}${glob ? ` (files matching ${glob})` : ""}.${skippedNote(found, true)}${dialect}`;
   }
   const footer =
-    lines.length < matches.length
+    lines.length < found.hits.length
       ? `\n[Stopped after ${lines.length} matches; there are more. Narrow with path, glob or a more specific pattern.]`
       : "";
   const count = `${lines.length}${footer ? "+" : ""} match${lines.length === 1 && !footer ? "" : "es"}`;
-  return { output: lines.join("\n") + footer + skippedNote(skipped, false), display: count };
-}
-
-/**
- * A glob without "/" ("*.ts") filters file names at any depth, as in ripgrep; one with "/" matches
- * the path relative to the search path. The worker does the matching (see compileGlob).
- */
-async function* filesToScan(
-  ctx: { root: string; signal: AbortSignal; readDenied?: ToolContext["readDenied"] },
-  start: string,
-  glob: string | undefined,
-  simple: ((input: string) => boolean) | undefined,
-): AsyncGenerator<ScanFile[]> {
-  for await (const walked of walkBatches(ctx, start)) {
-    // Files the person's Read rules deny are never opened (Claude Code's Read rules cover Grep too).
-    const batch = ctx.readDenied ? walked.filter((file) => !ctx.readDenied!(file.absolute)) : walked;
-    if (batch.length === 0) continue;
-    if (glob === undefined) {
-      yield batch;
-      continue;
-    }
-    const files = batch.map((file) => ({ path: file.path, absolute: file.absolute, globInput: glob.includes("/") ? file.relative : basename(file.relative) }));
-    const kept = simple ? files.filter((file) => simple(file.globInput)) : files;
-    if (kept.length > 0) yield kept;
-  }
+  return { output: lines.join("\n") + footer + skippedNote(found, false), display: count };
 }
 
 /** Large files are always worth a note (read_file can page through them); binary ones only when nothing matched. */
-function skippedNote({ binary, large }: { binary: number; large: number }, withBinary: boolean): string {
+function skippedNote({ binary, large }: SearchResult, withBinary: boolean): string {
   const parts = [
     withBinary && binary > 0 ? `${binary} binary ${binary === 1 ? "file" : "files"}` : "",
-    large > 0 ? `${large} ${large === 1 ? "file" : "files"} over ${SIZE_CAP} (use read_file)` : "",
+    large > 0 ? `${large} ${large === 1 ? "file" : "files"} over ${MAX_SCANNED_FILE_BYTES / 1024 / 1024} MB (use read_file)` : "",
   ].filter(Boolean);
   return parts.length ? `\n[Skipped ${parts.join(" and ")}.]` : "";
-}
-
-/** Compiling never runs the pattern, so a bad one is reported here, before the worker starts. */
-function compile(pattern: string, flags: string): void {
-  try {
-    new RegExp(pattern, flags);
-  } catch (error) {
-    const reason = (error as Error).message;
-    throw new ToolError(`${reason}. Escape regex characters such as ( [ { . * + ? with a backslash to match them literally.`);
-  }
 }

@@ -24,6 +24,32 @@ export interface ToolCallRequest {
   arguments: string;
 }
 
+/**
+ * A call the registry checked once (see `prepareCall`): everything after it (the schedule, the
+ * person's label, hooks, the approval question, the run) reads these fields and parses nothing.
+ */
+export interface PreparedCall extends ToolCallRequest {
+  tool: Tool;
+  /** The arguments as the tool's schema made them. */
+  args: Record<string, unknown>;
+  /** The arguments as sent, parsed (before the schema): what hooks and Claude-format consumers see. */
+  input: unknown;
+  /** The call in one line for the person, e.g. "read_file src/app.ts". */
+  label: string;
+  /** Whether it may run beside other read-only calls (see Tool.readOnly). */
+  readOnly: boolean;
+}
+
+/** A call that cannot run (unknown tool, arguments that are not JSON or break the schema): `error` is the model's observation. */
+export interface RejectedCall extends ToolCallRequest {
+  error: string;
+  /** The arguments as sent, parsed, when they are JSON. */
+  input?: unknown;
+  label: string;
+}
+
+export type Prepared = PreparedCall | RejectedCall;
+
 /** How many lines of a multi-line error the person sees under its first line. */
 const ERROR_LINES_SHOWN = 4;
 
@@ -44,15 +70,16 @@ export interface ToolResult {
   interrupted?: true;
 }
 
-/** What the loop needs of a set of tools: their schemas, a label per call, and a way to run one. */
+/**
+ * What the loop needs of a set of tools: their schemas, and each call prepared once, then run.
+ * Layers (hooks, Claude's tool layer, subfolder instructions) wrap `prepare` and `run`.
+ */
 export interface ToolRegistry {
   specs(): unknown[];
-  label(call: ToolCallRequest): string;
-  run(call: ToolCallRequest, ctx: ToolContext): Promise<ToolResult>;
-  /** `args` when a provider can parse them back from the history; "{}" for malformed or too deeply nested JSON. */
-  storableArguments(args: string): string;
-  /** Whether `call` may run beside other read-only calls (see Tool.readOnly); absent means never. */
-  readOnly?(call: ToolCallRequest): boolean;
+  /** Contract: never throws; a call that cannot run comes back as a RejectedCall. */
+  prepare(call: ToolCallRequest): Prepared;
+  /** Contract: never throws (see runTool). */
+  run(call: PreparedCall, ctx: ToolContext): Promise<ToolResult>;
 }
 
 /**
@@ -68,24 +95,9 @@ export function createRegistry(list: Tool[] | (() => Tool[]) = tools): ToolRegis
       if (specs?.list !== now) specs = { list: now, specs: toolSpecs(now) };
       return specs.specs;
     },
-    label: (call) => labelFor(call, current()),
-    run: (call, ctx) => runTool(call, ctx, current()),
-    storableArguments,
-    readOnly: (call) => isReadOnly(call, current()),
+    prepare: (call) => prepareCall(call, current()),
+    run: runPrepared,
   };
-}
-
-/** A call whose tool says it only reads, with arguments that parse; anything in doubt is not. */
-export function isReadOnly(call: ToolCallRequest, list: Tool[] = tools): boolean {
-  const tool = list.find((t) => t.name === call.name);
-  if (!tool?.readOnly) return false;
-  if (tool.readOnly === true) return true;
-  try {
-    const parsed = tool.params.safeParse(JSON.parse(call.arguments || "{}"));
-    return parsed.success && tool.readOnly(parsed.data);
-  } catch {
-    return false;
-  }
 }
 
 /** The `tools` array for the chat-completions request, without keys the API does not need. */
@@ -104,59 +116,69 @@ function jsonSchema(params: z.AnyZodObject): unknown {
 }
 
 /**
- * Run one tool call from the model.
+ * Check one call from the model, once: its tool, its JSON, its schema; then its label and whether
+ * it only reads. Contract: never throws; what cannot run is a RejectedCall whose `error` tells the
+ * model what went wrong and what to send instead (the person's API key redacted).
+ */
+export function prepareCall(call: ToolCallRequest, list: Tool[] = tools): Prepared {
+  const tool = list.find((t) => t.name === call.name);
+  const json = parseJson(call.arguments);
+  const reject = (error: string): RejectedCall => ({ ...call, ...("input" in json ? { input: json.input } : {}), label: tool?.name ?? call.name, error: redactSecrets(error) });
+  if (!tool) return reject(`Error: unknown tool "${call.name}". Available tools: ${list.map((t) => t.name).join(", ")}.`);
+  if ("tooDeep" in json) {
+    return reject(`Error: the arguments for ${tool.name} are nested more than ${MAX_ARGUMENT_DEPTH} levels deep. Send one flat JSON object with the fields the tool describes.`);
+  }
+  if (!("input" in json)) return reject(`Error: the arguments for ${tool.name} are not valid JSON. Received: ${quote(call.arguments, 200)}. Send one JSON object.`);
+  let parsed;
+  try {
+    parsed = tool.params.safeParse(json.input);
+  } catch (error) {
+    // Only a bug in a schema's own code gets here (zod reports what it checks as issues).
+    return reject(`Error: ${tool.name} failed unexpectedly while checking its arguments: ${(error as Error)?.message ?? String(error)}`);
+  }
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(arguments)"}: ${issue.message}`);
+    return reject(`Error: invalid arguments for ${tool.name}:\n${problems.join("\n")}\nReceived: ${quote(JSON.stringify(json.input) ?? String(json.input), 300)}`);
+  }
+  const args = parsed.data as Record<string, unknown>;
+  return { ...call, tool, args, input: json.input, label: safeSummary(tool, args), readOnly: readOnly(tool, args) };
+}
+
+/** The answer to a call that could not run, as the person and the model see it. */
+export function rejection(call: RejectedCall): ToolResult {
+  return { ...failure(call.error), label: call.label };
+}
+
+/**
+ * Run one tool call from the model: prepare it, then run it.
  *
  * Contract: never throws. Unknown tools, arguments that are not JSON, schema violations and
  * failures inside the tool all come back as an observation starting with "Error:", written so the
  * model can correct itself. Every result has a one-line `display` for the person, and every
  * observation has the person's API key redacted (secrets.ts).
  */
-export async function runTool(call: ToolCallRequest, ctx: ToolContext, list: Tool[] = tools): Promise<ToolResult> {
+export function runTool(call: ToolCallRequest, ctx: ToolContext, list: Tool[] = tools): Promise<ToolResult> {
+  const prepared = prepareCall(call, list);
+  return "error" in prepared ? Promise.resolve(rejection(prepared)) : runPrepared(prepared, ctx);
+}
+
+/** Run a prepared call. Contract: never throws, as runTool. */
+export async function runPrepared(call: PreparedCall, ctx: ToolContext): Promise<ToolResult> {
   let result: ToolResult;
   try {
-    result = await runToolUnredacted(call, ctx, list);
+    result = await runUnredacted(call, ctx);
   } catch (error) {
-    // Only a bug gets here (the steps below catch what they expect); the model still gets an answer.
-    result = failure(call.name, `Error: ${call.name} failed unexpectedly: ${(error as Error)?.message ?? String(error)}`);
+    // Only a bug gets here (runUnredacted catches what it expects); the model still gets an answer.
+    result = { ...failure(`Error: ${call.name} failed unexpectedly: ${(error as Error)?.message ?? String(error)}`), label: call.label };
   }
   const details = result.details === undefined ? undefined : redactSecrets(result.details);
   return { ...result, output: redactSecrets(result.output), display: redactSecrets(result.display), details };
 }
 
-async function runToolUnredacted(call: ToolCallRequest, ctx: ToolContext, list: Tool[]): Promise<ToolResult> {
-  const tool = list.find((t) => t.name === call.name);
-  if (!tool) {
-    const names = list.map((t) => t.name).join(", ");
-    return failure(call.name, `Error: unknown tool "${call.name}". Available tools: ${names}.`);
-  }
-  const depth = nestingDepth(call.arguments, MAX_ARGUMENT_DEPTH);
-  if (depth > MAX_ARGUMENT_DEPTH) {
-    return failure(
-      tool.name,
-      `Error: the arguments for ${tool.name} are nested more than ${MAX_ARGUMENT_DEPTH} levels deep. Send one flat JSON object with the fields the tool describes.`,
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = call.arguments.trim() === "" ? {} : JSON.parse(call.arguments);
-  } catch {
-    return failure(
-      tool.name,
-      `Error: the arguments for ${tool.name} are not valid JSON. Received: ${quote(call.arguments, 200)}. Send one JSON object.`,
-    );
-  }
-  const parsed = tool.params.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(arguments)"}: ${issue.message}`);
-    return failure(
-      tool.name,
-      `Error: invalid arguments for ${tool.name}:\n${problems.join("\n")}\nReceived: ${quote(JSON.stringify(raw) ?? String(raw), 300)}`,
-    );
-  }
-  const label = safeSummary(tool, parsed.data);
+async function runUnredacted({ tool, args, label }: PreparedCall, ctx: ToolContext): Promise<ToolResult> {
   const started = performance.now();
   try {
-    const run = () => tool.run(parsed.data, ctx);
+    const run = () => tool.run(args, ctx);
     const result = await (tool.changesFiles && ctx.recorder ? ctx.recorder.around(tool.name, run) : run());
     const { output, diff, display, details, exitCode } = typeof result === "string" ? { output: result } : result;
     const capped = capAndSpill(output, ctx.spillDir, tool.name);
@@ -170,32 +192,38 @@ async function runToolUnredacted(call: ToolCallRequest, ctx: ToolContext, list: 
   }
 }
 
-/** Contract: returns `args` unchanged when it is empty or JSON nested at most MAX_ARGUMENT_DEPTH deep, else "{}". */
-export function storableArguments(args: string): string {
-  if (args.trim() === "") return args;
-  if (nestingDepth(args, MAX_ARGUMENT_DEPTH) > MAX_ARGUMENT_DEPTH) return "{}";
+/**
+ * The arguments the history keeps: as sent when a provider can parse them back (empty, or JSON
+ * nested at most MAX_ARGUMENT_DEPTH deep), else "{}", so a malformed call costs one observation,
+ * not the session.
+ */
+export function storableArguments(call: Prepared): string {
+  return call.arguments.trim() === "" || call.input !== undefined ? call.arguments : "{}";
+}
+
+/** The arguments text parsed; "" is `{}`. Too deep is not parsed at all (JSON.stringify and zod would overflow the stack). */
+function parseJson(text: string): { input: unknown } | { tooDeep: true } | { invalid: true } {
+  if (text.trim() === "") return { input: {} };
+  if (nestingDepth(text, MAX_ARGUMENT_DEPTH) > MAX_ARGUMENT_DEPTH) return { tooDeep: true };
   try {
-    JSON.parse(args);
-    return args;
+    return { input: JSON.parse(text) as unknown };
   } catch {
-    return "{}";
+    return { invalid: true };
   }
 }
 
-/** The person's one-line label for a call, before it runs; the tool's name when the arguments are bad. */
-export function labelFor(call: ToolCallRequest, list: Tool[] = tools): string {
-  const tool = list.find((t) => t.name === call.name);
-  if (!tool) return call.name;
+/** A tool that says it only reads, judged on these arguments; anything in doubt is not. */
+function readOnly(tool: Tool, args: Record<string, unknown>): boolean {
+  if (typeof tool.readOnly !== "function") return tool.readOnly === true;
   try {
-    const parsed = tool.params.safeParse(JSON.parse(call.arguments || "{}"));
-    return parsed.success ? safeSummary(tool, parsed.data) : tool.name;
+    return tool.readOnly(args);
   } catch {
-    return tool.name;
+    return false;
   }
 }
 
-function failure(name: string, output: string): ToolResult {
-  return { output, ok: false, label: name, display: firstLine(output), details: moreLines(output) };
+function failure(output: string): Omit<ToolResult, "label"> {
+  return { output, ok: false, display: firstLine(output), details: moreLines(output) };
 }
 
 /** An error's lines after the first, so the person sees it whole (up to a few lines), as the model does. */

@@ -7,6 +7,8 @@ import { MAX_LINE_CHARS, MAX_OUTPUT_BYTES, MAX_READ_LINES, truncateLine } from "
 import { readOnlyRootFor } from "./read-only-roots.js";
 import { approveRead, defineTool, ToolError } from "./define.js";
 
+/** The read_file tool: a file's lines with numbers, a window at a time (offset/limit), or a folder's entries. */
+
 const MAX_DIR_ENTRIES = 500;
 const CHUNK_BYTES = 64 * 1024;
 

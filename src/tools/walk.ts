@@ -1,29 +1,37 @@
-import type { Dirent } from "node:fs";
-import { readdirSync, realpathSync, statSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
-import { basename, dirname, join, sep } from "node:path";
+/**
+ * The files under a folder, walked the way ripgrep walks them (see search.ts), for the search
+ * worker and rewind's snapshots: depth first, names in byte order; the .gitignore, .ignore and
+ * .rgignore files of each folder applied, and those of the folders above up to the repository's
+ * top (the first holding .git); hidden files included; .git and node_modules skipped; symbolic
+ * links not followed, so nothing outside the workspace is reached and no cycle is possible.
+ */
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { Ignore } from "ignore";
-import { displayPath, isInside } from "../workspace.js";
+import { displayPath } from "../workspace.js";
 import { ignoreHint } from "./ignore-hint.js";
-import { TimeSlice } from "./time-slice.js";
 
-/** Upper bound on files one walk yields, so a huge tree cannot stall a tool call. */
+/** Upper bound on the files one walkFiles yields, so a huge tree cannot stall a snapshot. */
 export const MAX_WALK_FILES = 100_000;
-
-/** Skipped whatever .gitignore says: never what the model is looking for, and often enormous. */
-const ALWAYS_SKIPPED = new Set([".git", "node_modules"]);
 
 export interface WalkEntry {
   /** Workspace-relative, "/"-separated: what the model sees and passes back to other tools. */
   path: string;
-  /** Relative to the walk's start directory (for a file start: its name); what globs match against. */
+  /** Relative to the walk's start folder (for a file start: its name); what globs match. */
   relative: string;
-  /** Real path for I/O. */
   absolute: string;
 }
 
-/** The rules of one .gitignore, which apply to paths below the directory holding it. */
+/** Said before .gitignore speaks: true keeps a file or enters a folder, false drops either, undefined leaves it to the rules. */
+export type Verdict = (relative: string, isDirectory: boolean) => boolean | undefined;
+
+const ALWAYS_SKIPPED = new Set([".git", "node_modules"]);
+/** ripgrep's ignore files, lowest precedence first: in one `ignore` set, later rules win. */
+const RULE_FILES = [".gitignore", ".ignore", ".rgignore"];
+
+/** The rules of one folder's ignore files, which apply to paths below it. */
 interface Rules {
+  /** The folder's real path, ending in "/". */
   base: string;
   ignore: Ignore;
   /** Paths this does not match need no question to `ignore` (see ignore-hint.ts); absent: ask about all. */
@@ -31,141 +39,73 @@ interface Rules {
 }
 
 /**
- * Yield the regular files under `start` in a deterministic order (depth first, names sorted by
- * code point), skipping .git, node_modules and whatever the .gitignore files of the workspace
- * (root, nested, and those between the root and `start`) exclude.
- *
- * Contract: `start` is a real path inside `root`, as resolveInWorkspace returns it. Symlinked
- * files are yielded only when their real path is inside `root`; symlinked directories are never
- * entered (as git and ripgrep do), which also rules out cycles and duplicates. A file `start` is
- * yielded even if ignored, and so is an ignored directory's content when `start` names it:
- * an explicit request wins, as in ripgrep. Stops after `limit` files; throws if `signal` aborts.
+ * Yield the regular files under `start` (a real path inside `root`), or `start` itself when it is
+ * a file, even an ignored one: an explicit request wins, as in ripgrep.
  */
-export async function* walkFiles(ctx: { root: string; signal: AbortSignal }, start: string, limit = MAX_WALK_FILES): AsyncGenerator<WalkEntry> {
-  for await (const batch of walkBatches(ctx, start, limit)) yield* batch;
+export function* walkSync(root: string, start: string, makeIgnore: () => Ignore, verdict?: Verdict): Generator<WalkEntry> {
+  const info = statSync(start, { throwIfNoEntry: false });
+  const startPath = displayPath(root, start);
+  if (info?.isFile()) yield { path: startPath, relative: basename(start), absolute: start };
+  if (!info?.isDirectory()) return;
+
+  const rulesText = (directory: string, names?: Set<string>) =>
+    RULE_FILES.filter((name) => !names || names.has(name)).map((name) => readText(join(directory, name))).join("\n");
+  const rules = (directory: string, text: string): Rules | undefined =>
+    text.trim() ? { base: directory.endsWith("/") ? directory : `${directory}/`, ignore: makeIgnore().add(text), hint: ignoreHint(text) } : undefined;
+  // As ripgrep: the folders above apply up to the repository's top, except a rule that ignores
+  // the start itself, which was asked for by name.
+  const ancestors: Rules[] = [];
+  for (let dir = start; !existsSync(join(dir, ".git")) && dir !== dirname(dir); ) {
+    dir = dirname(dir);
+    const below = `${start.slice(dir.length + (dir.endsWith("/") ? 0 : 1))}/`;
+    const kept = rulesText(dir).split("\n").filter((line) => line.trim() === "" || !makeIgnore().add(line).ignores(below));
+    const found = rules(dir, kept.join("\n"));
+    if (found) ancestors.unshift(found);
+  }
+
+  function* visit(directory: string, pathPrefix: string, relativePrefix: string, inherited: Rules[]): Generator<WalkEntry> {
+    const entries = list(directory);
+    const own = entries.some((entry) => RULE_FILES.includes(entry.name)) && rules(directory, rulesText(directory, new Set(entries.map((entry) => entry.name))));
+    const active = own ? [...inherited, own] : inherited;
+    for (const entry of entries) {
+      const isDirectory = entry.isDirectory();
+      if (ALWAYS_SKIPPED.has(entry.name) || (!isDirectory && !entry.isFile())) continue;
+      const path = pathPrefix + entry.name;
+      const relative = relativePrefix + entry.name;
+      const absolute = `${directory}/${entry.name}`;
+      const say = verdict?.(relative, isDirectory);
+      if (say === false || (say === undefined && active.length > 0 && isIgnored(active, absolute, isDirectory))) continue;
+      if (isDirectory) yield* visit(absolute, `${path}/`, `${relative}/`, active);
+      else yield { path, relative, absolute };
+    }
+  }
+  yield* visit(start, startPath === "." ? "" : `${startPath}/`, "", ancestors);
 }
 
 /**
- * walkFiles' files in the same order, several at a time: grep and list_files hand them on in
- * batches, and a promise hop per file cost more than the rest of the walk.
+ * walkSync for the main thread (rewind's snapshots): the event loop gets a turn now and then, and
+ * the walk stops after `limit` files. Contract: throws if `signal` aborts.
  */
-export async function* walkBatches(
-  { root, signal }: { root: string; signal: AbortSignal },
-  start: string,
-  limit = MAX_WALK_FILES,
-): AsyncGenerator<WalkEntry[]> {
-  const info = await stat(start);
-  if (info.isFile()) {
-    yield [{ path: toPosix(displayPath(root, start)), relative: basename(start), absolute: start }];
-    return;
-  }
-  if (!info.isDirectory()) return;
-  const rules = await ancestorRules(root, start);
-  const startPath = toPosix(displayPath(root, start));
-  const stack: (PendingDirectory | WalkEntry[])[] = [
-    { absolute: start, pathPrefix: startPath === "." ? "" : `${startPath}/`, relativePrefix: "", rules },
-  ];
-  let remaining = limit;
-  let batch: WalkEntry[] = [];
-  const slice = new TimeSlice();
-  signal.throwIfAborted();
-  while (stack.length > 0) {
-    const next = stack.pop()!;
-    if (Array.isArray(next)) {
-      const room = Math.min(next.length, remaining);
-      for (let i = 0; i < room; i++) batch.push(next[i]);
-      remaining -= room;
-      if (remaining <= 0) break;
-    } else {
-      // Pushed in reverse so that they pop in name order; consecutive files travel as one item.
-      const items = await readDirectory(root, next);
-      for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]);
-    }
-    if (batch.length >= BATCH_FILES) {
-      yield batch;
-      batch = [];
-    }
-    // The walk is synchronous (readdirSync costs half of a promise per directory), so it pauses.
-    if (slice.due) await slice.pause();
+export async function* walkFiles({ root, signal }: { root: string; signal: AbortSignal }, start: string, limit = MAX_WALK_FILES): AsyncGenerator<WalkEntry> {
+  // Loaded on first use: start-up should not pay for what only a walk needs.
+  const { default: ignore } = await import("ignore");
+  let count = 0;
+  for (const entry of walkSync(root, start, ignore)) {
+    yield entry;
+    if (++count >= limit) return;
+    if (count % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
     signal.throwIfAborted();
   }
-  if (batch.length > 0) yield batch;
-}
-
-const BATCH_FILES = 256;
-
-/** A directory still to walk. */
-interface PendingDirectory {
-  absolute: string;
-  /** Workspace-relative and relative to the walk's start, each "" or ending in "/". */
-  pathPrefix: string;
-  relativePrefix: string;
-  rules: Rules[];
-}
-
-/** One directory's files and subdirectories, in name order, with its .gitignore applied. */
-async function readDirectory(root: string, directory: PendingDirectory): Promise<(PendingDirectory | WalkEntry[])[]> {
-  const entries = list(directory.absolute);
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? await loadRules(root, directory.absolute) : undefined;
-  const rules = own ? [...directory.rules, own] : directory.rules;
-  const items: (PendingDirectory | WalkEntry[])[] = [];
-  let files: WalkEntry[] = [];
-  for (const entry of entries) {
-    if (ALWAYS_SKIPPED.has(entry.name)) continue;
-    // Plain concatenation: path.join and path.relative cost more than the rest of the walk.
-    const absolute = directory.absolute + sep + entry.name;
-    // Only a symbolic link needs a system call to classify.
-    const kind = entry.isDirectory() ? "directory" : entry.isFile() ? "file" : kindOf(root, entry, absolute);
-    if (!kind) continue;
-    const path = directory.pathPrefix + entry.name;
-    if (rules.length > 0 && isIgnored(rules, path, kind === "directory")) continue;
-    const relativePath = directory.relativePrefix + entry.name;
-    if (kind === "file") {
-      files.push({ path, relative: relativePath, absolute });
-      continue;
-    }
-    if (files.length > 0) items.push(files);
-    files = [];
-    items.push({ absolute, pathPrefix: `${path}/`, relativePrefix: `${relativePath}/`, rules });
-  }
-  if (files.length > 0) items.push(files);
-  return items;
-}
-
-/** An unreadable directory (permissions, removed meanwhile) is skipped rather than failing the walk. */
-function list(directory: string): Dirent[] {
-  try {
-    return readdirSync(directory, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-}
-
-/** "file", "directory", or undefined for what the walk must not touch (sockets, FIFOs, links out). */
-function kindOf(root: string, entry: Dirent, absolute: string): "file" | "directory" | undefined {
-  if (entry.isDirectory()) return "directory";
-  if (entry.isFile()) return "file";
-  if (!entry.isSymbolicLink()) return undefined;
-  let target: string;
-  try {
-    target = realpathSync(absolute);
-  } catch {
-    return undefined;
-  }
-  if (!isInside(root, target)) return undefined;
-  // Reading a FIFO would block forever, and following directory links risks cycles.
-  return statSync(target, { throwIfNoEntry: false })?.isFile() ? "file" : undefined;
 }
 
 /**
- * Git's precedence: the deepest .gitignore that has an opinion decides, and within one file the
+ * Git's precedence: the deepest rules file that has an opinion decides, and within one file the
  * last matching rule (which the `ignore` package implements, parents included).
  */
-function isIgnored(rules: Rules[], path: string, isDirectory: boolean): boolean {
+function isIgnored(rules: Rules[], absolute: string, isDirectory: boolean): boolean {
   for (let i = rules.length - 1; i >= 0; i--) {
     const { base, ignore, hint } = rules[i];
-    const below = base === "" ? path : path.slice(base.length + 1);
+    const below = absolute.slice(base.length);
     if (hint && !hint.test(below)) continue;
     const verdict = ignore.test(isDirectory ? `${below}/` : below);
     if (verdict.ignored) return true;
@@ -174,34 +114,19 @@ function isIgnored(rules: Rules[], path: string, isDirectory: boolean): boolean 
   return false;
 }
 
-/**
- * The .gitignore files from the root down to (not including) `start`. A file that excludes
- * `start` itself is dropped, since the caller asked for that directory by name.
- */
-async function ancestorRules(root: string, start: string): Promise<Rules[]> {
-  const directories: string[] = [];
-  for (let dir = start; dir !== root && isInside(root, dir); ) {
-    dir = dirname(dir);
-    directories.unshift(dir);
+/** A folder's entries in name order; an unreadable folder (permissions, removed meanwhile) is empty. */
+function list(directory: string): Dirent[] {
+  try {
+    return readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch {
+    return [];
   }
-  const rules: Rules[] = [];
-  const startPath = toPosix(displayPath(root, start));
-  for (const dir of directories) {
-    const loaded = await loadRules(root, dir);
-    if (loaded && !isIgnored([loaded], startPath, true)) rules.push(loaded);
-  }
-  return rules;
 }
 
-async function loadRules(root: string, directory: string): Promise<Rules | undefined> {
-  const text = await readFile(join(directory, ".gitignore"), "utf8").catch(() => undefined);
-  if (text === undefined) return undefined;
-  const base = directory === root ? "" : toPosix(displayPath(root, directory));
-  // Loaded on first use: start-up should not pay for what only list_files and grep need.
-  const { default: ignore } = await import("ignore");
-  return { base, ignore: ignore().add(text), hint: ignoreHint(text) };
-}
-
-function toPosix(path: string): string {
-  return sep === "/" ? path : path.split(sep).join("/");
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
 }

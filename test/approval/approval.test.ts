@@ -281,6 +281,20 @@ describe("hooks in the decision", () => {
     expect(decide(byHook(requests.mcp), context("repl", true, { rules: rules({ deny: ["mcp__gh"] }) })).kind).toBe("refuse");
   });
 
+  it("the Agent SDK program's hook: its allow runs what would ask (a dangerous shape too), its ask asks what would run; a refusal stands", () => {
+    const host = <T extends ApprovalRequest>(request: T, verdict: "allow" | "ask"): T => ({ ...request, hostHook: verdict });
+    const repl = context("repl", true);
+    expect(decide(host(requests.destructive, "allow"), repl)).toEqual({ kind: "run" });
+    expect(decide(host(requests.mcp, "allow"), repl)).toEqual({ kind: "run" });
+    expect(decide(host(requests.read, "ask"), repl)).toEqual({ kind: "ask", why: "a PreToolUse hook asks about this call" });
+    const denied = context("repl", true, { rules: rules({ deny: ["Bash(rm:*)"] }) });
+    expect(decide(host(requests.destructive, "allow"), denied).kind).toBe("refuse");
+    // Where nobody can ask, its ask is a refusal that says who cannot; its allow does not turn a refusal into a run.
+    const nobody = context("print", true, { cannotAsk: "nothing can ask here" });
+    expect(decide(host(requests.read, "ask"), nobody)).toEqual({ kind: "refuse", why: "a PreToolUse hook asks about this call, and nothing can ask here", unasked: true });
+    expect(decide(host(requests.mcp, "allow"), nobody).kind).toBe("refuse");
+  });
+
   it("only what --print would have asked is left for a PermissionRequest hook: a deny rule's refusal is not", () => {
     expect(decide(requests.mcp, context("print", true))).toMatchObject({ kind: "refuse", unasked: true });
     expect(decide(requests.mcp, context("print", true, { rules: rules({ deny: ["mcp__gh"] }) })).kind).toBe("refuse");

@@ -88,7 +88,7 @@ describe("the Claude Agent SDK drives mini-claude", () => {
     const toolUse = messages.find((m) => m.type === "assistant" && (m.message.content as any[]).some((b) => b.type === "tool_use")) as any;
     expect(toolUse.parent_tool_use_id).toBeNull();
     expect(toolUse.message).toMatchObject({ type: "message", role: "assistant", model: "fake-model", stop_reason: "tool_use" });
-    expect(toolUse.message.content).toContainEqual({ type: "tool_use", id: "call_write", name: "Write", input: { file_path: "a.txt", content: "hello\n" } });
+    expect(toolUse.message.content).toContainEqual({ type: "tool_use", id: "call_write", name: "Write", input: { file_path: join(ws.root, "a.txt"), content: "hello\n" } });
     const toolResult = messages.find((m) => m.type === "user" && Array.isArray(m.message.content)) as any;
     expect(toolResult.message.content[0]).toMatchObject({ type: "tool_result", tool_use_id: "call_write", is_error: false });
     expect(toolResult.message.content[0].content).toContain("a.txt");
@@ -242,7 +242,7 @@ describe("the Claude Agent SDK drives mini-claude", () => {
       }),
     );
     expect(existsSync(join(ws.root, "secret.txt"))).toBe(false);
-    expect(seen[0]).toMatchObject({ hook_event_name: "PreToolUse", tool_name: "Write", tool_input: { file_path: "secret.txt", content: "x" }, tool_use_id: "call_w", cwd: ws.root });
+    expect(seen[0]).toMatchObject({ hook_event_name: "PreToolUse", tool_name: "Write", tool_input: { file_path: join(ws.root, "secret.txt"), content: "x" }, tool_use_id: "call_w", cwd: ws.root });
     expect(fake.requests[1].messages.find((m: any) => m.role === "tool").content).toContain("no writes today");
   });
 
@@ -377,7 +377,7 @@ describe("the Claude Agent SDK drives mini-claude", () => {
         },
       }),
     );
-    expect(asked).toEqual(["Read .env"]);
+    expect(asked).toEqual([`Read ${join(ws.root, ".env")}`]);
     const observation = fake.requests[1].messages.find((m: any) => m.role === "tool").content;
     expect(observation).toContain("Not the secrets.");
     expect(observation).not.toContain("SECRET=1");

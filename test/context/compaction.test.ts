@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planSummary, STUB_PREFIX, stubOldOutputs } from "../../src/context/compaction.js";
 import { ContextFullError, ContextGuard, type ContextRequest } from "../../src/context/context.js";
-import { assertValidHistory, type Message } from "../../src/loop/history.js";
+import { assertValidHistory, type Message } from "../../src/model/history.js";
 import { createClient } from "../../src/model/client.js";
 import { streamReply } from "../../src/model/stream.js";
 import { SUMMARY_SYSTEM, summaryRequest } from "../../src/context/summary-prompt.js";

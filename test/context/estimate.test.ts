@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Message } from "../../src/loop/history.js";
+import type { Message } from "../../src/model/history.js";
 import { jsonBytes, jsonOf } from "../../src/model/json-cache.js";
 import { messageBytes, TokenEstimator, totalBytes } from "../../src/context/estimate.js";
 

@@ -1,8 +1,9 @@
 import { execSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { isAlive, terminate } from "../../src/processes/process-tree.js";
+import { isAlive, processTree, terminate } from "../../src/processes/process-tree.js";
 import { JOB_PORT_PROBLEM, jobPortTest } from "../support/bwrap.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { DEV_SERVER_FILES, devServerGone, eventually, readDevServerPids, type DevServerPids } from "../support/processes.js";
@@ -92,6 +93,36 @@ describe("background jobs through the model", () => {
     expect(await devServerGone(pids)).toBe(true);
   });
 
+  it("SIGTERM to the REPL with a job, a hook and an MCP server running leaves no process of theirs behind", async () => {
+    const ws = tempWorkspace({ ...DEV_SERVER_FILES, "a.txt": "alpha\n" });
+    const mcpPids = join(ws.outside, "mcp.pids");
+    const server = fileURLToPath(new URL("../support/mcp-test-server.mjs", import.meta.url));
+    writeFileSync(join(ws.home, "mcp.json"), JSON.stringify({ mcpServers: { test: { command: process.execPath, args: [server], env: { PID_FILE: mcpPids } } } }));
+    // The hook hangs (with a child of its own) while the job and the server run.
+    const hook = { type: "command", command: "echo $$ > hook.pid; sleep 300 & echo $! > hook-child.pid; wait", timeout: 600 };
+    writeFileSync(join(ws.home, "settings.json"), JSON.stringify({ hooks: { PreToolUse: [{ matcher: "Read", hooks: [hook] }] } }));
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "npm run dev" }), reply().tool("read_file", { path: "a.txt" }), reply().text("Read it.")]);
+    // Sandbox off: bwrap's --die-with-parent would take the job down by itself; here only our kill does.
+    const cli = startCli(["--yes", "--sandbox=off"], cliOptions(ws, fake, { stdin: "open" }));
+    cli.child.stdin!.write("start the server, then read a.txt\n");
+    await eventually(() => existsSync(join(ws.root, "pids.json")), 10_000);
+    const pids = await readDevServerPids(ws.root);
+    expect(await eventually(() => existsSync(join(ws.root, "hook-child.pid")) && existsSync(mcpPids), 10_000)).toBe(true);
+    const ours = [
+      pids.server,
+      pids.worker,
+      ...readFileSync(mcpPids, "utf8").trim().split(" ").map(Number),
+      ...["hook.pid", "hook-child.pid"].map((file) => Number(readFileSync(join(ws.root, file), "utf8"))),
+    ];
+    const descendants = processTree(cli.child.pid!).filter((pid) => pid !== cli.child.pid);
+    expect(ours.every(isAlive)).toBe(true);
+    expect(descendants).toEqual(expect.arrayContaining(ours));
+    cli.child.kill("SIGTERM");
+    expect((await cli.done).code).toBe(143);
+    expect(await eventually(() => [...ours, ...descendants].every((pid) => !isAlive(pid)), 10_000)).toBe(true);
+    expect(await devServerGone(pids)).toBe(true);
+  });
+
   it.skipIf(JOB_PORT_PROBLEM)(jobPortTest("--keep-background leaves a dev server that still answers after --print has exited"), async () => {
     const ws = tempWorkspace(DEV_SERVER_FILES);
     // A TMPDIR of its own: the job log directory the kept server still writes to is then easy to find and remove.
@@ -143,7 +174,7 @@ describe("background jobs through the model", () => {
     const result = await cli.done;
     expect(result.stdout).toMatch(/1\s+\d+\s+.*exited\(3\)/);
     const notice = fake.requests[2].messages.at(-1).content;
-    expect(notice).toMatch(/^job 1 `echo server ready; sleep 0\.6; echo crashed >&2; exit 3` exited with code 3/);
+    expect(notice).toMatch(/^background job 1 `echo server ready; sleep 0\.6; echo crashed >&2; exit 3` exited with code 3/);
     expect(notice).toContain("crashed");
     expect(notice.endsWith("how is it?")).toBe(true);
   });

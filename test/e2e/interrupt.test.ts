@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { assertValidHistory, INTERRUPTED_REPLY_NOTE } from "../../src/loop/history.js";
+import { assertValidHistory, INTERRUPTED_REPLY_NOTE } from "../../src/model/history.js";
 import { isAlive } from "../../src/processes/process-tree.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { startRepl } from "../support/pty.js";

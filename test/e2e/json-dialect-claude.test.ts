@@ -52,7 +52,7 @@ describe("-p --json-dialect claude: what claude -p writes, for scripts written f
     expect(toolUse.message).toMatchObject({ role: "assistant", stop_reason: "tool_use" });
     expect(toolUse.message.content).toEqual([
       { type: "text", text: "Let me look." },
-      { type: "tool_use", id: "call_read", name: "Read", input: { file_path: "notes.txt" } },
+      { type: "tool_use", id: "call_read", name: "Read", input: { file_path: join(ws.root, "notes.txt") } },
     ]);
     expect(toolResult.message.content[0]).toMatchObject({ type: "tool_result", tool_use_id: "call_read", is_error: false });
     expect(toolResult.message.content[0].content).toContain("remember the milk");

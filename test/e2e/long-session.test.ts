@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertValidHistory } from "../../src/loop/history.js";
+import { assertValidHistory } from "../../src/model/history.js";
 import { SUMMARY_SYSTEM } from "../../src/context/summary-prompt.js";
 import { reply, useFakeOpenAI, type OverflowShape } from "../support/fake-openai.js";
 import { runCli } from "../support/run-cli.js";

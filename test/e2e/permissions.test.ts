@@ -15,7 +15,7 @@ function settings(path: string, permissions: unknown): void {
 }
 
 describe("Claude Code's permission rules, with the real CLI", () => {
-  it("a project's deny refuses read_file of .env even with --yes, naming the rule; grep never opens it", async () => {
+  it("a project's deny refuses read_file of .env even with --yes, naming the rule; grep leaves it out", async () => {
     const ws = tempWorkspace({ ".env": "API_KEY=sk-secret-123\n", "app.ts": "const key = process.env.API_KEY;\n" });
     const file = join(ws.root, ".claude/settings.json");
     settings(file, { deny: ["Read(./.env)"] });

@@ -22,19 +22,22 @@ describe.each([60, 120])("what appears by itself at the idle prompt, at %i colum
     const typed = "check why it stopped and what the log said just before that";
     pty.type(typed);
     await pty.waitFor(typed);
-    await pty.waitFor(`job 1 exited (code 1): ${job}`, { timeoutMs: 8000 });
+    const ended = `background job 1 \`${job}\` exited with code 1`;
+    await pty.waitFor(ended, { timeoutMs: 8000 });
     const screen = await pty.rendered();
     const lines = screen.split("\n");
-    const notice = lines.findIndex((line) => line.startsWith("job 1 exited (code 1)"));
-    // The notice sits right above the prompt, and the prompt still holds what was typed, once.
-    expect(lines.slice(notice + 1).join("").replace(/\s+$/, "")).toBe(`mini-claude> ${typed}`);
+    const notice = lines.findIndex((line) => line.startsWith("background job 1 "));
+    // The notice (two rows at 60 columns) sits right above the prompt, and the prompt still holds what was typed, once.
+    const rows = Math.ceil(ended.length / columns);
+    expect(lines.slice(notice, notice + rows).map((row) => row.trimEnd()).join("")).toBe(ended);
+    expect(lines.slice(notice + rows).join("").replace(/\s+$/, "")).toBe(`mini-claude> ${typed}`);
     expect(lines.slice(0, notice).join("\n")).not.toContain("check why");
     pty.type(" please\r");
     await pty.waitFor("It stopped.");
     await pty.quit();
     expect(fake.requests).toHaveLength(3);
     // The model still hears of it, with the request exactly as typed after it.
-    expect(userText(fake.requests[2])).toMatch(/^job 1 `echo server ready; sleep 1\.5; exit 1` exited with code 1/);
+    expect(userText(fake.requests[2])).toMatch(/^background job 1 `echo server ready; sleep 1\.5; exit 1` exited with code 1/);
     expect(userText(fake.requests[2]).endsWith(`${typed} please`)).toBe(true);
   });
 
@@ -49,9 +52,14 @@ describe.each([60, 120])("what appears by itself at the idle prompt, at %i colum
     pty.type("think slowly\r");
     await pty.waitFor(/word by word\.[^]*mini-claude> $/);
     await pty.quit();
-    const screen = await pty.rendered();
-    expect(screen).toMatch(/word by word\.\njob 1 exited \(code 2\): echo server ready; sleep 1\.2; exit 2\nmini-claude> /);
-    expect(screen.split("job 1 exited").length).toBe(2);
+    const lines = (await pty.rendered()).split("\n");
+    const ended = `background job 1 \`${job}\` exited with code 2`;
+    const notice = lines.findIndex((line) => line.startsWith("background job 1 "));
+    const rows = Math.ceil(ended.length / columns);
+    expect(lines[notice - 1]).toMatch(/word by word\.\s*$/);
+    expect(lines.slice(notice, notice + rows).map((row) => row.trimEnd()).join("")).toBe(ended);
+    expect(lines[notice + rows]).toMatch(/^mini-claude> /);
+    expect(lines.filter((line) => line.startsWith("background job 1 "))).toHaveLength(1);
   });
 });
 

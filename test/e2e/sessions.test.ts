@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertValidHistory } from "../../src/loop/history.js";
+import { assertValidHistory } from "../../src/model/history.js";
 import { listSessions } from "../../src/session/transcript.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { cliOptions, runCli, startCli } from "../support/run-cli.js";

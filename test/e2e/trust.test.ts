@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { appendFileSync, chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { assertValidHistory } from "../../src/loop/history.js";
+import { assertValidHistory } from "../../src/model/history.js";
 import { startCaptureServer } from "../support/capture-server.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { CLI, withoutSandboxLine, runCli, startCli } from "../support/run-cli.js";
@@ -114,7 +114,7 @@ describe("the key in a background job's notice", () => {
     cli.child.stdin!.end();
     await cli.done;
     const notice = fake.requests[2].messages.at(-1).content;
-    expect(notice).toMatch(/^job 1 .* exited with code 3/);
+    expect(notice).toMatch(/^background job 1 .* exited with code 3/);
     expect(notice).toContain("OPENAI_API_KEY=[redacted: API key]");
     for (const request of fake.requests) expect(JSON.stringify(request)).not.toContain(KEY);
   });

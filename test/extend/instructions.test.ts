@@ -137,7 +137,11 @@ describe("a subfolder's instructions", () => {
     const start = loadProjectInstructions(ws.root, ws.home);
     const registry = withSubfolderInstructions(createRegistry(), new SubfolderInstructions(ws.root, ws.home, start?.realPaths));
     const ctx = { root: ws.root, signal: new AbortController().signal, approve: approveAll } as ToolContext;
-    const read = (path: string) => registry.run({ name: "read_file", arguments: JSON.stringify({ path }) }, ctx);
+    const read = (path: string) => {
+      const call = registry.prepare({ name: "read_file", arguments: JSON.stringify({ path }) });
+      if ("error" in call) throw new Error(call.error);
+      return registry.run(call, ctx);
+    };
     const first = await read("pkg/api/src/a.ts");
     expect(first.output).toBe(
       "1\texport const a = 1;\n\n[Instructions from pkg/api/CLAUDE.md; they apply to the files in their folders:]\nAPI rules: validate input.",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runAgent, type AgentEvent } from "../../src/loop/agent.js";
-import { assertValidHistory, type Message } from "../../src/loop/history.js";
+import { assertValidHistory, type Message } from "../../src/model/history.js";
 import { createClient } from "../../src/model/client.js";
 import { JobManager } from "../../src/processes/jobs.js";
 import { StreamCutError } from "../../src/model/stream.js";

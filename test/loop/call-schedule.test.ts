@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { runAgent, type AgentEvent } from "../../src/loop/agent.js";
-import { assertValidHistory, type Message } from "../../src/loop/history.js";
+import { assertValidHistory, type Message } from "../../src/model/history.js";
 import { createClient } from "../../src/model/client.js";
 import { JobManager } from "../../src/processes/jobs.js";
-import { createRegistry, defineTool, isReadOnly, type Tool } from "../../src/tools/index.js";
+import { createRegistry, defineTool, prepareCall, type ToolCallRequest, type Tool } from "../../src/tools/index.js";
 import { reply, useFakeOpenAI, type FakeOpenAI } from "../support/fake-openai.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -30,7 +30,7 @@ function loggingTools(log: string[]) {
   return [timed("slow_read", 120, true), timed("note", 30, false)];
 }
 
-async function loop(fake: FakeOpenAI, log: string[]) {
+async function loop(fake: FakeOpenAI, log: string[], tools = loggingTools(log)) {
   const ws = tempWorkspace({});
   const controller = new AbortController();
   const client = await createClient({ baseURL: fake.url, apiKey: "test-key", requestTimeoutMs: 10_000, maxRetries: 0 });
@@ -40,7 +40,7 @@ async function loop(fake: FakeOpenAI, log: string[]) {
     client,
     model: "fake-model",
     messages,
-    tools: createRegistry(loggingTools(log)),
+    tools: createRegistry(tools),
     toolContext: { root: ws.root, jobs: new JobManager(), signal: controller.signal, approve: async () => ({ approved: true }) },
     signal: controller.signal,
     maxSteps: 5,
@@ -86,8 +86,43 @@ describe("parallel read-only calls", () => {
   });
 });
 
+describe("each call prepared once", () => {
+  it("its arguments are validated once, whatever the schedule, label, repeat guard and run need; each message reaches the sink once", async () => {
+    let checks = 0;
+    const counted = defineTool({
+      name: "lookup",
+      description: "lookup",
+      params: z.object({ key: z.string().refine(() => ++checks > 0) }),
+      readOnly: ({ key }) => key !== "write",
+      summary: ({ key }) => `lookup ${key}`,
+      run: async ({ key }) => `found ${key}`,
+    }) as unknown as Tool;
+    const fake = await fakeOpenAI([
+      reply().tool("lookup", { key: "a" }, "c1").tool("lookup", { key: "b" }, "c2").tool("lookup", { key: "write" }, "c3").tool("lookup", {}, "c4"),
+      reply().text("Done."),
+    ]);
+    const { stop, messages, events } = await loop(fake, [], [counted]);
+    expect(stop).toBe("done");
+    expect(checks).toBe(3);
+    expect(events.flatMap((e) => (e.type === "tool_start" ? [e.label] : []))).toEqual(["lookup a", "lookup b", "lookup write", "lookup"]);
+    expect(messages.filter((m) => m.role === "tool").map((m) => m.content)).toEqual([
+      "found a",
+      "found b",
+      "found write",
+      'Error: invalid arguments for lookup:\nkey: Required\nReceived: "{}"',
+    ]);
+    // The loop appended the assistant replies and the four answers, each on the sink once, in order.
+    expect(events.flatMap((e) => (e.type === "message" ? [e.message] : []))).toEqual(messages.slice(2));
+  });
+});
+
 describe("which calls are read-only", () => {
   const call = (name: string, args: unknown) => ({ name, arguments: JSON.stringify(args) });
+  // A call the registry rejects (bad JSON, unknown tool) is never read-only.
+  const isReadOnly = (request: ToolCallRequest) => {
+    const prepared = prepareCall(request);
+    return "error" in prepared ? false : prepared.readOnly;
+  };
   it("read_file, list_files, grep and exec's bg_list / bg_logs are; writes, edits, commands and bg_kill are not", () => {
     expect(isReadOnly(call("read_file", { path: "a" }))).toBe(true);
     expect(isReadOnly(call("list_files", {}))).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withoutStaleReasoning, type Message } from "../../src/loop/history.js";
+import { withoutStaleReasoning, type Message } from "../../src/model/history.js";
 import { mergeMessageExtras, mergeValue } from "../../src/model/provider-fields.js";
 
 describe("fields providers need back", () => {

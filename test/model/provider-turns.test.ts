@@ -4,8 +4,10 @@ import OpenAI from "openai";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { runAgent, type AgentEvent, type AgentRun } from "../../src/loop/agent.js";
 import { CUT_BY_LENGTH } from "../../src/loop/call-guards.js";
-import { assertValidHistory, type Message } from "../../src/loop/history.js";
+import { assertValidHistory, type Message } from "../../src/model/history.js";
 import { JobManager } from "../../src/processes/jobs.js";
+import { killAll } from "../../src/processes/children.js";
+import { jobEndedNotice } from "../../src/tools/background.js";
 import { createRegistry } from "../../src/tools/index.js";
 import { ProviderStreamError } from "../../src/model/stream.js";
 import { reply, useFakeOpenAI, type Scripted } from "../support/fake-openai.js";
@@ -18,7 +20,7 @@ async function run(script: Scripted[], options: Partial<AgentRun> & { files?: Re
   const fake = await fakeOpenAI(script);
   const ws = tempWorkspace(options.files ?? { "a.txt": "hello\n" });
   const processes = new JobManager({ startupMs: 1500, graceMs: 300 });
-  onTestFinished(() => processes.killAll().then(() => undefined));
+  onTestFinished(() => killAll());
   const signal = new AbortController().signal;
   const events: AgentEvent[] = [];
   const messages: Message[] = options.messages ?? [{ role: "system", content: "system" }, { role: "user", content: "go" }];
@@ -141,15 +143,17 @@ describe("tool-call hygiene", () => {
 
 describe("mid-turn notices and in-stream errors", () => {
   it("a background job that ends mid-turn is reported in the next tool result", async () => {
-    const pending = [["job 1 `node server.js` exited with code 1; last output:\n  Error: EADDRINUSE"]];
+    const ended = { id: 1, pid: 4242, command: "node server.js", state: "exited" as const, exitCode: 1, signal: null, startedAt: 0, logFile: "", lastLines: ["Error: EADDRINUSE"] };
+    const pending = [[jobEndedNotice(ended), { text: 'MCP server "docs" stopped (EOF); its tools are unavailable.' }]];
     const { fake, events } = await run(
       [reply().tool("read_file", { path: "a.txt" }), reply().tool("read_file", { path: "a.txt", offset: 1 }), reply().text("ok")],
       { notices: () => pending.shift() ?? [] },
     );
     const [first, second] = toolAnswers(fake.requests[2]);
-    expect(first).toMatch(/hello\n\nNotice: background job 1 `node server.js` exited with code 1; last output:\n {2}Error: EADDRINUSE$/);
+    expect(first).toMatch(/hello\n\nNotice: background job 1 `node server.js` exited with code 1; last output:\n {2}Error: EADDRINUSE\nNotice: MCP server "docs" stopped \(EOF\); its tools are unavailable\.$/);
     expect(second).not.toContain("Notice");
-    expect(events).toContainEqual({ type: "notice", kind: "job", text: "background job 1 `node server.js` exited with code 1" });
+    // The person sees the job's line (the same words as the model's, without the output), and no other notice as a job.
+    expect(events.filter((event) => event.type === "notice")).toEqual([{ type: "notice", kind: "job", text: "background job 1 `node server.js` exited with code 1" }]);
   });
 
   it("an error inside the stream rejects with the provider's message; the history keeps the text and no half call", async () => {

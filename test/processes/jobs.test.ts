@@ -5,14 +5,15 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { isAlive, KILL_GRACE_MS, processTree, terminate } from "../../src/processes/process-tree.js";
 import { JobManager, UnknownJobError, type JobManagerOptions } from "../../src/processes/jobs.js";
-import { jobLogsText, jobNotices, jobTable } from "../../src/tools/background.js";
+import { adopted, killAll } from "../../src/processes/children.js";
+import { jobEndedNotice, jobLogsText, jobTable } from "../../src/tools/background.js";
 import { eventually, portIsFree } from "../support/processes.js";
 import { tempWorkspace } from "../support/workspace.js";
 
 /** A manager whose jobs cannot outlive the test, with waits short enough for unit tests. */
 function manager(options: JobManagerOptions = {}): JobManager {
   const processes = new JobManager({ startupMs: 1500, ...options });
-  onTestFinished(() => processes.killAll().then(() => undefined));
+  onTestFinished(() => killAll());
   return processes;
 }
 
@@ -25,6 +26,7 @@ const REPO = fileURLToPath(new URL("../..", import.meta.url));
  */
 function inFreshProcess(root: string, file: string, body: string, command = "sh -c 'sleep 30; :' & echo ready; wait"): { stdout: string; pids: number[] } {
   const script = `import { JobManager } from ${JSON.stringify(PROCESSES_MODULE)};
+import { killAll } from ${JSON.stringify(PROCESSES_MODULE.replace("jobs.ts", "children.ts"))};
 const processes = new JobManager({ startupMs: 1000 });
 const job = await processes.start(${JSON.stringify(command)}, { cwd: ${JSON.stringify(root)} });
 const { processTree } = await import(${JSON.stringify(PROCESSES_MODULE.replace("jobs.ts", "process-tree.ts"))});
@@ -77,7 +79,7 @@ describe("JobManager", () => {
     expect(await portIsFree(Number(new URL(started.url!).port))).toBe(true);
     expect(processes.list()[0]).toMatchObject({ id: 1, state: "killed" });
     expect(existsSync(started.logFile)).toBe(false);
-    expect(jobNotices(processes.drainEnded())).toEqual([]);
+    expect(processes.drainEnded()).toEqual([]);
     expect((await processes.kill(1)).wasRunning).toBe(false);
   });
 
@@ -88,7 +90,7 @@ describe("JobManager", () => {
     expect(Date.now() - started).toBeLessThan(1400);
     expect(result).toMatchObject({ state: "failed", exitCode: 2, log: ["Error: config.json not found"] });
     expect(jobTable(processes.list())).toMatch(/failed\(2\)/);
-    expect(jobNotices(processes.drainEnded())).toEqual([]);
+    expect(processes.drainEnded()).toEqual([]);
   });
 
   it("kills a job that ignores SIGTERM, and one that left the process group", async () => {
@@ -175,10 +177,9 @@ describe("JobManager", () => {
     const job = await processes.start("echo ready; sleep 0.4; echo 'Error: lost connection'; exit 4", { cwd: tempWorkspace().root });
     expect(job.state).toBe("running");
     expect(await eventually(() => processes.list()[0].state !== "running")).toBe(true);
-    expect(jobNotices(processes.drainEnded())).toEqual([
-      "job 1 `echo ready; sleep 0.4; echo 'Error: lost connection'; exit 4` exited with code 4; last output:\n  ready\n  Error: lost connection",
-    ]);
-    expect(jobNotices(processes.drainEnded())).toEqual([]);
+    const line = "background job 1 `echo ready; sleep 0.4; echo 'Error: lost connection'; exit 4` exited with code 4";
+    expect(processes.drainEnded().map(jobEndedNotice)).toEqual([{ text: `${line}; last output:\n  ready\n  Error: lost connection`, display: line }]);
+    expect(processes.drainEnded()).toEqual([]);
     expect(processes.list()[0]).toMatchObject({ state: "exited", exitCode: 4 });
     // Once the job and its leftovers are gone, its log lives on in memory only.
     expect(await eventually(() => !existsSync(job.logFile))).toBe(true);
@@ -196,35 +197,38 @@ describe("JobManager", () => {
     expect(() => processes.logs(7)).toThrow(expect.objectContaining({ id: 7, known: [1] }));
   });
 
-  it("killAllSync and killAll leave nothing behind", async () => {
+  it("children.ts's killAll, at once at exit or gracefully, leaves nothing behind and records the jobs as killed", async () => {
     const processes = manager();
     const ws = tempWorkspace();
     const jobs = await Promise.all([1, 2].map(() => processes.start("sh -c 'sleep 30; :' & echo ready; wait", { cwd: ws.root })));
     const trees = jobs.map((job) => processTree(job.pid));
     expect(trees.every((tree) => tree.length >= 2)).toBe(true);
+    expect(adopted("job")).toEqual(jobs.map((job) => job.pid));
     const logDir = dirname(jobs[0].logFile);
     expect(jobs.map((job) => existsSync(job.logFile))).toEqual([true, true]);
-    processes.killAllSync();
+    await killAll({ now: true });
     expect(await eventually(() => trees.flat().every((pid) => !isAlive(pid)), 1000)).toBe(true);
     expect(processes.list().map((job) => job.state)).toEqual(["killed", "killed"]);
+    expect(processes.unreported()).toEqual([]);
     expect(existsSync(logDir)).toBe(false);
+    expect(adopted()).toEqual([]);
 
     const third = await processes.start("echo ready; sleep 30", { cwd: ws.root });
     const tree = processTree(third.pid);
-    const results = await processes.killAll();
-    expect(results.map((result) => result.id)).toEqual([3]);
+    await killAll();
     expect(tree.filter(isAlive)).toEqual([]);
     expect(existsSync(dirname(third.logFile))).toBe(false);
     expect(jobLogsText(processes.logs(3))).toBe("job 3 `echo ready; sleep 30` (killed): last 1 of 1 lines\nready");
+    expect(processes.unreported()).toEqual([]);
   });
 
-  it("finishes killAll in a process with nothing else to keep it alive, and killAllSync works in an exit handler", async () => {
+  it("finishes killAll in a process with nothing else to keep it alive, and killAll({ now }) works in an exit handler", async () => {
     const ws = tempWorkspace();
-    const awaited = inFreshProcess(ws.root, "await.mts", 'const [result] = await processes.killAll();\nconsole.log("killed " + result.killed.length);');
-    expect(awaited.stdout).toMatch(/killed [1-9]/);
+    const awaited = inFreshProcess(ws.root, "await.mts", 'await killAll();\nconsole.log("state " + processes.list()[0].state);');
+    expect(awaited.stdout).toMatch(/state killed/);
     expect(awaited.pids.length).toBeGreaterThanOrEqual(2);
     expect(awaited.pids.filter(isAlive)).toEqual([]);
-    const exiting = inFreshProcess(ws.root, "exit.mts", 'process.on("exit", () => processes.killAllSync());\nprocess.exit(0);');
+    const exiting = inFreshProcess(ws.root, "exit.mts", 'process.on("exit", () => void killAll({ now: true }));\nprocess.exit(0);');
     expect(exiting.pids.length).toBeGreaterThanOrEqual(2);
     expect(await eventually(() => exiting.pids.every((pid) => !isAlive(pid)), 1000)).toBe(true);
   });

@@ -11,7 +11,7 @@ import {
   Transcript,
   SessionLookupError,
 } from "../../src/session/transcript.js";
-import { INTERRUPTED_BY_EXIT, repairHistory } from "../../src/loop/history.js";
+import { INTERRUPTED_BY_EXIT, repairHistory } from "../../src/model/history.js";
 
 let dataDir: string;
 beforeEach(() => {

@@ -1,6 +1,7 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { isAlive, processTree } from "../../src/processes/process-tree.js";
 import { JobManager } from "../../src/processes/jobs.js";
+import { killAll } from "../../src/processes/children.js";
 import { runTool, toolSpecs, type ToolContext } from "../../src/tools/index.js";
 import { looksLikeDaemon } from "../../src/tools/daemon-commands.js";
 import { tempWorkspace } from "../support/workspace.js";
@@ -14,7 +15,7 @@ interface Harness {
 function harness(root: string, options: { deny?: string | true; signal?: AbortSignal } = {}): Harness {
   const asked: string[] = [];
   const processes = new JobManager({ startupMs: 1500, graceMs: 300 });
-  onTestFinished(() => processes.killAll().then(() => undefined));
+  onTestFinished(() => killAll());
   const ctx: ToolContext = {
     root,
     signal: options.signal ?? new AbortController().signal,
@@ -170,7 +171,7 @@ describe("exec in the background", () => {
     expect(result.output).toBe(
       "The background job 1 (pid " +
         /pid (\d+)/.exec(result.output)?.[1] +
-        ") `node -e \"console.log('Error: port in use'); process.exit(5)\"` failed during startup (exit code 5); it is not running.\nOutput:\nError: port in use",
+        ") `node -e \"console.log('Error: port in use'); process.exit(5)\"` failed during startup: it exited with code 5; it is not running.\nOutput:\nError: port in use",
     );
   });
 });

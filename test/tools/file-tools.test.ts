@@ -3,7 +3,8 @@ import { chmodSync, closeSync, openSync, readdirSync, readFileSync, statSync, sy
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runTool, type ToolContext } from "../../src/tools/index.js";
+import { z } from "zod";
+import { defineTool, runTool, type Tool, type ToolContext } from "../../src/tools/index.js";
 import { tempWorkspace } from "../support/workspace.js";
 import { approveAll } from "../support/approve-all.js";
 
@@ -245,6 +246,20 @@ describe("runTool", () => {
       'Error: invalid arguments for read_file:\npath: Required\noffset: Expected number, received string\nReceived: "{\\"offset\\":\\"ten\\"}"',
     );
     expect([unknown.ok, badJson.ok, badArgs.ok]).toEqual([false, false, false]);
+  });
+
+  it("a schema whose own code throws is an observation too, never a throw out of the registry", async () => {
+    const ws = tempWorkspace();
+    const fragile = defineTool({
+      name: "fragile",
+      description: "fragile",
+      params: z.object({ key: z.string().refine(() => {
+        throw new Error("boom");
+      }) }),
+      run: async () => "never",
+    }) as unknown as Tool;
+    const result = await runTool({ name: "fragile", arguments: '{"key": "a"}' }, context(ws.root), [fragile]);
+    expect(result).toMatchObject({ ok: false, label: "fragile", output: "Error: fragile failed unexpectedly while checking its arguments: boom" });
   });
 
   it("answers arguments nested 200,000 deep with an observation, never a stack overflow", async () => {

@@ -2,10 +2,11 @@ import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 import type { ToolContext } from "../../src/tools/index.js";
 import { listFiles, listFilesTool } from "../../src/tools/list-files.js";
 import { approveAll } from "../support/approve-all.js";
+import { forEachEngine } from "../support/search-engines.js";
 
 let root: string;
 let outside: string;
@@ -54,7 +55,7 @@ const project = {
   "src/node_modules/pkg/index.js": "",
 };
 
-describe("list_files", () => {
+forEachEngine("list_files", (engine) => {
   it("lists files sorted, honouring root and nested .gitignore and skipping .git and node_modules", async () => {
     await files(project);
     expect(await list({})).toBe(
@@ -76,15 +77,27 @@ describe("list_files", () => {
     await files(project);
     expect(await list({ pattern: "**/*.ts" })).toBe(["a.ts", "src/deep/nested/c.ts", "src/index.ts", "src/util.ts"].join("\n"));
     expect(await list({ path: "src", pattern: "*.ts" })).toBe("src/index.ts\nsrc/util.ts");
-    expect(await list({ pattern: "src/*.log" })).toBe("src/keep.log");
+    expect(await list({ pattern: "**/*.?s" })).toBe(["a.ts", "src/deep/nested/c.ts", "src/index.ts", "src/util.ts"].join("\n"));
+    expect(await list({ path: "src", pattern: "!**/*.ts" })).toBe(["src/.gitignore", "src/keep.log"].join("\n"));
   });
 
-  it("lists the same files whether the glob is matched here (simple) or in the worker (braces)", async () => {
+  it("lists what a glob names even when .gitignored, as rg's --glob does, but never .git or node_modules", async () => {
     await files(project);
-    const expected = ["a.ts", "src/deep/nested/c.ts", "src/index.ts", "src/keep.log", "src/util.ts"].join("\n");
-    expect(await list({ pattern: "**/*.{ts,log}" })).toBe(expected);
-    expect(await list({ pattern: "**/*.?s" })).toBe(["a.ts", "src/deep/nested/c.ts", "src/index.ts", "src/util.ts"].join("\n"));
-    expect(await list({ pattern: "src/**" })).toBe(["src/.gitignore", "src/deep/nested/c.ts", "src/index.ts", "src/keep.log", "src/util.ts"].join("\n"));
+    expect(await list({ pattern: "src/*.log" })).toBe("src/keep.log\nsrc/other.log");
+    expect(await list({ pattern: "**/*.{ts,log}" })).toBe(["a.ts", "b.log", "src/deep/nested/c.ts", "src/index.ts", "src/keep.log", "src/other.log", "src/util.ts"].join("\n"));
+    // A folder the glob names is entered too; files below it still have to match.
+    expect(await list({ pattern: "src/**" })).toBe(
+      ["src/.gitignore", "src/deep/nested/c.ts", "src/generated/x.ts", "src/index.ts", "src/keep.log", "src/other.log", "src/util.ts"].join("\n"),
+    );
+    expect(await list({ pattern: "*" })).toBe([".eslintrc.json", ".gitignore", "a.ts", "b.log"].join("\n"));
+    expect(await list({ pattern: "**/index.js" })).toBe("No files match **/index.js in the workspace.");
+  });
+
+  it("says what is wrong with a glob rg cannot read", async () => {
+    await files(project);
+    const result = list({ pattern: "src/[a" });
+    if (engine === "rg") await expect(result).rejects.toThrow("error parsing glob 'src/[a': unclosed character class");
+    else expect(await result).toBe("No files match src/[a in the workspace.");
   });
 
   it("says when nothing matches, with a hint for a pattern that only looks one level deep", async () => {
@@ -106,14 +119,14 @@ describe("list_files", () => {
     expect(lines[1000]).toBe('[Showing 1000 of 1005 files. Narrow with a deeper path or a pattern such as "**/*.ts".]');
   });
 
-  it("lists symlinked files inside the workspace but never follows links out of it", async () => {
+  it("does not follow symlinks, in or out of the workspace", async () => {
     await files({ "secret.txt": "s", "dir/inner.txt": "" }, outside);
     await files({ "real.txt": "" });
     await symlink(join(outside, "dir"), join(root, "out-dir"));
     await symlink(join(outside, "secret.txt"), join(root, "out-file.txt"));
     await symlink(join(root, "real.txt"), join(root, "alias.txt"));
     await symlink(root, join(root, "loop"));
-    expect(await list({})).toBe("alias.txt\nreal.txt");
+    expect(await list({})).toBe("real.txt");
   });
 
   it("rejects paths outside the workspace and explains a missing path", async () => {
@@ -139,14 +152,28 @@ describe("list_files", () => {
     await expect(list({}, context(controller.signal))).rejects.toThrow(/abort/i);
   });
 
-  it("labels the call for the person", () => {
-    expect(listFilesTool.summary?.({ path: "src", pattern: "**/*.ts" })).toBe("list_files src **/*.ts");
-    expect(listFilesTool.summary?.({})).toBe("list_files .");
+  it("leaves out files the person's Read rules deny", async () => {
+    await files(project);
+    const readDenied = (absolute: string) => (absolute.endsWith("/src/util.ts") ? "Read(./src/util.ts)" : undefined);
+    expect(await list({ path: "src" }, { ...context(), readDenied })).toBe(["src/.gitignore", "src/deep/nested/c.ts", "src/index.ts", "src/keep.log"].join("\n"));
+  });
+});
+
+it("labels the call for the person", () => {
+  expect(listFilesTool.summary?.({ path: "src", pattern: "**/*.ts" })).toBe("list_files src **/*.ts");
+  expect(listFilesTool.summary?.({})).toBe("list_files .");
+});
+
+forEachEngine("list_files' deadline", (engine) => {
+  const evil = "@(a*)*(a*)*(a*)*b*(a*)*(a*)*(a*)*c";
+
+  it.runIf(engine === "rg")("matches any glob in linear time (rg's globs cannot backtrack)", async () => {
+    await files({ [`${"a".repeat(60)}.txt`]: "", "b.txt": "" });
+    expect(await listFiles({ pattern: evil }, context(), 5000)).toBe(`No files match ${evil} in the workspace. Use "**/${evil}" to include subdirectories.`);
   });
 
-  it("stops a glob that backtracks for ever at its deadline, and at once on Ctrl-C, leaving no core busy", async () => {
+  it.runIf(engine === "no rg")("stops a glob that backtracks for ever at its deadline, and at once on Ctrl-C, leaving no core busy", async () => {
     await files({ [`${"a".repeat(60)}.txt`]: "", "b.txt": "" });
-    const evil = "@(a*)*(a*)*(a*)*b*(a*)*(a*)*(a*)*c";
     const started = Date.now();
     // A ToolError: the registry turns it into the model's "Error: …" observation.
     await expect(listFiles({ pattern: evil }, context(), 300)).rejects.toThrow(

@@ -5,6 +5,7 @@ import { readHookOutput, type HookDecision } from "./hook-output.js";
 import { matchesTool } from "./matcher.js";
 import type { HookCommand, HookEvent, HookSettings } from "./settings.js";
 import { unsentToolNames, type UnsentToolName } from "./tool-name-check.js";
+import { firstLine } from "../../text.js";
 
 export type { HookDecision } from "./hook-output.js";
 
@@ -105,10 +106,10 @@ export class Hooks {
       if (signal?.aborted) break;
       const rewritten = this.rewritten(hook);
       if (rewritten) {
-        this.options.warn(`${hook.event} hook \`${brief(hook.command)}\` was not run: ${rewritten}.`);
+        this.options.warn(`${hook.event} hook \`${firstLine(hook.command, 60)}\` was not run: ${rewritten}.`);
         // A guard whose script changed is a guard that cannot run: it allows nothing.
         if (event !== "PreToolUse") continue;
-        decision.block = `the hook \`${brief(hook.command)}\` (from ${hook.source}) was not run: ${rewritten}. Tell the user to restart mini-claude to be asked about it again.`;
+        decision.block = `the hook \`${firstLine(hook.command, 60)}\` (from ${hook.source}) was not run: ${rewritten}. Tell the user to restart mini-claude to be asked about it again.`;
         break;
       }
       const result = await runWithInput(hook.command, { cwd: this.options.cwd, input, timeoutMs: hook.timeoutMs, signal, env: this.env() });
@@ -172,14 +173,14 @@ export class Hooks {
   }
 
   private interpret(hook: HookCommand, result: InputRunResult): HookDecision {
-    const name = `${hook.event} hook \`${brief(hook.command)}\``;
+    const name = `${hook.event} hook \`${firstLine(hook.command, 60)}\``;
     if (result.aborted) return {};
     const broken = brokenBecause(hook, result);
     if (broken) {
       this.options.warn(`${name} ${broken}.`);
       // A guard that cannot run must not let the call through without a word.
       if (hook.event !== "PreToolUse") return {};
-      return { block: `the hook \`${brief(hook.command)}\` (from ${hook.source}) ${broken}; a guard that cannot run allows nothing. Tell the user to fix or remove that hook.` };
+      return { block: `the hook \`${firstLine(hook.command, 60)}\` (from ${hook.source}) ${broken}; a guard that cannot run allows nothing. Tell the user to fix or remove that hook.` };
     }
     const stderr = result.stderr.trim();
     if (result.exitCode === 2) return { block: stderr || `blocked by ${name}` };
@@ -197,9 +198,4 @@ function brokenBecause(hook: HookCommand, result: InputRunResult): string | unde
   const stderr = result.stderr.trim().split("\n", 1)[0];
   const what = result.exitCode === null ? "was killed by a signal" : result.exitCode === 127 ? "could not run (exit 127: command not found)" : `failed with exit code ${result.exitCode}`;
   return `${what}${stderr ? ` (${stderr})` : ""}`;
-}
-
-function brief(command: string): string {
-  const line = command.split("\n", 1)[0];
-  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }

@@ -1,6 +1,6 @@
 import { fromClaudeInput, toClaudeInput, toClaudeName, toClaudeResponse } from "../../claude-names.js";
 import { redactSecrets } from "../../secrets.js";
-import type { Approval, ApprovalRequest, ToolCallRequest, ToolContext, ToolRegistry, ToolResult } from "../../tools/index.js";
+import { rejection, type Approval, type ApprovalRequest, type Prepared, type PreparedCall, type ToolContext, type ToolRegistry, type ToolResult } from "../../tools/index.js";
 import type { Hooks } from "./hooks.js";
 
 /**
@@ -15,8 +15,9 @@ import type { Hooks } from "./hooks.js";
  * call to the person (the REPL asks; --print refuses). "allow" marks the call's own approval
  * requests `allowedByHook`, which approval/decide.ts weighs: it answers a command that stays inside
  * the sandbox and an MCP call; deny and ask rules, leaving the sandbox (sandbox: false, the
- * network, a new domain), protected writes and dangerous shapes still refuse or ask. `updatedInput` replaces the arguments, checked again by the tool's
- * schema. PostToolUse feedback (exit 2, "block", additionalContext) joins the observation.
+ * network, a new domain), protected writes and dangerous shapes still refuse or ask. Hooks see the
+ * arguments the registry parsed (a call it rejected never reaches them); `updatedInput` replaces
+ * them, and the registry prepares the new call (the tool's schema checks it again). PostToolUse feedback (exit 2, "block", additionalContext) joins the observation.
  */
 export function withHooks(registry: ToolRegistry, hooks: Hooks, cwd: string): ToolRegistry {
   return {
@@ -27,36 +28,36 @@ export function withHooks(registry: ToolRegistry, hooks: Hooks, cwd: string): To
 
 const CALL_EVENTS = ["PreToolUse", "PermissionRequest", "PostToolUse", "PostToolUseFailure"] as const;
 
-async function hookedCall(registry: ToolRegistry, hooks: Hooks, cwd: string, call: ToolCallRequest, ctx: ToolContext): Promise<ToolResult> {
+async function hookedCall(registry: ToolRegistry, hooks: Hooks, cwd: string, call: PreparedCall, ctx: ToolContext): Promise<ToolResult> {
   const tool = call.name;
-  let args = parseArguments(call.arguments);
-  let event = callEvent(call, args, cwd);
+  let event = callEvent(call, call.input, cwd);
   const before = await hooks.run("PreToolUse", event, ctx.signal, tool);
   // Ctrl-C during a hook stops the call too: it must not run after the person said stop.
-  if (ctx.signal.aborted) return interrupted(registry, call);
-  if (before.block !== undefined) return refused(registry, call, `Error: a PreToolUse hook blocked this call: ${before.block}`, `blocked by hook: ${before.block}`);
-  let run = call;
+  if (ctx.signal.aborted) return interrupted(call);
+  if (before.block !== undefined) return refused(call, `Error: a PreToolUse hook blocked this call: ${before.block}`, `blocked by hook: ${before.block}`);
+  let run: Prepared = call;
+  let args = call.input;
   if (before.updatedInput) {
     args = fromClaudeInput(tool, { ...(event.tool_input as object), ...before.updatedInput }, cwd);
-    run = { ...call, arguments: JSON.stringify(args) };
+    run = registry.prepare({ ...call, arguments: JSON.stringify(args) });
     event = callEvent(run, args, cwd);
   }
   const questions = (request: ApprovalRequest): ApprovalRequest => ({ ...request, beforeQuestion: (canAsk) => questionHooks(hooks, event, tool, canAsk, ctx.signal) });
   let allowed = before.permission === "allow";
   if (before.permission === "ask") {
     const reason = before.reason ?? "no reason given";
-    const answer = await ctx.approve(questions({ kind: "hook", tool: String(event.tool_name), summary: registry.label(run), reason }), ctx.signal);
-    if (!answer.approved && (answer.interrupted || ctx.signal.aborted)) return interrupted(registry, run);
+    const answer = await ctx.approve(questions({ kind: "hook", tool: String(event.tool_name), summary: run.label, reason }), ctx.signal);
+    if (!answer.approved && (answer.interrupted || ctx.signal.aborted)) return interrupted(run);
     if (!answer.approved) {
       const why = answer.refused ?? answer.reason;
       const output = `Error: a PreToolUse hook required the user's approval for this call (${reason}), and it was not given${why ? `: ${why}` : "."}`;
-      return refused(registry, run, output, "not approved (a hook asked)");
+      return refused(run, output, "not approved (a hook asked)");
     }
     allowed = true;
   }
   // The one decision still decides (approval/decide.ts): "allow" never opens the sandbox, and rules the person set come first.
   const approve = (request: ApprovalRequest, signal: AbortSignal): Promise<Approval> => ctx.approve(questions(allowed ? { ...request, allowedByHook: true } : request), signal);
-  let result = await registry.run(run, { ...ctx, approve });
+  let result = "error" in run ? rejection(run) : await registry.run(run, { ...ctx, approve });
   if (result.interrupted) return result;
   if (run !== call && !result.ok) result = { ...result, output: `${result.output}\n(A PreToolUse hook changed this call's arguments to ${run.arguments}.)` };
   const after = result.ok
@@ -68,7 +69,7 @@ async function hookedCall(registry: ToolRegistry, hooks: Hooks, cwd: string, cal
 }
 
 /** The fields every tool event carries: the call as Claude Code names it, and as we do. */
-function callEvent(call: ToolCallRequest, args: unknown, cwd: string): Record<string, unknown> {
+function callEvent(call: { id?: string; name: string }, args: unknown, cwd: string): Record<string, unknown> {
   return {
     tool_name: toClaudeName(call.name),
     tool_input: toClaudeInput(call.name, args, cwd),
@@ -98,18 +99,10 @@ function ourResponse(result: ToolResult): Record<string, unknown> {
   return { ok: result.ok, output: result.output, ...(result.exitCode === undefined ? {} : { exit_code: result.exitCode }) };
 }
 
-function refused(registry: ToolRegistry, call: ToolCallRequest, output: string, display: string): ToolResult {
-  return { output: redactSecrets(output), ok: false, label: registry.label(call), display: redactSecrets(display.split("\n", 1)[0]) };
+function refused(call: { label: string }, output: string, display: string): ToolResult {
+  return { output: redactSecrets(output), ok: false, label: call.label, display: redactSecrets(display.split("\n", 1)[0]) };
 }
 
-function interrupted(registry: ToolRegistry, call: ToolCallRequest): ToolResult {
-  return { output: "", ok: false, label: registry.label(call), display: "interrupted", interrupted: true };
-}
-
-function parseArguments(args: string): unknown {
-  try {
-    return args.trim() ? JSON.parse(args) : {};
-  } catch {
-    return {};
-  }
+function interrupted(call: { label: string }): ToolResult {
+  return { output: "", ok: false, label: call.label, display: "interrupted", interrupted: true };
 }

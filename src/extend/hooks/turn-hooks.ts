@@ -1,5 +1,4 @@
-import type { StopReason } from "../../loop/agent.js";
-import type { Message } from "../../loop/history.js";
+import type { Message } from "../../model/history.js";
 import type { Hooks } from "./hooks.js";
 
 /**
@@ -33,12 +32,12 @@ export async function beforePrompt(hooks: Hooks, prompt: string, first: { source
  * Runs the turn, then the Stop hooks while the model is done: a blocking Stop hook's reason goes
  * to the model as a user message and the turn goes on, at most MAX_STOP_CONTINUATIONS times.
  */
-export async function withStopHooks(
+export async function withStopHooks<Stop extends string>(
   hooks: Hooks | undefined,
   signal: AbortSignal,
   append: (message: Message) => void,
-  runTurn: () => Promise<StopReason>,
-): Promise<StopReason> {
+  runTurn: () => Promise<Stop>,
+): Promise<Stop> {
   let stop = await runTurn();
   for (let round = 0; hooks && stop === "done" && round < MAX_STOP_CONTINUATIONS && !signal.aborted; round++) {
     const verdict = await hooks.run("Stop", { stop_hook_active: round > 0 }, signal);

@@ -1,7 +1,7 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { terminate } from "../../processes/process-tree.js";
-import { trackServer, untrackServer } from "../../processes/servers.js";
+import { adopt, release } from "../../processes/children.js";
 import type { ServerConfig } from "./config.js";
 import type { CallResultLike } from "./render.js";
 
@@ -93,7 +93,7 @@ export class McpServer {
     // Kill the tree first: once the server is gone its children are orphans no one can find.
     if (pid) {
       await terminate(pid);
-      untrackServer(pid);
+      release(pid);
     }
     await client?.close().catch(() => undefined);
   }
@@ -153,7 +153,8 @@ export class McpServer {
     const pid = (transport as { pid?: number | null }).pid;
     if (pid && !this.pid) {
       this.pid = pid;
-      trackServer(pid);
+      // Not a job the model manages, but it dies with mini-claude all the same, tree and all.
+      adopt(pid, "server", { stop: () => this.close() });
     }
   }
 

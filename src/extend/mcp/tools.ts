@@ -3,6 +3,7 @@ import { defineTool, requireApproval, ToolError, type Tool, type ToolContext } f
 import { directToolName } from "./names.js";
 import { renderResult } from "./render.js";
 import type { McpServer, RemoteTool } from "./server.js";
+import { clip } from "../../text.js";
 
 /**
  * The two ways MCP tools reach the model. Direct: one registry tool per server tool, its JSON
@@ -27,7 +28,7 @@ export function directTools(servers: McpServer[]): Tool[] {
         inputSchema: remote.inputSchema,
         // Only when it runs: the hint lets it overlap other reads; it never skips the approval.
         readOnly: remote.readOnly,
-        summary: (args) => `${name} ${oneLine(args)}`,
+        summary: (args) => `${name} ${argsInOneLine(args)}`,
         run: (args, ctx) => callRemote(server, remote, args, ctx, name),
       });
     }
@@ -58,7 +59,7 @@ export function gatewayTools(servers: () => McpServer[], serverNames: string[]):
         .preprocess(parseIfString, z.record(z.unknown()).optional())
         .describe("The tool's arguments, as its input schema describes"),
     }),
-    summary: ({ server, tool, arguments: args }) => `mcp_call ${server}/${tool} ${oneLine(args ?? {})}`,
+    summary: ({ server, tool, arguments: args }) => `mcp_call ${server}/${tool} ${argsInOneLine(args ?? {})}`,
     readOnly: ({ server, tool }) => servers().find((s) => s.name === server)?.tools.find((t) => t.name === tool)?.readOnly === true,
     run: async ({ server: serverName, tool, arguments: args }, ctx) => {
       const server = servers().find((s) => s.name === serverName);
@@ -79,7 +80,7 @@ async function callRemote(server: McpServer, remote: RemoteTool, args: Record<st
   if (problems) throw new ToolError(`invalid arguments for ${remote.name} (MCP server ${server.name}): ${problems}\nSchema: ${JSON.stringify(remote.inputSchema)}`);
   await requireApproval(
     ctx,
-    { kind: "tool", tool: label, server: server.name, name: remote.name, summary: `${server.name}/${remote.name} ${oneLine(args)}` },
+    { kind: "tool", tool: label, server: server.name, name: remote.name, summary: `${server.name}/${remote.name} ${argsInOneLine(args)}` },
     (because) => `the user denied this call${because}. Do not call it again unchanged; adjust it or ask the user.`,
   );
   const started = performance.now();
@@ -154,10 +155,6 @@ function firstSentence(text: string): string {
   return clip(line, 200);
 }
 
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-function oneLine(args: unknown): string {
+function argsInOneLine(args: unknown): string {
   return clip(JSON.stringify(args) ?? "", 120);
 }

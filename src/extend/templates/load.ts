@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { parseFrontMatter } from "../front-matter.js";
 import { readCapped } from "../../read-capped.js";
 import { commandRules, type CommandRule } from "./allowed-tools.js";
+import { isFile } from "../../workspace.js";
 
 /**
  * Prompt templates: `/name args` expands a file the person (or their project) wrote. Read from
@@ -160,12 +161,4 @@ function filesUnder(dir: string, ext: string, depth = 0): string[] {
     else if (entry.name.endsWith(ext) && isFile(path)) files.push(path);
   }
   return files;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }

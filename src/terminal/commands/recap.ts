@@ -1,6 +1,7 @@
-import type { Message } from "../../loop/history.js";
+import type { Message } from "../../model/history.js";
 import { stripControls } from "../../sanitize.js";
 import { fitLine } from "../render/tool-lines.js";
+import { textOf } from "../../text.js";
 
 /**
  * The last few exchanges of a resumed conversation, compactly, so the person knows where they
@@ -22,7 +23,7 @@ export function recapLines(messages: Message[], columns: number | undefined, dim
   if (!exchanges.length) return [];
   const lines = [dim("── earlier in this session ──")];
   for (const exchange of exchanges) {
-    lines.push(fitLine(`› ${oneLine(exchange.request)}`, columns));
+    lines.push(fitLine(`› ${firstLineAndCount(exchange.request)}`, columns));
     if (exchange.toolCalls) lines.push(dim(`  (${exchange.toolCalls} tool call${exchange.toolCalls === 1 ? "" : "s"})`));
     const answer = exchange.answer.split("\n").filter((line) => line.trim());
     for (const line of answer.slice(0, ANSWER_LINES)) lines.push(fitLine(`  ${line}`, columns));
@@ -36,26 +37,20 @@ function collect(messages: Message[]): Exchange[] {
   const exchanges: Exchange[] = [];
   for (const message of messages) {
     if (message.role === "user") {
-      const text = textOf(message.content);
+      const text = stripControls(textOf(message.content, ""));
       // Notes the loop adds (an interruption) are not what the person typed.
       exchanges.push({ request: text.replace(/^\[The user interrupted[^\]]*\]\s*/, ""), toolCalls: 0, answer: "" });
     } else if (message.role === "assistant" && exchanges.length) {
       const last = exchanges[exchanges.length - 1];
       last.toolCalls += message.tool_calls?.length ?? 0;
-      const text = textOf(message.content);
+      const text = stripControls(textOf(message.content, ""));
       if (text.trim()) last.answer = text;
     }
   }
   return exchanges.filter((exchange) => exchange.request.trim());
 }
 
-function textOf(content: unknown): string {
-  if (typeof content === "string") return stripControls(content);
-  if (Array.isArray(content)) return stripControls(content.map((part) => (typeof part?.text === "string" ? part.text : "")).join(""));
-  return "";
-}
-
-function oneLine(text: string): string {
+function firstLineAndCount(text: string): string {
   const lines = text.trim().split("\n");
   return lines.length > 1 ? `${lines[0]} (+${lines.length - 1} lines)` : lines[0];
 }

@@ -8,13 +8,18 @@ import type { SessionHooks } from "../../extend/hooks/setup.js";
 import { rewindCommand, type RewindIO } from "./rewind.js";
 import { sandboxReport } from "./sandbox.js";
 import { contextReport } from "./context.js";
-import { describeError } from "../../model/errors.js";
+import { describeError } from "../errors.js";
 import { hooksReport } from "../hooks-trust.js";
 import { permissionsReport } from "./permissions.js";
 import { availableTemplates, runTemplate, templateHelp, type TemplateRequest } from "./templates.js";
 import type { Renderer } from "../render/render.js";
 import type { Conversation } from "../../loop/conversation.js";
 import { showControls } from "../../sanitize.js";
+
+/**
+ * The REPL's slash commands: the table of names, their one-line help and what each does. Families
+ * with more to them (templates, rewind, sessions, reports) live in the files beside this one.
+ */
 
 export interface SlashContext {
   conversation: Conversation;

@@ -15,9 +15,6 @@ import { legacyKeys } from "./modified-keys.js";
 
 export const PASTE_START = "\x1b[200~";
 export const PASTE_END = "\x1b[201~";
-/** Asks the terminal to wrap pastes in PASTE_START / PASTE_END; the off switch is below. */
-export const BRACKETED_PASTE_ON = "\x1b[?2004h";
-export const BRACKETED_PASTE_OFF = "\x1b[?2004l";
 
 /**
  * An Enter that starts a new line instead of sending: Alt+Enter (ESC CR), Ctrl-J (LF), and a

@@ -1,9 +1,6 @@
 import { EXIT } from "../../exit-codes.js";
-import type { JobManager } from "../../processes/jobs.js";
-import { killForegroundSync } from "../../processes/run.js";
-import { killHooksSync } from "../../processes/run-with-input.js";
-import { killServersSync } from "../../processes/servers.js";
-import { unexpectedErrorLine } from "../../model/errors.js";
+import { keepJobsAtExit, killAll } from "../../processes/children.js";
+import { unexpectedErrorLine } from "../errors.js";
 
 /**
  * The one home of process-wide endings: what dies with mini-claude, and what each signal means.
@@ -12,16 +9,13 @@ import { unexpectedErrorLine } from "../../model/errors.js";
 
 /**
  * Contract: however the process ends (return from main, process.exit, SIGHUP, an uncaught
- * error), every foreground command, every stdio MCP server and, unless `keepJobs`, every background job is SIGKILLed
- * with its tree. Commands run in their own session, so no terminal signal reaches them otherwise.
+ * error), every process tree in children.ts's registry is SIGKILLed (foreground commands, hooks,
+ * stdio MCP servers, port relays and, unless `keepJobs`, background jobs). Commands run in their
+ * own session, so no terminal signal reaches them otherwise.
  */
-export function killChildrenOnExit(jobs: JobManager, options: { keepJobs: boolean }): void {
-  process.on("exit", () => {
-    killForegroundSync();
-    killHooksSync();
-    killServersSync();
-    if (!options.keepJobs) jobs.killAllSync();
-  });
+export function killChildrenOnExit(options: { keepJobs: boolean }): void {
+  if (options.keepJobs) keepJobsAtExit();
+  process.on("exit", () => void killAll({ now: true }));
   process.on("SIGHUP", () => process.exit(129));
   process.on("uncaughtException", (error) => {
     process.stderr.write(`mini-claude: ${unexpectedErrorLine(error)}\n`);

@@ -9,6 +9,11 @@ import { ToolGroup } from "./tool-group.js";
 import { detailLines, fitLine } from "./tool-lines.js";
 import { loadDisplayWidth } from "./display-width.js";
 
+/**
+ * Draws the loop's events for the person: streamed answer text laid out as Markdown, one line per
+ * tool call with its outcome, timers for long commands, and the footer of queued input.
+ */
+
 export interface RenderOptions {
   /** Where the conversation goes: stdout in the REPL. */
   out: NodeJS.WriteStream;
@@ -54,6 +59,8 @@ export class Renderer {
   }
 
   handle(event: AgentEvent): void {
+    // The history's changes are the transcript's; the person saw them as text and tool lines.
+    if (event.type === "message" || event.type === "context" || event.type === "cleared") return;
     if (event.type !== "reasoning" && event.type !== "usage") this.endReasoning();
     if (!["tool_start", "tool_end", "tool_progress", "usage", "reasoning"].includes(event.type)) this.endToolGroup();
     switch (event.type) {

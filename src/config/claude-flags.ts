@@ -1,5 +1,3 @@
-import { PERMISSION_MODES, type PermissionMode } from "../approval/decide.js";
-import { splitRules } from "./claude-names.js";
 
 /**
  * The flags Claude Code's CLI takes that mean something here, read once from argv. The Claude Agent
@@ -7,7 +5,9 @@ import { splitRules } from "./claude-names.js";
  * meaning here are named once on stderr (`ignoredClaudeFlags`), never refused.
  */
 
-export { PERMISSION_MODES, type PermissionMode };
+/** Claude Code's permission modes (--permission-mode, the Agent SDK's setPermissionMode, settings' defaultMode). */
+export const PERMISSION_MODES = ["default", "acceptEdits", "bypassPermissions", "plan", "dontAsk", "auto"] as const;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
 
 export interface ClaudeOptions {
   /** `--permission-mode`, an input of the approval decision (approval/decide.ts): default asks what mini-claude asks; acceptEdits also lets protected writes through; bypassPermissions asks nothing; dontAsk refuses what would ask; plan refuses all but reads. */
@@ -108,4 +108,23 @@ function str(value: string | boolean | string[] | undefined): string | undefined
 /** Whether Claude's tool layer (permissions.ts: the tool list, SDK hooks, permission_denials) has anything to do in this run. */
 export function usesClaudePermissions(options: ClaudeOptions, sdkMode: boolean): boolean {
   return sdkMode || options.allowedTools.length > 0 || options.disallowedTools.length > 0 || options.tools !== undefined || options.permissionMode !== "default";
+}
+
+/** `--allowedTools "Bash(npm:*),Read" --allowedTools Edit` → each rule once; commas inside parentheses stay. */
+export function splitRules(values: string[]): string[] {
+  const rules: string[] = [];
+  for (const value of values) {
+    let depth = 0;
+    let current = "";
+    for (const char of value) {
+      if (char === "(") depth++;
+      if (char === ")") depth = Math.max(0, depth - 1);
+      if ((char === "," || char === " ") && depth === 0) {
+        if (current.trim()) rules.push(current.trim());
+        current = "";
+      } else current += char;
+    }
+    if (current.trim()) rules.push(current.trim());
+  }
+  return rules;
 }

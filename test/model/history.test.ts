@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertValidHistory, closeInterruptedTurn, repairHistory, type Message } from "../../src/loop/history.js";
+import { assertValidHistory, closeInterruptedTurn, repairHistory, type Message } from "../../src/model/history.js";
 
 const call = (id: string) => ({ id, type: "function" as const, function: { name: "read_file", arguments: "{}" } });
 

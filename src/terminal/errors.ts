@@ -1,8 +1,8 @@
 import { ContextFullError } from "../context/context.js";
 import { PromptBlockedError } from "../extend/hooks/turn-hooks.js";
-import { describeApiError } from "./client.js";
-import { OversizedEventError } from "./sse-guard.js";
-import { EmptyStreamError, ProviderStreamError, StreamCutError, StreamIdleError } from "./stream.js";
+import { describeApiError } from "../model/client.js";
+import { OversizedEventError } from "../model/sse-guard.js";
+import { EmptyStreamError, ProviderStreamError, StreamCutError, StreamIdleError } from "../model/stream.js";
 
 /**
  * The person's one line for anything that went wrong, and the only place that follows the

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UsageError } from "../config/args.js";
+import { UsageError } from "./args.js";
 
 /**
  * `--mcp-config '{"mcpServers":{…}}'`: Claude Code takes the JSON itself where a file is expected,

@@ -1,5 +1,10 @@
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from "openai/resources/chat/completions";
-import { REASONING_FIELDS } from "../model/provider-fields.js";
+import { REASONING_FIELDS } from "./provider-fields.js";
+
+/**
+ * What the API accepts as a history: the message types, and the invariant that every assistant tool
+ * call is answered by exactly one tool message, whatever was interrupted, cut or resumed.
+ */
 
 export type Message = ChatCompletionMessageParam;
 export type AssistantMessage = Extract<Message, { role: "assistant" }>;
