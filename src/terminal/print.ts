@@ -122,8 +122,10 @@ async function runPrint(conversation: Conversation, config: Config, prompt: stri
       signal,
       approve,
       onEvent: (event) => {
-        // The first request is on its way: the sandbox engine loads while the model thinks.
-        if (event.type === "request" && event.step === 1) setTimeout(warmSandbox, 0);
+        // A tool has run, so commands are likely: the sandbox engine loads while the model thinks
+        // again. A plain question (one request) never loads it; a first reply that is a command
+        // starts it then.
+        if (event.type === "request" && event.step === 2) setTimeout(warmSandbox, 0);
         if (event.type === "assistant_end") answer = event.text;
         renderer.handle(event);
       },
