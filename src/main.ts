@@ -18,7 +18,7 @@ import { RewindRecorder } from "./session/rewind/recorder.js";
 import { usesClaudePermissions } from "./config/claude-flags.js";
 import { killChildrenOnExit } from "./terminal/input/signals.js";
 import { listSessions } from "./session/transcript.js";
-import type { JsonPrinterOptions } from "./terminal/print.js";
+import type { JsonPrintOptions } from "./terminal/json-print.js";
 /**
  * Wiring only: config, endpoint, transcript, background jobs and the conversation, then the REPL
  * or --print (each imported when chosen, so one mode never pays to compile the other). Every policy lives with its owner; this file decides nothing.
@@ -90,7 +90,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     if (config.print) {
       const claudePrinter =
         config.jsonDialect === "claude"
-          ? async (options: JsonPrinterOptions) => new (await import("./sdk/claude-print.js")).ClaudePrint({ ...options, version, permissions })
+          ? async (options: JsonPrintOptions) => new (await import("./sdk/claude-print.js")).ClaudePrint({ ...options, version, permissions })
           : undefined;
       return await (await import("./terminal/print.js")).runPrintMode({ ...mode, sessionId: () => transcript.sessionId, claudePrinter });
     }

@@ -6,7 +6,7 @@ import { JsonLines } from "../terminal/json-lines.js";
 import { claudeInit, ClaudeTurn, mcpStatus } from "./claude-messages.js";
 import type { ClaudePermissions } from "./permissions.js";
 import { replaceSystemPrompt } from "./system-prompt-flags.js";
-import type { JsonPrinterOptions } from "../terminal/print.js";
+import type { JsonPrintOptions } from "../terminal/json-print.js";
 
 /**
  * `-p --output-format json|stream-json --json-dialect claude`: what `claude -p` writes, for scripts
@@ -15,7 +15,7 @@ import type { JsonPrinterOptions } from "../terminal/print.js";
  * out" contract as mini-claude's own dialect (json-print.ts).
  */
 
-export interface ClaudePrintOptions extends JsonPrinterOptions {
+export interface ClaudePrintOptions extends JsonPrintOptions {
   version: string;
   permissions?: ClaudePermissions;
 }

@@ -19,6 +19,7 @@ import { JsonLines } from "./json-lines.js";
  * (`abandon`), and process exit (`atExit`, best effort when lines are still queued).
  */
 
+/** What a JSON printer needs (ours, or the sdk wing's Claude dialect): the request and the ways to run and approve it. */
 export interface JsonPrintOptions {
   config: Config;
   conversation: Conversation;
@@ -29,12 +30,19 @@ export interface JsonPrintOptions {
   sessionId: () => string | undefined;
 }
 
+/** --output-format json|stream-json: runs the request and writes its lines; ends them on an interrupt or exit. */
+export interface JsonPrinter {
+  run(): Promise<number>;
+  abandon(): Promise<void>;
+  atExit(): void;
+}
+
 const REASONS: Record<StopReason, ResultReason> = { done: "completed", max_steps: "max_turns", aborted: "aborted", cut: "length" };
 
 /** How long a second interrupt waits for a slow reader to take the last lines before exiting anyway. */
 const ABANDON_DRAIN_MS = 2000;
 
-export class JsonPrint {
+export class JsonPrint implements JsonPrinter {
   private readonly lines = new JsonLines();
   private readonly started = performance.now();
   private readonly stream: boolean;

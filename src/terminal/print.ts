@@ -15,6 +15,7 @@ import { renderMarkdown } from "./render/markdown.js";
 import { Renderer } from "./render/render.js";
 import { onExitSync, onSignals } from "./input/signals.js";
 import { templateInPrompt } from "./commands/templates.js";
+import type { JsonPrinter, JsonPrintOptions } from "./json-print.js";
 
 /**
  * How long a prompt argument waits for a pipe to say something before going on without it:
@@ -32,24 +33,7 @@ export interface PrintMode {
   hooks?: SessionHooks;
   approvals: Approvals;
   /** Claude's JSON dialect (`--json-dialect claude`): the sdk wing's printer, given by main. */
-  claudePrinter?: (options: JsonPrinterOptions) => Promise<JsonPrinter>;
-}
-
-/** What a JSON printer needs: the request and the ways to run and approve it. */
-export interface JsonPrinterOptions {
-  config: Config;
-  conversation: Conversation;
-  prompt: string;
-  signal: AbortSignal;
-  approve: ToolContext["approve"];
-  sessionId: () => string | undefined;
-}
-
-/** --output-format json|stream-json: runs the request and writes its lines; ends them on an interrupt or exit. */
-export interface JsonPrinter {
-  run(): Promise<number>;
-  abandon(): Promise<void>;
-  atExit(): void;
+  claudePrinter?: (options: JsonPrintOptions) => Promise<JsonPrinter>;
 }
 
 /**
@@ -81,7 +65,7 @@ export async function runPrintMode({ config, conversation, jobs, sessionId = () 
   }
   const approve = approvals.printApprover();
   const interrupt = new AbortController();
-  const jsonOptions: JsonPrinterOptions = { config, conversation, prompt, signal: interrupt.signal, approve, sessionId };
+  const jsonOptions: JsonPrintOptions = { config, conversation, prompt, signal: interrupt.signal, approve, sessionId };
   const json: JsonPrinter | undefined =
     config.outputFormat === "text"
       ? undefined
