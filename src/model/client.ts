@@ -2,6 +2,7 @@ import type OpenAI from "openai";
 import type { Config } from "../config/config.js";
 import { BodyBuffer } from "./request-body.js";
 import { filteredFetch } from "./sse-guard.js";
+import { oneLine } from "../text.js";
 
 /**
  * The one owner of HTTP: the openai client, and the one door by which a chat request's body goes
@@ -81,7 +82,7 @@ export async function describeApiError(error: unknown, where: { baseURL?: string
   if (error instanceof errors.AuthenticationError) {
     return `The endpoint ${url} rejected the API key (401). Check OPENAI_API_KEY (or DEEPSEEK_API_KEY).`;
   }
-  if (error instanceof errors.PermissionDeniedError) return `The endpoint ${url} refused access (403): ${brief(error)}`;
+  if (error instanceof errors.PermissionDeniedError) return `The endpoint ${url} refused access (403): ${oneLine(error.message, 301)}`;
   if (error instanceof errors.NotFoundError && !where.model) {
     return `The endpoint ${url} did not list its models (404), so no model could be chosen. Pass --model NAME or set MINI_CLAUDE_MODEL.`;
   }
@@ -89,19 +90,14 @@ export async function describeApiError(error: unknown, where: { baseURL?: string
     return `Model "${where.model}" or the endpoint was not found at ${url} (404). Check --model / MINI_CLAUDE_MODEL and OPENAI_BASE_URL.`;
   }
   if (error instanceof errors.RateLimitError) {
-    return `Rate limited by ${url} (429) after retries: ${brief(error)} Wait a moment and try again.`;
+    return `Rate limited by ${url} (429) after retries: ${oneLine(error.message, 301)} Wait a moment and try again.`;
   }
   if (error instanceof errors.APIConnectionTimeoutError) return `The request to ${url} timed out. Is the server overloaded? Try again.`;
   if (error instanceof errors.APIConnectionError) {
     return `Cannot reach ${url}. Is the server running and OPENAI_BASE_URL right?`;
   }
   if (error instanceof errors.APIError && error.status) {
-    return `The endpoint ${url} answered ${error.status}: ${brief(error)}`;
+    return `The endpoint ${url} answered ${error.status}: ${oneLine(error.message, 301)}`;
   }
   return undefined;
-}
-
-function brief(error: Error): string {
-  const text = error.message.replace(/\s+/g, " ").trim();
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }

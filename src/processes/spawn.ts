@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { statSync } from "node:fs";
 import { commandEnvironment } from "./command-env.js";
 import { sandboxCommand, type SandboxedCommand } from "./sandbox-wrap.js";
+import { isFile } from "../workspace.js";
 
 const NON_INTERACTIVE: Record<string, string> = {
   CI: "1",
@@ -104,13 +105,5 @@ export function missingDirectory(path: string): string | undefined {
     return `working directory ${path} is not a directory`;
   } catch {
     return `working directory ${path} does not exist`;
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }

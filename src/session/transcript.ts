@@ -7,6 +7,7 @@ import { repairHistory } from "../model/history.js";
 import { jsonOf } from "../model/json-cache.js";
 import { appendPrivate, ensurePrivateDir, makePrivate } from "../private-files.js";
 import { isHeader, isMessage, type SessionHeader } from "./records.js";
+import { oneLine, textOf } from "../text.js";
 
 /**
  * Session transcripts: one JSONL file per conversation under `<dataDir>/sessions/<id>.jsonl`.
@@ -251,19 +252,8 @@ function summarize(path: string): SessionSummary | undefined {
     startedAt: header.startedAt,
     updatedAt: mtime.toISOString(),
     messageCount: messages.length,
-    firstPrompt: first ? oneLine(textOf(first.content), 80) : "",
+    firstPrompt: first ? oneLine(textOf(first.content, " "), 80) : "",
   };
-}
-
-function textOf(content: ChatCompletionMessageParam["content"]): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  return content.map((part) => ("text" in part && typeof part.text === "string" ? part.text : "")).join(" ");
-}
-
-function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? flat.slice(0, max - 1) + "…" : flat;
 }
 
 function safely<T>(read: () => T): T | undefined {

@@ -3,6 +3,7 @@ import { PromptBlockedError } from "../extend/hooks/turn-hooks.js";
 import { describeApiError } from "../model/client.js";
 import { OversizedEventError } from "../model/sse-guard.js";
 import { EmptyStreamError, ProviderStreamError, StreamCutError, StreamIdleError } from "../model/stream.js";
+import { oneLine } from "../text.js";
 
 /**
  * The person's one line for anything that went wrong, and the only place that follows the
@@ -31,7 +32,7 @@ export async function describeError(error: unknown, where: ErrorContext): Promis
     return "The connection closed before the model finished its reply (the partial text is kept). Try again.";
   }
   const url = where.baseURL ?? "https://api.openai.com/v1";
-  if (error instanceof ProviderStreamError) return `The endpoint ${url} reported an error during the reply: ${brief(error)}`;
+  if (error instanceof ProviderStreamError) return `The endpoint ${url} reported an error during the reply: ${oneLine(error.message, 301)}`;
   if (error instanceof EmptyStreamError) {
     return `The endpoint ${url} ended the reply without any text, tool call or finish reason. Try again; if it repeats, check the server's log.`;
   }
@@ -45,11 +46,6 @@ export function unexpectedErrorLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (process.env.DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return `Unexpected error: ${message.split("\n")[0]} (run with DEBUG=1 for details)`;
-}
-
-function brief(error: Error): string {
-  const text = error.message.replace(/\s+/g, " ").trim();
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
 function isAbort(error: unknown): boolean {

@@ -9,6 +9,7 @@ import { grepTool } from "./grep.js";
 import { listFilesTool } from "./list-files.js";
 import { readFileTool } from "./read-file.js";
 import { writeFileTool } from "./write-file.js";
+import { firstLine } from "../text.js";
 
 export { defineTool, ToolError, ToolInterrupted } from "./define.js";
 export type { Approval, ApprovalRequest, Tool, ToolContext, ToolOutput, FileDiff } from "./define.js";
@@ -182,13 +183,13 @@ async function runUnredacted({ tool, args, label }: PreparedCall, ctx: ToolConte
     const result = await (tool.changesFiles && ctx.recorder ? ctx.recorder.around(tool.name, run) : run());
     const { output, diff, display, details, exitCode } = typeof result === "string" ? { output: result } : result;
     const capped = capAndSpill(output, ctx.spillDir, tool.name);
-    const done: ToolResult = { output: capped, ok: true, label, diff, details, display: display ?? `${firstLine(capped)} · ${seconds(started)}` };
+    const done: ToolResult = { output: capped, ok: true, label, diff, details, display: display ?? `${firstLine(capped, 161)} · ${seconds(started)}` };
     return exitCode === undefined ? done : { ...done, exitCode };
   } catch (error) {
     if (error instanceof ToolInterrupted) return { output: "", ok: false, label, display: "interrupted", interrupted: true };
     const message = error instanceof Error ? error.message : String(error);
     const text = capAndSpill(message.startsWith("Error:") ? message : `Error: ${message}`, ctx.spillDir, tool.name);
-    return { output: text, ok: false, label, display: firstLine(text), details: moreLines(text) };
+    return { output: text, ok: false, label, display: firstLine(text, 161), details: moreLines(text) };
   }
 }
 
@@ -223,7 +224,7 @@ function readOnly(tool: Tool, args: Record<string, unknown>): boolean {
 }
 
 function failure(output: string): Omit<ToolResult, "label"> {
-  return { output, ok: false, display: firstLine(output), details: moreLines(output) };
+  return { output, ok: false, display: firstLine(output, 161), details: moreLines(output) };
 }
 
 /** An error's lines after the first, so the person sees it whole (up to a few lines), as the model does. */
@@ -233,11 +234,6 @@ function moreLines(text: string): string | undefined {
   const shown = rest.slice(0, ERROR_LINES_SHOWN);
   if (rest.length > shown.length) shown.push(`… ${rest.length - shown.length} more lines (/expand shows all)`);
   return shown.join("\n");
-}
-
-function firstLine(text: string): string {
-  const line = text.split("\n", 1)[0];
-  return line.length > 160 ? `${line.slice(0, 160)}…` : line;
 }
 
 function seconds(since: number): string {
