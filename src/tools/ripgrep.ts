@@ -13,6 +13,8 @@ import { MAX_HIT_CHARS, type Hit, type SearchRequest, type SearchResult } from "
  * Contract: undefined when rg cannot be started (not on PATH); otherwise as search(). A pattern
  * that needs look-around or backreferences, which Rust's regex lacks, runs again with PCRE2.
  */
+const UNRUNNABLE = new Set(["ENOENT", "EACCES", "EPERM"]);
+
 export async function runRipgrep(request: SearchRequest): Promise<SearchResult | undefined> {
   try {
     return await ripgrep(request, false);
@@ -87,7 +89,8 @@ function ripgrep(request: SearchRequest, pcre2: boolean): Promise<SearchResult |
       if (parts.some(take)) stop(done);
     });
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", (error: NodeJS.ErrnoException) => stop(() => (error.code === "ENOENT" ? resolve(undefined) : reject(error))));
+    // An rg this user may not run (EACCES: say, in a folder of root's on PATH) is as good as none.
+    child.on("error", (error: NodeJS.ErrnoException) => stop(() => (UNRUNNABLE.has(error.code ?? "") ? resolve(undefined) : reject(error))));
     child.on("close", (code) => {
       take(rest);
       // Exit 2 also reports files it could not read; only an error before any output is the call's.

@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { grep as grepWithin, grepTool } from "../../src/tools/grep.js";
 import type { ToolContext } from "../../src/tools/index.js";
 import { approveAll } from "../support/approve-all.js";
-import { forEachEngine } from "../support/search-engines.js";
+import { forEachEngine, pathWithoutRg } from "../support/search-engines.js";
 
 let root: string;
 let outside: string;
@@ -233,4 +233,18 @@ forEachEngine("grep's limits", (engine) => {
 it("labels the call for the person", () => {
   expect(grepTool.summary?.({ pattern: "fo+", path: "src" })).toBe("grep /fo+/ src");
   expect(grepTool.summary?.({ pattern: "x", glob: "*.ts", ignore_case: true })).toBe("grep /x/i . *.ts");
+});
+
+it("falls back to JavaScript's search when the rg on PATH cannot be run by this user", async () => {
+  await files({ "a.txt": "needle\n" });
+  const shadow = await realpath(await mkdtemp(join(tmpdir(), "mc-unrunnable-rg-")));
+  await writeFile(join(shadow, "rg"), "#!/bin/sh\necho should not run\n", { mode: 0o644 });
+  const saved = process.env.PATH;
+  process.env.PATH = [shadow, pathWithoutRg()].join(delimiter);
+  try {
+    expect(await grep({ pattern: "needle" })).toBe("a.txt:1:needle");
+  } finally {
+    process.env.PATH = saved;
+    await rm(shadow, { recursive: true, force: true });
+  }
 });
