@@ -96,6 +96,13 @@ describe("mini-claude --print", () => {
     expect(result.stderr).toContain("Stopped after 2 model calls (--max-iterations)");
     expect(fake.requests).toHaveLength(2);
   });
+
+  it("exits 1 with one line on stderr when the model's final answer is empty", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("")]);
+    const result = await runCli(["-p", "say nothing"], cliOptions(ws, fake));
+    expect(result).toMatchObject({ code: 1, stdout: "", stderr: "The model gave no answer: its final reply was empty.\n" });
+  });
 });
 
 describe("start-up and usage errors", () => {
