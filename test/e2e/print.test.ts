@@ -129,7 +129,10 @@ describe("start-up and usage errors", () => {
     const ws = tempWorkspace();
     const flag = await runCli(["--frobnicate"], cliOptions(ws));
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/^mini-claude: Unknown option '--frobnicate'.*\n$/);
+    expect(flag.stderr).toBe('mini-claude: Unknown flag --frobnicate: mini-claude --help lists the flags (a prompt that starts with "-" goes after --).\n');
+    const nan = await runCli(["-p", "x", "--max-iterations", "nan"], { cwd: ws.root, home: ws.home, baseURL: "http://127.0.0.1:9/v1" });
+    expect(nan).toMatchObject({ code: 2, stdout: "" });
+    expect(nan.stderr).toBe("mini-claude: Invalid --max-iterations: must be a whole number of model calls, 1 or more (e.g. 50)\n");
     const missing = await runCli(["-w", "nope", "-p", "x"], { cwd: ws.root, home: ws.home, baseURL: "http://127.0.0.1:9/v1" });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("is not a directory");

@@ -76,6 +76,6 @@ describe("provider shapes through the real CLI", () => {
     expect(fake.requests[3].messages.filter((m: any) => m.role === "tool" && m.content.startsWith("Error"))).toEqual([]);
     const bad = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: fake.url, env: { MINI_CLAUDE_REPEAT_LIMIT: "-1" } });
     expect(bad).toMatchObject({ code: 2, stdout: "" });
-    expect(bad.stderr).toBe("mini-claude: Invalid --repeat-limit (MINI_CLAUDE_REPEAT_LIMIT): must be 0 (off) or more\n");
+    expect(bad.stderr).toBe("mini-claude: Invalid --repeat-limit (MINI_CLAUDE_REPEAT_LIMIT): must be a whole number, 0 (off) or more\n");
   });
 });
