@@ -282,8 +282,7 @@ function banner(version: string, config: Config, conversation: Conversation): st
   const skills = conversation.skills.listed.length + conversation.skills.unlisted;
   if (skills) parts.push(`${skills} skill${skills === 1 ? "" : "s"}${conversation.skills.unlisted ? ` (${conversation.skills.listed.length} listed)` : ""}`);
   parts.push(`window ${formatTokens(conversation.context.window.tokens)} from ${conversation.context.window.source}`);
-  const yes = config.yes ? "\n--yes: commands and writes run without asking." : "";
-  return `${parts.join(" · ")}${yes}\nType a request, /help for commands, Esc or Ctrl-C to interrupt, Ctrl-D to exit.`;
+  return `${parts.join(" · ")}\nType a request, /help for commands, Esc or Ctrl-C to interrupt, Ctrl-D to exit.`;
 }
 
 function isLocalURL(baseURL: string | undefined): boolean {

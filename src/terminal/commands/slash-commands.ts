@@ -162,7 +162,7 @@ export const slashCommands: SlashCommand[] = [
   },
   { name: "/rewind", help: "list the turns; /rewind N [files|conversation] restores to before turn N", run: (arg, ctx) => rewindCommand(arg, ctx.conversation, rewindIO(ctx)) },
   { name: "/undo", help: "rewind the last turn: its file changes and the conversation", run: (_, ctx) => rewindCommand("", ctx.conversation, rewindIO(ctx), true) },
-  { name: "/sandbox", help: "the sandbox's state and the exact argv of the last command's sandbox", run: () => say(sandboxReport()) },
+  { name: "/sandbox", help: "the sandbox's state and the exact argv of the last command's sandbox", run: (_, { config }) => say(sandboxReport(config.yes)) },
   { name: "/exit", help: "leave mini-claude", run: () => "exit" },
 ];
 
