@@ -21,7 +21,7 @@ describe("the context window, as the person sees it", () => {
     await pty.waitFor(/context \d+k? \/ 16k \(\d+%\) · window from \/props/);
     await pty.quit();
     // The usage line after a reply is the server's own count of the last request plus the reply.
-    expect(pty.screen()).toMatch(/Tokens: \d+ in, 20 out\./);
+    expect(pty.screen()).toMatch(/Tokens: \d+k? in, 20 out\./);
   });
 
   it("/compact [focus] summarises now: the focus reaches the model, the person's words survive, one dim line says what happened", async () => {

@@ -2,6 +2,7 @@ import type { Config } from "../../config/config.js";
 import type { Approvals } from "../../approval/setup.js";
 import type { SessionChanges } from "./session-changes.js";
 import type { JobManager } from "../../processes/jobs.js";
+import { formatTokens } from "../../context/window.js";
 import { stripControls } from "../../sanitize.js";
 import { jobTable, runJobCommand } from "../../tools/background.js";
 import type { SessionHooks } from "../../extend/hooks/setup.js";
@@ -96,7 +97,7 @@ export const slashCommands: SlashCommand[] = [
     help: "context used, the window, and tokens sent and received this conversation",
     run: (_, { conversation }) => {
       say(conversation.context.status(conversation.messages));
-      say(`Tokens: ${conversation.usage.inputTokens} in, ${conversation.usage.outputTokens} out.`);
+      say(`Tokens: ${formatTokens(conversation.usage.inputTokens)} in, ${formatTokens(conversation.usage.outputTokens)} out.`);
     },
   },
   { name: "/context", help: "the system prompt's cost by source (each instructions file, the skills listing) and the context used", run: (_, { conversation }) => say(contextReport(conversation)) },
