@@ -133,7 +133,7 @@ async function runPrint(conversation: Conversation, config: Config, prompt: stri
     return EXIT.ok;
   } catch (error) {
     if (signal.aborted) return EXIT.interrupted;
-    const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model });
+    const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model, print: true });
     if (message) await renderer.error(message);
     return EXIT.failed;
   }
