@@ -49,6 +49,11 @@ describe("the REPL with piped stdin", () => {
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("/clear");
+    // /help says how to type too: the keys, @path, !cmd, and where templates come from when there are none.
+    for (const keys of ["\\+Enter, Alt+Enter    a new line", "Esc, Ctrl-C           interrupt the turn", "Ctrl-C twice, Ctrl-D  leave", "Ctrl-Z                suspend", "@path                 attach", "!cmd                  run your own shell command"]) {
+      expect(result.stdout).toContain(`  ${keys}`);
+    }
+    expect(result.stdout).toContain("Prompt templates and skills: none here (a .md file in .claude/commands/ or the config folder's commands/ becomes /name).");
     expect(result.stdout).toContain("Unknown command /frob. Available: /help /clear /bg /hooks /model /usage /context /compact /diff /expand /approvals /permissions /mcp /rewind /undo /sandbox /exit (/help describes them).");
     // Counted as the banner and /usage's context line count: 18k, not 18000.
     expect(result.stdout).toContain("Tokens: 18k in, 20 out.");

@@ -49,14 +49,31 @@ const say = (text: string) => process.stdout.write(`${showControls(text, "\n\t")
 /** Text our own renderer made (a coloured diff): its lines were sanitised before they were coloured. */
 const sayRendered = (text: string) => process.stdout.write(`${text}\n`);
 
+/** What /help says about typing, besides the commands: the README's key table in brief. */
+const KEYS_HELP = [
+  "Keys and input:",
+  ...[
+    ["\\+Enter, Alt+Enter", "a new line in the same request (Shift+Enter too, where the terminal tells it apart)"],
+    ["Esc, Ctrl-C", "interrupt the turn and its commands; at the prompt, clear the line"],
+    ["Ctrl-C twice, Ctrl-D", "leave (or exit, /exit)"],
+    ["Ctrl-Z", "suspend; fg brings the REPL back"],
+    ["Up/Down, Tab", "earlier requests; complete a /command or an @path"],
+    ["@path", "attach a workspace file to the request"],
+    ["!cmd", "run your own shell command now; its output goes with your next request"],
+  ].map(([keys, what]) => `  ${keys.padEnd(21)} ${what}`),
+].join("\n");
+
+const NO_TEMPLATES_HELP = "Prompt templates and skills: none here (a .md file in .claude/commands/ or the config folder's commands/ becomes /name).";
+
 export const slashCommands: SlashCommand[] = [
   {
     name: "/help",
     help: "this list",
     run: (_, { config, conversation }) => {
       say(slashCommands.map((c) => `  ${c.name.padEnd(10)} ${c.help}`).join("\n"));
-      say("  Ctrl-C interrupts a turn; at the prompt, Ctrl-C twice or Ctrl-D exits.");
-      for (const line of templateHelp(availableTemplates(config), conversation.skills.all)) say(line);
+      say(KEYS_HELP);
+      const templates = templateHelp(availableTemplates(config), conversation.skills.all);
+      say(templates.length ? templates.join("\n") : NO_TEMPLATES_HELP);
     },
   },
   {
