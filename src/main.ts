@@ -80,7 +80,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   // The transcript hears every message once, from the conversation's one event sink.
   conversation.subscribe(transcript.record);
   const mode = { config, conversation, jobs, hooks, approvals };
-  const notes = [endpointNote, transcript.note, regimeLine(sandbox)].filter((note) => note !== undefined);
+  const notes = [endpointNote, transcript.note, regimeLine(sandbox, config.yes)].filter((note) => note !== undefined);
   try {
     // Each mode loads only its own half of the terminal layer: --print never compiles the REPL.
     if (sdk && permissions) {

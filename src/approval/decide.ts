@@ -209,8 +209,14 @@ function named(rule: PermissionRule): string {
   return `"${rule.text}" (${rule.source})`;
 }
 
-/** The regime in one line, for the REPL's banner and /sandbox. */
-export function regimeLine(sandbox: { active: boolean; problem?: string }): string {
+/** The regime in one line, for the REPL's banner and /sandbox; `yes`: --yes (step 5 above). */
+export function regimeLine(sandbox: { active: boolean; problem?: string }, yes = false): string {
+  if (yes) {
+    const where = sandbox.active
+      ? "--yes, sandbox on: commands, writes and new domains run without asking; a command stays in the sandbox unless it asks for sandbox: false"
+      : `${sandbox.problem ? `${sandbox.problem}. ` : ""}--yes, sandbox off: every command and write runs without asking, unconfined`;
+    return `${where}. Only ask rules, a hook's "ask" and a project's MCP servers still ask; deny rules refuse.`;
+  }
   if (sandbox.active) {
     return "Sandbox on: commands run without asking inside the workspace; a domain not yet allowed, sandbox: false and destructive commands ask. /sandbox shows it.";
   }

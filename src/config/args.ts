@@ -77,6 +77,9 @@ export function parseArgv(argv: string[]): ParsedArgs {
     });
     return { help: Boolean(values.help), version: Boolean(values.version), values: values as ParsedArgs["values"], positionals };
   } catch (error) {
+    // Node's own sentence runs on about quoting positionals; the person needs the flag and where the list is.
+    const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
+    if (unknown) throw new UsageError(`Unknown flag ${unknown}: mini-claude --help lists the flags (a prompt that starts with "-" goes after --).`);
     throw new UsageError(`${(error as Error).message.split("\n")[0]} (see mini-claude --help)`);
   }
 }

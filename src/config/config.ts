@@ -32,8 +32,14 @@ const configSchema = z.object({
   apiKey: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
   workspace: z.string(),
-  maxIterations: z.number().int().min(1, "must be at least 1"),
-  repeatLimit: z.number().int("must be a whole number").min(0, "must be 0 (off) or more"),
+  maxIterations: z
+    .number({ invalid_type_error: "must be a whole number of model calls, 1 or more (e.g. 50)" })
+    .int("must be a whole number of model calls, 1 or more (e.g. 50)")
+    .min(1, "must be a whole number of model calls, 1 or more (e.g. 50)"),
+  repeatLimit: z
+    .number({ invalid_type_error: "must be a whole number, 0 (off) or more" })
+    .int("must be a whole number, 0 (off) or more")
+    .min(0, "must be a whole number, 0 (off) or more"),
   /** Tokens per request the model takes, when the person set it; otherwise found at the first request. */
   contextWindow: z
     .number({ invalid_type_error: "must be a number of tokens such as 16384 or 16k" })

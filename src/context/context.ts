@@ -32,8 +32,19 @@ export function replyReserve(window: number): number {
   return Math.min(8192, Math.max(1024, Math.round(window * 0.1)));
 }
 
-/** The conversation no longer fits and compaction cannot help: the turn stops with this message. */
-export class ContextFullError extends Error {}
+/**
+ * The conversation no longer fits and compaction cannot help: the turn stops with this message.
+ * What to do next depends on the mode (/clear is the REPL's), so the terminal adds it between
+ * the problem and the server's own words.
+ */
+export class ContextFullError extends Error {
+  constructor(
+    readonly problem: string,
+    readonly serverSaid: string,
+  ) {
+    super(`${problem}${serverSaid}`);
+  }
+}
 
 export interface ContextRequest {
   client: OpenAI;
@@ -253,7 +264,8 @@ export class ContextGuard {
     const said = this.serverSaid ? ` The server said: "${this.serverSaid}".` : "";
     return new ContextFullError(
       `The conversation no longer fits the model's context window (${formatTokens(this.window.tokens)} tokens, from ${this.window.source}): ${why} ` +
-        `(about ${formatTokens(tokens)} tokens needed). Start over with /clear, or use a model with a larger window.${said}`,
+        `(about ${formatTokens(tokens)} tokens needed).`,
+      said,
     );
   }
 }

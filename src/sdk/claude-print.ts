@@ -63,7 +63,7 @@ export class ClaudePrint {
       return await this.finish(stop, error);
     } catch (error) {
       if (signal.aborted) return this.finish("aborted");
-      const message = (await describeError(error, { baseURL: config.baseURL, model: conversation.model })) ?? "The request failed.";
+      const message = (await describeError(error, { baseURL: config.baseURL, model: conversation.model, print: true })) ?? "The request failed.";
       process.stderr.write(`${message}\n`);
       return this.finish("error", message);
     }

@@ -177,7 +177,7 @@ async function runTurn(
     lines.write(turn.result(stop, { error, denials: permissions.denials }));
   } catch (error) {
     turn.end();
-    const message = signal.aborted ? undefined : ((await describeError(error, { baseURL: config.baseURL, model: conversation.model })) ?? "The request failed.");
+    const message = signal.aborted ? undefined : ((await describeError(error, { baseURL: config.baseURL, model: conversation.model, print: true })) ?? "The request failed.");
     if (message) process.stderr.write(`mini-claude: ${showControls(message)}\n`);
     lines.write(turn.result(signal.aborted ? "aborted" : "error", { error: message, denials: permissions.denials }));
   }

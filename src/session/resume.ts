@@ -64,8 +64,10 @@ export function openTranscript(config: Config, warn: (line: string) => void): Op
 }
 
 function pick(config: Config, fresh: () => Transcript, warn: (line: string) => void): { transcript: Transcript; history?: Message[]; compaction?: CompactionState; note?: string } {
-  const latest = config.continueLatest ? latestSession(config.dataDir, config.workspace) : undefined;
-  if (config.continueLatest && !latest) return { transcript: fresh(), note: "No earlier session in this workspace; starting a new one." };
+  // -c with --resume ID: the id names one session, so it wins over "the latest".
+  const continueLatest = config.continueLatest && !config.resume;
+  const latest = continueLatest ? latestSession(config.dataDir, config.workspace) : undefined;
+  if (continueLatest && !latest) return { transcript: fresh(), note: "No earlier session in this workspace; starting a new one." };
   const id = latest?.id ?? (config.resume ? findInWorkspace(config) : undefined);
   if (!id) return { transcript: fresh() };
   const { transcript, messages, compaction, skipped } = Transcript.open(config.dataDir, id);

@@ -14,6 +14,8 @@ import { oneLine } from "../text.js";
 export interface ErrorContext {
   baseURL?: string;
   model?: string;
+  /** --print (any output format) or the Agent SDK's mode: advice names what works there, not a slash command. */
+  print?: boolean;
 }
 
 /**
@@ -21,7 +23,13 @@ export interface ErrorContext {
  * aborted). Never a stack trace, except on stderr under DEBUG=1 for an unexpected error.
  */
 export async function describeError(error: unknown, where: ErrorContext): Promise<string | undefined> {
-  if (error instanceof ContextFullError || error instanceof PromptBlockedError) return error.message;
+  if (error instanceof ContextFullError) {
+    const next = where.print
+      ? "Run again with less (a shorter prompt or piped input, without -c or --resume), or use a model with a larger window."
+      : "Start over with /clear, or use a model with a larger window.";
+    return `${error.problem} ${next}${error.serverSaid}`;
+  }
+  if (error instanceof PromptBlockedError) return error.message;
   if (error instanceof StreamIdleError) {
     return `The endpoint sent nothing for ${error.idleMs / 1000} s, so the request was stopped (the partial text is kept). Try again; MINI_CLAUDE_STREAM_IDLE_MS sets this limit.`;
   }

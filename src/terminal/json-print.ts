@@ -70,7 +70,7 @@ export class JsonPrint implements JsonPrinter {
       return await this.finish(REASONS[stop], stopMessage(stop, config));
     } catch (error) {
       if (signal.aborted) return this.finish("aborted");
-      const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model });
+      const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model, print: true });
       return this.finish("provider_error", message ?? "The request failed.");
     }
   }

@@ -125,10 +125,15 @@ async function runPrint(conversation: Conversation, config: Config, prompt: stri
       await renderer.error(`Stopped after ${config.maxIterations} model calls (--max-iterations); the task may be unfinished.`);
       return EXIT.failed;
     }
+    // A script must tell "the model said nothing" from an answer: stdout empty and exit 0 reads as success.
+    if (!answer.trim()) {
+      await renderer.error("The model gave no answer: its final reply was empty.");
+      return EXIT.failed;
+    }
     return EXIT.ok;
   } catch (error) {
     if (signal.aborted) return EXIT.interrupted;
-    const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model });
+    const message = await describeError(error, { baseURL: config.baseURL, model: conversation.model, print: true });
     if (message) await renderer.error(message);
     return EXIT.failed;
   }

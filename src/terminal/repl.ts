@@ -120,7 +120,8 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     }
     const now = Date.now();
     if (now - lastIdleInterrupt < DOUBLE_CTRL_C_MS) {
-      process.stdout.write("\n");
+      // On a terminal the loop's end starts the new line, as after Ctrl-D.
+      if (!reader.isTerminal) process.stdout.write("\n");
       reader.close();
       return;
     }
@@ -178,6 +179,8 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   let first = config.prompt;
   /** Output of `!command`s, sent with the next request. */
   let shellContext: string[] = [];
+  /** Ctrl-D leaves the cursor after the prompt: what is said on leaving starts a line of its own. */
+  let leftAtPrompt = false;
   for (;;) {
     let line: string | null;
     // Then each entry typed during a turn, in order, as if typed at the prompt.
@@ -196,7 +199,10 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       reader.type(typeahead.takeDraft());
       line = await reader.next();
     }
-    if (line === null) break;
+    if (line === null) {
+      leftAtPrompt = queued === undefined;
+      break;
+    }
     const input = line.trim();
     if (!input) continue;
     if (reader.isTerminal) saveInputLine(config.configDir, input);
@@ -238,9 +244,14 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     if (typeahead.queued) await renderer.notice(`↳ running what you typed during the turn (${typeahead.queued} queued)`);
   }
   reader.close();
+  if (leftAtPrompt && reader.isTerminal) process.stdout.write("\n");
   // Say which jobs leaving stops (main.ts's ending stops them), so nothing the person started vanishes silently.
   const running = jobs.list().filter((job) => job.state === "running");
   for (const job of running) process.stdout.write(`Stopping background job ${job.id}: ${showControls(job.command)}\n`);
+  // As Claude Code does: a conversation worth coming back to says how (-c takes this workspace's latest).
+  if (reader.isTerminal && conversation.messages.some((message) => message.role === "user")) {
+    process.stdout.write(`${renderer.colors.dim("resume with: mini-claude -c")}\n`);
+  }
   return EXIT.ok;
 }
 
@@ -282,8 +293,7 @@ function banner(version: string, config: Config, conversation: Conversation): st
   const skills = conversation.skills.listed.length + conversation.skills.unlisted;
   if (skills) parts.push(`${skills} skill${skills === 1 ? "" : "s"}${conversation.skills.unlisted ? ` (${conversation.skills.listed.length} listed)` : ""}`);
   parts.push(`window ${formatTokens(conversation.context.window.tokens)} from ${conversation.context.window.source}`);
-  const yes = config.yes ? "\n--yes: commands and writes run without asking." : "";
-  return `${parts.join(" · ")}${yes}\nType a request, /help for commands, Esc or Ctrl-C to interrupt, Ctrl-D to exit.`;
+  return `${parts.join(" · ")}\nType a request, /help for commands, Esc or Ctrl-C to interrupt, Ctrl-D to exit.`;
 }
 
 function isLocalURL(baseURL: string | undefined): boolean {

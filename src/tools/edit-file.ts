@@ -96,9 +96,13 @@ function notFoundMessage(path: string, content: string, find: string): string {
   if (!closest) {
     return `old_string was not found in ${path}, and no similar passage exists. Read the file again (read_file) and copy the exact text.`;
   }
-  const how = closest.exactIgnoringWhitespace ? "matches when whitespace and indentation are ignored" : "is the most similar passage";
+  const one = closest.startLine === closest.endLine;
+  const where = one ? `Line ${closest.startLine}` : `Lines ${closest.startLine}-${closest.endLine}`;
+  const how = closest.exactIgnoringWhitespace
+    ? `${one ? "matches" : "match"} when whitespace and indentation are ignored`
+    : `${one ? "is" : "are"} the most similar passage`;
   return (
-    `old_string was not found in ${path}. Lines ${closest.startLine}-${closest.endLine} ${how}:\n` +
+    `old_string was not found in ${path}. ${where} ${how}:\n` +
     `${closest.text}\nRetry with old_string copied exactly from these lines (without the line numbers).`
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { commandPrefix, dangerousShape, prefixCovers } from "../../src/approval/dangerous.js";
-import { decide, type DecisionContext, type PermissionRules } from "../../src/approval/decide.js";
+import { decide, regimeLine, type DecisionContext, type PermissionRules } from "../../src/approval/decide.js";
 import { isYes, SessionApprovals } from "../../src/approval/session.js";
 import { parseRule, type PermissionRule } from "../../src/approval/permission-rules.js";
 import type { ApprovalRequest } from "../../src/tools/index.js";
@@ -52,6 +52,16 @@ describe("the approval decision: mode × sandbox × kind", () => {
     for (const mode of ["repl", "print"] as const) {
       for (const sandbox of [true, false]) expect(Object.values(kinds(context(mode, sandbox, { yes: true }))).every((kind) => kind === "run")).toBe(true);
     }
+  });
+
+  it("the banner's regime line says what --yes runs, with the sandbox and without it, and asks nothing it contradicts", () => {
+    expect(regimeLine({ active: true }, true)).toBe(
+      '--yes, sandbox on: commands, writes and new domains run without asking; a command stays in the sandbox unless it asks for sandbox: false. Only ask rules, a hook\'s "ask" and a project\'s MCP servers still ask; deny rules refuse.',
+    );
+    expect(regimeLine({ active: false, problem: "Sandbox off (--sandbox=off)" }, true)).toBe(
+      'Sandbox off (--sandbox=off). --yes, sandbox off: every command and write runs without asking, unconfined. Only ask rules, a hook\'s "ask" and a project\'s MCP servers still ask; deny rules refuse.',
+    );
+    expect(regimeLine({ active: true })).toContain("destructive commands ask");
   });
 
   it("every question says why, naming what leaves the sandbox or which shape", () => {

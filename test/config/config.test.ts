@@ -98,7 +98,9 @@ describe("loadConfig", () => {
     const ws = tempWorkspace();
     const env = { HOME: ws.home };
     await expect(load(["--max-iterations", "zero"], env, ws.root)).rejects.toThrow(UsageError);
-    await expect(load(["--max-iterations", "0"], env, ws.root)).rejects.toThrow("Invalid --max-iterations: must be at least 1");
+    await expect(load(["--max-iterations", "0"], env, ws.root)).rejects.toThrow("Invalid --max-iterations: must be a whole number of model calls, 1 or more (e.g. 50)");
+    await expect(load(["--max-iterations", "nan"], env, ws.root)).rejects.toThrow("Invalid --max-iterations: must be a whole number of model calls, 1 or more (e.g. 50)");
+    await expect(load(["--max-turns", "2.5"], env, ws.root)).rejects.toThrow("Invalid --max-turns: must be a whole number of model calls, 1 or more (e.g. 50)");
     await expect(load(["--base-url", "not a url"], env, ws.root)).rejects.toThrow(/^Invalid base URL/);
     // A request without -p opens the REPL with it (as claude "…" does).
     expect(await load(["fix", "the bug"], env, ws.root)).toMatchObject({ prompt: "fix the bug", print: false });

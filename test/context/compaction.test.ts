@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planSummary, STUB_PREFIX, stubOldOutputs } from "../../src/context/compaction.js";
 import { ContextFullError, ContextGuard, type ContextRequest } from "../../src/context/context.js";
+import { describeError } from "../../src/terminal/errors.js";
 import { assertValidHistory, type Message } from "../../src/model/history.js";
 import { createClient } from "../../src/model/client.js";
 import { streamReply } from "../../src/model/stream.js";
@@ -156,7 +157,11 @@ describe("stage 2: a summary replaces older steps", () => {
     const call: ContextRequest = { client, model: "m", messages, tools: [], signal: new AbortController().signal, notify: () => undefined };
     const sent = guard.request(call, () => streamReply({ client, model: "m", messages, tools: [], signal: call.signal }));
     await expect(sent).rejects.toThrow(ContextFullError);
-    await expect(sent).rejects.toThrow(/no longer fits the model's context window \(4k tokens, from --context-window\).*\/clear/);
+    await expect(sent).rejects.toThrow(/no longer fits the model's context window \(4k tokens, from --context-window\)/);
+    // What to do next is the mode's: /clear in the REPL, never in --print, where it does not exist.
+    const error = await sent.catch((caught) => caught);
+    expect(await describeError(error, {})).toMatch(/tokens needed\)\. Start over with \/clear, or use a model with a larger window\.$/);
+    expect(await describeError(error, { print: true })).toMatch(/tokens needed\)\. Run again with less \(a shorter prompt or piped input, without -c or --resume\), or use a model with a larger window\.$/);
     expect(fake.requests).toHaveLength(0);
   });
 });

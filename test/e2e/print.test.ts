@@ -96,6 +96,13 @@ describe("mini-claude --print", () => {
     expect(result.stderr).toContain("Stopped after 2 model calls (--max-iterations)");
     expect(fake.requests).toHaveLength(2);
   });
+
+  it("exits 1 with one line on stderr when the model's final answer is empty", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("")]);
+    const result = await runCli(["-p", "say nothing"], cliOptions(ws, fake));
+    expect(result).toMatchObject({ code: 1, stdout: "", stderr: "The model gave no answer: its final reply was empty.\n" });
+  });
 });
 
 describe("start-up and usage errors", () => {
@@ -122,7 +129,10 @@ describe("start-up and usage errors", () => {
     const ws = tempWorkspace();
     const flag = await runCli(["--frobnicate"], cliOptions(ws));
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/^mini-claude: Unknown option '--frobnicate'.*\n$/);
+    expect(flag.stderr).toBe('mini-claude: Unknown flag --frobnicate: mini-claude --help lists the flags (a prompt that starts with "-" goes after --).\n');
+    const nan = await runCli(["-p", "x", "--max-iterations", "nan"], { cwd: ws.root, home: ws.home, baseURL: "http://127.0.0.1:9/v1" });
+    expect(nan).toMatchObject({ code: 2, stdout: "" });
+    expect(nan.stderr).toBe("mini-claude: Invalid --max-iterations: must be a whole number of model calls, 1 or more (e.g. 50)\n");
     const missing = await runCli(["-w", "nope", "-p", "x"], { cwd: ws.root, home: ws.home, baseURL: "http://127.0.0.1:9/v1" });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("is not a directory");

@@ -35,7 +35,7 @@ describe("provider shapes through the real CLI", () => {
     // The overflow teaches the window (n_ctx); a request that cannot be made to fit says so, in the server's words too.
     expect(result.stderr).toBe(
       "The conversation no longer fits the model's context window (16k tokens, from the server's overflow error): compaction freed almost nothing " +
-        '(about 16k tokens needed). Start over with /clear, or use a model with a larger window. The server said: "the request exceeds the available context size, try increasing it".\n',
+        '(about 16k tokens needed). Run again with less (a shorter prompt or piped input, without -c or --resume), or use a model with a larger window. The server said: "the request exceeds the available context size, try increasing it".\n',
     );
   });
 
@@ -76,6 +76,6 @@ describe("provider shapes through the real CLI", () => {
     expect(fake.requests[3].messages.filter((m: any) => m.role === "tool" && m.content.startsWith("Error"))).toEqual([]);
     const bad = await runCli(["-p", "hi"], { cwd: ws.root, home: ws.home, baseURL: fake.url, env: { MINI_CLAUDE_REPEAT_LIMIT: "-1" } });
     expect(bad).toMatchObject({ code: 2, stdout: "" });
-    expect(bad.stderr).toBe("mini-claude: Invalid --repeat-limit (MINI_CLAUDE_REPEAT_LIMIT): must be 0 (off) or more\n");
+    expect(bad.stderr).toBe("mini-claude: Invalid --repeat-limit (MINI_CLAUDE_REPEAT_LIMIT): must be a whole number, 0 (off) or more\n");
   });
 });

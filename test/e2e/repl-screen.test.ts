@@ -112,5 +112,17 @@ describe("the keyboard the shell gets back", () => {
     pty.type("\x04");
     expect((await pty.done).code).toBe(0);
     expect(pty.raw()).toMatch(/\x1b\[\?2004l\x1b\[>4m\s*$/);
+    // Nothing was asked, so there is nothing to resume.
+    expect(pty.screen()).not.toContain("resume with");
+  });
+
+  it("leaving after a request says how to come back: resume with: mini-claude -c", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("Noted.")]);
+    const pty = await startRepl(["--sandbox=off"], cliOptions(ws, fake));
+    pty.type("remember the milk\r");
+    await pty.waitFor(/Noted\.[^]*mini-claude> $/);
+    expect((await pty.quit()).code).toBe(0);
+    expect((await pty.rendered()).trimEnd().split("\n").at(-1)).toBe("resume with: mini-claude -c");
   });
 });

@@ -38,7 +38,9 @@ describe("the REPL with piped stdin", () => {
 
   it("handles slash commands without calling the model, and exit words", async () => {
     const ws = tempWorkspace();
-    const fake = await fakeOpenAI([reply().text("ok")]);
+    const answer = reply().text("ok");
+    answer.usage = { prompt_tokens: 18000, completion_tokens: 20 };
+    const fake = await fakeOpenAI([answer]);
     const result = await runCli([], {
       cwd: ws.root,
       home: ws.home,
@@ -47,8 +49,14 @@ describe("the REPL with piped stdin", () => {
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("/clear");
+    // /help says how to type too: the keys, @path, !cmd, and where templates come from when there are none.
+    for (const keys of ["\\+Enter, Alt+Enter    a new line", "Esc, Ctrl-C           interrupt the turn", "Ctrl-C twice, Ctrl-D  leave", "Ctrl-Z                suspend", "@path                 attach", "!cmd                  run your own shell command"]) {
+      expect(result.stdout).toContain(`  ${keys}`);
+    }
+    expect(result.stdout).toContain("Prompt templates and skills: none here (a .md file in .claude/commands/ or the config folder's commands/ becomes /name).");
     expect(result.stdout).toContain("Unknown command /frob. Available: /help /clear /bg /hooks /model /usage /context /compact /diff /expand /approvals /permissions /mcp /rewind /undo /sandbox /exit (/help describes them).");
-    expect(result.stdout).toContain("Tokens: 100 in, 20 out.");
+    // Counted as the banner and /usage's context line count: 18k, not 18000.
+    expect(result.stdout).toContain("Tokens: 18k in, 20 out.");
     expect(result.stdout).toContain("Model: other-model");
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0].model).toBe("other-model");

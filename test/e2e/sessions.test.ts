@@ -47,6 +47,11 @@ describe("sessions that lose nothing", () => {
     const older = sessions.find((s) => s.firstPrompt === "first session")!;
     await runCli(["--resume", older.id.slice(0, -2), "-p", "back to the first"], cliOptions(ws, fake));
     expect(fake.requests[2].messages.map((m: any) => m.content).slice(1)).toEqual(["first session", "one", "back to the first"]);
+    // -c beside --resume ID: the named session, not the latest one (the first, just resumed).
+    const newer = sessions.find((s) => s.firstPrompt === "second session")!;
+    fake.push(reply().text("four"));
+    await runCli(["-c", "--resume", newer.id, "-p", "the second again"], cliOptions(ws, fake));
+    expect(fake.requests[3].messages.map((m: any) => m.content).slice(1)).toEqual(["second session", "two", "the second again"]);
     const missing = await runCli(["--resume", "nope", "-p", "x"], cliOptions(ws, fake));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('No session matches "nope"');

@@ -178,7 +178,7 @@ describe("edit_file", () => {
     const ws = tempWorkspace({ "f.py": "def f():\n    if x:\n        return 1\n    return 2\n" });
     const result = await call(ws.root, "edit_file", { path: "f.py", old_string: "if x:\n  return 1", new_string: "if x:\n  return 3" });
     expect(result.output).toBe(
-      "Error: old_string was not found in f.py. Lines 2-3 matches when whitespace and indentation are ignored:\n" +
+      "Error: old_string was not found in f.py. Lines 2-3 match when whitespace and indentation are ignored:\n" +
         "2\t    if x:\n3\t        return 1\nRetry with old_string copied exactly from these lines (without the line numbers).",
     );
     expect(ws.read("f.py")).toBe("def f():\n    if x:\n        return 1\n    return 2\n");
@@ -187,7 +187,7 @@ describe("edit_file", () => {
   it("quotes the most similar passage for a near miss", async () => {
     const ws = tempWorkspace({ "g.ts": "function greet(name: string) {\n  return `Hello, ${name}!`;\n}\n" });
     const result = await call(ws.root, "edit_file", { path: "g.ts", old_string: "  return `Hello ${name}`;", new_string: "x" });
-    expect(result.output).toContain("Lines 2-2 is the most similar passage:\n2\t  return `Hello, ${name}!`;");
+    expect(result.output).toContain("Line 2 is the most similar passage:\n2\t  return `Hello, ${name}!`;");
   });
 
   it("answers a miss at once whatever the sizes of the file and old_string", async () => {

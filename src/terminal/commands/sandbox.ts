@@ -5,9 +5,9 @@ import { sandboxState } from "../../processes/sandbox.js";
  * What /sandbox prints: the regime in one line, then the policy in force (what commands may read,
  * write and reach), so a reader can see the boundary rather than trust it.
  */
-export function sandboxReport(): string {
+export function sandboxReport(yes: boolean): string {
   const state = sandboxState();
-  const lines = [`Sandbox: ${state.active ? "on" : "off"} (--sandbox=${state.mode}${state.allowNet ? ", --allow-net" : ""}).`, regimeLine(state)];
+  const lines = [`Sandbox: ${state.active ? "on" : "off"} (--sandbox=${state.mode}${state.allowNet ? ", --allow-net" : ""}).`, regimeLine(state, yes)];
   const policy = state.policy;
   if (!state.active || !policy) return lines.join("\n");
   lines.push(`Writable: ${policy.allowWrite.join(", ")}.`);

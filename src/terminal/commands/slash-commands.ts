@@ -2,6 +2,7 @@ import type { Config } from "../../config/config.js";
 import type { Approvals } from "../../approval/setup.js";
 import type { SessionChanges } from "./session-changes.js";
 import type { JobManager } from "../../processes/jobs.js";
+import { formatTokens } from "../../context/window.js";
 import { stripControls } from "../../sanitize.js";
 import { jobTable, runJobCommand } from "../../tools/background.js";
 import type { SessionHooks } from "../../extend/hooks/setup.js";
@@ -48,14 +49,31 @@ const say = (text: string) => process.stdout.write(`${showControls(text, "\n\t")
 /** Text our own renderer made (a coloured diff): its lines were sanitised before they were coloured. */
 const sayRendered = (text: string) => process.stdout.write(`${text}\n`);
 
+/** What /help says about typing, besides the commands: the README's key table in brief. */
+const KEYS_HELP = [
+  "Keys and input:",
+  ...[
+    ["\\+Enter, Alt+Enter", "a new line in the same request (Shift+Enter too, where the terminal tells it apart)"],
+    ["Esc, Ctrl-C", "interrupt the turn and its commands; at the prompt, clear the line"],
+    ["Ctrl-C twice, Ctrl-D", "leave (or exit, /exit)"],
+    ["Ctrl-Z", "suspend; fg brings the REPL back"],
+    ["Up/Down, Tab", "earlier requests; complete a /command or an @path"],
+    ["@path", "attach a workspace file to the request"],
+    ["!cmd", "run your own shell command now; its output goes with your next request"],
+  ].map(([keys, what]) => `  ${keys.padEnd(21)} ${what}`),
+].join("\n");
+
+const NO_TEMPLATES_HELP = "Prompt templates and skills: none here (a .md file in .claude/commands/ or the config folder's commands/ becomes /name).";
+
 export const slashCommands: SlashCommand[] = [
   {
     name: "/help",
     help: "this list",
     run: (_, { config, conversation }) => {
       say(slashCommands.map((c) => `  ${c.name.padEnd(10)} ${c.help}`).join("\n"));
-      say("  Ctrl-C interrupts a turn; at the prompt, Ctrl-C twice or Ctrl-D exits.");
-      for (const line of templateHelp(availableTemplates(config), conversation.skills.all)) say(line);
+      say(KEYS_HELP);
+      const templates = templateHelp(availableTemplates(config), conversation.skills.all);
+      say(templates.length ? templates.join("\n") : NO_TEMPLATES_HELP);
     },
   },
   {
@@ -96,7 +114,7 @@ export const slashCommands: SlashCommand[] = [
     help: "context used, the window, and tokens sent and received this conversation",
     run: (_, { conversation }) => {
       say(conversation.context.status(conversation.messages));
-      say(`Tokens: ${conversation.usage.inputTokens} in, ${conversation.usage.outputTokens} out.`);
+      say(`Tokens: ${formatTokens(conversation.usage.inputTokens)} in, ${formatTokens(conversation.usage.outputTokens)} out.`);
     },
   },
   { name: "/context", help: "the system prompt's cost by source (each instructions file, the skills listing) and the context used", run: (_, { conversation }) => say(contextReport(conversation)) },
@@ -162,7 +180,7 @@ export const slashCommands: SlashCommand[] = [
   },
   { name: "/rewind", help: "list the turns; /rewind N [files|conversation] restores to before turn N", run: (arg, ctx) => rewindCommand(arg, ctx.conversation, rewindIO(ctx)) },
   { name: "/undo", help: "rewind the last turn: its file changes and the conversation", run: (_, ctx) => rewindCommand("", ctx.conversation, rewindIO(ctx), true) },
-  { name: "/sandbox", help: "the sandbox's state and the exact argv of the last command's sandbox", run: () => say(sandboxReport()) },
+  { name: "/sandbox", help: "the sandbox's state and the exact argv of the last command's sandbox", run: (_, { config }) => say(sandboxReport(config.yes)) },
   { name: "/exit", help: "leave mini-claude", run: () => "exit" },
 ];
 
