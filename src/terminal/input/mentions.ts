@@ -1,11 +1,12 @@
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { attachFile, mentionedPaths } from "../../attached-file.js";
 import { resolveInWorkspace } from "../../workspace.js";
 
 /**
  * `@path` in a request: the file's contents go with it, so the model need not ask for them.
  * Paths go through the workspace guard and are read as read_file reads (capped, never a FIFO or
- * a device); a mention that names no file is left as the text the person typed.
+ * a device). A mention of a path that does not exist gets a one-line note (a typo otherwise goes
+ * unseen) and is left as the text the person typed.
  */
 
 export interface Mentions {
@@ -23,7 +24,10 @@ export function attachMentions(request: string, root: string): Mentions {
   const blocks: string[] = [];
   for (const path of mentionedPaths(request)) {
     const file = attachFile(root, path);
-    if (!file) continue;
+    if (!file) {
+      if (!pathExists(root, path)) problems.push(`@${path}: no such file in the workspace`);
+      continue;
+    }
     if ("problem" in file) {
       problems.push(file.problem);
       continue;
@@ -33,6 +37,14 @@ export function attachMentions(request: string, root: string): Mentions {
     attached.push(file.shown);
   }
   return { text: blocks.length ? `${request}\n\n${blocks.join("\n\n")}` : request, attached, problems };
+}
+
+function pathExists(root: string, path: string): boolean {
+  try {
+    return existsSync(resolveInWorkspace(root, path));
+  } catch {
+    return true; // the guard refused it for another reason; attachFile already said what, if anything
+  }
 }
 
 /** Tab completion of the `@path` being typed at the end of `line` (readline completer shape). */
