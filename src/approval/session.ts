@@ -105,13 +105,15 @@ export class SessionApprovals implements Remembered {
     const entry = this.entries()[Number(which) - 1];
     if (!entry) return `No rule ${which || "given"}. /approvals lists them; /approvals revoke N or all.`;
     entry.remove();
+    // Inside the sandbox such a command never asked: only its way out (network, sandbox: false) asks again.
+    if (entry.command && sandboxOn) return `Revoked ${entry.label}: inside the sandbox it still runs without asking; with network or sandbox: false it asks again.`;
     return `Revoked ${entry.label}: it asks again.`;
   }
 
-  private entries(): { label: string; remove: () => void }[] {
+  private entries(): { label: string; remove: () => void; command?: boolean }[] {
     const drop = (list: string[], item: string) => () => list.splice(list.indexOf(item), 1);
     return [
-      ...this.prefixes.map((prefix) => ({ label: `\`${prefix}\` and what follows it`, remove: drop(this.prefixes, prefix) })),
+      ...this.prefixes.map((prefix) => ({ label: `\`${prefix}\` and what follows it`, remove: drop(this.prefixes, prefix), command: true })),
       ...this.domains.map((domain) => ({ label: `network to ${domain}`, remove: drop(this.domains, domain) })),
       ...[...this.tools].map((tool) => ({ label: `tool ${tool}`, remove: () => void this.tools.delete(tool) })),
     ];

@@ -159,6 +159,12 @@ describe("remembered answers", () => {
       "Allowed without asking for this session (dangerous commands still ask):\n  1     `npm test` and what follows it\n  2     network to example.com\nRevoke with /approvals revoke N, /approvals revoke all.",
     );
     expect(session.revoke("2", true)).toBe("Revoked network to example.com: it asks again.");
+    session.prefixes.push("npm run");
+    expect(session.revoke("2", true)).toBe(
+      "Revoked `npm run` and what follows it: inside the sandbox it still runs without asking; with network or sandbox: false it asks again.",
+    );
+    session.prefixes.push("npm run");
+    expect(session.revoke("2", false)).toBe("Revoked `npm run` and what follows it: it asks again.");
     expect(session.revoke("all", true)).toBe(
       "Revoked everything: inside the sandbox commands run without asking; network, sandbox: false, destructive commands, protected writes and MCP tools ask.",
     );
