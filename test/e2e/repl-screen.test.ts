@@ -126,3 +126,20 @@ describe("the keyboard the shell gets back", () => {
     expect((await pty.rendered()).trimEnd().split("\n").at(-1)).toBe("resume with: mini-claude -c");
   });
 });
+
+describe("/clear on a terminal", () => {
+  it("clears the screen and its scrollback, and says what it cleared", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("The earlier answer.")]);
+    const pty = await startRepl([], { ...cliOptions(ws, fake), columns: 120 });
+    pty.type("first request\r");
+    await pty.waitFor(/The earlier answer\.[^]*mini-claude> $/);
+    pty.type("/clear\r");
+    await pty.waitFor(/and the screen; background jobs keep running\.[^]*mini-claude> $/);
+    await pty.quit();
+    const screen = await pty.rendered();
+    expect(screen).not.toContain("The earlier answer.");
+    expect(screen).not.toContain("first request");
+    expect(screen.trim()).toBe("Cleared the conversation (1 request) and the screen; background jobs keep running.\nmini-claude>");
+  });
+});

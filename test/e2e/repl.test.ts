@@ -65,7 +65,9 @@ describe("the REPL with piped stdin", () => {
   it("/clear starts a new conversation", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("one"), reply().text("two")]);
-    await runCli([], cliOptions(ws, fake, { stdin: "first\n/clear\nsecond\n" }));
+    const result = await runCli([], cliOptions(ws, fake, { stdin: "first\n/clear\nsecond\n" }));
     expect(fake.requests[1].messages.map((m: any) => m.role)).toEqual(["system", "user"]);
+    expect(result.stdout).toContain("Cleared the conversation (1 request); background jobs keep running.");
+    expect(result.stdout).not.toContain("\x1b[2J");
   });
 });

@@ -78,10 +78,14 @@ export const slashCommands: SlashCommand[] = [
   },
   {
     name: "/clear",
-    help: "start a new conversation (background jobs keep running)",
+    help: "start a new conversation and clear the screen (background jobs keep running)",
     run: (_, { conversation }) => {
+      const requests = conversation.messages.filter((message) => message.role === "user").length;
       conversation.clear();
-      say("Conversation cleared.");
+      // As Claude Code's /clear: the screen and its scrollback go too, so old answers do not read as current.
+      const screen = process.stdout.isTTY ? " and the screen" : "";
+      if (screen) process.stdout.write("\x1b[2J\x1b[3J\x1b[H");
+      say(`Cleared the conversation (${requests} ${requests === 1 ? "request" : "requests"})${screen}; background jobs keep running.`);
     },
   },
   {
