@@ -40,7 +40,7 @@ describe("the REPL with piped stdin", () => {
     const ws = tempWorkspace();
     const answer = reply().text("ok");
     answer.usage = { prompt_tokens: 18000, completion_tokens: 20 };
-    const fake = await fakeOpenAI([answer]);
+    const fake = await fakeOpenAI([answer], { models: ["fake-model", "other-model"] });
     const result = await runCli([], {
       cwd: ws.root,
       home: ws.home,
@@ -60,6 +60,19 @@ describe("the REPL with piped stdin", () => {
     expect(result.stdout).toContain("Model: other-model");
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0].model).toBe("other-model");
+  });
+
+  it("/model checks the name against the server's list: a typo is refused with the closest names", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("ok")], { models: ["qwen2.5-coder:7b", "qwen2.5-coder:32b", "llama3.1:8b"] });
+    const result = await runCli([], cliOptions(ws, fake, { stdin: "/model qwen2.5-coder:7 \n/model llama3.1:8b\nhi\n" }));
+    expect(result.stdout).toContain("The server lists no model qwen2.5-coder:7 (closest: qwen2.5-coder:7b); the model stays fake-model.");
+    expect(result.stdout).toContain("Model set to llama3.1:8b.");
+    expect(fake.requests[0].model).toBe("llama3.1:8b");
+    const unlisted = await fakeOpenAI([], { models: null });
+    const unchecked = await runCli([], cliOptions(ws, unlisted, { stdin: "/model anything-at-all\n/model\n" }));
+    expect(unchecked.stdout).toContain("Model set to anything-at-all (not checked: the server's model list could not be fetched).");
+    expect(unchecked.stdout).toContain("Model: anything-at-all");
   });
 
   it("/clear starts a new conversation", async () => {

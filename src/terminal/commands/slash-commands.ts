@@ -12,7 +12,7 @@ import { contextReport } from "./context.js";
 import { describeError } from "../errors.js";
 import { hooksReport } from "../hooks-trust.js";
 import { permissionsReport } from "./permissions.js";
-import { availableTemplates, runTemplate, templateHelp, type TemplateRequest } from "./templates.js";
+import { availableTemplates, closestNames, runTemplate, templateHelp, type TemplateRequest } from "./templates.js";
 import type { Renderer } from "../render/render.js";
 import type { Conversation } from "../../loop/conversation.js";
 import { showControls } from "../../sanitize.js";
@@ -63,6 +63,9 @@ const KEYS_HELP = [
   ].map(([keys, what]) => `  ${keys.padEnd(21)} ${what}`),
 ].join("\n");
 
+/** How long /model waits for the server's model list before taking the name unchecked. */
+const MODEL_CHECK_MS = 3000;
+
 const NO_TEMPLATES_HELP = "Prompt templates and skills: none here (a .md file in .claude/commands/ or the config folder's commands/ becomes /name).";
 
 export const slashCommands: SlashCommand[] = [
@@ -107,10 +110,17 @@ export const slashCommands: SlashCommand[] = [
   {
     name: "/model",
     help: "show the model, or switch: /model NAME",
-    run: (name, { conversation }) => {
+    run: async (name, { conversation, renderer }) => {
       if (!name) return say(`Model: ${conversation.model ?? "(first model the server lists)"}`);
+      // A typo found now costs nothing; found at the next request it costs that request.
+      const listed = await conversation.listedModels(AbortSignal.timeout(MODEL_CHECK_MS));
+      if (listed?.length && !listed.includes(name)) {
+        const close = closestNames(name, listed);
+        const names = close.length ? `closest: ${close.join(", ")}` : `it lists ${listed.slice(0, 5).join(", ")}${listed.length > 5 ? ", …" : ""}`;
+        return void (await renderer.error(`The server lists no model ${name} (${names}); the model stays ${conversation.model ?? "the first one it lists"}.`));
+      }
       conversation.model = name;
-      say(`Model set to ${name}.`);
+      say(listed?.length ? `Model set to ${name}.` : `Model set to ${name} (not checked: the server's model list could not be fetched).`);
     },
   },
   {

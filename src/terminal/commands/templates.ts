@@ -152,7 +152,7 @@ async function templateModel(template: PromptTemplate, conversation: Conversatio
 }
 
 /** Names within two edits of `name`, or that contain it, nearest first (at most three). */
-function closestNames(name: string, names: string[]): string[] {
+export function closestNames(name: string, names: string[]): string[] {
   const scored = names.map((candidate) => ({ candidate, distance: editDistance(name, candidate.split(":").at(-1)!) }));
   return scored
     .filter(({ candidate, distance }) => distance <= 2 || candidate.includes(name))
