@@ -5,9 +5,10 @@
  * trusts such a file meanwhile: hooks, MCP servers and settings are read at start, and a
  * project's are trusted only by the person's answer.
  */
-import { lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { exists } from "../workspace.js";
+import { namesIn } from "../workspace.js";
 
 /** Paths a person approved writing through the file tools this session: never swept. */
 const approvedWrites = new Set<string>();
@@ -53,7 +54,7 @@ const RUNS_PROGRAMS = /^\s*(fsmonitor|hookspath|sshcommand|pager|editor|askpass|
 function defuseNewRepository(dotGit: string): string[] {
   const removed: string[] = [];
   const hooks = join(dotGit, "hooks");
-  for (const name of safeList(hooks)) {
+  for (const name of namesIn(hooks)) {
     if (name.endsWith(".sample")) continue;
     rmSync(join(hooks, name), { recursive: true, force: true });
     removed.push(join(hooks, name));
@@ -75,13 +76,6 @@ function defuseNewRepository(dotGit: string): string[] {
   return removed;
 }
 
-function safeList(folder: string): string[] {
-  try {
-    return readdirSync(folder);
-  } catch {
-    return [];
-  }
-}
 
 function isDirectory(path: string): boolean {
   try {

@@ -13,6 +13,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import { dirname, join } from "node:path";
 import { appendNoFollowSync, replaceFileSync } from "../../safe-write.js";
 import { BlobStore, changesBetween, takeSnapshot, type FileChange, type Snapshot } from "./snapshot.js";
+import { namesIn } from "../../workspace.js";
 
 export interface TurnRecord {
   type: "turn";
@@ -200,7 +201,7 @@ function listBlobs(dir: string): Map<string, number> {
     return blobs;
   }
   for (const prefix of prefixes) {
-    for (const name of safeList(join(dir, prefix))) {
+    for (const name of namesIn(join(dir, prefix))) {
       if (name.endsWith(".tmp")) continue;
       try {
         blobs.set(name, statSync(join(dir, prefix, name)).size);
@@ -212,10 +213,3 @@ function listBlobs(dir: string): Map<string, number> {
   return blobs;
 }
 
-function safeList(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
