@@ -12,7 +12,8 @@ import { writeFileTool } from "./write-file.js";
 import { firstLine } from "../text.js";
 
 export { defineTool, ToolError, ToolInterrupted } from "./define.js";
-export type { Approval, ApprovalRequest, Tool, ToolContext, ToolOutput, FileDiff } from "./define.js";
+export type { Approval, ApprovalRequest, Tool, ToolContext, ToolOutput, FileDiff, PlanVerdict } from "./define.js";
+export { toolsForMode } from "./plan-tools.js";
 
 /** The tools the model gets, in the order it sees them. */
 export const tools: Tool[] = [readFileTool, writeFileTool, editFileTool, listFilesTool, grepTool, execTool] as unknown as Tool[];
@@ -69,6 +70,8 @@ export interface ToolResult {
   exitCode?: number;
   /** The person stopped the call before it ran; the loop words the observation. */
   interrupted?: true;
+  /** The turn ends once this reply's calls are answered (see ToolOutput.endsTurn). */
+  endsTurn?: { answer?: string };
 }
 
 /**
@@ -173,7 +176,8 @@ export async function runPrepared(call: PreparedCall, ctx: ToolContext): Promise
     result = { ...failure(`Error: ${call.name} failed unexpectedly: ${(error as Error)?.message ?? String(error)}`), label: call.label };
   }
   const details = result.details === undefined ? undefined : redactSecrets(result.details);
-  return { ...result, output: redactSecrets(result.output), display: redactSecrets(result.display), details };
+  const endsTurn = result.endsTurn?.answer === undefined ? result.endsTurn : { answer: redactSecrets(result.endsTurn.answer) };
+  return { ...result, output: redactSecrets(result.output), display: redactSecrets(result.display), details, ...(endsTurn ? { endsTurn } : {}) };
 }
 
 async function runUnredacted({ tool, args, label }: PreparedCall, ctx: ToolContext): Promise<ToolResult> {
@@ -181,9 +185,9 @@ async function runUnredacted({ tool, args, label }: PreparedCall, ctx: ToolConte
   try {
     const run = () => tool.run(args, ctx);
     const result = await (tool.changesFiles && ctx.recorder ? ctx.recorder.around(tool.name, run) : run());
-    const { output, diff, display, details, exitCode } = typeof result === "string" ? { output: result } : result;
+    const { output, diff, display, details, exitCode, endsTurn } = typeof result === "string" ? { output: result } : result;
     const capped = capAndSpill(output, ctx.spillDir, tool.name);
-    const done: ToolResult = { output: capped, ok: true, label, diff, details, display: display ?? `${firstLine(capped, 161)} · ${seconds(started)}` };
+    const done: ToolResult = { output: capped, ok: true, label, diff, details, display: display ?? `${firstLine(capped, 161)} · ${seconds(started)}`, ...(endsTurn ? { endsTurn } : {}) };
     return exitCode === undefined ? done : { ...done, exitCode };
   } catch (error) {
     if (error instanceof ToolInterrupted) return { output: "", ok: false, label, display: "interrupted", interrupted: true };
