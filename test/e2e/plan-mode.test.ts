@@ -72,3 +72,51 @@ describe.skipIf(BWRAP_PROBLEM)(sandboxSuite("plan mode's commands: the sandbox w
     expect(readdirSync(ws.root)).toEqual(["a.txt"]);
   });
 });
+
+const PLAN_TOOLS = ["read_file", "list_files", "grep", "exec", "exit_plan_mode"];
+const DEFAULT_TOOLS = ["read_file", "write_file", "edit_file", "list_files", "grep", "exec"];
+
+describe("plan mode in the REPL", () => {
+  it("Shift+Tab cycles default → accept edits → plan; the plan is shown, edited in $EDITOR, then implemented: sent as the next request, back in the mode before", async () => {
+    const ws = tempWorkspace({ "a.txt": "a\n" });
+    const fake = await fakeOpenAI([reply().tool("exit_plan_mode", { plan: PLAN }), reply().text("Implemented.")]);
+    const pty = await startRepl(["--sandbox=off"], { ...cliOptions(ws, fake), env: { EDITOR: "sed -i s/greet/welcome/" } });
+    pty.type("\x1b[Z");
+    await pty.waitFor("mini-claude (accept edits)> ");
+    pty.type("\x1b[Z");
+    await pty.waitFor("mini-claude (plan)> ");
+    pty.type("plan a greeting\r");
+    await pty.waitFor(/Add greet\(\)[^]*Implement this plan\?/);
+    const shown = pty.screen().length;
+    pty.type("e\r");
+    await pty.waitFor(/Add welcome\(\)[^]*Implement this plan\?/, { from: shown });
+    pty.type("y\r");
+    await pty.waitFor("Implemented.");
+    await pty.waitFor(/mini-claude \(accept edits\)> $/);
+    await pty.quit();
+    expect(fake.requests).toHaveLength(2);
+    expect(toolNames(fake.requests[0])).toEqual(PLAN_TOOLS);
+    const edited = PLAN.replace("greet", "welcome");
+    expect(lastUser(fake.requests[1])).toBe(`Implement this plan:\n\n${edited}`);
+    expect(toolNames(fake.requests[1])).toEqual(DEFAULT_TOOLS);
+    expect(toolAnswers(fake.requests[1])).toEqual(["The user approved the plan (as the user edited it). Plan mode is over; the plan follows as their next message."]);
+    expect(pty.screen()).toContain("Plan mode off (accept edits mode); the plan goes as your next request.");
+  });
+
+  it("/plan toggles it; keep planning tells the model and stays in plan mode; /usage names the mode", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().tool("exit_plan_mode", { plan: PLAN }), reply().text("Adding tests to the plan.")]);
+    const stdin = ["/plan", "plan a greeting", "k", "add tests too", "/usage", "/plan", ""].join("\n");
+    const result = await runCli(["--sandbox=off"], cliOptions(ws, fake, { stdin }));
+    expect(result.code).toBe(0);
+    expect(fake.requests).toHaveLength(2);
+    for (const request of fake.requests) expect(toolNames(request)).toEqual(PLAN_TOOLS);
+    expect(toolAnswers(fake.requests[1])).toEqual(["The user chose to keep planning: stay in plan mode and change nothing. Their next message says what the plan lacks."]);
+    expect(lastUser(fake.requests[1])).toBe("add tests too");
+    expect(result.stdout).toContain("Plan:\n## Plan");
+    expect(result.stdout).toContain("Still in plan mode: say what the plan lacks.");
+    const usage = result.stdout.slice(result.stdout.indexOf("Tokens:"));
+    expect(usage).toMatch(/^Tokens: .*\nPlan mode: the model looks and plans, changes nothing/);
+    expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("Permission mode default. Shift+Tab switches mode (accept edits, plan).");
+  });
+});
