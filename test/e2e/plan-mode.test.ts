@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BWRAP_PROBLEM, sandboxSuite } from "../support/bwrap.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { startRepl } from "../support/pty.js";
+import { startPty, startRepl } from "../support/pty.js";
 import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -118,5 +118,21 @@ describe("plan mode in the REPL", () => {
     const usage = result.stdout.slice(result.stdout.indexOf("Tokens:"));
     expect(usage).toMatch(/^Tokens: .*\nPlan mode: the model looks and plans, changes nothing/);
     expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("Permission mode default. Shift+Tab switches mode (accept edits, plan).");
+  });
+
+  it("started in plan mode: the banner and prompt say so; without the sandbox a command asks every time, even under --yes", async () => {
+    const ws = tempWorkspace({ "a.txt": "a\n" });
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "echo x > f" }), reply().tool("exit_plan_mode", { plan: PLAN })]);
+    const pty = startPty(["--permission-mode", "plan", "--sandbox=off", "--yes"], cliOptions(ws, fake));
+    await pty.waitFor(/Plan mode: the model looks and plans[^]*mini-claude \(plan\)> $/);
+    pty.type("plan a greeting\r");
+    await pty.waitFor("Asking because permission mode plan changes nothing, but the sandbox is off, so nothing stops this command from writing.");
+    pty.type("n\r");
+    await pty.waitFor("Implement this plan?");
+    pty.type("k\r");
+    await pty.waitFor(/Still in plan mode[^]*mini-claude \(plan\)> $/);
+    await pty.quit();
+    expect(existsSync(join(ws.root, "f"))).toBe(false);
+    expect(toolAnswers(fake.requests[1])[0]).toMatch(/^Error: the user denied this command/);
   });
 });
