@@ -5,6 +5,8 @@ import { capAndSpill } from "./spill.js";
 import { ToolInterrupted, type FileDiff, type Tool, type ToolContext } from "./define.js";
 import { editFileTool } from "./edit-file.js";
 import { execTool } from "./exec.js";
+import { exitPlanModeTool } from "./exit-plan-mode.js";
+import { offeredInMode } from "./plan-tools.js";
 import { grepTool } from "./grep.js";
 import { listFilesTool } from "./list-files.js";
 import { readFileTool } from "./read-file.js";
@@ -13,10 +15,14 @@ import { firstLine } from "../text.js";
 
 export { defineTool, ToolError, ToolInterrupted } from "./define.js";
 export type { Approval, ApprovalRequest, Tool, ToolContext, ToolOutput, FileDiff, PlanVerdict } from "./define.js";
-export { toolsForMode } from "./plan-tools.js";
 
 /** The tools the model gets, in the order it sees them. */
 export const tools: Tool[] = [readFileTool, writeFileTool, editFileTool, listFilesTool, grepTool, execTool] as unknown as Tool[];
+
+/** `list` as the current mode offers it, read at every request: plan mode's has no write tools and adds exit_plan_mode (plan-tools.ts). */
+export function toolsForMode(list: Tool[] | (() => Tool[]), planning: () => boolean): () => Tool[] {
+  return offeredInMode(list, planning, [exitPlanModeTool as unknown as Tool]);
+}
 
 export interface ToolCallRequest {
   /** The model's id for the call (hooks see it as tool_use_id). */

@@ -1,5 +1,4 @@
 import type { Tool } from "./define.js";
-import { exitPlanModeTool } from "./exit-plan-mode.js";
 
 /**
  * Which tools plan mode offers: no file tool that writes (they are not in the request at all, so
@@ -13,17 +12,18 @@ export const WRITING_TOOLS: readonly string[] = ["write_file", "edit_file"];
 
 /**
  * The list for the current mode, read at every request (the mode may change between them).
- * Contract: the same array comes back while neither the mode nor `list`'s own array changes, so
- * the registry computes each set of specs once.
+ * `planOnly`: the tools only plan mode offers (exit_plan_mode; index.ts passes it, as no tool
+ * module imports another). Contract: the same array comes back while neither the mode nor
+ * `list`'s own array changes, so the registry computes each set of specs once.
  */
-export function toolsForMode(list: Tool[] | (() => Tool[]), planning: () => boolean): () => Tool[] {
+export function offeredInMode(list: Tool[] | (() => Tool[]), planning: () => boolean, planOnly: Tool[]): () => Tool[] {
   const current = typeof list === "function" ? list : () => list;
   let last: { base: Tool[]; planning: boolean; offered: Tool[] } | undefined;
   return () => {
     const base = current();
     const now = planning();
     if (last?.base !== base || last.planning !== now) {
-      const offered = now ? [...base.filter((tool) => !WRITING_TOOLS.includes(tool.name)), exitPlanModeTool as unknown as Tool] : base;
+      const offered = now ? [...base.filter((tool) => !WRITING_TOOLS.includes(tool.name)), ...planOnly] : base;
       last = { base, planning: now, offered };
     }
     return last.offered;
