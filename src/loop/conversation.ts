@@ -47,6 +47,8 @@ export interface ConversationOptions {
   wrapTools?: (tools: ToolRegistry) => ToolRegistry;
   /** The person's Read deny rules, for the files grep and list_files walk (approval/setup.ts). */
   readDenied?: ToolContext["readDenied"];
+  /** Plan mode is on now (the permission mode, approval/setup.ts): the tools offered and exec follow it at every request. */
+  planning?: () => boolean;
 }
 
 /** One turn: how to stop it, who answers approval questions, and where its events go. */
@@ -55,6 +57,8 @@ export interface TurnOptions {
   /** The approval decision (approval/decide.ts) and, in the REPL, the person's answer. */
   approve: ToolContext["approve"];
   onEvent?: (event: AgentEvent) => void;
+  /** Plan mode's end in the REPL: show the plan, read the verdict (unset: the plan is the answer). */
+  presentPlan?: ToolContext["presentPlan"];
 }
 
 /**
@@ -126,7 +130,7 @@ export class Conversation {
     }
   }
 
-  private async runTurn(prompt: string, { signal, approve }: TurnOptions): Promise<StopReason> {
+  private async runTurn(prompt: string, { signal, approve, presentPlan }: TurnOptions): Promise<StopReason> {
     // The loop, the tools and the client load here, at the first request, not at start-up.
     const [{ runAgent }, tools, client] = await Promise.all([import("./agent.js"), this.getTools(), this.getClient()]);
     if (!this.model) {
@@ -168,6 +172,8 @@ export class Conversation {
         readOnlyRoots: this.skills.readOnlyRoots,
         recorder: this.options.recorder,
         readDenied: this.options.readDenied,
+        planning: this.options.planning,
+        presentPlan,
       },
       signal,
       maxSteps: this.options.config.maxIterations,
@@ -275,9 +281,9 @@ export class Conversation {
 
   private async getTools(): Promise<ToolRegistry> {
     if (this.tools) return this.tools;
-    const { createRegistry, tools } = await import("../tools/index.js");
-    const { hooks, config, mcp } = this.options;
-    const base = this.options.tools ?? createRegistry(mcp ? withMcpTools(tools, mcp) : tools);
+    const { createRegistry, tools, toolsForMode } = await import("../tools/index.js");
+    const { hooks, config, mcp, planning = () => false } = this.options;
+    const base = this.options.tools ?? createRegistry(toolsForMode(mcp ? withMcpTools(tools, mcp) : tools, planning));
     const withInstructions = withSubfolderInstructions(base, this.subfolderInstructions);
     const registry = this.options.wrapTools ? this.options.wrapTools(withInstructions) : withInstructions;
     this.tools = hooks ? withHooks(registry, hooks, config.workspace) : registry;
