@@ -131,7 +131,7 @@ export const slashCommands: SlashCommand[] = [
       say(`Tokens: ${formatTokens(conversation.usage.inputTokens)} in, ${formatTokens(conversation.usage.outputTokens)} out.`);
     },
   },
-  { name: "/context", help: "the system prompt's cost by source (each instructions file, the skills listing) and the context used", run: (_, { conversation }) => say(contextReport(conversation)) },
+  { name: "/context", help: "where the last request's tokens went, by source, and what /compact would free", run: async (_, { conversation }) => say(await contextReport(conversation)) },
   {
     name: "/compact",
     help: "summarise the conversation now to free context: /compact [what to focus on]",
