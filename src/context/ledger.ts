@@ -174,12 +174,14 @@ function systemLeaves(content: string, bytes: number, parts: PromptParts, leaf: 
   leaf("system", "system prompt", Math.max(0, rest), "the system prompt");
 }
 
-/** What a tool output is about: the file it read or changed, or the command it ran. */
+/** What a tool output is about: the file it read or changed, the command it ran, the page or the subagent's task. */
 function targetOf(name: string, args: Record<string, unknown>): string | undefined {
   const path = args.path ?? args.file_path;
   if (typeof path === "string" && path) return path;
   if (typeof args.command === "string" && args.command) return `\`${oneLine(args.command, 60)}\``;
   if (typeof args.url === "string" && args.url) return args.url;
+  // A subagent (the agent tool) by what it was asked to do.
+  if (name === "agent" && typeof args.description === "string") return `agent: ${oneLine(args.description, 60)}`;
   return name === "grep" && typeof args.pattern === "string" ? `grep ${oneLine(args.pattern, 40)}` : undefined;
 }
 

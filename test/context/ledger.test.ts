@@ -7,7 +7,10 @@ import { joinSections } from "../../src/extend/instructions.js";
 import { systemPrompt } from "../../src/extend/system-prompt.js";
 import { createClient } from "../../src/model/client.js";
 import type { Message } from "../../src/model/history.js";
+import { readFileSync } from "node:fs";
+import { jsonUsageBySource } from "../../src/terminal/json-ledger.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
+import { validate } from "../support/json-schema.js";
 
 const fakeOpenAI = useFakeOpenAI();
 
@@ -96,6 +99,32 @@ describe("the ledger of one request", () => {
     const [agents, claude] = ledger.instructions;
     expect(agents.tokens).toBe(Buffer.byteLength("[AGENTS.md]\n") + 1 + 900);
     expect(claude.tokens).toBeLessThan(120);
+  });
+});
+
+describe("usage_by_source", () => {
+  it("has the ledger's numbers under /context's names, subagents beside the total, and fits the schema", () => {
+    const ledger = measureRequest(
+      {
+        messages: [...conversation(), call("c9", "agent", { description: "find the parser", prompt: "…" }), { role: "tool", tool_call_id: "c9", content: "It is in src/parse.ts." }],
+        tools,
+        usage: { inputTokens: 6000, outputTokens: 5 },
+      },
+      parts,
+      3,
+    );
+    ledger.subagents = [{ label: "find the parser", tokens: 4200 }];
+    const json = jsonUsageBySource(ledger);
+    const schema = JSON.parse(readFileSync(new URL("../../schema/print-events.schema.json", import.meta.url), "utf8"));
+    const fits = (value: unknown) => validate(schema, value, schema.$defs.usage_by_source);
+    expect(fits(json)).toEqual([]);
+    expect(fits({ ...json, instructions: { "AGENTS.md": "12" } })).toEqual(['$.instructions.AGENTS.md: expected integer, got "12"']);
+    expect(json).toMatchObject({ total: 6000, counted_by: "provider", tool_schemas: { "built-in": expect.any(Number), gh: expect.any(Number) }, subagents: { "find the parser": 4200 } });
+    expect(Object.keys(json.tool_outputs)).toEqual(["read_file", "exec", "agent"]);
+    expect(json.biggest_paths.map((p) => p.path)).toContain("agent: find the parser");
+    const sum = json.system_prompt + json.skills + json.your_messages + json.answers + json.summaries;
+    const records = [json.instructions, json.tool_schemas, json.tool_outputs].flatMap((r) => Object.values(r));
+    expect(sum + records.reduce((a, b) => a + b, 0)).toBe(6000);
   });
 });
 

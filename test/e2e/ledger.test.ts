@@ -106,7 +106,7 @@ describe("/context in the REPL", () => {
       const readAll = reply();
       for (const n of [1, 2, 3, 4, 5, 6]) readAll.tool("read_file", { path: `src/part-${n}-of-the-module.ts` });
       const fake = await fakeOpenAI(
-        [reply().text("Hello."), readAll, withUsage(reply().text("Read them all."), { prompt_tokens_details: { cached_tokens: 1200 } })],
+        [reply().text("Hello."), readAll, withUsage(reply().text("Read them all."), { prompt_tokens_details: { cached_tokens: 1200 }, cost: 0.0042 })],
         { window: 200_000 },
       );
       const pty = await startRepl(args, { ...cliOptions(ws, fake), columns });
@@ -124,6 +124,7 @@ describe("/context in the REPL", () => {
       const flat = shown.replace(/\s+/g, " ");
       expect(flat).toContain(`Last request: ${total.toLocaleString("en-US")} tokens, as the provider counted them`);
       expect(flat).toMatch(/Cached 1,200 \(\d+%\), uncached [\d,]+/);
+      expect(flat).toContain("Cost $0.0042 as the provider reported it.");
       for (const source of ["System prompt", "AGENTS.md", "skills listing (1 skill)", "Tool schemas", "built-in", "MCP test", "your messages", "answers", "summaries", "Tool outputs", "read_file"]) {
         expect(shown).toContain(source);
       }
