@@ -80,12 +80,10 @@ export function measureRequest(sent: SentRequest, parts: PromptParts, bytesPerTo
   /** Each target's leaves (a file read twice has two). */
   const paths = new Map<string, number[]>();
 
-  const schemaGroups = new Map<string, number>();
   for (const tool of sent.tools) {
     const fn = (tool as { function?: { name?: string; description?: string } }).function ?? {};
     const bytes = jsonBytes(tool as object) + 1;
     const group = parts.toolGroup(fn.name ?? "", fn.description ?? "");
-    schemaGroups.set(group, (schemaGroups.get(group) ?? 0) + bytes);
     leaf("schemas", group, bytes, `the ${fn.name} tool's schema`);
   }
 
@@ -100,7 +98,7 @@ export function measureRequest(sent: SentRequest, parts: PromptParts, bytesPerTo
       if (target) paths.set(target, [...(paths.get(target) ?? []), leaves.length]);
       return leaf("outputs", name, bytes, target ? `${name} ${target}` : `a ${name} output`);
     }
-    if (message.role === "assistant") return leaf("answers", "answers", bytes, `an answer: "${oneLine(textOf(message.content), 40)}"`);
+    if (message.role === "assistant") return leaf("answers", "answers", bytes, answerLabel(message));
     if (isSummary(message)) return leaf("summaries", "summaries", bytes, "the summary of the earlier conversation");
     leaf("you", "your messages", bytes, `your message "${oneLine(textOf(message.content), 40)}"`);
   });
@@ -172,6 +170,13 @@ function systemLeaves(content: string, bytes: number, parts: PromptParts, leaf: 
     rest -= own;
   }
   leaf("system", "system prompt", Math.max(0, rest), "the system prompt");
+}
+
+function answerLabel(message: Message): string {
+  const text = oneLine(textOf(message.content), 40);
+  if (text) return `an answer: "${text}"`;
+  const names = ("tool_calls" in message ? (message.tool_calls ?? []) : []).map((call) => (call.type === "function" ? call.function.name : call.type));
+  return `the model's call${names.length === 1 ? "" : "s"} to ${names.join(", ") || "tools"}`;
 }
 
 /** What a tool output is about: the file it read or changed, the command it ran, the page or the subagent's task. */
