@@ -19,6 +19,13 @@ export const STUB_PREFIX = "[Output of ";
 export const SUMMARY_PREFIX = "[Summary of the earlier conversation";
 /** Outputs shorter than this stay: their stub would save next to nothing. */
 const STUB_MIN_BYTES = 300;
+/** A summary quotes the person's earlier messages in at most this share of the window. */
+export const REQUESTS_SHARE = 0.1;
+
+/** The words a summary may have: about a tenth of the window, within 150 and 1,500. */
+export function summaryWords(window: number): number {
+  return Math.max(150, Math.min(1500, Math.round(window * 0.1 * 0.75)));
+}
 
 /** What the harness itself knows and carries over compactions, not left to the model's memory. */
 export interface CompactionState {

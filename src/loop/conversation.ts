@@ -206,7 +206,12 @@ export class Conversation {
 
   /** The names of the tools the model may call, in the order it sees them. */
   async toolNames(): Promise<string[]> {
-    return (await this.getTools()).specs().map((spec) => (spec as { function: { name: string } }).function.name);
+    return (await this.toolSpecs()).map((spec) => (spec as { function: { name: string } }).function.name);
+  }
+
+  /** The tool schemas the next request carries. */
+  async toolSpecs(): Promise<unknown[]> {
+    return (await this.getTools()).specs();
   }
 
   /** The model names the endpoint lists (GET /models); undefined when it does not answer. */

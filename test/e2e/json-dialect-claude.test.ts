@@ -37,6 +37,8 @@ describe("-p --json-dialect claude: what claude -p writes, for scripts written f
     expect(only.session_id).toMatch(/\S/);
     expect(only.duration_ms).toBeGreaterThanOrEqual(only.duration_api_ms);
     expect(only).not.toHaveProperty("schema_version");
+    // Claude Code's result has no such field: the ledger stays out of the dialect.
+    expect(only).not.toHaveProperty("usage_by_source");
   });
 
   it("stream-json: system/init, assistant messages with tool_use under Claude's names, tool results as user messages, the result", async () => {

@@ -1,0 +1,60 @@
+import { measureRequest, type Ledger, type PromptParts, type SentRequest } from "../context/ledger.js";
+import { skillsSection } from "../extend/skills.js";
+import type { Usage } from "../model/usage.js";
+import type { Conversation } from "./conversation.js";
+
+/**
+ * The ledger of a conversation's last request (context/ledger.ts measures it): what its system
+ * prompt was made of, which MCP server each tool schema came from, and what subagents used on
+ * their own. Called by /context and the JSON printer, never on the request path.
+ */
+
+/** One subagent's own requests, added up: they cost tokens the parent's request does not show. */
+export interface SubagentTokens {
+  /** How the person knows it: the agent call's description. */
+  label: string;
+  usage: Usage;
+}
+
+const subagentTokens = new WeakMap<Conversation, SubagentTokens[]>();
+
+/**
+ * The hook for subagent tokens: the `agent` tool calls this when a subagent finishes, and the
+ * ledger lists it under "subagents" (its answer is already counted as that tool's output).
+ */
+export function recordSubagentTokens(conversation: Conversation, entry: SubagentTokens): void {
+  const list = subagentTokens.get(conversation) ?? [];
+  list.push(entry);
+  subagentTokens.set(conversation, list);
+}
+
+/** Contract: undefined before the first request; never throws on an odd tools list. */
+export function requestLedger(conversation: Conversation): Ledger | undefined {
+  const sent = conversation.context.lastSent;
+  return sent && ledgerOf(conversation, sent);
+}
+
+/** Before any request: what the first one would carry as things stand (the MCP servers start with it). */
+export async function nextRequestLedger(conversation: Conversation): Promise<Ledger> {
+  return ledgerOf(conversation, { messages: conversation.messages, tools: await conversation.toolSpecs() });
+}
+
+function ledgerOf(conversation: Conversation, sent: SentRequest): Ledger {
+  const listing = skillsSection(conversation.skills);
+  const parts: PromptParts = {
+    instructions: conversation.instructions,
+    skills: listing.length ? { text: listing.join("\n"), count: conversation.skills.listed.length } : undefined,
+    toolGroup,
+  };
+  const ledger = measureRequest(sent, parts, conversation.context.estimator.ratio);
+  const subagents = subagentTokens.get(conversation);
+  if (subagents?.length) ledger.subagents = subagents.map(({ label, usage }) => ({ label, tokens: usage.inputTokens + usage.outputTokens }));
+  return ledger;
+}
+
+/** MCP tools say their server at the end of their description (extend/mcp/tools.ts); the gateway pair is its own group. */
+function toolGroup(name: string, description: string): string {
+  if (name === "mcp_search" || name === "mcp_call") return "MCP gateway";
+  const server = /\(MCP server ([^()]*)\)$/.exec(description)?.[1];
+  return server === undefined ? "built-in" : `MCP ${server}`;
+}
