@@ -17,6 +17,7 @@ const CLAUDE_NAME: Record<string, string> = {
   edit_file: "Edit",
   list_files: "Glob",
   grep: "Grep",
+  web_fetch: "WebFetch",
 };
 
 /** Older Claude Code tools whose calls ours also cover, for matchers and rules written for them. */

@@ -22,6 +22,9 @@ import { DIRECT_BUDGET_SHARE, withMcpTools, type McpHub } from "../extend/mcp/hu
 import { withHooks } from "../extend/hooks/tool-hooks.js";
 import { beforePrompt, withStopHooks } from "../extend/hooks/turn-hooks.js";
 import { createClient } from "../model/client.js";
+import { ImageSupport } from "../model/image-parts.js";
+import type { ContentPart } from "../images.js";
+import { textOf } from "../text.js";
 
 /**
  * The live conversation: its history, model and token totals, and one turn at a time around the loop
@@ -55,6 +58,8 @@ export interface TurnOptions {
   /** The approval decision (approval/decide.ts) and, in the REPL, the person's answer. */
   approve: ToolContext["approve"];
   onEvent?: (event: AgentEvent) => void;
+  /** Images attached to the request (`@shot.png`, a pasted image path): sent before its text. */
+  images?: ContentPart[];
 }
 
 /**
@@ -81,6 +86,8 @@ export class Conversation {
   private readonly events = new EventSink();
   /** Where outputs too long for the history are saved whole (tools/spill.ts). */
   private readonly spillDir: string;
+  /** Whether the model takes images: a refusal is remembered for the session (model/image-parts.ts). */
+  private readonly imageSupport = new ImageSupport();
   /** SessionStart hooks have run (at the first prompt, not at start-up, which stays fast). */
   private started = false;
   /** /clear ended the last session: the next SessionStart says so (source "clear"). */
@@ -126,7 +133,7 @@ export class Conversation {
     }
   }
 
-  private async runTurn(prompt: string, { signal, approve }: TurnOptions): Promise<StopReason> {
+  private async runTurn(prompt: string, { signal, approve, images }: TurnOptions): Promise<StopReason> {
     // The loop, the tools and the client load here, at the first request, not at start-up.
     const [{ runAgent }, tools, client] = await Promise.all([import("./agent.js"), this.getTools(), this.getClient()]);
     if (!this.model) {
@@ -152,7 +159,7 @@ export class Conversation {
     ];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
     this.options.recorder?.beginTurn(prompt, this.messages.length);
-    this.append({ role: "user", content });
+    this.append({ role: "user", content: images?.length ? [...images, { type: "text", text: content }] : content });
     this.interrupted = false;
     const runTurn = () => runAgent({
       client,
@@ -175,6 +182,7 @@ export class Conversation {
       streamIdleMs: this.options.config.streamIdleMs,
       notices: () => [...this.jobNotices(), ...(this.options.mcp?.drainNotes() ?? []).map((text) => ({ text }))],
       context: this.context,
+      images: this.imageSupport,
       onEvent: (event) => {
         if (event.type === "usage") addUsage(this.usage, event.usage);
         this.events.emit(event);
@@ -241,7 +249,7 @@ export class Conversation {
    */
   rewindTo(index: number, prompt: string): boolean {
     const message = this.messages[index];
-    if (index < 1 || message?.role !== "user" || typeof message.content !== "string" || !message.content.endsWith(prompt)) return false;
+    if (index < 1 || message?.role !== "user" || !textOf(message.content).endsWith(prompt)) return false;
     this.messages.splice(index);
     this.interrupted = false;
     this.events.emit({ type: "context", messages: this.messages.slice(1), state: this.context.compactionState });

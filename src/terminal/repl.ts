@@ -18,6 +18,7 @@ import { loadInputHistory, saveInputLine } from "./input/history.js";
 import { InputQueue } from "./input/queue.js";
 import { showEndedJobs } from "./job-notices.js";
 import { attachMentions, completeMention } from "./input/mentions.js";
+import type { ContentPart } from "../images.js";
 import { recapLines } from "./commands/recap.js";
 import { runShellEscape } from "./input/shell-escape.js";
 import { Renderer } from "./render/render.js";
@@ -224,7 +225,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       continue;
     }
     // A template attached its own @files; what it ran or quoted must not be attached again.
-    const mentions = request.expanded ? { text: request.prompt, attached: [], problems: [] } : attachMentions(request.prompt, config.workspace);
+    const mentions = request.expanded ? { text: request.prompt, attached: [], problems: [], images: [] } : attachMentions(request.prompt, config.workspace);
     for (const problem of mentions.problems) await renderer.error(problem);
     if (mentions.attached.length) await renderer.notice(`(attached ${mentions.attached.join(", ")})`);
     const prompt = [...shellContext, mentions.text].join("\n\n");
@@ -237,7 +238,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     // A template's front-matter model holds for its one request.
     const model = conversation.model;
     if (request.model) conversation.model = request.model;
-    await runTurn(conversation, prompt, { signal: turn.signal, approve, changes }, renderer, config);
+    await runTurn(conversation, prompt, { signal: turn.signal, approve, changes, images: mentions.images }, renderer, config);
     if (request.model) conversation.model = model;
     reader.hold(false);
     await turnEnded();
@@ -258,17 +259,17 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
 async function runTurn(
   conversation: Conversation,
   input: string,
-  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval>; changes: SessionChanges },
+  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval>; changes: SessionChanges; images?: ContentPart[] },
   renderer: Renderer,
   config: Config,
 ): Promise<void> {
   try {
-    const { signal, approve, changes } = turn;
+    const { signal, approve, changes, images } = turn;
     const onEvent = (event: AgentEvent) => {
       changes.record(event);
       renderer.handle(event);
     };
-    const stop = await conversation.send(input, { signal, approve, onEvent });
+    const stop = await conversation.send(input, { signal, approve, onEvent, images });
     await renderer.flush();
     if (stop === "aborted") await renderer.notice("Interrupted. The conversation is kept; type your next request.");
     if (stop === "cut") await renderer.error(`[answer cut by the model's output token limit; say "continue" for the rest]`);

@@ -9,13 +9,15 @@ import { grepTool } from "./grep.js";
 import { listFilesTool } from "./list-files.js";
 import { readFileTool } from "./read-file.js";
 import { writeFileTool } from "./write-file.js";
+import { webFetchTool } from "./web-fetch.js";
 import { firstLine } from "../text.js";
+import type { ContentPart } from "../images.js";
 
 export { defineTool, ToolError, ToolInterrupted } from "./define.js";
 export type { Approval, ApprovalRequest, Tool, ToolContext, ToolOutput, FileDiff } from "./define.js";
 
 /** The tools the model gets, in the order it sees them. */
-export const tools: Tool[] = [readFileTool, writeFileTool, editFileTool, listFilesTool, grepTool, execTool] as unknown as Tool[];
+export const tools: Tool[] = [readFileTool, writeFileTool, editFileTool, listFilesTool, grepTool, execTool, webFetchTool] as unknown as Tool[];
 
 export interface ToolCallRequest {
   /** The model's id for the call (hooks see it as tool_use_id). */
@@ -69,6 +71,8 @@ export interface ToolResult {
   exitCode?: number;
   /** The person stopped the call before it ran; the loop words the observation. */
   interrupted?: true;
+  /** Images the tool gives the model (read_file of an image); see ToolOutput.images. */
+  images?: ContentPart[];
 }
 
 /**
@@ -181,9 +185,9 @@ async function runUnredacted({ tool, args, label }: PreparedCall, ctx: ToolConte
   try {
     const run = () => tool.run(args, ctx);
     const result = await (tool.changesFiles && ctx.recorder ? ctx.recorder.around(tool.name, run) : run());
-    const { output, diff, display, details, exitCode } = typeof result === "string" ? { output: result } : result;
+    const { output, diff, display, details, exitCode, images } = typeof result === "string" ? { output: result } : result;
     const capped = capAndSpill(output, ctx.spillDir, tool.name);
-    const done: ToolResult = { output: capped, ok: true, label, diff, details, display: display ?? `${firstLine(capped, 161)} · ${seconds(started)}` };
+    const done: ToolResult = { output: capped, ok: true, label, diff, details, display: display ?? `${firstLine(capped, 161)} · ${seconds(started)}`, ...(images?.length ? { images } : {}) };
     return exitCode === undefined ? done : { ...done, exitCode };
   } catch (error) {
     if (error instanceof ToolInterrupted) return { output: "", ok: false, label, display: "interrupted", interrupted: true };
