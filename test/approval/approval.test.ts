@@ -349,3 +349,27 @@ describe("Claude Code's permission mode (--permission-mode, the Agent SDK's setP
     expect(why).toMatch(/^it runs outside the sandbox \(sandbox: false\), and nothing can ask here\. Tell the user/);
   });
 });
+
+describe("web_fetch to a private address", () => {
+  const metadata: ApprovalRequest = { kind: "network", host: "169.254.169.254", command: "web_fetch http://169.254.169.254/latest/meta-data/", privateAddress: true };
+  const local: ApprovalRequest = { kind: "network", host: "127.0.0.1", port: 8080, command: "web_fetch http://127.0.0.1:8080/", privateAddress: true };
+  const internal: ApprovalRequest = { kind: "network", host: "wiki.corp.example", command: "web_fetch http://wiki.corp.example/", privateAddress: true };
+
+  it("is opened only by an allow naming it: never by --yes, --allow-net, a wildcard or `a` (allow all)", () => {
+    expect(decide(metadata, context("print", true, { yes: true })).kind).toBe("refuse");
+    expect(decide(metadata, context("print", true, { sandbox: { active: true, allowNet: true } })).kind).toBe("refuse");
+    expect(decide(internal, context("print", true, { allowedDomains: ["*.corp.example"] })).kind).toBe("refuse");
+    const allowAll = new SessionApprovals();
+    allowAll.allowAll = true;
+    expect(decide(metadata, context("repl", true, { remembered: allowAll })).kind).toBe("ask");
+    expect(decide(local, context("print", true, { allowedDomains: ["127.0.0.1:8080"] }))).toEqual({ kind: "run" });
+    expect(decide(local, context("print", true, { allowedDomains: ["127.0.0.1:9090"] })).kind).toBe("refuse");
+    expect(decide(internal, context("print", true, { allowedDomains: ["wiki.corp.example"] }))).toEqual({ kind: "run" });
+  });
+
+  it("asks in the REPL, saying it is private; --print's refusal says how to allow it", () => {
+    expect(decide(local, context("repl", true))).toEqual({ kind: "ask", why: "`web_fetch http://127.0.0.1:8080/` wants 127.0.0.1:8080, a private address, which only an allow naming it opens" });
+    const refusal = decide(local, context("print", true));
+    expect(refusal.kind === "refuse" && refusal.why).toContain("Tell the user to re-run with --allow-domain 127.0.0.1:8080");
+  });
+});
