@@ -44,7 +44,7 @@ async function fetchPage(start: string, ctx: ToolContext) {
       url = parseUrl(new URL(location, url).href, url.href);
       continue;
     }
-    return describe(url, response, hops, signal);
+    return describe(url, response, hops, signal, ctx.signal);
   }
   throw new ToolError(`${start} redirected more than ${MAX_REDIRECTS} times; not followed further.`);
 }
@@ -76,13 +76,13 @@ async function get(url: URL, hops: string[], ctx: ToolContext, signal: AbortSign
       },
     });
     request.on("response", resolve);
-    request.on("error", (error) => reject(signal.aborted && !ctx.signal.aborted ? new ToolError(`${url.href} did not answer within ${TIMEOUT_MS / 1000} s.`) : new ToolError(`${url.href}: ${error.message}`)));
+    request.on("error", (error) => reject(new ToolError(signal.aborted ? stopped(ctx.signal, url.href) : `${url.href}: ${error.message}`)));
     request.end();
   });
 }
 
 /** The observation: where it ended up, its type, and the content as the model can use it. */
-async function describe(url: URL, response: IncomingMessage, hops: string[], signal: AbortSignal) {
+async function describe(url: URL, response: IncomingMessage, hops: string[], signal: AbortSignal, userSignal: AbortSignal) {
   const type = (response.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   const status = response.statusCode ?? 0;
   const head = [`URL: ${url.href}${hops.length ? ` (after ${hops.length} redirect${hops.length === 1 ? "" : "s"})` : ""}`, `Status: ${status}`, `Content-Type: ${type || "(none)"}`];
@@ -94,7 +94,9 @@ async function describe(url: URL, response: IncomingMessage, hops: string[], sig
     const size = Number.isFinite(length) && length > 0 ? `${length} bytes` : "size not given";
     return { output: `${head.join("\n")}\n\n[${type} content (${size}) not shown: web_fetch shows HTML, text, JSON and Markdown.]`, display };
   }
-  const body = await readBody(response, signal);
+  const body = await readBody(response, signal).catch((error: Error) => {
+    throw new ToolError(signal.aborted ? stopped(userSignal, url.href) : `${url.href} could not be read: ${error.message}`);
+  });
   if (!type && body.bytes.includes(0)) return { output: `${head.join("\n")}\n\n[binary content (${body.bytes.length} bytes) not shown.]`, display };
   const text = decode(body.bytes, response.headers["content-type"] ?? "");
   const cut = body.cut ? `\n\n[Body cut at ${MAX_BODY_BYTES / 1024 / 1024} MB.]` : "";
@@ -123,10 +125,15 @@ async function readBody(response: IncomingMessage, signal: AbortSignal): Promise
       }
     }
   } catch (error) {
-    if (signal.aborted) throw new ToolError(`the page did not arrive within ${TIMEOUT_MS / 1000} s.`);
-    throw new ToolError(`the page could not be read: ${(error as Error).message}`);
+    response.destroy();
+    throw error;
   }
   return { bytes: Buffer.concat(chunks), cut: false };
+}
+
+/** Why a fetch stopped: the person interrupted it, or the timeout. */
+function stopped(userSignal: AbortSignal, href: string): string {
+  return userSignal.aborted ? `${href}: interrupted by the user.` : `${href} did not finish within ${TIMEOUT_MS / 1000} s; try again later or another URL.`;
 }
 
 function decode(bytes: Buffer, contentType: string): string {

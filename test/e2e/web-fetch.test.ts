@@ -80,4 +80,21 @@ describe("web_fetch", () => {
     // The redirect's first hop was fetched; its target never was.
     expect(seen.map((request) => request.url)).toEqual(["/away"]);
   });
+
+  it("the REPL asks about a domain once, naming it and the call; the answer holds for the session", async () => {
+    const { base, port, seen } = await startPages();
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([
+      reply().tool("web_fetch", { url: `${base}/data.json` }, "c1"),
+      reply().tool("web_fetch", { url: `${base}/page.html` }, "c2"),
+      reply().text("Fetched both."),
+    ]);
+    const result = await runCli([], cliOptions(ws, fake, { stdin: ["fetch both", "s", ""].join("\n") }));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Network: \`web_fetch ${base}/data.json\` wants 127.0.0.1:${port}.`);
+    expect(result.stdout.match(/Allow 127\.0\.0\.1:\d+\?/g)).toHaveLength(1);
+    expect(result.stdout).toContain("Fetched both.");
+    expect(seen.map((request) => request.url)).toEqual(["/data.json", "/page.html"]);
+    expect(toolOutputs(fake.requests[2]).c2).toContain("# Widget 2.0 is out");
+  });
 });
