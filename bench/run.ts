@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { systemPrompt } from "../src/extend/system-prompt.js";
-import { toolSpecs } from "../src/tools/index.js";
+import { tools, toolSpecs } from "../src/tools/index.js";
 import { reply, startFakeOpenAI } from "../test/support/fake-openai.js";
 import { CLI } from "../test/support/run-cli.js";
 import { hasTime, median, timedSpawn } from "./cli-run.js";
@@ -82,7 +82,8 @@ async function main() {
 
   const prompt = countTokens(systemPrompt({ root: "/home/user/projects/my-app" }));
   const schemas = countTokens(JSON.stringify(toolSpecs()));
-  console.log(`tokens per request (o200k): system prompt ${prompt} + tools ${schemas} = ${prompt + schemas}`);
+  const webFetch = schemas - countTokens(JSON.stringify(toolSpecs(tools.filter((tool) => tool.name !== "web_fetch"))));
+  console.log(`tokens per request (o200k): system prompt ${prompt} + tools ${schemas} = ${prompt + schemas} (web_fetch: ${webFetch} of them)`);
   console.log(await longSessionRow());
   for (const row of await searchRows()) console.log(row);
   for (const row of await parallelReadsRows()) console.log(row);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { imageParts } from "../../src/images.js";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { imageParts, MAX_IMAGE_BYTES, readImage } from "../../src/images.js";
+import { tempWorkspace } from "../support/workspace.js";
 import { imageTokens, isImageRefusal, withoutImagesIn } from "../../src/model/image-parts.js";
 import { messageBytes, TokenEstimator } from "../../src/context/estimate.js";
 import { personMessages, STUB_PREFIX, stubOldOutputs } from "../../src/context/compaction.js";
@@ -79,5 +82,18 @@ describe("images in the history", () => {
     expect(isImageRefusal(status400("model does not support vision"))).toBe(true);
     expect(isImageRefusal(status400("This model's maximum context length is 8192 tokens."))).toBe(false);
     expect(isImageRefusal(Object.assign(new Error("image"), { status: 500 }))).toBe(false);
+  });
+
+  it("an image is told by its bytes, and one over the cap is refused with a note, not sent", () => {
+    const ws = tempWorkspace();
+    const file = (name: string, bytes: Buffer) => {
+      writeFileSync(join(ws.root, name), bytes);
+      return join(ws.root, name);
+    };
+    expect(readImage(file("renamed.png", Buffer.from("just text\n")), "renamed.png")).toBeUndefined();
+    const big = readImage(file("huge.png", png(4000, 3000, MAX_IMAGE_BYTES)), "huge.png");
+    expect(big).toEqual({ problem: "huge.png is an image over 3.75 MB; not sent (mini-claude does not shrink images: save a smaller copy, e.g. a PNG under 3.75 MB)." });
+    const fine = readImage(file("small.png", png(64, 32, 100)), "small.png");
+    expect(fine && "parts" in fine && fine.parts[0]).toEqual({ type: "text", text: "[image small.png (64×32)]" });
   });
 });
