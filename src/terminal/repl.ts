@@ -79,7 +79,10 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       showTypeahead();
     },
     onQuestion: (shown) => (shown ? footer?.suspend() : footer?.resume()),
+    onPasted: (text) => pasted.push(text),
   });
+  /** What was pasted since the last request: a pasted image path goes as the image. */
+  const pasted: string[] = [];
   const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color: colorEnabled(process.stdout), streamText: true });
   const approve = replApproval(approvals, reader, renderer);
   let turn: AbortController | undefined;
@@ -225,7 +228,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       continue;
     }
     // A template attached its own @files; what it ran or quoted must not be attached again.
-    const mentions = request.expanded ? { text: request.prompt, attached: [], problems: [], images: [] } : attachMentions(request.prompt, config.workspace);
+    const mentions = request.expanded ? { text: request.prompt, attached: [], problems: [], images: [] } : attachMentions(request.prompt, config.workspace, pasted.splice(0));
     for (const problem of mentions.problems) await renderer.error(problem);
     if (mentions.attached.length) await renderer.notice(`(attached ${mentions.attached.join(", ")})`);
     const prompt = [...shellContext, mentions.text].join("\n\n");

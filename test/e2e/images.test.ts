@@ -64,18 +64,23 @@ describe("images", () => {
     expect(result.stderr).toContain("shot.png not sent: this model does not accept images");
   });
 
-  it("@shot.png and a pasted image path (outside the workspace too) attach the images to the request", async () => {
+  it("@shot.png and a pasted image path (outside the workspace too) attach the images; a typed path does not", async () => {
     const ws = tempWorkspace();
     writeFileSync(join(ws.root, "shot.png"), PNG);
     const pasted = join(ws.outside, "my screenshot.gif");
     writeFileSync(pasted, GIF);
-    const fake = await fakeOpenAI([reply().text("One pixel."), reply().text("Two pixels.")]);
+    writeFileSync(join(ws.outside, "other.gif"), GIF);
+    const fake = await fakeOpenAI([reply().text("One pixel."), reply().text("Two pixels."), reply().text("No picture.")]);
     const pty = await startRepl([], { ...cliOptions(ws, fake), columns: 100 });
     pty.type("what is in @shot.png?\r");
     await pty.waitFor("One pixel.");
     pty.type(`and in \x1b[200~${pasted.replace(/ /g, "\\ ")}\x1b[201~\r`);
     await pty.waitFor("Two pixels.");
+    // Typed, not pasted: the path stays text.
+    pty.type(`convert ${join(ws.outside, "other.gif")} to png\r`);
+    await pty.waitFor("No picture.");
     await pty.quit();
+    expect(fake.requests[2].messages.at(-1).content).toBe(`convert ${join(ws.outside, "other.gif")} to png`);
     const first = fake.requests[0].messages.at(-1);
     expect(first.content).toEqual([
       { type: "text", text: "[image shot.png (1×1)]" },

@@ -14,6 +14,6 @@ describe("@path mentions", () => {
   it("a mention of a folder that exists is left as typed without a note", () => {
     const ws = tempWorkspace({ "src/a.ts": "x\n" }).root;
     const mentions = attachMentions("look in @src", ws);
-    expect(mentions).toEqual({ text: "look in @src", attached: [], problems: [] });
+    expect(mentions).toEqual({ text: "look in @src", attached: [], problems: [], images: [] });
   });
 });

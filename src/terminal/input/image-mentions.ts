@@ -7,9 +7,10 @@ import { displayPath, isInside, OutsideWorkspaceError, resolveInWorkspace } from
 
 /**
  * Images in a typed request: `@shot.png` (a workspace path, through the workspace guard) and a
- * pasted path to an image file (what a terminal types when a file is dropped on it: absolute,
+ * pasted path to an image file (what a terminal pastes when a file is dropped on it: absolute,
  * `~/…`, quoted, backslash-escaped or a file:// URL). A pasted path may be outside the workspace:
- * the person named that file themselves, and only an image is ever read from it.
+ * the person pasted that file's path themselves, and only an image is ever read from it. A path
+ * merely typed stays text ("convert /tmp/a.png" sends no picture).
  */
 
 export interface AttachedImages {
@@ -33,10 +34,10 @@ export function attachImageMention(root: string, path: string): { parts: Content
   return "problem" in image ? { problem: image.problem } : { parts: image.parts, shown: image.shown };
 }
 
-/** Absolute image paths pasted (or typed) in `request`, each read once; paths that name no image are left as text. */
-export function pastedImages(request: string, root: string, already: string[]): AttachedImages {
+/** Absolute image paths in `pasted` (the pasted text), each read once; paths that name no image stay text. */
+export function pastedImages(pasted: string, root: string, already: string[]): AttachedImages {
   const found: AttachedImages = { parts: [], attached: [], problems: [] };
-  for (const candidate of pastedPaths(request)) {
+  for (const candidate of pastedPaths(pasted)) {
     let real: string;
     try {
       real = realpathSync(candidate);

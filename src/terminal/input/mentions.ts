@@ -23,7 +23,8 @@ export interface Mentions {
   images: ContentPart[];
 }
 
-export function attachMentions(request: string, root: string): Mentions {
+/** `pasted`: what was pasted into this request; an image path among it goes as the image. */
+export function attachMentions(request: string, root: string, pasted: string[] = []): Mentions {
   const attached: string[] = [];
   const problems: string[] = [];
   const blocks: string[] = [];
@@ -49,8 +50,10 @@ export function attachMentions(request: string, root: string): Mentions {
     blocks.push(file.block);
     attached.push(file.shown);
   }
-  const pasted = pastedImages(request, root, attached);
-  return { text: blocks.length ? `${request}\n\n${blocks.join("\n\n")}` : request, attached: [...attached, ...pasted.attached], problems: [...problems, ...pasted.problems], images: [...images, ...pasted.parts] };
+  // Only what is still in the request: the person may have deleted a paste before sending.
+  const fromPastes = pastedImages(pasted.filter((text) => text.trim() && request.includes(text.trim())).join("\n"), root, attached);
+  const text = blocks.length ? `${request}\n\n${blocks.join("\n\n")}` : request;
+  return { text, attached: [...attached, ...fromPastes.attached], problems: [...problems, ...fromPastes.problems], images: [...images, ...fromPastes.parts] };
 }
 
 function pathExists(root: string, path: string): boolean {
