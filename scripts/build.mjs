@@ -33,8 +33,8 @@ await build({
   target: "node20",
   outdir: "dist",
   // The sandbox engine finds its own helpers (apply-seccomp, the proxy agent) beside its files, so
-  // it is loaded from node_modules, not bundled.
-  external: ["@anthropic-ai/sandbox-runtime"],
+  // it is loaded from node_modules, not bundled; sharp (images.ts's shrinking) loads a native library.
+  external: ["@anthropic-ai/sandbox-runtime", "sharp"],
   logLevel: "warning",
   // Bundled CommonJS packages (dotenv, ignore, picomatch…) call require(); ES modules have none.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

@@ -1,20 +1,21 @@
 import { extname } from "node:path";
 import { readCapped } from "./read-capped.js";
+import { shrinkImage } from "./image-shrink.js";
 
 /**
  * An image file as the model receives it: one `image_url` content part (a base64 data URL) after
  * a short text label naming it. One owner for what counts as an image (png, jpeg, gif, webp, told
  * by their first bytes, not their names), its size cap and its label, so `@shot.png`, a pasted
- * path and read_file attach an image the same way.
- *
- * Why no downscaling: the pure-JS decoders that cover these four formats are big (jimp: 34 MB
- * installed, 64 packages) or cover only png and jpeg (pngjs + jpeg-js) at about a second per
- * screenshot; providers scale large images down themselves. So an image over the cap is refused
- * with a note saying so, never sent half-read.
+ * path and read_file attach an image the same way. An image over the cap (or wider than providers
+ * accept) is shrunk (image-shrink.ts), never sent half-read.
  */
 
 /** 5 MB once base64-encoded: the strictest per-image limit of the common providers (Anthropic's). */
 export const MAX_IMAGE_BYTES = 3_750_000;
+/** The biggest file read to be shrunk (a 6K screenshot as PNG is about 30 MB). */
+const MAX_SOURCE_BYTES = 50_000_000;
+/** Providers refuse an image whose edge passes this (Anthropic's 8,000 px). */
+const MAX_EDGE = 8000;
 
 export type ImageType = "png" | "jpeg" | "gif" | "webp";
 
@@ -62,21 +63,30 @@ export function imageTypeOf(bytes: Uint8Array): ImageType | undefined {
  * Read `absolute` as an image for the model, `shown` being its name for the label and notes.
  * Contract: never throws; undefined when the file is not an image (by its bytes) or unreadable.
  */
-export function readImage(absolute: string, shown: string): ImageAttachment | undefined {
-  const read = readCapped(absolute, MAX_IMAGE_BYTES);
+export async function readImage(absolute: string, shown: string): Promise<ImageAttachment | undefined> {
+  const read = readCapped(absolute, MAX_SOURCE_BYTES);
   if (!read) return undefined;
   const type = imageTypeOf(read.bytes);
   if (!type) return undefined;
-  if (read.truncated) {
-    return { problem: `${shown} is an image over ${MAX_IMAGE_BYTES / 1_000_000} MB; not sent (mini-claude does not shrink images: save a smaller copy, e.g. a PNG under ${MAX_IMAGE_BYTES / 1_000_000} MB).` };
+  const megabytes = (bytes: number) => `${bytes / 1_000_000} MB`;
+  if (read.truncated) return { problem: `${shown} is an image over ${megabytes(MAX_SOURCE_BYTES)}; not sent (save a smaller copy).` };
+  const size = imageSize(read.bytes, type);
+  if (read.bytes.length <= MAX_IMAGE_BYTES && (!size || Math.max(size.width, size.height) <= MAX_EDGE)) {
+    return { shown, bytes: read.bytes.length, parts: imageParts(read.bytes, type, shown) };
   }
-  return { shown, bytes: read.bytes.length, parts: imageParts(read.bytes, type, shown) };
+  const shrunk = await shrinkImage(read.bytes, type, size, MAX_IMAGE_BYTES);
+  if ("problem" in shrunk) {
+    const why = read.bytes.length > MAX_IMAGE_BYTES ? `over ${megabytes(MAX_IMAGE_BYTES)}` : `over ${MAX_EDGE} pixels wide`;
+    return { problem: `${shown} is an image ${why} and ${shrunk.problem}; not sent (save a smaller copy).` };
+  }
+  const from = size ? `, shrunk from ${size.width}×${size.height}` : ", shrunk";
+  return { shown, bytes: shrunk.bytes.length, parts: imageParts(shrunk.bytes, shrunk.type, shown, from) };
 }
 
 /** The label and the image part for `bytes` of type `type`. */
-export function imageParts(bytes: Buffer, type: ImageType, shown: string): [TextPart, ImageUrlPart] {
+export function imageParts(bytes: Buffer, type: ImageType, shown: string, shrunkFrom = ""): [TextPart, ImageUrlPart] {
   const size = imageSize(bytes, type);
-  const label = `${IMAGE_LABEL_PREFIX}${shown}${size ? ` (${size.width}×${size.height})` : ""}]`;
+  const label = `${IMAGE_LABEL_PREFIX}${shown}${size ? ` (${size.width}×${size.height}${shrunkFrom})` : ""}]`;
   return [
     { type: "text", text: label },
     { type: "image_url", image_url: { url: `data:image/${type};base64,${bytes.toString("base64")}` } },

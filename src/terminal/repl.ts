@@ -228,7 +228,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       continue;
     }
     // A template attached its own @files; what it ran or quoted must not be attached again.
-    const mentions = request.expanded ? { text: request.prompt, attached: [], problems: [], images: [] } : attachMentions(request.prompt, config.workspace, pasted.splice(0));
+    const mentions = request.expanded ? { text: request.prompt, attached: [], problems: [], images: [] } : await attachMentions(request.prompt, config.workspace, pasted.splice(0));
     for (const problem of mentions.problems) await renderer.error(problem);
     if (mentions.attached.length) await renderer.notice(`(attached ${mentions.attached.join(", ")})`);
     const prompt = [...shellContext, mentions.text].join("\n\n");

@@ -33,7 +33,7 @@ export const readFileTool = defineTool({
     await approveRead(ctx, "read_file", absolute, resolve(root, path));
     if (info.isDirectory()) return listDirectory(absolute, path);
     const binary = await looksBinary(absolute);
-    const image = binary || hasImageExtension(absolute) ? readImage(absolute, path) : undefined;
+    const image = binary || hasImageExtension(absolute) ? await readImage(absolute, path) : undefined;
     if (image && "problem" in image) throw new ToolError(image.problem);
     // Tool messages carry text only: the loop sends the image itself in a user message after this turn's answers.
     if (image) return { output: `${path} is an image (${formatBytes(image.bytes)}); it follows as an image in the next message.`, images: image.parts, display: `image, ${formatBytes(image.bytes)}` };

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,6 +9,7 @@ import { tempWorkspace } from "../support/workspace.js";
 import { assertValidHistory } from "../../src/model/history.js";
 
 const fakeOpenAI = useFakeOpenAI();
+const sharp = await import("sharp").then((module) => module.default, () => undefined);
 
 /** A real 1×1 PNG and a 2×1 GIF. */
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
@@ -95,5 +97,18 @@ describe("images", () => {
     const screen = await pty.rendered();
     expect(screen).toContain("(attached shot.png)");
     expect(screen).toContain("(attached my screenshot.gif)");
+  });
+
+  it.skipIf(!sharp)(`a screenshot too big to send goes shrunk, through the built CLI${sharp ? "" : " (skipped: the optional package sharp is not installed)"}`, async () => {
+    const ws = tempWorkspace();
+    const big = await sharp!(randomBytes(2400 * 1600 * 3), { raw: { width: 2400, height: 1600, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+    writeFileSync(join(ws.root, "big.png"), big);
+    const fake = await fakeOpenAI([reply().tool("read_file", { path: "big.png" }, "c1"), reply().text("Noise.")]);
+    const result = await runCli(["-p", "what is in big.png?"], cliOptions(ws, fake));
+    expect(result.stdout).toBe("Noise.\n");
+    const [label, image] = fake.requests[1].messages.at(-1).content;
+    expect(label).toEqual({ type: "text", text: "[image big.png (2000×1333, shrunk from 2400×1600)]" });
+    expect(image.image_url.url.startsWith("data:image/jpeg;base64,")).toBe(true);
+    expect(Buffer.from(image.image_url.url.split(",")[1], "base64").length).toBeLessThanOrEqual(3_750_000);
   });
 });

@@ -21,7 +21,7 @@ export interface AttachedImages {
 }
 
 /** The image `@path` names, or undefined when it does not name an image file (then it is an ordinary mention). */
-export function attachImageMention(root: string, path: string): { parts: ContentPart[]; shown: string } | { problem: string } | undefined {
+export async function attachImageMention(root: string, path: string): Promise<{ parts: ContentPart[]; shown: string } | { problem: string } | undefined> {
   if (!hasImageExtension(path)) return undefined;
   let real: string;
   try {
@@ -29,13 +29,13 @@ export function attachImageMention(root: string, path: string): { parts: Content
   } catch (error) {
     return error instanceof OutsideWorkspaceError ? { problem: `@${path} is outside the workspace; not attached.` } : undefined;
   }
-  const image = readImage(real, displayPath(root, real));
+  const image = await readImage(real, displayPath(root, real));
   if (!image) return undefined;
   return "problem" in image ? { problem: image.problem } : { parts: image.parts, shown: image.shown };
 }
 
 /** Absolute image paths in `pasted` (the pasted text), each read once; paths that name no image stay text. */
-export function pastedImages(pasted: string, root: string, already: string[]): AttachedImages {
+export async function pastedImages(pasted: string, root: string, already: string[]): Promise<AttachedImages> {
   const found: AttachedImages = { parts: [], attached: [], problems: [] };
   for (const candidate of pastedPaths(pasted)) {
     let real: string;
@@ -46,7 +46,7 @@ export function pastedImages(pasted: string, root: string, already: string[]): A
     }
     const shown = isInside(root, real) ? displayPath(root, real) : basename(real);
     if (already.includes(shown) || found.attached.includes(shown)) continue;
-    const image = readImage(real, shown);
+    const image = await readImage(real, shown);
     if (!image) continue;
     if ("problem" in image) found.problems.push(image.problem);
     else {

@@ -24,13 +24,13 @@ export interface Mentions {
 }
 
 /** `pasted`: what was pasted into this request; an image path among it goes as the image. */
-export function attachMentions(request: string, root: string, pasted: string[] = []): Mentions {
+export async function attachMentions(request: string, root: string, pasted: string[] = []): Promise<Mentions> {
   const attached: string[] = [];
   const problems: string[] = [];
   const blocks: string[] = [];
   const images: ContentPart[] = [];
   for (const path of mentionedPaths(request)) {
-    const image = attachImageMention(root, path);
+    const image = await attachImageMention(root, path);
     if (image && "problem" in image) problems.push(image.problem);
     if (image && "parts" in image && !attached.includes(image.shown)) {
       images.push(...image.parts);
@@ -51,7 +51,7 @@ export function attachMentions(request: string, root: string, pasted: string[] =
     attached.push(file.shown);
   }
   // Only what is still in the request: the person may have deleted a paste before sending.
-  const fromPastes = pastedImages(pasted.filter((text) => text.trim() && request.includes(text.trim())).join("\n"), root, attached);
+  const fromPastes = await pastedImages(pasted.filter((text) => text.trim() && request.includes(text.trim())).join("\n"), root, attached);
   const text = blocks.length ? `${request}\n\n${blocks.join("\n\n")}` : request;
   return { text, attached: [...attached, ...fromPastes.attached], problems: [...problems, ...fromPastes.problems], images: [...images, ...fromPastes.parts] };
 }
