@@ -22,6 +22,9 @@ import { DIRECT_BUDGET_SHARE, withMcpTools, type McpHub } from "../extend/mcp/hu
 import { withHooks } from "../extend/hooks/tool-hooks.js";
 import { beforePrompt, withStopHooks } from "../extend/hooks/turn-hooks.js";
 import { createClient } from "../model/client.js";
+import { ImageSupport } from "../model/image-parts.js";
+import type { ContentPart } from "../images.js";
+import { textOf } from "../text.js";
 
 /**
  * The live conversation: its history, model and token totals, and one turn at a time around the loop
@@ -59,6 +62,8 @@ export interface TurnOptions {
   onEvent?: (event: AgentEvent) => void;
   /** Plan mode's end in the REPL: show the plan, read the verdict (unset: the plan is the answer). */
   presentPlan?: ToolContext["presentPlan"];
+  /** Images attached to the request (`@shot.png`, a pasted image path): sent before its text. */
+  images?: ContentPart[];
 }
 
 /**
@@ -85,6 +90,8 @@ export class Conversation {
   private readonly events = new EventSink();
   /** Where outputs too long for the history are saved whole (tools/spill.ts). */
   private readonly spillDir: string;
+  /** Whether the model takes images: a refusal is remembered for the session (model/image-parts.ts). */
+  private readonly imageSupport = new ImageSupport();
   /** SessionStart hooks have run (at the first prompt, not at start-up, which stays fast). */
   private started = false;
   /** /clear ended the last session: the next SessionStart says so (source "clear"). */
@@ -130,7 +137,7 @@ export class Conversation {
     }
   }
 
-  private async runTurn(prompt: string, { signal, approve, presentPlan }: TurnOptions): Promise<StopReason> {
+  private async runTurn(prompt: string, { signal, approve, presentPlan, images }: TurnOptions): Promise<StopReason> {
     // The loop, the tools and the client load here, at the first request, not at start-up.
     const [{ runAgent }, tools, client] = await Promise.all([import("./agent.js"), this.getTools(), this.getClient()]);
     if (!this.model) {
@@ -156,7 +163,7 @@ export class Conversation {
     ];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
     this.options.recorder?.beginTurn(prompt, this.messages.length);
-    this.append({ role: "user", content });
+    this.append({ role: "user", content: images?.length ? [...images, { type: "text", text: content }] : content });
     this.interrupted = false;
     const runTurn = () => runAgent({
       client,
@@ -181,6 +188,7 @@ export class Conversation {
       streamIdleMs: this.options.config.streamIdleMs,
       notices: () => [...this.jobNotices(), ...(this.options.mcp?.drainNotes() ?? []).map((text) => ({ text }))],
       context: this.context,
+      images: this.imageSupport,
       onEvent: (event) => {
         if (event.type === "usage") addUsage(this.usage, event.usage);
         this.events.emit(event);
@@ -252,7 +260,7 @@ export class Conversation {
    */
   rewindTo(index: number, prompt: string): boolean {
     const message = this.messages[index];
-    if (index < 1 || message?.role !== "user" || typeof message.content !== "string" || !message.content.endsWith(prompt)) return false;
+    if (index < 1 || message?.role !== "user" || !textOf(message.content).endsWith(prompt)) return false;
     this.messages.splice(index);
     this.interrupted = false;
     this.events.emit({ type: "context", messages: this.messages.slice(1), state: this.context.compactionState });

@@ -50,7 +50,7 @@ describe("-p --json-dialect claude: what claude -p writes, for scripts written f
     expect(events.map((e) => (e.subtype ? `${e.type}/${e.subtype}` : e.type))).toEqual(["system/init", "assistant", "user", "assistant", "result/success"]);
     const [init, toolUse, toolResult, answer] = events;
     expect(init).toMatchObject({ cwd: ws.root, model: "fake-model", permissionMode: "default" });
-    expect(init.tools).toEqual(["Read", "Write", "Edit", "Glob", "Grep", "Bash"]);
+    expect(init.tools).toEqual(["Read", "Write", "Edit", "Glob", "Grep", "Bash", "WebFetch"]);
     expect(toolUse.message).toMatchObject({ role: "assistant", stop_reason: "tool_use" });
     expect(toolUse.message.content).toEqual([
       { type: "text", text: "Let me look." },
@@ -69,7 +69,7 @@ describe("-p --json-dialect claude: what claude -p writes, for scripts written f
     const result = await runCli(args, cliOptions(ws, fake));
     expect(result.code).toBe(0);
     expect(existsSync(join(ws.root, "old/x.txt"))).toBe(false);
-    expect(fake.requests[0].tools.map((t: any) => t.function.name)).toEqual(["read_file", "list_files", "grep", "exec"]);
+    expect(fake.requests[0].tools.map((t: any) => t.function.name)).toEqual(["read_file", "list_files", "grep", "exec", "web_fetch"]);
   });
 
   it("a --disallowedTools rule refuses the calls it matches and lists them in permission_denials", async () => {
