@@ -3,8 +3,8 @@ import { skillsSection } from "../../extend/skills.js";
 
 /**
  * /context: what the system prompt costs on every request, by source (the instructions files one
- * by one, the skills listing), then the context used in all. Each source is estimated alone, so
- * the person sees which file or listing to trim.
+ * by one, the skills listing, each MCP server's instructions), then the context used in all.
+ * Each source is estimated alone, so the person sees which file or listing to trim.
  */
 export function contextReport(conversation: Conversation): string {
   const tokens = (text: string) => conversation.context.estimator.estimate([{ role: "user", content: text }]);
@@ -15,6 +15,10 @@ export function contextReport(conversation: Conversation): string {
   if (listing.length) {
     const count = conversation.skills.listed.length;
     lines.push(`  skills listing (${count} skill${count === 1 ? "" : "s"}): about ${tokens(listing.join("\n"))} tokens`);
+  }
+  for (const server of conversation.mcp?.ready() ?? []) {
+    const section = conversation.mcp!.instructions([server]);
+    if (section) lines.push(`  MCP server ${server.name}'s instructions: about ${tokens(section)} tokens`);
   }
   if (lines.length === 1) lines[0] = lines[0].replace(", of which:", " (no instructions files or skills).");
   lines.push(conversation.context.status(conversation.messages));

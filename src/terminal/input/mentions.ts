@@ -23,6 +23,8 @@ export function attachMentions(request: string, root: string): Mentions {
   const problems: string[] = [];
   const blocks: string[] = [];
   for (const path of mentionedPaths(request)) {
+    // `@server:scheme:…` is an MCP resource (resource-mentions.ts), not a path.
+    if (/^[\w.-]+:[a-z][a-z0-9+.-]*:/i.test(path)) continue;
     const file = attachFile(root, path);
     if (!file) {
       if (!pathExists(root, path)) problems.push(`@${path}: no such file in the workspace`);
