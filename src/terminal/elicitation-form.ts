@@ -28,7 +28,10 @@ export function replElicitation(reader: InputQueue, renderer: Renderer, turnSign
     try {
       await renderer.flush();
       await renderer.show(`MCP server ${server} asks: ${showControls(request.message, "\n")}`);
-      return request.mode === "url" ? await askUrl(reader, renderer, request, signal) : await askForm(reader, renderer, request, signal);
+      const answer = request.mode === "url" ? await askUrl(reader, renderer, request, signal) : await askForm(reader, renderer, request, signal);
+      // The question's line was left unfinished; the turn's own Ctrl-C says "Interrupted" itself.
+      if (answer.action === "cancel" && !turn.aborted) await renderer.show(`\n${renderer.colors.dim(`(cancelled; MCP server ${server} was told)`)}`);
+      return answer;
     } finally {
       reader.setEscape(undefined);
     }

@@ -117,3 +117,118 @@ describe("MCP protocol features in --print", () => {
     expect(bad.stderr).toMatch(/Invalid --mcp-elicitation \(MINI_CLAUDE_MCP_ELICITATION\): .*decline.*defaults/);
   });
 });
+
+describe("MCP protocol features in the REPL", () => {
+  it("a server's form: defaults typed in, a wrong answer asked again, accept; n declines; Esc cancels", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([
+      reply().tool("mcp__feat__ask_name", {}, "c1"),
+      reply().text("First answered."),
+      reply().tool("mcp__feat__ask_name", {}, "c2"),
+      reply().text("Second answered."),
+      reply().tool("mcp__feat__ask_name", {}, "c3"),
+      reply().text("Third answered."),
+      reply().tool("mcp__feat__open_link", {}, "c4"),
+      reply().text("Signed in."),
+    ]);
+    // $BROWSER is what opens a page: here a script that notes the URL it was given.
+    const opened = join(ws.outside, "opened");
+    const browser = join(ws.outside, "browser.sh");
+    writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, { mode: 0o755 });
+    const pty = await startRepl(["--yes", "--mcp-config", featureConfig(ws)], { ...cliOptions(ws, fake, { env: { BROWSER: browser } }), columns: 120 });
+    pty.type("who am I\r");
+    await pty.waitFor("MCP server feat asks: Who is asking?");
+    await pty.waitFor("Answer it? [y]es, [n]o, Esc to cancel: ");
+    pty.type("\r");
+    // The default is on the line already: Enter keeps it.
+    await pty.waitFor("Name (required): Ada");
+    pty.type("\r");
+    await pty.waitFor("Age (integer, ≥ 0, required): ");
+    pty.type("forty\r");
+    await pty.waitFor("Age: type a whole number, e.g. 42. (Esc cancels the form)");
+    pty.type("41\r");
+    await pty.waitFor("Colour (one of: 1) red, 2) green): green");
+    pty.type("\r");
+    await pty.waitFor("Subscribe (y/n): n");
+    pty.type("\x15y\r");
+    await pty.waitFor("First answered.");
+    let mark = pty.screen().length;
+    pty.type("again\r");
+    await pty.waitFor("Answer it? [y]es, [n]o, Esc to cancel: ", { from: mark });
+    pty.type("n\r");
+    await pty.waitFor("Second answered.", { from: mark });
+    mark = pty.screen().length;
+    pty.type("once more\r");
+    await pty.waitFor("Answer it? [y]es, [n]o, Esc to cancel: ", { from: mark });
+    pty.type("\r");
+    await pty.waitFor("Name (required): Ada", { from: mark });
+    pty.type("\x1b");
+    await pty.waitFor("(cancelled; MCP server feat was told)", { from: mark });
+    await pty.waitFor("Third answered.", { from: mark });
+    mark = pty.screen().length;
+    pty.type("sign in\r");
+    await pty.waitFor("https://example.com/sign-in?id=42\n  (a page on example.com)\nOpen it in your browser? [y]es, [n]o, Esc to cancel: ", { from: mark });
+    pty.type("y\r");
+    await pty.waitFor("Signed in.", { from: mark });
+    expect(await eventually(() => existsSync(opened) && readFileSync(opened, "utf8") === "https://example.com/sign-in?id=42", 3000)).toBe(true);
+    // The running server's prompts complete with Tab, like any command.
+    mark = pty.screen().length;
+    pty.type("/mcp__feat__re\t");
+    await pty.waitFor("/mcp__feat__review", { from: mark });
+    pty.type("\x15");
+    await pty.quit();
+    expect(toolMessages(fake.requests[1])).toEqual(['elicitation: {"action":"accept","content":{"name":"Ada","age":41,"color":"green","subscribe":true}}']);
+    expect(toolMessages(fake.requests[3]).at(-1)).toBe('elicitation: {"action":"decline"}');
+    expect(toolMessages(fake.requests[5]).at(-1)).toBe('elicitation: {"action":"cancel"}');
+    expect(toolMessages(fake.requests[7]).at(-1)).toBe("url elicitation: accept");
+    assertValidHistory(fake.requests[7].messages);
+  });
+
+  it("a long call shows the server's progress on its timer line, and Esc cancels it at the server", async () => {
+    const ws = tempWorkspace();
+    const cancelFile = join(ws.outside, "cancelled");
+    const config = featureConfig(ws, { STEPS: "40", STEP_MS: "400", CANCEL_FILE: cancelFile });
+    const fake = await fakeOpenAI([reply().tool("mcp__feat__count", {}, "c1"), reply().text("After the interrupt.")]);
+    const pty = await startRepl(["--yes", "--mcp-config", config], { ...cliOptions(ws, fake), columns: 120 });
+    pty.type("count slowly\r");
+    await pty.waitFor(/running · 3\/40 · step 3/, { timeoutMs: 15_000 });
+    const mark = pty.screen().length;
+    pty.type("\x1b");
+    await pty.waitFor(/Interrupted/, { from: mark });
+    expect(await eventually(() => existsSync(cancelFile), 5000)).toBe(true);
+    pty.type("go on\r");
+    await pty.waitFor("After the interrupt.", { from: mark });
+    await pty.quit();
+    const [observation] = toolMessages(fake.requests[1]);
+    expect(observation).toMatch(/interrupted/i);
+    assertValidHistory(fake.requests[1].messages);
+  });
+
+  it("/mcp__server__prompt sends the prompt's messages; /help lists it; @server:uri attaches a resource; /context counts the instructions", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text("Reviewed."), reply().text("Read it."), reply().text("Hello sent.")]);
+    const stdin = [
+      "/mcp__feat__review",
+      '/mcp__feat__review "src/a b.ts" error handling and naming',
+      "/help",
+      "summarise @feat:notes://readme please",
+      "/mcp__feat__hello",
+      "/mcp__feat__nope",
+      "/context",
+    ].join("\n");
+    const result = await runCli(["--mcp-config", featureConfig(ws)], cliOptions(ws, fake, { stdin: `${stdin}\n` }));
+    expect(result.code).toBe(0);
+    expect(result.stdout + result.stderr).toContain("/mcp__feat__review needs file. Usage: /mcp__feat__review FILE [FOCUS]");
+    const review = fake.requests[0].messages.at(-1).content;
+    expect(review).toContain("Please review src/a b.ts, looking at error handling and naming.");
+    expect(review).toContain('<resource uri="notes://readme">\n# Notes\nKeep them short.\n</resource>');
+    expect(result.stdout).toContain("MCP prompts:\n  /mcp__feat__review FILE [FOCUS] — Review a file (MCP server feat)\n  /mcp__feat__hello — Say hello (MCP server feat)");
+    const mention = fake.requests[1].messages.at(-1).content;
+    expect(mention).toContain('summarise @feat:notes://readme please\n\n<resource server="feat" uri="notes://readme">\n# Notes\nKeep them short.\n</resource>');
+    expect(result.stdout).toContain("(attached @feat:notes://readme)");
+    expect(fake.requests[2].messages.at(-1).content).toContain("Say hello to the team.");
+    expect(result.stdout + result.stderr).toContain("Unknown command /mcp__feat__nope. MCP prompts: /mcp__feat__review /mcp__feat__hello");
+    expect(result.stdout).toMatch(/MCP server feat's instructions: about \d+ tokens/);
+    expect(fake.requests).toHaveLength(3);
+  });
+});

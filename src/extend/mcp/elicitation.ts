@@ -35,7 +35,8 @@ export function formFields(requested: { properties?: Record<string, unknown>; re
   const required = new Set(requested.required ?? []);
   return Object.entries(requested.properties ?? {}).map(([name, raw]) => {
     const schema = (raw ?? {}) as Schema;
-    const field: FormField = {
+    const number = (key: string) => (typeof schema[key] === "number" ? (schema[key] as number) : undefined);
+    return {
       name,
       label: typeof schema.title === "string" && schema.title ? schema.title : name,
       description: typeof schema.description === "string" ? schema.description : undefined,
@@ -43,12 +44,13 @@ export function formFields(requested: { properties?: Record<string, unknown>; re
       required: required.has(name),
       default: schema.default,
       options: optionsOf(schema),
+      minimum: number("minimum"),
+      maximum: number("maximum"),
+      // A multi-select's item counts are its length limits.
+      minLength: number("minLength") ?? number("minItems"),
+      maxLength: number("maxLength") ?? number("maxItems"),
+      format: typeof schema.format === "string" ? schema.format : undefined,
     };
-    for (const key of ["minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"] as const) {
-      if (typeof schema[key] === "number") field[key.replace("Items", "Length") as "minLength"] = schema[key] as number;
-    }
-    if (typeof schema.format === "string") field.format = schema.format;
-    return field;
   });
 }
 
