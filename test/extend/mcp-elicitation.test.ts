@@ -47,10 +47,11 @@ describe("elicitation forms", () => {
   });
 
   it("--print declines, or takes the defaults only when every required field has one", () => {
-    const form = { mode: "form" as const, message: "Who?", requestedSchema: schema };
+    // The SDK's type is exact about each field's schema; the test's object is checked at run time instead.
+    const form = { mode: "form", message: "Who?", requestedSchema: schema } as unknown as Parameters<typeof printAnswer>[1];
     expect(printAnswer("s", form, "decline").answer).toEqual({ action: "decline" });
     expect(printAnswer("s", form, "defaults")).toEqual({ answer: { action: "decline" }, line: 'MCP server s asked "Who?": declined, age has no default (--mcp-elicitation defaults).' });
-    const defaulted = { ...form, requestedSchema: { ...schema, required: ["name"] } };
+    const defaulted = { ...form, requestedSchema: { ...schema, required: ["name"] } } as typeof form;
     expect(printAnswer("s", defaulted, "defaults").answer).toEqual({ action: "accept", content: { name: "Ada", ok: true } });
     expect(printAnswer("s", { mode: "url", message: "Go", url: "https://x.test", elicitationId: "1" }, "defaults").answer).toEqual({ action: "decline" });
   });
