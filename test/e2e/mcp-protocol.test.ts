@@ -232,3 +232,25 @@ describe("MCP protocol features in the REPL", () => {
     expect(fake.requests).toHaveLength(3);
   });
 });
+
+describe("MCP instructions in gateway mode", () => {
+  it("mcp_search matches the words of a server's instructions, and the instructions are in the system prompt", async () => {
+    const ws = tempWorkspace();
+    const file = join(ws.outside, "mcp.json");
+    const plain = fileURLToPath(new URL("../support/mcp-test-server.mjs", import.meta.url));
+    const instructions = "These tools answer warehouse questions. ".repeat(80);
+    writeFileSync(file, JSON.stringify({ mcpServers: { big: { command: process.execPath, args: [plain, "--tools", "40"], env: { INSTRUCTIONS: instructions } } } }));
+    const fake = await fakeOpenAI([reply().tool("mcp_search", { query: "warehouse" }), reply().text("done")]);
+    const result = await runCli(["-p", "--mcp-config", file, "--context-window", "16k", "go"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    expect(toolNames(fake.requests[0])).toContain("mcp_search");
+    const [found] = toolMessages(fake.requests[1]);
+    expect(found).toMatch(/^server: big\ntool: /);
+    // Capped at 2 KB per server, with a note that the rest was cut.
+    const system: string = fake.requests[0].messages[0].content;
+    expect(system).toContain("From MCP server big:\nThese tools answer warehouse questions.");
+    const section = system.slice(system.indexOf("From MCP server big:\n") + "From MCP server big:\n".length);
+    expect(section).toMatch(/^These tools answer warehouse questions\.[^…]*… \[\d+ more bytes of instructions cut\]/);
+    expect(Buffer.byteLength(section.slice(0, section.indexOf("…")))).toBeLessThanOrEqual(2048);
+  });
+});
