@@ -1,7 +1,6 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { capOutput } from "../../truncate.js";
 import { directToolName } from "./names.js";
-import type { McpServer } from "./server.js";
 
 /**
  * A server's prompts as the person's slash commands: `/mcp__server__prompt args`, the words
@@ -15,10 +14,18 @@ export interface RemotePrompt {
   arguments: { name: string; description?: string; required: boolean }[];
 }
 
+/** What this file needs of a server (server.ts's McpServer, which lists its prompts with listPrompts below). */
+export interface PromptServer {
+  name: string;
+  prompts: RemotePrompt[];
+  config: { toolTimeoutMs: number };
+  session(): Client;
+}
+
 export interface PromptCommand {
   /** "/mcp__server__prompt" */
   command: string;
-  server: McpServer;
+  server: PromptServer;
   prompt: RemotePrompt;
 }
 
@@ -40,7 +47,7 @@ export async function listPrompts(client: Client, timeoutMs: number): Promise<Re
 }
 
 /** Every running server's prompts, by command name. */
-export function promptCommands(servers: McpServer[]): PromptCommand[] {
+export function promptCommands(servers: PromptServer[]): PromptCommand[] {
   const taken = new Set<string>();
   return servers.flatMap((server) =>
     server.prompts.map((prompt) => {
@@ -83,7 +90,7 @@ export function promptArguments({ command, prompt }: Pick<PromptCommand, "comman
 }
 
 /** Fetch the prompt and turn its messages into one request (text as is, resources inline, media noted). */
-export async function promptText(server: McpServer, prompt: RemotePrompt, args: Record<string, string>, signal: AbortSignal): Promise<string> {
+export async function promptText(server: PromptServer, prompt: RemotePrompt, args: Record<string, string>, signal: AbortSignal): Promise<string> {
   const result = await server.session().getPrompt({ name: prompt.name, arguments: args }, { signal, timeout: server.config.toolTimeoutMs });
   const parts = result.messages.map(({ role, content }) => {
     const block = content as { type: string; text?: string; mimeType?: string; uri?: string; resource?: { uri: string; text?: string; mimeType?: string } };
