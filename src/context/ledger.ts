@@ -27,6 +27,8 @@ export interface PromptParts {
   instructions?: { text: string; sections: ReadonlyArray<{ file: string; text: string }> };
   /** The skills listing as it is in the prompt, and how many skills it lists. */
   skills?: { text: string; count: number };
+  /** Each MCP server's instructions as they are in the prompt (counted with the instructions files). */
+  mcpInstructions?: ReadonlyArray<{ server: string; text: string }>;
   /** The group a tool schema is counted under ("built-in", "MCP github"), from its name and description. */
   toolGroup: (name: string, description: string) => string;
 }
@@ -162,6 +164,12 @@ function systemLeaves(content: string, bytes: number, parts: PromptParts, leaf: 
       block -= own;
       rest -= own;
     }
+  }
+  for (const { server, text } of parts.mcpInstructions ?? []) {
+    if (!content.includes(text)) continue;
+    const own = escapedBytes(text);
+    leaf("instructions", `MCP server ${server}`, own, `MCP server ${server}'s instructions`);
+    rest -= own;
   }
   const skills = parts.skills;
   if (skills && content.includes(skills.text)) {

@@ -18,7 +18,7 @@ import type { RewindRecorder } from "../session/rewind/recorder.js";
 import { jobEndedNotice, runningJobLines } from "../tools/background.js";
 import type { ToolContext, ToolRegistry } from "../tools/index.js";
 import { spillDirOf } from "../tools/spill.js";
-import { DIRECT_BUDGET_SHARE, withMcpTools, type McpHub } from "../extend/mcp/hub.js";
+import { DIRECT_BUDGET_SHARE, withMcpTools, type McpHub, type PrepareOptions } from "../extend/mcp/hub.js";
 import { withHooks } from "../extend/hooks/tool-hooks.js";
 import { beforePrompt, withStopHooks } from "../extend/hooks/turn-hooks.js";
 import { createClient } from "../model/client.js";
@@ -155,6 +155,7 @@ export class Conversation {
     this.started = true;
     const hookContext = hooks ? await beforePrompt(hooks, prompt, first, signal) : "";
     const mcpNotes = await this.prepareMcp(model, { signal, approve });
+    this.refreshSystemMessage();
     const notices = [
       ...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []),
       ...this.jobNotices().map((notice) => notice.text),
@@ -279,7 +280,25 @@ export class Conversation {
 
   private systemMessage(): Message {
     const skills = skillsSection(this.skills);
-    return { role: "system", content: systemPrompt({ root: this.options.config.workspace, instructions: this.instructions, skills: skills.length ? skills : undefined }) };
+    const mcpInstructions = this.options.mcp?.instructions();
+    return { role: "system", content: systemPrompt({ root: this.options.config.workspace, instructions: this.instructions, skills: skills.length ? skills : undefined, mcpInstructions }) };
+  }
+
+  /** The MCP servers' instructions arrive when they start (and change on /mcp reconnect): the system prompt follows. */
+  private refreshSystemMessage(): void {
+    const next = this.systemMessage();
+    if (this.messages[0]?.role === "system" && this.messages[0].content !== next.content) this.messages[0] = next;
+  }
+
+  /**
+   * Start the MCP servers now, as the first request would (a /prompt or an @server:uri needs them);
+   * what they have to tell the model waits for that request.
+   */
+  async startMcp({ signal, approve }: Pick<TurnOptions, "signal" | "approve">): Promise<void> {
+    const mcp = this.options.mcp;
+    if (!mcp || mcp.servers.length === 0) return;
+    await mcp.start(await this.mcpOptions(this.model, { signal, approve }));
+    this.refreshSystemMessage();
   }
 
   /** The session is over: window probes still in flight (a small first request did not wait for them) stop, so the process can exit. */
@@ -307,11 +326,15 @@ export class Conversation {
   private async prepareMcp(model: string, { signal, approve }: TurnOptions): Promise<string[]> {
     const mcp = this.options.mcp;
     if (!mcp || mcp.servers.length === 0) return [];
+    return mcp.prepare(await this.mcpOptions(model, { signal, approve }));
+  }
+
+  private async mcpOptions(model: string | undefined, { signal, approve }: Pick<TurnOptions, "signal" | "approve">): Promise<PrepareOptions> {
     // The direct/gateway choice needs the window.
     await this.context.detect(model);
     const usable = this.context.window.tokens - replyReserve(this.context.window.tokens);
     const notify = (text: string) => this.events.emit({ type: "notice", text });
-    return mcp.prepare({ signal, approve, budgetTokens: Math.floor(usable * DIRECT_BUDGET_SHARE), notify });
+    return { signal, approve, budgetTokens: Math.floor(usable * DIRECT_BUDGET_SHARE), notify };
   }
 
   private async getClient(): Promise<OpenAI> {

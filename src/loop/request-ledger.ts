@@ -44,12 +44,22 @@ function ledgerOf(conversation: Conversation, sent: SentRequest): Ledger {
   const parts: PromptParts = {
     instructions: conversation.instructions,
     skills: listing.length ? { text: listing.join("\n"), count: conversation.skills.listed.length } : undefined,
+    mcpInstructions: mcpInstructions(conversation),
     toolGroup,
   };
   const ledger = measureRequest(sent, parts, conversation.context.estimator.ratio);
   const subagents = subagentTokens.get(conversation);
   if (subagents?.length) ledger.subagents = subagents.map(({ label, usage }) => ({ label, tokens: usage.inputTokens + usage.outputTokens }));
   return ledger;
+}
+
+/** Each ready server's part of the prompt's MCP section, found in it as the section wrote it. */
+function mcpInstructions(conversation: Conversation): Array<{ server: string; text: string }> {
+  const hub = conversation.mcp;
+  return (hub?.ready() ?? []).flatMap((server) => {
+    const own = hub!.instructions([server])?.split("\n").slice(1).join("\n");
+    return own ? [{ server: server.name, text: own }] : [];
+  });
 }
 
 /** MCP tools say their server at the end of their description (extend/mcp/tools.ts); the gateway pair is its own group. */

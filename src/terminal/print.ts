@@ -15,6 +15,7 @@ import { renderMarkdown } from "./render/markdown.js";
 import { Renderer } from "./render/render.js";
 import { onExitSync, onSignals } from "./input/signals.js";
 import { templateInPrompt } from "./commands/templates.js";
+import { printAnswer } from "../extend/mcp/elicitation.js";
 import type { JsonPrinter, JsonPrintOptions } from "./json-print.js";
 
 /**
@@ -64,6 +65,13 @@ export async function runPrintMode({ config, conversation, jobs, sessionId = () 
     process.stderr.write(`mini-claude: this project's permissions.allow (${waiting.join(", ")}) were not applied: --print applies a project's allow rules once you trusted them in the REPL.\n`);
   }
   const approve = approvals.printApprover();
+  // Nobody can fill in a server's form: decline it (or take its defaults), and say so in one line.
+  conversation.mcp?.setElicitor(async (server, request) => {
+    const { answer, line } = printAnswer(server, request, config.mcpElicitation);
+    process.stderr.write(`mini-claude: ${showControls(line)}
+`);
+    return answer;
+  });
   const interrupt = new AbortController();
   const jsonOptions: JsonPrintOptions = { config, conversation, prompt, signal: interrupt.signal, approve, sessionId };
   const json: JsonPrinter | undefined =

@@ -19,6 +19,9 @@ import { InputQueue } from "./input/queue.js";
 import { showEndedJobs } from "./job-notices.js";
 import { attachMentions, completeMention } from "./input/mentions.js";
 import type { ContentPart } from "../images.js";
+import { attachResourceMentions } from "./input/resource-mentions.js";
+import { replElicitation } from "./elicitation-form.js";
+import { promptNames } from "./commands/mcp-prompts.js";
 import { recapLines } from "./commands/recap.js";
 import { runShellEscape } from "./input/shell-escape.js";
 import { Renderer } from "./render/render.js";
@@ -72,7 +75,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   };
   const reader = new InputQueue({
     prompt: PROMPT,
-    completer: (line: string) => (line.startsWith("/") ? completeSlash(line, () => [...availableTemplates(config).map((t) => t.name), ...conversation.skills.all.map((s) => s.name)]) : completeMention(line, config.workspace)),
+    completer: (line: string) => (line.startsWith("/") ? completeSlash(line, () => [...availableTemplates(config).map((t) => t.name), ...conversation.skills.all.map((s) => s.name), ...promptNames(conversation)]) : completeMention(line, config.workspace)),
     history: process.stdin.isTTY ? loadInputHistory(config.configDir) : [],
     onHeldKey,
     onHeldPaste: (text) => {
@@ -99,6 +102,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   let approvedPlan: string | undefined;
   const presentPlan = replPlanQuestion({ approvals, reader, renderer, onImplement: (plan) => (approvedPlan = plan) });
   let turn: AbortController | undefined;
+  conversation.mcp?.setElicitor(replElicitation(reader, renderer, () => turn?.signal));
   // A command (or a background job) reaching a domain no rule allows: asked during a turn, refused when idle.
   setNetworkAsker(async (question) => {
     const domain = question.port && question.port !== 443 && question.port !== 80 ? `${question.host}:${question.port}` : question.host;
@@ -169,7 +173,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   warmSandbox();
   const changes = new SessionChanges(config.workspace);
   const page = reader.isTerminal ? (text: string) => showPaged(text, process.stdout, (run) => reader.lendTerminal(run)) : undefined;
-  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, page, ask: (question) => reader.ask(question), interruptible: (run) => interruptibly(run) };
+  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, page, ask: (question) => reader.ask(question), interruptible: (run) => interruptibly(run), approve };
 
   /** After a request or a !command: the news it held back, and what an interrupt of it dropped. */
   const turnEnded = async () => {
@@ -241,9 +245,13 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       continue;
     }
     // A template attached its own @files; what it ran or quoted must not be attached again.
-    const mentions = request.expanded ? { text: request.prompt, attached: [], problems: [], images: [] } : await attachMentions(request.prompt, config.workspace, pasted.splice(0));
-    for (const problem of mentions.problems) await renderer.error(problem);
-    if (mentions.attached.length) await renderer.notice(`(attached ${mentions.attached.join(", ")})`);
+    const none = { text: request.prompt, attached: [] as string[], problems: [] as string[], images: [] as ContentPart[] };
+    const files = request.expanded ? none : await attachMentions(request.prompt, config.workspace, pasted.splice(0));
+    const mentions = request.expanded ? none : await attachResourceMentions(files.text, conversation, approve, interruptibly);
+    // The resources' text holds the files' already; each list says its own.
+    for (const problem of [...files.problems, ...mentions.problems]) await renderer.error(problem);
+    const attached = [...files.attached, ...mentions.attached];
+    if (attached.length) await renderer.notice(`(attached ${attached.join(", ")})`);
     const prompt = [...shellContext, mentions.text].join("\n\n");
     shellContext = [];
     turn = new AbortController();
@@ -254,7 +262,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     // A template's front-matter model holds for its one request.
     const model = conversation.model;
     if (request.model) conversation.model = request.model;
-    await runTurn(conversation, prompt, { signal: turn.signal, approve, changes, presentPlan, images: mentions.images }, renderer, config);
+    await runTurn(conversation, prompt, { signal: turn.signal, approve, changes, presentPlan, images: files.images }, renderer, config);
     if (request.model) conversation.model = model;
     // An approved plan goes next, before anything typed meanwhile: it is what the person just chose.
     if (approvedPlan !== undefined) first = implementRequest(approvedPlan);

@@ -12,6 +12,8 @@ import { contextReport } from "./context.js";
 import { describeError } from "../errors.js";
 import { hooksReport } from "../hooks-trust.js";
 import { permissionsReport } from "./permissions.js";
+import { isPromptCommand, promptHelpLines, runPromptCommand } from "./mcp-prompts.js";
+import type { ToolContext } from "../../tools/define.js";
 import { availableTemplates, closestNames, runTemplate, templateHelp, type TemplateRequest } from "./templates.js";
 import type { Renderer } from "../render/render.js";
 import type { Conversation } from "../../loop/conversation.js";
@@ -37,6 +39,8 @@ export interface SlashContext {
   ask?: (question: string) => Promise<string | null>;
   /** Run a long wait that Ctrl-C (or Esc) may end through `signal`; without it, nothing ends it. */
   interruptible?: <T>(run: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+  /** The approval question, for a project's MCP server that a /mcp__ prompt starts. */
+  approve?: ToolContext["approve"];
 }
 
 interface SlashCommand {
@@ -79,6 +83,8 @@ export const slashCommands: SlashCommand[] = [
       say(KEYS_HELP);
       const templates = templateHelp(availableTemplates(config), conversation.skills.all);
       say(templates.length ? templates.join("\n") : NO_TEMPLATES_HELP);
+      const prompts = promptHelpLines(conversation);
+      if (prompts.length) say(prompts.join("\n"));
     },
   },
   {
@@ -214,6 +220,10 @@ export async function runSlashCommand(input: string, ctx: SlashContext): Promise
   const [name, ...rest] = input.split(/\s+/);
   const command = slashCommands.find((c) => c.name === name.toLowerCase());
   if (command) return command.run(rest.join(" "), ctx);
+  if (isPromptCommand(name)) {
+    const { conversation, approve, renderer, interruptible = (run) => run(new AbortController().signal) } = ctx;
+    return runPromptCommand(input, { conversation, approve, interruptible, error: (text) => renderer.error(text), notice: (text) => renderer.notice(text) });
+  }
   const io = { say, warn: (text: string) => void ctx.renderer.error(text), ask: ctx.ask };
   const template = await runTemplate(name.slice(1), input.slice(name.length).trim(), ctx.config, ctx.conversation, io);
   if (template === "done" || template === "refused") return;

@@ -57,6 +57,8 @@ export const SHIFT_TAB = "\x1b[Z";
 export class TerminalKeys {
   readonly input: PassThrough & { isTTY: boolean; setRawMode(mode: boolean): void; isRaw: boolean };
   mode: "line" | "hold" = "line";
+  /** Set by a form: a lone Esc in "line" mode also calls it (the form's cancel). */
+  onEscape?: () => void;
   /** Inside a bracketed paste: what has arrived of it so far. */
   private paste?: string;
   /** The start of an escape sequence cut at the end of a read. */
@@ -126,7 +128,10 @@ export class TerminalKeys {
     if (!data) return;
     if (this.mode === "line") {
       // A lone Esc (a key, not the start of a sequence) clears the line: Ctrl-E then Ctrl-U.
-      if (data === "\x1b") return void this.input.write("\x05\x15");
+      if (data === "\x1b") {
+        this.input.write("\x05\x15");
+        return void this.onEscape?.();
+      }
       if (this.handlers.onShiftTab && data.includes(SHIFT_TAB)) {
         const [before, ...after] = data.split(SHIFT_TAB);
         this.keys(before!);

@@ -30,6 +30,8 @@ export async function attachMentions(request: string, root: string, pasted: stri
   const blocks: string[] = [];
   const images: ContentPart[] = [];
   for (const path of mentionedPaths(request)) {
+    // `@server:scheme:…` is an MCP resource (resource-mentions.ts), not a path.
+    if (/^[\w.-]+:[a-z][a-z0-9+.-]*:/i.test(path)) continue;
     const image = await attachImageMention(root, path);
     if (image && "problem" in image) problems.push(image.problem);
     if (image && "parts" in image && !attached.includes(image.shown)) {

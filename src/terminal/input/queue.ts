@@ -180,6 +180,11 @@ export class InputQueue {
     }
   }
 
+  /** While set, a lone Esc at a question also calls `handler` (a form's cancel). */
+  setEscape(handler: (() => void) | undefined): void {
+    if (this.keys) this.keys.onEscape = handler;
+  }
+
   /**
    * Shows `line` at once: above the prompt, with the prompt and what is typed drawn again below
    * it, while a request or an answer is awaited on a terminal; as a plain line otherwise.
