@@ -163,8 +163,8 @@ export const slashCommands: SlashCommand[] = [
   },
   {
     name: "/expand",
-    help: "the whole output of the last tool call, as the model read it",
-    run: (_, { renderer }) => say(renderer.lastToolOutput === undefined ? "No tool has run yet." : stripControls(renderer.lastToolOutput)),
+    help: "the whole output of the last tool call, as the model read it (and every call of the last turn's subagents)",
+    run: (_, { renderer }) => say(renderer.expanded() ?? "No tool has run yet."),
   },
   {
     name: "/approvals",

@@ -1,0 +1,189 @@
+import { describe, expect, it } from "vitest";
+import { assertValidHistory } from "../../src/model/history.js";
+import { reply, useFakeOpenAI, type Scripted } from "../support/fake-openai.js";
+import { startRepl } from "../support/pty.js";
+import { cliOptions, runCli } from "../support/run-cli.js";
+import { tempWorkspace } from "../support/workspace.js";
+
+/**
+ * The `agent` tool end to end: the parent and its subagents talk to the same fake server, told
+ * apart by their system prompts (the parent's is mini-claude's own; a subagent's is its agent's).
+ */
+
+const fakeOpenAI = useFakeOpenAI();
+
+const isParent = (body: any) => String(body.messages[0].content).startsWith("You are mini-claude");
+const toolAnswers = (body: any) => body.messages.filter((m: any) => m.role === "tool");
+/** The text of every request the parent sent, to search for what must never be there. */
+const parentText = (requests: any[]) => JSON.stringify(requests.filter(isParent).map((body) => body.messages));
+
+/**
+ * Two subagents that each read a file and answer; their first replies wait until both first
+ * requests are in (or 5 s), so `overlapped` says whether they really ran at the same time.
+ */
+function twoReaders() {
+  let arrived = 0;
+  let release!: () => void;
+  const both = new Promise<void>((resolve) => (release = resolve));
+  const state = { overlapped: false };
+  let waitedOut = false;
+  const timeout = new Promise<void>((resolve) => setTimeout(() => resolve(void (waitedOut = true)), 5000).unref());
+  const respond = (body: any): Scripted | undefined => {
+    if (isParent(body)) {
+      if (toolAnswers(body).length === 0) {
+        return reply()
+          .text("Let me split this up.")
+          .tool("agent", { description: "read alpha", prompt: "What does alpha.txt say?" }, "call_alpha")
+          .tool("agent", { description: "read beta", prompt: "What does beta.txt say?" }, "call_beta");
+      }
+      return reply().text("Both subagents reported.");
+    }
+    const file = String(body.messages[1].content).includes("alpha") ? "alpha.txt" : "beta.txt";
+    if (toolAnswers(body).length === 0) {
+      if (++arrived === 2) {
+        // Overlap: the second came while the first still waited for its answer.
+        state.overlapped = !waitedOut;
+        release();
+      }
+      return reply().tool("read_file", { path: file }).after(Promise.race([both, timeout]));
+    }
+    return reply().text(`${file} is about ${file === "alpha.txt" ? "apples" : "bananas"}.`);
+  };
+  return { respond, state };
+}
+
+describe("the agent tool", () => {
+  it("runs two subagents at once; only their answers reach the parent; their tokens are in the usage", async () => {
+    const ws = tempWorkspace({ "alpha.txt": "SECRET-ALPHA-CONTENT\n", "beta.txt": "SECRET-BETA-CONTENT\n" });
+    const { respond, state } = twoReaders();
+    const fake = await fakeOpenAI([], { respond });
+    const result = await runCli(["-p", "--output-format", "json", "summarise alpha and beta"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.result).toBe("Both subagents reported.");
+    expect(state.overlapped).toBe(true);
+
+    // 2 parent requests + 2 per subagent, 100 in / 20 out each (the fake's usage).
+    expect(fake.requests).toHaveLength(6);
+    expect(json.usage).toEqual({ input_tokens: 600, output_tokens: 120 });
+    expect(json.turns).toBe(2);
+
+    const last = fake.requests.filter(isParent).at(-1);
+    assertValidHistory(last.messages);
+    expect(toolAnswers(last).map((m: any) => [m.tool_call_id, m.content])).toEqual([
+      ["call_alpha", "alpha.txt is about apples."],
+      ["call_beta", "beta.txt is about bananas."],
+    ]);
+    // The subagents read the files; the parent never saw their contents.
+    const subagentRequests = fake.requests.filter((body) => !isParent(body));
+    expect(JSON.stringify(subagentRequests)).toContain("SECRET-ALPHA-CONTENT");
+    expect(parentText(fake.requests)).not.toContain("SECRET-ALPHA");
+    expect(parentText(fake.requests)).not.toContain("SECRET-BETA");
+    // A subagent is offered read-only tools and never `agent`; the parent is offered `agent`.
+    for (const body of subagentRequests) expect(body.tools.map((t: any) => t.function.name)).toEqual(["read_file", "list_files", "grep"]);
+    expect(fake.requests[0].tools.map((t: any) => t.function.name)).toContain("agent");
+  });
+
+  it("uses a custom agent from .claude/agents with its system prompt and its tools", async () => {
+    const ws = tempWorkspace({
+      ".claude/agents/finder.md": "---\nname: finder\ndescription: Finds TODO comments\ntools: Grep, Glob\nmodel: inherit\n---\nYou are FINDER. Report every TODO with its line.\n",
+      "src/a.ts": "// TODO: fix me\n",
+    });
+    const fake = await fakeOpenAI([
+      reply().tool("agent", { description: "find todos", prompt: "List the TODOs.", subagent_type: "finder" }, "call_find"),
+      reply().tool("grep", { pattern: "TODO" }),
+      reply().text("src/a.ts:1 TODO: fix me"),
+      reply().text("There is one TODO."),
+    ]);
+    const result = await runCli(["-p", "find todos"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe("There is one TODO.");
+    // The parent is told the agent exists; the subagent runs on its prompt with its two tools.
+    const agentSpec = fake.requests[0].tools.find((t: any) => t.function.name === "agent");
+    expect(agentSpec.function.description).toContain("finder (Finds TODO comments)");
+    const sub = fake.requests[1];
+    expect(sub.messages[0].content).toMatch(/^You are FINDER\. Report every TODO with its line\.\n\nWorkspace: /);
+    expect(sub.messages[1]).toEqual({ role: "user", content: "List the TODOs." });
+    expect(sub.tools.map((t: any) => t.function.name)).toEqual(["list_files", "grep"]);
+    expect(sub.model).toBe("fake-model");
+    expect(JSON.stringify(fake.requests[2].messages)).toContain("src/a.ts:1:// TODO: fix me");
+    expect(toolAnswers(fake.requests[3])).toEqual([{ role: "tool", tool_call_id: "call_find", content: "src/a.ts:1 TODO: fix me" }]);
+    // The person sees one block: the call, and its calls folded to a count.
+    expect(result.stderr).toMatch(/• agent \(finder\) find todos\n\s+└ 1 tool call · \d+ tokens · [\d.]+s/);
+  });
+
+  it("does not run a project's agent that may run commands until it is trusted", async () => {
+    const files = { ".mini-claude/agents/runner.md": "---\nname: runner\ndescription: Runs the tests\ntools: Bash, Read\n---\nRun the tests.\n" };
+    const ws = tempWorkspace(files);
+    const fake = await fakeOpenAI([
+      reply().tool("agent", { description: "run tests", prompt: "Run npm test.", subagent_type: "runner" }, "call_run"),
+      reply().text("It was refused."),
+    ]);
+    expect((await runCli(["-p", "run the tests"], cliOptions(ws, fake))).code).toBe(0);
+    expect(fake.requests[0].tools.find((t: any) => t.function.name === "agent").function.description).not.toContain("runner");
+    expect(toolAnswers(fake.requests[1])[0].content).toMatch(/^Error: the project's agent "runner" may run commands or write files and the user has not trusted it/);
+
+    const trusted = await fakeOpenAI([
+      reply().tool("agent", { description: "run tests", prompt: "Run the tests.", subagent_type: "runner" }, "call_run"),
+      reply().text("Tests pass."),
+      reply().text("Done."),
+    ]);
+    expect((await runCli(["-p", "--trust-project-hooks", "run the tests"], cliOptions(ws, trusted))).code).toBe(0);
+    expect(trusted.requests[1].messages[0].content).toMatch(/^Run the tests\./);
+    expect(trusted.requests[1].tools.map((t: any) => t.function.name)).toEqual(["read_file", "exec"]);
+  });
+
+  it("REPL: each subagent is one folded block, /expand lists its calls, and Esc stops them all", async () => {
+    const ws = tempWorkspace({ "alpha.txt": "apples\n", "beta.txt": "bananas\n" });
+    const { respond } = twoReaders();
+    const fake = await fakeOpenAI([], {
+      respond: (body) => {
+        const lastUser = String(body.messages.filter((m: any) => m.role === "user").at(-1).content);
+        if (isParent(body) && lastUser.endsWith("now two slow ones") && body.messages.at(-1).role === "user") {
+          return reply().tool("agent", { description: "slow one", prompt: "x" }, "call_x").tool("agent", { description: "slow two", prompt: "y" }, "call_y");
+        }
+        if (isParent(body) && lastUser.endsWith("what happened?")) return reply().text("Stopped, as you asked.");
+        if (!isParent(body) && ["x", "y"].includes(body.messages[1].content)) return reply().hang(1);
+        return respond(body);
+      },
+    });
+    const pty = await startRepl([], cliOptions(ws, fake));
+    pty.type("summarise alpha and beta\r");
+    await pty.waitFor("Both subagents reported.");
+    const screen = await pty.rendered();
+    expect(screen).toMatch(/• agent read alpha\n\s+└ 1 tool call · \d+ tokens · [\d.]+s\n\s+alpha\.txt is about apples\./);
+    expect(screen).toMatch(/• agent read beta\n\s+└ 1 tool call · /);
+    // Folded: the subagents' own read_file lines are not on screen.
+    expect(screen).not.toContain("read_file alpha.txt");
+    let mark = pty.screen().length;
+    pty.type("/expand\r");
+    await pty.waitFor("Last tool output:", { from: mark });
+    expect(pty.screen().slice(mark)).toMatch(/subagent: read alpha \(1 tool call\)\n\s+• read_file alpha\.txt/);
+
+    mark = pty.screen().length;
+    const before = fake.requests.length;
+    pty.type("now two slow ones\r");
+    // Both subagents' requests are in flight (the parent's request, then one each).
+    await waitUntil(() => fake.requests.length >= before + 3);
+    await pty.waitFor("slow one", { from: mark });
+    pty.type("\x1b");
+    await pty.waitFor(/Interrupted/, { from: mark });
+    pty.type("what happened?\r");
+    await pty.waitFor("Stopped, as you asked.", { from: mark });
+    await pty.quit();
+
+    const last = fake.requests.at(-1);
+    assertValidHistory(last.messages);
+    const answers = toolAnswers(last).filter((m: any) => ["call_x", "call_y"].includes(m.tool_call_id));
+    expect(answers).toHaveLength(2);
+    for (const answer of answers) expect(answer.content).toMatch(/interrupted/i);
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
