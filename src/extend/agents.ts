@@ -17,8 +17,9 @@ import { isTrusted, rememberTrust } from "./hooks/trust.js";
  *   user     <config dir>/agents/*.md  ~/.claude/agents/*.md
  *
  * A project's agent that may act (run commands, write files) is a repository asking to act on
- * this machine, so it is trusted like the project's hooks: asked once in the REPL (remembered
- * until the agents change) or --trust-project-hooks; until then it is not offered.
+ * this machine, so it is trusted by the project's hooks' decision: the REPL's one question about
+ * both (terminal/hooks-trust.ts; remembered until the agents change) or --trust-project-hooks;
+ * until then it is not offered.
  */
 
 export interface AgentDefinition {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assertValidHistory } from "../../src/model/history.js";
 import { reply, useFakeOpenAI, type Scripted } from "../support/fake-openai.js";
-import { startRepl } from "../support/pty.js";
+import { startPty, startRepl } from "../support/pty.js";
 import { cliOptions, runCli } from "../support/run-cli.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -131,6 +131,36 @@ describe("the agent tool", () => {
     expect((await runCli(["-p", "--trust-project-hooks", "run the tests"], cliOptions(ws, trusted))).code).toBe(0);
     expect(trusted.requests[1].messages[0].content).toMatch(/^Run the tests\./);
     expect(trusted.requests[1].tools.map((t: any) => t.function.name)).toEqual(["read_file", "exec"]);
+  });
+
+  it("REPL: one question trusts a project's hooks and its acting agents together, remembered for --print", async () => {
+    const ws = tempWorkspace({
+      ".claude/agents/runner.md": "---\nname: runner\ndescription: Runs the tests\ntools: Bash\n---\nRun them.\n",
+      ".claude/agents/broken.md": "---\nname: broken\n---\nNo description.\n",
+      ".claude/settings.json": JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: "command", command: "echo ran >> hook.log" }] }] } }),
+    });
+    const fake = await fakeOpenAI([reply().text("Noted.")]);
+    const pty = startPty([], cliOptions(ws, fake));
+    await pty.waitFor("Trust and run these hooks?");
+    // Both in one question: the hook's command and the agent's tools and file.
+    expect(pty.screen()).toContain("UserPromptSubmit: echo ran >> hook.log");
+    expect(pty.screen()).toContain("runner: tools exec (.claude/agents/runner.md)");
+    expect(pty.screen()).toContain("agent .claude/agents/broken.md: needs a name");
+    pty.type("y\r");
+    await pty.waitFor("Hooks and agents trusted");
+    await pty.waitFor("mini-claude> ");
+    pty.type("hello\r");
+    await pty.waitFor("Noted.");
+    await pty.quit();
+    expect(pty.screen().match(/Trust and/g)).toHaveLength(1);
+    const agentDescription = (body: any) => body.tools.find((t: any) => t.function.name === "agent").function.description;
+    expect(agentDescription(fake.requests[0])).toContain("runner (Runs the tests)");
+    expect(agentDescription(fake.requests[0])).not.toContain("broken");
+    // Remembered outside the workspace: --print runs the hook and offers the agent, unasked.
+    const later = await fakeOpenAI([reply().text("Hi.")]);
+    expect((await runCli(["-p", "hi"], cliOptions(ws, later))).code).toBe(0);
+    expect(agentDescription(later.requests[0])).toContain("runner (Runs the tests)");
+    expect(ws.read("hook.log")).toBe("ran\nran\n");
   });
 
   it("REPL: each subagent is one folded block, /expand lists its calls, and Esc stops them all", async () => {
