@@ -23,6 +23,7 @@ import { withHooks } from "../extend/hooks/tool-hooks.js";
 import { beforePrompt, withStopHooks } from "../extend/hooks/turn-hooks.js";
 import { createClient } from "../model/client.js";
 import { loadAgents, type AgentSet } from "../extend/agents.js";
+import type { SubagentRun } from "./subagent.js";
 
 /**
  * The live conversation: its history, model and token totals, and one turn at a time around the loop
@@ -72,6 +73,8 @@ export class Conversation {
   /** Subfolders' instructions, which join as the model reads files there. */
   private readonly subfolderInstructions: SubfolderInstructions;
   readonly usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  /** Every subagent this conversation ran, with its tokens (already in `usage`): /usage's share, and the ledger's per-subagent source. */
+  readonly subagentRuns: SubagentRun[] = [];
   model?: string;
   /** The window, token estimates and compaction of this conversation. */
   readonly context: ContextGuard;
@@ -300,6 +303,7 @@ export class Conversation {
       repeatLimit: config.repeatLimit,
       streamIdleMs: config.streamIdleMs,
       emit: this.relay,
+      finished: (run) => this.subagentRuns.push(run),
     });
     const builtIn = [...tools, agent];
     const base = this.options.tools ?? createRegistry(mcp ? withMcpTools(builtIn, mcp) : builtIn);

@@ -39,6 +39,18 @@ export interface SubagentHost {
   streamIdleMs?: number;
   /** The parent's event sink: usage and subagent_tool events. */
   emit: (event: AgentEvent) => void;
+  /** Each subagent once it ends (answered, stopped or failed), with every token its own requests used. */
+  finished: (run: SubagentRun) => void;
+}
+
+/** One subagent's requests added up: tokens the parent's own requests do not show. */
+export interface SubagentRun {
+  /** The parent's `agent` call. */
+  id: string;
+  /** Its description: how the person knows it. */
+  label: string;
+  agent: string;
+  usage: Usage;
 }
 
 const params = z.object({
@@ -115,6 +127,8 @@ async function runSubagent(host: SubagentHost, agent: AgentDefinition, args: z.i
   } catch (error) {
     if (!ctx.signal.aborted) throw new ToolError(`the subagent stopped after ${plural(calls, "tool call")}: ${(error as Error)?.message ?? String(error)}`);
     stop = "aborted";
+  } finally {
+    host.finished({ id, label: args.description, agent: agent.name, usage });
   }
   if (stop === "aborted") throw new ToolError(`interrupted by the user after ${plural(calls, "tool call")}; the subagent gave no answer.`);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -79,9 +79,42 @@ describe("the agent tool", () => {
     expect(JSON.stringify(subagentRequests)).toContain("SECRET-ALPHA-CONTENT");
     expect(parentText(fake.requests)).not.toContain("SECRET-ALPHA");
     expect(parentText(fake.requests)).not.toContain("SECRET-BETA");
+    // Its own short system prompt, the parent's request as its one user message.
+    for (const body of subagentRequests) {
+      expect(body.messages[0].content).toMatch(/^You are a subagent of mini-claude/);
+      expect(body.messages[0].content.length).toBeLessThan(600);
+      expect(body.messages[1].content).toMatch(/^What does (alpha|beta)\.txt say\?$/);
+    }
     // A subagent is offered read-only tools and never `agent`; the parent is offered `agent`.
     for (const body of subagentRequests) expect(body.tools.map((t: any) => t.function.name)).toEqual(["read_file", "list_files", "grep"]);
     expect(fake.requests[0].tools.map((t: any) => t.function.name)).toContain("agent");
+  });
+
+  it("runs at most four subagents at once; a fifth waits for a free slot", async () => {
+    const ws = tempWorkspace({});
+    let running = 0;
+    let most = 0;
+    const started: string[] = [];
+    const fake = await fakeOpenAI([], {
+      respond: (body) => {
+        if (isParent(body)) {
+          if (toolAnswers(body).length) return reply().text("All five answered.");
+          const builder = reply();
+          for (const n of [1, 2, 3, 4, 5]) builder.tool("agent", { description: `task ${n}`, prompt: `task ${n}` }, `call_${n}`);
+          return builder;
+        }
+        started.push(body.messages[1].content);
+        most = Math.max(most, ++running);
+        // Each holds its slot 300 ms; the count drops before the answer is sent, so a waiting one cannot start early.
+        return reply().text(`done ${body.messages[1].content}`).after(new Promise((resolve) => setTimeout(() => resolve(running--), 300)));
+      },
+    });
+    const result = await runCli(["-p", "five tasks"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe("All five answered.");
+    expect(most).toBe(4);
+    expect(started).toHaveLength(5);
+    expect(toolAnswers(fake.requests.at(-1)).map((m: any) => m.content)).toEqual([1, 2, 3, 4, 5].map((n) => `done task ${n}`));
   });
 
   it("uses a custom agent from .claude/agents with its system prompt and its tools", async () => {
@@ -185,7 +218,12 @@ describe("the agent tool", () => {
     expect(screen).toMatch(/• agent read beta\n\s+└ 1 tool call · /);
     // Folded: the subagents' own read_file lines are not on screen.
     expect(screen).not.toContain("read_file alpha.txt");
+    // Their tokens are the conversation's: 2 parent requests + 2 per subagent, 100 in / 20 out each.
     let mark = pty.screen().length;
+    pty.type("/usage\r");
+    await pty.waitFor("of which 2 subagents: 400 in, 80 out.", { from: mark });
+    expect(pty.screen().slice(mark)).toContain("Tokens: 600 in, 120 out.");
+    mark = pty.screen().length;
     pty.type("/expand\r");
     await pty.waitFor("Last tool output:", { from: mark });
     expect(pty.screen().slice(mark)).toMatch(/subagent: read alpha \(1 tool call\)\n\s+• read_file alpha\.txt/);

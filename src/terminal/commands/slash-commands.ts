@@ -129,6 +129,8 @@ export const slashCommands: SlashCommand[] = [
     run: (_, { conversation }) => {
       say(conversation.context.status(conversation.messages));
       say(`Tokens: ${formatTokens(conversation.usage.inputTokens)} in, ${formatTokens(conversation.usage.outputTokens)} out.`);
+      const runs = conversation.subagentRuns;
+      if (runs.length) say(`  of which ${runs.length} subagent${runs.length === 1 ? "" : "s"}: ${formatTokens(runs.reduce((sum, run) => sum + run.usage.inputTokens, 0))} in, ${formatTokens(runs.reduce((sum, run) => sum + run.usage.outputTokens, 0))} out.`);
     },
   },
   { name: "/context", help: "the system prompt's cost by source (each instructions file, the skills listing) and the context used", run: (_, { conversation }) => say(contextReport(conversation)) },
