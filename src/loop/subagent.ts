@@ -141,9 +141,8 @@ async function runSubagent(host: SubagentHost, agent: AgentDefinition, args: z.i
 /** Short on purpose: every request pays for it. Custom agents add one clause each. */
 function toolDescription(agents: AgentDefinition[]): string {
   const base =
-    "Run a subagent: a fresh conversation with read-only tools (read_file, grep, list_files) that does one task and returns only its final answer; " +
-    "its tool outputs stay out of your context. Use it for broad searches and independent questions; calls in one reply run in parallel. " +
-    "Its prompt must be self-contained.";
+    "Run a subagent: a fresh conversation with read-only tools that does one task and returns only its final answer (its tool outputs stay out of your context). " +
+    "For broad searches and independent questions; calls in one reply run in parallel.";
   const custom = agents.filter((agent) => agent.scope !== "built-in");
   if (custom.length === 0) return base;
   return `${base}\nAgent types: ${custom.map((agent) => `${agent.name} (${clip(agent.description, 100)})`).join("; ")}.`;
