@@ -146,13 +146,15 @@ describe("the agent tool", () => {
   });
 
   it("does not run a project's agent that may run commands until it is trusted", async () => {
-    const files = { ".mini-claude/agents/runner.md": "---\nname: runner\ndescription: Runs the tests\ntools: Bash, Read\n---\nRun the tests.\n" };
+    const files = { ".mini-claude/agents/runner.md": "---\nname: runner\ndescription: Runs the tests\ntools: Bash, Read\nmodel: other-model\n---\nRun the tests.\n" };
     const ws = tempWorkspace(files);
     const fake = await fakeOpenAI([
       reply().tool("agent", { description: "run tests", prompt: "Run npm test.", subagent_type: "runner" }, "call_run"),
       reply().text("It was refused."),
     ]);
-    expect((await runCli(["-p", "run the tests"], cliOptions(ws, fake))).code).toBe(0);
+    const refused = await runCli(["-p", "run the tests"], cliOptions(ws, fake));
+    expect(refused.code).toBe(0);
+    expect(refused.stderr).toContain("mini-claude: this project's agents that run commands or write files (.mini-claude/agents/runner.md) are not offered: trust them in the REPL, or pass --trust-project-hooks.");
     expect(fake.requests[0].tools.find((t: any) => t.function.name === "agent").function.description).not.toContain("runner");
     expect(toolAnswers(fake.requests[1])[0].content).toMatch(/^Error: the project's agent "runner" may run commands or write files and the user has not trusted it/);
 
@@ -164,6 +166,8 @@ describe("the agent tool", () => {
     expect((await runCli(["-p", "--trust-project-hooks", "run the tests"], cliOptions(ws, trusted))).code).toBe(0);
     expect(trusted.requests[1].messages[0].content).toMatch(/^Run the tests\./);
     expect(trusted.requests[1].tools.map((t: any) => t.function.name)).toEqual(["read_file", "exec"]);
+    // Its `model` is used for its own requests; the parent's stay on the configured one.
+    expect(trusted.requests.map((body: any) => body.model)).toEqual(["fake-model", "other-model", "fake-model"]);
   });
 
   it("REPL: one question trusts a project's hooks and its acting agents together, remembered for --print", async () => {
