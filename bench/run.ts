@@ -16,7 +16,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { systemPrompt } from "../src/extend/system-prompt.js";
-import { toolSpecs } from "../src/tools/index.js";
+import { tools, toolSpecs, toolsForMode } from "../src/tools/index.js";
+import { exitPlanModeTool } from "../src/tools/exit-plan-mode.js";
 import { reply, startFakeOpenAI } from "../test/support/fake-openai.js";
 import { CLI } from "../test/support/run-cli.js";
 import { hasTime, median, timedSpawn } from "./cli-run.js";
@@ -85,6 +86,8 @@ async function main() {
   const prompt = countTokens(systemPrompt({ root: "/home/user/projects/my-app" }));
   const schemas = countTokens(JSON.stringify(toolSpecs()));
   console.log(`tokens per request (o200k): system prompt ${prompt} + tools ${schemas} = ${prompt + schemas}`);
+  const planSchemas = countTokens(JSON.stringify(toolSpecs(toolsForMode(tools, () => true)())));
+  console.log(`plan mode's tools (no write tools, exit_plan_mode added): ${planSchemas}; exit_plan_mode alone: ${countTokens(JSON.stringify(toolSpecs([exitPlanModeTool as never])))}`);
   for (const row of agentToolRows()) console.log(row);
   console.log(await longSessionRow());
   for (const row of await searchRows()) console.log(row);

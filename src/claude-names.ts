@@ -18,6 +18,7 @@ const CLAUDE_NAME: Record<string, string> = {
   list_files: "Glob",
   grep: "Grep",
   agent: "Agent",
+  exit_plan_mode: "ExitPlanMode",
 };
 
 /** Older Claude Code tools whose calls ours also cover, for matchers and rules written for them. */

@@ -74,6 +74,7 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     hooks: hooks?.hooks,
     mcp,
     readDenied: approvals.readDenied,
+    planning: () => approvals.permissionMode === "plan",
     recorder: new RewindRecorder({ root: config.workspace, dataDir: config.dataDir, maxBytes: config.rewindMaxBytes, session: transcript.id }),
     wrapTools: permissions && ((tools) => permissions.wrap(tools)),
   });

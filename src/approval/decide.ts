@@ -12,7 +12,9 @@ import type { PermissionMode } from "../config/claude-flags.js";
  * In order, the first that applies decides:
  *  1. a `deny` rule refuses, whatever else holds (--yes, bypassPermissions, a remembered answer);
  *  2. a project's MCP server start asks (--print: runs only with --trust-project-mcp);
- *  3. permission mode plan refuses everything but reads;
+ *  3. permission mode plan changes nothing: reads run; a command runs inside the sandbox, where exec
+ *     makes nothing writable but the session's temp folder, and without the sandbox only the
+ *     person's answer lets it run (the REPL asks every time; --print refuses); the rest is refused;
  *  4. an `ask` rule asks (--print: refuses), even under --yes; so does a PreToolUse hook's "ask"
  *     (kind "hook"), which no --yes nor remembered answer answers: it asked for the person;
  *  5. --yes (or bypassPermissions: the person's own settings, --permission-mode) runs;
@@ -101,9 +103,7 @@ function decideAlone(request: ApprovalRequest, context: DecisionContext): Decisi
     return { kind: "refuse", why: `${context.cannotAsk ?? "mini-claude is running with --print, which cannot ask the user"}; it can run in the REPL, where the user can approve it`, unasked: true };
   }
   const mode = context.permissionMode ?? "default";
-  if (mode === "plan" && request.kind !== "read") {
-    return { kind: "refuse", why: "permission mode plan: only reading runs now; describe the change you would make instead of making it" };
-  }
+  if (mode === "plan" && request.kind !== "read") return inPlanMode(request, context);
   const asking = rules.ask.find((rule) => ruleMatches(rule, request));
   if (asking) return askOrRefuse(context, request, `the permission rule ${named(asking)} asks every time`, "rule");
   if (context.yes || mode === "bypassPermissions") return run;
@@ -116,6 +116,20 @@ function decideAlone(request: ApprovalRequest, context: DecisionContext): Decisi
   if (allowedByRule(request, rules.allow, context)) return run;
   if (context.remembered && covered(request, context.remembered)) return run;
   return askOrRefuse(context, request, need, "need");
+}
+
+/** Step 3: plan mode promises that nothing changes; only the read-only sandbox keeps a command to that. */
+function inPlanMode(request: ApprovalRequest, context: DecisionContext): Decision {
+  const plan = "permission mode plan changes nothing";
+  if (request.kind !== "command") return { kind: "refuse", why: `${plan}: only reading runs now; describe the change you would make in the plan instead of making it` };
+  if (request.unsandboxed || request.network) return { kind: "refuse", why: `${plan}: commands run only inside the read-only sandbox, without the network; run it without sandbox: false` };
+  if (context.sandbox.active) return run;
+  const why = `${plan}, but the sandbox is off, so nothing stops this command from writing`;
+  if (context.mode === "repl") return { kind: "ask", why };
+  return {
+    kind: "refuse",
+    why: `${why}, and ${context.cannotAsk ?? "--print cannot ask the user"}. Look around with read_file, list_files and grep instead; plan mode runs commands only inside the sandbox (bubblewrap installed, sandbox not off)`,
+  };
 }
 
 /** Why this request needs the person at all, before rules and answers; undefined: it runs. */

@@ -131,16 +131,26 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
           callId: reply.toolCalls[i].id,
         }),
     );
+    let ended: ToolResult["endsTurn"];
     for (const [i, call] of calls.entries()) {
       if (signal.aborted) break;
       // The line is shown before the call first waits; a waiting question then follows it.
       shown[i].resolve();
       const result = await executeCall(reply.toolCalls[i].id, call, refusals[i], () => schedule.result(i), emit);
-      answer(reply.toolCalls[i].id, result);
+      answer(reply.toolCalls[i].id, result.interrupted ? INTERRUPTED_BEFORE_RUN : result.output);
+      ended ??= result.endsTurn;
     }
     // An interrupt leaves later calls unshown: a question still waiting for its line gives up now.
     for (const gate of shown) gate.resolve();
     if (signal.aborted) return answerOpenCalls();
+    // A tool ended the turn (exit_plan_mode): its answer, if any, is the final one, as if the model had said it.
+    if (ended) {
+      if (ended.answer) {
+        emit({ type: "assistant_end", text: ended.answer, toolCalls: 0, calls: [] });
+        append({ role: "assistant", content: ended.answer });
+      }
+      return "done";
+    }
   }
   return "max_steps";
 }
@@ -162,7 +172,7 @@ async function executeCall(
   refusal: string | undefined,
   started: () => Promise<ToolResult>,
   emit: (event: AgentEvent) => void,
-): Promise<string> {
+): Promise<ToolResult> {
   emit({ type: "tool_start", id, name: call.name, label: call.label, arguments: call.arguments, input: call.input });
   const result: ToolResult = refusal
     ? { output: refusal, ok: false, label: call.label, display: refusal.split("\n", 1)[0] }
@@ -171,7 +181,7 @@ async function executeCall(
       : await started();
   const { label, ok, output, diff, display, details, exitCode } = result;
   emit({ type: "tool_end", id, name: call.name, label, ok, output, diff, display, details, exitCode });
-  return result.interrupted ? INTERRUPTED_BEFORE_RUN : output;
+  return result;
 }
 
 /** The reply as it goes back to the provider, with the fields it sent beside the text (provider-fields.ts). */

@@ -49,6 +49,8 @@ export interface ConversationOptions {
   wrapTools?: (tools: ToolRegistry) => ToolRegistry;
   /** The person's Read deny rules, for the files grep and list_files walk (approval/setup.ts). */
   readDenied?: ToolContext["readDenied"];
+  /** Plan mode is on now (the permission mode, approval/setup.ts): the tools offered and exec follow it at every request. */
+  planning?: () => boolean;
 }
 
 /** One turn: how to stop it, who answers approval questions, and where its events go. */
@@ -57,6 +59,8 @@ export interface TurnOptions {
   /** The approval decision (approval/decide.ts) and, in the REPL, the person's answer. */
   approve: ToolContext["approve"];
   onEvent?: (event: AgentEvent) => void;
+  /** Plan mode's end in the REPL: show the plan, read the verdict (unset: the plan is the answer). */
+  presentPlan?: ToolContext["presentPlan"];
 }
 
 /**
@@ -133,7 +137,7 @@ export class Conversation {
     }
   }
 
-  private async runTurn(prompt: string, { signal, approve }: TurnOptions): Promise<StopReason> {
+  private async runTurn(prompt: string, { signal, approve, presentPlan }: TurnOptions): Promise<StopReason> {
     // The loop, the tools and the client load here, at the first request, not at start-up.
     const [{ runAgent }, tools, client] = await Promise.all([import("./agent.js"), this.getTools(), this.getClient()]);
     if (!this.model) {
@@ -175,6 +179,8 @@ export class Conversation {
         readOnlyRoots: this.skills.readOnlyRoots,
         recorder: this.options.recorder,
         readDenied: this.options.readDenied,
+        planning: this.options.planning,
+        presentPlan,
       },
       signal,
       maxSteps: this.options.config.maxIterations,
@@ -285,8 +291,8 @@ export class Conversation {
 
   private async getTools(): Promise<ToolRegistry> {
     if (this.tools) return this.tools;
-    const [{ createRegistry, tools }, { agentTool }] = await Promise.all([import("../tools/index.js"), import("./subagent.js")]);
-    const { hooks, config, mcp } = this.options;
+    const [{ createRegistry, tools, toolsForMode }, { agentTool }] = await Promise.all([import("../tools/index.js"), import("./subagent.js")]);
+    const { hooks, config, mcp, planning = () => false } = this.options;
     const hooked = (registry: ToolRegistry) => (hooks ? withHooks(registry, hooks, config.workspace) : registry);
     // A subagent's tools: those its agent lists that this conversation offers (--tools, --disallowedTools), with the same hooks.
     const subagentTools = (names: string[]) => {
@@ -306,7 +312,7 @@ export class Conversation {
       finished: (run) => this.subagentRuns.push(run),
     });
     const builtIn = [...tools, agent];
-    const base = this.options.tools ?? createRegistry(mcp ? withMcpTools(builtIn, mcp) : builtIn);
+    const base = this.options.tools ?? createRegistry(toolsForMode(mcp ? withMcpTools(builtIn, mcp) : builtIn, planning));
     const withInstructions = withSubfolderInstructions(base, this.subfolderInstructions);
     const registry = this.options.wrapTools ? this.options.wrapTools(withInstructions) : withInstructions;
     this.tools = hooked(registry);

@@ -1,5 +1,6 @@
 import type { AgentEvent } from "../loop/agent.js";
 import type { Usage } from "../model/usage.js";
+import type { PermissionMode } from "../config/claude-flags.js";
 import { spillPathIn } from "../tools/spill.js";
 import { renderDiff } from "./render/diff.js";
 
@@ -9,7 +10,7 @@ import { renderDiff } from "./render/diff.js";
  * carries SCHEMA_VERSION; a test fails when a shape changes without the version changing.
  * Fields are only ever added (optional) within a version; renaming or removing one is a new version.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Why the run ended: the model answered, the step fuse tripped, the person stopped it, the endpoint failed, or the answer was cut. */
 export type ResultReason = "completed" | "max_turns" | "aborted" | "provider_error" | "length";
@@ -50,6 +51,8 @@ export interface InitEvent {
   endpoint_host: string;
   context_window: number;
   tools: string[];
+  /** Claude Code's permission mode (--permission-mode); since schema 2. */
+  permission_mode: PermissionMode;
 }
 
 export type StreamEvent =

@@ -113,6 +113,7 @@ export class JsonPrint implements JsonPrinter {
       endpoint_host: endpointHost(config.baseURL),
       context_window: conversation.context.window.tokens,
       tools: this.tools,
+      permission_mode: config.claude?.permissionMode ?? "default",
     };
     this.lines.write(line);
   }

@@ -29,6 +29,8 @@ import { StatusFooter } from "./render/status-footer.js";
 import type { HeldKey } from "./input/keys.js";
 import { compact, describeDropped, Typeahead } from "./input/typeahead.js";
 import { availableTemplates, type TemplateRequest } from "./commands/templates.js";
+import { modeLabel, modeLine, nextMode, switchMode } from "../approval/mode-switch.js";
+import { implementRequest, replPlanQuestion } from "./plan-question.js";
 
 /**
  * The interactive mode: the prompt, one request at a time through the conversation, slash
@@ -36,7 +38,6 @@ import { availableTemplates, type TemplateRequest } from "./commands/templates.j
  */
 
 export const PROMPT = "mini-claude> ";
-const ALL_ALLOWED_PROMPT = "mini-claude (all allowed)> ";
 const DOUBLE_CTRL_C_MS = 2000;
 
 export interface ReplMode {
@@ -78,9 +79,21 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       showTypeahead();
     },
     onQuestion: (shown) => (shown ? footer?.suspend() : footer?.resume()),
+    onShiftTab: () => {
+      switchMode(approvals, nextMode(approvals.permissionMode));
+      reader.setPrompt(promptNow());
+    },
   });
+  // The mode and "everything allowed" are in the prompt, so a person never forgets either is on.
+  const promptNow = () => {
+    const labels = [modeLabel(approvals.permissionMode), approvals.remembered.allowAll ? "all allowed" : undefined].filter(Boolean);
+    return labels.length ? `mini-claude (${labels.join(", ")})> ` : PROMPT;
+  };
   const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color: colorEnabled(process.stdout), streamText: true });
   const approve = replApproval(approvals, reader, renderer);
+  /** A plan the person approved: sent as the next request. */
+  let approvedPlan: string | undefined;
+  const presentPlan = replPlanQuestion({ approvals, reader, renderer, onImplement: (plan) => (approvedPlan = plan) });
   let turn: AbortController | undefined;
   // A command (or a background job) reaching a domain no rule allows: asked during a turn, refused when idle.
   setNetworkAsker(async (question) => {
@@ -142,7 +155,8 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   if (reader.isTerminal) {
     const recap = recapLines(conversation.messages, process.stdout.columns, renderer.colors.dim);
     // The model name, the folder and the notes can come from the endpoint or the file system: shown, not obeyed.
-    process.stdout.write(`${showControls([banner(version, config, conversation), ...notes].join("\n"), "\n")}\n${recap.map((line) => `${line}\n`).join("")}`);
+    const mode = approvals.permissionMode === "default" ? [] : [modeLine(approvals.permissionMode)];
+    process.stdout.write(`${showControls([banner(version, config, conversation), ...notes, ...mode].join("\n"), "\n")}\n${recap.map((line) => `${line}\n`).join("")}`);
   }
   await askHookTrust(hooks, conversation.agents, reader, renderer);
   await askPermissionTrust(approvals.permissions, reader, renderer);
@@ -189,12 +203,11 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     if (queued !== undefined) {
       line = queued;
       reader.remember(line);
-      if (reader.isTerminal) process.stdout.write(`${PROMPT}${line.split("\n").length > 1 ? compact(line) : line}\n`);
+      if (reader.isTerminal) process.stdout.write(`${promptNow()}${line.split("\n").length > 1 ? compact(line) : line}\n`);
     } else if (typeahead.leaving) {
       break;
     } else {
-      // While everything is allowed the prompt says so, so a person never forgets it is on.
-      reader.setPrompt(approvals.remembered.allowAll ? ALL_ALLOWED_PROMPT : PROMPT);
+      reader.setPrompt(promptNow());
       reader.prompt();
       reader.type(typeahead.takeDraft());
       line = await reader.next();
@@ -237,8 +250,11 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     // A template's front-matter model holds for its one request.
     const model = conversation.model;
     if (request.model) conversation.model = request.model;
-    await runTurn(conversation, prompt, { signal: turn.signal, approve, changes }, renderer, config);
+    await runTurn(conversation, prompt, { signal: turn.signal, approve, changes, presentPlan }, renderer, config);
     if (request.model) conversation.model = model;
+    // An approved plan goes next, before anything typed meanwhile: it is what the person just chose.
+    if (approvedPlan !== undefined) first = implementRequest(approvedPlan);
+    approvedPlan = undefined;
     reader.hold(false);
     await turnEnded();
     if (typeahead.queued) await renderer.notice(`↳ running what you typed during the turn (${typeahead.queued} queued)`);
@@ -258,17 +274,17 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
 async function runTurn(
   conversation: Conversation,
   input: string,
-  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval>; changes: SessionChanges },
+  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval>; changes: SessionChanges; presentPlan: ReturnType<typeof replPlanQuestion> },
   renderer: Renderer,
   config: Config,
 ): Promise<void> {
   try {
-    const { signal, approve, changes } = turn;
+    const { signal, approve, changes, presentPlan } = turn;
     const onEvent = (event: AgentEvent) => {
       changes.record(event);
       renderer.handle(event);
     };
-    const stop = await conversation.send(input, { signal, approve, onEvent });
+    const stop = await conversation.send(input, { signal, approve, onEvent, presentPlan });
     await renderer.flush();
     if (stop === "aborted") await renderer.notice("Interrupted. The conversation is kept; type your next request.");
     if (stop === "cut") await renderer.error(`[answer cut by the model's output token limit; say "continue" for the rest]`);

@@ -111,7 +111,14 @@ export interface ToolContext {
   readOnlyRoots?: string[];
   /** Rewind's recorder (src/session/rewind/): snapshots the workspace around calls of tools that change files. */
   recorder?: { around<T>(tool: string, step: () => Promise<T>): Promise<T> };
+  /** Plan mode is on (--permission-mode plan, /plan, Shift+Tab): commands may change nothing. */
+  planning?: () => boolean;
+  /** Shows a finished plan to the person and reads their verdict (the REPL); unset: the plan is the turn's answer. */
+  presentPlan?: (plan: string, signal: AbortSignal) => Promise<PlanVerdict>;
 }
+
+/** The person's answer to a plan: implement it (as edited), or keep planning; null: interrupted. */
+export type PlanVerdict = { kind: "implement"; plan: string } | { kind: "keep" } | null;
 
 export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {
   name: string;
@@ -153,6 +160,8 @@ export interface ToolOutput {
   details?: string;
   /** A foreground command's exit code, when it ran to its end (for machine-readable output). */
   exitCode?: number;
+  /** The turn ends after this call's reply is answered; `answer`, when set, is the turn's final answer. */
+  endsTurn?: { answer?: string };
 }
 
 /**

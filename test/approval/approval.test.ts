@@ -338,10 +338,24 @@ describe("Claude Code's permission mode (--permission-mode, the Agent SDK's setP
     expect(decide(requests.mcp, context("repl", true, { permissionMode: "dontAsk", rules: rules({ allow: ["mcp__gh"] }) })).kind).toBe("run");
   });
 
-  it("plan runs only reads, whatever --yes or an allow rule says", () => {
-    expect(kinds(context("repl", true, { permissionMode: "plan", yes: true, rules: rules({ allow: ["Bash", "mcp__gh"] }) }))).toEqual({
-      command: "refuse", network: "refuse", unsandboxed: "refuse", destructive: "refuse", domain: "refuse", protectedWrite: "refuse", plainWrite: "refuse", read: "run", mcp: "refuse",
+  it("plan changes nothing, whatever --yes or an allow rule says: reads run, commands only in the (read-only) sandbox", () => {
+    const plan = { permissionMode: "plan" as const, yes: true, rules: rules({ allow: ["Bash", "mcp__gh", "Edit"] }) };
+    // exec makes nothing writable there but the temp folder, so even a destructive shape runs unasked.
+    expect(kinds(context("repl", true, plan))).toEqual({
+      command: "run", network: "refuse", unsandboxed: "refuse", destructive: "run", domain: "refuse", protectedWrite: "refuse", plainWrite: "refuse", read: "run", mcp: "refuse",
     });
+    expect((decide(requests.plainWrite, context("repl", true, plan)) as { why: string }).why).toContain("describe the change you would make in the plan");
+  });
+
+  it("plan without the sandbox: a command asks every time in the REPL (no --yes, rule or remembered answer covers it) and --print refuses, saying why", () => {
+    const remembered = { allowAll: true, prefixes: ["npm test"], tools: new Set<string>(), domains: [] };
+    const repl = context("repl", false, { permissionMode: "plan", yes: true, remembered, rules: rules({ allow: ["Bash"] }) });
+    expect(kinds(repl)).toMatchObject({ command: "ask", destructive: "ask", unsandboxed: "refuse", plainWrite: "refuse", read: "run" });
+    expect((decide(requests.command, repl) as { why: string }).why).toBe("permission mode plan changes nothing, but the sandbox is off, so nothing stops this command from writing");
+    const print = decide(requests.command, context("print", false, { permissionMode: "plan", yes: true }));
+    expect(print.kind).toBe("refuse");
+    expect((print as { why: string }).why).toMatch(/sandbox is off.*--print cannot ask the user\. Look around with read_file, list_files and grep instead; plan mode runs commands only inside the sandbox/);
+    expect(print).not.toHaveProperty("unasked");
   });
 
   it("a refusal where nobody can ask says who cannot", () => {

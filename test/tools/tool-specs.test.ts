@@ -1,7 +1,8 @@
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, it } from "vitest";
 import { systemPrompt } from "../../src/extend/system-prompt.js";
-import { tools, toolSpecs } from "../../src/tools/index.js";
+import { tools, toolSpecs, toolsForMode } from "../../src/tools/index.js";
+import { exitPlanModeTool } from "../../src/tools/exit-plan-mode.js";
 
 describe("what the model sees", () => {
   it("every tool has a real schema: properties with descriptions, and required fields", () => {
@@ -39,5 +40,16 @@ describe("what the model sees", () => {
     const total = countTokens(prompt) + countTokens(JSON.stringify(toolSpecs()));
     expect(tools.length).toBeGreaterThanOrEqual(6);
     expect(total).toBeLessThanOrEqual(1083);
+  });
+
+  it("plan mode: exit_plan_mode costs at most 110 tokens and is offered only there; its set (no write tools) costs less than the core's", () => {
+    const prompt = countTokens(systemPrompt({ root: "/home/user/projects/my-app", now: new Date("2026-01-01") }));
+    const planTools = toolsForMode(tools, () => true)();
+    expect(planTools.map((tool) => tool.name)).toEqual(["read_file", "list_files", "grep", "exec", "exit_plan_mode"]);
+    expect(toolsForMode(tools, () => false)()).toBe(tools);
+    const exitCost = countTokens(JSON.stringify(toolSpecs([exitPlanModeTool as never])));
+    expect(exitCost).toBeLessThanOrEqual(110);
+    expect(prompt + countTokens(JSON.stringify(toolSpecs(planTools)))).toBeLessThan(prompt + countTokens(JSON.stringify(toolSpecs())));
+    expect(toolSpecs([exitPlanModeTool as never])).toMatchSnapshot();
   });
 });

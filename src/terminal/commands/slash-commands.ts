@@ -16,6 +16,7 @@ import { availableTemplates, closestNames, runTemplate, templateHelp, type Templ
 import type { Renderer } from "../render/render.js";
 import type { Conversation } from "../../loop/conversation.js";
 import { showControls } from "../../sanitize.js";
+import { modeLine, togglePlanMode } from "../../approval/mode-switch.js";
 
 /**
  * The REPL's slash commands: the table of names, their one-line help and what each does. Families
@@ -58,6 +59,7 @@ const KEYS_HELP = [
     ["Ctrl-C twice, Ctrl-D", "leave (or exit, /exit)"],
     ["Ctrl-Z", "suspend; fg brings the REPL back"],
     ["Up/Down, Tab", "earlier requests; complete a /command or an @path"],
+    ["Shift+Tab", "switch mode: default → accept edits → plan"],
     ["@path", "attach a workspace file to the request"],
     ["!cmd", "run your own shell command now; its output goes with your next request"],
   ].map(([keys, what]) => `  ${keys.padEnd(21)} ${what}`),
@@ -126,13 +128,15 @@ export const slashCommands: SlashCommand[] = [
   {
     name: "/usage",
     help: "context used, the window, and tokens sent and received this conversation",
-    run: (_, { conversation }) => {
+    run: (_, { conversation, approvals }) => {
       say(conversation.context.status(conversation.messages));
       say(`Tokens: ${formatTokens(conversation.usage.inputTokens)} in, ${formatTokens(conversation.usage.outputTokens)} out.`);
       const runs = conversation.subagentRuns;
       if (runs.length) say(`  of which ${runs.length} subagent${runs.length === 1 ? "" : "s"}: ${formatTokens(runs.reduce((sum, run) => sum + run.usage.inputTokens, 0))} in, ${formatTokens(runs.reduce((sum, run) => sum + run.usage.outputTokens, 0))} out.`);
+      say(modeLine(approvals.permissionMode));
     },
   },
+  { name: "/plan", help: "plan mode on or off: the model looks and plans, changes nothing, then asks you to approve the plan (Shift+Tab cycles modes)", run: (_, { approvals }) => say(togglePlanMode(approvals)) },
   { name: "/context", help: "the system prompt's cost by source (each instructions file, the skills listing) and the context used", run: (_, { conversation }) => say(contextReport(conversation)) },
   {
     name: "/compact",

@@ -42,7 +42,12 @@ export interface KeyHandlers {
   /** Alt+Enter or Ctrl-J at the prompt: the Enter that follows continues the request. */
   onNewline(): void;
   onHeldKey(key: HeldKey): void;
+  /** Shift+Tab (`ESC [Z`) at the prompt: it switches the permission mode instead of reaching readline. */
+  onShiftTab?(): void;
 }
+
+/** What a terminal sends for Shift+Tab (a modified-key report of it is turned into this first: modified-keys.ts). */
+export const SHIFT_TAB = "\x1b[Z";
 
 /**
  * Contract: `input` is what readline reads (a TTY look-alike that sets raw mode on the real
@@ -122,6 +127,12 @@ export class TerminalKeys {
     if (this.mode === "line") {
       // A lone Esc (a key, not the start of a sequence) clears the line: Ctrl-E then Ctrl-U.
       if (data === "\x1b") return void this.input.write("\x05\x15");
+      if (this.handlers.onShiftTab && data.includes(SHIFT_TAB)) {
+        const [before, ...after] = data.split(SHIFT_TAB);
+        this.keys(before!);
+        this.handlers.onShiftTab();
+        return this.keys(after.join(SHIFT_TAB));
+      }
       // Enter is CR in raw mode; the new-line keys are told apart from it (NEWLINE_KEY).
       const parts = data.split(NEWLINE_SPLIT);
       for (const part of parts) {

@@ -17,6 +17,8 @@ export interface InputOptions {
   onHeldPaste?: (text: string) => void;
   /** A question takes the bottom of the screen (true) and gives it back (false). */
   onQuestion?: (shown: boolean) => void;
+  /** Shift+Tab at the prompt (terminal only); the prompt is drawn again after it. */
+  onShiftTab?: () => void;
 }
 
 /**
@@ -42,6 +44,8 @@ export class InputQueue {
   private pastes = new Map<string, string>();
   private prompt_ = "";
   private held = false;
+  /** A question (ask) is waiting for its answer. */
+  private asking = false;
 
   constructor(private readonly options: InputOptions) {
     const terminal = Boolean(process.stdin.isTTY);
@@ -50,6 +54,7 @@ export class InputQueue {
         onPaste: (text) => this.onPaste(text),
         onNewline: () => (this.continueNext = true),
         onHeldKey: (key) => options.onHeldKey?.(key),
+        onShiftTab: options.onShiftTab && (() => this.shiftTab()),
       });
     }
     const resizeListeners = process.stdout.listeners("resize");
@@ -151,6 +156,7 @@ export class InputQueue {
   /** Ask a question and wait for its answer line; `signal` aborting (Ctrl-C) or end of input answers null. */
   async ask(question: string, signal?: AbortSignal): Promise<string | null> {
     const mode = this.keys?.mode;
+    this.asking = true;
     this.hold(false);
     this.options.onQuestion?.(true);
     try {
@@ -166,6 +172,7 @@ export class InputQueue {
       if (answer !== null) this.forgetFromHistory(answer);
       return answer;
     } finally {
+      this.asking = false;
       if (mode === "hold") this.hold(true);
       this.options.onQuestion?.(false);
     }
@@ -178,6 +185,14 @@ export class InputQueue {
   announce(line: string): void {
     if (this.waiting && this.isTerminal && !this.closed) writeAbovePrompt(this.rl, process.stdout, line);
     else process.stdout.write(`${line}\n`);
+  }
+
+  /** Shift+Tab: only at the request prompt (not at a question, nor on a continuation line), which shows the new mode at once. */
+  private shiftTab(): void {
+    if (!this.waiting || this.draft.length || this.asking) return;
+    this.options.onShiftTab?.();
+    // The line typed so far stays; the prompt before it changes.
+    this.rl.prompt(true);
   }
 
   setPrompt(prompt: string): void {
