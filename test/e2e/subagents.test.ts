@@ -170,6 +170,22 @@ describe("the agent tool", () => {
     expect(trusted.requests.map((body: any) => body.model)).toEqual(["fake-model", "other-model", "fake-model"]);
   });
 
+  it("plan mode offers agent, but a subagent gets no write tool and never exit_plan_mode", async () => {
+    const ws = tempWorkspace({ ".claude/agents/fixer.md": "---\nname: fixer\ndescription: Fixes things\ntools: Read, Write, Edit, Bash\n---\nFix it.\n" });
+    const fake = await fakeOpenAI([
+      reply().tool("agent", { description: "look at it", prompt: "What needs fixing?", subagent_type: "fixer" }, "call_fix"),
+      reply().text("Nothing needs fixing."),
+      reply().tool("exit_plan_mode", { plan: "1. Nothing to do." }),
+    ]);
+    const result = await runCli(["--permission-mode", "plan", "--trust-project-hooks", "-p", "plan a fix"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("1. Nothing to do.\n");
+    expect(fake.requests[0].tools.map((t: any) => t.function.name)).toEqual(["read_file", "list_files", "grep", "exec", "agent", "exit_plan_mode"]);
+    expect(fake.requests[1].messages[0].content).toMatch(/^Fix it\./);
+    expect(fake.requests[1].tools.map((t: any) => t.function.name)).toEqual(["read_file", "exec"]);
+    expect(toolAnswers(fake.requests[2])).toEqual([{ role: "tool", tool_call_id: "call_fix", content: "Nothing needs fixing." }]);
+  });
+
   it("REPL: one question trusts a project's hooks and its acting agents together, remembered for --print", async () => {
     const ws = tempWorkspace({
       ".claude/agents/runner.md": "---\nname: runner\ndescription: Runs the tests\ntools: Bash\n---\nRun them.\n",
