@@ -85,7 +85,8 @@ async function main() {
 
   const prompt = countTokens(systemPrompt({ root: "/home/user/projects/my-app" }));
   const schemas = countTokens(JSON.stringify(toolSpecs()));
-  console.log(`tokens per request (o200k): system prompt ${prompt} + tools ${schemas} = ${prompt + schemas}`);
+  const webFetch = schemas - countTokens(JSON.stringify(toolSpecs(tools.filter((tool) => tool.name !== "web_fetch"))));
+  console.log(`tokens per request (o200k): system prompt ${prompt} + tools ${schemas} = ${prompt + schemas} (web_fetch: ${webFetch} of them)`);
   const planSchemas = countTokens(JSON.stringify(toolSpecs(toolsForMode(tools, () => true)())));
   console.log(`plan mode's tools (no write tools, exit_plan_mode added): ${planSchemas}; exit_plan_mode alone: ${countTokens(JSON.stringify(toolSpecs([exitPlanModeTool as never])))}`);
   for (const row of agentToolRows()) console.log(row);

@@ -33,6 +33,8 @@ await build({
   platform: "node",
   target: "node20",
   outdir: "dist",
+  // sharp (images.ts's shrinking) loads a native library of its own: it stays in node_modules.
+  external: ["sharp"],
   logLevel: "warning",
   // Bundled CommonJS packages (dotenv, ignore, picomatch…) call require(); ES modules have none.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

@@ -19,6 +19,7 @@ const CLAUDE_NAME: Record<string, string> = {
   grep: "Grep",
   agent: "Agent",
   exit_plan_mode: "ExitPlanMode",
+  web_fetch: "WebFetch",
 };
 
 /** Older Claude Code tools whose calls ours also cover, for matchers and rules written for them. */

@@ -103,10 +103,13 @@ function decideAlone(request: ApprovalRequest, context: DecisionContext): Decisi
     return { kind: "refuse", why: `${context.cannotAsk ?? "mini-claude is running with --print, which cannot ask the user"}; it can run in the REPL, where the user can approve it`, unasked: true };
   }
   const mode = context.permissionMode ?? "default";
-  if (mode === "plan" && request.kind !== "read") return inPlanMode(request, context);
+  // Reading a web page (web_fetch's GET) changes nothing either: the network rules below decide it, as in any mode.
+  if (mode === "plan" && request.kind !== "read" && !(request.kind === "network" && request.webFetch)) return inPlanMode(request, context);
   const asking = rules.ask.find((rule) => ruleMatches(rule, request));
   if (asking) return askOrRefuse(context, request, `the permission rule ${named(asking)} asks every time`, "rule");
-  if (context.yes || mode === "bypassPermissions") return run;
+  // A private address (web_fetch to 127.0.0.1, 169.254.169.254 …) needs an allow that names it, even under --yes.
+  const privateAddress = request.kind === "network" && request.privateAddress === true;
+  if ((context.yes || mode === "bypassPermissions") && !privateAddress) return run;
   const danger = request.kind === "command" ? dangerousShape(request.command) : undefined;
   if (danger) return askOrRefuse(context, request, `this command ${danger}`, "danger");
   if (request.allowedByHook && staysInside(request)) return run;
@@ -141,6 +144,10 @@ function whyAsk(request: ApprovalRequest, { sandbox, allowedDomains = [] }: Deci
       if (request.network && !sandbox.allowNet) return "it needs the network (network: true), which the sandbox blocks";
       return undefined;
     case "network":
+      if (request.privateAddress) {
+        if (allowedDomains.some((domain) => !domain.startsWith("*.") && domainMatches(domain, request.host, request.port))) return undefined;
+        return `\`${request.command}\` wants ${hostPort(request)}, a private address, which only an allow naming it opens`;
+      }
       if (sandbox.allowNet || allowedDomains.some((domain) => domainMatches(domain, request.host, request.port))) return undefined;
       return `\`${request.command}\` wants ${hostPort(request)}, which is not an allowed domain`;
     case "read":
@@ -179,7 +186,7 @@ function allowedByRule(request: ApprovalRequest, allow: PermissionRule[], { sand
 function covered(request: ApprovalRequest, remembered: Remembered): boolean {
   if (request.kind === "tool" && remembered.tools.has(request.tool)) return true;
   if (request.kind === "network" && remembered.domains.some((domain) => domainMatches(domain, request.host, request.port))) return true;
-  if (remembered.allowAll) return true;
+  if (remembered.allowAll && !(request.kind === "network" && request.privateAddress)) return true;
   return request.kind === "command" && remembered.prefixes.some((prefix) => prefixCovers(prefix, request.command));
 }
 

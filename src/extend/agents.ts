@@ -166,4 +166,4 @@ function toolNames(list: string, source: string, problems: string[]): string[] {
   return [...ours];
 }
 
-const BUILT_IN_TOOLS = ["read_file", "write_file", "edit_file", "list_files", "grep", "exec"];
+const BUILT_IN_TOOLS = ["read_file", "write_file", "edit_file", "list_files", "grep", "exec", "web_fetch"];

@@ -24,6 +24,9 @@ import { beforePrompt, withStopHooks } from "../extend/hooks/turn-hooks.js";
 import { createClient } from "../model/client.js";
 import { loadAgents, type AgentSet } from "../extend/agents.js";
 import type { SubagentRun } from "./subagent.js";
+import { ImageSupport } from "../model/image-parts.js";
+import type { ContentPart } from "../images.js";
+import { textOf } from "../text.js";
 
 /**
  * The live conversation: its history, model and token totals, and one turn at a time around the loop
@@ -61,6 +64,8 @@ export interface TurnOptions {
   onEvent?: (event: AgentEvent) => void;
   /** Plan mode's end in the REPL: show the plan, read the verdict (unset: the plan is the answer). */
   presentPlan?: ToolContext["presentPlan"];
+  /** Images attached to the request (`@shot.png`, a pasted image path): sent before its text. */
+  images?: ContentPart[];
 }
 
 /**
@@ -77,7 +82,7 @@ export class Conversation {
   /** Subfolders' instructions, which join as the model reads files there. */
   private readonly subfolderInstructions: SubfolderInstructions;
   readonly usage: Usage = { inputTokens: 0, outputTokens: 0 };
-  /** Every subagent this conversation ran, with its tokens (already in `usage`): /usage's share, and the ledger's per-subagent source. */
+  /** Every subagent this conversation ran, with its tokens (already in `usage`): /usage's share, and the ledger's subagents (request-ledger.ts). */
   readonly subagentRuns: SubagentRun[] = [];
   model?: string;
   /** The window, token estimates and compaction of this conversation. */
@@ -91,6 +96,8 @@ export class Conversation {
   private readonly events = new EventSink();
   /** Where outputs too long for the history are saved whole (tools/spill.ts). */
   private readonly spillDir: string;
+  /** Whether the model takes images: a refusal is remembered for the session (model/image-parts.ts). */
+  private readonly imageSupport = new ImageSupport();
   /** SessionStart hooks have run (at the first prompt, not at start-up, which stays fast). */
   private started = false;
   /** /clear ended the last session: the next SessionStart says so (source "clear"). */
@@ -137,7 +144,7 @@ export class Conversation {
     }
   }
 
-  private async runTurn(prompt: string, { signal, approve, presentPlan }: TurnOptions): Promise<StopReason> {
+  private async runTurn(prompt: string, { signal, approve, presentPlan, images }: TurnOptions): Promise<StopReason> {
     // The loop, the tools and the client load here, at the first request, not at start-up.
     const [{ runAgent }, tools, client] = await Promise.all([import("./agent.js"), this.getTools(), this.getClient()]);
     if (!this.model) {
@@ -163,7 +170,7 @@ export class Conversation {
     ];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
     this.options.recorder?.beginTurn(prompt, this.messages.length);
-    this.append({ role: "user", content });
+    this.append({ role: "user", content: images?.length ? [...images, { type: "text", text: content }] : content });
     this.interrupted = false;
     const runTurn = () => runAgent({
       client,
@@ -188,6 +195,7 @@ export class Conversation {
       streamIdleMs: this.options.config.streamIdleMs,
       notices: () => [...this.jobNotices(), ...(this.options.mcp?.drainNotes() ?? []).map((text) => ({ text }))],
       context: this.context,
+      images: this.imageSupport,
       onEvent: this.relay,
     });
     const stop = await withStopHooks(hooks, signal, (message) => this.append(message), runTurn).catch((error: unknown) => {
@@ -210,7 +218,12 @@ export class Conversation {
 
   /** The names of the tools the model may call, in the order it sees them. */
   async toolNames(): Promise<string[]> {
-    return (await this.getTools()).specs().map((spec) => (spec as { function: { name: string } }).function.name);
+    return (await this.toolSpecs()).map((spec) => (spec as { function: { name: string } }).function.name);
+  }
+
+  /** The tool schemas the next request carries. */
+  async toolSpecs(): Promise<unknown[]> {
+    return (await this.getTools()).specs();
   }
 
   /** The model names the endpoint lists (GET /models); undefined when it does not answer. */
@@ -251,7 +264,7 @@ export class Conversation {
    */
   rewindTo(index: number, prompt: string): boolean {
     const message = this.messages[index];
-    if (index < 1 || message?.role !== "user" || typeof message.content !== "string" || !message.content.endsWith(prompt)) return false;
+    if (index < 1 || message?.role !== "user" || !textOf(message.content).endsWith(prompt)) return false;
     this.messages.splice(index);
     this.interrupted = false;
     this.events.emit({ type: "context", messages: this.messages.slice(1), state: this.context.compactionState });

@@ -3,6 +3,7 @@ import type { Usage } from "../model/usage.js";
 import type { PermissionMode } from "../config/claude-flags.js";
 import { spillPathIn } from "../tools/spill.js";
 import { renderDiff } from "./render/diff.js";
+import type { JsonUsageBySource } from "./json-ledger.js";
 
 /**
  * The machine-readable events of `--print --output-format json|stream-json`: their shapes and
@@ -41,6 +42,8 @@ export interface ResultEvent {
   session_id: string | null;
   /** Paths the tools wrote or edited, in the order first changed. */
   files_changed: string[];
+  /** The last request's tokens by source (json-ledger.ts); absent when no request was sent. */
+  usage_by_source?: JsonUsageBySource;
 }
 
 export interface InitEvent {
@@ -63,7 +66,7 @@ export type StreamEvent =
   | { type: "tool_call"; step: number; id: string; name: string; label: string; input: unknown }
   | { type: "tool_result"; step: number; id: string; name: string; ok: boolean; display: string; output: string; exit_code?: number; spill_path?: string }
   | { type: "file_change"; step: number; tool_call_id: string; path: string; diff: string }
-  | { type: "usage"; step: number; usage: JsonUsage; cost?: number }
+  | { type: "usage"; step: number; usage: JsonUsage; cost?: number; usage_by_source?: JsonUsageBySource }
   | { type: "compaction"; step: number; text: string }
   | { type: "retry"; step: number; attempt: number }
   | { type: "background_job"; step: number; text: string }

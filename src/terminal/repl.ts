@@ -18,6 +18,7 @@ import { loadInputHistory, saveInputLine } from "./input/history.js";
 import { InputQueue } from "./input/queue.js";
 import { showEndedJobs } from "./job-notices.js";
 import { attachMentions, completeMention } from "./input/mentions.js";
+import type { ContentPart } from "../images.js";
 import { recapLines } from "./commands/recap.js";
 import { runShellEscape } from "./input/shell-escape.js";
 import { Renderer } from "./render/render.js";
@@ -83,7 +84,10 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       switchMode(approvals, nextMode(approvals.permissionMode));
       reader.setPrompt(promptNow());
     },
+    onPasted: (text) => pasted.push(text),
   });
+  /** What was pasted since the last request: a pasted image path goes as the image. */
+  const pasted: string[] = [];
   // The mode and "everything allowed" are in the prompt, so a person never forgets either is on.
   const promptNow = () => {
     const labels = [modeLabel(approvals.permissionMode), approvals.remembered.allowAll ? "all allowed" : undefined].filter(Boolean);
@@ -237,7 +241,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       continue;
     }
     // A template attached its own @files; what it ran or quoted must not be attached again.
-    const mentions = request.expanded ? { text: request.prompt, attached: [], problems: [] } : attachMentions(request.prompt, config.workspace);
+    const mentions = request.expanded ? { text: request.prompt, attached: [], problems: [], images: [] } : await attachMentions(request.prompt, config.workspace, pasted.splice(0));
     for (const problem of mentions.problems) await renderer.error(problem);
     if (mentions.attached.length) await renderer.notice(`(attached ${mentions.attached.join(", ")})`);
     const prompt = [...shellContext, mentions.text].join("\n\n");
@@ -250,7 +254,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     // A template's front-matter model holds for its one request.
     const model = conversation.model;
     if (request.model) conversation.model = request.model;
-    await runTurn(conversation, prompt, { signal: turn.signal, approve, changes, presentPlan }, renderer, config);
+    await runTurn(conversation, prompt, { signal: turn.signal, approve, changes, presentPlan, images: mentions.images }, renderer, config);
     if (request.model) conversation.model = model;
     // An approved plan goes next, before anything typed meanwhile: it is what the person just chose.
     if (approvedPlan !== undefined) first = implementRequest(approvedPlan);
@@ -274,17 +278,17 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
 async function runTurn(
   conversation: Conversation,
   input: string,
-  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval>; changes: SessionChanges; presentPlan: ReturnType<typeof replPlanQuestion> },
+  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval>; changes: SessionChanges; presentPlan: ReturnType<typeof replPlanQuestion>; images?: ContentPart[] },
   renderer: Renderer,
   config: Config,
 ): Promise<void> {
   try {
-    const { signal, approve, changes, presentPlan } = turn;
+    const { signal, approve, changes, presentPlan, images } = turn;
     const onEvent = (event: AgentEvent) => {
       changes.record(event);
       renderer.handle(event);
     };
-    const stop = await conversation.send(input, { signal, approve, onEvent, presentPlan });
+    const stop = await conversation.send(input, { signal, approve, onEvent, presentPlan, images });
     await renderer.flush();
     if (stop === "aborted") await renderer.notice("Interrupted. The conversation is kept; type your next request.");
     if (stop === "cut") await renderer.error(`[answer cut by the model's output token limit; say "continue" for the rest]`);

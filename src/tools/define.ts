@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { JobManager } from "../processes/jobs.js";
+import type { ContentPart } from "../images.js";
 
 /**
  * What a tool is. Kept apart from the registry (index.ts) so that tool modules and the registry
@@ -21,8 +22,11 @@ export type ApprovalRequest = (
       network?: boolean;
       unsandboxed?: boolean;
     }
-  /** A sandboxed command wants to reach `host` (the sandbox engine's per-domain ask). */
-  | { kind: "network"; host: string; port?: number; command: string }
+  /**
+   * A sandboxed command (the sandbox engine's per-domain ask) or web_fetch wants to reach `host`.
+   * `privateAddress`: it is (or resolves to) a private address, which only an allow naming it opens.
+   */
+  | { kind: "network"; host: string; port?: number; command: string; privateAddress?: boolean; webFetch?: true }
   /** A file tool reads `path` (real absolute path; `requested` is the path as the model named it, resolved). */
   | { kind: "read"; tool: string; path: string; requested?: string }
   | {
@@ -162,6 +166,8 @@ export interface ToolOutput {
   exitCode?: number;
   /** The turn ends after this call's reply is answered; `answer`, when set, is the turn's final answer. */
   endsTurn?: { answer?: string };
+  /** Images for the model (labels and image parts): tool messages carry text only, so the loop sends them in a user message after the turn's answers. */
+  images?: ContentPart[];
 }
 
 /**

@@ -11,13 +11,15 @@ import { grepTool } from "./grep.js";
 import { listFilesTool } from "./list-files.js";
 import { readFileTool } from "./read-file.js";
 import { writeFileTool } from "./write-file.js";
+import { webFetchTool } from "./web-fetch.js";
 import { firstLine } from "../text.js";
+import type { ContentPart } from "../images.js";
 
 export { defineTool, ToolError, ToolInterrupted } from "./define.js";
 export type { Approval, ApprovalRequest, Tool, ToolContext, ToolOutput, FileDiff, PlanVerdict } from "./define.js";
 
 /** The tools the model gets, in the order it sees them. */
-export const tools: Tool[] = [readFileTool, writeFileTool, editFileTool, listFilesTool, grepTool, execTool] as unknown as Tool[];
+export const tools: Tool[] = [readFileTool, writeFileTool, editFileTool, listFilesTool, grepTool, execTool, webFetchTool] as unknown as Tool[];
 
 /** `list` as the current mode offers it, read at every request: plan mode's has no write tools and adds exit_plan_mode (plan-tools.ts). */
 export function toolsForMode(list: Tool[] | (() => Tool[]), planning: () => boolean): () => Tool[] {
@@ -78,6 +80,8 @@ export interface ToolResult {
   interrupted?: true;
   /** The turn ends once this reply's calls are answered (see ToolOutput.endsTurn). */
   endsTurn?: { answer?: string };
+  /** Images the tool gives the model (read_file of an image); see ToolOutput.images. */
+  images?: ContentPart[];
 }
 
 /**
@@ -191,9 +195,9 @@ async function runUnredacted({ tool, args, label }: PreparedCall, ctx: ToolConte
   try {
     const run = () => tool.run(args, ctx);
     const result = await (tool.changesFiles && ctx.recorder ? ctx.recorder.around(tool.name, run) : run());
-    const { output, diff, display, details, exitCode, endsTurn } = typeof result === "string" ? { output: result } : result;
+    const { output, diff, display, details, exitCode, endsTurn, images } = typeof result === "string" ? { output: result } : result;
     const capped = capAndSpill(output, ctx.spillDir, tool.name);
-    const done: ToolResult = { output: capped, ok: true, label, diff, details, display: display ?? `${firstLine(capped, 161)} · ${seconds(started)}`, ...(endsTurn ? { endsTurn } : {}) };
+    const done: ToolResult = { output: capped, ok: true, label, diff, details, display: display ?? `${firstLine(capped, 161)} · ${seconds(started)}`, ...(endsTurn ? { endsTurn } : {}), ...(images?.length ? { images } : {}) };
     return exitCode === undefined ? done : { ...done, exitCode };
   } catch (error) {
     if (error instanceof ToolInterrupted) return { output: "", ok: false, label, display: "interrupted", interrupted: true };

@@ -74,13 +74,13 @@ describe("mini-claude doctor", () => {
 
   it("flags tool_name tests in shell, Python and jq hooks that name a tool mini-claude lacks (hooks see Claude Code's names)", () => {
     const ws = tempWorkspace({
-      "hooks/guard.sh": '#!/bin/bash\ntool_name=$(jq -r .tool_name)\ncase "$tool_name" in\n  Bash) check_command ;;\n  WebFetch|Task) exit 0 ;;\n  mcp__github__create_issue) exit 0 ;;\nesac\n',
+      "hooks/guard.sh": '#!/bin/bash\ntool_name=$(jq -r .tool_name)\ncase "$tool_name" in\n  Bash) check_command ;;\n  WebSearch|Task) exit 0 ;;\n  mcp__github__create_issue) exit 0 ;;\nesac\n',
       "hooks/guard.py": 'import json, sys\ndata = json.load(sys.stdin)\nif data["tool_name"] in ("Write", "NotebookEdit"):\n    print(data.get("tool_use_id"))\n',
       "hooks/alias.sh": '#!/bin/sh\nTOOL=$(jq -r .tool_name)\nif [ "$TOOL" != "Read" ]; then exit 0; fi\n',
     });
     const problems = (command: string) => hookFindings(command, ws.root).map((f) => `${f.where}: ${f.problem}`);
     expect(problems("bash hooks/guard.sh")).toEqual([
-      'hooks/guard.sh: compares tool_name with "WebFetch", a tool mini-claude does not have',
+      'hooks/guard.sh: compares tool_name with "WebSearch", a tool mini-claude does not have',
       'hooks/guard.sh: compares tool_name with "Task", a tool mini-claude does not have',
     ]);
     expect(problems('python3 "$CLAUDE_PROJECT_DIR/hooks/guard.py"')).toEqual(['hooks/guard.py: compares tool_name with "NotebookEdit", a tool mini-claude does not have']);

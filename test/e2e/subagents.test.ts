@@ -66,6 +66,9 @@ describe("the agent tool", () => {
     // 2 parent requests + 2 per subagent, 100 in / 20 out each (the fake's usage).
     expect(fake.requests).toHaveLength(6);
     expect(json.usage).toEqual({ input_tokens: 600, output_tokens: 120 });
+    // The ledger: each subagent's own requests beside the last request (not in its total); their answers are agent outputs in it.
+    expect(json.usage_by_source.subagents).toEqual({ "read alpha": 240, "read beta": 240 });
+    expect(Object.keys(json.usage_by_source.tool_outputs)).toEqual(["agent"]);
     expect(json.turns).toBe(2);
 
     const last = fake.requests.filter(isParent).at(-1);
@@ -180,7 +183,7 @@ describe("the agent tool", () => {
     const result = await runCli(["--permission-mode", "plan", "--trust-project-hooks", "-p", "plan a fix"], cliOptions(ws, fake));
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("1. Nothing to do.\n");
-    expect(fake.requests[0].tools.map((t: any) => t.function.name)).toEqual(["read_file", "list_files", "grep", "exec", "agent", "exit_plan_mode"]);
+    expect(fake.requests[0].tools.map((t: any) => t.function.name)).toEqual(["read_file", "list_files", "grep", "exec", "web_fetch", "agent", "exit_plan_mode"]);
     expect(fake.requests[1].messages[0].content).toMatch(/^Fix it\./);
     expect(fake.requests[1].tools.map((t: any) => t.function.name)).toEqual(["read_file", "exec"]);
     expect(toolAnswers(fake.requests[2])).toEqual([{ role: "tool", tool_call_id: "call_fix", content: "Nothing needs fixing." }]);
@@ -243,6 +246,11 @@ describe("the agent tool", () => {
     pty.type("/usage\r");
     await pty.waitFor("of which 2 subagents: 400 in, 80 out.", { from: mark });
     expect(pty.screen().slice(mark)).toContain("Tokens: 600 in, 120 out.");
+    mark = pty.screen().length;
+    pty.type("/context\r");
+    await pty.waitFor("Subagents, in requests of their own (not in the total):", { from: mark });
+    await pty.waitFor(/read beta +240/, { from: mark });
+    expect(pty.screen().slice(mark)).toMatch(/read alpha +240/);
     mark = pty.screen().length;
     pty.type("/expand\r");
     await pty.waitFor("Last tool output:", { from: mark });

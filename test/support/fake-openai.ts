@@ -229,7 +229,8 @@ export async function startFakeOpenAI(script: Scripted[], options: FakeOptions =
       res.writeHead(next.status, { "content-type": "application/json", ...next.headers });
       return res.end(JSON.stringify({ error: { message: next.message, type: "fake_error", code: null } }));
     }
-    if (options.window) next.usage = { prompt_tokens: tokens.at(-1)!, completion_tokens: 20 };
+    // The real count replaces the scripted one; anything else the script reports (cached tokens, cost) stays.
+    if (options.window) next.usage = { ...next.usage, prompt_tokens: tokens.at(-1)!, completion_tokens: 20 };
     await stream(res, next, body);
   });
   server.on("connection", (socket) => {

@@ -2,6 +2,7 @@ import type { Message } from "../../model/history.js";
 import { stripControls } from "../../sanitize.js";
 import { fitLine } from "../render/tool-lines.js";
 import { textOf } from "../../text.js";
+import { isImageOnly } from "../../model/image-parts.js";
 
 /**
  * The last few exchanges of a resumed conversation, compactly, so the person knows where they
@@ -36,6 +37,7 @@ export function recapLines(messages: Message[], columns: number | undefined, dim
 function collect(messages: Message[]): Exchange[] {
   const exchanges: Exchange[] = [];
   for (const message of messages) {
+    if (message.role === "user" && isImageOnly(message)) continue;
     if (message.role === "user") {
       const text = stripControls(textOf(message.content, ""));
       // Notes the loop adds (an interruption) are not what the person typed.

@@ -137,7 +137,7 @@ export const slashCommands: SlashCommand[] = [
     },
   },
   { name: "/plan", help: "plan mode on or off: the model looks and plans, changes nothing, then asks you to approve the plan (Shift+Tab cycles modes)", run: (_, { approvals }) => say(togglePlanMode(approvals)) },
-  { name: "/context", help: "the system prompt's cost by source (each instructions file, the skills listing) and the context used", run: (_, { conversation }) => say(contextReport(conversation)) },
+  { name: "/context", help: "where the last request's tokens went, by source, and what /compact would free", run: async (_, { conversation }) => say(await contextReport(conversation)) },
   {
     name: "/compact",
     help: "summarise the conversation now to free context: /compact [what to focus on]",

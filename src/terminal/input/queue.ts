@@ -15,6 +15,8 @@ export interface InputOptions {
   onHeldKey?: (key: HeldKey) => void;
   /** A paste that arrived while input is held; terminal only. */
   onHeldPaste?: (text: string) => void;
+  /** Every paste, as pasted (a pasted image path attaches the image: image-mentions.ts). */
+  onPasted?: (text: string) => void;
   /** A question takes the bottom of the screen (true) and gives it back (false). */
   onQuestion?: (shown: boolean) => void;
   /** Shift+Tab at the prompt (terminal only); the prompt is drawn again after it. */
@@ -247,6 +249,7 @@ export class InputQueue {
 
   private onPaste(text: string): string {
     const body = text.replace(/\n+$/, "");
+    this.options.onPasted?.(body);
     if (this.keys?.mode === "hold") {
       this.options.onHeldPaste?.(body);
       return "";
