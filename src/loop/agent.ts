@@ -134,6 +134,7 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
           ...run.toolContext,
           approve: (request, approvalSignal) => run.toolContext.approve({ ...request, shown: shown[i].promise }, approvalSignal),
           progress: (text) => emit({ type: "tool_progress", id: reply.toolCalls[i].id, text }),
+          callId: reply.toolCalls[i].id,
         }),
     );
     let ended: ToolResult["endsTurn"];

@@ -22,6 +22,8 @@ import { DIRECT_BUDGET_SHARE, withMcpTools, type McpHub, type PrepareOptions } f
 import { withHooks } from "../extend/hooks/tool-hooks.js";
 import { beforePrompt, withStopHooks } from "../extend/hooks/turn-hooks.js";
 import { createClient } from "../model/client.js";
+import { loadAgents, type AgentSet } from "../extend/agents.js";
+import type { SubagentRun } from "./subagent.js";
 import { ImageSupport } from "../model/image-parts.js";
 import type { ContentPart } from "../images.js";
 import { textOf } from "../text.js";
@@ -75,9 +77,13 @@ export class Conversation {
   readonly instructions?: ProjectInstructions;
   /** Installed skills: their names and descriptions are in the system prompt. */
   readonly skills: SkillSet;
+  /** The agents the `agent` tool may run (extend/agents.ts). */
+  readonly agents: AgentSet;
   /** Subfolders' instructions, which join as the model reads files there. */
   private readonly subfolderInstructions: SubfolderInstructions;
   readonly usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  /** Every subagent this conversation ran, with its tokens (already in `usage`): /usage's share, and the ledger's subagents (request-ledger.ts). */
+  readonly subagentRuns: SubagentRun[] = [];
   model?: string;
   /** The window, token estimates and compaction of this conversation. */
   readonly context: ContextGuard;
@@ -103,6 +109,7 @@ export class Conversation {
     this.instructions = loadProjectInstructions(config.workspace, process.env.HOME);
     this.subfolderInstructions = new SubfolderInstructions(config.workspace, process.env.HOME, this.instructions?.realPaths);
     this.skills = loadSkills(config.workspace, skillFolders(config.workspace, config.configDir, process.env.HOME));
+    this.agents = loadAgents({ workspace: config.workspace, configDir: config.configDir, home: process.env.HOME, dataDir: config.dataDir, trustProject: config.trustProjectHooks });
     this.messages = [this.systemMessage(), ...(options.resumed?.history ?? [])];
     this.spillDir = spillDirOf(config.dataDir);
     this.context = new ContextGuard({
@@ -190,10 +197,7 @@ export class Conversation {
       notices: () => [...this.jobNotices(), ...(this.options.mcp?.drainNotes() ?? []).map((text) => ({ text }))],
       context: this.context,
       images: this.imageSupport,
-      onEvent: (event) => {
-        if (event.type === "usage") addUsage(this.usage, event.usage);
-        this.events.emit(event);
-      },
+      onEvent: this.relay,
     });
     const stop = await withStopHooks(hooks, signal, (message) => this.append(message), runTurn).catch((error: unknown) => {
       this.interrupted = signal.aborted;
@@ -268,6 +272,12 @@ export class Conversation {
     return true;
   }
 
+  /** The loop's events (a subagent's usage too) to every listener, its tokens added to this conversation's. */
+  private readonly relay = (event: AgentEvent): void => {
+    if (event.type === "usage") addUsage(this.usage, event.usage);
+    this.events.emit(event);
+  };
+
   private append(message: Message): void {
     this.messages.push(message);
     this.events.emit({ type: "message", message });
@@ -313,12 +323,31 @@ export class Conversation {
 
   private async getTools(): Promise<ToolRegistry> {
     if (this.tools) return this.tools;
-    const { createRegistry, tools, toolsForMode } = await import("../tools/index.js");
+    const [{ createRegistry, tools, toolsForMode }, { agentTool }] = await Promise.all([import("../tools/index.js"), import("./subagent.js")]);
     const { hooks, config, mcp, planning = () => false } = this.options;
-    const base = this.options.tools ?? createRegistry(toolsForMode(mcp ? withMcpTools(tools, mcp) : tools, planning));
+    const hooked = (registry: ToolRegistry) => (hooks ? withHooks(registry, hooks, config.workspace) : registry);
+    // A subagent's tools: those its agent lists that this conversation offers (--tools, --disallowedTools), with the same hooks.
+    const subagentTools = (names: string[]) => {
+      const offered = new Set(this.tools!.specs().map((spec) => (spec as { function: { name: string } }).function.name));
+      return hooked(createRegistry(tools.filter((tool) => names.includes(tool.name) && offered.has(tool.name))));
+    };
+    const agent = agentTool({
+      agents: this.agents,
+      client: () => this.getClient(),
+      model: () => this.model ?? "",
+      window: () => this.context.window,
+      tools: subagentTools,
+      maxSteps: config.maxIterations,
+      repeatLimit: config.repeatLimit,
+      streamIdleMs: config.streamIdleMs,
+      emit: this.relay,
+      finished: (run) => this.subagentRuns.push(run),
+    });
+    const builtIn = [...tools, agent];
+    const base = this.options.tools ?? createRegistry(toolsForMode(mcp ? withMcpTools(builtIn, mcp) : builtIn, planning));
     const withInstructions = withSubfolderInstructions(base, this.subfolderInstructions);
     const registry = this.options.wrapTools ? this.options.wrapTools(withInstructions) : withInstructions;
-    this.tools = hooks ? withHooks(registry, hooks, config.workspace) : registry;
+    this.tools = hooked(registry);
     return this.tools;
   }
 

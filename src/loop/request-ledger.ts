@@ -1,6 +1,5 @@
 import { measureRequest, type Ledger, type PromptParts, type SentRequest } from "../context/ledger.js";
 import { skillsSection } from "../extend/skills.js";
-import type { Usage } from "../model/usage.js";
 import type { Conversation } from "./conversation.js";
 
 /**
@@ -8,25 +7,6 @@ import type { Conversation } from "./conversation.js";
  * prompt was made of, which MCP server each tool schema came from, and what subagents used on
  * their own. Called by /context and the JSON printer, never on the request path.
  */
-
-/** One subagent's own requests, added up: they cost tokens the parent's request does not show. */
-export interface SubagentTokens {
-  /** How the person knows it: the agent call's description. */
-  label: string;
-  usage: Usage;
-}
-
-const subagentTokens = new WeakMap<Conversation, SubagentTokens[]>();
-
-/**
- * The hook for subagent tokens: the `agent` tool calls this when a subagent finishes, and the
- * ledger lists it under "subagents" (its answer is already counted as that tool's output).
- */
-export function recordSubagentTokens(conversation: Conversation, entry: SubagentTokens): void {
-  const list = subagentTokens.get(conversation) ?? [];
-  list.push(entry);
-  subagentTokens.set(conversation, list);
-}
 
 /** Contract: undefined before the first request; never throws on an odd tools list. */
 export function requestLedger(conversation: Conversation): Ledger | undefined {
@@ -48,8 +28,10 @@ function ledgerOf(conversation: Conversation, sent: SentRequest): Ledger {
     toolGroup,
   };
   const ledger = measureRequest(sent, parts, conversation.context.estimator.ratio);
-  const subagents = subagentTokens.get(conversation);
-  if (subagents?.length) ledger.subagents = subagents.map(({ label, usage }) => ({ label, tokens: usage.inputTokens + usage.outputTokens }));
+  // The subagents whose answers this request carries: what their own requests used, beside it.
+  const answered = new Set(sent.messages.flatMap((message) => (message.role === "tool" ? [message.tool_call_id] : [])));
+  const subagents = conversation.subagentRuns.filter((run) => answered.has(run.id));
+  if (subagents.length) ledger.subagents = subagents.map(({ label, usage }) => ({ label, tokens: usage.inputTokens + usage.outputTokens }));
   return ledger;
 }
 

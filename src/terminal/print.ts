@@ -60,6 +60,10 @@ export async function runPrintMode({ config, conversation, jobs, sessionId = () 
     const files = [...new Set(untrusted.map((hook) => hook.source))].join(", ");
     process.stderr.write(`mini-claude: this project's hooks (${files}) did not run: --print runs project hooks only with --trust-project-hooks.\n`);
   }
+  const acting = conversation.agents.untrusted();
+  if (acting.length) {
+    process.stderr.write(`mini-claude: this project's agents that run commands or write files (${acting.map((agent) => agent.source).join(", ")}) are not offered: trust them in the REPL, or pass --trust-project-hooks.\n`);
+  }
   const waiting = approvals.permissions.untrusted();
   if (waiting.length) {
     process.stderr.write(`mini-claude: this project's permissions.allow (${waiting.join(", ")}) were not applied: --print applies a project's allow rules once you trusted them in the REPL.\n`);

@@ -166,7 +166,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     const mode = approvals.permissionMode === "default" ? [] : [modeLine(approvals.permissionMode)];
     process.stdout.write(`${showControls([banner(version, config, conversation), ...notes, ...mode].join("\n"), "\n")}\n${recap.map((line) => `${line}\n`).join("")}`);
   }
-  if (hooks) await askHookTrust(hooks, reader, renderer);
+  await askHookTrust(hooks, conversation.agents, reader, renderer);
   await askPermissionTrust(approvals.permissions, reader, renderer);
   conversation.warmUp();
   // The person is reading the banner: the sandbox engine loads and starts its proxies meanwhile.

@@ -109,6 +109,8 @@ export interface ToolContext {
   spillDir?: string;
   /** A running call's latest output, for the person's live view ("" when it starts running). */
   progress?: (text: string) => void;
+  /** The model's id for this call (the loop sets it per call): a subagent's events name the call that runs it. */
+  callId?: string;
   /** More folders outside the workspace that read_file (only) may read: the user's skill folders. */
   readOnlyRoots?: string[];
   /** Rewind's recorder (src/session/rewind/): snapshots the workspace around calls of tools that change files. */

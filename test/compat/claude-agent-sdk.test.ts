@@ -336,11 +336,11 @@ describe("the Claude Agent SDK drives mini-claude", () => {
     }
     const init = all.find((m) => m.type === "system" && m.subtype === "init") as any;
     expect(init.permissionMode).toBe("plan");
-    expect(init.tools).toEqual(["Read", "Glob", "Grep", "Bash", "ExitPlanMode"]);
+    expect(init.tools).toEqual(["Read", "Glob", "Grep", "Bash", "WebFetch", "Agent", "ExitPlanMode"]);
     const names = (request: any) => request.tools.map((tool: any) => tool.function.name);
-    expect(names(fake.requests[0])).toEqual(["read_file", "list_files", "grep", "exec", "exit_plan_mode"]);
-    expect(fake.requests[1].messages.at(-1).content).toMatch(/^Error: unknown tool "write_file"\. Available tools: read_file, list_files, grep, exec, exit_plan_mode\./);
-    expect(names(fake.requests[2])).toEqual(["read_file", "write_file", "edit_file", "list_files", "grep", "exec"]);
+    expect(names(fake.requests[0])).toEqual(["read_file", "list_files", "grep", "exec", "web_fetch", "agent", "exit_plan_mode"]);
+    expect(fake.requests[1].messages.at(-1).content).toMatch(/^Error: unknown tool "write_file"\. Available tools: read_file, list_files, grep, exec, web_fetch, agent, exit_plan_mode\./);
+    expect(names(fake.requests[2])).toEqual(["read_file", "write_file", "edit_file", "list_files", "grep", "exec", "web_fetch", "agent"]);
     const [planned, done] = results(all);
     expect(planned).toMatchObject({ subtype: "success", result: plan });
     expect(done).toMatchObject({ subtype: "success", result: "Written." });

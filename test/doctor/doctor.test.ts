@@ -36,7 +36,7 @@ describe("mini-claude doctor", () => {
         .claude/commands                 /commit                     ignored  !\`git diff HEAD\` is not covered by its allowed-tools (Bash(git add:*), Bash(git status:*), Bash(git commit:*)): refused
                                          /frontend:component         partly   argument-hint: not shown
                                          /optimize                   works
-        .claude/agents                   1 agent                     ignored  subagents are not supported yet
+        .claude/agents                   1 agent                     partly   model aliases (sonnet, opus, haiku) run on the current model; a project's agents that act, once trusted like its hooks
         .claude/skills                   /pdf                        partly   a skill's tool rules are not read
 
       MCP servers (.mcp.json)
@@ -61,7 +61,7 @@ describe("mini-claude doctor", () => {
                                          mcp_servers                 ignored  put MCP servers in .mcp.json
         ~/.codex/prompts                 /explain                    ignored  not read: put it in ~/.claude/commands or mini-claude's commands/ folder
 
-      9 work, 9 partly, 15 ignored, 0 flagged."
+      9 work, 10 partly, 14 ignored, 0 flagged."
     `);
   });
 

@@ -50,7 +50,7 @@ describe("-p --json-dialect claude: what claude -p writes, for scripts written f
     expect(events.map((e) => (e.subtype ? `${e.type}/${e.subtype}` : e.type))).toEqual(["system/init", "assistant", "user", "assistant", "result/success"]);
     const [init, toolUse, toolResult, answer] = events;
     expect(init).toMatchObject({ cwd: ws.root, model: "fake-model", permissionMode: "default" });
-    expect(init.tools).toEqual(["Read", "Write", "Edit", "Glob", "Grep", "Bash", "WebFetch"]);
+    expect(init.tools).toEqual(["Read", "Write", "Edit", "Glob", "Grep", "Bash", "WebFetch", "Agent"]);
     expect(toolUse.message).toMatchObject({ role: "assistant", stop_reason: "tool_use" });
     expect(toolUse.message.content).toEqual([
       { type: "text", text: "Let me look." },
@@ -65,10 +65,11 @@ describe("-p --json-dialect claude: what claude -p writes, for scripts written f
   it("Claude's permission flags: --disallowedTools hides a tool, an --allowedTools rule runs a command --print would refuse", async () => {
     const ws = tempWorkspace({ "old/x.txt": "x\n" });
     const fake = await fakeOpenAI([reply().tool("exec", { command: "rm old/x.txt" }), reply().text("Removed.")]);
-    const args = ["-p", "--sandbox", "off", "--output-format", "json", "--json-dialect", "claude", "--allowedTools", "Bash(rm old/x.txt)", "--disallowedTools", "Write,Edit", "remove old"];
+    const args = ["-p", "--sandbox", "off", "--output-format", "json", "--json-dialect", "claude", "--allowedTools", "Bash(rm old/x.txt)", "--disallowedTools", "Write,Edit,Task", "remove old"];
     const result = await runCli(args, cliOptions(ws, fake));
     expect(result.code).toBe(0);
     expect(existsSync(join(ws.root, "old/x.txt"))).toBe(false);
+    // Task is Claude Code's older name for Agent: it hides the agent tool too.
     expect(fake.requests[0].tools.map((t: any) => t.function.name)).toEqual(["read_file", "list_files", "grep", "exec", "web_fetch"]);
   });
 

@@ -25,9 +25,9 @@ describe("plan mode in --print: nothing changes and the plan is the answer", () 
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`${PLAN}\n`);
     expect(fake.requests).toHaveLength(2);
-    for (const request of fake.requests) expect(toolNames(request)).toEqual(["read_file", "list_files", "grep", "exec", "web_fetch", "exit_plan_mode"]);
+    for (const request of fake.requests) expect(toolNames(request)).toEqual(["read_file", "list_files", "grep", "exec", "web_fetch", "agent", "exit_plan_mode"]);
     const [write, exec] = toolAnswers(fake.requests[1]);
-    expect(write).toBe('Error: unknown tool "write_file". Available tools: read_file, list_files, grep, exec, web_fetch, exit_plan_mode.');
+    expect(write).toBe('Error: unknown tool "write_file". Available tools: read_file, list_files, grep, exec, web_fetch, agent, exit_plan_mode.');
     expect(exec).toMatch(/^Error: not run: permission mode plan changes nothing, but the sandbox is off, so nothing stops this command from writing, and --print cannot ask the user\./);
     expect(exec).toContain("plan mode runs commands only inside the sandbox");
     expect(readdirSync(ws.root).sort()).toEqual(before);
@@ -39,7 +39,7 @@ describe("plan mode in --print: nothing changes and the plan is the answer", () 
     const result = await runCli(["-p", "hi", "--output-format", "stream-json"], cliOptions(ws, fake));
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
-    expect(lines[0]).toMatchObject({ type: "init", schema_version: 2, permission_mode: "default", tools: ["read_file", "write_file", "edit_file", "list_files", "grep", "exec", "web_fetch"] });
+    expect(lines[0]).toMatchObject({ type: "init", schema_version: 2, permission_mode: "default", tools: ["read_file", "write_file", "edit_file", "list_files", "grep", "exec", "web_fetch", "agent"] });
     expect(toolNames(fake.requests[0])).not.toContain("exit_plan_mode");
     expect(toolAnswers(fake.requests[1])[0]).toMatch(/^Error: unknown tool "exit_plan_mode"\. Available tools: read_file, write_file, edit_file/);
     expect(lines.at(-1)).toMatchObject({ type: "result", result: "No plan needed." });
@@ -48,7 +48,7 @@ describe("plan mode in --print: nothing changes and the plan is the answer", () 
     const json = await runCli(["--permission-mode", "plan", "-p", "plan it", "--output-format", "stream-json"], cliOptions(ws, planned));
     expect(json.code).toBe(0);
     const events = json.stdout.trim().split("\n").map((line) => JSON.parse(line));
-    expect(events[0]).toMatchObject({ type: "init", permission_mode: "plan", tools: ["read_file", "list_files", "grep", "exec", "web_fetch", "exit_plan_mode"] });
+    expect(events[0]).toMatchObject({ type: "init", permission_mode: "plan", tools: ["read_file", "list_files", "grep", "exec", "web_fetch", "agent", "exit_plan_mode"] });
     expect(events.at(-1)).toMatchObject({ type: "result", is_error: false, reason: "completed", result: PLAN, files_changed: [] });
   });
 });
@@ -73,8 +73,8 @@ describe.skipIf(BWRAP_PROBLEM)(sandboxSuite("plan mode's commands: the sandbox w
   });
 });
 
-const PLAN_TOOLS = ["read_file", "list_files", "grep", "exec", "web_fetch", "exit_plan_mode"];
-const DEFAULT_TOOLS = ["read_file", "write_file", "edit_file", "list_files", "grep", "exec", "web_fetch"];
+const PLAN_TOOLS = ["read_file", "list_files", "grep", "exec", "web_fetch", "agent", "exit_plan_mode"];
+const DEFAULT_TOOLS = ["read_file", "write_file", "edit_file", "list_files", "grep", "exec", "web_fetch", "agent"];
 
 describe("plan mode in the REPL", () => {
   it("Shift+Tab cycles default → accept edits → plan; the plan is shown, edited in $EDITOR, then implemented: sent as the next request, back in the mode before", async () => {

@@ -20,7 +20,7 @@ const KNOWN_TOOL_NAMES = [
 ];
 
 /** The names a hook can receive as tool_name here (MCP names aside). */
-const SENT = new Set(["exec", "read_file", "write_file", "edit_file", "list_files", "grep", "web_fetch"].map(toClaudeName));
+const SENT = new Set(["exec", "read_file", "write_file", "edit_file", "list_files", "grep", "web_fetch", "agent"].map(toClaudeName));
 
 /** A script's first bytes are enough to see what it compares with. */
 const SCRIPT_MAX_BYTES = 64 * 1024;

@@ -137,6 +137,8 @@ export const slashCommands: SlashCommand[] = [
     run: (_, { conversation, approvals }) => {
       say(conversation.context.status(conversation.messages));
       say(`Tokens: ${formatTokens(conversation.usage.inputTokens)} in, ${formatTokens(conversation.usage.outputTokens)} out.`);
+      const runs = conversation.subagentRuns;
+      if (runs.length) say(`  of which ${runs.length} subagent${runs.length === 1 ? "" : "s"}: ${formatTokens(runs.reduce((sum, run) => sum + run.usage.inputTokens, 0))} in, ${formatTokens(runs.reduce((sum, run) => sum + run.usage.outputTokens, 0))} out.`);
       say(modeLine(approvals.permissionMode));
     },
   },
@@ -173,8 +175,8 @@ export const slashCommands: SlashCommand[] = [
   },
   {
     name: "/expand",
-    help: "the whole output of the last tool call, as the model read it",
-    run: (_, { renderer }) => say(renderer.lastToolOutput === undefined ? "No tool has run yet." : stripControls(renderer.lastToolOutput)),
+    help: "the whole output of the last tool call, as the model read it (and every call of the last turn's subagents)",
+    run: (_, { renderer }) => say(renderer.expanded() ?? "No tool has run yet."),
   },
   {
     name: "/approvals",
