@@ -102,6 +102,8 @@ export class Conversation {
   private started = false;
   /** /clear ended the last session: the next SessionStart says so (source "clear"). */
   private cleared = false;
+  /** --system-prompt / --append-system-prompt (overrideSystemPrompt). */
+  private promptOverride: { replace?: string; append?: string } = {};
 
   constructor(private readonly options: ConversationOptions) {
     const { config } = options;
@@ -289,9 +291,22 @@ export class Conversation {
   }
 
   private systemMessage(): Message {
+    const { replace, append } = this.promptOverride;
     const skills = skillsSection(this.skills);
     const mcpInstructions = this.options.mcp?.instructions();
-    return { role: "system", content: systemPrompt({ root: this.options.config.workspace, instructions: this.instructions, skills: skills.length ? skills : undefined, mcpInstructions }) };
+    const base = replace || systemPrompt({ root: this.options.config.workspace, instructions: this.instructions, skills: skills.length ? skills : undefined, mcpInstructions });
+    return { role: "system", content: append ? `${base}\n\n${append}` : base };
+  }
+
+  /**
+   * Claude Code's --system-prompt (replaces mini-claude's, tool guidance included) and
+   * --append-system-prompt (added after it), also sent by the Agent SDK's initialize. Kept here,
+   * not patched into the message, so every rebuild of the prompt (MCP instructions, /clear, a
+   * compaction) keeps them, and appending twice never stacks.
+   */
+  overrideSystemPrompt(replace: string | undefined, append: string | undefined): void {
+    this.promptOverride = { replace, append };
+    this.refreshSystemMessage();
   }
 
   /** The MCP servers' instructions arrive when they start (and change on /mcp reconnect): the system prompt follows. */

@@ -81,7 +81,7 @@ export const slashCommands: SlashCommand[] = [
     run: (_, { config, conversation }) => {
       say(slashCommands.map((c) => `  ${c.name.padEnd(10)} ${c.help}`).join("\n"));
       say(KEYS_HELP);
-      const templates = templateHelp(availableTemplates(config), conversation.skills.all);
+      const templates = templateHelp(availableTemplates(config), conversation.skills.all, slashCommands.map((command) => command.name.slice(1)));
       say(templates.length ? templates.join("\n") : NO_TEMPLATES_HELP);
       const prompts = promptHelpLines(conversation);
       if (prompts.length) say(prompts.join("\n"));
