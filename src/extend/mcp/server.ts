@@ -137,15 +137,10 @@ export class McpServer {
       return new sdk.StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers } });
     }
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name, value]) => INHERITED.test(name) && value !== undefined)) as Record<string, string>;
-    const transport = new sdk.StdioClientTransport({
-      command: config.command,
-      args: config.args,
-      env: { ...inherited, ...config.env },
-      cwd: config.cwd,
-      stderr: "pipe",
-    });
+    // In a process group of its own, tethered to ours: nothing of it outlives a crash or mini-claude.
+    const transport = new sdk.TetheredStdioTransport({ command: config.command, args: config.args, env: { ...inherited, ...config.env }, cwd: config.cwd });
     // Keep the end of what the server says on stderr: it is usually why it failed.
-    transport.stderr?.on("data", (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-600)));
+    transport.stderr.on("data", (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-600)));
     return transport;
   }
 
@@ -204,13 +199,13 @@ export class McpServer {
 type Sdk = Awaited<ReturnType<typeof loadSdk>>;
 
 async function loadSdk() {
-  const [{ Client }, { StdioClientTransport }, { StreamableHTTPClientTransport }, { ToolListChangedNotificationSchema }] = await Promise.all([
+  const [{ Client }, { TetheredStdioTransport }, { StreamableHTTPClientTransport }, { ToolListChangedNotificationSchema }] = await Promise.all([
     import("@modelcontextprotocol/sdk/client/index.js"),
-    import("@modelcontextprotocol/sdk/client/stdio.js"),
+    import("./stdio-transport.js"),
     import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
     import("@modelcontextprotocol/sdk/types.js"),
   ]);
-  return { Client, StdioClientTransport, StreamableHTTPClientTransport, ToolListChangedNotificationSchema };
+  return { Client, TetheredStdioTransport, StreamableHTTPClientTransport, ToolListChangedNotificationSchema };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
