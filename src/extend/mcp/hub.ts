@@ -47,8 +47,8 @@ export class McpHub {
   ) {
     this.servers = config.servers.map((server) => new McpServer(server, () => this.toolsChanged(server.name)));
     this.trust = new TrustStore(options.configDir);
-    this.problems = config.problems;
-    for (const problem of config.problems) this.notes.push(`MCP configuration problem: ${problem}`);
+    this.problems = [...config.problems, ...(config.warnings ?? [])];
+    for (const problem of this.problems) this.notes.push(`MCP configuration problem: ${problem}`);
   }
 
   /**
