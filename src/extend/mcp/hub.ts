@@ -133,7 +133,8 @@ export class McpHub {
     for (const server of this.servers) {
       const transport = server.config.transport === "http" ? `http ${server.config.url}` : "stdio";
       const error = server.lastError ? ` · last error: ${server.lastError}` : "";
-      lines.push(`  ${server.name} · ${server.state} · ${transport} · ${server.tools.length} tools · ~${this.schemaTokens(server)} tokens${error}`);
+      const taskOnly = server.taskOnlyTools.length ? ` · not offered (they need the MCP tasks API): ${server.taskOnlyTools.join(", ")}` : "";
+      lines.push(`  ${server.name} · ${server.state} · ${transport} · ${server.tools.length} tools · ~${this.schemaTokens(server)} tokens${taskOnly}${error}`);
     }
     return lines;
   }

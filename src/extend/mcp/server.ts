@@ -29,6 +29,8 @@ const INHERITED = /^(PATH|HOME|USER|LOGNAME|SHELL|TERM|TMPDIR|TZ|LANG|LANGUAGE|L
 export class McpServer {
   state: ServerState = "not started";
   tools: RemoteTool[] = [];
+  /** Tools left out because they run only as tasks (`execution.taskSupport: "required"`), which we do not speak. */
+  taskOnlyTools: string[] = [];
   lastError?: string;
   private client?: Client;
   private pid?: number;
@@ -155,16 +157,23 @@ export class McpServer {
 
   private async listTools(client: Client, timeoutMs: number): Promise<RemoteTool[]> {
     const found: RemoteTool[] = [];
+    const taskOnly: string[] = [];
     let cursor: string | undefined;
     do {
       const page = await client.listTools(cursor ? { cursor } : undefined, { timeout: timeoutMs });
       for (const tool of page.tools) {
+        // A plain call of such a tool always fails: offering it would only cost the model a turn.
+        if (tool.execution?.taskSupport === "required") {
+          taskOnly.push(tool.name);
+          continue;
+        }
         // "$schema" says which draft; some providers reject the key, and the model does not need it.
         const { $schema: _draft, ...schema } = tool.inputSchema as Record<string, unknown>;
         found.push({ name: tool.name, description: tool.description ?? "", inputSchema: { ...schema, type: "object" }, readOnly: tool.annotations?.readOnlyHint === true });
       }
       cursor = page.nextCursor;
     } while (cursor);
+    this.taskOnlyTools = taskOnly;
     const { includeTools, excludeTools } = this.config;
     return found.filter((tool) => (!includeTools || includeTools.includes(tool.name)) && !excludeTools?.includes(tool.name));
   }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineTool, requireApproval, ToolError, type Tool, type ToolContext } from "../../tools/define.js";
 import { directToolName } from "./names.js";
 import { renderResult } from "./render.js";
+import { meaningfulLine, resultLine } from "./summary.js";
 import type { McpServer, RemoteTool } from "./server.js";
 import { clip } from "../../text.js";
 
@@ -84,10 +85,15 @@ async function callRemote(server: McpServer, remote: RemoteTool, args: Record<st
     (because) => `the user denied this call${because}. Do not call it again unchanged; adjust it or ask the user.`,
   );
   const started = performance.now();
-  const result = renderResult(await server.call(remote.name, args, ctx.signal));
+  const raw = await server.call(remote.name, args, ctx.signal);
+  const result = renderResult(raw);
   const seconds = `${((performance.now() - started) / 1000).toFixed(1)}s`;
-  if (result.isError) throw new ToolError(`${remote.name} (MCP server ${server.name}) reported an error:\n${result.text}`);
-  return { output: result.text, display: `${result.text.split("\n", 1)[0].slice(0, 100)} · ${seconds}` };
+  if (result.isError) {
+    const said = meaningfulLine(result.text);
+    const display = `Error: ${remote.name} (MCP server ${server.name}) reported an error${said ? `: ${said}` : ""}`;
+    throw new ToolError(`${remote.name} (MCP server ${server.name}) reported an error:\n${result.text}`, display);
+  }
+  return { output: result.text, display: `${resultLine(result.text, raw.structuredContent)} · ${seconds}` };
 }
 
 /** Score every tool against the query; an exact name wins outright. */
