@@ -3,6 +3,7 @@ import { defineTool, requireApproval, ToolError, type Tool, type ToolContext } f
 import { directToolName } from "./names.js";
 import { renderResult } from "./render.js";
 import { meaningfulLine, resultLine } from "./summary.js";
+import { searchTools } from "./search.js";
 import type { McpServer, RemoteTool } from "./server.js";
 import { clip } from "../../text.js";
 
@@ -100,17 +101,8 @@ async function callRemote(server: McpServer, remote: RemoteTool, args: Record<st
 function searchText(servers: McpServer[], query: string): string {
   const ready = servers.filter((s) => s.state === "ready");
   const down = servers.filter((s) => s.state !== "ready").map((s) => `${s.name} (${s.describeState()})`);
-  const words = query.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  const scored = ready.flatMap((server) =>
-    server.tools.map((tool) => {
-      const exact = tool.name === query.trim() || `${server.name}/${tool.name}` === query.trim();
-      const haystack = `${server.name} ${tool.name} ${tool.description}`.toLowerCase();
-      const nameText = tool.name.toLowerCase();
-      const score = exact ? 1000 : words.reduce((sum, word) => sum + (nameText.includes(word) ? 3 : 0) + (haystack.includes(word) ? 1 : 0), 0);
-      return { server, tool, score };
-    }),
-  );
-  const best = scored.filter((hit) => hit.score > 0).sort((a, b) => b.score - a.score).slice(0, 5);
+  const candidates = ready.flatMap((server) => server.tools.map((tool) => ({ server: server.name, name: tool.name, description: tool.description, tool, owner: server })));
+  const best = searchTools(candidates, query).map(({ owner, tool }) => ({ server: owner, tool }));
   const notes = down.length ? `\nNot running: ${down.join("; ")}.` : "";
   if (best.length === 0) {
     const all = ready.flatMap((s) => s.tools.map((t) => `${s.name}/${t.name}`));
