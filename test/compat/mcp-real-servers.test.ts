@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { assertValidHistory } from "../../src/model/history.js";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
-import { cliOptions, runCli } from "../support/run-cli.js";
+import { cliOptions, runCli, startCli } from "../support/run-cli.js";
 import { EVERYTHING, realServers } from "../support/real-mcp-servers.js";
 import { tempWorkspace } from "../support/workspace.js";
 
@@ -60,6 +60,20 @@ describe("real MCP servers from npm", () => {
     expect(lines[5]).toMatch(/^└ Error: read_text_file \(MCP server files\) reported an error: Access denied - path outside allowed directories/);
     expect(lines.some((line) => line.startsWith("└ {"))).toBe(false);
   }, 60_000);
+
+  it("/mcp names the tools left out because they need the tasks API", async () => {
+    const ws = tempWorkspace();
+    const config = join(ws.outside, "mcp.json");
+    writeFileSync(config, JSON.stringify({ mcpServers: { everything: realServers(ws.root, join(ws.outside, "memory")).everything } }));
+    const fake = await fakeOpenAI([reply().text("Started.")]);
+    const cli = startCli(["--mcp-config", config], { ...cliOptions(ws, fake), stdin: "open" });
+    cli.child.stdin!.write("hello\n");
+    await cli.waitFor("Started.", 20_000);
+    cli.child.stdin!.write("/mcp\n");
+    await cli.waitFor(/everything · ready · stdio · \d+ tools · ~\d+ tokens · not offered \(they need the MCP tasks API\): simulate-research-query\n/, 10_000);
+    cli.child.stdin!.end();
+    expect((await cli.done).code).toBe(0);
+  }, 40_000);
 
   it("server-everything over streamable HTTP: images, structured content, resources, a long operation, errors, as over stdio", async () => {
     const ws = tempWorkspace();
