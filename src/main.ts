@@ -1,10 +1,10 @@
-import type { ParsedArgs } from "./config/args.js";
+import { UsageError, type ParsedArgs } from "./config/args.js";
 import { loadConfig } from "./config/config.js";
 import { Conversation } from "./loop/conversation.js";
 import { resolveEndpoint } from "./config/endpoint.js";
 import { EXIT } from "./exit-codes.js";
 import { setUpHooks } from "./extend/hooks/setup.js";
-import { loadMcpConfig } from "./extend/mcp/config.js";
+import { loadMcpConfig, namedFileProblem } from "./extend/mcp/config.js";
 import { regimeLine } from "./approval/decide.js";
 import { setUpApprovals } from "./approval/setup.js";
 import { JobManager } from "./processes/jobs.js";
@@ -64,8 +64,10 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   // The Agent SDK's initialize may carry MCP servers to start with the others: read before they start.
   const sdk = sdkMode ? await (await import("./sdk/sdk-mode.js")).openSdkChannel(config) : undefined;
   const mcpConfig = loadMcpConfig({ workspace: config.workspace, configDir: config.configDir, extraFiles: [...config.mcpConfigFiles, ...(sdk?.mcpFiles ?? [])] });
+  const broken = namedFileProblem(mcpConfig, config.mcpConfigFiles);
+  if (broken) throw new UsageError(`--mcp-config: ${broken}`);
   // Most sessions have no MCP server: they never load the SDK's side of the code.
-  const mcp = mcpConfig.servers.length || mcpConfig.problems.length ? new (await import("./extend/mcp/hub.js")).McpHub(mcpConfig, config) : undefined;
+  const mcp = mcpConfig.servers.length || mcpConfig.problems.length || mcpConfig.warnings?.length ? new (await import("./extend/mcp/hub.js")).McpHub(mcpConfig, config) : undefined;
   const permissions = usesClaudePermissions(config.claude, sdkMode) ? new (await import("./sdk/permissions.js")).ClaudePermissions(config.claude) : undefined;
   const conversation = new Conversation({
     config,

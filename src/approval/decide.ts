@@ -55,6 +55,8 @@ export interface Remembered {
   prefixes: readonly string[];
   /** `a` at an MCP tool's question: that tool. */
   tools: ReadonlySet<string>;
+  /** `s` at an MCP tool's question: every tool of that server. */
+  servers?: ReadonlySet<string>;
   /** "allow for this session" at a domain's question. */
   domains: readonly string[];
 }
@@ -184,7 +186,7 @@ function allowedByRule(request: ApprovalRequest, allow: PermissionRule[], { sand
 }
 
 function covered(request: ApprovalRequest, remembered: Remembered): boolean {
-  if (request.kind === "tool" && remembered.tools.has(request.tool)) return true;
+  if (request.kind === "tool" && (remembered.tools.has(request.tool) || remembered.servers?.has(request.server))) return true;
   if (request.kind === "network" && remembered.domains.some((domain) => domainMatches(domain, request.host, request.port))) return true;
   if (remembered.allowAll && !(request.kind === "network" && request.privateAddress)) return true;
   return request.kind === "command" && remembered.prefixes.some((prefix) => prefixCovers(prefix, request.command));
@@ -216,7 +218,7 @@ function howToAllow(request: ApprovalRequest, cause: Cause, { sandbox }: Decisio
     case "write":
       return "Tell the user to re-run with --yes, or allow that path in settings with an Edit(path) rule in permissions.allow.";
     case "tool":
-      return `Tell the user to re-run with --yes, or allow it in settings: "permissions": {"allow": ["mcp__${request.server}__${request.name}"]}.`;
+      return `Tell the user to re-run with --allowedTools mcp__${request.server}__${request.name} (or mcp__${request.server} for every tool of that server), or allow it in settings: "permissions": {"allow": ["mcp__${request.server}__${request.name}"]}.`;
     default:
       return "Tell the user to re-run with --yes to allow it.";
   }

@@ -5,7 +5,8 @@ import type { Remembered } from "./decide.js";
 /**
  * What the person's answers mean, and what the explicit ones remember for this REPL session.
  * Only an explicit answer is remembered: `p` (a simple command's prefix), `a` / "always" (every
- * action but dangerous shapes; at an MCP tool's question, that tool), and at a domain's question
+ * action but dangerous shapes; at an MCP tool's question, that tool; `s` there, every tool of its
+ * server), and at a domain's question
  * "session" or "always for this project". A plain yes covers this one request, nothing more.
  * /approvals lists what is remembered and revokes it.
  */
@@ -15,6 +16,8 @@ export type Answer =
   | { kind: "no"; reason?: string }
   | { kind: "prefix"; prefix: string }
   | { kind: "all" }
+  /** An MCP tool's question: every tool of its server, for the session. */
+  | { kind: "server" }
   /** A domain's question: this domain for the session, or for this project from now on. */
   | { kind: "session" }
   | { kind: "project" }
@@ -34,6 +37,7 @@ export class SessionApprovals implements Remembered {
   allowAll = false;
   readonly prefixes: string[] = [];
   readonly tools = new Set<string>();
+  readonly servers = new Set<string>();
   readonly domains: string[] = [];
 
   /** Reads one answer. An empty answer takes the shown default (yes, unless the shape is dangerous). */
@@ -46,6 +50,7 @@ export class SessionApprovals implements Remembered {
       return network ? { kind: "session" } : { kind: "yes" };
     }
     if (network && /^(s|session)$/i.test(answer)) return { kind: "session" };
+    if (request.kind === "tool" && /^s(erver)?$/i.test(answer)) return { kind: "server" };
     if (isYes(answer)) return network ? { kind: "session" } : { kind: "yes" };
     if (/^a(lways)?$/i.test(answer)) return network ? { kind: "project" } : { kind: "all" };
     if (/^p$/i.test(answer)) return offersPrefix(request) ? { kind: "prefix", prefix: commandPrefix(request.command) } : { kind: "again" };
@@ -62,6 +67,10 @@ export class SessionApprovals implements Remembered {
       if (!this.domains.includes(domain)) this.domains.push(domain);
       return answer.kind === "session" ? `Allowed ${domain} for this session (/approvals to revoke).` : `Allowed ${domain} for this project from now on.`;
     }
+    if (answer.kind === "server" && request.kind === "tool") {
+      this.servers.add(request.server);
+      return `Allowed every tool of MCP server ${request.server} for this session (/approvals to revoke).`;
+    }
     // "a" at a server's trust or a hook's own question answers that question once: they ask every time.
     if (answer.kind !== "all" || request.kind === "server" || request.kind === "hook") return undefined;
     if (request.kind === "tool") {
@@ -76,9 +85,11 @@ export class SessionApprovals implements Remembered {
   choices(request: ApprovalRequest): string {
     if (request.kind === "network") return "[S]ession: allow for this session / [a]lways for this project / [n]o: ";
     if (request.kind === "server") return "[y]es / [n]o: ";
+    // Words of its own: `a` here is this tool, never every action as at a command's question.
+    if (request.kind === "tool") return `[y]es once / [a]lways for this tool / [s]erver: always for every tool of ${request.server} / [n]o (add a reason): `;
     const yes = isDangerous(request) ? "[y]es" : "[Y]es";
     const prefix = offersPrefix(request) ? ` / [p] always \`${commandPrefix(request.command)}\`` : "";
-    const all = request.kind === "tool" ? " / [a]lways this tool" : this.allowAll || request.kind === "read" || request.kind === "hook" ? "" : " / [a]lways";
+    const all = this.allowAll || request.kind === "read" || request.kind === "hook" ? "" : " / [a]lways";
     return `${yes} / [n]o (add a reason)${prefix}${all}: `;
   }
 
@@ -100,6 +111,7 @@ export class SessionApprovals implements Remembered {
       this.prefixes.length = 0;
       this.domains.length = 0;
       this.tools.clear();
+      this.servers.clear();
       return `Revoked everything: ${withoutRules(sandboxOn)}`;
     }
     const entry = this.entries()[Number(which) - 1];
@@ -116,6 +128,7 @@ export class SessionApprovals implements Remembered {
       ...this.prefixes.map((prefix) => ({ label: `\`${prefix}\` and what follows it`, remove: drop(this.prefixes, prefix), command: true })),
       ...this.domains.map((domain) => ({ label: `network to ${domain}`, remove: drop(this.domains, domain) })),
       ...[...this.tools].map((tool) => ({ label: `tool ${tool}`, remove: () => void this.tools.delete(tool) })),
+      ...[...this.servers].map((server) => ({ label: `every tool of MCP server ${server}`, remove: () => void this.servers.delete(server) })),
     ];
   }
 }

@@ -369,13 +369,13 @@ export class Conversation {
   /** Start the MCP servers at the first request (asking about a project's); their notes for the model. */
   private async prepareMcp(model: string, { signal, approve }: TurnOptions): Promise<string[]> {
     const mcp = this.options.mcp;
-    if (!mcp || mcp.servers.length === 0) return [];
+    if (!mcp) return [];
     return mcp.prepare(await this.mcpOptions(model, { signal, approve }));
   }
 
   private async mcpOptions(model: string | undefined, { signal, approve }: Pick<TurnOptions, "signal" | "approve">): Promise<PrepareOptions> {
-    // The direct/gateway choice needs the window.
-    await this.context.detect(model);
+    // The direct/gateway choice needs the window; a hub of configuration problems alone does not.
+    if (this.options.mcp?.servers.length) await this.context.detect(model);
     const usable = this.context.window.tokens - replyReserve(this.context.window.tokens);
     const notify = (text: string) => this.events.emit({ type: "notice", text });
     return { signal, approve, budgetTokens: Math.floor(usable * DIRECT_BUDGET_SHARE), notify };

@@ -21,7 +21,7 @@ interface Cleanup {
   keptWithJobs: boolean;
 }
 
-/** By pid, which for everything but an MCP server and a relay is also the process group id. */
+/** By pid, which for everything but a relay is also the process group id. */
 const children = new Map<number, Child>();
 const cleanups = new Set<Cleanup>();
 /** --keep-background: jobs are handed off, not killed, however we exit. */

@@ -174,7 +174,15 @@ export interface ToolOutput {
  * An expected failure, written for the model ("old_string occurs 3 times…"). Any other thrown
  * error reaches the model too (its message after "Error: "), so tools never catch just to wrap.
  */
-export class ToolError extends Error {}
+export class ToolError extends Error {
+  /** `display`: the person's one line, when the message's first line says too little on its own. */
+  constructor(
+    message: string,
+    readonly display?: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The person stopped this call before it ran (Ctrl-C at the approval question). The loop, which

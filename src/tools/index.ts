@@ -2,7 +2,7 @@ import { z } from "zod";
 import { zodToJsonSchema } from "zod-to-json-schema";
 import { redactSecrets } from "../secrets.js";
 import { capAndSpill } from "./spill.js";
-import { ToolInterrupted, type FileDiff, type Tool, type ToolContext } from "./define.js";
+import { ToolError, ToolInterrupted, type FileDiff, type Tool, type ToolContext } from "./define.js";
 import { editFileTool } from "./edit-file.js";
 import { execTool } from "./exec.js";
 import { exitPlanModeTool } from "./exit-plan-mode.js";
@@ -203,7 +203,8 @@ async function runUnredacted({ tool, args, label }: PreparedCall, ctx: ToolConte
     if (error instanceof ToolInterrupted) return { output: "", ok: false, label, display: "interrupted", interrupted: true };
     const message = error instanceof Error ? error.message : String(error);
     const text = capAndSpill(message.startsWith("Error:") ? message : `Error: ${message}`, ctx.spillDir, tool.name);
-    return { output: text, ok: false, label, display: firstLine(text, 161), details: moreLines(text) };
+    const display = error instanceof ToolError && error.display ? firstLine(error.display, 161) : firstLine(text, 161);
+    return { output: text, ok: false, label, display, details: moreLines(text) };
   }
 }
 

@@ -126,6 +126,21 @@ describe("remembered answers", () => {
     expect(kinds(tool)).toMatchObject({ mcp: "run", network: "ask" });
   });
 
+  it("an MCP tool's question has words of its own: a is this tool, s every tool of the server, and /approvals revokes either", () => {
+    const session = new SessionApprovals();
+    const other = { ...requests.mcp, tool: "mcp__gh__close_issue", name: "close_issue" };
+    const elsewhere = { ...requests.mcp, tool: "mcp__jira__create_issue", server: "jira" };
+    expect(session.choices(requests.mcp)).toBe("[y]es once / [a]lways for this tool / [s]erver: always for every tool of gh / [n]o (add a reason): ");
+    const ctx = context("repl", true, { remembered: session });
+    expect(session.remember(session.read("a", requests.mcp, { enterMeansDefault: true }), requests.mcp)).toBe("Allowed mcp__gh__create_issue for this session (/approvals to revoke).");
+    expect([decide(requests.mcp, ctx).kind, decide(other, ctx).kind, decide(requests.command, context("repl", false, { remembered: session })).kind]).toEqual(["run", "ask", "ask"]);
+    expect(session.remember(session.read("s", other, { enterMeansDefault: true }), other)).toBe("Allowed every tool of MCP server gh for this session (/approvals to revoke).");
+    expect([decide(other, ctx).kind, decide(elsewhere, ctx).kind]).toEqual(["run", "ask"]);
+    expect(session.describe(true)).toContain("2     every tool of MCP server gh");
+    expect(session.revoke("2", true)).toBe("Revoked every tool of MCP server gh: it asks again.");
+    expect(decide(other, ctx).kind).toBe("ask");
+  });
+
   it("answers in --print count for nothing (there are none)", () => {
     const ctx = context("print", false, { remembered: remembered((s) => (s.allowAll = true)) });
     expect(decide(requests.command, { ...ctx, remembered: undefined }).kind).toBe("refuse");

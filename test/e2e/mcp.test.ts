@@ -151,7 +151,7 @@ describe("MCP servers over stdio, direct mode", () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`MCP configuration: ${join(ws.root, ".mcp.json")}: server "odd": "command" must be a string`);
     expect(toolMessages(fake.requests[1])[0]).toBe(
-      'Error: not run: it calls echo, a tool of MCP server test, and --print cannot ask the user. Tell the user to re-run with --yes, or allow it in settings: "permissions": {"allow": ["mcp__test__echo"]}.',
+      'Error: not run: it calls echo, a tool of MCP server test, and --print cannot ask the user. Tell the user to re-run with --allowedTools mcp__test__echo (or mcp__test for every tool of that server), or allow it in settings: "permissions": {"allow": ["mcp__test__echo"]}.',
     );
   });
 

@@ -22,8 +22,18 @@ describe("MCP configuration", () => {
     expect(problems).toEqual([expect.stringContaining(`server "bad": type "sse" is not supported`)]);
   });
 
-  it("expands ${VAR} and ${VAR:-default}, an unset variable to empty", () => {
-    expect(expandVars("${A}-${B:-two}-${C}", { A: "one" })).toBe("one-two-");
+  it("expands ${VAR} and ${VAR:-default}, an unset variable to empty, and says which were unset", () => {
+    const unset: string[] = [];
+    expect(expandVars("${A}-${B:-two}-${C}", { A: "one" }, (name) => unset.push(name))).toBe("one-two-");
+    expect(unset).toEqual(["C"]);
+  });
+
+  it("warns of an unknown field and an unset variable once per server, and still loads it", () => {
+    const ws = tempWorkspace({ ".mcp.json": JSON.stringify({ mcpServers: { s: { command: "run", args: ["${KEY}", "${KEY}"], comand: "typo" } } }) });
+    const { servers, problems, warnings } = loadMcpConfig({ workspace: ws.root, configDir: ws.home, env: {} });
+    const file = `${ws.root}/.mcp.json`;
+    expect([servers.length, problems]).toEqual([1, []]);
+    expect(warnings).toEqual([`${file}: server "s": unknown field "comand" (ignored)`, `${file}: server "s": \${KEY} is not set, so it is empty`]);
   });
 });
 

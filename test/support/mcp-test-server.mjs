@@ -5,11 +5,12 @@
 // Tools: echo, add (structured content), fail (isError), crash (exits mid-call), hang (never
 // answers), picture (an image), flood (200 KB of text), grow (adds a tool and sends tools/list_changed), slow (answers after
 // 300 ms unless cancelled), and with --tools N, N more tools with long descriptions (gateway mode).
-// With PID_FILE set it writes "serverPid childPid": the child is a `sleep` it started, to check
-// that its whole process tree dies with mini-claude. ENV_FILE: its environment, as JSON.
+// With PID_FILE set it writes "serverPid childPid orphanPid": the child is a `sleep` it started, to
+// check that its whole process tree dies with mini-claude; the orphan a `sleep` whose parent already
+// exited (as a daemonising child's would), found only through the server's process group. ENV_FILE: its environment, as JSON.
 // HANG_FILE: written when a hang call arrives, so a test can interrupt it without guessing when.
 // INSTRUCTIONS: the instructions initialize returns.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -98,7 +99,8 @@ function build() {
 
 if (process.env.PID_FILE) {
   const child = spawn("sleep", ["300"], { stdio: "ignore" });
-  writeFileSync(process.env.PID_FILE, `${process.pid} ${child.pid}`);
+  const orphan = execFileSync("/bin/sh", ["-c", "sleep 300 >/dev/null 2>&1 & echo $!"], { encoding: "utf8" }).trim();
+  writeFileSync(process.env.PID_FILE, `${process.pid} ${child.pid} ${orphan}`);
 }
 
 if (flag("--hang-start")) {

@@ -30,7 +30,15 @@ export interface McpConfigResult {
   servers: ServerConfig[];
   /** One line per problem (a bad file, a bad server entry); the servers around it still load. */
   problems: string[];
+  /** One line per doubt about a server that still loads (an unknown field, an unset `${VAR}`). */
+  warnings?: string[];
 }
+
+/** The fields a server entry may have; any other is most likely a typo, and is named. */
+const KNOWN_FIELDS = new Set([
+  ...["type", "command", "args", "env", "cwd", "url", "headers", "enabled", "disabled"],
+  ...["startup_timeout_ms", "tool_timeout_ms", "include_tools", "exclude_tools"],
+]);
 
 /** The configured, enabled servers; a later file's server replaces an earlier one of the same name. */
 export function loadMcpConfig(options: { workspace: string; configDir: string; extraFiles?: string[]; env?: NodeJS.ProcessEnv }): McpConfigResult {
@@ -42,6 +50,7 @@ export function loadMcpConfig(options: { workspace: string; configDir: string; e
   ];
   const byName = new Map<string, ServerConfig>();
   const problems: string[] = [];
+  const warnings: string[] = [];
   for (const { file, origin } of files) {
     if (!existsSync(file)) continue;
     let data: unknown;
@@ -58,28 +67,40 @@ export function loadMcpConfig(options: { workspace: string; configDir: string; e
     }
     for (const [name, raw] of Object.entries(servers)) {
       try {
-        const server = parseServer(name, raw, { origin, file, env, workspace: options.workspace });
+        const doubts: string[] = [];
+        const server = parseServer(name, raw, { origin, file, env, workspace: options.workspace, doubt: (line) => doubts.push(line) });
         if (server) byName.set(name, server);
         else byName.delete(name);
+        for (const doubt of new Set(doubts)) warnings.push(`${file}: server "${name}": ${doubt}`);
       } catch (error) {
         problems.push(`${file}: server "${name}": ${(error as Error).message}`);
       }
     }
   }
-  return { servers: [...byName.values()], problems };
+  return { servers: [...byName.values()], problems, warnings };
+}
+
+/**
+ * The first problem of a file the person named with --mcp-config: they asked for exactly those
+ * servers, so a broken file stops the run (a usage error) instead of starting without them.
+ */
+export function namedFileProblem(result: McpConfigResult, namedFiles: string[]): string | undefined {
+  const named = namedFiles.map((file) => `${resolve(file)}: `);
+  return result.problems.find((line) => named.some((prefix) => line.startsWith(prefix)));
 }
 
 /** One entry; undefined when it is disabled. Throws an Error with a short reason when it is malformed. */
 function parseServer(
   name: string,
   raw: unknown,
-  where: { origin: "project" | "user"; file: string; env: NodeJS.ProcessEnv; workspace: string },
+  where: { origin: "project" | "user"; file: string; env: NodeJS.ProcessEnv; workspace: string; doubt: (line: string) => void },
 ): ServerConfig | undefined {
   if (!isObject(raw)) throw new Error("must be an object");
   if (raw.enabled === false || raw.disabled === true) return undefined;
+  for (const field of Object.keys(raw)) if (!KNOWN_FIELDS.has(field)) where.doubt(`unknown field "${field}" (ignored)`);
   const expand = (value: unknown, field: string): string => {
     if (typeof value !== "string") throw new Error(`"${field}" must be a string`);
-    return expandVars(value, where.env);
+    return expandVars(value, where.env, (name) => where.doubt(`\${${name}} is not set, so it is empty`));
   };
   const common: Common = {
     name,
@@ -109,11 +130,13 @@ function parseServer(
   return { ...common, transport: "stdio", command, args, env: stringMap(raw.env, "env", expand), cwd };
 }
 
-/** `${VAR}` and `${VAR:-default}`; an unset variable becomes "" (or the default). */
-export function expandVars(text: string, env: NodeJS.ProcessEnv): string {
+/** `${VAR}` and `${VAR:-default}`; an unset variable becomes the default, or "" after `unset(name)` is told. */
+export function expandVars(text: string, env: NodeJS.ProcessEnv, unset?: (name: string) => void): string {
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, fallback: string | undefined) => {
     const value = env[name];
-    return value !== undefined && value !== "" ? value : (fallback ?? "");
+    if (value !== undefined && value !== "") return value;
+    if (fallback === undefined) unset?.(name);
+    return fallback ?? "";
   });
 }
 

@@ -62,8 +62,8 @@ export class McpHub {
     };
     this.servers = config.servers.map((server) => new McpServer(server, () => this.toolsChanged(server.name), features));
     this.trust = new TrustStore(options.configDir);
-    this.problems = config.problems;
-    for (const problem of config.problems) this.notes.push(`MCP configuration problem: ${problem}`);
+    this.problems = [...config.problems, ...(config.warnings ?? [])];
+    for (const problem of this.problems) this.notes.push(`MCP configuration problem: ${problem}`);
   }
 
   /**
@@ -171,7 +171,8 @@ export class McpHub {
     for (const server of this.servers) {
       const transport = server.config.transport === "http" ? `http ${server.config.url}` : "stdio";
       const error = server.lastError ? ` · last error: ${server.lastError}` : "";
-      lines.push(`  ${server.name} · ${server.state} · ${transport} · ${server.tools.length} tools · ~${this.schemaTokens(server)} tokens${error}`);
+      const taskOnly = server.taskOnlyTools.length ? ` · not offered (they need the MCP tasks API): ${server.taskOnlyTools.join(", ")}` : "";
+      lines.push(`  ${server.name} · ${server.state} · ${transport} · ${server.tools.length} tools · ~${this.schemaTokens(server)} tokens${taskOnly}${error}`);
     }
     return lines;
   }

@@ -37,6 +37,8 @@ export class McpServer {
   prompts: RemotePrompt[] = [];
   /** The server offers resources (mcp_resources reaches them). */
   hasResources = false;
+  /** Tools left out because they run only as tasks (`execution.taskSupport: "required"`), which we do not speak. */
+  taskOnlyTools: string[] = [];
   lastError?: string;
   private client?: Client;
   private pid?: number;
@@ -161,15 +163,10 @@ export class McpServer {
       return new sdk.StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers } });
     }
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name, value]) => INHERITED.test(name) && value !== undefined)) as Record<string, string>;
-    const transport = new sdk.StdioClientTransport({
-      command: config.command,
-      args: config.args,
-      env: { ...inherited, ...config.env },
-      cwd: config.cwd,
-      stderr: "pipe",
-    });
+    // In a process group of its own, tethered to ours: nothing of it outlives a crash or mini-claude.
+    const transport = new sdk.TetheredStdioTransport({ command: config.command, args: config.args, env: { ...inherited, ...config.env }, cwd: config.cwd });
     // Keep the end of what the server says on stderr: it is usually why it failed.
-    transport.stderr?.on("data", (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-600)));
+    transport.stderr.on("data", (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-600)));
     return transport;
   }
 
@@ -184,16 +181,23 @@ export class McpServer {
 
   private async listTools(client: Client, timeoutMs: number): Promise<RemoteTool[]> {
     const found: RemoteTool[] = [];
+    const taskOnly: string[] = [];
     let cursor: string | undefined;
     do {
       const page = await client.listTools(cursor ? { cursor } : undefined, { timeout: timeoutMs });
       for (const tool of page.tools) {
+        // A plain call of such a tool always fails: offering it would only cost the model a turn.
+        if (tool.execution?.taskSupport === "required") {
+          taskOnly.push(tool.name);
+          continue;
+        }
         // "$schema" says which draft; some providers reject the key, and the model does not need it.
         const { $schema: _draft, ...schema } = tool.inputSchema as Record<string, unknown>;
         found.push({ name: tool.name, description: tool.description ?? "", inputSchema: { ...schema, type: "object" }, readOnly: tool.annotations?.readOnlyHint === true });
       }
       cursor = page.nextCursor;
     } while (cursor);
+    this.taskOnlyTools = taskOnly;
     const { includeTools, excludeTools } = this.config;
     return found.filter((tool) => (!includeTools || includeTools.includes(tool.name)) && !excludeTools?.includes(tool.name));
   }
@@ -228,13 +232,13 @@ export class McpServer {
 type Sdk = Awaited<ReturnType<typeof loadSdk>>;
 
 async function loadSdk() {
-  const [{ Client }, { StdioClientTransport }, { StreamableHTTPClientTransport }, { ToolListChangedNotificationSchema, ListRootsRequestSchema, ElicitRequestSchema }] = await Promise.all([
+  const [{ Client }, { TetheredStdioTransport }, { StreamableHTTPClientTransport }, { ToolListChangedNotificationSchema, ListRootsRequestSchema, ElicitRequestSchema }] = await Promise.all([
     import("@modelcontextprotocol/sdk/client/index.js"),
-    import("@modelcontextprotocol/sdk/client/stdio.js"),
+    import("./stdio-transport.js"),
     import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
     import("@modelcontextprotocol/sdk/types.js"),
   ]);
-  return { Client, StdioClientTransport, StreamableHTTPClientTransport, ToolListChangedNotificationSchema, ListRootsRequestSchema, ElicitRequestSchema };
+  return { Client, TetheredStdioTransport, StreamableHTTPClientTransport, ToolListChangedNotificationSchema, ListRootsRequestSchema, ElicitRequestSchema };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

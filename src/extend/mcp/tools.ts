@@ -3,6 +3,8 @@ import { defineTool, requireApproval, ToolError, type Tool, type ToolContext } f
 import { directToolName } from "./names.js";
 import { progressText } from "./progress.js";
 import { renderResult } from "./render.js";
+import { meaningfulLine, resultLine } from "./summary.js";
+import { searchTools } from "./search.js";
 import type { McpServer, RemoteTool } from "./server.js";
 import { clip } from "../../text.js";
 
@@ -89,25 +91,23 @@ async function callRemote(server: McpServer, remote: RemoteTool, args: Record<st
   const answer = await server.call(remote.name, args, ctx.signal, (report) => ctx.progress?.(progressText(report)));
   const result = renderResult(answer, server.hasResources ? server.name : undefined);
   const seconds = `${((performance.now() - started) / 1000).toFixed(1)}s`;
-  if (result.isError) throw new ToolError(`${remote.name} (MCP server ${server.name}) reported an error:\n${result.text}`);
-  return { output: result.text, display: `${result.text.split("\n", 1)[0].slice(0, 100)} · ${seconds}` };
+  if (result.isError) {
+    const said = meaningfulLine(result.text);
+    const display = `Error: ${remote.name} (MCP server ${server.name}) reported an error${said ? `: ${said}` : ""}`;
+    throw new ToolError(`${remote.name} (MCP server ${server.name}) reported an error:\n${result.text}`, display);
+  }
+  return { output: result.text, display: `${resultLine(result.text, answer.structuredContent)} · ${seconds}` };
 }
 
 /** Score every tool against the query; an exact name wins outright. */
 function searchText(servers: McpServer[], query: string): string {
   const ready = servers.filter((s) => s.state === "ready");
   const down = servers.filter((s) => s.state !== "ready").map((s) => `${s.name} (${s.describeState()})`);
-  const words = query.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  const scored = ready.flatMap((server) =>
-    server.tools.map((tool) => {
-      const exact = tool.name === query.trim() || `${server.name}/${tool.name}` === query.trim();
-      const haystack = `${server.name} ${tool.name} ${tool.description} ${server.instructions ?? ""}`.toLowerCase();
-      const nameText = tool.name.toLowerCase();
-      const score = exact ? 1000 : words.reduce((sum, word) => sum + (nameText.includes(word) ? 3 : 0) + (haystack.includes(word) ? 1 : 0), 0);
-      return { server, tool, score };
-    }),
+  // A server's instructions say what its tools are for: their words count for each of its tools.
+  const candidates = ready.flatMap((server) =>
+    server.tools.map((tool) => ({ server: server.name, name: tool.name, description: `${tool.description} ${server.instructions ?? ""}`, tool, owner: server })),
   );
-  const best = scored.filter((hit) => hit.score > 0).sort((a, b) => b.score - a.score).slice(0, 5);
+  const best = searchTools(candidates, query).map(({ owner, tool }) => ({ server: owner, tool }));
   const notes = down.length ? `\nNot running: ${down.join("; ")}.` : "";
   if (best.length === 0) {
     const all = ready.flatMap((s) => s.tools.map((t) => `${s.name}/${t.name}`));
