@@ -3,7 +3,11 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { terminate } from "../../processes/process-tree.js";
 import { adopt, release } from "../../processes/children.js";
 import type { ServerConfig } from "./config.js";
+import { logIn } from "./login.js";
+import { LoginNeeded, McpOAuthProvider } from "./oauth.js";
 import type { CallResultLike } from "./render.js";
+import type { TokenStore } from "./token-store.js";
+import { endSession, isForgottenSession, remoteTransport, type Challenge } from "./transport.js";
 
 /**
  * One MCP server: its connection, its state and its tools. The SDK is imported here, lazily, at the
@@ -13,7 +17,7 @@ import type { CallResultLike } from "./render.js";
  * only with an Error whose message is written for the model.
  */
 
-export type ServerState = "not started" | "not approved" | "starting" | "ready" | "failed" | "crashed";
+export type ServerState = "not started" | "not approved" | "starting" | "ready" | "needs login" | "failed" | "crashed";
 
 export interface RemoteTool {
   name: string;
@@ -31,6 +35,12 @@ export class McpServer {
   tools: RemoteTool[] = [];
   lastError?: string;
   private client?: Client;
+  private transportInUse?: Transport;
+  /** A remote server's OAuth client and its last challenge (401/403), kept across reconnects. */
+  private oauth?: McpOAuthProvider;
+  private readonly challenge: Challenge = {};
+  /** Set by the hub: whether a login may start by itself (--print with a browser), and where it speaks. */
+  interaction?: { autoLogin: boolean; say: (line: string) => void };
   private pid?: number;
   private stderrTail = "";
   private starting?: Promise<void>;
@@ -41,6 +51,8 @@ export class McpServer {
     readonly config: ServerConfig,
     /** Called when the server's tool list changed (notifications/tools/list_changed, reconnect). */
     private readonly onToolsChanged: () => void,
+    /** Where remote servers' OAuth tokens live; without it a server that asks for a login cannot have one. */
+    private readonly tokens?: TokenStore,
   ) {}
 
   get name(): string {
@@ -62,31 +74,82 @@ export class McpServer {
   }
 
   async call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallResultLike> {
-    const client = this.client;
-    if (this.state !== "ready" || !client) throw new Error(`MCP server "${this.name}" is not running (${this.describeState()}).`);
-    const timeoutMs = this.config.toolTimeoutMs;
+    if (this.state !== "ready" || !this.client) throw new Error(`MCP server "${this.name}" is not running (${this.describeState()}).`);
     try {
-      const result = (await client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: timeoutMs })) as CallResultLike;
-      await this.refreshing;
-      return result;
+      return await this.request(tool, args, signal);
     } catch (error) {
-      if (signal.aborted) throw new Error(`the user interrupted this call (Ctrl-C); the MCP server "${this.name}" was told to cancel it.`);
-      const message = errorText(error);
-      if (/timed out/i.test(message)) {
-        throw new Error(`${tool} on MCP server "${this.name}" did not answer within ${timeoutMs / 1000} s; the request was cancelled. Try something else or ask the user.`);
+      // One retry, never a loop: after connecting again to a server that forgot the session, or a login.
+      if (signal.aborted || !(await this.recover(error))) throw this.explain(error, tool, signal);
+      try {
+        return await this.request(tool, args, signal);
+      } catch (again) {
+        throw this.explain(again, tool, signal);
       }
-      if (this.state !== "ready" || /connection closed/i.test(message)) {
-        throw new Error(`MCP server "${this.name}" stopped during the call (${this.lastError ?? message}). Its tools are unavailable until the user runs /mcp reconnect ${this.name}.`);
-      }
-      throw new Error(`MCP server "${this.name}" answered with an error: ${message}`);
     }
+  }
+
+  /** Run the OAuth login (mcp login, /mcp login, or --print's own), then connect with the new tokens. */
+  async logIn(say: (line: string) => void): Promise<void> {
+    const config = this.config;
+    if (config.transport === "stdio") throw new Error(`MCP server ${this.name} runs as a local command; it has no login`);
+    await logIn(this.oauthProvider(config), config, this.challenge, { say });
+    if (this.state !== "ready") await this.restart();
+  }
+
+  /** Delete the server's tokens and registration, and close it. False when there were none. */
+  async logOut(): Promise<boolean> {
+    if (this.config.transport === "stdio" || !this.tokens) return false;
+    const had = this.tokens.remove(this.config.url);
+    await this.close();
+    this.state = "needs login";
+    this.lastError = "logged out";
+    return had;
+  }
+
+  private async request(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallResultLike> {
+    const result = (await this.client!.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: this.config.toolTimeoutMs })) as CallResultLike;
+    await this.refreshing;
+    return result;
+  }
+
+  private async recover(error: unknown): Promise<boolean> {
+    if (isForgottenSession(error)) {
+      await this.restart();
+      return this.state === "ready";
+    }
+    const interaction = this.interaction;
+    if (!(error instanceof LoginNeeded) || !interaction?.autoLogin) return false;
+    return this.logIn(interaction.say).then(
+      () => this.state === "ready",
+      () => false,
+    );
+  }
+
+  /** The failed call in words for the model. */
+  private explain(error: unknown, tool: string, signal: AbortSignal): Error {
+    const timeoutMs = this.config.toolTimeoutMs;
+    if (signal.aborted) return new Error(`the user interrupted this call (Ctrl-C); the MCP server "${this.name}" was told to cancel it.`);
+    if (error instanceof LoginNeeded) {
+      const scope = this.challenge.scope ? ` (it asks for ${this.challenge.scope})` : "";
+      return new Error(`MCP server "${this.name}" needs the user to log in again${scope}. Tell the user to run /mcp login ${this.name}.`);
+    }
+    const message = errorText(error);
+    if (/timed out/i.test(message)) {
+      return new Error(`${tool} on MCP server "${this.name}" did not answer within ${timeoutMs / 1000} s; the request was cancelled. Try something else or ask the user.`);
+    }
+    if (this.state !== "ready" || /connection closed/i.test(message)) {
+      return new Error(`MCP server "${this.name}" stopped during the call (${this.lastError ?? message}). Its tools are unavailable until the user runs /mcp reconnect ${this.name}.`);
+    }
+    return new Error(`MCP server "${this.name}" answered with an error: ${message}`);
   }
 
   /** Close the connection and kill a stdio server's whole process tree. Contract: never rejects. */
   async close(): Promise<void> {
     const client = this.client;
     const pid = this.pid;
+    const transport = this.transportInUse;
     this.client = undefined;
+    this.transportInUse = undefined;
     this.pid = undefined;
     this.tools = [];
     if (client) client.onclose = undefined;
@@ -95,6 +158,7 @@ export class McpServer {
       await terminate(pid);
       release(pid);
     }
+    await endSession(transport);
     await client?.close().catch(() => undefined);
   }
 
@@ -110,7 +174,8 @@ export class McpServer {
     try {
       const sdk = await loadSdk();
       const client = new sdk.Client({ name: "mini-claude", version: "0.1.0" }, { capabilities: {} });
-      const transport = this.transport(sdk);
+      const transport = await this.transport(sdk);
+      this.transportInUse = transport;
       client.onclose = () => this.closed();
       const timeoutMs = this.config.startupTimeoutMs;
       const connecting = client.connect(transport, { timeout: timeoutMs });
@@ -124,18 +189,17 @@ export class McpServer {
       this.tools = await this.listTools(client, timeoutMs);
       this.state = "ready";
     } catch (error) {
-      const reason = `${errorText(error)}${this.stderrNote()}`;
+      const needsLogin = error instanceof LoginNeeded || (error as Error)?.name === "UnauthorizedError";
+      const reason = needsLogin ? "needs a login" : `${errorText(error)}${this.stderrNote()}`;
       await this.close();
-      this.state = "failed";
+      this.state = needsLogin ? "needs login" : "failed";
       this.lastError = reason;
     }
   }
 
-  private transport(sdk: Sdk): Transport {
+  private async transport(sdk: Sdk): Promise<Transport> {
     const config = this.config;
-    if (config.transport === "http") {
-      return new sdk.StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers } });
-    }
+    if (config.transport !== "stdio") return remoteTransport(config, this.oauthProvider(config), this.challenge);
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name, value]) => INHERITED.test(name) && value !== undefined)) as Record<string, string>;
     const transport = new sdk.StdioClientTransport({
       command: config.command,
@@ -147,6 +211,12 @@ export class McpServer {
     // Keep the end of what the server says on stderr: it is usually why it failed.
     transport.stderr?.on("data", (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-600)));
     return transport;
+  }
+
+  private oauthProvider(config: Extract<ServerConfig, { transport: "http" | "sse" }>): McpOAuthProvider {
+    if (!this.tokens) throw new Error("no data folder for OAuth tokens");
+    this.oauth ??= new McpOAuthProvider(config, this.tokens);
+    return this.oauth;
   }
 
   private trackPid(transport: Transport): void {
@@ -204,13 +274,12 @@ export class McpServer {
 type Sdk = Awaited<ReturnType<typeof loadSdk>>;
 
 async function loadSdk() {
-  const [{ Client }, { StdioClientTransport }, { StreamableHTTPClientTransport }, { ToolListChangedNotificationSchema }] = await Promise.all([
+  const [{ Client }, { StdioClientTransport }, { ToolListChangedNotificationSchema }] = await Promise.all([
     import("@modelcontextprotocol/sdk/client/index.js"),
     import("@modelcontextprotocol/sdk/client/stdio.js"),
-    import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
     import("@modelcontextprotocol/sdk/types.js"),
   ]);
-  return { Client, StdioClientTransport, StreamableHTTPClientTransport, ToolListChangedNotificationSchema };
+  return { Client, StdioClientTransport, ToolListChangedNotificationSchema };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
