@@ -10,8 +10,8 @@ import type { TokenStore } from "./token-store.js";
  * does the protocol (discovery, dynamic registration or a client ID metadata document, PKCE S256,
  * the `resource` indicator, refresh, scopes from the challenge); this says where things live.
  *
- * Outside a login it never sends the person anywhere: when auth() needs a browser it gets
- * LoginNeeded, and the caller decides whether to run a login (login.ts) or say that one is needed.
+ * Outside a login it never registers a client or sends the person anywhere: auth() gets
+ * LoginNeeded instead, and the caller decides whether to run a login (login.ts) or say that one is needed.
  */
 
 /** auth() reached the point where the person must sign in, and no login is running. */
@@ -25,6 +25,7 @@ export class McpOAuthProvider implements OAuthClientProvider {
   /** Set while a login runs: where the browser comes back to, and how to send the person there. */
   login?: { redirectUrl: string; open: (url: URL) => void };
   private verifier?: string;
+  private discovery?: OAuthDiscoveryState;
   private expectedState?: string;
 
   constructor(
@@ -66,6 +67,8 @@ export class McpOAuthProvider implements OAuthClientProvider {
     const { clientId, clientSecret } = this.server.oauth;
     if (clientId) return { client_id: clientId, ...(clientSecret ? { client_secret: clientSecret } : {}) };
     const client = this.store.get(this.server.url).client;
+    // Outside a login, no registration: without a client there are no tokens, so a login is needed anyway.
+    if (!client && !this.login) throw new LoginNeeded(this.server.name);
     // A client registered for another callback port cannot log in on this one: register again.
     const registeredUris = (client as { redirect_uris?: string[] } | undefined)?.redirect_uris;
     if (this.login && registeredUris && !registeredUris.includes(this.login.redirectUrl)) return undefined;
@@ -110,14 +113,16 @@ export class McpOAuthProvider implements OAuthClientProvider {
   invalidateCredentials(scope: "all" | "client" | "tokens" | "verifier" | "discovery"): void {
     if (scope === "verifier") this.verifier = undefined;
     else if (scope === "all") this.store.remove(this.server.url);
-    else this.store.update(this.server.url, { [scope === "client" ? "client" : scope]: undefined });
+    else if (scope === "discovery") this.discovery = undefined;
+    else this.store.update(this.server.url, { [scope]: undefined });
   }
 
+  /** Discovery is kept for the session only: a server that moves its authorization server is found again next time. */
   saveDiscoveryState(discovery: OAuthDiscoveryState): void {
-    this.store.update(this.server.url, { discovery });
+    this.discovery = discovery;
   }
 
   discoveryState(): OAuthDiscoveryState | undefined {
-    return this.store.get(this.server.url).discovery;
+    return this.discovery;
   }
 }

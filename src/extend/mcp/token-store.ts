@@ -1,12 +1,11 @@
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { OAuthClientInformationMixed, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
-import type { OAuthDiscoveryState } from "@modelcontextprotocol/sdk/client/auth.js";
 import { replaceFileSync } from "../../safe-write.js";
 
 /**
- * The OAuth state of remote MCP servers, one entry per server URL: the registered client, the
- * tokens and what discovery found. Kept in the data folder (where the sessions are, which the
+ * The OAuth state of remote MCP servers, one entry per server URL: the registered client and the
+ * tokens. Kept in the data folder (where the sessions are, which the
  * sandbox keeps from commands), in a file only its owner can read (0600). It is read again at
  * every access, so two sessions that refresh the same server see each other's tokens.
  */
@@ -19,7 +18,6 @@ export interface StoredTokens extends OAuthTokens {
 export interface ServerAuth {
   client?: OAuthClientInformationMixed;
   tokens?: StoredTokens;
-  discovery?: OAuthDiscoveryState;
 }
 
 export class TokenStore {
