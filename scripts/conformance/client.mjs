@@ -18,6 +18,11 @@ const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}");
 // scenario hands some out, and the client ID metadata document URL the suite's servers accept.
 const oauth = { clientMetadataUrl: "https://conformance-test.local/client-metadata.json" };
 if (context.client_id) Object.assign(oauth, { clientId: context.client_id, clientSecret: context.client_secret });
+// A machine-to-machine server: its client signs in with a secret or a private key, no browser.
+if (scenario.startsWith("auth/client-credentials")) {
+  Object.assign(oauth, { grant: "client_credentials", clientMetadataUrl: undefined });
+  if (context.private_key_pem) Object.assign(oauth, { privateKey: context.private_key_pem, signingAlgorithm: context.signing_algorithm });
+}
 const home = mkdtempSync(join(tmpdir(), "mini-claude-conformance-"));
 const config = join(home, "mcp.json");
 writeFileSync(config, JSON.stringify({ mcpServers: { conformance: { type: "http", url: serverUrl, oauth, startup_timeout_ms: 30_000 } } }));
@@ -31,6 +36,8 @@ const env = {
   OPENAI_BASE_URL: model.url,
   OPENAI_API_KEY: "conformance",
   MINI_CLAUDE_MODEL: "fake-model",
+  // A form (elicitation) in --print is declined unless the person says otherwise: here, its defaults.
+  MINI_CLAUDE_MCP_ELICITATION: "defaults",
   BROWSER: `${process.execPath} ${join(root, "test/support/follow-browser.mjs")}`,
 };
 const child = spawn(process.execPath, [join(root, "dist/cli.js"), "-p", "--yes", "--mcp-config", config, `Use the MCP tools (${scenario}).`], {

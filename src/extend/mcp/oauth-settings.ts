@@ -3,7 +3,8 @@
  * discovery and dynamic registration: a client registered beforehand (`clientId`, `clientSecret`,
  * usually `${VAR}`), the fixed `callbackPort` such a client was registered with, the https URL of
  * a published client ID metadata document (`clientMetadataUrl`), and the `scope` to ask for when
- * the server names none.
+ * the server names none. `"grant": "client_credentials"` signs in without a person, with
+ * `clientSecret` or a `privateKey` (PEM, signed with `signingAlgorithm`, RS256 unless said).
  */
 export interface OAuthSettings {
   clientId?: string;
@@ -11,23 +12,32 @@ export interface OAuthSettings {
   callbackPort?: number;
   clientMetadataUrl?: string;
   scope?: string;
+  grant?: "authorization_code" | "client_credentials";
+  privateKey?: string;
+  signingAlgorithm?: string;
 }
 
-const FIELDS = ["clientId", "clientSecret", "clientMetadataUrl", "scope"] as const;
+const FIELDS = ["clientId", "clientSecret", "clientMetadataUrl", "scope", "privateKey", "signingAlgorithm"] as const;
 
 /** Throws an Error with a short reason when the block is malformed. */
 export function parseOAuthSettings(raw: unknown, expand: (value: unknown, field: string) => string): OAuthSettings {
   if (raw === undefined) return {};
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error(`"oauth" must be an object`);
   const block = raw as Record<string, unknown>;
-  const unknown = Object.keys(block).filter((key) => !(FIELDS as readonly string[]).includes(key) && key !== "callbackPort");
-  if (unknown.length) throw new Error(`"oauth" has no field ${unknown.map((key) => `"${key}"`).join(", ")} (known: ${[...FIELDS, "callbackPort"].join(", ")})`);
+  const unknown = Object.keys(block).filter((key) => !(FIELDS as readonly string[]).includes(key) && key !== "callbackPort" && key !== "grant");
+  if (unknown.length) throw new Error(`"oauth" has no field ${unknown.map((key) => `"${key}"`).join(", ")} (known: ${[...FIELDS, "callbackPort", "grant"].join(", ")})`);
   const settings: OAuthSettings = {};
   for (const field of FIELDS) if (block[field] !== undefined) settings[field] = expand(block[field], `oauth.${field}`);
   const port = block.callbackPort;
   if (port !== undefined) {
     if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`"oauth.callbackPort" must be a port number`);
     settings.callbackPort = port;
+  }
+  const grant = block.grant;
+  if (grant !== undefined && grant !== "authorization_code" && grant !== "client_credentials") throw new Error(`"oauth.grant" must be "authorization_code" or "client_credentials"`);
+  if (grant) settings.grant = grant;
+  if (grant === "client_credentials" && !(settings.clientId && (settings.clientSecret || settings.privateKey))) {
+    throw new Error(`"oauth.grant": "client_credentials" needs "clientId" and "clientSecret" or "privateKey"`);
   }
   if (settings.clientMetadataUrl && !/^https:\/\/[^/]+\/./.test(settings.clientMetadataUrl)) {
     throw new Error(`"oauth.clientMetadataUrl" must be an https URL with a path, where the client's metadata document is published`);

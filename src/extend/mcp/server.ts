@@ -1,7 +1,9 @@
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { terminate } from "../../processes/process-tree.js";
 import { adopt, release } from "../../processes/children.js";
+import { clientCredentialsProvider } from "./client-credentials.js";
 import type { ServerConfig } from "./config.js";
 import { logIn } from "./login.js";
 import { LoginNeeded, McpOAuthProvider } from "./oauth.js";
@@ -38,6 +40,8 @@ export class McpServer {
   private transportInUse?: Transport;
   /** A remote server's OAuth client and its last challenge (401/403), kept across reconnects. */
   private oauth?: McpOAuthProvider;
+  /** A `"grant": "client_credentials"` server's client: it signs in by itself, no login. */
+  private machineAuth?: OAuthClientProvider;
   private readonly challenge: Challenge = {};
   /** Set by the hub: whether a login may start by itself (--print with a browser), and where it speaks. */
   interaction?: { autoLogin: boolean; say: (line: string) => void };
@@ -92,6 +96,7 @@ export class McpServer {
   async logIn(say: (line: string) => void): Promise<void> {
     const config = this.config;
     if (config.transport === "stdio") throw new Error(`MCP server ${this.name} runs as a local command; it has no login`);
+    if (config.oauth.grant === "client_credentials") throw new Error(`MCP server ${this.name} signs in with its client credentials; it needs no login`);
     await logIn(this.oauthProvider(config), config, this.challenge, { say });
     if (this.state !== "ready") await this.restart();
   }
@@ -189,7 +194,8 @@ export class McpServer {
       this.tools = await this.listTools(client, timeoutMs);
       this.state = "ready";
     } catch (error) {
-      const needsLogin = error instanceof LoginNeeded || (error as Error)?.name === "UnauthorizedError";
+      const machine = this.config.transport !== "stdio" && this.config.oauth.grant === "client_credentials";
+      const needsLogin = !machine && (error instanceof LoginNeeded || (error as Error)?.name === "UnauthorizedError");
       const reason = needsLogin ? "needs a login" : `${errorText(error)}${this.stderrNote()}`;
       await this.close();
       this.state = needsLogin ? "needs login" : "failed";
@@ -199,7 +205,11 @@ export class McpServer {
 
   private async transport(sdk: Sdk): Promise<Transport> {
     const config = this.config;
-    if (config.transport !== "stdio") return remoteTransport(config, this.oauthProvider(config), this.challenge);
+    if (config.transport !== "stdio") {
+      const machine = config.oauth.grant === "client_credentials";
+      if (machine) this.machineAuth ??= await clientCredentialsProvider(config.oauth);
+      return remoteTransport(config, machine ? this.machineAuth! : this.oauthProvider(config), this.challenge);
+    }
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name, value]) => INHERITED.test(name) && value !== undefined)) as Record<string, string>;
     const transport = new sdk.StdioClientTransport({
       command: config.command,

@@ -1,6 +1,6 @@
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { ServerConfig } from "./config.js";
-import type { McpOAuthProvider } from "./oauth.js";
 
 /**
  * The connection to a remote MCP server: streamable HTTP, or the legacy HTTP+SSE transport for
@@ -23,7 +23,7 @@ export function isForgottenSession(error: unknown): boolean {
   return (error as { code?: unknown })?.code === 404 && /Streamable HTTP error/.test(String((error as Error)?.message));
 }
 
-export async function remoteTransport(config: RemoteConfig, provider: McpOAuthProvider, challenge: Challenge): Promise<Transport> {
+export async function remoteTransport(config: RemoteConfig, provider: OAuthClientProvider, challenge: Challenge): Promise<Transport> {
   const [{ StreamableHTTPClientTransport }, { SSEClientTransport }, { extractWWWAuthenticateParams }] = await Promise.all([
     import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
     import("@modelcontextprotocol/sdk/client/sse.js"),
