@@ -23,6 +23,10 @@ if (scenario.startsWith("auth/client-credentials")) {
   Object.assign(oauth, { grant: "client_credentials", clientMetadataUrl: undefined });
   if (context.private_key_pem) Object.assign(oauth, { privateKey: context.private_key_pem, signingAlgorithm: context.signing_algorithm });
 }
+// Enterprise-managed: the organisation's IdP signed the person in; its ID token is handed over.
+if (context.idp_id_token) {
+  Object.assign(oauth, { grant: "enterprise", clientMetadataUrl: undefined, idToken: context.idp_id_token, idpTokenEndpoint: context.idp_token_endpoint, idpClientId: context.idp_client_id });
+}
 const home = mkdtempSync(join(tmpdir(), "mini-claude-conformance-"));
 const config = join(home, "mcp.json");
 writeFileSync(config, JSON.stringify({ mcpServers: { conformance: { type: "http", url: serverUrl, oauth, startup_timeout_ms: 30_000 } } }));

@@ -4,7 +4,9 @@
  * usually `${VAR}`), the fixed `callbackPort` such a client was registered with, the https URL of
  * a published client ID metadata document (`clientMetadataUrl`), and the `scope` to ask for when
  * the server names none. `"grant": "client_credentials"` signs in without a person, with
- * `clientSecret` or a `privateKey` (PEM, signed with `signingAlgorithm`, RS256 unless said).
+ * `clientSecret` or a `privateKey` (PEM, signed with `signingAlgorithm`, RS256 unless said);
+ * `"grant": "enterprise"` exchanges the organisation's `idToken` at `idpTokenEndpoint` (as
+ * `idpClientId`) for the server's token (enterprise-auth.ts).
  */
 export interface OAuthSettings {
   clientId?: string;
@@ -12,12 +14,17 @@ export interface OAuthSettings {
   callbackPort?: number;
   clientMetadataUrl?: string;
   scope?: string;
-  grant?: "authorization_code" | "client_credentials";
+  grant?: Grant;
   privateKey?: string;
   signingAlgorithm?: string;
+  idToken?: string;
+  idpTokenEndpoint?: string;
+  idpClientId?: string;
 }
 
-const FIELDS = ["clientId", "clientSecret", "clientMetadataUrl", "scope", "privateKey", "signingAlgorithm"] as const;
+type Grant = "authorization_code" | "client_credentials" | "enterprise";
+const GRANTS: readonly string[] = ["authorization_code", "client_credentials", "enterprise"];
+const FIELDS = ["clientId", "clientSecret", "clientMetadataUrl", "scope", "privateKey", "signingAlgorithm", "idToken", "idpTokenEndpoint", "idpClientId"] as const;
 
 /** Throws an Error with a short reason when the block is malformed. */
 export function parseOAuthSettings(raw: unknown, expand: (value: unknown, field: string) => string): OAuthSettings {
@@ -34,10 +41,13 @@ export function parseOAuthSettings(raw: unknown, expand: (value: unknown, field:
     settings.callbackPort = port;
   }
   const grant = block.grant;
-  if (grant !== undefined && grant !== "authorization_code" && grant !== "client_credentials") throw new Error(`"oauth.grant" must be "authorization_code" or "client_credentials"`);
-  if (grant) settings.grant = grant;
+  if (grant !== undefined && !GRANTS.includes(grant as string)) throw new Error(`"oauth.grant" must be one of ${GRANTS.map((g) => `"${g}"`).join(", ")}`);
+  if (grant) settings.grant = grant as Grant;
   if (grant === "client_credentials" && !(settings.clientId && (settings.clientSecret || settings.privateKey))) {
     throw new Error(`"oauth.grant": "client_credentials" needs "clientId" and "clientSecret" or "privateKey"`);
+  }
+  if (grant === "enterprise" && !(settings.clientId && settings.idToken && settings.idpTokenEndpoint)) {
+    throw new Error(`"oauth.grant": "enterprise" needs "clientId", "idToken" and "idpTokenEndpoint"`);
   }
   if (settings.clientMetadataUrl && !/^https:\/\/[^/]+\/./.test(settings.clientMetadataUrl)) {
     throw new Error(`"oauth.clientMetadataUrl" must be an https URL with a path, where the client's metadata document is published`);

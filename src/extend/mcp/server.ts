@@ -5,6 +5,7 @@ import { terminate } from "../../processes/process-tree.js";
 import { adopt, release } from "../../processes/children.js";
 import { clientCredentialsProvider } from "./client-credentials.js";
 import type { ServerConfig } from "./config.js";
+import { EnterpriseAuthProvider } from "./enterprise-auth.js";
 import { logIn } from "./login.js";
 import { LoginNeeded, McpOAuthProvider } from "./oauth.js";
 import type { CallResultLike } from "./render.js";
@@ -40,7 +41,7 @@ export class McpServer {
   private transportInUse?: Transport;
   /** A remote server's OAuth client and its last challenge (401/403), kept across reconnects. */
   private oauth?: McpOAuthProvider;
-  /** A `"grant": "client_credentials"` server's client: it signs in by itself, no login. */
+  /** A `"grant": "client_credentials"` or `"enterprise"` server's client: it signs in by itself, no login. */
   private machineAuth?: OAuthClientProvider;
   private readonly challenge: Challenge = {};
   /** Set by the hub: whether a login may start by itself (--print with a browser), and where it speaks. */
@@ -96,7 +97,7 @@ export class McpServer {
   async logIn(say: (line: string) => void): Promise<void> {
     const config = this.config;
     if (config.transport === "stdio") throw new Error(`MCP server ${this.name} runs as a local command; it has no login`);
-    if (config.oauth.grant === "client_credentials") throw new Error(`MCP server ${this.name} signs in with its client credentials; it needs no login`);
+    if (config.oauth.grant && config.oauth.grant !== "authorization_code") throw new Error(`MCP server ${this.name} signs in by itself ("grant": "${config.oauth.grant}"); it needs no login`);
     await logIn(this.oauthProvider(config), config, this.challenge, { say });
     if (this.state !== "ready") await this.restart();
   }
@@ -194,7 +195,7 @@ export class McpServer {
       this.tools = await this.listTools(client, timeoutMs);
       this.state = "ready";
     } catch (error) {
-      const machine = this.config.transport !== "stdio" && this.config.oauth.grant === "client_credentials";
+      const machine = this.config.transport !== "stdio" && (this.config.oauth.grant ?? "authorization_code") !== "authorization_code";
       const needsLogin = !machine && (error instanceof LoginNeeded || (error as Error)?.name === "UnauthorizedError");
       const reason = needsLogin ? "needs a login" : `${errorText(error)}${this.stderrNote()}`;
       await this.close();
@@ -206,8 +207,9 @@ export class McpServer {
   private async transport(sdk: Sdk): Promise<Transport> {
     const config = this.config;
     if (config.transport !== "stdio") {
-      const machine = config.oauth.grant === "client_credentials";
-      if (machine) this.machineAuth ??= await clientCredentialsProvider(config.oauth);
+      const grant = config.oauth.grant ?? "authorization_code";
+      const machine = grant !== "authorization_code";
+      if (machine) this.machineAuth ??= grant === "enterprise" ? new EnterpriseAuthProvider(config.url, config.oauth) : await clientCredentialsProvider(config.oauth);
       return remoteTransport(config, machine ? this.machineAuth! : this.oauthProvider(config), this.challenge);
     }
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name, value]) => INHERITED.test(name) && value !== undefined)) as Record<string, string>;
