@@ -23,6 +23,11 @@ async function main(argv: string[]): Promise<number> {
     const { runDoctor } = await import("./doctor/doctor.js");
     return runDoctor(args.values.workspace as string | undefined);
   }
+  const [command, verb, name] = args.positionals;
+  if (command === "mcp" && (verb === "login" || verb === "logout") && name && args.positionals.length === 3 && !args.values.print) {
+    const { runMcpAuthCommand } = await import("./terminal/commands/mcp-auth.js");
+    return runMcpAuthCommand(args, verb, name);
+  }
   // Node 20's fetch parses HTTP with a WebAssembly build of llhttp, and V8's optimising tier
   // compiles it in a burst that costs ~100 ms of CPU and ~30 MB of peak memory on every run.
   // The baseline (Liftoff) code is plenty for a few chat-completions streams.

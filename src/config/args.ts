@@ -17,6 +17,8 @@ Usage:
   echo "prompt" | mini-claude -p   the prompt can come from stdin too
   mini-claude doctor               what of this folder's Claude Code, Gemini CLI, pi and
                                    Codex configuration works here, partly, or not at all
+  mini-claude mcp login NAME       log in to a remote MCP server (OAuth in the browser);
+  mini-claude mcp logout NAME      logout deletes its saved tokens
 
 Options:
   -p, --print             one-shot mode (prompt from the argument and/or stdin)

@@ -11,15 +11,17 @@ describe("MCP configuration", () => {
           files: { command: "npx", args: ["-y", "server-files", "${ROOT:-/srv}"], env: { TOKEN: "${TOKEN}" }, tool_timeout_ms: 5000 },
           web: { type: "http", url: "https://${HOST}/mcp", headers: { Authorization: "Bearer ${TOKEN}" }, include_tools: ["search"] },
           off: { command: "x", enabled: false },
-          bad: { type: "sse", url: "https://x" },
+          bad: { type: "websocket", url: "wss://x" },
+          legacy: { type: "sse", url: "https://x/sse", oauth: { scope: "read" } },
         },
       }),
     });
     const { servers, problems } = loadMcpConfig({ workspace: ws.root, configDir: ws.home, env: { TOKEN: "t0k", HOST: "example.org" } });
-    expect(servers.map((s) => s.name)).toEqual(["files", "web"]);
+    expect(servers.map((s) => s.name)).toEqual(["files", "web", "legacy"]);
     expect(servers[0]).toMatchObject({ transport: "stdio", origin: "project", args: ["-y", "server-files", "/srv"], env: { TOKEN: "t0k" }, toolTimeoutMs: 5000, startupTimeoutMs: 10_000 });
     expect(servers[1]).toMatchObject({ transport: "http", url: "https://example.org/mcp", headers: { Authorization: "Bearer t0k" }, includeTools: ["search"] });
-    expect(problems).toEqual([expect.stringContaining(`server "bad": type "sse" is not supported`)]);
+    expect(servers[2]).toMatchObject({ transport: "sse", url: "https://x/sse", oauth: { scope: "read" } });
+    expect(problems).toEqual([expect.stringContaining(`server "bad": type "websocket" is not supported (use "stdio", "http" or "sse")`)]);
   });
 
   it("expands ${VAR} and ${VAR:-default}, an unset variable to empty, and says which were unset", () => {

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { parseOAuthSettings, type OAuthSettings } from "./oauth-settings.js";
 
 /**
  * Which MCP servers exist: the workspace's `.mcp.json` (the project's, so untrusted until the person
  * approves each server), the user's `mcp.json` in the config folder and any `--mcp-config FILE`
  * (both the person's own, so trusted). The format is Claude Code's: `{ "mcpServers": { NAME: {…} } }`
- * with `command`/`args`/`env` for stdio, or `type: "http"` with `url`/`headers`.
+ * with `command`/`args`/`env` for stdio, or `type: "http"` (or the legacy `"sse"`) with `url`/`headers`
+ * and, for a server that needs a login, `oauth` (oauth-settings.ts).
  */
 
 export const MCP_DEFAULTS = { startupTimeoutMs: 10_000, toolTimeoutMs: 60_000 } as const;
@@ -24,7 +26,7 @@ interface Common {
 
 export type ServerConfig =
   | (Common & { transport: "stdio"; command: string; args: string[]; env: Record<string, string>; cwd: string })
-  | (Common & { transport: "http"; url: string; headers: Record<string, string> });
+  | (Common & { transport: "http" | "sse"; url: string; headers: Record<string, string>; oauth: OAuthSettings });
 
 export interface McpConfigResult {
   servers: ServerConfig[];
@@ -112,16 +114,17 @@ function parseServer(
     excludeTools: stringList(raw.exclude_tools, "exclude_tools"),
   };
   const type = raw.type ?? (raw.url !== undefined ? "http" : "stdio");
-  if (type === "http" || type === "streamable-http" || type === "streamableHttp") {
+  if (type === "http" || type === "streamable-http" || type === "streamableHttp" || type === "sse") {
     const url = expand(raw.url, "url");
     try {
       new URL(url);
     } catch {
       throw new Error(`"url" is not a URL: ${url}`);
     }
-    return { ...common, transport: "http", url, headers: stringMap(raw.headers, "headers", expand) };
+    const transport = type === "sse" ? "sse" : "http";
+    return { ...common, transport, url, headers: stringMap(raw.headers, "headers", expand), oauth: parseOAuthSettings(raw.oauth, expand) };
   }
-  if (type !== "stdio") throw new Error(`type "${String(type)}" is not supported (use "stdio" or "http")`);
+  if (type !== "stdio") throw new Error(`type "${String(type)}" is not supported (use "stdio", "http" or "sse")`);
   const command = expand(raw.command, "command");
   if (!command.trim()) throw new Error(`"command" is empty`);
   const args = raw.args === undefined ? [] : Array.isArray(raw.args) ? raw.args.map((arg, i) => expand(arg, `args[${i}]`)) : [];
@@ -142,7 +145,7 @@ export function expandVars(text: string, env: NodeJS.ProcessEnv, unset?: (name: 
 
 /** The server's command line, as the person approves it (and as trust remembers it). */
 export function commandLine(server: ServerConfig): string {
-  if (server.transport === "http") return server.url;
+  if (server.transport !== "stdio") return server.url;
   return [server.command, ...server.args].map((part) => (/^[\w@%+=:,./-]+$/.test(part) ? part : JSON.stringify(part))).join(" ");
 }
 

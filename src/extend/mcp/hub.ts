@@ -1,9 +1,11 @@
 import type { ApprovalRequest, Approval, Tool } from "../../tools/define.js";
 import type { ClientFeatures, ElicitationAnswer, ElicitationRequest } from "./client-features.js";
 import { commandLine, type McpConfigResult, type ServerConfig } from "./config.js";
+import { browserCommand } from "./browser.js";
 import { instructionsSection } from "./instructions.js";
 import { McpServer } from "./server.js";
 import { resourcesTool } from "./resources.js";
+import { TokenStore } from "./token-store.js";
 import { directTools, gatewayTools } from "./tools.js";
 import { serverIdentity, TrustStore } from "./trust.js";
 
@@ -53,14 +55,16 @@ export class McpHub {
 
   constructor(
     config: McpConfigResult,
-    private readonly options: { workspace: string; configDir: string },
+    /** `dataDir` keeps OAuth tokens; `print`: a login may start by itself when a browser can open. */
+    private readonly options: { workspace: string; configDir: string; dataDir?: string; print?: boolean },
   ) {
+    const tokens = options.dataDir ? new TokenStore(options.dataDir) : undefined;
     const features: ClientFeatures = {
       root: options.workspace,
       elicit: (server, request, signal) => this.elicit(server, request, signal),
       asking: () => this.asking > 0,
     };
-    this.servers = config.servers.map((server) => new McpServer(server, () => this.toolsChanged(server.name), features));
+    this.servers = config.servers.map((server) => new McpServer(server, () => this.toolsChanged(server.name), tokens, features));
     this.trust = new TrustStore(options.configDir);
     this.problems = [...config.problems, ...(config.warnings ?? [])];
     for (const problem of this.problems) this.notes.push(`MCP configuration problem: ${problem}`);
@@ -99,8 +103,11 @@ export class McpHub {
           server.lastError = "the person did not approve this project server";
         }
       }
+      const autoLogin = Boolean(this.options.print && browserCommand());
+      for (const server of allowed) server.interaction = { autoLogin, say: options.notify };
       // Ctrl-C stops the waiting, not the starting: a server that comes up later joins the next request.
       await untilAborted(Promise.all(allowed.map((server) => server.start())), options.signal);
+      await untilAborted(this.logInWhereNeeded(autoLogin, options.notify), options.signal);
       for (const server of this.servers.filter((s) => s.state === "failed")) {
         options.notify(`MCP server ${server.name} failed to start: ${server.lastError}`);
         this.notes.push(`MCP server "${server.name}" failed to start (${server.lastError}); its tools are unavailable.`);
@@ -109,6 +116,46 @@ export class McpHub {
         options.notify(`MCP server ${server.name} (${commandLine(server.config)}) not started: the project's servers need your approval.`);
       }
     }
+  }
+
+  /**
+   * Servers that answered 401: --print with a browser logs in (the URL is printed too); otherwise
+   * one line says how to log in, and the session goes on without them.
+   */
+  private async logInWhereNeeded(autoLogin: boolean, notify: (line: string) => void): Promise<void> {
+    for (const server of this.servers.filter((s) => s.state === "needs login")) {
+      if (autoLogin) await server.logIn(notify).catch((error: Error) => (server.lastError = `login failed: ${error.message}`));
+      if (server.state === "ready") continue;
+      const how = this.options.print ? `run \`mini-claude mcp login ${server.name}\`` : `type /mcp login ${server.name}`;
+      const failed = server.lastError?.startsWith("login failed") ? ` (${server.lastError})` : "";
+      notify(`MCP server ${server.name} needs a login${failed}: ${how}; continuing without it.`);
+      this.notes.push(`MCP server "${server.name}" is unavailable: it needs the user to log in.`);
+    }
+  }
+
+  /** /mcp login NAME and `mini-claude mcp login NAME`: the outcome in one line. */
+  async logIn(name: string, say: (line: string) => void): Promise<string> {
+    const server = this.servers.find((s) => s.name === name);
+    if (!server) return `No MCP server "${name}". Servers: ${this.servers.map((s) => s.name).join(", ") || "(none)"}.`;
+    const untrusted = this.notApproved(server);
+    if (untrusted) return untrusted;
+    try {
+      await server.logIn(say);
+    } catch (error) {
+      return `MCP server ${name}: login failed: ${(error as Error).message}`;
+    }
+    this.toolsChanged(name);
+    return server.state === "ready" ? `MCP server ${name}: logged in; ${server.tools.length} tools.` : `MCP server ${name}: logged in, but ${server.describeState()}`;
+  }
+
+  /** /mcp logout NAME: its tokens deleted, the server closed. */
+  async logOut(name: string): Promise<string> {
+    const server = this.servers.find((s) => s.name === name);
+    if (!server) return `No MCP server "${name}". Servers: ${this.servers.map((s) => s.name).join(", ") || "(none)"}.`;
+    if (server.config.transport === "stdio") return `MCP server ${name} runs as a local command; it has no login.`;
+    const had = await server.logOut();
+    this.toolsChanged(name);
+    return had ? `MCP server ${name}: logged out; its tokens are deleted.` : `MCP server ${name}: no login was saved.`;
   }
 
   /** Notes for the model not yet given (a server stopped, a tool list changed); each once. */
@@ -169,7 +216,7 @@ export class McpHub {
     const budget = Number.isFinite(this.budgetTokens) ? ` of a ${this.budgetTokens}-token budget` : "";
     const lines = [`MCP mode: ${this.mode()} (schemas ~${this.directCost()} tokens${budget})`];
     for (const server of this.servers) {
-      const transport = server.config.transport === "http" ? `http ${server.config.url}` : "stdio";
+      const transport = server.config.transport === "stdio" ? "stdio" : `${server.config.transport} ${server.config.url}`;
       const error = server.lastError ? ` · last error: ${server.lastError}` : "";
       const taskOnly = server.taskOnlyTools.length ? ` · not offered (they need the MCP tasks API): ${server.taskOnlyTools.join(", ")}` : "";
       lines.push(`  ${server.name} · ${server.state} · ${transport} · ${server.tools.length} tools · ~${this.schemaTokens(server)} tokens${taskOnly}${error}`);
@@ -181,8 +228,8 @@ export class McpHub {
   async reconnect(name: string): Promise<string> {
     const server = this.servers.find((s) => s.name === name);
     if (!server) return `No MCP server "${name}". Servers: ${this.servers.map((s) => s.name).join(", ") || "(none)"}.`;
-    const untrusted = server.config.origin === "project" && !this.trust.isTrusted(this.options.workspace, serverIdentity(server.config, this.options.workspace));
-    if (untrusted) return `MCP server ${name} is the project's and not approved yet; you are asked at the next request (--print: --trust-project-mcp).`;
+    const untrusted = this.notApproved(server);
+    if (untrusted) return untrusted;
     await server.restart();
     this.toolsChanged(name);
     return server.state === "ready" ? `MCP server ${name} reconnected: ${server.tools.length} tools.` : `MCP server ${name}: ${server.describeState()}`;
@@ -191,6 +238,11 @@ export class McpHub {
   /** Close every server and kill their processes. Contract: never rejects. */
   async closeAll(): Promise<void> {
     await Promise.all(this.servers.map((server) => server.close()));
+  }
+
+  private notApproved(server: McpServer): string | undefined {
+    const untrusted = server.config.origin === "project" && !this.trust.isTrusted(this.options.workspace, serverIdentity(server.config, this.options.workspace));
+    return untrusted ? `MCP server ${server.name} is the project's and not approved yet; you are asked at the next request (--print: --trust-project-mcp).` : undefined;
   }
 
   private async elicit(server: string, request: ElicitationRequest, signal: AbortSignal): Promise<ElicitationAnswer> {

@@ -1,12 +1,19 @@
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { terminate } from "../../processes/process-tree.js";
 import { adopt, release } from "../../processes/children.js";
 import { answerClientRequests, CLIENT_CAPABILITIES, type ClientFeatures } from "./client-features.js";
+import { clientCredentialsProvider } from "./client-credentials.js";
 import type { ServerConfig } from "./config.js";
+import { EnterpriseAuthProvider } from "./enterprise-auth.js";
+import { logIn } from "./login.js";
+import { LoginNeeded, McpOAuthProvider } from "./oauth.js";
 import { callOptions, type ProgressReport } from "./progress.js";
 import { listPrompts, type RemotePrompt } from "./prompts.js";
 import type { CallResultLike } from "./render.js";
+import type { TokenStore } from "./token-store.js";
+import { endSession, isForgottenSession, remoteTransport, type Challenge } from "./transport.js";
 
 /**
  * One MCP server: its connection, its state and its tools. The SDK is imported here, lazily, at the
@@ -16,7 +23,7 @@ import type { CallResultLike } from "./render.js";
  * only with an Error whose message is written for the model.
  */
 
-export type ServerState = "not started" | "not approved" | "starting" | "ready" | "failed" | "crashed";
+export type ServerState = "not started" | "not approved" | "starting" | "ready" | "needs login" | "failed" | "crashed";
 
 export interface RemoteTool {
   name: string;
@@ -41,6 +48,14 @@ export class McpServer {
   taskOnlyTools: string[] = [];
   lastError?: string;
   private client?: Client;
+  private transportInUse?: Transport;
+  /** A remote server's OAuth client and its last challenge (401/403), kept across reconnects. */
+  private oauth?: McpOAuthProvider;
+  /** A `"grant": "client_credentials"` or `"enterprise"` server's client: it signs in by itself, no login. */
+  private machineAuth?: OAuthClientProvider;
+  private readonly challenge: Challenge = {};
+  /** Set by the hub: whether a login may start by itself (--print with a browser), and where it speaks. */
+  interaction?: { autoLogin: boolean; say: (line: string) => void };
   private pid?: number;
   private stderrTail = "";
   private starting?: Promise<void>;
@@ -51,6 +66,8 @@ export class McpServer {
     readonly config: ServerConfig,
     /** Called when the server's tool list changed (notifications/tools/list_changed, reconnect). */
     private readonly onToolsChanged: () => void,
+    /** Where remote servers' OAuth tokens live; without it a server that asks for a login cannot have one. */
+    private readonly tokens?: TokenStore,
     /** Roots and elicitation, answered for this server; unset: neither is declared. */
     private readonly features?: ClientFeatures,
   ) {}
@@ -81,31 +98,84 @@ export class McpServer {
 
   /** `onProgress` hears the server's notifications/progress; each one restarts the call's timeout, up to a cap. */
   async call(tool: string, args: Record<string, unknown>, signal: AbortSignal, onProgress?: (report: ProgressReport) => void): Promise<CallResultLike> {
-    const client = this.session();
-    const timeoutMs = this.config.toolTimeoutMs;
+    this.session();
     try {
-      const shown = onProgress && ((report: ProgressReport) => void (this.features?.asking() || onProgress(report)));
-      const result = (await client.callTool({ name: tool, arguments: args }, undefined, callOptions(signal, timeoutMs, shown))) as CallResultLike;
-      await this.refreshing;
-      return result;
+      return await this.request(tool, args, signal, onProgress);
     } catch (error) {
-      if (signal.aborted) throw new Error(`the user interrupted this call (Ctrl-C); the MCP server "${this.name}" was told to cancel it.`);
-      const message = errorText(error);
-      if (/timed out|total timeout/i.test(message)) {
-        throw new Error(`${tool} on MCP server "${this.name}" did not answer within ${timeoutMs / 1000} s; the request was cancelled. Try something else or ask the user.`);
+      // One retry, never a loop: after connecting again to a server that forgot the session, or a login.
+      if (signal.aborted || !(await this.recover(error))) throw this.explain(error, tool, signal);
+      try {
+        return await this.request(tool, args, signal, onProgress);
+      } catch (again) {
+        throw this.explain(again, tool, signal);
       }
-      if (this.state !== "ready" || /connection closed/i.test(message)) {
-        throw new Error(`MCP server "${this.name}" stopped during the call (${this.lastError ?? message}). Its tools are unavailable until the user runs /mcp reconnect ${this.name}.`);
-      }
-      throw new Error(`MCP server "${this.name}" answered with an error: ${message}`);
     }
+  }
+
+  /** Run the OAuth login (mcp login, /mcp login, or --print's own), then connect with the new tokens. */
+  async logIn(say: (line: string) => void): Promise<void> {
+    const config = this.config;
+    if (config.transport === "stdio") throw new Error(`MCP server ${this.name} runs as a local command; it has no login`);
+    if (config.oauth.grant && config.oauth.grant !== "authorization_code") throw new Error(`MCP server ${this.name} signs in by itself ("grant": "${config.oauth.grant}"); it needs no login`);
+    await logIn(this.oauthProvider(config), config, this.challenge, { say });
+    if (this.state !== "ready") await this.restart();
+  }
+
+  /** Delete the server's tokens and registration, and close it. False when there were none. */
+  async logOut(): Promise<boolean> {
+    if (this.config.transport === "stdio" || !this.tokens) return false;
+    const had = this.tokens.remove(this.config.url);
+    await this.close();
+    this.state = "needs login";
+    this.lastError = "logged out";
+    return had;
+  }
+
+  private async request(tool: string, args: Record<string, unknown>, signal: AbortSignal, onProgress?: (report: ProgressReport) => void): Promise<CallResultLike> {
+    const shown = onProgress && ((report: ProgressReport) => void (this.features?.asking() || onProgress(report)));
+    const result = (await this.session().callTool({ name: tool, arguments: args }, undefined, callOptions(signal, this.config.toolTimeoutMs, shown))) as CallResultLike;
+    await this.refreshing;
+    return result;
+  }
+
+  private async recover(error: unknown): Promise<boolean> {
+    if (isForgottenSession(error)) {
+      await this.restart();
+      return this.state === "ready";
+    }
+    const interaction = this.interaction;
+    if (!(error instanceof LoginNeeded) || !interaction?.autoLogin) return false;
+    return this.logIn(interaction.say).then(
+      () => this.state === "ready",
+      () => false,
+    );
+  }
+
+  /** The failed call in words for the model. */
+  private explain(error: unknown, tool: string, signal: AbortSignal): Error {
+    const timeoutMs = this.config.toolTimeoutMs;
+    if (signal.aborted) return new Error(`the user interrupted this call (Ctrl-C); the MCP server "${this.name}" was told to cancel it.`);
+    if (error instanceof LoginNeeded) {
+      const scope = this.challenge.scope ? ` (it asks for ${this.challenge.scope})` : "";
+      return new Error(`MCP server "${this.name}" needs the user to log in again${scope}. Tell the user to run /mcp login ${this.name}.`);
+    }
+    const message = errorText(error);
+    if (/timed out|total timeout/i.test(message)) {
+      return new Error(`${tool} on MCP server "${this.name}" did not answer within ${timeoutMs / 1000} s; the request was cancelled. Try something else or ask the user.`);
+    }
+    if (this.state !== "ready" || /connection closed/i.test(message)) {
+      return new Error(`MCP server "${this.name}" stopped during the call (${this.lastError ?? message}). Its tools are unavailable until the user runs /mcp reconnect ${this.name}.`);
+    }
+    return new Error(`MCP server "${this.name}" answered with an error: ${message}`);
   }
 
   /** Close the connection and kill a stdio server's whole process tree. Contract: never rejects. */
   async close(): Promise<void> {
     const client = this.client;
     const pid = this.pid;
+    const transport = this.transportInUse;
     this.client = undefined;
+    this.transportInUse = undefined;
     this.pid = undefined;
     this.tools = [];
     this.prompts = [];
@@ -116,6 +186,7 @@ export class McpServer {
       await terminate(pid);
       release(pid);
     }
+    await endSession(transport);
     await client?.close().catch(() => undefined);
   }
 
@@ -132,7 +203,8 @@ export class McpServer {
       const sdk = await loadSdk();
       const client = new sdk.Client({ name: "mini-claude", version: "0.1.0" }, { capabilities: this.features ? CLIENT_CAPABILITIES : {} });
       if (this.features) answerClientRequests(client, sdk, this.name, this.features);
-      const transport = this.transport(sdk);
+      const transport = await this.transport(sdk);
+      this.transportInUse = transport;
       client.onclose = () => this.closed();
       const timeoutMs = this.config.startupTimeoutMs;
       const connecting = client.connect(transport, { timeout: timeoutMs });
@@ -150,17 +222,22 @@ export class McpServer {
       this.prompts = offers?.prompts ? await listPrompts(client, timeoutMs) : [];
       this.state = "ready";
     } catch (error) {
-      const reason = `${errorText(error)}${this.stderrNote()}`;
+      const machine = this.config.transport !== "stdio" && (this.config.oauth.grant ?? "authorization_code") !== "authorization_code";
+      const needsLogin = !machine && (error instanceof LoginNeeded || (error as Error)?.name === "UnauthorizedError");
+      const reason = needsLogin ? "needs a login" : `${errorText(error)}${this.stderrNote()}`;
       await this.close();
-      this.state = "failed";
+      this.state = needsLogin ? "needs login" : "failed";
       this.lastError = reason;
     }
   }
 
-  private transport(sdk: Sdk): Transport {
+  private async transport(sdk: Sdk): Promise<Transport> {
     const config = this.config;
-    if (config.transport === "http") {
-      return new sdk.StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers } });
+    if (config.transport !== "stdio") {
+      const grant = config.oauth.grant ?? "authorization_code";
+      const machine = grant !== "authorization_code";
+      if (machine) this.machineAuth ??= grant === "enterprise" ? new EnterpriseAuthProvider(config.url, config.oauth) : await clientCredentialsProvider(config.oauth);
+      return remoteTransport(config, machine ? this.machineAuth! : this.oauthProvider(config), this.challenge);
     }
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name, value]) => INHERITED.test(name) && value !== undefined)) as Record<string, string>;
     // In a process group of its own, tethered to ours: nothing of it outlives a crash or mini-claude.
@@ -168,6 +245,12 @@ export class McpServer {
     // Keep the end of what the server says on stderr: it is usually why it failed.
     transport.stderr.on("data", (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-600)));
     return transport;
+  }
+
+  private oauthProvider(config: Extract<ServerConfig, { transport: "http" | "sse" }>): McpOAuthProvider {
+    if (!this.tokens) throw new Error("no data folder for OAuth tokens");
+    this.oauth ??= new McpOAuthProvider(config, this.tokens);
+    return this.oauth;
   }
 
   private trackPid(transport: Transport): void {
@@ -232,13 +315,12 @@ export class McpServer {
 type Sdk = Awaited<ReturnType<typeof loadSdk>>;
 
 async function loadSdk() {
-  const [{ Client }, { TetheredStdioTransport }, { StreamableHTTPClientTransport }, { ToolListChangedNotificationSchema, ListRootsRequestSchema, ElicitRequestSchema }] = await Promise.all([
+  const [{ Client }, { TetheredStdioTransport }, { ToolListChangedNotificationSchema, ListRootsRequestSchema, ElicitRequestSchema }] = await Promise.all([
     import("@modelcontextprotocol/sdk/client/index.js"),
     import("./stdio-transport.js"),
-    import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
     import("@modelcontextprotocol/sdk/types.js"),
   ]);
-  return { Client, TetheredStdioTransport, StreamableHTTPClientTransport, ToolListChangedNotificationSchema, ListRootsRequestSchema, ElicitRequestSchema };
+  return { Client, TetheredStdioTransport, ToolListChangedNotificationSchema, ListRootsRequestSchema, ElicitRequestSchema };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

@@ -49,7 +49,7 @@ export class TrustStore {
  * working folder and headers, and the content of every workspace file the command names.
  */
 export function serverIdentity(server: ServerConfig, workspace: string): string {
-  if (server.transport === "http") return JSON.stringify({ url: server.url, headers: server.headers });
+  if (server.transport !== "stdio") return JSON.stringify({ url: server.url, headers: server.headers });
   const line = commandLine(server);
   return JSON.stringify({ line, env: server.env, cwd: server.cwd, files: namedFilesDigest(line, workspace, server.cwd || workspace) });
 }

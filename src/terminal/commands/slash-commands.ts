@@ -194,13 +194,15 @@ export const slashCommands: SlashCommand[] = [
   },
   {
     name: "/mcp",
-    help: "MCP servers: state, transport, tools, schema tokens, last error; /mcp reconnect NAME",
+    help: "MCP servers: state, transport, tools, schema tokens, last error; /mcp reconnect|login|logout NAME",
     run: async (argument, { conversation }) => {
       const hub = conversation.mcp;
       const [verb, name] = argument.split(/\s+/);
       if (!hub) return say("No MCP servers configured.");
       if (verb === "reconnect" && name) return say(await hub.reconnect(name));
-      if (verb) return say("Usage: /mcp, or /mcp reconnect NAME");
+      if (verb === "login" && name) return say(await hub.logIn(name, say));
+      if (verb === "logout" && name) return say(await hub.logOut(name));
+      if (verb) return say("Usage: /mcp, or /mcp reconnect|login|logout NAME");
       say(hub.statusLines().join("\n"));
     },
   },
