@@ -208,6 +208,7 @@ describe("MCP protocol features in the REPL", () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("Reviewed."), reply().text("Read it."), reply().text("Hello sent.")]);
     const stdin = [
+      "/help",
       "/mcp__feat__review",
       '/mcp__feat__review "src/a b.ts" error handling and naming',
       "/help",
@@ -222,6 +223,8 @@ describe("MCP protocol features in the REPL", () => {
     const review = fake.requests[0].messages.at(-1).content;
     expect(review).toContain("Please review src/a b.ts, looking at error handling and naming.");
     expect(review).toContain('<resource uri="notes://readme">\n# Notes\nKeep them short.\n</resource>');
+    // Before any request the server has not started: /help says its prompts come then.
+    expect(result.stdout).toContain("MCP prompts of feat: listed once the servers start (with your first request, or /mcp__server__prompt).");
     expect(result.stdout).toContain("MCP prompts:\n  /mcp__feat__review FILE [FOCUS] — Review a file (MCP server feat)\n  /mcp__feat__hello — Say hello (MCP server feat)");
     const mention = fake.requests[1].messages.at(-1).content;
     expect(mention).toContain('summarise @feat:notes://readme please\n\n<resource server="feat" uri="notes://readme">\n# Notes\nKeep them short.\n</resource>');

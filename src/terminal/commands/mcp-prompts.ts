@@ -46,10 +46,12 @@ export async function runPromptCommand(input: string, io: PromptCommandIO): Prom
   }
 }
 
-/** The running servers' prompts for /help, one line each. */
+/** The running servers' prompts for /help, one line each; servers not started yet are said to be, so their prompts are not thought missing. */
 export function promptHelpLines(conversation: Conversation): string[] {
   const commands = promptCommands(conversation.mcp?.ready() ?? []);
-  return commands.length ? ["MCP prompts:", ...commands.map((c) => `  ${promptHelp(c)}`)] : [];
+  const waiting = (conversation.mcp?.servers ?? []).filter((server) => server.state === "not started").map((server) => server.name);
+  const later = waiting.length ? [`MCP prompts of ${waiting.join(", ")}: listed once the servers start (with your first request, or /mcp__server__prompt).`] : [];
+  return commands.length ? ["MCP prompts:", ...commands.map((c) => `  ${promptHelp(c)}`), ...later] : later;
 }
 
 /** Their names for Tab (without the slash, as templates are given). */
