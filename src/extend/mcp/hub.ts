@@ -1,7 +1,7 @@
 import type { ApprovalRequest, Approval, Tool } from "../../tools/define.js";
 import type { ClientFeatures, ElicitationAnswer, ElicitationRequest } from "./client-features.js";
 import { commandLine, type McpConfigResult, type ServerConfig } from "./config.js";
-import { browserCommand } from "./browser.js";
+import { browserCommand } from "../../processes/open-url.js";
 import { instructionsSection } from "./instructions.js";
 import { McpServer } from "./server.js";
 import { resourcesTool } from "./resources.js";

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { openInBrowser } from "./browser.js";
+import { openUrl } from "../../processes/open-url.js";
 import type { McpOAuthProvider } from "./oauth.js";
 import type { Challenge } from "./transport.js";
 
@@ -26,8 +26,8 @@ export async function logIn(provider: McpOAuthProvider, server: { name: string; 
   try {
     provider.login = {
       redirectUrl: callback.url,
-      open: (url) => {
-        const opened = openInBrowser(url.href);
+      open: async (url) => {
+        const opened = await openUrl(url.href);
         io.say(`Log in to MCP server ${server.name}${opened ? " in the browser that opened, or" : ":"} open ${url.href}`);
       },
     };
