@@ -77,7 +77,13 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       typeahead.paste(text);
       showTypeahead();
     },
-    onQuestion: (shown) => (shown ? footer?.suspend() : footer?.resume()),
+    onQuestion: (shown) => {
+      if (!shown) return footer?.resume();
+      footer?.suspend();
+      // The queue stays in sight above the question (a fixed copy: the keys now answer the question).
+      const queued = typeahead.footer().replace(/▏$/gm, "");
+      if (footer && queued) process.stdout.write(`${renderer.colors.dim(queued)}\n`);
+    },
   });
   const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color: colorEnabled(process.stdout), streamText: true });
   const approve = replApproval(approvals, reader, renderer);
