@@ -26,6 +26,7 @@ import { onSignals } from "./input/signals.js";
 import { showPaged } from "./render/pager.js";
 import { completeSlash, runSlashCommand, type SlashContext } from "./commands/slash-commands.js";
 import { StatusFooter } from "./render/status-footer.js";
+import { wrapText } from "./render/wrap.js";
 import type { HeldKey } from "./input/keys.js";
 import { compact, describeDropped, Typeahead } from "./input/typeahead.js";
 import { availableTemplates, type TemplateRequest } from "./commands/templates.js";
@@ -55,8 +56,8 @@ export interface ReplMode {
  * Ctrl-C (or Esc) aborts the turn in flight (and any question it is asking); at an idle prompt it
  * clears the line, and twice exits. On a terminal, what is typed during a turn is held in a
  * visible footer, never in the stream or an answer: sent as the next request when the turn ends,
- * dropped by an interrupt. Resolves to the exit code when the person leaves (exit, Ctrl-D, end of
- * piped input), once every background job is gone.
+ * dropped by Ctrl-C, put back in the prompt to edit by Esc. Resolves to the exit code when the
+ * person leaves (exit, Ctrl-D, end of piped input), once every background job is gone.
  */
 export async function runReplMode({ config, conversation, jobs, version, notes, hooks, approvals }: ReplMode): Promise<number> {
   const typeahead = new Typeahead();
@@ -64,7 +65,12 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   const showTypeahead = () => footer?.set(typeahead.footer());
   const onHeldKey = (key: HeldKey) => {
     const outcome = typeahead.handle(key);
-    if (outcome === "interrupt") interrupt();
+    // Esc stops the turn but keeps what was queued, back in the prompt to edit; Ctrl-C drops it.
+    if (outcome === "interrupt" && key.kind === "interrupt" && key.key === "esc" && turn) {
+      typeahead.keepForEditing();
+      footer?.set("");
+      turn.abort();
+    } else if (outcome === "interrupt") interrupt();
     else if (outcome === "suspend") reader.suspend();
     else if (outcome === "changed") showTypeahead();
   };
@@ -138,7 +144,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   // Ctrl-C in a terminal reaches readline as a keypress; `kill -INT` (or Ctrl-C with piped input) as a signal.
   reader.rl.on("SIGINT", interrupt);
   onSignals({ interrupt, terminate: () => process.exit(143) });
-  const endedJobs = reader.isTerminal ? showEndedJobs(jobs, { announce: (line) => reader.announce(line), dim: renderer.colors.dim, inTurn: () => turn !== undefined }) : undefined;
+  const endedJobs = reader.isTerminal ? showEndedJobs(jobs, { announce: (line) => reader.announce(wrapText(line, process.stdout.columns)), dim: renderer.colors.dim, inTurn: () => turn !== undefined }) : undefined;
 
   // A local server says its window in milliseconds, so the banner can show it; a remote one is
   // asked at the first request instead, and the banner shows the model-name table's answer.
@@ -148,7 +154,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   if (reader.isTerminal) {
     const recap = recapLines(conversation.messages, process.stdout.columns, renderer.colors.dim);
     // The model name, the folder and the notes can come from the endpoint or the file system: shown, not obeyed.
-    process.stdout.write(`${showControls([banner(version, config, conversation), ...notes].join("\n"), "\n")}\n${recap.map((line) => `${line}\n`).join("")}`);
+    process.stdout.write(`${wrapText(showControls([banner(version, config, conversation), ...notes].join("\n"), "\n"), process.stdout.columns)}\n${recap.map((line) => `${line}\n`).join("")}`);
   }
   if (hooks) await askHookTrust(hooks, reader, renderer);
   await askPermissionTrust(approvals.permissions, reader, renderer);
@@ -253,7 +259,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   if (leftAtPrompt && reader.isTerminal) process.stdout.write("\n");
   // Say which jobs leaving stops (main.ts's ending stops them), so nothing the person started vanishes silently.
   const running = jobs.list().filter((job) => job.state === "running");
-  for (const job of running) process.stdout.write(`Stopping background job ${job.id}: ${showControls(job.command)}\n`);
+  for (const job of running) process.stdout.write(`${wrapText(`Stopping background job ${job.id}: ${showControls(job.command)}`, process.stdout.columns)}\n`);
   // As Claude Code does: a conversation worth coming back to says how (-c takes this workspace's latest).
   if (reader.isTerminal && conversation.messages.some((message) => message.role === "user")) {
     process.stdout.write(`${renderer.colors.dim("resume with: mini-claude -c")}\n`);

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { reply, useFakeOpenAI } from "../support/fake-openai.js";
 import { startRepl } from "../support/pty.js";
@@ -61,5 +63,67 @@ describe.each([60, 120])("what is typed during a turn stays in sight at %i colum
     await pty.waitFor("Follow-up answered.");
     await pty.quit();
     expect(fake.requests[2].messages.at(-1).content).toBe("then list it");
+  });
+});
+
+describe.each([60, 120])("Esc and Ctrl-C at a question at %i columns", (columns) => {
+  it("Esc at a question answers no: nothing runs, the model hears a refusal without a reason", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "touch made.txt" }), reply().text("Understood, not running it.")]);
+    const pty = await startRepl(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
+    pty.type("make it\r");
+    await pty.waitFor("[a]lways: ");
+    pty.type("zq");
+    await pty.waitFor("[a]lways: zq");
+    pty.type("\x1b");
+    await pty.waitFor("Understood, not running it.");
+    await pty.quit();
+    expect(existsSync(join(ws.root, "made.txt"))).toBe(false);
+    const tool = fake.requests[1].messages.find((m: any) => m.role === "tool").content as string;
+    expect(tool).toMatch(/denied/i);
+    expect(tool).not.toContain("zq");
+    expect((await pty.rows()).map((row) => row.text)).toContainEqual(expect.stringMatching(/\[a\]lways: no$/));
+  });
+
+  it("Ctrl-C at a question ends the turn on a line of its own, nothing cut", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().tool("exec", { command: "touch made.txt" }), reply().text("Next answer.")]);
+    const pty = await startRepl(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
+    pty.type("make it\r");
+    await pty.waitFor("[a]lways: ");
+    pty.type("\x03");
+    await pty.waitFor(/Interrupted[^]*mini-claude> $/);
+    pty.type("again\r");
+    await pty.waitFor("Next answer.");
+    await pty.quit();
+    expect(existsSync(join(ws.root, "made.txt"))).toBe(false);
+    const rows = await pty.rows();
+    const question = rows.findIndex((row) => row.text.includes("[a]lways:"));
+    // The question's row ends with the question; what the interrupt says is on the rows below, whole.
+    expect(rows[question]!.text).toMatch(/\[a\]lways: ?$/);
+    const after = rows.slice(question + 1, question + 4).map((row) => row.text).join("\n");
+    expect(after).toMatch(/└ interrupted/);
+    // Wrapped at a space, if at all: the sentence is whole once the rows are joined.
+    expect(after.replace(/\s+/g, " ")).toContain("Interrupted. The conversation is kept; type your next request.");
+    expect(rows.slice(question + 1, question + 4).filter((row) => row.wrapped)).toEqual([]);
+  });
+
+  it("Esc during a turn puts what was queued back in the prompt, to edit instead of run", async () => {
+    const ws = tempWorkspace();
+    const fake = await fakeOpenAI([reply().text(PARAGRAPH).delay(60), reply().text("Sent edited.")]);
+    const pty = await startRepl(["--sandbox=off"], { ...cliOptions(ws, fake), columns });
+    pty.type("go\r");
+    await pty.waitFor("word05");
+    pty.type("first entry\r");
+    await pty.waitFor("› queued (runs after this turn): first entry");
+    pty.type("\x1b");
+    await pty.waitFor(/Interrupted[^]*mini-claude> first entry$/);
+    // Nothing ran by itself; the line is there to edit and send.
+    expect(fake.requests).toHaveLength(1);
+    pty.type(" and more\r");
+    await pty.waitFor("Sent edited.");
+    await pty.quit();
+    expect(fake.requests[1].messages.at(-1).content).toMatch(/\nfirst entry and more$/);
+    expect(pty.screen()).not.toContain("dropped what you typed");
   });
 });

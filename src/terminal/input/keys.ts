@@ -8,7 +8,7 @@ import { legacyKeys } from "./modified-keys.js";
  *
  * Two modes. "line": bytes go on to readline (the prompt, an approval question), except that a
  * bracketed paste arrives whole (`onPaste`), Shift+Enter, Alt+Enter and Ctrl-J ask for a new line
- * without sending (`onNewline`, then an Enter), and a lone Esc clears the line. "hold" (a turn is running):
+ * without sending (`onNewline`, then an Enter), and a lone Esc clears the line (or answers a question, `onEscape`). "hold" (a turn is running):
  * nothing reaches readline; keys go to `onHeldKey` so they can be queued visibly, and a paste to
  * `onPaste` as well.
  */
@@ -42,6 +42,8 @@ export interface KeyHandlers {
   /** Alt+Enter or Ctrl-J at the prompt: the Enter that follows continues the request. */
   onNewline(): void;
   onHeldKey(key: HeldKey): void;
+  /** A lone Esc in line mode; true when it was taken (a question is up), else it clears the line. */
+  onEscape?(): boolean;
 }
 
 /**
@@ -121,7 +123,7 @@ export class TerminalKeys {
     if (!data) return;
     if (this.mode === "line") {
       // A lone Esc (a key, not the start of a sequence) clears the line: Ctrl-E then Ctrl-U.
-      if (data === "\x1b") return void this.input.write("\x05\x15");
+      if (data === "\x1b") return void (this.handlers.onEscape?.() || this.input.write("\x05\x15"));
       // Enter is CR in raw mode; the new-line keys are told apart from it (NEWLINE_KEY).
       const parts = data.split(NEWLINE_SPLIT);
       for (const part of parts) {

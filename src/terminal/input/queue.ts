@@ -6,6 +6,8 @@ import { TerminalKeys, type HeldKey } from "./keys.js";
 
 /** The prompt shown for the second and later lines of one request. */
 export const CONTINUATION_PROMPT = "… ";
+/** A draft longer than this goes back to the prompt as one placeholder, not line by line. */
+const TYPED_LINES = 10;
 
 export interface InputOptions {
   prompt: string;
@@ -42,6 +44,8 @@ export class InputQueue {
   private pastes = new Map<string, string>();
   private prompt_ = "";
   private held = false;
+  /** A question is up (ask): Esc answers it "no". */
+  private asking = false;
 
   constructor(private readonly options: InputOptions) {
     const terminal = Boolean(process.stdin.isTTY);
@@ -50,6 +54,7 @@ export class InputQueue {
         onPaste: (text) => this.onPaste(text),
         onNewline: () => (this.continueNext = true),
         onHeldKey: (key) => options.onHeldKey?.(key),
+        onEscape: () => this.escapeQuestion(),
       });
     }
     const resizeListeners = process.stdout.listeners("resize");
@@ -139,11 +144,16 @@ export class InputQueue {
     if (this.isTerminal && !this.closed) this.rl.prompt();
   }
 
-  /** Puts `text` on the prompt line as if typed (a draft left from a turn). */
+  /**
+   * Puts `text` on the prompt line as if typed (a draft left from a turn). Its lines but the last
+   * become the continuation lines of the request (as `\` + Enter makes them), so the last one is
+   * there to edit and Enter sends them all; a long text is one `[pasted N lines]` instead.
+   */
   type(text: string): void {
     if (!text || this.closed) return;
     // Replayed as keystrokes, so a Tab typed during the turn still completes.
-    const keys = text.includes("\n") ? this.onPaste(text) : text;
+    const lines = text.split("\n").length;
+    const keys = lines > TYPED_LINES ? this.onPaste(text) : text.replace(/\\?\n/g, "\\\r");
     if (this.keys) this.keys.input.write(keys);
     else this.rl.write(keys);
   }
@@ -153,6 +163,7 @@ export class InputQueue {
     const mode = this.keys?.mode;
     this.hold(false);
     this.options.onQuestion?.(true);
+    this.asking = true;
     try {
       if (this.isTerminal && !this.closed) {
         this.rl.setPrompt(question);
@@ -162,10 +173,13 @@ export class InputQueue {
       }
       const answer = await this.next(signal);
       if (!this.isTerminal) process.stdout.write(`${answer ?? ""}\n`);
+      // Interrupted (Ctrl-C): what follows starts on a line of its own, not after the question.
+      else if (answer === null && !this.closed) this.leaveQuestionLine();
       // Up-arrow recalls requests, never the answers to questions.
       if (answer !== null) this.forgetFromHistory(answer);
       return answer;
     } finally {
+      this.asking = false;
       if (mode === "hold") this.hold(true);
       this.options.onQuestion?.(false);
     }
@@ -183,6 +197,24 @@ export class InputQueue {
   setPrompt(prompt: string): void {
     this.prompt_ = prompt;
     this.rl.setPrompt(prompt);
+  }
+
+  /** Esc at a question answers "no", shown on the question's line as if typed. */
+  private escapeQuestion(): boolean {
+    if (!this.asking || !this.waiting) return false;
+    this.keys?.input.write("\x05\x15no\r");
+    return true;
+  }
+
+  /** Drops the half-typed answer and moves below the question. */
+  private leaveQuestionLine(): void {
+    const rl = this.rl as unknown as { line: string; cursor: number; prevRows: number };
+    rl.line = "";
+    rl.cursor = 0;
+    // readline would start its next prompt from the question's last row (a long question wraps),
+    // moving up over what is written meanwhile: the prompt starts afresh on the row it is given.
+    rl.prevRows = 0;
+    process.stdout.write("\n");
   }
 
   /** Lines of a multi-line request are waiting for its last line. */

@@ -8,6 +8,7 @@ import { preloadMarkdown, renderMarkdown } from "./markdown.js";
 import { ToolGroup } from "./tool-group.js";
 import { detailLines, fitLine } from "./tool-lines.js";
 import { loadDisplayWidth } from "./display-width.js";
+import { wrapText } from "./wrap.js";
 
 /**
  * Draws the loop's events for the person: streamed answer text laid out as Markdown, one line per
@@ -80,7 +81,7 @@ export class Renderer {
         this.spinner?.update(`thinking… (${this.reasoningChars} chars)`);
         return;
       case "notice":
-        this.writeLine(this.options.activity, this.colors.dim(stripControls(event.text)));
+        this.writeLine(this.options.activity, this.colors.dim(wrapText(stripControls(event.text), this.options.activity.columns)));
         return;
       case "assistant_end":
         this.endText();
@@ -103,7 +104,7 @@ export class Renderer {
         if (grouped.label) this.writeLabel(grouped.label);
         this.writeLine(this.options.activity, this.outcomeLine(event));
         if (event.details && (this.options.streamText || this.options.activity.isTTY)) {
-          this.writeLine(this.options.activity, detailLines(event.details, this.options.activity.columns, this.colors.dim));
+          this.writeLine(this.options.activity, detailLines(event.details, this.options.activity.columns, this.colors.dim, !event.ok));
         }
         // --print into a pipe skips the diff: scripts want the answer, and jsdiff costs ~20 ms to load.
         if (event.diff && event.ok && (this.options.streamText || this.options.activity.isTTY)) {
@@ -119,13 +120,13 @@ export class Renderer {
 
   /** One red line (an endpoint's error text among them, so its controls are stripped); resolves once it is written. */
   error(message: string): Promise<void> {
-    this.writeLine(this.options.activity, this.colors.red(stripControls(message)));
+    this.writeLine(this.options.activity, this.colors.red(wrapText(stripControls(message), this.options.activity.columns)));
     return this.flush();
   }
 
   /** One dim line, its controls stripped; resolves once it is written. */
   notice(message: string): Promise<void> {
-    this.writeLine(this.options.activity, this.colors.dim(stripControls(message)));
+    this.writeLine(this.options.activity, this.colors.dim(wrapText(stripControls(message), this.options.activity.columns)));
     return this.flush();
   }
 
@@ -238,8 +239,8 @@ export class Renderer {
   }
 
   private outcomeLine(event: Extract<AgentEvent, { type: "tool_end" }>): string {
-    const line = `└ ${showControls(event.display)}`;
-    return `  ${event.ok ? this.colors.dim(line) : this.colors.red(line)}`;
+    const line = wrapText(`  └ ${showControls(event.display)}`, this.options.activity.columns);
+    return event.ok ? this.colors.dim(line) : this.colors.red(line);
   }
 }
 
