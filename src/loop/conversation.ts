@@ -1,4 +1,5 @@
 import { setMaxListeners } from "node:events";
+import { markTyped } from "../session/records.js";
 import type OpenAI from "openai";
 import type { Notice, StopReason } from "./agent.js";
 import { EventSink, type AgentEvent, type Listener } from "./events.js";
@@ -55,6 +56,8 @@ export interface TurnOptions {
   /** The approval decision (approval/decide.ts) and, in the REPL, the person's answer. */
   approve: ToolContext["approve"];
   onEvent?: (event: AgentEvent) => void;
+  /** What the person typed, where the prompt holds more (a `!cmd`'s output): lists name the turn by it. */
+  typed?: string;
 }
 
 /**
@@ -126,7 +129,7 @@ export class Conversation {
     }
   }
 
-  private async runTurn(prompt: string, { signal, approve }: TurnOptions): Promise<StopReason> {
+  private async runTurn(prompt: string, { signal, approve, typed = prompt }: TurnOptions): Promise<StopReason> {
     // The loop, the tools and the client load here, at the first request, not at start-up.
     const [{ runAgent }, tools, client] = await Promise.all([import("./agent.js"), this.getTools(), this.getClient()]);
     if (!this.model) {
@@ -151,8 +154,8 @@ export class Conversation {
       ...(hookContext ? [hookContext] : []),
     ];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
-    this.options.recorder?.beginTurn(prompt, this.messages.length);
-    this.append({ role: "user", content });
+    this.options.recorder?.beginTurn(prompt, this.messages.length, typed);
+    this.append(markTyped({ role: "user", content }, typed === content ? undefined : typed));
     this.interrupted = false;
     const runTurn = () => runAgent({
       client,

@@ -189,8 +189,9 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
 
   // `mini-claude "fix the bug"` opens the REPL with that request already sent.
   let first = config.prompt;
-  /** Output of `!command`s, sent with the next request. */
+  /** Output of `!command`s, sent with the next request; the commands as typed, to name that turn. */
   let shellContext: string[] = [];
+  let shellTyped: string[] = [];
   /** Ctrl-D leaves the cursor after the prompt: what is said on leaving starts a line of its own. */
   let leftAtPrompt = false;
   for (;;) {
@@ -233,6 +234,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       await turnEnded();
       await renderer.notice("(the output goes with your next request)");
       shellContext.push(escape.context);
+      shellTyped.push(input);
       continue;
     }
     // A template attached its own @files; what it ran or quoted must not be attached again.
@@ -240,7 +242,9 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     for (const problem of mentions.problems) await renderer.error(problem);
     if (mentions.attached.length) await renderer.notice(`(attached ${mentions.attached.join(", ")})`);
     const prompt = [...shellContext, mentions.text].join("\n\n");
+    const typed = [...shellTyped, input].join("\n");
     shellContext = [];
+    shellTyped = [];
     turn = new AbortController();
     reader.hold(true);
     const early = reader.takeEarly();
@@ -249,7 +253,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     // A template's front-matter model holds for its one request.
     const model = conversation.model;
     if (request.model) conversation.model = request.model;
-    await runTurn(conversation, prompt, { signal: turn.signal, approve, changes }, renderer, config);
+    await runTurn(conversation, prompt, { signal: turn.signal, approve, changes, typed }, renderer, config);
     if (request.model) conversation.model = model;
     reader.hold(false);
     await turnEnded();
@@ -270,17 +274,17 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
 async function runTurn(
   conversation: Conversation,
   input: string,
-  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval>; changes: SessionChanges },
+  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval>; changes: SessionChanges; typed: string },
   renderer: Renderer,
   config: Config,
 ): Promise<void> {
   try {
-    const { signal, approve, changes } = turn;
+    const { signal, approve, changes, typed } = turn;
     const onEvent = (event: AgentEvent) => {
       changes.record(event);
       renderer.handle(event);
     };
-    const stop = await conversation.send(input, { signal, approve, onEvent });
+    const stop = await conversation.send(input, { signal, approve, onEvent, typed });
     await renderer.flush();
     if (stop === "aborted") await renderer.notice("Interrupted. The conversation is kept; type your next request.");
     if (stop === "cut") await renderer.error(`[answer cut by the model's output token limit; say "continue" for the rest]`);

@@ -21,8 +21,10 @@ export interface TurnRecord {
   session?: string;
   turn: number;
   at: number;
-  /** The person's message, as typed. */
+  /** The person's message as sent (what rewind finds in the history). */
   prompt: string;
+  /** What the person typed, where it differs from `prompt` (a `!cmd` before it): lists show it. */
+  typed?: string;
   /** Index of the turn's user message in the conversation (system message at 0). */
   historyIndex: number;
 }
@@ -95,9 +97,9 @@ export class RewindRecorder {
   }
 
   /** A new turn starts: the person's message and where it sits in the history. */
-  beginTurn(prompt: string, historyIndex: number): void {
+  beginTurn(prompt: string, historyIndex: number, typed = prompt): void {
     this.turn += 1;
-    this.append({ type: "turn", run: this.run, session: this.options.session?.(), turn: this.turn, at: Date.now(), prompt, historyIndex });
+    this.append({ type: "turn", run: this.run, session: this.options.session?.(), turn: this.turn, at: Date.now(), prompt, historyIndex, ...(typed === prompt ? {} : { typed }) });
   }
 
   /**
