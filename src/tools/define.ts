@@ -107,8 +107,8 @@ export interface ToolContext {
   progress?: (text: string) => void;
   /** More folders outside the workspace that read_file (only) may read: the user's skill folders. */
   readOnlyRoots?: string[];
-  /** Rewind's recorder (src/session/rewind/): snapshots the workspace around calls of tools that change files. */
-  recorder?: { around<T>(tool: string, step: () => Promise<T>): Promise<T> };
+  /** Rewind's recorder (src/session/rewind/): snapshots the workspace around calls of tools that change files, and says which changed. */
+  recorder?: { around<T>(tool: string, step: () => Promise<T>, changed?: (paths: string[]) => void): Promise<T> };
 }
 
 export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {

@@ -103,10 +103,11 @@ export class RewindRecorder {
   }
 
   /**
-   * Run `step` (one tool call that may change files) between two snapshots and log what it changed.
+   * Run `step` (one tool call that may change files) between two snapshots, log what it changed and
+   * tell `changed` the paths.
    * Contract: the step's result or error passes through untouched; recording problems never fail it.
    */
-  async around<T>(tool: string, step: () => Promise<T>): Promise<T> {
+  async around<T>(tool: string, step: () => Promise<T>, changed?: (paths: string[]) => void): Promise<T> {
     const before = await this.snapshot();
     try {
       return await step();
@@ -115,7 +116,10 @@ export class RewindRecorder {
         const after = await this.snapshot();
         if (after) {
           const changes = changesBetween(before, after);
-          if (changes.length) this.append({ type: "change", run: this.run, turn: this.turn, tool, changes });
+          if (changes.length) {
+            this.append({ type: "change", run: this.run, turn: this.turn, tool, changes });
+            changed?.(changes.map((change) => change.path));
+          }
         }
       }
     }

@@ -154,9 +154,9 @@ export const slashCommands: SlashCommand[] = [
   },
   {
     name: "/diff",
-    help: "what this session's edits changed in the workspace, as a unified diff (paged when long)",
-    run: async (_, { changes, renderer, page }) => {
-      const diff = changes.render(renderer.colors.isColorSupported);
+    help: "what this session changed in the workspace (its commands too), as a unified diff (paged when long)",
+    run: async (_, { changes, renderer, page, conversation }) => {
+      const diff = changes.render(renderer.colors.isColorSupported, conversation.recorder);
       if (page) await page(diff);
       else sayRendered(diff);
     },
