@@ -130,6 +130,14 @@ export class Conversation {
   }
 
   private async runTurn(prompt: string, { signal, approve, typed = prompt }: TurnOptions): Promise<StopReason> {
+    const hooks = this.options.hooks;
+    const first = this.started ? undefined : { source: this.cleared ? ("clear" as const) : this.options.resumed?.history?.length ? ("resume" as const) : ("startup" as const) };
+    this.started = true;
+    // The prompt hooks and the MCP servers start now, beside the loading below, not after it: each
+    // then costs what its process costs. (A failure before they are awaited must not go unhandled.)
+    const hookContext = hooks ? beforePrompt(hooks, prompt, first, signal) : Promise.resolve("");
+    hookContext.catch(() => undefined);
+    const mcpStarting = this.startMcp({ signal, approve });
     // The loop, the tools and the client load here, at the first request, not at start-up.
     const [{ runAgent }, tools, client] = await Promise.all([import("./agent.js"), this.getTools(), this.getClient()]);
     if (!this.model) {
@@ -142,16 +150,12 @@ export class Conversation {
     setMaxListeners(0, signal);
     // Ask the server about the window while the request is being prepared; the request waits for it.
     void this.context.detect(model);
-    const hooks = this.options.hooks;
-    const first = this.started ? undefined : { source: this.cleared ? ("clear" as const) : this.options.resumed?.history?.length ? ("resume" as const) : ("startup" as const) };
-    this.started = true;
-    const hookContext = hooks ? await beforePrompt(hooks, prompt, first, signal) : "";
-    const mcpNotes = await this.prepareMcp(model, { signal, approve });
+    const [context, mcpNotes] = await Promise.all([hookContext, this.mcpBudget(model, mcpStarting, { signal, approve })]);
     const notices = [
       ...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []),
       ...this.jobNotices().map((notice) => notice.text),
       ...mcpNotes,
-      ...(hookContext ? [hookContext] : []),
+      ...(context ? [context] : []),
     ];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
     this.options.recorder?.beginTurn(prompt, this.messages.length, typed);
@@ -287,15 +291,25 @@ export class Conversation {
     return this.tools;
   }
 
-  /** Start the MCP servers at the first request (asking about a project's); their notes for the model. */
-  private async prepareMcp(model: string, { signal, approve }: TurnOptions): Promise<string[]> {
+  /**
+   * Start the MCP servers at the first request (asking about a project's), before the model and its
+   * window are known: nothing about starting them needs either. Resolves to their notes for the model.
+   */
+  private startMcp({ signal, approve }: Pick<TurnOptions, "signal" | "approve">): Promise<string[]> {
+    const mcp = this.options.mcp;
+    if (!mcp || mcp.servers.length === 0) return Promise.resolve([]);
+    const notify = (text: string) => this.events.emit({ type: "notice", text });
+    return mcp.prepare({ signal, approve, budgetTokens: Number.POSITIVE_INFINITY, notify });
+  }
+
+  /** Once the servers are up and the window known: the direct/gateway budget, and every note for the model. */
+  private async mcpBudget(model: string, starting: Promise<string[]>, { signal, approve }: Pick<TurnOptions, "signal" | "approve">): Promise<string[]> {
     const mcp = this.options.mcp;
     if (!mcp || mcp.servers.length === 0) return [];
-    // The direct/gateway choice needs the window.
-    await this.context.detect(model);
+    const [notes] = await Promise.all([starting, this.context.detect(model)]);
     const usable = this.context.window.tokens - replyReserve(this.context.window.tokens);
-    const notify = (text: string) => this.events.emit({ type: "notice", text });
-    return mcp.prepare({ signal, approve, budgetTokens: Math.floor(usable * DIRECT_BUDGET_SHARE), notify });
+    // Started already: this call only sets the budget and drains what came up meanwhile.
+    return [...notes, ...(await mcp.prepare({ signal, approve, budgetTokens: Math.floor(usable * DIRECT_BUDGET_SHARE), notify: () => {} }))];
   }
 
   private async getClient(): Promise<OpenAI> {
