@@ -31,7 +31,7 @@ describe("rendering in a terminal", () => {
     expect(screen).not.toContain("**one**");
   });
 
-  it("writes no escape codes with NO_COLOR, and none when piped", async () => {
+  it("writes no escape codes with NO_COLOR (the Markdown laid out all the same), and none when piped", async () => {
     const ws = tempWorkspace({ "a.txt": "x\n" });
     const fake = await fakeOpenAI([reply().tool("edit_file", { path: "a.txt", old_string: "x", new_string: "y" }), reply().text("**bold**")]);
     const piped = await runCli([], cliOptions(ws, fake, { stdin: "go\n" }));
@@ -39,12 +39,17 @@ describe("rendering in a terminal", () => {
     expect(piped.stdout).toContain("**bold**");
     expect(piped.stdout).toContain("+y");
 
-    fake.push(reply().text("**plain**"));
+    fake.push(reply().text("## Plan\n\n- **plain** step\n- `npm test`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"));
     const pty = await startRepl([], cliOptions(ws, fake, { env: { NO_COLOR: "1" } }));
     pty.type("again\r");
-    await pty.waitFor("**plain**");
+    await pty.waitFor(/│ 1 +│ 2 +│[^]*mini-claude> /);
     await pty.quit();
     expect(pty.screen()).not.toMatch(/\x1b\[[0-9;]*m/);
+    const screen = await pty.rendered();
+    expect(screen).toMatch(/^ {2}\* plain step$/m);
+    expect(screen).toMatch(/^ {2}\* npm test$/m);
+    expect(screen).not.toContain("**plain**");
+    expect(screen).not.toContain("## Plan");
   });
 });
 

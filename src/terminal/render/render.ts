@@ -66,7 +66,7 @@ export class Renderer {
     if (!["tool_start", "tool_end", "tool_progress", "usage", "reasoning"].includes(event.type)) this.endToolGroup();
     switch (event.type) {
       case "request":
-        if (this.options.color) void preloadMarkdown(this.options.out.columns);
+        if (this.options.color || this.options.out.isTTY) void preloadMarkdown(this.options.out.columns, this.options.color);
         // Tool labels are cut to a terminal's width by display width, exactly once string-width is here.
         if (this.options.activity.columns) void loadDisplayWidth();
         // NO_COLOR keeps the progress line (it has no colour); a pipe gets none.
@@ -146,9 +146,10 @@ export class Renderer {
   }
 
   private streamText(delta: string): void {
-    if (this.options.color) {
+    // A terminal gets the answer laid out, in colour or (NO_COLOR) without.
+    if (this.options.color || this.options.out.isTTY) {
       this.live ??= new LiveMarkdown(this.options.out, (markdown) =>
-        renderMarkdown(markdown, { color: true, width: this.options.out.columns }),
+        renderMarkdown(markdown, { color: this.options.color, layout: true, width: this.options.out.columns }),
       );
       const live = this.live;
       this.enqueue(() => {
