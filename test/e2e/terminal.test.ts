@@ -68,6 +68,28 @@ describe("streaming and approval in a real terminal", () => {
     expect(screen).toContain("thinking… (29 chars)\nPlain answer.");
   });
 
+  it("/reasoning shows each reasoning whole, dimmed and indented under its count, and hides it again", async () => {
+    const ws = tempWorkspace();
+    const thought = "The person wants a plan. I will list three steps and keep each one short enough to read.";
+    const fake = await fakeOpenAI([reply().reasoning(thought).text("Here is the plan."), reply().reasoning("Hidden again.").text("Second answer.")]);
+    const pty = await startRepl([], { ...cliOptions(ws, fake), columns: 60 });
+    pty.type("/reasoning\r");
+    await pty.waitFor("Reasoning is shown from now on");
+    pty.type("plan it\r");
+    await pty.waitFor("Here is the plan.");
+    pty.type("/reasoning\r");
+    await pty.waitFor("Reasoning is hidden again");
+    pty.type("again\r");
+    await pty.waitFor("Second answer.");
+    await pty.quit();
+    const screen = await pty.rendered();
+    expect(screen).toContain(`thinking… (${thought.length} chars)\n    The person wants a plan. I will list three steps and\n      keep each one short enough to read.\nHere is the plan.`);
+    expect(screen).toContain("thinking… (13 chars)\nSecond answer.");
+    expect(screen).not.toContain("Hidden again.");
+    // Dimmed: the reasoning's text is inside a dim escape.
+    expect(pty.raw()).toMatch(/\x1b\[2m {4}The person wants a plan\./);
+  });
+
   it("shows text as it arrives on a colour terminal, then renders it", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("A **slow** paragraph that arrives one word at a time and ends here.\n").delay(120)]);

@@ -58,6 +58,7 @@ const KEYS_HELP = [
     ["Ctrl-C twice, Ctrl-D", "leave (or exit, /exit)"],
     ["Ctrl-Z", "suspend; fg brings the REPL back"],
     ["Up/Down, Tab", "earlier requests; complete a /command or an @path"],
+    ["Ctrl-R", "search earlier requests (again: older; Enter sends, Esc cancels)"],
     ["@path", "attach a workspace file to the request"],
     ["!cmd", "run your own shell command now; its output goes with your next request"],
   ].map(([keys, what]) => `  ${keys.padEnd(21)} ${what}`),
@@ -159,6 +160,14 @@ export const slashCommands: SlashCommand[] = [
       const diff = changes.render(renderer.colors.isColorSupported, conversation.recorder);
       if (page) await page(diff);
       else sayRendered(diff);
+    },
+  },
+  {
+    name: "/reasoning",
+    help: "show the model's reasoning, dimmed, as each ends (or hide it again)",
+    run: (_, { renderer }) => {
+      renderer.showReasoning = !renderer.showReasoning;
+      say(renderer.showReasoning ? "Reasoning is shown from now on, dimmed, as each ends; /reasoning hides it." : "Reasoning is hidden again (only its size is shown).");
     },
   },
   {

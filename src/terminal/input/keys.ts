@@ -44,6 +44,8 @@ export interface KeyHandlers {
   onHeldKey(key: HeldKey): void;
   /** A lone Esc in line mode; true when it was taken (a question is up), else it clears the line. */
   onEscape?(): boolean;
+  /** Keys in line mode before anything else sees them (Ctrl-R's search); returns what goes on. */
+  onLineKeys?(data: string): string;
 }
 
 /**
@@ -119,9 +121,11 @@ export class TerminalKeys {
 
   /** Ordinary keystrokes (no paste inside). */
   private keys(raw: string): void {
-    const data = legacyKeys(raw);
+    let data = legacyKeys(raw);
     if (!data) return;
     if (this.mode === "line") {
+      data = this.handlers.onLineKeys?.(data) ?? data;
+      if (!data) return;
       // A lone Esc (a key, not the start of a sequence) clears the line: Ctrl-E then Ctrl-U.
       if (data === "\x1b") return void (this.handlers.onEscape?.() || this.input.write("\x05\x15"));
       // Enter is CR in raw mode; the new-line keys are told apart from it (NEWLINE_KEY).

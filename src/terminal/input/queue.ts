@@ -3,6 +3,7 @@ import { writeAbovePrompt } from "../render/above-prompt.js";
 import { KEY_MODES_OFF, KEY_MODES_ON } from "./modified-keys.js";
 import { onContinue, onExitSync } from "./signals.js";
 import { TerminalKeys, type HeldKey } from "./keys.js";
+import { HistorySearch } from "./history-search.js";
 
 /** The prompt shown for the second and later lines of one request. */
 export const CONTINUATION_PROMPT = "… ";
@@ -46,6 +47,7 @@ export class InputQueue {
   private held = false;
   /** A question is up (ask): Esc answers it "no". */
   private asking = false;
+  private search?: HistorySearch;
 
   constructor(private readonly options: InputOptions) {
     const terminal = Boolean(process.stdin.isTTY);
@@ -55,6 +57,8 @@ export class InputQueue {
         onNewline: () => (this.continueNext = true),
         onHeldKey: (key) => options.onHeldKey?.(key),
         onEscape: () => this.escapeQuestion(),
+        // Ctrl-R searches the history at the prompt, never in a question's answer.
+        onLineKeys: (data) => (this.asking || !this.search ? data : this.search.filter(data)),
       });
     }
     const resizeListeners = process.stdout.listeners("resize");
@@ -69,6 +73,7 @@ export class InputQueue {
       completer: options.completer,
     });
     this.prompt_ = options.prompt;
+    if (terminal) this.search = new HistorySearch(this.rl);
     this.rl.on("line", (line) => this.onLine(line));
     this.rl.on("close", () => {
       // Ctrl-D closes readline itself: the shell gets its keyboard back here, whoever closed it.

@@ -28,6 +28,9 @@ export interface RenderOptions {
 
 type Colors = ReturnType<typeof palette>;
 
+/** Characters of one reasoning shown by /reasoning; the rest is counted. */
+const MAX_REASONING_SHOWN = 20_000;
+
 /** A command shows its timer and latest output line once it has run this long. */
 const TOOL_TIMER_AFTER_MS = 1000;
 
@@ -50,6 +53,10 @@ export class Renderer {
   private toolLine = "";
   /** Reasoning characters streamed since the last indicator line. */
   private reasoningChars = 0;
+  /** The reasoning streamed since the last indicator line (kept only while `showReasoning`). */
+  private reasoningText = "";
+  /** /reasoning: each reasoning is shown whole, dimmed, once it ends (else only its size). */
+  showReasoning = false;
   /** What the last tool call returned, whole as the model read it, for /expand. */
   lastToolOutput?: string;
   /** Markdown renders asynchronously; every write goes through this chain to keep order. */
@@ -78,6 +85,7 @@ export class Renderer {
       case "reasoning":
         // The reasoning itself is never shown as answer text; only how much of it there is.
         this.reasoningChars += event.delta.length;
+        if (this.showReasoning && this.reasoningText.length < MAX_REASONING_SHOWN) this.reasoningText += event.delta;
         this.spinner?.update(`thinking… (${this.reasoningChars} chars)`);
         return;
       case "notice":
@@ -171,8 +179,13 @@ export class Renderer {
   private endReasoning(): void {
     if (!this.reasoningChars) return;
     const chars = this.reasoningChars;
+    const text = this.reasoningText;
     this.reasoningChars = 0;
+    this.reasoningText = "";
     this.writeLine(this.options.activity, this.colors.dim(`thinking… (${chars} chars)`));
+    if (!text.trim()) return;
+    const shown = chars > text.length ? `${text.trimEnd()}\n[… ${chars - text.length} more chars]` : text.trim();
+    this.writeLine(this.options.activity, this.colors.dim(wrapText(indent(stripControls(shown)), this.options.activity.columns)));
   }
 
   /** The end of a reply: render what Markdown is pending, or end a half-written plain line. */
