@@ -9,10 +9,11 @@ import type { SessionHooks } from "../../extend/hooks/setup.js";
 import { rewindCommand, type RewindIO } from "./rewind.js";
 import { sandboxReport } from "./sandbox.js";
 import { contextReport } from "./context.js";
+import { initRequest } from "./init.js";
 import { describeError } from "../errors.js";
 import { hooksReport } from "../hooks-trust.js";
 import { permissionsReport } from "./permissions.js";
-import { availableTemplates, closestNames, runTemplate, templateHelp, type TemplateRequest } from "./templates.js";
+import { availableTemplates, closestNames, runTemplate, templateHelp, type TemplateIO, type TemplateRequest } from "./templates.js";
 import type { Renderer } from "../render/render.js";
 import type { Conversation } from "../../loop/conversation.js";
 import { showControls } from "../../sanitize.js";
@@ -41,7 +42,8 @@ export interface SlashContext {
 interface SlashCommand {
   name: string;
   help: string;
-  run(argument: string, ctx: SlashContext): "exit" | void | Promise<"exit" | void>;
+  /** A TemplateRequest is sent as the next request (/init). */
+  run(argument: string, ctx: SlashContext): "exit" | void | TemplateRequest | Promise<"exit" | void | TemplateRequest>;
 }
 
 /** Commands print what the model chose (a job's command, a model name): its controls are shown, never sent. */
@@ -204,8 +206,22 @@ export const slashCommands: SlashCommand[] = [
   { name: "/rewind", help: "list the turns; /rewind N [files|conversation] restores to before turn N", run: (arg, ctx) => rewindCommand(arg, ctx.conversation, rewindIO(ctx)) },
   { name: "/undo", help: "rewind the last turn: its file changes and the conversation", run: (_, ctx) => rewindCommand("", ctx.conversation, rewindIO(ctx), true) },
   { name: "/sandbox", help: "the sandbox's state and the exact argv of the last command's sandbox", run: (_, { config }) => say(sandboxReport(config.yes)) },
+  {
+    name: "/init",
+    help: "ask the model to look at the project and write AGENTS.md (or improve it): /init [what to stress]",
+    run: async (argument, ctx) => {
+      // A template of the person's own named init wins.
+      if (!availableTemplates(ctx.config).some((t) => t.name === "init")) return initRequest(ctx.config.workspace, argument.trim());
+      const own = await runTemplate("init", argument.trim(), ctx.config, ctx.conversation, templateIO(ctx));
+      return own === "done" || own === "refused" ? undefined : own;
+    },
+  },
   { name: "/exit", help: "leave mini-claude", run: () => "exit" },
 ];
+
+function templateIO(ctx: SlashContext): TemplateIO {
+  return { say, warn: (text: string) => void ctx.renderer.error(text), ask: ctx.ask };
+}
 
 function rewindIO(ctx: SlashContext): RewindIO {
   return { say, sayRendered, ask: ctx.ask ?? (async () => null), color: ctx.renderer.colors.isColorSupported };
@@ -219,8 +235,7 @@ export async function runSlashCommand(input: string, ctx: SlashContext): Promise
   const [name, ...rest] = input.split(/\s+/);
   const command = slashCommands.find((c) => c.name === name.toLowerCase());
   if (command) return command.run(rest.join(" "), ctx);
-  const io = { say, warn: (text: string) => void ctx.renderer.error(text), ask: ctx.ask };
-  const template = await runTemplate(name.slice(1), input.slice(name.length).trim(), ctx.config, ctx.conversation, io);
+  const template = await runTemplate(name.slice(1), input.slice(name.length).trim(), ctx.config, ctx.conversation, templateIO(ctx));
   if (template === "done" || template === "refused") return;
   if (template) return template;
   const names = [
