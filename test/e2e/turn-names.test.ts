@@ -31,7 +31,7 @@ describe("turns are named by what the person typed", () => {
   it("/rewind lists a turn sent after a !command by the !command and the request", async () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().tool("write_file", { path: "a.txt", content: "hello\n" }), reply().text("Wrote it.")]);
-    const pty = await startRepl(["--yes", "--sandbox=off"], { ...cliOptions(ws, fake), columns: 100 });
+    const pty = await startRepl(["--yes", "--sandbox=off"], { ...cliOptions(ws, fake), columns: 60 });
     pty.type("!echo hi\r");
     await pty.waitFor("(the output goes with your next request)");
     pty.type("write a.txt\r");
@@ -40,6 +40,9 @@ describe("turns are named by what the person typed", () => {
     await pty.waitFor("/rewind N");
     await pty.quit();
     expect(fake.requests[0].messages.at(-1).content).toMatch(/^I ran `echo hi` in the workspace myself/);
-    expect(await pty.rendered()).toContain('1. "!echo hi write a.txt" — created a.txt');
+    const screen = await pty.rendered();
+    expect(screen).toContain('1. "!echo hi write a.txt" — created a.txt');
+    // At 60 columns the hint below the list breaks at a space, with a hanging indent.
+    expect(screen).toContain("Restore to before one: /rewind N [files|conversation]\n  (default both); /undo is the last turn.");
   });
 });

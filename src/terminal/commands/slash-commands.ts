@@ -10,6 +10,7 @@ import { rewindCommand, type RewindIO } from "./rewind.js";
 import { sandboxReport } from "./sandbox.js";
 import { contextReport } from "./context.js";
 import { initRequest } from "./init.js";
+import { wrapText } from "../render/wrap.js";
 import { describeError } from "../errors.js";
 import { hooksReport } from "../hooks-trust.js";
 import { permissionsReport } from "./permissions.js";
@@ -224,7 +225,8 @@ function templateIO(ctx: SlashContext): TemplateIO {
 }
 
 function rewindIO(ctx: SlashContext): RewindIO {
-  return { say, sayRendered, ask: ctx.ask ?? (async () => null), color: ctx.renderer.colors.isColorSupported };
+  // The list and its sentences follow the one wrap rule (a terminal's width; a pipe gets them whole).
+  return { say: (text) => say(wrapText(text, process.stdout.columns)), sayRendered, ask: ctx.ask ?? (async () => null), color: ctx.renderer.colors.isColorSupported };
 }
 
 /**
