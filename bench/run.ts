@@ -3,7 +3,8 @@
  * - start-up: `mini-claude --version` beside bare `node -e ''`, median of N runs;
  * - the scripted 4-turn task (read, edit, run, answer) through --print against a loopback fake
  *   OpenAI server: wall time and peak RSS of the CLI process;
- * - the tokens sent on every request: system prompt plus tool schemas;
+ * - the tokens sent on every request: system prompt plus tool schemas, and the agent tool's apart
+ *   (bench/agent-tool.ts);
  * - a long session: 60 reads against a 16k-window server (bench/long-session.ts);
  * - grep and list_files on a generated 19.6k-file tree and on node_modules, beside rg (bench/search.ts);
  * - five read-only calls in one reply, sequential vs parallel (bench/parallel-reads.ts);
@@ -15,10 +16,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { systemPrompt } from "../src/extend/system-prompt.js";
-import { toolSpecs } from "../src/tools/index.js";
+import { tools, toolSpecs, toolsForMode } from "../src/tools/index.js";
+import { exitPlanModeTool } from "../src/tools/exit-plan-mode.js";
 import { reply, startFakeOpenAI } from "../test/support/fake-openai.js";
 import { CLI } from "../test/support/run-cli.js";
 import { hasTime, median, timedSpawn } from "./cli-run.js";
+import { agentToolRows } from "./agent-tool.js";
 import { longSessionRow } from "./long-session.js";
 import { parallelReadsRows } from "./parallel-reads.js";
 import { searchRows } from "./search.js";
@@ -82,7 +85,11 @@ async function main() {
 
   const prompt = countTokens(systemPrompt({ root: "/home/user/projects/my-app" }));
   const schemas = countTokens(JSON.stringify(toolSpecs()));
-  console.log(`tokens per request (o200k): system prompt ${prompt} + tools ${schemas} = ${prompt + schemas}`);
+  const webFetch = schemas - countTokens(JSON.stringify(toolSpecs(tools.filter((tool) => tool.name !== "web_fetch"))));
+  console.log(`tokens per request (o200k): system prompt ${prompt} + tools ${schemas} = ${prompt + schemas} (web_fetch: ${webFetch} of them)`);
+  const planSchemas = countTokens(JSON.stringify(toolSpecs(toolsForMode(tools, () => true)())));
+  console.log(`plan mode's tools (no write tools, exit_plan_mode added): ${planSchemas}; exit_plan_mode alone: ${countTokens(JSON.stringify(toolSpecs([exitPlanModeTool as never])))}`);
+  for (const row of agentToolRows()) console.log(row);
   console.log(await longSessionRow());
   for (const row of await searchRows()) console.log(row);
   for (const row of await parallelReadsRows()) console.log(row);

@@ -3,7 +3,8 @@
 // Why bundle: Node resolves and reads every ES module file separately, and the openai package
 // alone is a hundred of them. One bundle with a chunk per lazy import() saves ~120 ms on every
 // --print run (measured with `npm run bench`), and --version still loads only cli.js and args.
-// The bundle needs no node_modules at run time except the sandbox engine (see `external`).
+// The bundle needs no node_modules at run time except the sandbox engine's helper binaries, which
+// src/processes/sandbox-host.ts names from the installed package.
 import { execFileSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 
@@ -32,9 +33,8 @@ await build({
   platform: "node",
   target: "node20",
   outdir: "dist",
-  // The sandbox engine finds its own helpers (apply-seccomp, the proxy agent) beside its files, so
-  // it is loaded from node_modules, not bundled.
-  external: ["@anthropic-ai/sandbox-runtime"],
+  // sharp (images.ts's shrinking) loads a native library of its own: it stays in node_modules.
+  external: ["sharp"],
   logLevel: "warning",
   // Bundled CommonJS packages (dotenv, ignore, picomatch…) call require(); ES modules have none.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

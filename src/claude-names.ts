@@ -17,10 +17,13 @@ const CLAUDE_NAME: Record<string, string> = {
   edit_file: "Edit",
   list_files: "Glob",
   grep: "Grep",
+  agent: "Agent",
+  exit_plan_mode: "ExitPlanMode",
+  web_fetch: "WebFetch",
 };
 
 /** Older Claude Code tools whose calls ours also cover, for matchers and rules written for them. */
-const OLDER_CLAUDE_NAMES: Record<string, string> = { MultiEdit: "edit_file", LS: "list_files" };
+const OLDER_CLAUDE_NAMES: Record<string, string> = { MultiEdit: "edit_file", LS: "list_files", Task: "agent" };
 
 type Input = Record<string, unknown>;
 

@@ -74,9 +74,11 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
     hooks: hooks?.hooks,
     mcp,
     readDenied: approvals.readDenied,
+    planning: () => approvals.permissionMode === "plan",
     recorder: new RewindRecorder({ root: config.workspace, dataDir: config.dataDir, maxBytes: config.rewindMaxBytes, session: transcript.id }),
     wrapTools: permissions && ((tools) => permissions.wrap(tools)),
   });
+  for (const problem of conversation.agents.problems) warn(problem);
   // The transcript hears every message once, from the conversation's one event sink.
   conversation.subscribe(transcript.record);
   const mode = { config, conversation, jobs, hooks, approvals };

@@ -6,9 +6,9 @@ const root = "/work/project";
 
 describe("Claude Code's names and shapes", () => {
   it("names every built-in tool as Claude Code does, and back; MCP and unknown names pass through", () => {
-    expect(["exec", "read_file", "write_file", "edit_file", "list_files", "grep"].map(toClaudeName)).toEqual(["Bash", "Read", "Write", "Edit", "Glob", "Grep"]);
+    expect(["exec", "read_file", "write_file", "edit_file", "list_files", "grep", "web_fetch"].map(toClaudeName)).toEqual(["Bash", "Read", "Write", "Edit", "Glob", "Grep", "WebFetch"]);
     expect(toClaudeName("mcp__github__create_issue")).toBe("mcp__github__create_issue");
-    expect(["Bash", "Read", "MultiEdit", "LS", "WebFetch"].map(fromClaudeName)).toEqual(["exec", "read_file", "edit_file", "list_files", undefined]);
+    expect(["Bash", "Read", "MultiEdit", "LS", "WebFetch", "WebSearch"].map(fromClaudeName)).toEqual(["exec", "read_file", "edit_file", "list_files", "web_fetch", undefined]);
     expect(claudeNamesOf("edit_file")).toEqual(["Edit", "MultiEdit"]);
     expect(claudeNamesOf("mcp__x__y")).toEqual([]);
     // A name that is also an Object.prototype key is an unknown name, not a prototype's function.

@@ -12,7 +12,9 @@ import type { PermissionMode } from "../config/claude-flags.js";
  * In order, the first that applies decides:
  *  1. a `deny` rule refuses, whatever else holds (--yes, bypassPermissions, a remembered answer);
  *  2. a project's MCP server start asks (--print: runs only with --trust-project-mcp);
- *  3. permission mode plan refuses everything but reads;
+ *  3. permission mode plan changes nothing: reads run; a command runs inside the sandbox, where exec
+ *     makes nothing writable but the session's temp folder, and without the sandbox only the
+ *     person's answer lets it run (the REPL asks every time; --print refuses); the rest is refused;
  *  4. an `ask` rule asks (--print: refuses), even under --yes; so does a PreToolUse hook's "ask"
  *     (kind "hook"), which no --yes nor remembered answer answers: it asked for the person;
  *  5. --yes (or bypassPermissions: the person's own settings, --permission-mode) runs;
@@ -101,12 +103,13 @@ function decideAlone(request: ApprovalRequest, context: DecisionContext): Decisi
     return { kind: "refuse", why: `${context.cannotAsk ?? "mini-claude is running with --print, which cannot ask the user"}; it can run in the REPL, where the user can approve it`, unasked: true };
   }
   const mode = context.permissionMode ?? "default";
-  if (mode === "plan" && request.kind !== "read") {
-    return { kind: "refuse", why: "permission mode plan: only reading runs now; describe the change you would make instead of making it" };
-  }
+  // Reading a web page (web_fetch's GET) changes nothing either: the network rules below decide it, as in any mode.
+  if (mode === "plan" && request.kind !== "read" && !(request.kind === "network" && request.webFetch)) return inPlanMode(request, context);
   const asking = rules.ask.find((rule) => ruleMatches(rule, request));
   if (asking) return askOrRefuse(context, request, `the permission rule ${named(asking)} asks every time`, "rule");
-  if (context.yes || mode === "bypassPermissions") return run;
+  // A private address (web_fetch to 127.0.0.1, 169.254.169.254 …) needs an allow that names it, even under --yes.
+  const privateAddress = request.kind === "network" && request.privateAddress === true;
+  if ((context.yes || mode === "bypassPermissions") && !privateAddress) return run;
   const danger = request.kind === "command" ? dangerousShape(request.command) : undefined;
   if (danger) return askOrRefuse(context, request, `this command ${danger}`, "danger");
   if (request.allowedByHook && staysInside(request)) return run;
@@ -118,6 +121,20 @@ function decideAlone(request: ApprovalRequest, context: DecisionContext): Decisi
   return askOrRefuse(context, request, need, "need");
 }
 
+/** Step 3: plan mode promises that nothing changes; only the read-only sandbox keeps a command to that. */
+function inPlanMode(request: ApprovalRequest, context: DecisionContext): Decision {
+  const plan = "permission mode plan changes nothing";
+  if (request.kind !== "command") return { kind: "refuse", why: `${plan}: only reading runs now; describe the change you would make in the plan instead of making it` };
+  if (request.unsandboxed || request.network) return { kind: "refuse", why: `${plan}: commands run only inside the read-only sandbox, without the network; run it without sandbox: false` };
+  if (context.sandbox.active) return run;
+  const why = `${plan}, but the sandbox is off, so nothing stops this command from writing`;
+  if (context.mode === "repl") return { kind: "ask", why };
+  return {
+    kind: "refuse",
+    why: `${why}, and ${context.cannotAsk ?? "--print cannot ask the user"}. Look around with read_file, list_files and grep instead; plan mode runs commands only inside the sandbox (bubblewrap installed, sandbox not off)`,
+  };
+}
+
 /** Why this request needs the person at all, before rules and answers; undefined: it runs. */
 function whyAsk(request: ApprovalRequest, { sandbox, allowedDomains = [] }: DecisionContext): string | undefined {
   switch (request.kind) {
@@ -127,6 +144,10 @@ function whyAsk(request: ApprovalRequest, { sandbox, allowedDomains = [] }: Deci
       if (request.network && !sandbox.allowNet) return "it needs the network (network: true), which the sandbox blocks";
       return undefined;
     case "network":
+      if (request.privateAddress) {
+        if (allowedDomains.some((domain) => !domain.startsWith("*.") && domainMatches(domain, request.host, request.port))) return undefined;
+        return `\`${request.command}\` wants ${hostPort(request)}, a private address, which only an allow naming it opens`;
+      }
       if (sandbox.allowNet || allowedDomains.some((domain) => domainMatches(domain, request.host, request.port))) return undefined;
       return `\`${request.command}\` wants ${hostPort(request)}, which is not an allowed domain`;
     case "read":
@@ -165,7 +186,7 @@ function allowedByRule(request: ApprovalRequest, allow: PermissionRule[], { sand
 function covered(request: ApprovalRequest, remembered: Remembered): boolean {
   if (request.kind === "tool" && remembered.tools.has(request.tool)) return true;
   if (request.kind === "network" && remembered.domains.some((domain) => domainMatches(domain, request.host, request.port))) return true;
-  if (remembered.allowAll) return true;
+  if (remembered.allowAll && !(request.kind === "network" && request.privateAddress)) return true;
   return request.kind === "command" && remembered.prefixes.some((prefix) => prefixCovers(prefix, request.command));
 }
 

@@ -20,8 +20,10 @@ export interface Approvals {
   remembered: SessionApprovals;
   /** The sandbox's state now (the engine is configured after start-up). */
   sandboxOn(): boolean;
-  /** Claude Code's permission mode (--permission-mode; the Agent SDK may change it mid-session). */
+  /** Claude Code's permission mode (--permission-mode; the Agent SDK, /plan and Shift+Tab change it mid-session: mode-switch.ts). */
   permissionMode: PermissionMode;
+  /** The mode plan mode was entered from (mode-switch.ts). */
+  modeBeforePlan?: PermissionMode;
   /** `cannotAsk`: why nobody can be asked, when `mode` is "print" outside --print. */
   decide(request: ApprovalRequest, mode: DecisionContext["mode"], cannotAsk?: string): Decision;
   /** Why a Read deny rule (settings or --disallowedTools) denies reading `absolute`, or undefined. */

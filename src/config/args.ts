@@ -42,6 +42,8 @@ Options:
       --trust-project-hooks  with --print: run the hooks in this project's settings files
       --mcp-config FILE   add the MCP servers of FILE (.mcp.json format; may repeat)
       --trust-project-mcp with --print: start the workspace's .mcp.json servers without asking
+      --mcp-elicitation A with --print: how to answer an MCP server's form: decline (default) or
+                          defaults (accept the form's defaults when every required field has one)
       --rewind-last       with --print: undo the file changes of this workspace's last run, then exit
   -c, --continue          resume the latest session of this workspace
       --resume [ID]       resume a session (a list when no id is given)
@@ -154,6 +156,7 @@ const OPTIONS = {
   "trust-project-hooks": { type: "boolean" },
   "mcp-config": { type: "string", multiple: true },
   "trust-project-mcp": { type: "boolean" },
+  "mcp-elicitation": { type: "string" },
   "rewind-last": { type: "boolean" },
   continue: { type: "boolean", short: "c" },
   resume: { type: "string" },

@@ -10,7 +10,7 @@ export const PERMISSION_MODES = ["default", "acceptEdits", "bypassPermissions", 
 export type PermissionMode = (typeof PERMISSION_MODES)[number];
 
 export interface ClaudeOptions {
-  /** `--permission-mode`, an input of the approval decision (approval/decide.ts): default asks what mini-claude asks; acceptEdits also lets protected writes through; bypassPermissions asks nothing; dontAsk refuses what would ask; plan refuses all but reads. */
+  /** `--permission-mode`, an input of the approval decision (approval/decide.ts): default asks what mini-claude asks; acceptEdits also lets protected writes through; bypassPermissions asks nothing; dontAsk refuses what would ask; plan changes nothing (no write tools, commands read-only in the sandbox) and ends with the plan (approval/mode-switch.ts switches it). */
   permissionMode: PermissionMode;
   /** `--allowedTools`: allow rules of the approval decision, as in a settings file (approval/setup.ts). */
   allowedTools: string[];

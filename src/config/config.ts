@@ -85,6 +85,8 @@ const configSchema = z.object({
   mcpConfigFiles: z.array(z.string()),
   /** --trust-project-mcp: --print may start the workspace's MCP servers. */
   trustProjectMcp: z.boolean(),
+  /** --mcp-elicitation (MINI_CLAUDE_MCP_ELICITATION): what --print answers a server's form: decline, or its defaults. */
+  mcpElicitation: z.enum(["decline", "defaults"]),
   /** --print --rewind-last: undo the last run's file changes instead of sending a request. */
   rewindLast: z.boolean(),
   /** Rewind's storage cap per workspace, in bytes (MINI_CLAUDE_REWIND_MB). */
@@ -172,6 +174,7 @@ export async function loadConfig(
     trustProjectHooks: Boolean(values["trust-project-hooks"]),
     mcpConfigFiles: mcpConfigFiles(values["mcp-config"], cwd),
     trustProjectMcp: Boolean(values["trust-project-mcp"]),
+    mcpElicitation: str(values["mcp-elicitation"]) ?? vars.MINI_CLAUDE_MCP_ELICITATION ?? "decline",
     rewindLast: Boolean(values["rewind-last"]),
     rewindMaxBytes: (vars.MINI_CLAUDE_REWIND_MB === undefined ? DEFAULTS.rewindMegabytes : Number(vars.MINI_CLAUDE_REWIND_MB)) * 1024 * 1024,
     passEnv: parsePassList(vars.MINI_CLAUDE_PASS_ENV),
@@ -193,6 +196,7 @@ export async function loadConfig(
         sandbox: "--sandbox",
         allowDomains: "--allow-domain",
         rewindMaxBytes: "MINI_CLAUDE_REWIND_MB",
+        mcpElicitation: "--mcp-elicitation (MINI_CLAUDE_MCP_ELICITATION)",
       }[String(issue.path[0])] ?? String(issue.path[0]);
     throw new UsageError(`Invalid ${field}: ${issue.message}`);
   }

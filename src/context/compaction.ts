@@ -1,4 +1,5 @@
 import type { AssistantMessage, Message } from "../model/history.js";
+import { isImageOnly, withoutImagesIn } from "../model/image-parts.js";
 import { spillOutput, spillPathIn } from "../tools/spill.js";
 import type { TokenEstimator } from "./estimate.js";
 import { capOutput } from "../truncate.js";
@@ -19,6 +20,13 @@ export const STUB_PREFIX = "[Output of ";
 export const SUMMARY_PREFIX = "[Summary of the earlier conversation";
 /** Outputs shorter than this stay: their stub would save next to nothing. */
 const STUB_MIN_BYTES = 300;
+/** A summary quotes the person's earlier messages in at most this share of the window. */
+export const REQUESTS_SHARE = 0.1;
+
+/** The words a summary may have: about a tenth of the window, within 150 and 1,500. */
+export function summaryWords(window: number): number {
+  return Math.max(150, Math.min(1500, Math.round(window * 0.1 * 0.75)));
+}
 
 /** What the harness itself knows and carries over compactions, not left to the model's memory. */
 export interface CompactionState {
@@ -82,6 +90,13 @@ export function stubOldOutputs(messages: Message[], options: StubOptions): numbe
   const maxBytes = Math.floor(options.maxOutputTokens * options.estimator.ratio);
   let changed = 0;
   messages.forEach((message, i) => {
+    // A tool's old images (read_file's) go the way of its old outputs: one line, read again if needed.
+    if (i < recentStart && isImageOnly(message)) {
+      const { names } = withoutImagesIn(message);
+      messages[i] = { role: "user", content: `${STUB_PREFIX}image ${names.join(", ")} removed to save context. Read it again with read_file if you need it.]` };
+      changed++;
+      return;
+    }
     if (message.role !== "tool" || typeof message.content !== "string") return;
     const content = message.content;
     if (content.startsWith(STUB_PREFIX)) return;
@@ -159,13 +174,18 @@ export function planSummary(messages: readonly Message[], keepTailTokens: number
   return { cut, head, tail: messages.slice(cut) };
 }
 
+/** A tool's images after stubbing, or as notes for a model without images: not the person's words either. */
+function isImageStub(message: Message): boolean {
+  return message.role === "user" && typeof message.content === "string" && (message.content.startsWith(`${STUB_PREFIX}image `) || message.content.startsWith("[image "));
+}
+
 export function isSummary(message: Message): boolean {
   return message.role === "user" && typeof message.content === "string" && message.content.startsWith(SUMMARY_PREFIX);
 }
 
 /** The person's own words in `messages`, skipping earlier summaries. */
 export function personMessages(messages: readonly Message[]): string[] {
-  return messages.filter((m) => m.role === "user" && !isSummary(m)).map((m) => textOf(m.content));
+  return messages.filter((m) => m.role === "user" && !isSummary(m) && !isImageOnly(m) && !isImageStub(m)).map((m) => textOf(m.content));
 }
 
 /**

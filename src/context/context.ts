@@ -1,10 +1,11 @@
 import type OpenAI from "openai";
-import { emptyState, planSummary, recordFacts, stubOldOutputs, type CompactionState } from "./compaction.js";
+import { emptyState, planSummary, recordFacts, REQUESTS_SHARE, stubOldOutputs, summaryWords, type CompactionState } from "./compaction.js";
 import { formatTokens, parseOverflow, staticWindow, type ContextWindow } from "./window.js";
 import type { Message } from "../model/history.js";
 import { streamReply, type Reply } from "../model/stream.js";
 import { summaryMessage, summaryRequest } from "./summary-prompt.js";
 import { TokenEstimator } from "./estimate.js";
+import type { SentRequest } from "./ledger.js";
 
 /**
  * The context budget of one conversation: before every model request (between the tool calls of
@@ -21,9 +22,8 @@ const SETTLE_AT = 0.6;
 /** Shares of the window kept as they are: recent tool outputs (stage 1), recent steps (stage 2). */
 const KEEP_RECENT = 0.3;
 const KEEP_TAIL = 0.3;
-/** A single output may take at most this share; the person's quoted messages this share. */
+/** A single output may take at most this share (the person's quoted messages: compaction.ts's REQUESTS_SHARE). */
 const MAX_OUTPUT_SHARE = 0.25;
-const REQUESTS_SHARE = 0.1;
 /** A compaction that frees less than this share of the window is no compaction. */
 const MIN_PROGRESS = 0.05;
 
@@ -88,6 +88,8 @@ export class ContextGuard {
   readonly estimator: TokenEstimator;
   /** The estimate of the last request sent, for /usage. */
   lastRequestTokens = 0;
+  /** The last request as it went out, with the provider's count once it came: /context measures it only when asked (ledger.ts). */
+  lastSent?: SentRequest;
   private state: CompactionState;
   /** What compactions so far carried over; a rewound transcript records it with the shorter context. */
   get compactionState(): CompactionState {
@@ -155,17 +157,26 @@ export class ContextGuard {
     await this.makeRoom(call);
     let reply: Reply;
     try {
-      reply = await send();
+      reply = await this.sendRecorded(call, send);
     } catch (error) {
       const overflow = parseOverflow(error);
       if (!overflow || call.signal.aborted) throw error;
       this.serverSaid = String((error as Error).message ?? "").replace(/\s+/g, " ").trim().slice(0, 300);
       this.learnFromOverflow(call.messages, overflow);
       await this.makeRoom(call);
-      reply = await send();
+      reply = await this.sendRecorded(call, send);
     }
     this.stepsSinceCompaction++;
     if (reply.usage?.inputTokens) this.estimator.calibrate(call.messages, reply.usage.inputTokens);
+    return reply;
+  }
+
+  /** Only the list is copied (the messages are shared, never edited): nothing is measured on the request path. */
+  private async sendRecorded(call: ContextRequest, send: () => Promise<Reply>): Promise<Reply> {
+    const sent: SentRequest = { messages: call.messages.slice(), tools: call.tools };
+    this.lastSent = sent;
+    const reply = await send();
+    sent.usage = reply.usage;
     return reply;
   }
 
@@ -214,7 +225,7 @@ export class ContextGuard {
     const plan = planSummary(messages, options.force ? 0 : KEEP_TAIL * window, this.estimator);
     if (!plan) return stubbed ? this.report(call, `${stubbed} old tool outputs → stubs`, before, afterStubs) : undefined;
 
-    const words = Math.max(150, Math.min(1500, Math.round(window * 0.1 * 0.75)));
+    const words = summaryWords(window);
     const viewBytes = Math.floor((window * 0.55 - words * 1.5) * this.estimator.ratio);
     const request = summaryRequest(plan.head, messages, viewBytes, words, options.focus);
     const reply = await streamReply({ client: call.client, model: call.model, messages: request, tools: [], signal: call.signal });

@@ -1,4 +1,5 @@
 import type { Message } from "../model/history.js";
+import { imagePartsOf, imageTokens } from "../model/image-parts.js";
 import { jsonBytes } from "../model/json-cache.js";
 
 /**
@@ -21,7 +22,21 @@ export const INITIAL_BYTES_PER_TOKEN = 3;
  */
 export function messageBytes(message: Message): number {
   // Chat templates add a few tokens per message for the role markers.
-  return jsonBytes(message) + 12;
+  return jsonBytes(message) + 12 - imageCorrection(message);
+}
+
+/** Images are counted by their pixels, not their base64 bytes (a 1 MB screenshot costs about 1,600 tokens, not 450,000). */
+const imageCorrections = new WeakMap<Message, number>();
+
+function imageCorrection(message: Message): number {
+  if (!Array.isArray(message.content)) return 0;
+  let correction = imageCorrections.get(message);
+  if (correction === undefined) {
+    correction = 0;
+    for (const { url } of imagePartsOf(message)) correction += url.length - imageTokens(url) * INITIAL_BYTES_PER_TOKEN;
+    imageCorrections.set(message, correction);
+  }
+  return correction;
 }
 
 export function totalBytes(messages: readonly Message[]): number {

@@ -4,7 +4,7 @@ import type { ProjectInstructions } from "./instructions.js";
  * The operations manual the model gets on every request. Every token here is paid on every
  * call, so it says only what changes the model's behaviour.
  */
-export function systemPrompt(options: { root: string; instructions?: ProjectInstructions; now?: Date; /** skills.ts's section, when skills are installed. */ skills?: string[] }): string {
+export function systemPrompt(options: { root: string; instructions?: ProjectInstructions; now?: Date; /** skills.ts's section, when skills are installed. */ skills?: string[]; /** The MCP servers' instructions (mcp/instructions.ts). */ mcpInstructions?: string }): string {
   const date = (options.now ?? new Date()).toISOString().slice(0, 10);
   const shell = process.env.SHELL ?? "/bin/sh";
   const lines = [
@@ -26,5 +26,6 @@ export function systemPrompt(options: { root: string; instructions?: ProjectInst
     lines.push("", `Project instructions from ${options.instructions.file}:`, options.instructions.text);
   }
   if (options.skills) lines.push(...options.skills);
+  if (options.mcpInstructions) lines.push("", options.mcpInstructions);
   return lines.join("\n");
 }

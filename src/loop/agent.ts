@@ -4,6 +4,8 @@ import { CallSchedule } from "./call-schedule.js";
 import type { ContextGuard } from "../context/context.js";
 import type { AgentEvent } from "./events.js";
 import { closeInterruptedTurn, INTERRUPTED_BEFORE_RUN, withoutStaleReasoning, type AssistantMessage, type Message, type ToolCall } from "../model/history.js";
+import type { ImageSupport } from "../model/image-parts.js";
+import type { ContentPart } from "../images.js";
 import { ProviderStreamError, streamReply, StreamCutError, type Reply } from "../model/stream.js";
 import { rejection, storableArguments, type Prepared, type PreparedCall, type ToolContext, type ToolRegistry, type ToolResult } from "../tools/index.js";
 export type { AgentEvent } from "./events.js";
@@ -37,6 +39,8 @@ export interface AgentRun {
   repeatLimit?: number;
   /** Keeps every request within the model's context window (compacting `messages` when needed). */
   context?: ContextGuard;
+  /** Whether the model takes images (remembered for the session); unset: images are sent as they are. */
+  images?: ImageSupport;
 }
 
 /**
@@ -73,7 +77,8 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
   const repeats = new RepeatGuard(run.repeatLimit);
   // The tools are read at every request: an MCP server may add, change or lose tools mid-turn.
   const modelCall = () => ({ client: run.client, model: run.model, messages, tools: run.tools.specs(), signal });
-  const request = () =>
+  const notify = (text: string) => emit({ type: "notice", text });
+  const send = () =>
     streamReply({
       ...modelCall(),
       messages: withoutStaleReasoning(messages),
@@ -81,7 +86,8 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
       onText: (delta) => emit({ type: "text", delta }),
       onReasoning: (delta) => emit({ type: "reasoning", delta }),
     });
-  const notify = (text: string) => emit({ type: "notice", text });
+  // A model that refuses images is told in notes instead, from its first refusal on (image-parts.ts).
+  const request = () => (run.images ? run.images.send(messages, send, notify) : send());
   for (let step = 1; step <= run.maxSteps; step++) {
     emit({ type: "request", step });
     let reply;
@@ -128,18 +134,34 @@ export async function runAgent(run: AgentRun): Promise<StopReason> {
           ...run.toolContext,
           approve: (request, approvalSignal) => run.toolContext.approve({ ...request, shown: shown[i].promise }, approvalSignal),
           progress: (text) => emit({ type: "tool_progress", id: reply.toolCalls[i].id, text }),
+          callId: reply.toolCalls[i].id,
         }),
     );
+    let ended: ToolResult["endsTurn"];
+    const images: ContentPart[] = [];
     for (const [i, call] of calls.entries()) {
       if (signal.aborted) break;
       // The line is shown before the call first waits; a waiting question then follows it.
       shown[i].resolve();
       const result = await executeCall(reply.toolCalls[i].id, call, refusals[i], () => schedule.result(i), emit);
-      answer(reply.toolCalls[i].id, result);
+      answer(reply.toolCalls[i].id, result.interrupted ? INTERRUPTED_BEFORE_RUN : result.output);
+      if (!result.interrupted) images.push(...(result.images ?? []));
+      ended ??= result.endsTurn;
     }
     // An interrupt leaves later calls unshown: a question still waiting for its line gives up now.
     for (const gate of shown) gate.resolve();
-    if (signal.aborted) return answerOpenCalls();
+    const stop = signal.aborted ? answerOpenCalls() : undefined;
+    // Tool messages carry text only: a tool's images follow every answer of the step, as one user message.
+    if (images.length) append({ role: "user", content: images });
+    if (stop) return stop;
+    // A tool ended the turn (exit_plan_mode): its answer, if any, is the final one, as if the model had said it.
+    if (ended) {
+      if (ended.answer) {
+        emit({ type: "assistant_end", text: ended.answer, toolCalls: 0, calls: [] });
+        append({ role: "assistant", content: ended.answer });
+      }
+      return "done";
+    }
   }
   return "max_steps";
 }
@@ -161,7 +183,7 @@ async function executeCall(
   refusal: string | undefined,
   started: () => Promise<ToolResult>,
   emit: (event: AgentEvent) => void,
-): Promise<string> {
+): Promise<ToolResult> {
   emit({ type: "tool_start", id, name: call.name, label: call.label, arguments: call.arguments, input: call.input });
   const result: ToolResult = refusal
     ? { output: refusal, ok: false, label: call.label, display: refusal.split("\n", 1)[0] }
@@ -170,7 +192,7 @@ async function executeCall(
       : await started();
   const { label, ok, output, diff, display, details, exitCode } = result;
   emit({ type: "tool_end", id, name: call.name, label, ok, output, diff, display, details, exitCode });
-  return result.interrupted ? INTERRUPTED_BEFORE_RUN : output;
+  return result;
 }
 
 /** The reply as it goes back to the provider, with the fields it sent beside the text (provider-fields.ts). */

@@ -1,11 +1,11 @@
 import { setMaxListeners } from "node:events";
-import { markTyped } from "../session/records.js";
 import type OpenAI from "openai";
+import { markTyped } from "../session/records.js";
 import type { Notice, StopReason } from "./agent.js";
 import { EventSink, type AgentEvent, type Listener } from "./events.js";
 import type { CompactionState } from "../context/compaction.js";
 import type { Config } from "../config/config.js";
-import { ContextGuard, replyReserve, type CompactionOutcome } from "../context/context.js";
+import { ContextGuard, type CompactionOutcome } from "../context/context.js";
 import { probeServerWindow } from "../context/window.js";
 import { INTERRUPTED_REPLY_NOTE, type Message } from "../model/history.js";
 import { addUsage, type Usage } from "../model/usage.js";
@@ -19,10 +19,16 @@ import type { RewindRecorder } from "../session/rewind/recorder.js";
 import { jobEndedNotice, runningJobLines } from "../tools/background.js";
 import type { ToolContext, ToolRegistry } from "../tools/index.js";
 import { spillDirOf } from "../tools/spill.js";
-import { DIRECT_BUDGET_SHARE, withMcpTools, type McpHub } from "../extend/mcp/hub.js";
+import { withMcpTools, type McpHub } from "../extend/mcp/hub.js";
+import { beginMcp, mcpOptions } from "./turn-mcp.js";
 import { withHooks } from "../extend/hooks/tool-hooks.js";
 import { beforePrompt, withStopHooks } from "../extend/hooks/turn-hooks.js";
 import { createClient } from "../model/client.js";
+import { loadAgents, type AgentSet } from "../extend/agents.js";
+import type { SubagentRun } from "./subagent.js";
+import { ImageSupport } from "../model/image-parts.js";
+import type { ContentPart } from "../images.js";
+import { textOf } from "../text.js";
 
 /**
  * The live conversation: its history, model and token totals, and one turn at a time around the loop
@@ -48,6 +54,8 @@ export interface ConversationOptions {
   wrapTools?: (tools: ToolRegistry) => ToolRegistry;
   /** The person's Read deny rules, for the files grep and list_files walk (approval/setup.ts). */
   readDenied?: ToolContext["readDenied"];
+  /** Plan mode is on now (the permission mode, approval/setup.ts): the tools offered and exec follow it at every request. */
+  planning?: () => boolean;
 }
 
 /** One turn: how to stop it, who answers approval questions, and where its events go. */
@@ -58,6 +66,10 @@ export interface TurnOptions {
   onEvent?: (event: AgentEvent) => void;
   /** What the person typed, where the prompt holds more (a `!cmd`'s output): lists name the turn by it. */
   typed?: string;
+  /** Plan mode's end in the REPL: show the plan, read the verdict (unset: the plan is the answer). */
+  presentPlan?: ToolContext["presentPlan"];
+  /** Images attached to the request (`@shot.png`, a pasted image path): sent before its text. */
+  images?: ContentPart[];
 }
 
 /**
@@ -69,9 +81,13 @@ export class Conversation {
   readonly instructions?: ProjectInstructions;
   /** Installed skills: their names and descriptions are in the system prompt. */
   readonly skills: SkillSet;
+  /** The agents the `agent` tool may run (extend/agents.ts). */
+  readonly agents: AgentSet;
   /** Subfolders' instructions, which join as the model reads files there. */
   private readonly subfolderInstructions: SubfolderInstructions;
   readonly usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  /** Every subagent this conversation ran, with its tokens (already in `usage`): /usage's share, and the ledger's subagents (request-ledger.ts). */
+  readonly subagentRuns: SubagentRun[] = [];
   model?: string;
   /** The window, token estimates and compaction of this conversation. */
   readonly context: ContextGuard;
@@ -84,10 +100,14 @@ export class Conversation {
   private readonly events = new EventSink();
   /** Where outputs too long for the history are saved whole (tools/spill.ts). */
   private readonly spillDir: string;
+  /** Whether the model takes images: a refusal is remembered for the session (model/image-parts.ts). */
+  private readonly imageSupport = new ImageSupport();
   /** SessionStart hooks have run (at the first prompt, not at start-up, which stays fast). */
   private started = false;
   /** /clear ended the last session: the next SessionStart says so (source "clear"). */
   private cleared = false;
+  /** --system-prompt / --append-system-prompt (overrideSystemPrompt). */
+  private promptOverride: { replace?: string; append?: string } = {};
 
   constructor(private readonly options: ConversationOptions) {
     const { config } = options;
@@ -95,6 +115,7 @@ export class Conversation {
     this.instructions = loadProjectInstructions(config.workspace, process.env.HOME);
     this.subfolderInstructions = new SubfolderInstructions(config.workspace, process.env.HOME, this.instructions?.realPaths);
     this.skills = loadSkills(config.workspace, skillFolders(config.workspace, config.configDir, process.env.HOME));
+    this.agents = loadAgents({ workspace: config.workspace, configDir: config.configDir, home: process.env.HOME, dataDir: config.dataDir, trustProject: config.trustProjectHooks });
     this.messages = [this.systemMessage(), ...(options.resumed?.history ?? [])];
     this.spillDir = spillDirOf(config.dataDir);
     this.context = new ContextGuard({
@@ -129,15 +150,14 @@ export class Conversation {
     }
   }
 
-  private async runTurn(prompt: string, { signal, approve, typed = prompt }: TurnOptions): Promise<StopReason> {
+  private async runTurn(prompt: string, { signal, approve, typed = prompt, presentPlan, images }: TurnOptions): Promise<StopReason> {
     const hooks = this.options.hooks;
     const first = this.started ? undefined : { source: this.cleared ? ("clear" as const) : this.options.resumed?.history?.length ? ("resume" as const) : ("startup" as const) };
     this.started = true;
-    // The prompt hooks and the MCP servers start now, beside the loading below, not after it: each
-    // then costs what its process costs. (A failure before they are awaited must not go unhandled.)
+    // The prompt hooks and the MCP servers start beside the loading below (a failure must not go unhandled).
     const hookContext = hooks ? beforePrompt(hooks, prompt, first, signal) : Promise.resolve("");
     hookContext.catch(() => undefined);
-    const mcpStarting = this.startMcp({ signal, approve });
+    const mcpStarting = beginMcp(this.options.mcp, { signal, approve, notify: this.notify });
     // The loop, the tools and the client load here, at the first request, not at start-up.
     const [{ runAgent }, tools, client] = await Promise.all([import("./agent.js"), this.getTools(), this.getClient()]);
     if (!this.model) {
@@ -150,7 +170,8 @@ export class Conversation {
     setMaxListeners(0, signal);
     // Ask the server about the window while the request is being prepared; the request waits for it.
     void this.context.detect(model);
-    const [context, mcpNotes] = await Promise.all([hookContext, this.mcpBudget(model, mcpStarting, { signal, approve })]);
+    const [context, mcpNotes] = await Promise.all([hookContext, this.prepareMcp(model, mcpStarting, { signal, approve })]);
+    this.refreshSystemMessage();
     const notices = [
       ...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []),
       ...this.jobNotices().map((notice) => notice.text),
@@ -159,7 +180,7 @@ export class Conversation {
     ];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
     this.options.recorder?.beginTurn(prompt, this.messages.length, typed);
-    this.append(markTyped({ role: "user", content }, typed === content ? undefined : typed));
+    this.append(markTyped({ role: "user", content: images?.length ? [...images, { type: "text", text: content }] : content }, typed === content ? undefined : typed));
     this.interrupted = false;
     const runTurn = () => runAgent({
       client,
@@ -175,6 +196,8 @@ export class Conversation {
         readOnlyRoots: this.skills.readOnlyRoots,
         recorder: this.options.recorder,
         readDenied: this.options.readDenied,
+        planning: this.options.planning,
+        presentPlan,
       },
       signal,
       maxSteps: this.options.config.maxIterations,
@@ -182,10 +205,8 @@ export class Conversation {
       streamIdleMs: this.options.config.streamIdleMs,
       notices: () => [...this.jobNotices(), ...(this.options.mcp?.drainNotes() ?? []).map((text) => ({ text }))],
       context: this.context,
-      onEvent: (event) => {
-        if (event.type === "usage") addUsage(this.usage, event.usage);
-        this.events.emit(event);
-      },
+      images: this.imageSupport,
+      onEvent: this.relay,
     });
     const stop = await withStopHooks(hooks, signal, (message) => this.append(message), runTurn).catch((error: unknown) => {
       this.interrupted = signal.aborted;
@@ -207,7 +228,12 @@ export class Conversation {
 
   /** The names of the tools the model may call, in the order it sees them. */
   async toolNames(): Promise<string[]> {
-    return (await this.getTools()).specs().map((spec) => (spec as { function: { name: string } }).function.name);
+    return (await this.toolSpecs()).map((spec) => (spec as { function: { name: string } }).function.name);
+  }
+
+  /** The tool schemas the next request carries. */
+  async toolSpecs(): Promise<unknown[]> {
+    return (await this.getTools()).specs();
   }
 
   /** The model names the endpoint lists (GET /models); undefined when it does not answer. */
@@ -248,12 +274,21 @@ export class Conversation {
    */
   rewindTo(index: number, prompt: string): boolean {
     const message = this.messages[index];
-    if (index < 1 || message?.role !== "user" || typeof message.content !== "string" || !message.content.endsWith(prompt)) return false;
+    if (index < 1 || message?.role !== "user" || !textOf(message.content).endsWith(prompt)) return false;
     this.messages.splice(index);
     this.interrupted = false;
     this.events.emit({ type: "context", messages: this.messages.slice(1), state: this.context.compactionState });
     return true;
   }
+
+  /** The loop's events (a subagent's usage too) to every listener, its tokens added to this conversation's. */
+  private readonly relay = (event: AgentEvent): void => {
+    if (event.type === "usage") addUsage(this.usage, event.usage);
+    this.events.emit(event);
+  };
+
+  /** One line for the person (an MCP server that failed or was not approved). */
+  private readonly notify = (text: string): void => this.events.emit({ type: "notice", text });
 
   private append(message: Message): void {
     this.messages.push(message);
@@ -266,8 +301,39 @@ export class Conversation {
   }
 
   private systemMessage(): Message {
+    const { replace, append } = this.promptOverride;
     const skills = skillsSection(this.skills);
-    return { role: "system", content: systemPrompt({ root: this.options.config.workspace, instructions: this.instructions, skills: skills.length ? skills : undefined }) };
+    const mcpInstructions = this.options.mcp?.instructions();
+    const base = replace || systemPrompt({ root: this.options.config.workspace, instructions: this.instructions, skills: skills.length ? skills : undefined, mcpInstructions });
+    return { role: "system", content: append ? `${base}\n\n${append}` : base };
+  }
+
+  /**
+   * Claude Code's --system-prompt (replaces mini-claude's, tool guidance included) and
+   * --append-system-prompt (added after it), also sent by the Agent SDK's initialize. Kept here,
+   * not patched into the message, so every rebuild of the prompt (MCP instructions, /clear, a
+   * compaction) keeps them, and appending twice never stacks.
+   */
+  overrideSystemPrompt(replace: string | undefined, append: string | undefined): void {
+    this.promptOverride = { replace, append };
+    this.refreshSystemMessage();
+  }
+
+  /** The MCP servers' instructions arrive when they start (and change on /mcp reconnect): the system prompt follows. */
+  private refreshSystemMessage(): void {
+    const next = this.systemMessage();
+    if (this.messages[0]?.role === "system" && this.messages[0].content !== next.content) this.messages[0] = next;
+  }
+
+  /**
+   * Start the MCP servers now, as the first request would (a /prompt or an @server:uri needs them);
+   * what they have to tell the model waits for that request.
+   */
+  async startMcp({ signal, approve }: Pick<TurnOptions, "signal" | "approve">): Promise<void> {
+    const mcp = this.options.mcp;
+    if (!mcp || mcp.servers.length === 0) return;
+    await mcp.start(await mcpOptions(this.context, this.model, { signal, approve, notify: this.notify }));
+    this.refreshSystemMessage();
   }
 
   /** The session is over: window probes still in flight (a small first request did not wait for them) stop, so the process can exit. */
@@ -282,34 +348,39 @@ export class Conversation {
 
   private async getTools(): Promise<ToolRegistry> {
     if (this.tools) return this.tools;
-    const { createRegistry, tools } = await import("../tools/index.js");
-    const { hooks, config, mcp } = this.options;
-    const base = this.options.tools ?? createRegistry(mcp ? withMcpTools(tools, mcp) : tools);
+    const [{ createRegistry, tools, toolsForMode }, { agentTool }] = await Promise.all([import("../tools/index.js"), import("./subagent.js")]);
+    const { hooks, config, mcp, planning = () => false } = this.options;
+    const hooked = (registry: ToolRegistry) => (hooks ? withHooks(registry, hooks, config.workspace) : registry);
+    // A subagent's tools: those its agent lists that this conversation offers (--tools, --disallowedTools), with the same hooks.
+    const subagentTools = (names: string[]) => {
+      const offered = new Set(this.tools!.specs().map((spec) => (spec as { function: { name: string } }).function.name));
+      return hooked(createRegistry(tools.filter((tool) => names.includes(tool.name) && offered.has(tool.name))));
+    };
+    const agent = agentTool({
+      agents: this.agents,
+      client: () => this.getClient(),
+      model: () => this.model ?? "",
+      window: () => this.context.window,
+      tools: subagentTools,
+      maxSteps: config.maxIterations,
+      repeatLimit: config.repeatLimit,
+      streamIdleMs: config.streamIdleMs,
+      emit: this.relay,
+      finished: (run) => this.subagentRuns.push(run),
+    });
+    const builtIn = [...tools, agent];
+    const base = this.options.tools ?? createRegistry(toolsForMode(mcp ? withMcpTools(builtIn, mcp) : builtIn, planning));
     const withInstructions = withSubfolderInstructions(base, this.subfolderInstructions);
     const registry = this.options.wrapTools ? this.options.wrapTools(withInstructions) : withInstructions;
-    this.tools = hooks ? withHooks(registry, hooks, config.workspace) : registry;
+    this.tools = hooked(registry);
     return this.tools;
   }
 
-  /**
-   * Start the MCP servers at the first request (asking about a project's), before the model and its
-   * window are known: nothing about starting them needs either. Resolves to their notes for the model.
-   */
-  private startMcp({ signal, approve }: Pick<TurnOptions, "signal" | "approve">): Promise<string[]> {
-    const mcp = this.options.mcp;
-    if (!mcp || mcp.servers.length === 0) return Promise.resolve([]);
-    const notify = (text: string) => this.events.emit({ type: "notice", text });
-    return mcp.prepare({ signal, approve, budgetTokens: Number.POSITIVE_INFINITY, notify });
-  }
-
-  /** Once the servers are up and the window known: the direct/gateway budget, and every note for the model. */
-  private async mcpBudget(model: string, starting: Promise<string[]>, { signal, approve }: Pick<TurnOptions, "signal" | "approve">): Promise<string[]> {
-    const mcp = this.options.mcp;
-    if (!mcp || mcp.servers.length === 0) return [];
-    const [notes] = await Promise.all([starting, this.context.detect(model)]);
-    const usable = this.context.window.tokens - replyReserve(this.context.window.tokens);
-    // Started already: this call only sets the budget and drains what came up meanwhile.
-    return [...notes, ...(await mcp.prepare({ signal, approve, budgetTokens: Math.floor(usable * DIRECT_BUDGET_SHARE), notify: () => {} }))];
+  /** Once the servers are up and the window known: the budget set, the servers' notes for the model. */
+  private async prepareMcp(model: string, starting: Promise<void>, turn: Pick<TurnOptions, "signal" | "approve">): Promise<string[]> {
+    if (!this.options.mcp?.servers.length) return [];
+    const [, options] = await Promise.all([starting, mcpOptions(this.context, model, { ...turn, notify: this.notify })]);
+    return this.options.mcp.prepare(options);
   }
 
   private async getClient(): Promise<OpenAI> {

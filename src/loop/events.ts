@@ -47,7 +47,10 @@ export type AgentEvent =
     }
   /** A running call's latest output ("" when it starts running), for a live line. */
   | { type: "tool_progress"; id: string; text: string }
-  | { type: "usage"; usage: Usage }
+  /** One model call's tokens; `subagent` when a subagent made it: the `agent` call (`id`) that ran it and the agent's name. */
+  | { type: "usage"; usage: Usage; subagent?: { id: string; agent: string } }
+  /** A subagent's tool call ended, for the person's folded block and /expand; it never enters any history. */
+  | { type: "subagent_tool"; /** The parent's `agent` call. */ id: string; /** Its description, the block's header. */ description: string; label: string; ok: boolean; display: string }
   /** The client is sending a request again after a 429, a 5xx or a dropped connection. */
   | { type: "retry"; attempt: number };
 

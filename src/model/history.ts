@@ -1,5 +1,6 @@
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from "openai/resources/chat/completions";
 import { REASONING_FIELDS } from "./provider-fields.js";
+import { isImageOnly } from "./image-parts.js";
 
 /**
  * What the API accepts as a history: the message types, and the invariant that every assistant tool
@@ -26,7 +27,8 @@ export const INTERRUPTED_REPLY_NOTE =
  */
 export function withoutStaleReasoning(messages: Message[]): Message[] {
   let lastUser = -1;
-  for (let i = messages.length - 1; i >= 0 && lastUser === -1; i--) if (messages[i].role === "user") lastUser = i;
+  // A tool's images (a user message mid-turn) do not end the turn.
+  for (let i = messages.length - 1; i >= 0 && lastUser === -1; i--) if (messages[i].role === "user" && !isImageOnly(messages[i])) lastUser = i;
   const stale = (m: Message, i: number) => i < lastUser && m.role === "assistant" && REASONING_FIELDS.some((field) => field in m);
   if (!messages.some(stale)) return messages;
   return messages.map((message, i) => (stale(message, i) ? withoutReasoning(message) : message));

@@ -3,8 +3,29 @@
  * and the engine's network bridges left behind on it.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { accessSync, constants, readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+/**
+ * The engine's own helpers, named from its installed package: apply-seccomp (the filter that
+ * keeps commands off the host's Unix sockets) and the JVM proxy agent. The engine is bundled into
+ * dist/ (half its load time), where its own lookup beside its files finds nothing; and when it
+ * finds no apply-seccomp it only logs a warning and leaves Unix sockets open, so a missing one is
+ * a missing support here, not a fallback.
+ */
+export function engineHelpers(): { applySeccomp?: string; javaAgentJar?: string } {
+  let root: string;
+  try {
+    root = dirname(createRequire(import.meta.url).resolve("@anthropic-ai/sandbox-runtime/package.json"));
+  } catch {
+    return {};
+  }
+  const arch = process.arch === "x64" ? "x64" : process.arch === "arm64" ? "arm64" : undefined;
+  const applySeccomp = arch ? join(root, "vendor", "seccomp", arch, "apply-seccomp") : undefined;
+  const javaAgentJar = join(root, "vendor", "java-proxy-agent", "srt-proxy-agent.jar");
+  return { applySeccomp: applySeccomp && isExecutable(applySeccomp) ? applySeccomp : undefined, javaAgentJar: isFile(javaAgentJar) ? javaAgentJar : undefined };
+}
 
 /** What this machine lacks for the engine, with the command that installs it; undefined when nothing. */
 export function missingSupport(): string | undefined {
@@ -22,6 +43,7 @@ export function missingSupport(): string | undefined {
     const packages = missing.map(([, name]) => name).join(" ");
     return `${packages} ${missing.length > 1 ? "are" : "is"} missing (install: apt-get install ${packages})`;
   }
+  if (!engineHelpers().applySeccomp) return `the sandbox engine's seccomp helper for ${process.arch} is missing (reinstall mini-claude: npm ci)`;
   const probe = spawnSync(onPath("bwrap")!, ["--ro-bind", "/", "/", "--dev", "/dev", "--unshare-pid", "--unshare-net", "--die-with-parent", "true"], { encoding: "utf8", timeout: 5000 });
   if (probe.status === 0) return undefined;
   const why = (probe.stderr || probe.error?.message || `exit ${probe.status}`).trim().split("\n")[0];
@@ -52,6 +74,23 @@ export function killBridges(parent: number): void {
     } catch {
       // Gone meanwhile, or not ours to read.
     }
+  }
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 

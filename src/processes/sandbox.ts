@@ -8,7 +8,7 @@
  * One sandbox per process (configured once at start by main.ts), so spawn.ts can wrap every
  * command without each caller passing it along. Never a silent fallback: when the probe fails the
  * state says what is missing and how to install it, and the banner shows it. The engine itself
- * (~200 ms to load, ~130 ms to start its proxies) is loaded by warmSandbox() while the REPL's
+ * (bundled into dist/; ~100 ms of CPU to load, ~130 ms to start its proxies) is loaded by warmSandbox() while the REPL's
  * banner is read or once --print's first request is out, so it is never on that request's path.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { alsoOnKill } from "./children.js";
 import { sessionPolicy, type SessionPolicy } from "./sandbox-policy.js";
-import { killBridges, missingSupport } from "./sandbox-host.js";
+import { engineHelpers, killBridges, missingSupport } from "./sandbox-host.js";
 import { askAboutDomain, forgetCommands } from "./sandbox-network.js";
 
 export type SandboxMode = "off" | "auto" | "on";
@@ -174,11 +174,14 @@ function startEngine(): Promise<Engine> {
     const lib = await import("@anthropic-ai/sandbox-runtime");
     engine.module = lib;
     const policy = session!.policy;
+    const helpers = engineHelpers();
     await lib.SandboxManager.initialize(
       {
         // macOS: a dev server binds the host's loopback (on Linux each command has its own, see job-ports.ts).
         network: { allowedDomains: policy.allowedDomains, deniedDomains: [], allowLocalBinding: true },
         filesystem: { denyRead: policy.denyRead, allowWrite: policy.allowWrite, denyWrite: policy.denyWrite },
+        ...(helpers.applySeccomp ? { seccomp: { applyPath: helpers.applySeccomp } } : {}),
+        ...(helpers.javaAgentJar ? { javaAgentJarPath: helpers.javaAgentJar } : {}),
       },
       (destination) => askAboutDomain(state, destination.host, destination.port),
     );

@@ -61,7 +61,8 @@ export class ClaudeTurn {
         return this.delta({ type: "text_delta", text: event.delta });
       case "usage":
         addUsage(this.usage, event.usage);
-        this.stepUsage = event.usage;
+        // A subagent's call counts in the turn's total, not in the parent's message it runs under.
+        if (!event.subagent) this.stepUsage = event.usage;
         return;
       case "assistant_end":
         if (this.requestAt !== undefined) this.apiMs += performance.now() - this.requestAt;

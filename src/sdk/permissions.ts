@@ -1,6 +1,6 @@
 import { rejection, type Approval, type ApprovalRequest, type Prepared, type PreparedCall, type ToolCallRequest, type ToolContext, type ToolRegistry, type ToolResult } from "../tools/index.js";
 import type { ClaudeOptions } from "../config/claude-flags.js";import type { Denial } from "./claude-messages.js";
-import { fromClaudeInput, toClaudeInput, toClaudeName } from "../claude-names.js";
+import { claudeNamesOf, fromClaudeInput, toClaudeInput, toClaudeName } from "../claude-names.js";
 
 /**
  * Claude Code's tool layer over mini-claude's tools. It decides nothing about running a call:
@@ -65,9 +65,11 @@ export class ClaudePermissions {
 
   /** Whether the model is offered the tool `ours` at all. */
   offered(ours: string): boolean {
-    const claude = toClaudeName(ours);
-    if (this.claude.tools && !this.claude.tools.some((rule) => nameMatches(rule, claude))) return false;
-    return !this.claude.disallowedTools.some((rule) => !rule.includes("(") && nameMatches(rule, claude));
+    // Claude Code's older names count too: `Task` is Agent, `MultiEdit` is Edit.
+    const names = [toClaudeName(ours), ...claudeNamesOf(ours)];
+    const named = (rule: string) => names.some((claude) => nameMatches(rule, claude));
+    if (this.claude.tools && !this.claude.tools.some(named)) return false;
+    return !this.claude.disallowedTools.some((rule) => !rule.includes("(") && named(rule));
   }
 
   private async run(inner: ToolRegistry, original: PreparedCall, ctx: ToolContext): Promise<ToolResult> {

@@ -2,6 +2,7 @@ import { isSummary, type CompactionState } from "../context/compaction.js";
 import type { Config } from "../config/config.js";
 import type { Message } from "../model/history.js";
 import { findSession, latestSession, listSessions, SessionLookupError, Transcript, type HistoryEvent } from "./transcript.js";import { UsageError } from "../config/args.js";
+import { isImageOnly } from "../model/image-parts.js";
 
 /**
  * Which transcript a run writes to (a new one, the latest of this workspace for --continue, or
@@ -72,7 +73,7 @@ function pick(config: Config, fresh: () => Transcript, warn: (line: string) => v
   if (!id) return { transcript: fresh() };
   const { transcript, messages, compaction, skipped } = Transcript.open(config.dataDir, id);
   if (skipped > 0) warn(`skipped ${skipped} unreadable line${skipped === 1 ? "" : "s"} of ${transcript.path}; the rest of the session is resumed.`);
-  const turns = (compaction?.requests.length ?? 0) + messages.filter((m) => m.role === "user" && !isSummary(m)).length;
+  const turns = (compaction?.requests.length ?? 0) + messages.filter((m) => m.role === "user" && !isSummary(m) && !isImageOnly(m)).length;
   return { transcript, history: messages, compaction, note: `Resumed session ${id} (${turns} earlier request${turns === 1 ? "" : "s"}).` };
 }
 

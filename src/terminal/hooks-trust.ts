@@ -1,27 +1,37 @@
+import type { AgentDefinition, AgentSet } from "../extend/agents.js";
 import type { SessionHooks } from "../extend/hooks/setup.js";
 import type { HookCommand } from "../extend/hooks/settings.js";
 import type { InputQueue } from "./input/queue.js";
 import type { Renderer } from "./render/render.js";
 
 /**
- * The REPL's trust question for a project's hooks: they are commands a repository wants to run on
- * this machine, so the person sees each one whole before saying yes. The answer is remembered
- * (hooks/trust.ts) until the hooks change.
+ * The REPL's trust question for what a project would run on this machine: its hooks (commands)
+ * and its subagents that may run commands or write files (extend/agents.ts). One decision covers
+ * both, as --trust-project-hooks does: the person sees each hook and agent whole before saying
+ * yes. The answer is remembered (hooks/trust.ts) until they change.
  */
-export async function askHookTrust(session: SessionHooks, reader: InputQueue, renderer: Renderer): Promise<void> {
-  const untrusted = session.hooks.untrusted();
-  if (untrusted.length === 0) return;
+export async function askHookTrust(session: SessionHooks | undefined, agents: AgentSet, reader: InputQueue, renderer: Renderer): Promise<void> {
+  const hooks = session?.hooks.untrusted() ?? [];
+  const acting = agents.untrusted();
+  if (hooks.length === 0 && acting.length === 0) return;
+  const what = [hooks.length ? "hooks" : "", acting.length ? "agents that run commands or write files" : ""].filter(Boolean).join(" and ");
   if (!reader.isTerminal) {
-    await renderer.notice("This project's hooks did not run: they are trusted only when the REPL asks in a terminal (or with --print --trust-project-hooks).");
+    await renderer.notice(`This project's ${what} ${hooks.length ? "did not run" : "are not offered"}: they are trusted only when the REPL asks in a terminal (or with --print --trust-project-hooks).`);
     return;
   }
-  await renderer.notice(`This project defines hooks, commands mini-claude would run on your machine:\n${hookLines(untrusted)}`);
-  const answer = await reader.ask("Trust and run these hooks? [y]es / [n]o: ", new AbortController().signal);
+  const shown = [
+    ...(hooks.length ? [`This project defines hooks, commands mini-claude would run on your machine:\n${hookLines(hooks)}`] : []),
+    ...(acting.length ? [`This project defines subagents that may run commands or write files:\n${agentLines(acting)}`] : []),
+  ];
+  await renderer.notice(shown.join("\n"));
+  const answer = await reader.ask(`Trust and ${hooks.length ? "run these hooks" : "offer these agents"}? [y]es / [n]o: `, new AbortController().signal);
   if (answer !== null && /^y(es)?$/i.test(answer.trim())) {
-    const saved = session.trust();
-    await renderer.notice(saved ? "Hooks trusted; you will be asked again if they change." : "Hooks trusted for this session (the decision could not be saved).");
+    // Both are remembered, each under its own content; one that could not be saved holds for this session.
+    const saved = [hooks.length ? session!.trust() : true, acting.length ? agents.trust() : true].every(Boolean);
+    const name = hooks.length ? (acting.length ? "Hooks and agents" : "Hooks") : "Agents";
+    await renderer.notice(saved ? `${name} trusted; you will be asked again if they change.` : `${name} trusted for this session (the decision could not be saved).`);
   } else {
-    await renderer.notice("The project's hooks will not run this session.");
+    await renderer.notice(`The project's ${hooks.length ? `hooks will not run${acting.length ? " and its acting agents will not be offered" : ""}` : "acting agents will not be offered"} this session.`);
   }
 }
 
@@ -40,6 +50,10 @@ export function hooksReport(session: SessionHooks | undefined): string {
 
 function hookLines(hooks: HookCommand[]): string {
   return hooks.map((hook) => `${hookLine(hook)}\n      from ${hook.source}`).join("\n");
+}
+
+function agentLines(agents: AgentDefinition[]): string {
+  return agents.map((agent) => `  ${agent.name}: tools ${agent.tools.join(", ")} (${agent.source})`).join("\n");
 }
 
 function hookLine(hook: HookCommand): string {

@@ -1,7 +1,9 @@
 import type { AgentEvent } from "../loop/agent.js";
 import type { Usage } from "../model/usage.js";
+import type { PermissionMode } from "../config/claude-flags.js";
 import { spillPathIn } from "../tools/spill.js";
 import { renderDiff } from "./render/diff.js";
+import type { JsonUsageBySource } from "./json-ledger.js";
 
 /**
  * The machine-readable events of `--print --output-format json|stream-json`: their shapes and
@@ -9,7 +11,7 @@ import { renderDiff } from "./render/diff.js";
  * carries SCHEMA_VERSION; a test fails when a shape changes without the version changing.
  * Fields are only ever added (optional) within a version; renaming or removing one is a new version.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Why the run ended: the model answered, the step fuse tripped, the person stopped it, the endpoint failed, or the answer was cut. */
 export type ResultReason = "completed" | "max_turns" | "aborted" | "provider_error" | "length";
@@ -40,6 +42,8 @@ export interface ResultEvent {
   session_id: string | null;
   /** Paths the tools wrote or edited, in the order first changed. */
   files_changed: string[];
+  /** The last request's tokens by source (json-ledger.ts); absent when no request was sent. */
+  usage_by_source?: JsonUsageBySource;
 }
 
 export interface InitEvent {
@@ -50,6 +54,8 @@ export interface InitEvent {
   endpoint_host: string;
   context_window: number;
   tools: string[];
+  /** Claude Code's permission mode (--permission-mode); since schema 2. */
+  permission_mode: PermissionMode;
 }
 
 export type StreamEvent =
@@ -60,7 +66,7 @@ export type StreamEvent =
   | { type: "tool_call"; step: number; id: string; name: string; label: string; input: unknown }
   | { type: "tool_result"; step: number; id: string; name: string; ok: boolean; display: string; output: string; exit_code?: number; spill_path?: string }
   | { type: "file_change"; step: number; tool_call_id: string; path: string; diff: string }
-  | { type: "usage"; step: number; usage: JsonUsage; cost?: number }
+  | { type: "usage"; step: number; usage: JsonUsage; cost?: number; usage_by_source?: JsonUsageBySource }
   | { type: "compaction"; step: number; text: string }
   | { type: "retry"; step: number; attempt: number }
   | { type: "background_job"; step: number; text: string }

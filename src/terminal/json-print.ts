@@ -8,6 +8,8 @@ import { addUsage } from "../model/usage.js";
 import { describeError } from "./errors.js";
 import { jsonUsage, SCHEMA_VERSION, streamEventsFor, type ResultEvent, type ResultReason, type StreamEvent } from "./json-events.js";
 import { JsonLines } from "./json-lines.js";
+import { jsonUsageBySource, type JsonUsageBySource } from "./json-ledger.js";
+import { requestLedger } from "../loop/request-ledger.js";
 
 /**
  * `--print --output-format json|stream-json`: stdout carries JSON and nothing else; the person's
@@ -98,7 +100,11 @@ export class JsonPrint implements JsonPrinter {
     if (event.type === "assistant_end" && !event.toolCalls) this.answer = event.text;
     if (event.type === "tool_end" && event.ok && event.diff && !this.files.includes(event.diff.path)) this.files.push(event.diff.path);
     if (!this.stream) return;
-    for (const line of streamEventsFor(event, this.step, this.options.config.includePartial)) this.lines.write(line);
+    for (const line of streamEventsFor(event, this.step, this.options.config.includePartial)) {
+      // Measured here, not on the request path: the usage line follows the request it describes.
+      const bySource = line.type === "usage" ? this.usageBySource() : undefined;
+      this.lines.write(bySource ? { ...line, usage_by_source: bySource } : line);
+    }
   }
 
   private writeInit(): void {
@@ -113,6 +119,7 @@ export class JsonPrint implements JsonPrinter {
       endpoint_host: endpointHost(config.baseURL),
       context_window: conversation.context.window.tokens,
       tools: this.tools,
+      permission_mode: config.claude?.permissionMode ?? "default",
     };
     this.lines.write(line);
   }
@@ -146,7 +153,23 @@ export class JsonPrint implements JsonPrinter {
       duration_ms: Math.round(performance.now() - this.started),
       session_id: this.options.sessionId() ?? null,
       files_changed: this.files,
+      ...this.lastUsageBySource(),
     };
+  }
+
+  /** The last request's tokens by source (none before any request); never lets a measuring problem cost the result line. */
+  private usageBySource(): JsonUsageBySource | undefined {
+    try {
+      const ledger = requestLedger(this.options.conversation);
+      return ledger && jsonUsageBySource(ledger);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private lastUsageBySource(): { usage_by_source?: JsonUsageBySource } {
+    const bySource = this.usageBySource();
+    return bySource ? { usage_by_source: bySource } : {};
   }
 }
 

@@ -15,6 +15,7 @@ import { renderMarkdown } from "./render/markdown.js";
 import { Renderer } from "./render/render.js";
 import { onExitSync, onSignals } from "./input/signals.js";
 import { templateInPrompt } from "./commands/templates.js";
+import { printAnswer } from "../extend/mcp/elicitation.js";
 import type { JsonPrinter, JsonPrintOptions } from "./json-print.js";
 
 /**
@@ -59,11 +60,22 @@ export async function runPrintMode({ config, conversation, jobs, sessionId = () 
     const files = [...new Set(untrusted.map((hook) => hook.source))].join(", ");
     process.stderr.write(`mini-claude: this project's hooks (${files}) did not run: --print runs project hooks only with --trust-project-hooks.\n`);
   }
+  const acting = conversation.agents.untrusted();
+  if (acting.length) {
+    process.stderr.write(`mini-claude: this project's agents that run commands or write files (${acting.map((agent) => agent.source).join(", ")}) are not offered: trust them in the REPL, or pass --trust-project-hooks.\n`);
+  }
   const waiting = approvals.permissions.untrusted();
   if (waiting.length) {
     process.stderr.write(`mini-claude: this project's permissions.allow (${waiting.join(", ")}) were not applied: --print applies a project's allow rules once you trusted them in the REPL.\n`);
   }
   const approve = approvals.printApprover();
+  // Nobody can fill in a server's form: decline it (or take its defaults), and say so in one line.
+  conversation.mcp?.setElicitor(async (server, request) => {
+    const { answer, line } = printAnswer(server, request, config.mcpElicitation);
+    process.stderr.write(`mini-claude: ${showControls(line)}
+`);
+    return answer;
+  });
   const interrupt = new AbortController();
   const jsonOptions: JsonPrintOptions = { config, conversation, prompt, signal: interrupt.signal, approve, sessionId };
   const json: JsonPrinter | undefined =

@@ -18,6 +18,10 @@ import { loadInputHistory, saveInputLine } from "./input/history.js";
 import { InputQueue } from "./input/queue.js";
 import { showEndedJobs } from "./job-notices.js";
 import { attachMentions, completeMention } from "./input/mentions.js";
+import type { ContentPart } from "../images.js";
+import { attachResourceMentions } from "./input/resource-mentions.js";
+import { replElicitation } from "./elicitation-form.js";
+import { promptNames } from "./commands/mcp-prompts.js";
 import { recapLines } from "./commands/recap.js";
 import { runShellEscape } from "./input/shell-escape.js";
 import { Renderer } from "./render/render.js";
@@ -30,6 +34,8 @@ import { wrapText } from "./render/wrap.js";
 import type { HeldKey } from "./input/keys.js";
 import { compact, describeDropped, Typeahead } from "./input/typeahead.js";
 import { availableTemplates, type TemplateRequest } from "./commands/templates.js";
+import { modeLabel, modeLine, nextMode, switchMode } from "../approval/mode-switch.js";
+import { implementRequest, replPlanQuestion } from "./plan-question.js";
 
 /**
  * The interactive mode: the prompt, one request at a time through the conversation, slash
@@ -37,7 +43,6 @@ import { availableTemplates, type TemplateRequest } from "./commands/templates.j
  */
 
 export const PROMPT = "mini-claude> ";
-const ALL_ALLOWED_PROMPT = "mini-claude (all allowed)> ";
 const DOUBLE_CTRL_C_MS = 2000;
 
 export interface ReplMode {
@@ -76,7 +81,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   };
   const reader = new InputQueue({
     prompt: PROMPT,
-    completer: (line: string) => (line.startsWith("/") ? completeSlash(line, () => [...availableTemplates(config).map((t) => t.name), ...conversation.skills.all.map((s) => s.name)]) : completeMention(line, config.workspace)),
+    completer: (line: string) => (line.startsWith("/") ? completeSlash(line, () => [...availableTemplates(config).map((t) => t.name), ...conversation.skills.all.map((s) => s.name), ...promptNames(conversation)]) : completeMention(line, config.workspace)),
     history: process.stdin.isTTY ? loadInputHistory(config.configDir) : [],
     onHeldKey,
     onHeldPaste: (text) => {
@@ -90,10 +95,26 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       const queued = typeahead.footer().replace(/▏$/gm, "");
       if (footer && queued) process.stdout.write(`${renderer.colors.dim(queued)}\n`);
     },
+    onShiftTab: () => {
+      switchMode(approvals, nextMode(approvals.permissionMode));
+      reader.setPrompt(promptNow());
+    },
+    onPasted: (text) => pasted.push(text),
   });
+  /** What was pasted since the last request: a pasted image path goes as the image. */
+  const pasted: string[] = [];
+  // The mode and "everything allowed" are in the prompt, so a person never forgets either is on.
+  const promptNow = () => {
+    const labels = [modeLabel(approvals.permissionMode), approvals.remembered.allowAll ? "all allowed" : undefined].filter(Boolean);
+    return labels.length ? `mini-claude (${labels.join(", ")})> ` : PROMPT;
+  };
   const renderer = new Renderer({ out: process.stdout, activity: process.stdout, color: colorEnabled(process.stdout), streamText: true });
   const approve = replApproval(approvals, reader, renderer);
+  /** A plan the person approved: sent as the next request. */
+  let approvedPlan: string | undefined;
+  const presentPlan = replPlanQuestion({ approvals, reader, renderer, onImplement: (plan) => (approvedPlan = plan) });
   let turn: AbortController | undefined;
+  conversation.mcp?.setElicitor(replElicitation(reader, renderer, () => turn?.signal));
   // A command (or a background job) reaching a domain no rule allows: asked during a turn, refused when idle.
   setNetworkAsker(async (question) => {
     const domain = question.port && question.port !== 443 && question.port !== 80 ? `${question.host}:${question.port}` : question.host;
@@ -154,16 +175,17 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   if (reader.isTerminal) {
     const recap = recapLines(conversation.messages, process.stdout.columns, renderer.colors.dim);
     // The model name, the folder and the notes can come from the endpoint or the file system: shown, not obeyed.
-    process.stdout.write(`${wrapText(showControls([banner(version, config, conversation), ...notes].join("\n"), "\n"), process.stdout.columns)}\n${recap.map((line) => `${line}\n`).join("")}`);
+    const mode = approvals.permissionMode === "default" ? [] : [modeLine(approvals.permissionMode)];
+    process.stdout.write(`${wrapText(showControls([banner(version, config, conversation), ...notes, ...mode].join("\n"), "\n"), process.stdout.columns)}\n${recap.map((line) => `${line}\n`).join("")}`);
   }
-  if (hooks) await askHookTrust(hooks, reader, renderer);
+  await askHookTrust(hooks, conversation.agents, reader, renderer);
   await askPermissionTrust(approvals.permissions, reader, renderer);
   conversation.warmUp();
   // The person is reading the banner: the sandbox engine loads and starts its proxies meanwhile.
   warmSandbox();
   const changes = new SessionChanges(config.workspace);
   const page = reader.isTerminal ? (text: string) => showPaged(text, process.stdout, (run) => reader.lendTerminal(run)) : undefined;
-  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, page, ask: (question) => reader.ask(question), interruptible: (run) => interruptibly(run) };
+  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, page, ask: (question) => reader.ask(question), interruptible: (run) => interruptibly(run), approve };
 
   /** After a request or a !command: the news it held back, and what an interrupt of it dropped. */
   const turnEnded = async () => {
@@ -202,12 +224,11 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     if (queued !== undefined) {
       line = queued;
       reader.remember(line);
-      if (reader.isTerminal) process.stdout.write(`${PROMPT}${line.split("\n").length > 1 ? compact(line) : line}\n`);
+      if (reader.isTerminal) process.stdout.write(`${promptNow()}${line.split("\n").length > 1 ? compact(line) : line}\n`);
     } else if (typeahead.leaving) {
       break;
     } else {
-      // While everything is allowed the prompt says so, so a person never forgets it is on.
-      reader.setPrompt(approvals.remembered.allowAll ? ALL_ALLOWED_PROMPT : PROMPT);
+      reader.setPrompt(promptNow());
       reader.prompt();
       reader.type(typeahead.takeDraft());
       line = await reader.next();
@@ -238,9 +259,13 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       continue;
     }
     // A template attached its own @files; what it ran or quoted must not be attached again.
-    const mentions = request.expanded ? { text: request.prompt, attached: [], problems: [] } : attachMentions(request.prompt, config.workspace);
-    for (const problem of mentions.problems) await renderer.error(problem);
-    if (mentions.attached.length) await renderer.notice(`(attached ${mentions.attached.join(", ")})`);
+    const none = { text: request.prompt, attached: [] as string[], problems: [] as string[], images: [] as ContentPart[] };
+    const files = request.expanded ? none : await attachMentions(request.prompt, config.workspace, pasted.splice(0));
+    const mentions = request.expanded ? none : await attachResourceMentions(files.text, conversation, approve, interruptibly);
+    // The resources' text holds the files' already; each list says its own.
+    for (const problem of [...files.problems, ...mentions.problems]) await renderer.error(problem);
+    const attached = [...files.attached, ...mentions.attached];
+    if (attached.length) await renderer.notice(`(attached ${attached.join(", ")})`);
     const prompt = [...shellContext, mentions.text].join("\n\n");
     const typed = [...shellTyped, input].join("\n");
     shellContext = [];
@@ -253,8 +278,11 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     // A template's front-matter model holds for its one request.
     const model = conversation.model;
     if (request.model) conversation.model = request.model;
-    await runTurn(conversation, prompt, { signal: turn.signal, approve, changes, typed }, renderer, config);
+    await runTurn(conversation, prompt, { signal: turn.signal, approve, changes, presentPlan, images: files.images, typed }, renderer, config);
     if (request.model) conversation.model = model;
+    // An approved plan goes next, before anything typed meanwhile: it is what the person just chose.
+    if (approvedPlan !== undefined) first = implementRequest(approvedPlan);
+    approvedPlan = undefined;
     reader.hold(false);
     await turnEnded();
     if (typeahead.queued) await renderer.notice(`↳ running what you typed during the turn (${typeahead.queued} queued)`);
@@ -274,17 +302,17 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
 async function runTurn(
   conversation: Conversation,
   input: string,
-  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval>; changes: SessionChanges; typed: string },
+  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval>; changes: SessionChanges; presentPlan: ReturnType<typeof replPlanQuestion>; images?: ContentPart[]; typed: string },
   renderer: Renderer,
   config: Config,
 ): Promise<void> {
   try {
-    const { signal, approve, changes, typed } = turn;
+    const { signal, approve, changes, presentPlan, images, typed } = turn;
     const onEvent = (event: AgentEvent) => {
       changes.record(event);
       renderer.handle(event);
     };
-    const stop = await conversation.send(input, { signal, approve, onEvent, typed });
+    const stop = await conversation.send(input, { signal, approve, onEvent, presentPlan, images, typed });
     await renderer.flush();
     if (stop === "aborted") await renderer.notice("Interrupted. The conversation is kept; type your next request.");
     if (stop === "cut") await renderer.error(`[answer cut by the model's output token limit; say "continue" for the rest]`);

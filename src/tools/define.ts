@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { JobManager } from "../processes/jobs.js";
+import type { ContentPart } from "../images.js";
 
 /**
  * What a tool is. Kept apart from the registry (index.ts) so that tool modules and the registry
@@ -21,8 +22,11 @@ export type ApprovalRequest = (
       network?: boolean;
       unsandboxed?: boolean;
     }
-  /** A sandboxed command wants to reach `host` (the sandbox engine's per-domain ask). */
-  | { kind: "network"; host: string; port?: number; command: string }
+  /**
+   * A sandboxed command (the sandbox engine's per-domain ask) or web_fetch wants to reach `host`.
+   * `privateAddress`: it is (or resolves to) a private address, which only an allow naming it opens.
+   */
+  | { kind: "network"; host: string; port?: number; command: string; privateAddress?: boolean; webFetch?: true }
   /** A file tool reads `path` (real absolute path; `requested` is the path as the model named it, resolved). */
   | { kind: "read"; tool: string; path: string; requested?: string }
   | {
@@ -105,11 +109,20 @@ export interface ToolContext {
   spillDir?: string;
   /** A running call's latest output, for the person's live view ("" when it starts running). */
   progress?: (text: string) => void;
+  /** The model's id for this call (the loop sets it per call): a subagent's events name the call that runs it. */
+  callId?: string;
   /** More folders outside the workspace that read_file (only) may read: the user's skill folders. */
   readOnlyRoots?: string[];
   /** Rewind's recorder (src/session/rewind/): snapshots the workspace around calls of tools that change files, and says which changed. */
   recorder?: { around<T>(tool: string, step: () => Promise<T>, changed?: (paths: string[]) => void): Promise<T> };
+  /** Plan mode is on (--permission-mode plan, /plan, Shift+Tab): commands may change nothing. */
+  planning?: () => boolean;
+  /** Shows a finished plan to the person and reads their verdict (the REPL); unset: the plan is the turn's answer. */
+  presentPlan?: (plan: string, signal: AbortSignal) => Promise<PlanVerdict>;
 }
+
+/** The person's answer to a plan: implement it (as edited), or keep planning; null: interrupted. */
+export type PlanVerdict = { kind: "implement"; plan: string } | { kind: "keep" } | null;
 
 export interface Tool<P extends z.AnyZodObject = z.AnyZodObject> {
   name: string;
@@ -151,6 +164,10 @@ export interface ToolOutput {
   details?: string;
   /** A foreground command's exit code, when it ran to its end (for machine-readable output). */
   exitCode?: number;
+  /** The turn ends after this call's reply is answered; `answer`, when set, is the turn's final answer. */
+  endsTurn?: { answer?: string };
+  /** Images for the model (labels and image parts): tool messages carry text only, so the loop sends them in a user message after the turn's answers. */
+  images?: ContentPart[];
 }
 
 /**

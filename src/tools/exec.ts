@@ -40,9 +40,13 @@ export const execTool = defineTool({
     if (JOB_COMMAND.test(line)) return short;
     return (background ?? looksLikeDaemon(command)) ? `exec ${short} (background)` : `exec ${short}`;
   },
-  // bg_list and bg_logs only look; bg_kill and every shell command change something.
-  readOnly: ({ command }) => /^(list|logs)\b/.test(JOB_COMMAND.exec(command.trim())?.[1] ?? ""),
+  readOnly: ({ command }) => onlyLooksAtJobs(command),
   async run({ command, timeout_ms = DEFAULT_TIMEOUT_MS, background, sandbox }, ctx) {
+    // Plan mode changes nothing: a command runs in the foreground with nothing writable but the temp folder.
+    const planning = ctx.planning?.() ?? false;
+    if (planning && (background || (JOB_COMMAND.test(command.trim()) && !onlyLooksAtJobs(command)))) {
+      throw new ToolError("plan mode changes nothing, so it starts and stops no background job; describe it in the plan instead.");
+    }
     if (JOB_COMMAND.test(command.trim())) return runJobCommand(command, ctx.jobs);
     const unsandboxed = sandbox === false;
     const refusal = sandboxRefusal();
@@ -53,7 +57,7 @@ export const execTool = defineTool({
       (because) => `the user denied this command${because}. Do not run it again unchanged; adjust it or ask the user.`,
     );
     const withheld = withheldNote(command);
-    if (background ?? looksLikeDaemon(command)) {
+    if (!planning && (background ?? looksLikeDaemon(command))) {
       const started = describeStart(await ctx.jobs.start(command, { cwd: ctx.root, signal: ctx.signal, unsandboxed }));
       return withheld ? { ...started, output: `${started.output}\n${withheld}` } : started;
     }
@@ -65,11 +69,13 @@ export const execTool = defineTool({
       tee?.push(chunk);
       ctx.progress?.(chunk.toString("utf8"));
     };
-    const result = await runCommand(command, { cwd: ctx.root, timeoutMs: timeout_ms, signal: ctx.signal, unsandboxed, onOutput }).finally(() => tee?.close());
+    const readOnly = planning && sandboxed;
+    const result = await runCommand(command, { cwd: ctx.root, timeoutMs: timeout_ms, signal: ctx.signal, unsandboxed, onOutput, readOnly }).finally(() => tee?.close());
     if (result.error) throw new ToolError(`could not run the command: ${result.error}.`);
     const note = sandboxed ? sandboxNote(result.output, result.sandboxLines ?? []) : undefined;
     const saved = result.truncatedBytes > 0 && tee?.path ? savedFooter(tee.path, tee) : "";
-    const output = describeRun(command, result, timeout_ms) + (note ? `\n${note}` : "") + (withheld ? `\n${withheld}` : "") + saved;
+    const planNote = readOnly ? "\n(plan mode: nothing was writable but $TMPDIR)" : "";
+    const output = describeRun(command, result, timeout_ms) + (note ? `\n${note}` : "") + planNote + (withheld ? `\n${withheld}` : "") + saved;
     // The command's own time: the person's thinking time at the approval question is not in it.
     const ran = !result.timedOut && !result.aborted && result.exitCode !== null;
     if (!ran) return { output, display: output.split("\n", 1)[0], details: outputTail(result.output, TAIL_LINES_FAILED) };
@@ -77,6 +83,11 @@ export const execTool = defineTool({
     return { output, display: `exit ${result.exitCode} · ${(result.durationMs / 1000).toFixed(1)}s`, details, exitCode: result.exitCode! };
   },
 });
+
+/** bg_list and bg_logs only look; bg_kill and every shell command change something. */
+function onlyLooksAtJobs(command: string): boolean {
+  return /^(list|logs)\b/.test(JOB_COMMAND.exec(command.trim())?.[1] ?? "");
+}
 
 /** Where the whole output went; past the tee's cap the file holds only the start. */
 function savedFooter(path: string, tee: OutputTee): string {

@@ -5,17 +5,26 @@ import { capAndSpill } from "./spill.js";
 import { ToolInterrupted, type FileDiff, type Tool, type ToolContext } from "./define.js";
 import { editFileTool } from "./edit-file.js";
 import { execTool } from "./exec.js";
+import { exitPlanModeTool } from "./exit-plan-mode.js";
+import { offeredInMode } from "./plan-tools.js";
 import { grepTool } from "./grep.js";
 import { listFilesTool } from "./list-files.js";
 import { readFileTool } from "./read-file.js";
 import { writeFileTool } from "./write-file.js";
+import { webFetchTool } from "./web-fetch.js";
 import { firstLine } from "../text.js";
+import type { ContentPart } from "../images.js";
 
 export { defineTool, ToolError, ToolInterrupted } from "./define.js";
-export type { Approval, ApprovalRequest, Tool, ToolContext, ToolOutput, FileDiff } from "./define.js";
+export type { Approval, ApprovalRequest, Tool, ToolContext, ToolOutput, FileDiff, PlanVerdict } from "./define.js";
 
 /** The tools the model gets, in the order it sees them. */
-export const tools: Tool[] = [readFileTool, writeFileTool, editFileTool, listFilesTool, grepTool, execTool] as unknown as Tool[];
+export const tools: Tool[] = [readFileTool, writeFileTool, editFileTool, listFilesTool, grepTool, execTool, webFetchTool] as unknown as Tool[];
+
+/** `list` as the current mode offers it, read at every request: plan mode's has no write tools and adds exit_plan_mode (plan-tools.ts). */
+export function toolsForMode(list: Tool[] | (() => Tool[]), planning: () => boolean): () => Tool[] {
+  return offeredInMode(list, planning, [exitPlanModeTool as unknown as Tool]);
+}
 
 export interface ToolCallRequest {
   /** The model's id for the call (hooks see it as tool_use_id). */
@@ -69,6 +78,10 @@ export interface ToolResult {
   exitCode?: number;
   /** The person stopped the call before it ran; the loop words the observation. */
   interrupted?: true;
+  /** The turn ends once this reply's calls are answered (see ToolOutput.endsTurn). */
+  endsTurn?: { answer?: string };
+  /** Images the tool gives the model (read_file of an image); see ToolOutput.images. */
+  images?: ContentPart[];
 }
 
 /**
@@ -173,7 +186,8 @@ export async function runPrepared(call: PreparedCall, ctx: ToolContext): Promise
     result = { ...failure(`Error: ${call.name} failed unexpectedly: ${(error as Error)?.message ?? String(error)}`), label: call.label };
   }
   const details = result.details === undefined ? undefined : redactSecrets(result.details);
-  return { ...result, output: redactSecrets(result.output), display: redactSecrets(result.display), details };
+  const endsTurn = result.endsTurn?.answer === undefined ? result.endsTurn : { answer: redactSecrets(result.endsTurn.answer) };
+  return { ...result, output: redactSecrets(result.output), display: redactSecrets(result.display), details, ...(endsTurn ? { endsTurn } : {}) };
 }
 
 async function runUnredacted({ tool, args, label }: PreparedCall, ctx: ToolContext): Promise<ToolResult> {
@@ -182,11 +196,11 @@ async function runUnredacted({ tool, args, label }: PreparedCall, ctx: ToolConte
     const run = () => tool.run(args, ctx);
     let changed: string[] = [];
     const result = await (tool.changesFiles && ctx.recorder ? ctx.recorder.around(tool.name, run, (paths) => (changed = paths)) : run());
-    const { output, diff, display, details: tail, exitCode } = typeof result === "string" ? { output: result } : result;
+    const { output, diff, display, details: tail, exitCode, endsTurn, images } = typeof result === "string" ? { output: result } : result;
     // A command's file changes, for the person, under its outcome (a file tool shows its diff instead).
     const details = diff || !changed.length ? tail : [tail, `changed: ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ` and ${changed.length - 5} more` : ""}`].filter(Boolean).join("\n");
     const capped = capAndSpill(output, ctx.spillDir, tool.name);
-    const done: ToolResult = { output: capped, ok: true, label, diff, details, display: display ?? `${firstLine(capped, 161)} · ${seconds(started)}` };
+    const done: ToolResult = { output: capped, ok: true, label, diff, details, display: display ?? `${firstLine(capped, 161)} · ${seconds(started)}`, ...(endsTurn ? { endsTurn } : {}), ...(images?.length ? { images } : {}) };
     return exitCode === undefined ? done : { ...done, exitCode };
   } catch (error) {
     if (error instanceof ToolInterrupted) return { output: "", ok: false, label, display: "interrupted", interrupted: true };

@@ -6,6 +6,7 @@ import { statInWorkspace } from "./files.js";
 import { MAX_LINE_CHARS, MAX_OUTPUT_BYTES, MAX_READ_LINES, truncateLine } from "../truncate.js";
 import { readOnlyRootFor } from "./read-only-roots.js";
 import { approveRead, defineTool, ToolError } from "./define.js";
+import { hasImageExtension, readImage } from "../images.js";
 
 /** The read_file tool: a file's lines with numbers, a window at a time (offset/limit), or a folder's entries. */
 
@@ -16,7 +17,7 @@ export const readFileTool = defineTool({
   name: "read_file",
   description:
     `Read a text file as numbered lines (number, tab, text; the numbers are not part of the file). ` +
-    `Up to ${MAX_READ_LINES} lines per call; use offset to continue. A directory gives its listing.`,
+    `Up to ${MAX_READ_LINES} lines per call; use offset to continue. A directory gives its listing; an image, the image.`,
   params: z.object({
     path: z.string().describe("File path, relative to the workspace"),
     offset: z.number().int().min(1).optional().describe("First line, 1-based"),
@@ -31,7 +32,12 @@ export const readFileTool = defineTool({
     const { absolute, info } = await statInWorkspace(root, path, { purpose: "read_file reads files and directories" });
     await approveRead(ctx, "read_file", absolute, resolve(root, path));
     if (info.isDirectory()) return listDirectory(absolute, path);
-    if (await looksBinary(absolute)) {
+    const binary = await looksBinary(absolute);
+    const image = binary || hasImageExtension(absolute) ? await readImage(absolute, path) : undefined;
+    if (image && "problem" in image) throw new ToolError(image.problem);
+    // Tool messages carry text only: the loop sends the image itself in a user message after this turn's answers.
+    if (image) return { output: `${path} is an image (${formatBytes(image.bytes)}); it follows as an image in the next message.`, images: image.parts, display: `image, ${formatBytes(image.bytes)}` };
+    if (binary) {
       return `${path} is a binary file (${info.size} bytes); read_file only shows text.`;
     }
     return readWindow(absolute, path, offset, Math.min(limit, MAX_READ_LINES), info.size, ctx.signal);

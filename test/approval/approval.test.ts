@@ -338,14 +338,56 @@ describe("Claude Code's permission mode (--permission-mode, the Agent SDK's setP
     expect(decide(requests.mcp, context("repl", true, { permissionMode: "dontAsk", rules: rules({ allow: ["mcp__gh"] }) })).kind).toBe("run");
   });
 
-  it("plan runs only reads, whatever --yes or an allow rule says", () => {
-    expect(kinds(context("repl", true, { permissionMode: "plan", yes: true, rules: rules({ allow: ["Bash", "mcp__gh"] }) }))).toEqual({
-      command: "refuse", network: "refuse", unsandboxed: "refuse", destructive: "refuse", domain: "refuse", protectedWrite: "refuse", plainWrite: "refuse", read: "run", mcp: "refuse",
+  it("plan changes nothing, whatever --yes or an allow rule says: reads run, commands only in the (read-only) sandbox", () => {
+    const plan = { permissionMode: "plan" as const, yes: true, rules: rules({ allow: ["Bash", "mcp__gh", "Edit"] }) };
+    // exec makes nothing writable there but the temp folder, so even a destructive shape runs unasked.
+    expect(kinds(context("repl", true, plan))).toEqual({
+      command: "run", network: "refuse", unsandboxed: "refuse", destructive: "run", domain: "refuse", protectedWrite: "refuse", plainWrite: "refuse", read: "run", mcp: "refuse",
     });
+    expect((decide(requests.plainWrite, context("repl", true, plan)) as { why: string }).why).toContain("describe the change you would make in the plan");
+    // web_fetch reads a page: the network rules decide it as in any mode (a command's domain stays refused).
+    const page = { kind: "network" as const, host: "docs.example.com", command: "web_fetch https://docs.example.com/", webFetch: true as const };
+    expect(decide(page, context("repl", true, { permissionMode: "plan" })).kind).toBe("ask");
+    expect(decide(page, context("print", true, { permissionMode: "plan", allowedDomains: ["docs.example.com"] })).kind).toBe("run");
+  });
+
+  it("plan without the sandbox: a command asks every time in the REPL (no --yes, rule or remembered answer covers it) and --print refuses, saying why", () => {
+    const remembered = { allowAll: true, prefixes: ["npm test"], tools: new Set<string>(), domains: [] };
+    const repl = context("repl", false, { permissionMode: "plan", yes: true, remembered, rules: rules({ allow: ["Bash"] }) });
+    expect(kinds(repl)).toMatchObject({ command: "ask", destructive: "ask", unsandboxed: "refuse", plainWrite: "refuse", read: "run" });
+    expect((decide(requests.command, repl) as { why: string }).why).toBe("permission mode plan changes nothing, but the sandbox is off, so nothing stops this command from writing");
+    const print = decide(requests.command, context("print", false, { permissionMode: "plan", yes: true }));
+    expect(print.kind).toBe("refuse");
+    expect((print as { why: string }).why).toMatch(/sandbox is off.*--print cannot ask the user\. Look around with read_file, list_files and grep instead; plan mode runs commands only inside the sandbox/);
+    expect(print).not.toHaveProperty("unasked");
   });
 
   it("a refusal where nobody can ask says who cannot", () => {
     const why = (decide(requests.unsandboxed, context("print", true, { cannotAsk: "nothing can ask here" })) as { why: string }).why;
     expect(why).toMatch(/^it runs outside the sandbox \(sandbox: false\), and nothing can ask here\. Tell the user/);
+  });
+});
+
+describe("web_fetch to a private address", () => {
+  const metadata: ApprovalRequest = { kind: "network", host: "169.254.169.254", command: "web_fetch http://169.254.169.254/latest/meta-data/", privateAddress: true };
+  const local: ApprovalRequest = { kind: "network", host: "127.0.0.1", port: 8080, command: "web_fetch http://127.0.0.1:8080/", privateAddress: true };
+  const internal: ApprovalRequest = { kind: "network", host: "wiki.corp.example", command: "web_fetch http://wiki.corp.example/", privateAddress: true };
+
+  it("is opened only by an allow naming it: never by --yes, --allow-net, a wildcard or `a` (allow all)", () => {
+    expect(decide(metadata, context("print", true, { yes: true })).kind).toBe("refuse");
+    expect(decide(metadata, context("print", true, { sandbox: { active: true, allowNet: true } })).kind).toBe("refuse");
+    expect(decide(internal, context("print", true, { allowedDomains: ["*.corp.example"] })).kind).toBe("refuse");
+    const allowAll = new SessionApprovals();
+    allowAll.allowAll = true;
+    expect(decide(metadata, context("repl", true, { remembered: allowAll })).kind).toBe("ask");
+    expect(decide(local, context("print", true, { allowedDomains: ["127.0.0.1:8080"] }))).toEqual({ kind: "run" });
+    expect(decide(local, context("print", true, { allowedDomains: ["127.0.0.1:9090"] })).kind).toBe("refuse");
+    expect(decide(internal, context("print", true, { allowedDomains: ["wiki.corp.example"] }))).toEqual({ kind: "run" });
+  });
+
+  it("asks in the REPL, saying it is private; --print's refusal says how to allow it", () => {
+    expect(decide(local, context("repl", true))).toEqual({ kind: "ask", why: "`web_fetch http://127.0.0.1:8080/` wants 127.0.0.1:8080, a private address, which only an allow naming it opens" });
+    const refusal = decide(local, context("print", true));
+    expect(refusal.kind === "refuse" && refusal.why).toContain("Tell the user to re-run with --allow-domain 127.0.0.1:8080");
   });
 });

@@ -302,6 +302,51 @@ describe("the Claude Agent SDK drives mini-claude", () => {
     expect(second).toMatchObject({ subtype: "success", result: "Removed.", permission_denials: [] });
   });
 
+  it("permissionMode 'plan' offers no write tools and makes the plan the result; setPermissionMode('default') gives them back", async () => {
+    const ws = tempWorkspace();
+    const plan = "1. Write a.txt saying hello.";
+    const fake = await fakeOpenAI([
+      reply().tool("write_file", { path: "a.txt", content: "hello\n" }),
+      reply().tool("exit_plan_mode", { plan }),
+      reply().tool("write_file", { path: "a.txt", content: "hello\n" }),
+      reply().text("Written."),
+    ]);
+    const prompts = ["plan it", "do it"];
+    let resultsSeen = 0;
+    let nextResult = () => {};
+    const q = query({
+      prompt: (async function* () {
+        for (const [i, prompt] of prompts.entries()) {
+          while (resultsSeen < i) await new Promise<void>((resolve) => (nextResult = resolve));
+          yield user(prompt);
+        }
+      })(),
+      options: options(ws, fake, { permissionMode: "plan" }),
+    });
+    const all: SDKMessage[] = [];
+    for await (const message of q) {
+      all.push(message);
+      if (message.type !== "result") continue;
+      if (resultsSeen === 0) {
+        expect(existsSync(join(ws.root, "a.txt"))).toBe(false);
+        await q.setPermissionMode("default");
+      }
+      resultsSeen++;
+      nextResult();
+    }
+    const init = all.find((m) => m.type === "system" && m.subtype === "init") as any;
+    expect(init.permissionMode).toBe("plan");
+    expect(init.tools).toEqual(["Read", "Glob", "Grep", "Bash", "WebFetch", "Agent", "ExitPlanMode"]);
+    const names = (request: any) => request.tools.map((tool: any) => tool.function.name);
+    expect(names(fake.requests[0])).toEqual(["read_file", "list_files", "grep", "exec", "web_fetch", "agent", "exit_plan_mode"]);
+    expect(fake.requests[1].messages.at(-1).content).toMatch(/^Error: unknown tool "write_file"\. Available tools: read_file, list_files, grep, exec, web_fetch, agent, exit_plan_mode\./);
+    expect(names(fake.requests[2])).toEqual(["read_file", "write_file", "edit_file", "list_files", "grep", "exec", "web_fetch", "agent"]);
+    const [planned, done] = results(all);
+    expect(planned).toMatchObject({ subtype: "success", result: plan });
+    expect(done).toMatchObject({ subtype: "success", result: "Written." });
+    expect(readFileSync(join(ws.root, "a.txt"), "utf8")).toBe("hello\n");
+  });
+
   it("stops at maxTurns with an error_max_turns result", async () => {
     const ws = tempWorkspace({ "a.txt": "a\n" });
     const fake = await fakeOpenAI([reply().tool("read_file", { path: "a.txt" }), reply().tool("read_file", { path: "a.txt", offset: 1 })]);

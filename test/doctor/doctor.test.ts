@@ -36,7 +36,7 @@ describe("mini-claude doctor", () => {
         .claude/commands                 /commit                     ignored  !\`git diff HEAD\` is not covered by its allowed-tools (Bash(git add:*), Bash(git status:*), Bash(git commit:*)): refused
                                          /frontend:component         partly   argument-hint: not shown
                                          /optimize                   works
-        .claude/agents                   1 agent                     ignored  subagents are not supported yet
+        .claude/agents                   1 agent                     partly   model aliases (sonnet, opus, haiku) run on the current model; a project's agents that act, once trusted like its hooks
         .claude/skills                   /pdf                        partly   a skill's tool rules are not read
 
       MCP servers (.mcp.json)
@@ -61,7 +61,7 @@ describe("mini-claude doctor", () => {
                                          mcp_servers                 ignored  put MCP servers in .mcp.json
         ~/.codex/prompts                 /explain                    ignored  not read: put it in ~/.claude/commands or mini-claude's commands/ folder
 
-      9 work, 9 partly, 15 ignored, 0 flagged."
+      9 work, 10 partly, 14 ignored, 0 flagged."
     `);
   });
 
@@ -74,13 +74,13 @@ describe("mini-claude doctor", () => {
 
   it("flags tool_name tests in shell, Python and jq hooks that name a tool mini-claude lacks (hooks see Claude Code's names)", () => {
     const ws = tempWorkspace({
-      "hooks/guard.sh": '#!/bin/bash\ntool_name=$(jq -r .tool_name)\ncase "$tool_name" in\n  Bash) check_command ;;\n  WebFetch|Task) exit 0 ;;\n  mcp__github__create_issue) exit 0 ;;\nesac\n',
+      "hooks/guard.sh": '#!/bin/bash\ntool_name=$(jq -r .tool_name)\ncase "$tool_name" in\n  Bash) check_command ;;\n  WebSearch|Task) exit 0 ;;\n  mcp__github__create_issue) exit 0 ;;\nesac\n',
       "hooks/guard.py": 'import json, sys\ndata = json.load(sys.stdin)\nif data["tool_name"] in ("Write", "NotebookEdit"):\n    print(data.get("tool_use_id"))\n',
       "hooks/alias.sh": '#!/bin/sh\nTOOL=$(jq -r .tool_name)\nif [ "$TOOL" != "Read" ]; then exit 0; fi\n',
     });
     const problems = (command: string) => hookFindings(command, ws.root).map((f) => `${f.where}: ${f.problem}`);
     expect(problems("bash hooks/guard.sh")).toEqual([
-      'hooks/guard.sh: compares tool_name with "WebFetch", a tool mini-claude does not have',
+      'hooks/guard.sh: compares tool_name with "WebSearch", a tool mini-claude does not have',
       'hooks/guard.sh: compares tool_name with "Task", a tool mini-claude does not have',
     ]);
     expect(problems('python3 "$CLAUDE_PROJECT_DIR/hooks/guard.py"')).toEqual(['hooks/guard.py: compares tool_name with "NotebookEdit", a tool mini-claude does not have']);

@@ -24,13 +24,10 @@ describe("/init", () => {
     expect(result.stdout).toContain('1. "/init mention the test command" — created AGENTS.md');
   });
 
-  it("asks to improve an AGENTS.md that exists, and a template of the person's own named init wins", async () => {
+  it("asks to improve an AGENTS.md that exists", async () => {
     const ws = tempWorkspace({ "AGENTS.md": "# Old\n" });
-    const fake = await fakeOpenAI([reply().text("Improved."), reply().text("Mine.")]);
+    const fake = await fakeOpenAI([reply().text("Improved.")]);
     await runCli([], cliOptions(ws, fake, { stdin: "/init\nexit\n" }));
     expect(fake.requests[0].messages.at(-1).content).toContain("AGENTS.md exists already: read it first and improve it");
-    ws.write(".claude/commands/init.md", "Write a one-line AGENTS.md.\n");
-    await runCli([], cliOptions(ws, fake, { stdin: "/init\nexit\n" }));
-    expect(fake.requests[1].messages.at(-1).content).toBe("Write a one-line AGENTS.md.");
   });
 });

@@ -37,6 +37,8 @@ describe("-p --json-dialect claude: what claude -p writes, for scripts written f
     expect(only.session_id).toMatch(/\S/);
     expect(only.duration_ms).toBeGreaterThanOrEqual(only.duration_api_ms);
     expect(only).not.toHaveProperty("schema_version");
+    // Claude Code's result has no such field: the ledger stays out of the dialect.
+    expect(only).not.toHaveProperty("usage_by_source");
   });
 
   it("stream-json: system/init, assistant messages with tool_use under Claude's names, tool results as user messages, the result", async () => {
@@ -48,7 +50,7 @@ describe("-p --json-dialect claude: what claude -p writes, for scripts written f
     expect(events.map((e) => (e.subtype ? `${e.type}/${e.subtype}` : e.type))).toEqual(["system/init", "assistant", "user", "assistant", "result/success"]);
     const [init, toolUse, toolResult, answer] = events;
     expect(init).toMatchObject({ cwd: ws.root, model: "fake-model", permissionMode: "default" });
-    expect(init.tools).toEqual(["Read", "Write", "Edit", "Glob", "Grep", "Bash"]);
+    expect(init.tools).toEqual(["Read", "Write", "Edit", "Glob", "Grep", "Bash", "WebFetch", "Agent"]);
     expect(toolUse.message).toMatchObject({ role: "assistant", stop_reason: "tool_use" });
     expect(toolUse.message.content).toEqual([
       { type: "text", text: "Let me look." },
@@ -63,11 +65,12 @@ describe("-p --json-dialect claude: what claude -p writes, for scripts written f
   it("Claude's permission flags: --disallowedTools hides a tool, an --allowedTools rule runs a command --print would refuse", async () => {
     const ws = tempWorkspace({ "old/x.txt": "x\n" });
     const fake = await fakeOpenAI([reply().tool("exec", { command: "rm old/x.txt" }), reply().text("Removed.")]);
-    const args = ["-p", "--sandbox", "off", "--output-format", "json", "--json-dialect", "claude", "--allowedTools", "Bash(rm old/x.txt)", "--disallowedTools", "Write,Edit", "remove old"];
+    const args = ["-p", "--sandbox", "off", "--output-format", "json", "--json-dialect", "claude", "--allowedTools", "Bash(rm old/x.txt)", "--disallowedTools", "Write,Edit,Task", "remove old"];
     const result = await runCli(args, cliOptions(ws, fake));
     expect(result.code).toBe(0);
     expect(existsSync(join(ws.root, "old/x.txt"))).toBe(false);
-    expect(fake.requests[0].tools.map((t: any) => t.function.name)).toEqual(["read_file", "list_files", "grep", "exec"]);
+    // Task is Claude Code's older name for Agent: it hides the agent tool too.
+    expect(fake.requests[0].tools.map((t: any) => t.function.name)).toEqual(["read_file", "list_files", "grep", "exec", "web_fetch"]);
   });
 
   it("a --disallowedTools rule refuses the calls it matches and lists them in permission_denials", async () => {

@@ -34,7 +34,7 @@ describe("--print --output-format json", () => {
     expect(rest).toEqual([]);
     expect(only).toMatchObject({
       type: "result",
-      schema_version: 1,
+      schema_version: 2,
       is_error: false,
       reason: "completed",
       result: "Milk.",
@@ -98,8 +98,8 @@ describe("--print --output-format stream-json", () => {
     const result = await runCli(["-p", "--yes", "--output-format", "stream-json", "make it blue"], cliOptions(ws, fake));
     expect(result.code).toBe(0);
     const lines = events(result.stdout);
-    expect(lines[0]).toMatchObject({ type: "init", schema_version: 1, model: "fake-model", endpoint_host: new URL(fake.url).host });
-    expect(lines[0].tools).toEqual(["read_file", "write_file", "edit_file", "list_files", "grep", "exec"]);
+    expect(lines[0]).toMatchObject({ type: "init", schema_version: 2, model: "fake-model", endpoint_host: new URL(fake.url).host });
+    expect(lines[0].tools).toEqual(["read_file", "write_file", "edit_file", "list_files", "grep", "exec", "web_fetch", "agent"]);
     expect(lines[0].context_window).toBeGreaterThan(0);
     const types = lines.map((l) => l.type);
     expect(types).toEqual(["init", "usage", "assistant", "tool_call", "tool_result", "file_change", "usage", "tool_call", "tool_result", "usage", "assistant", "result"]);

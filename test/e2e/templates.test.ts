@@ -38,22 +38,27 @@ describe("prompt templates from the command line", () => {
   });
 
   it("in the REPL: /help lists templates, Tab completes them, an unknown /name says what exists", async () => {
-    const ws = tempWorkspace({ ".pi/prompts/plan.md": "---\ndescription: Plan the work\n---\nPlan: $ARGUMENTS\n" });
+    const ws = tempWorkspace({
+      ".pi/prompts/outline.md": "---\ndescription: Outline the work\n---\nOutline: $ARGUMENTS\n",
+      ".pi/prompts/plan.md": "Plan: $ARGUMENTS\n",
+    });
     const fake = await fakeOpenAI([reply().text("Step one.")]);
     const pty = startPty([], cliOptions(ws, fake));
     await pty.waitFor("mini-claude>");
     pty.type("/help\r");
-    await pty.waitFor("/plan      Plan the work");
+    await pty.waitFor("/outline   Outline the work");
+    // A built-in command wins over a template of its name, and /help says so.
+    await pty.waitFor(/\/plan +hidden by the built-in \/plan: rename plan\.md to use it/);
     pty.type("/nope\r");
     // The list wraps at the terminal's width (the one wrap rule).
-    await pty.waitFor(/Unknown command \/nope\. Available: [^]*\/hooks[^]*\s\/plan \(/);
+    await pty.waitFor(/Unknown command \/nope\. Available: [^]*\/hooks[^]*\s\/outline/);
     const mark = pty.screen().length;
-    pty.type("/pl\t");
-    await pty.waitFor("/plan", { from: mark });
+    pty.type("/outl\t");
+    await pty.waitFor("/outline", { from: mark });
     pty.type(" the release\r");
     await pty.waitFor("Step one.");
     await pty.quit();
-    expect(fake.requests[0].messages[1].content).toBe("Plan: the release");
+    expect(fake.requests[0].messages[1].content).toBe("Outline: the release");
   });
 });
 

@@ -83,7 +83,7 @@ describe("hooks waiting for tool names mini-claude never sends", () => {
           PreToolUse: [
             { matcher: "*", hooks: [{ type: "command", command: 'bash "$CLAUDE_PROJECT_DIR/.claude/hooks/old.sh"' }] },
             { matcher: "Bash|Read", hooks: [{ type: "command", command: "node .claude/hooks/good.js 2>/dev/null" }] },
-            { matcher: "WebFetch|WebSearch", hooks: [{ type: "command", command: "true" }] },
+            { matcher: "WebSearch|NotebookEdit", hooks: [{ type: "command", command: "true" }] },
           ],
         },
       },
@@ -93,7 +93,7 @@ describe("hooks waiting for tool names mini-claude never sends", () => {
     const found = unsentToolNames(hooks, ws.root);
     expect(found.map(({ where, names }) => [where, names])).toEqual([
       [join(ws.root, ".claude/hooks/old.sh"), ["exec", "MultiEdit"]],
-      ["matcher", ["WebFetch", "WebSearch"]],
+      ["matcher", ["WebSearch", "NotebookEdit"]],
     ]);
     expect(comparedToolNames('if tool_name in ("Write", "NotebookEdit"):')).toEqual(["NotebookEdit"]);
   });

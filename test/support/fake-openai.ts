@@ -31,6 +31,8 @@ export class ReplyBuilder {
   /** Raw choice objects ({ delta, finish_reason }) sent as they are, for provider quirks. */
   rawChoices?: object[];
   delayMs = 0;
+  /** Nothing is sent until this settles (to hold several concurrent requests open at once). */
+  gate?: Promise<unknown>;
   keepAliveEveryMs?: number;
   finishReason?: string;
   usage = { prompt_tokens: 100, completion_tokens: 20 };
@@ -111,6 +113,12 @@ export class ReplyBuilder {
 
   delay(ms: number): this {
     this.delayMs = ms;
+    return this;
+  }
+
+  /** Answer only once `gate` settles, e.g. when other requests have arrived too. */
+  after(gate: Promise<unknown>): this {
+    this.gate = gate;
     return this;
   }
 
@@ -221,7 +229,8 @@ export async function startFakeOpenAI(script: Scripted[], options: FakeOptions =
       res.writeHead(next.status, { "content-type": "application/json", ...next.headers });
       return res.end(JSON.stringify({ error: { message: next.message, type: "fake_error", code: null } }));
     }
-    if (options.window) next.usage = { prompt_tokens: tokens.at(-1)!, completion_tokens: 20 };
+    // The real count replaces the scripted one; anything else the script reports (cached tokens, cost) stays.
+    if (options.window) next.usage = { ...next.usage, prompt_tokens: tokens.at(-1)!, completion_tokens: 20 };
     await stream(res, next, body);
   });
   server.on("connection", (socket) => {
@@ -249,6 +258,7 @@ export async function startFakeOpenAI(script: Scripted[], options: FakeOptions =
 }
 
 async function stream(res: ServerResponse, scripted: ReplyBuilder, body: any): Promise<void> {
+  if (scripted.gate) await scripted.gate.catch(() => undefined);
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
   if (scripted.keepAliveEveryMs !== undefined) {
     const timer = setInterval(() => res.write(": keep-alive\n\n"), scripted.keepAliveEveryMs);

@@ -1,6 +1,6 @@
 /**
  * A small JSON Schema checker for the subset schema/print-events.schema.json uses: type, const,
- * enum, properties, required, additionalProperties: false, items, oneOf, $ref to #/$defs.
+ * enum, properties, required, additionalProperties (false, or a schema for every other field), items, oneOf, $ref to #/$defs.
  * Returns one "path: problem" line per mismatch ([] when the value fits).
  */
 export function validate(root: any, value: unknown, schema: any = root, path = "$"): string[] {
@@ -24,6 +24,7 @@ export function validate(root: any, value: unknown, schema: any = root, path = "
       const spec = schema.properties?.[key];
       if (spec) problems.push(...validate(root, field, spec, `${path}.${key}`));
       else if (schema.additionalProperties === false) problems.push(`${path}: unexpected field ${key}`);
+      else if (typeof schema.additionalProperties === "object") problems.push(...validate(root, field, schema.additionalProperties, `${path}.${key}`));
     }
   }
   if (Array.isArray(value) && schema.items) value.forEach((item, i) => problems.push(...validate(root, item, schema.items, `${path}[${i}]`)));

@@ -8,6 +8,7 @@
 // With PID_FILE set it writes "serverPid childPid": the child is a `sleep` it started, to check
 // that its whole process tree dies with mini-claude. ENV_FILE: its environment, as JSON.
 // HANG_FILE: written when a hang call arrives, so a test can interrupt it without guessing when.
+// INSTRUCTIONS: the instructions initialize returns.
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -27,7 +28,7 @@ if (flag("--fail-start")) {
 if (process.env.ENV_FILE) writeFileSync(process.env.ENV_FILE, JSON.stringify(process.env));
 
 function build() {
-  const server = new McpServer({ name: "test-server", version: "1.0.0" });
+  const server = new McpServer({ name: "test-server", version: "1.0.0" }, { instructions: process.env.INSTRUCTIONS });
   server.registerTool(
     "echo",
     { description: "Echo the text back", inputSchema: { text: z.string().describe("What to echo") }, outputSchema: { echoed: z.string() } },

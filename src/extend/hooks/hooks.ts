@@ -30,7 +30,7 @@ export interface HooksOptions {
   warn: (line: string) => void;
   /** Project hooks were already trusted (remembered, or --trust-project-hooks). */
   projectTrusted: boolean;
-  /** Claude Code's permission_mode: "bypassPermissions" under --yes, else "default". */
+  /** Claude Code's permission_mode: "bypassPermissions" under --yes, else the session's starting --permission-mode. */
   permissionMode: string;
 }
 

@@ -27,7 +27,8 @@ export function setUpHooks(config: Config, session: HookSession, warn: (line: st
   if (settings.commands.length === 0) return undefined;
   const fingerprint = hooksFingerprint(settings.commands.filter((hook) => hook.scope === "project"), config.workspace);
   const projectTrusted = config.trustProjectHooks || isTrusted(config.dataDir, config.workspace, fingerprint);
-  const permissionMode = config.yes ? "bypassPermissions" : "default";
+  // The mode the session starts in (a later /plan or SDK switch is not re-read here).
+  const permissionMode = config.yes ? "bypassPermissions" : (config.claude?.permissionMode ?? "default");
   const hooks = new Hooks(settings, { cwd: config.workspace, session, warn, projectTrusted, permissionMode });
   return {
     hooks,

@@ -6,7 +6,7 @@ import type { HookCommand } from "./settings.js";
 
 /**
  * Hooks that wait for a tool name mini-claude never sends, so they silently never act: a script
- * comparing `tool_name` with "MultiEdit", "WebFetch" or (written for an older mini-claude)
+ * comparing `tool_name` with "MultiEdit", "WebSearch" or (written for an older mini-claude)
  * "exec", or a matcher naming only such tools. mini-claude sends Claude Code's names for its
  * built-in tools (claude-names.ts) and mcp__server__tool for MCP tools; its own names are in
  * `mini_claude_tool_name`. For /hooks and `mini-claude doctor`.
@@ -16,11 +16,11 @@ import type { HookCommand } from "./settings.js";
 const KNOWN_TOOL_NAMES = [
   "Bash", "Read", "Write", "Edit", "Glob", "Grep", "MultiEdit", "LS", "WebFetch", "WebSearch", "Task", "Agent",
   "NotebookEdit", "NotebookRead", "TodoWrite", "ExitPlanMode", "BashOutput", "KillShell", "KillBash",
-  "exec", "read_file", "write_file", "edit_file", "list_files", "grep",
+  "exec", "read_file", "write_file", "edit_file", "list_files", "grep", "web_fetch",
 ];
 
 /** The names a hook can receive as tool_name here (MCP names aside). */
-const SENT = new Set(["exec", "read_file", "write_file", "edit_file", "list_files", "grep"].map(toClaudeName));
+const SENT = new Set(["exec", "read_file", "write_file", "edit_file", "list_files", "grep", "web_fetch", "agent"].map(toClaudeName));
 
 /** A script's first bytes are enough to see what it compares with. */
 const SCRIPT_MAX_BYTES = 64 * 1024;

@@ -1,6 +1,9 @@
 import type { ApprovalRequest, Approval, Tool } from "../../tools/define.js";
+import type { ClientFeatures, ElicitationAnswer, ElicitationRequest } from "./client-features.js";
 import { commandLine, type McpConfigResult, type ServerConfig } from "./config.js";
+import { instructionsSection } from "./instructions.js";
 import { McpServer } from "./server.js";
+import { resourcesTool } from "./resources.js";
 import { directTools, gatewayTools } from "./tools.js";
 import { serverIdentity, TrustStore } from "./trust.js";
 
@@ -31,8 +34,15 @@ export interface PrepareOptions {
   notify: (line: string) => void;
 }
 
+/** The mode's way to put a server's question to the person (the REPL's form, --print's policy). */
+export type Elicitor = (server: string, request: ElicitationRequest, signal: AbortSignal) => Promise<ElicitationAnswer>;
+
 export class McpHub {
   readonly servers: McpServer[];
+  /** Unset (the Agent SDK's mode): every question is declined. */
+  private elicitor?: Elicitor;
+  /** A question is on screen: progress lines wait, so they do not draw over it. */
+  private asking = 0;
   private readonly trust: TrustStore;
   private budgetTokens = Number.POSITIVE_INFINITY;
   private started = false;
@@ -45,7 +55,12 @@ export class McpHub {
     config: McpConfigResult,
     private readonly options: { workspace: string; configDir: string },
   ) {
-    this.servers = config.servers.map((server) => new McpServer(server, () => this.toolsChanged(server.name)));
+    const features: ClientFeatures = {
+      root: options.workspace,
+      elicit: (server, request, signal) => this.elicit(server, request, signal),
+      asking: () => this.asking > 0,
+    };
+    this.servers = config.servers.map((server) => new McpServer(server, () => this.toolsChanged(server.name), features));
     this.trust = new TrustStore(options.configDir);
     this.problems = config.problems;
     for (const problem of config.problems) this.notes.push(`MCP configuration problem: ${problem}`);
@@ -56,6 +71,22 @@ export class McpHub {
    * in parallel. Contract: never rejects; resolves to notes for the model (once each).
    */
   async prepare(options: PrepareOptions): Promise<string[]> {
+    await this.start(options);
+    return this.drainNotes();
+  }
+
+  /** Who answers the servers' questions (elicitation) from now on. */
+  setElicitor(elicitor: Elicitor): void {
+    this.elicitor = elicitor;
+  }
+
+  /** The servers that are running, in configuration order. */
+  ready(): McpServer[] {
+    return this.servers.filter((server) => server.state === "ready");
+  }
+
+  /** prepare() without taking the notes (a /prompt or an @server:uri before the first request): they wait for that request. */
+  async start(options: PrepareOptions): Promise<void> {
     this.budgetTokens = options.budgetTokens;
     if (!this.started) {
       this.started = true;
@@ -78,7 +109,6 @@ export class McpHub {
         options.notify(`MCP server ${server.name} (${commandLine(server.config)}) not started: the project's servers need your approval.`);
       }
     }
-    return this.drainNotes();
   }
 
   /** Notes for the model not yet given (a server stopped, a tool list changed); each once. */
@@ -92,12 +122,20 @@ export class McpHub {
   tools(): Tool[] {
     const ready = this.servers.filter((server) => server.state === "ready");
     const direct = this.directCost() <= this.budgetTokens;
-    const key = `${direct}:${ready.map((s) => `${s.name}=${s.tools.map((t) => t.name).join(",")}`).join(";")}`;
+    const key = `${direct}:${ready.map((s) => `${s.name}${s.hasResources ? "+r" : ""}=${s.tools.map((t) => t.name).join(",")}`).join(";")}`;
     if (this.cached?.key !== key) {
       const tools = direct ? directTools(ready) : gatewayTools(() => this.servers.filter((s) => s.state === "ready"), this.servers.map((s) => s.name));
+      // One schema for every server's resources, offered only while one of them has any.
+      const withResources = ready.filter((s) => s.hasResources);
+      if (withResources.length) tools.push(resourcesTool(() => this.ready(), withResources.map((s) => s.name)));
       this.cached = { key, tools: ready.length || !direct ? tools : [] };
     }
     return this.cached.tools;
+  }
+
+  /** The servers' instructions for the system prompt (capped per server), or undefined; `of`: only these servers'. */
+  instructions(of: McpServer[] = this.servers): string | undefined {
+    return instructionsSection(of);
   }
 
   /** "direct" or "gateway", for /mcp. */
@@ -152,6 +190,16 @@ export class McpHub {
   /** Close every server and kill their processes. Contract: never rejects. */
   async closeAll(): Promise<void> {
     await Promise.all(this.servers.map((server) => server.close()));
+  }
+
+  private async elicit(server: string, request: ElicitationRequest, signal: AbortSignal): Promise<ElicitationAnswer> {
+    if (!this.elicitor) return { action: "decline" };
+    this.asking++;
+    try {
+      return await this.elicitor(server, request, signal);
+    } finally {
+      this.asking--;
+    }
   }
 
   private directCost(): number {

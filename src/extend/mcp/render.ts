@@ -23,10 +23,13 @@ export interface CallResultLike {
   toolResult?: unknown;
 }
 
-/** The result as text, and whether the server marked it as an error. */
-export function renderResult(result: CallResultLike): { text: string; isError: boolean } {
+/**
+ * The result as text, and whether the server marked it as an error. `resourcesOf`: the server's
+ * name when mcp_resources can read its resources (a link or a binary resource then says how).
+ */
+export function renderResult(result: CallResultLike, resourcesOf?: string): { text: string; isError: boolean } {
   const blocks = Array.isArray(result.content) ? (result.content as ContentBlock[]) : [];
-  const parts = blocks.map(renderBlock);
+  const parts = blocks.map((block) => renderBlock(block, resourcesOf));
   // Servers should repeat structured content as text; when the text already carries every value, the JSON would only double the tokens.
   if (result.structuredContent !== undefined && !carriesAll(parts.join("\n"), result.structuredContent)) {
     parts.push(`structured content:\n${JSON.stringify(result.structuredContent, null, 2)}`);
@@ -36,7 +39,8 @@ export function renderResult(result: CallResultLike): { text: string; isError: b
   return { text, isError: result.isError === true };
 }
 
-function renderBlock(block: ContentBlock): string {
+function renderBlock(block: ContentBlock, resourcesOf?: string): string {
+  const howToRead = (uri: string | undefined) => (resourcesOf && uri ? `; read it with mcp_resources {"action":"read","server":"${resourcesOf}","uri":"${uri}"}` : "");
   switch (block.type) {
     case "text":
       return block.text ?? "";
@@ -44,7 +48,7 @@ function renderBlock(block: ContentBlock): string {
     case "audio":
       return `[${block.type} ${block.mimeType ?? "of unknown type"}, ${base64Bytes(block.data)} bytes, not shown]`;
     case "resource_link":
-      return `[resource link ${block.uri ?? ""}${block.name ? ` (${block.name})` : ""}${block.mimeType ? `, ${block.mimeType}` : ""}]`;
+      return `[resource link ${block.uri ?? ""}${block.name ? ` (${block.name})` : ""}${block.mimeType ? `, ${block.mimeType}` : ""}${howToRead(block.uri)}]`;
     case "resource": {
       const resource = block.resource ?? {};
       if (typeof resource.text === "string") return `[resource ${resource.uri ?? ""}]\n${resource.text}`;

@@ -2,7 +2,10 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { terminate } from "../../processes/process-tree.js";
 import { adopt, release } from "../../processes/children.js";
+import { answerClientRequests, CLIENT_CAPABILITIES, type ClientFeatures } from "./client-features.js";
 import type { ServerConfig } from "./config.js";
+import { callOptions, type ProgressReport } from "./progress.js";
+import { listPrompts, type RemotePrompt } from "./prompts.js";
 import type { CallResultLike } from "./render.js";
 
 /**
@@ -29,6 +32,11 @@ const INHERITED = /^(PATH|HOME|USER|LOGNAME|SHELL|TERM|TMPDIR|TZ|LANG|LANGUAGE|L
 export class McpServer {
   state: ServerState = "not started";
   tools: RemoteTool[] = [];
+  /** What the server told its clients at initialize (instructions.ts caps it for the model). */
+  instructions?: string;
+  prompts: RemotePrompt[] = [];
+  /** The server offers resources (mcp_resources reaches them). */
+  hasResources = false;
   lastError?: string;
   private client?: Client;
   private pid?: number;
@@ -41,6 +49,8 @@ export class McpServer {
     readonly config: ServerConfig,
     /** Called when the server's tool list changed (notifications/tools/list_changed, reconnect). */
     private readonly onToolsChanged: () => void,
+    /** Roots and elicitation, answered for this server; unset: neither is declared. */
+    private readonly features?: ClientFeatures,
   ) {}
 
   get name(): string {
@@ -61,18 +71,25 @@ export class McpServer {
     await this.start();
   }
 
-  async call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallResultLike> {
-    const client = this.client;
-    if (this.state !== "ready" || !client) throw new Error(`MCP server "${this.name}" is not running (${this.describeState()}).`);
+  /** The live connection, for resources and prompts; throws (for the model) when the server is not running. */
+  session(): Client {
+    if (this.state !== "ready" || !this.client) throw new Error(`MCP server "${this.name}" is not running (${this.describeState()}).`);
+    return this.client;
+  }
+
+  /** `onProgress` hears the server's notifications/progress; each one restarts the call's timeout, up to a cap. */
+  async call(tool: string, args: Record<string, unknown>, signal: AbortSignal, onProgress?: (report: ProgressReport) => void): Promise<CallResultLike> {
+    const client = this.session();
     const timeoutMs = this.config.toolTimeoutMs;
     try {
-      const result = (await client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: timeoutMs })) as CallResultLike;
+      const shown = onProgress && ((report: ProgressReport) => void (this.features?.asking() || onProgress(report)));
+      const result = (await client.callTool({ name: tool, arguments: args }, undefined, callOptions(signal, timeoutMs, shown))) as CallResultLike;
       await this.refreshing;
       return result;
     } catch (error) {
       if (signal.aborted) throw new Error(`the user interrupted this call (Ctrl-C); the MCP server "${this.name}" was told to cancel it.`);
       const message = errorText(error);
-      if (/timed out/i.test(message)) {
+      if (/timed out|total timeout/i.test(message)) {
         throw new Error(`${tool} on MCP server "${this.name}" did not answer within ${timeoutMs / 1000} s; the request was cancelled. Try something else or ask the user.`);
       }
       if (this.state !== "ready" || /connection closed/i.test(message)) {
@@ -89,6 +106,8 @@ export class McpServer {
     this.client = undefined;
     this.pid = undefined;
     this.tools = [];
+    this.prompts = [];
+    this.hasResources = false;
     if (client) client.onclose = undefined;
     // Kill the tree first: once the server is gone its children are orphans no one can find.
     if (pid) {
@@ -109,7 +128,8 @@ export class McpServer {
     this.stderrTail = "";
     try {
       const sdk = await loadSdk();
-      const client = new sdk.Client({ name: "mini-claude", version: "0.1.0" }, { capabilities: {} });
+      const client = new sdk.Client({ name: "mini-claude", version: "0.1.0" }, { capabilities: this.features ? CLIENT_CAPABILITIES : {} });
+      if (this.features) answerClientRequests(client, sdk, this.name, this.features);
       const transport = this.transport(sdk);
       client.onclose = () => this.closed();
       const timeoutMs = this.config.startupTimeoutMs;
@@ -122,6 +142,10 @@ export class McpServer {
         this.refreshing = this.refresh().finally(() => (this.refreshing = undefined));
       });
       this.tools = await this.listTools(client, timeoutMs);
+      this.instructions = client.getInstructions();
+      const offers = client.getServerCapabilities();
+      this.hasResources = Boolean(offers?.resources);
+      this.prompts = offers?.prompts ? await listPrompts(client, timeoutMs) : [];
       this.state = "ready";
     } catch (error) {
       const reason = `${errorText(error)}${this.stderrNote()}`;
@@ -204,13 +228,13 @@ export class McpServer {
 type Sdk = Awaited<ReturnType<typeof loadSdk>>;
 
 async function loadSdk() {
-  const [{ Client }, { StdioClientTransport }, { StreamableHTTPClientTransport }, { ToolListChangedNotificationSchema }] = await Promise.all([
+  const [{ Client }, { StdioClientTransport }, { StreamableHTTPClientTransport }, { ToolListChangedNotificationSchema, ListRootsRequestSchema, ElicitRequestSchema }] = await Promise.all([
     import("@modelcontextprotocol/sdk/client/index.js"),
     import("@modelcontextprotocol/sdk/client/stdio.js"),
     import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
     import("@modelcontextprotocol/sdk/types.js"),
   ]);
-  return { Client, StdioClientTransport, StreamableHTTPClientTransport, ToolListChangedNotificationSchema };
+  return { Client, StdioClientTransport, StreamableHTTPClientTransport, ToolListChangedNotificationSchema, ListRootsRequestSchema, ElicitRequestSchema };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineTool, requireApproval, ToolError, type Tool, type ToolContext } from "../../tools/define.js";
 import { directToolName } from "./names.js";
+import { progressText } from "./progress.js";
 import { renderResult } from "./render.js";
 import type { McpServer, RemoteTool } from "./server.js";
 import { clip } from "../../text.js";
@@ -84,7 +85,9 @@ async function callRemote(server: McpServer, remote: RemoteTool, args: Record<st
     (because) => `the user denied this call${because}. Do not call it again unchanged; adjust it or ask the user.`,
   );
   const started = performance.now();
-  const result = renderResult(await server.call(remote.name, args, ctx.signal));
+  ctx.progress?.("");
+  const answer = await server.call(remote.name, args, ctx.signal, (report) => ctx.progress?.(progressText(report)));
+  const result = renderResult(answer, server.hasResources ? server.name : undefined);
   const seconds = `${((performance.now() - started) / 1000).toFixed(1)}s`;
   if (result.isError) throw new ToolError(`${remote.name} (MCP server ${server.name}) reported an error:\n${result.text}`);
   return { output: result.text, display: `${result.text.split("\n", 1)[0].slice(0, 100)} · ${seconds}` };
@@ -98,7 +101,7 @@ function searchText(servers: McpServer[], query: string): string {
   const scored = ready.flatMap((server) =>
     server.tools.map((tool) => {
       const exact = tool.name === query.trim() || `${server.name}/${tool.name}` === query.trim();
-      const haystack = `${server.name} ${tool.name} ${tool.description}`.toLowerCase();
+      const haystack = `${server.name} ${tool.name} ${tool.description} ${server.instructions ?? ""}`.toLowerCase();
       const nameText = tool.name.toLowerCase();
       const score = exact ? 1000 : words.reduce((sum, word) => sum + (nameText.includes(word) ? 3 : 0) + (haystack.includes(word) ? 1 : 0), 0);
       return { server, tool, score };

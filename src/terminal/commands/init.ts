@@ -5,8 +5,7 @@ import type { TemplateRequest } from "./templates.js";
 /**
  * /init: an ordinary request, from a built-in template, asking the model to look at the project and
  * write AGENTS.md (the instructions file mini-claude and other agents read). The model works with
- * its usual tools and approvals; nothing here writes a file. A person's own template named `init`
- * (a .md file in .claude/commands/ or the config folder's commands/) is used instead.
+ * its usual tools and approvals; nothing here writes a file.
  */
 
 const ASK = [

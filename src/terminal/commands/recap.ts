@@ -3,6 +3,7 @@ import { stripControls } from "../../sanitize.js";
 import { fitLine } from "../render/tool-lines.js";
 import { textOf } from "../../text.js";
 import { typedOf } from "../../session/records.js";
+import { isImageOnly } from "../../model/image-parts.js";
 
 /**
  * The last few exchanges of a resumed conversation, compactly, so the person knows where they
@@ -37,6 +38,7 @@ export function recapLines(messages: Message[], columns: number | undefined, dim
 function collect(messages: Message[]): Exchange[] {
   const exchanges: Exchange[] = [];
   for (const message of messages) {
+    if (message.role === "user" && isImageOnly(message)) continue;
     if (message.role === "user") {
       // Headed by what the person typed, not what was sent with it (a hook's context, an interruption note).
       const text = stripControls(typedOf(message) ?? textOf(message.content, "").replace(/^\[The user interrupted[^\]]*\]\s*/, ""));

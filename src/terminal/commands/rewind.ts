@@ -10,6 +10,7 @@ import { RewindRecorder } from "../../session/rewind/recorder.js";
 import { applyRestore, contentOf, listTurns, planRestore, type FileRestore, type RestorePlan, type TurnSummary } from "../../session/rewind/restore.js";
 import type { FileChange } from "../../session/rewind/snapshot.js";
 import { renderDiff } from "../render/diff.js";
+import { textOf } from "../../text.js";
 
 export interface RewindIO {
   say(text: string): void;
@@ -111,7 +112,7 @@ function describeTurn(turn: TurnSummary): string {
 
 function messageStillThere(conversation: Conversation, turn: TurnSummary): boolean {
   const message = conversation.messages[turn.historyIndex];
-  return message?.role === "user" && typeof message.content === "string" && message.content.endsWith(turn.prompt);
+  return message?.role === "user" && textOf(message.content).endsWith(turn.prompt);
 }
 
 function restoredChanges(files: FileRestore[]): FileChange[] {

@@ -14,10 +14,13 @@ import { wrapText } from "../render/wrap.js";
 import { describeError } from "../errors.js";
 import { hooksReport } from "../hooks-trust.js";
 import { permissionsReport } from "./permissions.js";
-import { availableTemplates, closestNames, runTemplate, templateHelp, type TemplateIO, type TemplateRequest } from "./templates.js";
+import { isPromptCommand, promptHelpLines, runPromptCommand } from "./mcp-prompts.js";
+import type { ToolContext } from "../../tools/define.js";
+import { availableTemplates, closestNames, runTemplate, templateHelp, type TemplateRequest } from "./templates.js";
 import type { Renderer } from "../render/render.js";
 import type { Conversation } from "../../loop/conversation.js";
 import { showControls } from "../../sanitize.js";
+import { modeLine, togglePlanMode } from "../../approval/mode-switch.js";
 
 /**
  * The REPL's slash commands: the table of names, their one-line help and what each does. Families
@@ -38,6 +41,8 @@ export interface SlashContext {
   ask?: (question: string) => Promise<string | null>;
   /** Run a long wait that Ctrl-C (or Esc) may end through `signal`; without it, nothing ends it. */
   interruptible?: <T>(run: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+  /** The approval question, for a project's MCP server that a /mcp__ prompt starts. */
+  approve?: ToolContext["approve"];
 }
 
 interface SlashCommand {
@@ -62,6 +67,7 @@ const KEYS_HELP = [
     ["Ctrl-Z", "suspend; fg brings the REPL back"],
     ["Up/Down, Tab", "earlier requests; complete a /command or an @path"],
     ["Ctrl-R", "search earlier requests (again: older; Enter sends, Esc cancels)"],
+    ["Shift+Tab", "switch mode: default → accept edits → plan"],
     ["@path", "attach a workspace file to the request"],
     ["!cmd", "run your own shell command now; its output goes with your next request"],
   ].map(([keys, what]) => `  ${keys.padEnd(21)} ${what}`),
@@ -79,8 +85,10 @@ export const slashCommands: SlashCommand[] = [
     run: (_, { config, conversation }) => {
       say(slashCommands.map((c) => `  ${c.name.padEnd(10)} ${c.help}`).join("\n"));
       say(KEYS_HELP);
-      const templates = templateHelp(availableTemplates(config), conversation.skills.all);
+      const templates = templateHelp(availableTemplates(config), conversation.skills.all, slashCommands.map((command) => command.name.slice(1)));
       say(templates.length ? templates.join("\n") : NO_TEMPLATES_HELP);
+      const prompts = promptHelpLines(conversation);
+      if (prompts.length) say(prompts.join("\n"));
     },
   },
   {
@@ -130,12 +138,16 @@ export const slashCommands: SlashCommand[] = [
   {
     name: "/usage",
     help: "context used, the window, and tokens sent and received this conversation",
-    run: (_, { conversation }) => {
+    run: (_, { conversation, approvals }) => {
       say(conversation.context.status(conversation.messages));
       say(`Tokens: ${formatTokens(conversation.usage.inputTokens)} in, ${formatTokens(conversation.usage.outputTokens)} out.`);
+      const runs = conversation.subagentRuns;
+      if (runs.length) say(`  of which ${runs.length} subagent${runs.length === 1 ? "" : "s"}: ${formatTokens(runs.reduce((sum, run) => sum + run.usage.inputTokens, 0))} in, ${formatTokens(runs.reduce((sum, run) => sum + run.usage.outputTokens, 0))} out.`);
+      say(modeLine(approvals.permissionMode));
     },
   },
-  { name: "/context", help: "the system prompt's cost by source (each instructions file, the skills listing) and the context used", run: (_, { conversation }) => say(contextReport(conversation)) },
+  { name: "/plan", help: "plan mode on or off: the model looks and plans, changes nothing, then asks you to approve the plan (Shift+Tab cycles modes)", run: (_, { approvals }) => say(togglePlanMode(approvals)) },
+  { name: "/context", help: "where the last request's tokens went, by source, and what /compact would free", run: async (_, { conversation }) => say(await contextReport(conversation)) },
   {
     name: "/compact",
     help: "summarise the conversation now to free context: /compact [what to focus on]",
@@ -175,8 +187,8 @@ export const slashCommands: SlashCommand[] = [
   },
   {
     name: "/expand",
-    help: "the whole output of the last tool call, as the model read it",
-    run: (_, { renderer }) => say(renderer.lastToolOutput === undefined ? "No tool has run yet." : stripControls(renderer.lastToolOutput)),
+    help: "the whole output of the last tool call, as the model read it (and every call of the last turn's subagents)",
+    run: (_, { renderer }) => say(renderer.expanded() ?? "No tool has run yet."),
   },
   {
     name: "/approvals",
@@ -210,19 +222,10 @@ export const slashCommands: SlashCommand[] = [
   {
     name: "/init",
     help: "ask the model to look at the project and write AGENTS.md (or improve it): /init [what to stress]",
-    run: async (argument, ctx) => {
-      // A template of the person's own named init wins.
-      if (!availableTemplates(ctx.config).some((t) => t.name === "init")) return initRequest(ctx.config.workspace, argument.trim());
-      const own = await runTemplate("init", argument.trim(), ctx.config, ctx.conversation, templateIO(ctx));
-      return own === "done" || own === "refused" ? undefined : own;
-    },
+    run: (argument, { config }) => initRequest(config.workspace, argument.trim()),
   },
   { name: "/exit", help: "leave mini-claude", run: () => "exit" },
 ];
-
-function templateIO(ctx: SlashContext): TemplateIO {
-  return { say, warn: (text: string) => void ctx.renderer.error(text), ask: ctx.ask };
-}
 
 function rewindIO(ctx: SlashContext): RewindIO {
   // The list and its sentences follow the one wrap rule (a terminal's width; a pipe gets them whole).
@@ -237,7 +240,12 @@ export async function runSlashCommand(input: string, ctx: SlashContext): Promise
   const [name, ...rest] = input.split(/\s+/);
   const command = slashCommands.find((c) => c.name === name.toLowerCase());
   if (command) return command.run(rest.join(" "), ctx);
-  const template = await runTemplate(name.slice(1), input.slice(name.length).trim(), ctx.config, ctx.conversation, templateIO(ctx));
+  if (isPromptCommand(name)) {
+    const { conversation, approve, renderer, interruptible = (run) => run(new AbortController().signal) } = ctx;
+    return runPromptCommand(input, { conversation, approve, interruptible, error: (text) => renderer.error(text), notice: (text) => renderer.notice(text) });
+  }
+  const io = { say, warn: (text: string) => void ctx.renderer.error(text), ask: ctx.ask };
+  const template = await runTemplate(name.slice(1), input.slice(name.length).trim(), ctx.config, ctx.conversation, io);
   if (template === "done" || template === "refused") return;
   if (template) return template;
   const names = [

@@ -1,4 +1,4 @@
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { UsageError } from "../../config/args.js";
 import type { Config } from "../../config/config.js";
 import type { Conversation } from "../../loop/conversation.js";
@@ -102,8 +102,10 @@ export function shadowNotice(template: PromptTemplate, workspace: string): strin
 }
 
 /** For /help: one line per template and skill with its description. */
-export function templateHelp(templates: PromptTemplate[], skills: Array<{ name: string; description: string }> = []): string[] {
-  const lines = [...templates.map((t) => [t.name, t.description ?? ""]), ...skills.map((s) => [s.name, `(skill) ${s.description}`])];
+export function templateHelp(templates: PromptTemplate[], skills: Array<{ name: string; description: string }> = [], builtIns: string[] = []): string[] {
+  // A built-in command wins over a template of its name (as in Claude Code): say so, or the file seems ignored.
+  const described = (t: PromptTemplate) => (builtIns.includes(t.name) ? `hidden by the built-in /${t.name}: rename ${basename(t.file)} to use it` : (t.description ?? ""));
+  const lines = [...templates.map((t) => [t.name, described(t)]), ...skills.map((s) => [s.name, `(skill) ${s.description}`])];
   if (lines.length === 0) return [];
   return ["Prompt templates and skills (/name args; /name --show to preview):", ...lines.map(([name, text]) => `  /${name.padEnd(9)} ${text.length > 100 ? `${text.slice(0, 99)}…` : text}`.trimEnd())];
 }

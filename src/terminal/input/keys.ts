@@ -46,7 +46,12 @@ export interface KeyHandlers {
   onEscape?(): boolean;
   /** Keys in line mode before anything else sees them (Ctrl-R's search); returns what goes on. */
   onLineKeys?(data: string): string;
+  /** Shift+Tab (`ESC [Z`) at the prompt: it switches the permission mode instead of reaching readline. */
+  onShiftTab?(): void;
 }
+
+/** What a terminal sends for Shift+Tab (a modified-key report of it is turned into this first: modified-keys.ts). */
+export const SHIFT_TAB = "\x1b[Z";
 
 /**
  * Contract: `input` is what readline reads (a TTY look-alike that sets raw mode on the real
@@ -56,6 +61,8 @@ export interface KeyHandlers {
 export class TerminalKeys {
   readonly input: PassThrough & { isTTY: boolean; setRawMode(mode: boolean): void; isRaw: boolean };
   mode: "line" | "hold" = "line";
+  /** Set by a form: a lone Esc in "line" mode also calls it (the form's cancel). */
+  onEscape?: () => void;
   /** Inside a bracketed paste: what has arrived of it so far. */
   private paste?: string;
   /** The start of an escape sequence cut at the end of a read. */
@@ -127,7 +134,20 @@ export class TerminalKeys {
       data = this.handlers.onLineKeys?.(data) ?? data;
       if (!data) return;
       // A lone Esc (a key, not the start of a sequence) clears the line: Ctrl-E then Ctrl-U.
-      if (data === "\x1b") return void (this.handlers.onEscape?.() || this.input.write("\x05\x15"));
+      if (data === "\x1b") {
+        // A form's Esc cancels it; at a question Esc answers no; at the prompt it clears the line.
+        if (this.onEscape) {
+          this.input.write("\x05\x15");
+          return void this.onEscape();
+        }
+        return void (this.handlers.onEscape?.() || this.input.write("\x05\x15"));
+      }
+      if (this.handlers.onShiftTab && data.includes(SHIFT_TAB)) {
+        const [before, ...after] = data.split(SHIFT_TAB);
+        this.keys(before!);
+        this.handlers.onShiftTab();
+        return this.keys(after.join(SHIFT_TAB));
+      }
       // Enter is CR in raw mode; the new-line keys are told apart from it (NEWLINE_KEY).
       const parts = data.split(NEWLINE_SPLIT);
       for (const part of parts) {

@@ -18,8 +18,12 @@ export interface InputOptions {
   onHeldKey?: (key: HeldKey) => void;
   /** A paste that arrived while input is held; terminal only. */
   onHeldPaste?: (text: string) => void;
+  /** Every paste, as pasted (a pasted image path attaches the image: image-mentions.ts). */
+  onPasted?: (text: string) => void;
   /** A question takes the bottom of the screen (true) and gives it back (false). */
   onQuestion?: (shown: boolean) => void;
+  /** Shift+Tab at the prompt (terminal only); the prompt is drawn again after it. */
+  onShiftTab?: () => void;
 }
 
 /**
@@ -59,6 +63,7 @@ export class InputQueue {
         onEscape: () => this.escapeQuestion(),
         // Ctrl-R searches the history at the prompt, never in a question's answer.
         onLineKeys: (data) => (this.asking || !this.search ? data : this.search.filter(data)),
+        onShiftTab: options.onShiftTab && (() => this.shiftTab()),
       });
     }
     const resizeListeners = process.stdout.listeners("resize");
@@ -166,6 +171,7 @@ export class InputQueue {
   /** Ask a question and wait for its answer line; `signal` aborting (Ctrl-C) or end of input answers null. */
   async ask(question: string, signal?: AbortSignal): Promise<string | null> {
     const mode = this.keys?.mode;
+    this.asking = true;
     this.hold(false);
     this.options.onQuestion?.(true);
     this.asking = true;
@@ -190,6 +196,11 @@ export class InputQueue {
     }
   }
 
+  /** While set, a lone Esc at a question also calls `handler` (a form's cancel). */
+  setEscape(handler: (() => void) | undefined): void {
+    if (this.keys) this.keys.onEscape = handler;
+  }
+
   /**
    * Shows `line` at once: above the prompt, with the prompt and what is typed drawn again below
    * it, while a request or an answer is awaited on a terminal; as a plain line otherwise.
@@ -197,6 +208,14 @@ export class InputQueue {
   announce(line: string): void {
     if (this.waiting && this.isTerminal && !this.closed) writeAbovePrompt(this.rl, process.stdout, line);
     else process.stdout.write(`${line}\n`);
+  }
+
+  /** Shift+Tab: only at the request prompt (not at a question, nor on a continuation line), which shows the new mode at once. */
+  private shiftTab(): void {
+    if (!this.waiting || this.draft.length || this.asking) return;
+    this.options.onShiftTab?.();
+    // The line typed so far stays; the prompt before it changes.
+    this.rl.prompt(true);
   }
 
   setPrompt(prompt: string): void {
@@ -269,6 +288,7 @@ export class InputQueue {
 
   private onPaste(text: string): string {
     const body = text.replace(/\n+$/, "");
+    this.options.onPasted?.(body);
     if (this.keys?.mode === "hold") {
       this.options.onHeldPaste?.(body);
       return "";

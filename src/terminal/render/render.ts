@@ -9,6 +9,7 @@ import { ToolGroup } from "./tool-group.js";
 import { detailLines, fitLine } from "./tool-lines.js";
 import { loadDisplayWidth } from "./display-width.js";
 import { wrapText } from "./wrap.js";
+import { SubagentBlocks } from "./subagent-blocks.js";
 
 /**
  * Draws the loop's events for the person: streamed answer text laid out as Markdown, one line per
@@ -59,6 +60,10 @@ export class Renderer {
   showReasoning = false;
   /** What the last tool call returned, whole as the model read it, for /expand. */
   lastToolOutput?: string;
+  /** The last turn's subagents' tool calls, folded on screen, for /expand. */
+  private readonly subagents = new SubagentBlocks();
+  /** The call whose line is on screen: only its progress is drawn (subagents run side by side). */
+  private shownCall?: string;
   /** Markdown renders asynchronously; every write goes through this chain to keep order. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -69,10 +74,12 @@ export class Renderer {
   handle(event: AgentEvent): void {
     // The history's changes are the transcript's; the person saw them as text and tool lines.
     if (event.type === "message" || event.type === "context" || event.type === "cleared") return;
+    if (event.type === "subagent_tool") return this.subagents.add(event);
     if (event.type !== "reasoning" && event.type !== "usage") this.endReasoning();
     if (!["tool_start", "tool_end", "tool_progress", "usage", "reasoning"].includes(event.type)) this.endToolGroup();
     switch (event.type) {
       case "request":
+        if (event.step === 1) this.subagents.reset();
         if (this.options.color || this.options.out.isTTY) void preloadMarkdown(this.options.out.columns, this.options.color);
         // Tool labels are cut to a terminal's width by display width, exactly once string-width is here.
         if (this.options.activity.columns) void loadDisplayWidth();
@@ -95,13 +102,14 @@ export class Renderer {
         this.endText();
         return;
       case "tool_start": {
+        this.shownCall = event.id;
         const { show, summary } = this.group.start(event.name, event.label);
         if (summary) this.writeSummary(summary);
         if (show) this.writeLabel(event.label);
         return;
       }
       case "tool_progress":
-        this.toolProgress(event.text);
+        if (event.id === this.shownCall) this.toolProgress(event.text);
         return;
       case "tool_end": {
         this.lastToolOutput = event.output;
@@ -124,6 +132,13 @@ export class Renderer {
       default:
         return;
     }
+  }
+
+  /** /expand: the last turn's subagents' tool calls, then the last tool call's whole output; undefined when no tool ran. */
+  expanded(): string | undefined {
+    const output = this.lastToolOutput === undefined ? undefined : stripControls(this.lastToolOutput);
+    const blocks = this.subagents.text();
+    return blocks && output !== undefined ? `${blocks}\n\nLast tool output:\n${output}` : (blocks ?? output);
   }
 
   /** One red line (an endpoint's error text among them, so its controls are stripped); resolves once it is written. */
