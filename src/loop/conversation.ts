@@ -1,10 +1,11 @@
 import { setMaxListeners } from "node:events";
 import type OpenAI from "openai";
+import { markTyped } from "../session/records.js";
 import type { Notice, StopReason } from "./agent.js";
 import { EventSink, type AgentEvent, type Listener } from "./events.js";
 import type { CompactionState } from "../context/compaction.js";
 import type { Config } from "../config/config.js";
-import { ContextGuard, replyReserve, type CompactionOutcome } from "../context/context.js";
+import { ContextGuard, type CompactionOutcome } from "../context/context.js";
 import { probeServerWindow } from "../context/window.js";
 import { INTERRUPTED_REPLY_NOTE, type Message } from "../model/history.js";
 import { addUsage, type Usage } from "../model/usage.js";
@@ -18,7 +19,8 @@ import type { RewindRecorder } from "../session/rewind/recorder.js";
 import { jobEndedNotice, runningJobLines } from "../tools/background.js";
 import type { ToolContext, ToolRegistry } from "../tools/index.js";
 import { spillDirOf } from "../tools/spill.js";
-import { DIRECT_BUDGET_SHARE, withMcpTools, type McpHub, type PrepareOptions } from "../extend/mcp/hub.js";
+import { withMcpTools, type McpHub } from "../extend/mcp/hub.js";
+import { beginMcp, mcpOptions } from "./turn-mcp.js";
 import { withHooks } from "../extend/hooks/tool-hooks.js";
 import { beforePrompt, withStopHooks } from "../extend/hooks/turn-hooks.js";
 import { createClient } from "../model/client.js";
@@ -62,6 +64,8 @@ export interface TurnOptions {
   /** The approval decision (approval/decide.ts) and, in the REPL, the person's answer. */
   approve: ToolContext["approve"];
   onEvent?: (event: AgentEvent) => void;
+  /** What the person typed, where the prompt holds more (a `!cmd`'s output): lists name the turn by it. */
+  typed?: string;
   /** Plan mode's end in the REPL: show the plan, read the verdict (unset: the plan is the answer). */
   presentPlan?: ToolContext["presentPlan"];
   /** Images attached to the request (`@shot.png`, a pasted image path): sent before its text. */
@@ -146,7 +150,14 @@ export class Conversation {
     }
   }
 
-  private async runTurn(prompt: string, { signal, approve, presentPlan, images }: TurnOptions): Promise<StopReason> {
+  private async runTurn(prompt: string, { signal, approve, typed = prompt, presentPlan, images }: TurnOptions): Promise<StopReason> {
+    const hooks = this.options.hooks;
+    const first = this.started ? undefined : { source: this.cleared ? ("clear" as const) : this.options.resumed?.history?.length ? ("resume" as const) : ("startup" as const) };
+    this.started = true;
+    // The prompt hooks and the MCP servers start beside the loading below (a failure must not go unhandled).
+    const hookContext = hooks ? beforePrompt(hooks, prompt, first, signal) : Promise.resolve("");
+    hookContext.catch(() => undefined);
+    const mcpStarting = beginMcp(this.options.mcp, { signal, approve, notify: this.notify });
     // The loop, the tools and the client load here, at the first request, not at start-up.
     const [{ runAgent }, tools, client] = await Promise.all([import("./agent.js"), this.getTools(), this.getClient()]);
     if (!this.model) {
@@ -159,21 +170,17 @@ export class Conversation {
     setMaxListeners(0, signal);
     // Ask the server about the window while the request is being prepared; the request waits for it.
     void this.context.detect(model);
-    const hooks = this.options.hooks;
-    const first = this.started ? undefined : { source: this.cleared ? ("clear" as const) : this.options.resumed?.history?.length ? ("resume" as const) : ("startup" as const) };
-    this.started = true;
-    const hookContext = hooks ? await beforePrompt(hooks, prompt, first, signal) : "";
-    const mcpNotes = await this.prepareMcp(model, { signal, approve });
+    const [context, mcpNotes] = await Promise.all([hookContext, this.prepareMcp(model, mcpStarting, { signal, approve })]);
     this.refreshSystemMessage();
     const notices = [
       ...(this.interrupted ? [INTERRUPTED_REPLY_NOTE] : []),
       ...this.jobNotices().map((notice) => notice.text),
       ...mcpNotes,
-      ...(hookContext ? [hookContext] : []),
+      ...(context ? [context] : []),
     ];
     const content = notices.length ? `${notices.join("\n")}\n\n${prompt}` : prompt;
-    this.options.recorder?.beginTurn(prompt, this.messages.length);
-    this.append({ role: "user", content: images?.length ? [...images, { type: "text", text: content }] : content });
+    this.options.recorder?.beginTurn(prompt, this.messages.length, typed);
+    this.append(markTyped({ role: "user", content: images?.length ? [...images, { type: "text", text: content }] : content }, typed === content ? undefined : typed));
     this.interrupted = false;
     const runTurn = () => runAgent({
       client,
@@ -280,6 +287,9 @@ export class Conversation {
     this.events.emit(event);
   };
 
+  /** One line for the person (an MCP server that failed or was not approved). */
+  private readonly notify = (text: string): void => this.events.emit({ type: "notice", text });
+
   private append(message: Message): void {
     this.messages.push(message);
     this.events.emit({ type: "message", message });
@@ -299,10 +309,8 @@ export class Conversation {
   }
 
   /**
-   * Claude Code's --system-prompt (replaces mini-claude's, tool guidance included) and
-   * --append-system-prompt (added after it), also sent by the Agent SDK's initialize. Kept here,
-   * not patched into the message, so every rebuild of the prompt (MCP instructions, /clear, a
-   * compaction) keeps them, and appending twice never stacks.
+   * Claude Code's --system-prompt (replaces ours) and --append-system-prompt (added after it): kept
+   * here, not patched into the message, so every rebuild of the prompt keeps them exactly once.
    */
   overrideSystemPrompt(replace: string | undefined, append: string | undefined): void {
     this.promptOverride = { replace, append };
@@ -322,7 +330,7 @@ export class Conversation {
   async startMcp({ signal, approve }: Pick<TurnOptions, "signal" | "approve">): Promise<void> {
     const mcp = this.options.mcp;
     if (!mcp || mcp.servers.length === 0) return;
-    await mcp.start(await this.mcpOptions(this.model, { signal, approve }));
+    await mcp.start(await mcpOptions(this.context, this.model, { signal, approve, notify: this.notify }));
     this.refreshSystemMessage();
   }
 
@@ -366,19 +374,14 @@ export class Conversation {
     return this.tools;
   }
 
-  /** Start the MCP servers at the first request (asking about a project's); their notes for the model. */
-  private async prepareMcp(model: string, { signal, approve }: TurnOptions): Promise<string[]> {
+  /** Once the servers are up and the window known: the budget set, the servers' notes for the model. */
+  private async prepareMcp(model: string, starting: Promise<void>, turn: Pick<TurnOptions, "signal" | "approve">): Promise<string[]> {
     const mcp = this.options.mcp;
     if (!mcp) return [];
-    return mcp.prepare(await this.mcpOptions(model, { signal, approve }));
-  }
-
-  private async mcpOptions(model: string | undefined, { signal, approve }: Pick<TurnOptions, "signal" | "approve">): Promise<PrepareOptions> {
-    // The direct/gateway choice needs the window; a hub of configuration problems alone does not.
-    if (this.options.mcp?.servers.length) await this.context.detect(model);
-    const usable = this.context.window.tokens - replyReserve(this.context.window.tokens);
-    const notify = (text: string) => this.events.emit({ type: "notice", text });
-    return { signal, approve, budgetTokens: Math.floor(usable * DIRECT_BUDGET_SHARE), notify };
+    // A hub of configuration problems alone has notes for the model, and no window to wait for.
+    if (!mcp.servers.length) return mcp.prepare({ ...turn, notify: this.notify, budgetTokens: 0 });
+    const [, options] = await Promise.all([starting, mcpOptions(this.context, model, { ...turn, notify: this.notify })]);
+    return mcp.prepare(options);
   }
 
   private async getClient(): Promise<OpenAI> {

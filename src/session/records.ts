@@ -17,6 +17,25 @@ export interface SessionHeader {
 }
 
 type Loose = Record<string, unknown>;
+
+/**
+ * What the person typed for a user message, where the message holds more (a hook's context, a job's
+ * notice, a `!cmd`'s output): lists (--resume, the -c recap, /rewind) name a turn by it. A symbol
+ * key, so the request's JSON never carries it; the transcript stores it beside the message.
+ */
+const TYPED = Symbol("typed");
+type Typed = { [TYPED]?: string };
+
+/** Marks `message` as sent for `typed` (what the person typed); returns the message. */
+export function markTyped<T extends object>(message: T, typed: string | undefined): T {
+  if (typed !== undefined) (message as Typed)[TYPED] = typed;
+  return message;
+}
+
+/** What the person typed for `message` if known, else undefined. */
+export function typedOf(message: object): string | undefined {
+  return (message as Typed)[TYPED];
+}
 const isObject = (value: unknown): value is Loose => typeof value === "object" && value !== null && !Array.isArray(value);
 
 export function isHeader(record: Loose): record is Loose & SessionHeader {

@@ -6,7 +6,7 @@ import type { CompactionState } from "../context/compaction.js";
 import { repairHistory } from "../model/history.js";
 import { jsonOf } from "../model/json-cache.js";
 import { appendPrivate, ensurePrivateDir, makePrivate } from "../private-files.js";
-import { isHeader, isMessage, type SessionHeader } from "./records.js";
+import { isHeader, isMessage, markTyped, typedOf, type SessionHeader } from "./records.js";
 import { oneLine, textOf } from "../text.js";
 
 /**
@@ -105,8 +105,11 @@ export class Transcript {
    */
   append(message: ChatCompletionMessageParam): void {
     if (message.role === "system") return;
+    // What the person typed, where the message holds more (a hook's context): the lists show it.
+    const typed = typedOf(message);
+    const extra = typed !== undefined && typed !== message.content ? `,"typed":${JSON.stringify(typed)}` : "";
     // The same line as JSON.stringify({ type, message }), reusing the message's JSON made for the request.
-    this.writeLine(`{"type":"message","message":${jsonOf(message)}}\n`);
+    this.writeLine(`{"type":"message","message":${jsonOf(message)}${extra}}\n`);
   }
 
   /**
@@ -214,6 +217,7 @@ function parseFile(text: string): ParsedFile {
     const record = parseLine(line) as ({ type?: unknown; message?: unknown; messages?: unknown; state?: unknown } & Record<string, unknown>) | undefined;
     if (record?.type === "session" && !parsed.header && isHeader(record)) parsed.header = record;
     else if (record?.type === "message" && isMessage(record.message)) {
+      if (typeof record.typed === "string") markTyped(record.message, record.typed);
       parsed.messages.push(record.message);
       parsed.context.push(record.message);
     } else if (record?.type === "compaction" && Array.isArray(record.messages) && record.messages.every(isMessage)) {
@@ -252,7 +256,7 @@ function summarize(path: string): SessionSummary | undefined {
     startedAt: header.startedAt,
     updatedAt: mtime.toISOString(),
     messageCount: messages.length,
-    firstPrompt: first ? oneLine(textOf(first.content, " "), 80) : "",
+    firstPrompt: first ? oneLine(typedOf(first) ?? textOf(first.content, " "), 80) : "",
   };
 }
 

@@ -2,6 +2,7 @@ import type { Approvals } from "../approval/setup.js";
 import type { Approval, ApprovalRequest } from "../tools/index.js";
 import { approvalText } from "./approval-text.js";
 import { renderDiff } from "./render/diff.js";
+import { wrapText } from "./render/wrap.js";
 import type { InputQueue } from "./input/queue.js";
 import type { Renderer } from "./render/render.js";
 
@@ -11,7 +12,7 @@ const APPROVAL_DIFF_LINES = 400;
 /**
  * The REPL's approval question. It decides nothing: approval/decide.ts says run, refuse or ask
  * (and why); this shows the action and the reason, reads the answer, and lets session.ts say
- * what the answer means and remember the explicit ones. Ctrl-C at the question aborts the turn,
+ * what the answer means and remember the explicit ones. Esc answers no; Ctrl-C aborts the turn,
  * which answers it as interrupted.
  */
 export function replApproval(approvals: Approvals, reader: InputQueue, renderer: Renderer) {
@@ -35,7 +36,7 @@ export function replApproval(approvals: Approvals, reader: InputQueue, renderer:
       if (diff) await renderer.show(diff);
     }
     const { shown, question } = approvalText(request);
-    await renderer.show(shown);
+    await renderer.show(wrapText(shown, process.stdout.columns));
     // Why, right above the question, unless the action's own text says it (a protected path, a
     // project server, a hook's reason, a domain's question, which names who wants what).
     if (request.kind !== "server" && request.kind !== "hook" && request.kind !== "network" && !shown.includes(decision.why)) await renderer.notice(`Asking because ${decision.why}.`);

@@ -153,12 +153,13 @@ async function runPrint(conversation: Conversation, config: Config, prompt: stri
 
 /**
  * The answer as is for a pipe or a file (a script gets the model's bytes); rendered Markdown for a
- * colour terminal; plain text without its controls for a terminal without colour (NO_COLOR).
+ * terminal, without colour under NO_COLOR.
  */
 async function formatAnswer(answer: string): Promise<string> {
   const safe = process.stdout.isTTY ? stripControls(answer) : answer;
-  const text = colorEnabled(process.stdout)
-    ? await renderMarkdown(safe, { color: true, width: process.stdout.columns }).catch(() => safe)
+  const color = colorEnabled(process.stdout);
+  const text = color || process.stdout.isTTY
+    ? await renderMarkdown(safe, { color, layout: true, width: process.stdout.columns }).catch(() => safe)
     : safe;
   return text.endsWith("\n") ? text : `${text}\n`;
 }

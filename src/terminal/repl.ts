@@ -30,6 +30,7 @@ import { onSignals } from "./input/signals.js";
 import { showPaged } from "./render/pager.js";
 import { completeSlash, runSlashCommand, type SlashContext } from "./commands/slash-commands.js";
 import { StatusFooter } from "./render/status-footer.js";
+import { wrapText } from "./render/wrap.js";
 import type { HeldKey } from "./input/keys.js";
 import { compact, describeDropped, Typeahead } from "./input/typeahead.js";
 import { availableTemplates, type TemplateRequest } from "./commands/templates.js";
@@ -60,8 +61,8 @@ export interface ReplMode {
  * Ctrl-C (or Esc) aborts the turn in flight (and any question it is asking); at an idle prompt it
  * clears the line, and twice exits. On a terminal, what is typed during a turn is held in a
  * visible footer, never in the stream or an answer: sent as the next request when the turn ends,
- * dropped by an interrupt. Resolves to the exit code when the person leaves (exit, Ctrl-D, end of
- * piped input), once every background job is gone.
+ * dropped by Ctrl-C, put back in the prompt to edit by Esc. Resolves to the exit code when the
+ * person leaves (exit, Ctrl-D, end of piped input), once every background job is gone.
  */
 export async function runReplMode({ config, conversation, jobs, version, notes, hooks, approvals }: ReplMode): Promise<number> {
   const typeahead = new Typeahead();
@@ -69,7 +70,12 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   const showTypeahead = () => footer?.set(typeahead.footer());
   const onHeldKey = (key: HeldKey) => {
     const outcome = typeahead.handle(key);
-    if (outcome === "interrupt") interrupt();
+    // Esc stops the turn but keeps what was queued, back in the prompt to edit; Ctrl-C drops it.
+    if (outcome === "interrupt" && key.kind === "interrupt" && key.key === "esc" && turn) {
+      typeahead.keepForEditing();
+      footer?.set("");
+      turn.abort();
+    } else if (outcome === "interrupt") interrupt();
     else if (outcome === "suspend") reader.suspend();
     else if (outcome === "changed") showTypeahead();
   };
@@ -82,7 +88,13 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       typeahead.paste(text);
       showTypeahead();
     },
-    onQuestion: (shown) => (shown ? footer?.suspend() : footer?.resume()),
+    onQuestion: (shown) => {
+      if (!shown) return footer?.resume();
+      footer?.suspend();
+      // The queue stays in sight above the question (a fixed copy: the keys now answer the question).
+      const queued = typeahead.footer().replace(/▏$/gm, "");
+      if (footer && queued) process.stdout.write(`${renderer.colors.dim(queued)}\n`);
+    },
     onShiftTab: () => {
       switchMode(approvals, nextMode(approvals.permissionMode));
       reader.setPrompt(promptNow());
@@ -153,7 +165,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   // Ctrl-C in a terminal reaches readline as a keypress; `kill -INT` (or Ctrl-C with piped input) as a signal.
   reader.rl.on("SIGINT", interrupt);
   onSignals({ interrupt, terminate: () => process.exit(143) });
-  const endedJobs = reader.isTerminal ? showEndedJobs(jobs, { announce: (line) => reader.announce(line), dim: renderer.colors.dim, inTurn: () => turn !== undefined }) : undefined;
+  const endedJobs = reader.isTerminal ? showEndedJobs(jobs, { announce: (line) => reader.announce(wrapText(line, process.stdout.columns)), dim: renderer.colors.dim, inTurn: () => turn !== undefined }) : undefined;
 
   // A local server says its window in milliseconds, so the banner can show it; a remote one is
   // asked at the first request instead, and the banner shows the model-name table's answer.
@@ -164,7 +176,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     const recap = recapLines(conversation.messages, process.stdout.columns, renderer.colors.dim);
     // The model name, the folder and the notes can come from the endpoint or the file system: shown, not obeyed.
     const mode = approvals.permissionMode === "default" ? [] : [modeLine(approvals.permissionMode)];
-    process.stdout.write(`${showControls([banner(version, config, conversation), ...notes, ...mode].join("\n"), "\n")}\n${recap.map((line) => `${line}\n`).join("")}`);
+    process.stdout.write(`${wrapText(showControls([banner(version, config, conversation), ...notes, ...mode].join("\n"), "\n"), process.stdout.columns)}\n${recap.map((line) => `${line}\n`).join("")}`);
   }
   await askHookTrust(hooks, conversation.agents, reader, renderer);
   await askPermissionTrust(approvals.permissions, reader, renderer);
@@ -199,8 +211,9 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
 
   // `mini-claude "fix the bug"` opens the REPL with that request already sent.
   let first = config.prompt;
-  /** Output of `!command`s, sent with the next request. */
+  /** Output of `!command`s, sent with the next request; the commands as typed, to name that turn. */
   let shellContext: string[] = [];
+  let shellTyped: string[] = [];
   /** Ctrl-D leaves the cursor after the prompt: what is said on leaving starts a line of its own. */
   let leftAtPrompt = false;
   for (;;) {
@@ -242,6 +255,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
       await turnEnded();
       await renderer.notice("(the output goes with your next request)");
       shellContext.push(escape.context);
+      shellTyped.push(input);
       continue;
     }
     // A template attached its own @files; what it ran or quoted must not be attached again.
@@ -253,7 +267,9 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     const attached = [...files.attached, ...mentions.attached];
     if (attached.length) await renderer.notice(`(attached ${attached.join(", ")})`);
     const prompt = [...shellContext, mentions.text].join("\n\n");
+    const typed = [...shellTyped, input].join("\n");
     shellContext = [];
+    shellTyped = [];
     turn = new AbortController();
     reader.hold(true);
     const early = reader.takeEarly();
@@ -262,7 +278,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     // A template's front-matter model holds for its one request.
     const model = conversation.model;
     if (request.model) conversation.model = request.model;
-    await runTurn(conversation, prompt, { signal: turn.signal, approve, changes, presentPlan, images: files.images }, renderer, config);
+    await runTurn(conversation, prompt, { signal: turn.signal, approve, changes, presentPlan, images: files.images, typed }, renderer, config);
     if (request.model) conversation.model = model;
     // An approved plan goes next, before anything typed meanwhile: it is what the person just chose.
     if (approvedPlan !== undefined) first = implementRequest(approvedPlan);
@@ -275,7 +291,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   if (leftAtPrompt && reader.isTerminal) process.stdout.write("\n");
   // Say which jobs leaving stops (main.ts's ending stops them), so nothing the person started vanishes silently.
   const running = jobs.list().filter((job) => job.state === "running");
-  for (const job of running) process.stdout.write(`Stopping background job ${job.id}: ${showControls(job.command)}\n`);
+  for (const job of running) process.stdout.write(`${wrapText(`Stopping background job ${job.id}: ${showControls(job.command)}`, process.stdout.columns)}\n`);
   // As Claude Code does: a conversation worth coming back to says how (-c takes this workspace's latest).
   if (reader.isTerminal && conversation.messages.some((message) => message.role === "user")) {
     process.stdout.write(`${renderer.colors.dim("resume with: mini-claude -c")}\n`);
@@ -286,17 +302,17 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
 async function runTurn(
   conversation: Conversation,
   input: string,
-  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval>; changes: SessionChanges; presentPlan: ReturnType<typeof replPlanQuestion>; images?: ContentPart[] },
+  turn: { signal: AbortSignal; approve: ReturnType<typeof replApproval>; changes: SessionChanges; presentPlan: ReturnType<typeof replPlanQuestion>; images?: ContentPart[]; typed: string },
   renderer: Renderer,
   config: Config,
 ): Promise<void> {
   try {
-    const { signal, approve, changes, presentPlan, images } = turn;
+    const { signal, approve, changes, presentPlan, images, typed } = turn;
     const onEvent = (event: AgentEvent) => {
       changes.record(event);
       renderer.handle(event);
     };
-    const stop = await conversation.send(input, { signal, approve, onEvent, presentPlan, images });
+    const stop = await conversation.send(input, { signal, approve, onEvent, presentPlan, images, typed });
     await renderer.flush();
     if (stop === "aborted") await renderer.notice("Interrupted. The conversation is kept; type your next request.");
     if (stop === "cut") await renderer.error(`[answer cut by the model's output token limit; say "continue" for the rest]`);

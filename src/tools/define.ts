@@ -113,8 +113,8 @@ export interface ToolContext {
   callId?: string;
   /** More folders outside the workspace that read_file (only) may read: the user's skill folders. */
   readOnlyRoots?: string[];
-  /** Rewind's recorder (src/session/rewind/): snapshots the workspace around calls of tools that change files. */
-  recorder?: { around<T>(tool: string, step: () => Promise<T>): Promise<T> };
+  /** Rewind's recorder (src/session/rewind/): snapshots the workspace around calls of tools that change files, and says which changed. */
+  recorder?: { around<T>(tool: string, step: () => Promise<T>, changed?: (paths: string[]) => void): Promise<T> };
   /** Plan mode is on (--permission-mode plan, /plan, Shift+Tab): commands may change nothing. */
   planning?: () => boolean;
   /** Shows a finished plan to the person and reads their verdict (the REPL); unset: the plan is the turn's answer. */

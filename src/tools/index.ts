@@ -194,8 +194,11 @@ async function runUnredacted({ tool, args, label }: PreparedCall, ctx: ToolConte
   const started = performance.now();
   try {
     const run = () => tool.run(args, ctx);
-    const result = await (tool.changesFiles && ctx.recorder ? ctx.recorder.around(tool.name, run) : run());
-    const { output, diff, display, details, exitCode, endsTurn, images } = typeof result === "string" ? { output: result } : result;
+    let changed: string[] = [];
+    const result = await (tool.changesFiles && ctx.recorder ? ctx.recorder.around(tool.name, run, (paths) => (changed = paths)) : run());
+    const { output, diff, display, details: tail, exitCode, endsTurn, images } = typeof result === "string" ? { output: result } : result;
+    // A command's file changes, for the person, under its outcome (a file tool shows its diff instead).
+    const details = diff || !changed.length ? tail : [tail, `changed: ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ` and ${changed.length - 5} more` : ""}`].filter(Boolean).join("\n");
     const capped = capAndSpill(output, ctx.spillDir, tool.name);
     const done: ToolResult = { output: capped, ok: true, label, diff, details, display: display ?? `${firstLine(capped, 161)} · ${seconds(started)}`, ...(endsTurn ? { endsTurn } : {}), ...(images?.length ? { images } : {}) };
     return exitCode === undefined ? done : { ...done, exitCode };

@@ -14,7 +14,8 @@ describe("the context window, as the person sees it", () => {
     const ws = tempWorkspace();
     const fake = await fakeOpenAI([reply().text("Hi.")], { window: 16_384, props: true });
     const pty = startPty([], { cwd: ws.root, home: ws.home, baseURL: fake.url });
-    await pty.waitFor("window 16k from /props");
+    // The banner wraps at the terminal's width (at a space, whatever the temp folder's name).
+    await pty.waitFor(/window\s+16k\s+from\s+\/props/);
     pty.type("hello\r");
     await pty.waitFor("Hi.");
     pty.type("/usage\r");

@@ -32,7 +32,10 @@ describe("what the person sees of hostile text", () => {
     // The whole command on view just above the question and its reason (wrapped to the screen): nothing erased or hidden.
     const start = screen.lastIndexOf("Command:");
     expect(screen[start - 1]).toBe("• exec touch PWNED \\x1b[2K\\x1b[1A npm test");
-    expect(screen.slice(start + 1, -2).join("")).toBe(`  touch PWNED${"\\n".repeat(60)}\\x1b[2K\\x1b[1A\\rnpm test`);
+    // Wrapped at spaces under a hanging indent: the same text once the rows are joined.
+    const shown = screen.slice(start + 1, -2);
+    expect(shown.slice(1).every((row) => row.startsWith("    "))).toBe(true);
+    expect(shown.join("").replace(/\s+/g, "")).toBe(`touchPWNED${"\\n".repeat(60)}\\x1b[2K\\x1b[1A\\rnpmtest`);
     pty.type("n\r");
     await pty.waitFor("Fine.");
     await pty.quit();
@@ -82,7 +85,7 @@ describe("what the person sees of hostile text", () => {
     expect(pty.raw()).not.toContain("\x07");
     const screen = await pty.rendered();
     expect(screen).toContain("• read_file notes\\x1b]52;c;cm0gLXJmIH4=\\x07.txt");
-    expect(screen).toContain("does not exist. Did you mean notes\\x1b]52;c;");
+    expect(screen.replace(/\s+/g, " ")).toContain("does not exist. Did you mean notes\\x1b]52;c;");
   });
 
   it("keeps the tool lines on screen under a flood of zero-width characters", async () => {

@@ -23,13 +23,16 @@ describe.each([60, 120])("what appears by itself at the idle prompt, at %i colum
     pty.type(typed);
     await pty.waitFor(typed);
     const ended = `background job 1 \`${job}\` exited with code 1`;
-    await pty.waitFor(ended, { timeoutMs: 8000 });
+    await pty.waitFor("exited with code 1", { timeoutMs: 8000 });
     const screen = await pty.rendered();
     const lines = screen.split("\n");
     const notice = lines.findIndex((line) => line.startsWith("background job 1 "));
-    // The notice (two rows at 60 columns) sits right above the prompt, and the prompt still holds what was typed, once.
-    const rows = Math.ceil(ended.length / columns);
-    expect(lines.slice(notice, notice + rows).map((row) => row.trimEnd()).join("")).toBe(ended);
+    // The notice (two rows at 60 columns, wrapped at a space under a hanging indent) sits right
+    // above the prompt, and the prompt still holds what was typed, once.
+    const rows = lines.findIndex((line, i) => i > notice && line.startsWith("mini-claude> ")) - notice;
+    expect(rows).toBe(columns === 60 ? 2 : 1);
+    expect(lines.slice(notice + 1, notice + rows).every((row) => row.startsWith("  "))).toBe(true);
+    expect(lines.slice(notice, notice + rows).map((row) => row.trim()).join(" ")).toBe(ended);
     expect(lines.slice(notice + rows).join("").replace(/\s+$/, "")).toBe(`mini-claude> ${typed}`);
     expect(lines.slice(0, notice).join("\n")).not.toContain("check why");
     pty.type(" please\r");
@@ -55,9 +58,10 @@ describe.each([60, 120])("what appears by itself at the idle prompt, at %i colum
     const lines = (await pty.rendered()).split("\n");
     const ended = `background job 1 \`${job}\` exited with code 2`;
     const notice = lines.findIndex((line) => line.startsWith("background job 1 "));
-    const rows = Math.ceil(ended.length / columns);
+    const rows = lines.findIndex((line, i) => i > notice && line.startsWith("mini-claude> ")) - notice;
+    expect(rows).toBe(columns === 60 ? 2 : 1);
     expect(lines[notice - 1]).toMatch(/word by word\.\s*$/);
-    expect(lines.slice(notice, notice + rows).map((row) => row.trimEnd()).join("")).toBe(ended);
+    expect(lines.slice(notice, notice + rows).map((row) => row.trim()).join(" ")).toBe(ended);
     expect(lines[notice + rows]).toMatch(/^mini-claude> /);
     expect(lines.filter((line) => line.startsWith("background job 1 "))).toHaveLength(1);
   });

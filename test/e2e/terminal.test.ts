@@ -31,7 +31,7 @@ describe("rendering in a terminal", () => {
     expect(screen).not.toContain("**one**");
   });
 
-  it("writes no escape codes with NO_COLOR, and none when piped", async () => {
+  it("writes no escape codes with NO_COLOR (the Markdown laid out all the same), and none when piped", async () => {
     const ws = tempWorkspace({ "a.txt": "x\n" });
     const fake = await fakeOpenAI([reply().tool("edit_file", { path: "a.txt", old_string: "x", new_string: "y" }), reply().text("**bold**")]);
     const piped = await runCli([], cliOptions(ws, fake, { stdin: "go\n" }));
@@ -39,12 +39,17 @@ describe("rendering in a terminal", () => {
     expect(piped.stdout).toContain("**bold**");
     expect(piped.stdout).toContain("+y");
 
-    fake.push(reply().text("**plain**"));
+    fake.push(reply().text("## Plan\n\n- **plain** step\n- `npm test`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"));
     const pty = await startRepl([], cliOptions(ws, fake, { env: { NO_COLOR: "1" } }));
     pty.type("again\r");
-    await pty.waitFor("**plain**");
+    await pty.waitFor(/│ 1 +│ 2 +│[^]*mini-claude> /);
     await pty.quit();
     expect(pty.screen()).not.toMatch(/\x1b\[[0-9;]*m/);
+    const screen = await pty.rendered();
+    expect(screen).toMatch(/^ {2}\* plain step$/m);
+    expect(screen).toMatch(/^ {2}\* npm test$/m);
+    expect(screen).not.toContain("**plain**");
+    expect(screen).not.toContain("## Plan");
   });
 });
 
@@ -61,6 +66,28 @@ describe("streaming and approval in a real terminal", () => {
     expect(pty.screen()).not.toContain("Secret");
     const screen = await pty.rendered();
     expect(screen).toContain("thinking… (29 chars)\nPlain answer.");
+  });
+
+  it("/reasoning shows each reasoning whole, dimmed and indented under its count, and hides it again", async () => {
+    const ws = tempWorkspace();
+    const thought = "The person wants a plan. I will list three steps and keep each one short enough to read.";
+    const fake = await fakeOpenAI([reply().reasoning(thought).text("Here is the plan."), reply().reasoning("Hidden again.").text("Second answer.")]);
+    const pty = await startRepl([], { ...cliOptions(ws, fake), columns: 60 });
+    pty.type("/reasoning\r");
+    await pty.waitFor("Reasoning is shown from now on");
+    pty.type("plan it\r");
+    await pty.waitFor("Here is the plan.");
+    pty.type("/reasoning\r");
+    await pty.waitFor("Reasoning is hidden again");
+    pty.type("again\r");
+    await pty.waitFor("Second answer.");
+    await pty.quit();
+    const screen = await pty.rendered();
+    expect(screen).toContain(`thinking… (${thought.length} chars)\n    The person wants a plan. I will list three steps and\n      keep each one short enough to read.\nHere is the plan.`);
+    expect(screen).toContain("thinking… (13 chars)\nSecond answer.");
+    expect(screen).not.toContain("Hidden again.");
+    // Dimmed: the reasoning's text is inside a dim escape.
+    expect(pty.raw()).toMatch(/\x1b\[2m {4}The person wants a plan\./);
   });
 
   it("shows text as it arrives on a colour terminal, then renders it", async () => {

@@ -88,7 +88,7 @@ describe("/diff", () => {
       reply().text("Edited."),
     ]);
     const before = await runCli([], cliOptions(ws, fake, { stdin: "/diff\nexit\n" }));
-    expect(before.stdout).toContain("No file changes by the tools in this session");
+    expect(before.stdout).toContain("No file changes in this session.");
     const result = await runCli([], cliOptions(ws, fake, { stdin: "change both\n/diff\nexit\n" }));
     const diff = result.stdout.slice(result.stdout.lastIndexOf("--- app.js"));
     expect(diff).toContain("-const a = 1;\n-const b = 2;\n+const a = 10;\n+const b = 20;");

@@ -61,6 +61,17 @@ describe("renderMarkdown", () => {
     expect(await renderMarkdown("no newline *here*", { color: false })).toBe("no newline *here*");
   });
 
+  it("lays the Markdown out without any escape for a terminal under NO_COLOR", async () => {
+    const out = await renderMarkdown(`# Plan\n\n* first **step**\n* second\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n\`\`\`js\nconst x = 1;\n\`\`\`\n\n${"word ".repeat(20).trim()}\n`, { color: false, layout: true, width: 40 });
+    expect(out).not.toContain("\x1b");
+    expect(out).not.toMatch(/^#|\*\*|```/m);
+    expect(out).toContain("Plan");
+    expect(out).toMatch(/^ {2}\* first step$/m);
+    expect(out).toMatch(/│ a +│ b +│/);
+    expect(out).toMatch(/^ +const x = 1;$/m);
+    expect(out.split("\n").every((line) => line.length <= 40)).toBe(true);
+  });
+
   it("styles headings, lists, code blocks and inline code with colour, keeping their text", async () => {
     const out = await renderMarkdown(answer, { color: true, width: 80 });
     expect(out).toMatch(ANSI);

@@ -21,8 +21,10 @@ export interface TurnRecord {
   session?: string;
   turn: number;
   at: number;
-  /** The person's message, as typed. */
+  /** The person's message as sent (what rewind finds in the history). */
   prompt: string;
+  /** What the person typed, where it differs from `prompt` (a `!cmd` before it): lists show it. */
+  typed?: string;
   /** Index of the turn's user message in the conversation (system message at 0). */
   historyIndex: number;
 }
@@ -95,16 +97,17 @@ export class RewindRecorder {
   }
 
   /** A new turn starts: the person's message and where it sits in the history. */
-  beginTurn(prompt: string, historyIndex: number): void {
+  beginTurn(prompt: string, historyIndex: number, typed = prompt): void {
     this.turn += 1;
-    this.append({ type: "turn", run: this.run, session: this.options.session?.(), turn: this.turn, at: Date.now(), prompt, historyIndex });
+    this.append({ type: "turn", run: this.run, session: this.options.session?.(), turn: this.turn, at: Date.now(), prompt, historyIndex, ...(typed === prompt ? {} : { typed }) });
   }
 
   /**
-   * Run `step` (one tool call that may change files) between two snapshots and log what it changed.
+   * Run `step` (one tool call that may change files) between two snapshots, log what it changed and
+   * tell `changed` the paths.
    * Contract: the step's result or error passes through untouched; recording problems never fail it.
    */
-  async around<T>(tool: string, step: () => Promise<T>): Promise<T> {
+  async around<T>(tool: string, step: () => Promise<T>, changed?: (paths: string[]) => void): Promise<T> {
     const before = await this.snapshot();
     try {
       return await step();
@@ -113,7 +116,10 @@ export class RewindRecorder {
         const after = await this.snapshot();
         if (after) {
           const changes = changesBetween(before, after);
-          if (changes.length) this.append({ type: "change", run: this.run, turn: this.turn, tool, changes });
+          if (changes.length) {
+            this.append({ type: "change", run: this.run, turn: this.turn, tool, changes });
+            changed?.(changes.map((change) => change.path));
+          }
         }
       }
     }

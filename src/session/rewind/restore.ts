@@ -74,6 +74,20 @@ export function listTurns(records: RewindRecord[], keep: (turn: TurnRecord) => b
 }
 
 /**
+ * Each file the given runs changed (file tools and commands alike, from the log), with its content
+ * hash before their first change (undefined: it did not exist), in the order first changed: /diff
+ * compares it with the disk now.
+ */
+export function firstContents(records: RewindRecord[], runs: Set<string>): Map<string, string | undefined> {
+  const first = new Map<string, string | undefined>();
+  for (const record of records) {
+    if (record.type !== "change" || !runs.has(record.run)) continue;
+    for (const change of record.changes) if (!first.has(change.path)) first.set(change.path, change.before);
+  }
+  return first;
+}
+
+/**
  * What restoring the workspace to before `from` takes: every change logged after that turn's
  * record by the runs in `runs`, undone, compared with the disk now.
  */

@@ -2,6 +2,7 @@ import type { Message } from "../../model/history.js";
 import { stripControls } from "../../sanitize.js";
 import { fitLine } from "../render/tool-lines.js";
 import { textOf } from "../../text.js";
+import { typedOf } from "../../session/records.js";
 import { isImageOnly } from "../../model/image-parts.js";
 
 /**
@@ -39,9 +40,9 @@ function collect(messages: Message[]): Exchange[] {
   for (const message of messages) {
     if (message.role === "user" && isImageOnly(message)) continue;
     if (message.role === "user") {
-      const text = stripControls(textOf(message.content, ""));
-      // Notes the loop adds (an interruption) are not what the person typed.
-      exchanges.push({ request: text.replace(/^\[The user interrupted[^\]]*\]\s*/, ""), toolCalls: 0, answer: "" });
+      // Headed by what the person typed, not what was sent with it (a hook's context, an interruption note).
+      const text = stripControls(typedOf(message) ?? textOf(message.content, "").replace(/^\[The user interrupted[^\]]*\]\s*/, ""));
+      exchanges.push({ request: text, toolCalls: 0, answer: "" });
     } else if (message.role === "assistant" && exchanges.length) {
       const last = exchanges[exchanges.length - 1];
       last.toolCalls += message.tool_calls?.length ?? 0;

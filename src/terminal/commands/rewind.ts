@@ -56,10 +56,10 @@ export async function rewindCommand(argument: string, conversation: Conversation
   if (plan.conflicts.length) io.say(`Changed outside mini-claude since: ${plan.conflicts.map((f) => f.path).join(", ")} (left alone unless you confirm).`);
   if (withConversation && !conversationOk) io.say("The conversation can no longer go back there (it was compacted or cleared since); only files are restored.");
   const parts = [plan.files.length ? `${plan.files.length} file${plan.files.length === 1 ? "" : "s"}` : "", conversationOk ? "the conversation" : ""].filter(Boolean);
-  if (!parts.length && !plan.conflicts.length) return io.say(`Nothing to restore before "${short(turn.prompt)}".`);
+  if (!parts.length && !plan.conflicts.length) return io.say(`Nothing to restore before "${short(turn.typed ?? turn.prompt)}".`);
   let files = plan.files;
   if (parts.length) {
-    const answer = await io.ask(`Restore ${parts.join(" and ")} to before "${short(turn.prompt)}"? [y/n] `);
+    const answer = await io.ask(`Restore ${parts.join(" and ")} to before "${short(turn.typed ?? turn.prompt)}"? [y/n] `);
     if (!answer || !/^y(es)?$/i.test(answer.trim())) return io.say("Nothing restored.");
   }
   if (plan.conflicts.length) {
@@ -71,7 +71,7 @@ export async function rewindCommand(argument: string, conversation: Conversation
   if (conversationOk) conversation.rewindTo(turn.historyIndex, turn.prompt);
   await recorder.recordRewind(turn.index, restoredChanges(done));
   for (const line of failed) io.say(`Could not restore ${line}`);
-  io.say(`Restored ${done.length} file${done.length === 1 ? "" : "s"}${conversationOk ? " and the conversation" : ""} to before "${short(turn.prompt)}".`);
+  io.say(`Restored ${done.length} file${done.length === 1 ? "" : "s"}${conversationOk ? " and the conversation" : ""} to before "${short(turn.typed ?? turn.prompt)}".`);
 }
 
 /**
@@ -107,7 +107,7 @@ function describeTurn(turn: TurnSummary): string {
     turn.modified.length ? `modified ${turn.modified.join(", ")}` : "",
     turn.deleted.length ? `deleted ${turn.deleted.join(", ")}` : "",
   ].filter(Boolean);
-  return `"${short(turn.prompt)}"${parts.length ? ` — ${parts.join("; ")}` : " — no file changes"}`;
+  return `"${short(turn.typed ?? turn.prompt)}"${parts.length ? ` — ${parts.join("; ")}` : " — no file changes"}`;
 }
 
 function messageStillThere(conversation: Conversation, turn: TurnSummary): boolean {

@@ -9,6 +9,8 @@ import type { SessionHooks } from "../../extend/hooks/setup.js";
 import { rewindCommand, type RewindIO } from "./rewind.js";
 import { sandboxReport } from "./sandbox.js";
 import { contextReport } from "./context.js";
+import { initRequest } from "./init.js";
+import { wrapText } from "../render/wrap.js";
 import { describeError } from "../errors.js";
 import { hooksReport } from "../hooks-trust.js";
 import { permissionsReport } from "./permissions.js";
@@ -46,7 +48,8 @@ export interface SlashContext {
 interface SlashCommand {
   name: string;
   help: string;
-  run(argument: string, ctx: SlashContext): "exit" | void | Promise<"exit" | void>;
+  /** A TemplateRequest is sent as the next request (/init). */
+  run(argument: string, ctx: SlashContext): "exit" | void | TemplateRequest | Promise<"exit" | void | TemplateRequest>;
 }
 
 /** Commands print what the model chose (a job's command, a model name): its controls are shown, never sent. */
@@ -63,6 +66,7 @@ const KEYS_HELP = [
     ["Ctrl-C twice, Ctrl-D", "leave (or exit, /exit)"],
     ["Ctrl-Z", "suspend; fg brings the REPL back"],
     ["Up/Down, Tab", "earlier requests; complete a /command or an @path"],
+    ["Ctrl-R", "search earlier requests (again: older; Enter sends, Esc cancels)"],
     ["Shift+Tab", "switch mode: default → accept edits → plan"],
     ["@path", "attach a workspace file to the request"],
     ["!cmd", "run your own shell command now; its output goes with your next request"],
@@ -166,11 +170,19 @@ export const slashCommands: SlashCommand[] = [
   },
   {
     name: "/diff",
-    help: "what this session's edits changed in the workspace, as a unified diff (paged when long)",
-    run: async (_, { changes, renderer, page }) => {
-      const diff = changes.render(renderer.colors.isColorSupported);
+    help: "what this session changed in the workspace (its commands too), as a unified diff (paged when long)",
+    run: async (_, { changes, renderer, page, conversation }) => {
+      const diff = changes.render(renderer.colors.isColorSupported, conversation.recorder);
       if (page) await page(diff);
       else sayRendered(diff);
+    },
+  },
+  {
+    name: "/reasoning",
+    help: "show the model's reasoning, dimmed, as each ends (or hide it again)",
+    run: (_, { renderer }) => {
+      renderer.showReasoning = !renderer.showReasoning;
+      say(renderer.showReasoning ? "Reasoning is shown from now on, dimmed, as each ends; /reasoning hides it." : "Reasoning is hidden again (only its size is shown).");
     },
   },
   {
@@ -209,11 +221,17 @@ export const slashCommands: SlashCommand[] = [
   { name: "/rewind", help: "list the turns; /rewind N [files|conversation] restores to before turn N", run: (arg, ctx) => rewindCommand(arg, ctx.conversation, rewindIO(ctx)) },
   { name: "/undo", help: "rewind the last turn: its file changes and the conversation", run: (_, ctx) => rewindCommand("", ctx.conversation, rewindIO(ctx), true) },
   { name: "/sandbox", help: "the sandbox's state and the exact argv of the last command's sandbox", run: (_, { config }) => say(sandboxReport(config.yes)) },
+  {
+    name: "/init",
+    help: "ask the model to look at the project and write AGENTS.md (or improve it): /init [what to stress]",
+    run: (argument, { config }) => initRequest(config.workspace, argument.trim()),
+  },
   { name: "/exit", help: "leave mini-claude", run: () => "exit" },
 ];
 
 function rewindIO(ctx: SlashContext): RewindIO {
-  return { say, sayRendered, ask: ctx.ask ?? (async () => null), color: ctx.renderer.colors.isColorSupported };
+  // The list and its sentences follow the one wrap rule (a terminal's width; a pipe gets them whole).
+  return { say: (text) => say(wrapText(text, process.stdout.columns)), sayRendered, ask: ctx.ask ?? (async () => null), color: ctx.renderer.colors.isColorSupported };
 }
 
 /**

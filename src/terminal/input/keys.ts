@@ -8,7 +8,7 @@ import { legacyKeys } from "./modified-keys.js";
  *
  * Two modes. "line": bytes go on to readline (the prompt, an approval question), except that a
  * bracketed paste arrives whole (`onPaste`), Shift+Enter, Alt+Enter and Ctrl-J ask for a new line
- * without sending (`onNewline`, then an Enter), and a lone Esc clears the line. "hold" (a turn is running):
+ * without sending (`onNewline`, then an Enter), and a lone Esc clears the line (or answers a question, `onEscape`). "hold" (a turn is running):
  * nothing reaches readline; keys go to `onHeldKey` so they can be queued visibly, and a paste to
  * `onPaste` as well.
  */
@@ -42,6 +42,10 @@ export interface KeyHandlers {
   /** Alt+Enter or Ctrl-J at the prompt: the Enter that follows continues the request. */
   onNewline(): void;
   onHeldKey(key: HeldKey): void;
+  /** A lone Esc in line mode; true when it was taken (a question is up), else it clears the line. */
+  onEscape?(): boolean;
+  /** Keys in line mode before anything else sees them (Ctrl-R's search); returns what goes on. */
+  onLineKeys?(data: string): string;
   /** Shift+Tab (`ESC [Z`) at the prompt: it switches the permission mode instead of reaching readline. */
   onShiftTab?(): void;
 }
@@ -124,13 +128,19 @@ export class TerminalKeys {
 
   /** Ordinary keystrokes (no paste inside). */
   private keys(raw: string): void {
-    const data = legacyKeys(raw);
+    let data = legacyKeys(raw);
     if (!data) return;
     if (this.mode === "line") {
+      data = this.handlers.onLineKeys?.(data) ?? data;
+      if (!data) return;
       // A lone Esc (a key, not the start of a sequence) clears the line: Ctrl-E then Ctrl-U.
       if (data === "\x1b") {
-        this.input.write("\x05\x15");
-        return void this.onEscape?.();
+        // A form's Esc cancels it; at a question Esc answers no; at the prompt it clears the line.
+        if (this.onEscape) {
+          this.input.write("\x05\x15");
+          return void this.onEscape();
+        }
+        return void (this.handlers.onEscape?.() || this.input.write("\x05\x15"));
       }
       if (this.handlers.onShiftTab && data.includes(SHIFT_TAB)) {
         const [before, ...after] = data.split(SHIFT_TAB);

@@ -3,9 +3,12 @@ import { writeAbovePrompt } from "../render/above-prompt.js";
 import { KEY_MODES_OFF, KEY_MODES_ON } from "./modified-keys.js";
 import { onContinue, onExitSync } from "./signals.js";
 import { TerminalKeys, type HeldKey } from "./keys.js";
+import { HistorySearch } from "./history-search.js";
 
 /** The prompt shown for the second and later lines of one request. */
 export const CONTINUATION_PROMPT = "… ";
+/** A draft longer than this goes back to the prompt as one placeholder, not line by line. */
+const TYPED_LINES = 10;
 
 export interface InputOptions {
   prompt: string;
@@ -46,8 +49,9 @@ export class InputQueue {
   private pastes = new Map<string, string>();
   private prompt_ = "";
   private held = false;
-  /** A question (ask) is waiting for its answer. */
+  /** A question is up (ask): Esc answers it "no". */
   private asking = false;
+  private search?: HistorySearch;
 
   constructor(private readonly options: InputOptions) {
     const terminal = Boolean(process.stdin.isTTY);
@@ -56,6 +60,9 @@ export class InputQueue {
         onPaste: (text) => this.onPaste(text),
         onNewline: () => (this.continueNext = true),
         onHeldKey: (key) => options.onHeldKey?.(key),
+        onEscape: () => this.escapeQuestion(),
+        // Ctrl-R searches the history at the prompt, never in a question's answer.
+        onLineKeys: (data) => (this.asking || !this.search ? data : this.search.filter(data)),
         onShiftTab: options.onShiftTab && (() => this.shiftTab()),
       });
     }
@@ -71,6 +78,7 @@ export class InputQueue {
       completer: options.completer,
     });
     this.prompt_ = options.prompt;
+    if (terminal) this.search = new HistorySearch(this.rl);
     this.rl.on("line", (line) => this.onLine(line));
     this.rl.on("close", () => {
       // Ctrl-D closes readline itself: the shell gets its keyboard back here, whoever closed it.
@@ -146,11 +154,16 @@ export class InputQueue {
     if (this.isTerminal && !this.closed) this.rl.prompt();
   }
 
-  /** Puts `text` on the prompt line as if typed (a draft left from a turn). */
+  /**
+   * Puts `text` on the prompt line as if typed (a draft left from a turn). Its lines but the last
+   * become the continuation lines of the request (as `\` + Enter makes them), so the last one is
+   * there to edit and Enter sends them all; a long text is one `[pasted N lines]` instead.
+   */
   type(text: string): void {
     if (!text || this.closed) return;
     // Replayed as keystrokes, so a Tab typed during the turn still completes.
-    const keys = text.includes("\n") ? this.onPaste(text) : text;
+    const lines = text.split("\n").length;
+    const keys = lines > TYPED_LINES ? this.onPaste(text) : text.replace(/\\?\n/g, "\\\r");
     if (this.keys) this.keys.input.write(keys);
     else this.rl.write(keys);
   }
@@ -161,6 +174,7 @@ export class InputQueue {
     this.asking = true;
     this.hold(false);
     this.options.onQuestion?.(true);
+    this.asking = true;
     try {
       if (this.isTerminal && !this.closed) {
         this.rl.setPrompt(question);
@@ -170,6 +184,8 @@ export class InputQueue {
       }
       const answer = await this.next(signal);
       if (!this.isTerminal) process.stdout.write(`${answer ?? ""}\n`);
+      // Interrupted (Ctrl-C): what follows starts on a line of its own, not after the question.
+      else if (answer === null && !this.closed) this.leaveQuestionLine();
       // Up-arrow recalls requests, never the answers to questions.
       if (answer !== null) this.forgetFromHistory(answer);
       return answer;
@@ -205,6 +221,24 @@ export class InputQueue {
   setPrompt(prompt: string): void {
     this.prompt_ = prompt;
     this.rl.setPrompt(prompt);
+  }
+
+  /** Esc at a question answers "no", shown on the question's line as if typed. */
+  private escapeQuestion(): boolean {
+    if (!this.asking || !this.waiting) return false;
+    this.keys?.input.write("\x05\x15no\r");
+    return true;
+  }
+
+  /** Drops the half-typed answer and moves below the question. */
+  private leaveQuestionLine(): void {
+    const rl = this.rl as unknown as { line: string; cursor: number; prevRows: number };
+    rl.line = "";
+    rl.cursor = 0;
+    // readline would start its next prompt from the question's last row (a long question wraps),
+    // moving up over what is written meanwhile: the prompt starts afresh on the row it is given.
+    rl.prevRows = 0;
+    process.stdout.write("\n");
   }
 
   /** Lines of a multi-line request are waiting for its last line. */

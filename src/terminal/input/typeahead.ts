@@ -7,7 +7,8 @@ const SHOWN_ENTRIES = 4;
  * What the person types while a turn runs. Nothing of it reaches the conversation stream or an
  * approval question: each line finished with Enter is its own entry (a request, a /command or a
  * !command), run in order when the turn ends, and text not yet sent goes back into the prompt as
- * a draft. A paste stays inside the entry it was pasted into. Ctrl-C or Esc drops it all.
+ * a draft. A paste stays inside the entry it was pasted into. Ctrl-C drops it all; Esc puts the
+ * entries back into the draft, to edit.
  */
 export class Typeahead {
   /** Entries finished with Enter, oldest first. */
@@ -98,6 +99,13 @@ export class Typeahead {
   /** Ctrl-D was pressed during a turn: leave once the queue has run. */
   get leaving(): boolean {
     return this.eof;
+  }
+
+  /** Esc: the entries waiting to run go back into the draft (one line each), to edit rather than run. */
+  keepForEditing(): void {
+    this.draft = [...this.requests, this.draft].filter(Boolean).join("\n");
+    this.requests = [];
+    this.eof = false;
   }
 
   /** Forgets everything (an interrupt); returns how many entries and draft characters were dropped. */

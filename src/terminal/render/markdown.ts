@@ -12,29 +12,35 @@ import { fitToWidth } from "./markdown-fit.js";
 
 export interface MarkdownOptions {
   color: boolean;
+  /** Lay the Markdown out (lists, tables, wrapped paragraphs) even without colour: a terminal under NO_COLOR. */
+  layout?: boolean;
   /** Columns to wrap paragraphs at, usually `stream.columns`; 80 when missing or implausibly small. */
   width?: number;
 }
 
-const markdownRenderers = new Map<number, Promise<(text: string) => string>>();
+/** By width and colour ("80:true"). */
+const markdownRenderers = new Map<string, Promise<(text: string) => string>>();
 const MAX_RENDERERS = 4;
+/** A colour or style escape (SGR); the only kind the renderer writes. */
+const SGR = /\x1b\[[0-9;]*m/g;
 
 /**
  * Contract: `text` rendered for a terminal (headings, emphasis, lists, code, quotes, tables,
- * links) when `color`; `text` unchanged when not, without loading any Markdown library. Escape
+ * links) when `color`; laid out the same without any colour when `layout` alone; `text` unchanged
+ * when neither, without loading any Markdown library. Escape
  * sequences inside the text are stripped by the renderer, so model output cannot drive the
  * terminal. The result ends in a newline exactly when `text` does.
  */
 export async function renderMarkdown(text: string, options: MarkdownOptions): Promise<string> {
-  if (!options.color) return text;
-  const render = await markdownRenderer(usableWidth(options.width));
+  if (!options.color && !options.layout) return text;
+  const render = await markdownRenderer(usableWidth(options.width), options.color);
   const rendered = render(text).replace(/\s+$/, "");
   return text.endsWith("\n") ? rendered + "\n" : rendered;
 }
 
 /** Contract: loads the Markdown libraries now, so a later renderMarkdown does not wait. Never rejects. */
-export async function preloadMarkdown(width?: number): Promise<void> {
-  await markdownRenderer(usableWidth(width)).catch(() => undefined);
+export async function preloadMarkdown(width?: number, color = true): Promise<void> {
+  await markdownRenderer(usableWidth(width), color).catch(() => undefined);
 }
 
 /** A pty opened without a size (script, some CI) reports 0 columns; reflowing to that erases the text. */
@@ -42,19 +48,20 @@ function usableWidth(width: number | undefined): number {
   return width !== undefined && Number.isInteger(width) && width >= 20 ? width : 80;
 }
 
-function markdownRenderer(width: number): Promise<(text: string) => string> {
-  let renderer = markdownRenderers.get(width);
+function markdownRenderer(width: number, color: boolean): Promise<(text: string) => string> {
+  const key = `${width}:${color}`;
+  let renderer = markdownRenderers.get(key);
   if (!renderer) {
     // A person dragging the window's edge passes through dozens of widths: keep the latest few.
     if (markdownRenderers.size >= MAX_RENDERERS) markdownRenderers.delete(markdownRenderers.keys().next().value!);
-    renderer = createMarkdownRenderer(width);
-    markdownRenderers.set(width, renderer);
-    renderer.catch(() => markdownRenderers.delete(width));
+    renderer = createMarkdownRenderer(width, color);
+    markdownRenderers.set(key, renderer);
+    renderer.catch(() => markdownRenderers.delete(key));
   }
   return renderer;
 }
 
-async function createMarkdownRenderer(width: number): Promise<(text: string) => string> {
+async function createMarkdownRenderer(width: number, color: boolean): Promise<(text: string) => string> {
   const [{ Marked }, terminal, measure] = await Promise.all([
     import("marked"),
     // @ts-expect-error marked-terminal ships no types, and @types/marked-terminal pins marked < 12.
@@ -63,7 +70,7 @@ async function createMarkdownRenderer(width: number): Promise<(text: string) => 
   ]);
   const markedTerminal = terminal.markedTerminal as (options: object) => MarkedExtension & { renderer: RendererObject };
   // The caller has decided on colour already; chalk's own detection must not undo that.
-  const c = palette(true);
+  const c = palette(color);
   const extension = markedTerminal({
     width,
     // Wrapping is markdown-fit.ts's, by display width.
@@ -87,7 +94,8 @@ async function createMarkdownRenderer(width: number): Promise<(text: string) => 
   showLinkTargets(extension.renderer, c);
   fitToWidth(extension.renderer, width, measure, c);
   const marked = new Marked(extension);
-  return (text) => marked.parse(text, { async: false });
+  // Without colour, what the libraries colour by themselves (code highlighting, table borders) goes too.
+  return color ? (text) => marked.parse(text, { async: false }) : (text) => marked.parse(text, { async: false }).replace(SGR, "");
 }
 
 /**

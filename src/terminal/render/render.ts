@@ -8,6 +8,7 @@ import { preloadMarkdown, renderMarkdown } from "./markdown.js";
 import { ToolGroup } from "./tool-group.js";
 import { detailLines, fitLine } from "./tool-lines.js";
 import { loadDisplayWidth } from "./display-width.js";
+import { wrapText } from "./wrap.js";
 import { SubagentBlocks } from "./subagent-blocks.js";
 
 /**
@@ -27,6 +28,9 @@ export interface RenderOptions {
 }
 
 type Colors = ReturnType<typeof palette>;
+
+/** Characters of one reasoning shown by /reasoning; the rest is counted. */
+const MAX_REASONING_SHOWN = 20_000;
 
 /** A command shows its timer and latest output line once it has run this long. */
 const TOOL_TIMER_AFTER_MS = 1000;
@@ -50,6 +54,10 @@ export class Renderer {
   private toolLine = "";
   /** Reasoning characters streamed since the last indicator line. */
   private reasoningChars = 0;
+  /** The reasoning streamed since the last indicator line (kept only while `showReasoning`). */
+  private reasoningText = "";
+  /** /reasoning: each reasoning is shown whole, dimmed, once it ends (else only its size). */
+  showReasoning = false;
   /** What the last tool call returned, whole as the model read it, for /expand. */
   lastToolOutput?: string;
   /** The last turn's subagents' tool calls, folded on screen, for /expand. */
@@ -72,7 +80,7 @@ export class Renderer {
     switch (event.type) {
       case "request":
         if (event.step === 1) this.subagents.reset();
-        if (this.options.color) void preloadMarkdown(this.options.out.columns);
+        if (this.options.color || this.options.out.isTTY) void preloadMarkdown(this.options.out.columns, this.options.color);
         // Tool labels are cut to a terminal's width by display width, exactly once string-width is here.
         if (this.options.activity.columns) void loadDisplayWidth();
         // NO_COLOR keeps the progress line (it has no colour); a pipe gets none.
@@ -84,10 +92,11 @@ export class Renderer {
       case "reasoning":
         // The reasoning itself is never shown as answer text; only how much of it there is.
         this.reasoningChars += event.delta.length;
+        if (this.showReasoning && this.reasoningText.length < MAX_REASONING_SHOWN) this.reasoningText += event.delta;
         this.spinner?.update(`thinking… (${this.reasoningChars} chars)`);
         return;
       case "notice":
-        this.writeLine(this.options.activity, this.colors.dim(stripControls(event.text)));
+        this.writeLine(this.options.activity, this.colors.dim(wrapText(stripControls(event.text), this.options.activity.columns)));
         return;
       case "assistant_end":
         this.endText();
@@ -111,7 +120,7 @@ export class Renderer {
         if (grouped.label) this.writeLabel(grouped.label);
         this.writeLine(this.options.activity, this.outcomeLine(event));
         if (event.details && (this.options.streamText || this.options.activity.isTTY)) {
-          this.writeLine(this.options.activity, detailLines(event.details, this.options.activity.columns, this.colors.dim));
+          this.writeLine(this.options.activity, detailLines(event.details, this.options.activity.columns, this.colors.dim, !event.ok));
         }
         // --print into a pipe skips the diff: scripts want the answer, and jsdiff costs ~20 ms to load.
         if (event.diff && event.ok && (this.options.streamText || this.options.activity.isTTY)) {
@@ -134,13 +143,13 @@ export class Renderer {
 
   /** One red line (an endpoint's error text among them, so its controls are stripped); resolves once it is written. */
   error(message: string): Promise<void> {
-    this.writeLine(this.options.activity, this.colors.red(stripControls(message)));
+    this.writeLine(this.options.activity, this.colors.red(wrapText(stripControls(message), this.options.activity.columns)));
     return this.flush();
   }
 
   /** One dim line, its controls stripped; resolves once it is written. */
   notice(message: string): Promise<void> {
-    this.writeLine(this.options.activity, this.colors.dim(stripControls(message)));
+    this.writeLine(this.options.activity, this.colors.dim(wrapText(stripControls(message), this.options.activity.columns)));
     return this.flush();
   }
 
@@ -160,9 +169,10 @@ export class Renderer {
   }
 
   private streamText(delta: string): void {
-    if (this.options.color) {
+    // A terminal gets the answer laid out, in colour or (NO_COLOR) without.
+    if (this.options.color || this.options.out.isTTY) {
       this.live ??= new LiveMarkdown(this.options.out, (markdown) =>
-        renderMarkdown(markdown, { color: true, width: this.options.out.columns }),
+        renderMarkdown(markdown, { color: this.options.color, layout: true, width: this.options.out.columns }),
       );
       const live = this.live;
       this.enqueue(() => {
@@ -184,8 +194,13 @@ export class Renderer {
   private endReasoning(): void {
     if (!this.reasoningChars) return;
     const chars = this.reasoningChars;
+    const text = this.reasoningText;
     this.reasoningChars = 0;
+    this.reasoningText = "";
     this.writeLine(this.options.activity, this.colors.dim(`thinking… (${chars} chars)`));
+    if (!text.trim()) return;
+    const shown = chars > text.length ? `${text.trimEnd()}\n[… ${chars - text.length} more chars]` : text.trim();
+    this.writeLine(this.options.activity, this.colors.dim(wrapText(indent(stripControls(shown)), this.options.activity.columns)));
   }
 
   /** The end of a reply: render what Markdown is pending, or end a half-written plain line. */
@@ -253,8 +268,8 @@ export class Renderer {
   }
 
   private outcomeLine(event: Extract<AgentEvent, { type: "tool_end" }>): string {
-    const line = `└ ${showControls(event.display)}`;
-    return `  ${event.ok ? this.colors.dim(line) : this.colors.red(line)}`;
+    const line = wrapText(`  └ ${showControls(event.display)}`, this.options.activity.columns);
+    return event.ok ? this.colors.dim(line) : this.colors.red(line);
   }
 }
 

@@ -6,20 +6,24 @@ import { fitLine } from "./tool-lines.js";
  * write and drawn again after it, one row below the cursor, and the cursor put back where the
  * write left it. So the conversation, the spinner and live Markdown write as if it were not there.
  *
- * The cursor's column is followed through every write; when it cannot be known for sure (a
- * character whose width terminals disagree on, a line that fills the row), the footer waits for
- * the next line start rather than put the cursor in the wrong place.
+ * The cursor's column is followed through every write, wrapping as the terminal wraps, so the
+ * footer stays up while a long paragraph streams. When the column cannot be known for sure (a
+ * character whose width terminals disagree on) the footer waits for the next line start, and it
+ * waits a character while a row is exactly full (the terminal's pending wrap, which drawing would
+ * lose), rather than put the cursor in the wrong place.
  */
 export class StatusFooter {
   private text = "";
   private drawn = false;
   private suspended = false;
-  /** Cursor column after the last write; undefined when it is not known exactly. */
+  /** Cursor column after the last write (`columns` while a full row waits to wrap); undefined when it is not known exactly. */
   private column: number | undefined = 0;
   private readonly rawWrite: NodeJS.WriteStream["write"];
 
   constructor(private readonly out: NodeJS.WriteStream) {
     this.rawWrite = out.write.bind(out) as NodeJS.WriteStream["write"];
+    // Terminals reflow rows on a resize: the column is unknown until the next line start.
+    out.on?.("resize", () => (this.column = undefined));
     out.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
       if (!this.text || this.suspended) {
         this.follow(chunk);
@@ -57,7 +61,7 @@ export class StatusFooter {
   private draw(): void {
     if (this.drawn || !this.text || this.suspended || this.column === undefined) return;
     const columns = this.out.columns || 80;
-    if (this.column >= columns - 1) return;
+    if (this.column >= columns) return;
     // Cut by display width: typed CJK or emoji counted by characters would wrap a line onto a second row.
     const lines = this.text.split("\n").map((line) => fitLine(line, columns));
     // Relative moves stay right when drawing the lines scrolls the screen.
@@ -84,8 +88,9 @@ export class StatusFooter {
       else if (token < " " || token === "\x7f") this.column = undefined;
       else if (this.column !== undefined) {
         const width = charWidth(token.codePointAt(0)!);
-        this.column = width === undefined ? undefined : this.column + width;
-        if (this.column !== undefined && this.column >= columns) this.column = undefined;
+        // A character that does not fit the row goes to the start of the next one, as terminals wrap.
+        if (width === undefined) this.column = undefined;
+        else this.column = this.column + width > columns ? width : this.column + width;
       }
     }
   }

@@ -1,10 +1,11 @@
 import { stripControls } from "../../sanitize.js";
 import { displayWidthNow } from "./display-width.js";
+import { wrapText } from "./wrap.js";
 
 /**
  * The layout of the lines under a tool call: its label cut to the terminal's width, and the few
  * lines of detail a tool gives the person (a command's output tail, the rest of an error),
- * indented under the outcome and each cut to the width, so nothing wraps into a mess.
+ * indented under the outcome and wrapped (an error) or cut (output), so nothing wraps into a mess.
  */
 
 /** Made when a line first needs cutting: building it loads ICU's break rules, ~9 ms at start-up. */
@@ -31,10 +32,14 @@ export function fitLine(text: string, columns: number | undefined, reserved = 0)
   return `${kept}…`;
 }
 
-/** Detail lines, indented under "  └ " and each fitted to the width. */
-export function detailLines(details: string, columns: number | undefined, paint: (text: string) => string): string {
+/**
+ * Detail lines, indented under "  └ ": an error's wrapped by the one wrap rule (wrap.ts), so it is
+ * read whole; a command's output tail each cut to the width (a minified line would fill the screen).
+ */
+export function detailLines(details: string, columns: number | undefined, paint: (text: string) => string, wrap = false): string {
   return details
     .split("\n")
-    .map((line) => `    ${paint(fitLine(stripControls(line).replace(/\t/g, "  "), columns, 4))}`)
+    .map((line) => stripControls(line).replace(/\t/g, "  "))
+    .map((line) => paint(wrap ? wrapText(`    ${line}`, columns) : `    ${fitLine(line, columns, 4)}`))
     .join("\n");
 }
