@@ -9,9 +9,10 @@
 // check that its whole process tree dies with mini-claude; the orphan a `sleep` whose parent already
 // exited (as a daemonising child's would), found only through the server's process group. ENV_FILE: its environment, as JSON.
 // HANG_FILE: written when a hang call arrives, so a test can interrupt it without guessing when.
-// INSTRUCTIONS: the instructions initialize returns.
+// INSTRUCTIONS: the instructions initialize returns. START_DELAY_FILE: when it exists, the number of
+// ms to wait before answering at all (a slow start); READY_FILE: written once it answers.
 import { execFileSync, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
@@ -119,5 +120,8 @@ if (flag("--hang-start")) {
   });
   http.listen(0, "127.0.0.1", () => writeFileSync(value("--http"), String(http.address().port)));
 } else {
+  const delayFile = process.env.START_DELAY_FILE;
+  if (delayFile && existsSync(delayFile)) await new Promise((resolve) => setTimeout(resolve, Number(readFileSync(delayFile, "utf8"))));
   await build().connect(new StdioServerTransport());
+  if (process.env.READY_FILE) writeFileSync(process.env.READY_FILE, "ready");
 }

@@ -3,9 +3,10 @@ import type { ClientFeatures, ElicitationAnswer, ElicitationRequest } from "./cl
 import { commandLine, type McpConfigResult, type ServerConfig } from "./config.js";
 import { browserCommand } from "../../processes/open-url.js";
 import { instructionsSection } from "./instructions.js";
-import { McpServer } from "./server.js";
+import { McpServer, type RemoteTool } from "./server.js";
 import { resourcesTool } from "./resources.js";
 import { TokenStore } from "./token-store.js";
+import { ToolCache } from "./tool-cache.js";
 import { directTools, gatewayTools } from "./tools.js";
 import { serverIdentity, TrustStore } from "./trust.js";
 
@@ -13,7 +14,9 @@ import { serverIdentity, TrustStore } from "./trust.js";
  * All configured MCP servers of one session, and the tools they give the model.
  *
  * Servers start lazily, in parallel, at the first request (prepare()); a project's server first
- * needs the person's approval, asked once and remembered. The tools join in one of two modes:
+ * needs the person's approval, asked once and remembered. When every local server's tools are
+ * known from its last start (tool-cache.ts), the request does not wait: those tools are offered
+ * while the servers start, and a call waits for its server. The tools join in one of two modes:
  * direct (`mcp__server__tool`, schemas passed through) while their schemas fit in the budget, about
  * a tenth of the usable window; otherwise the gateway (mcp_search + mcp_call), whose cost is fixed.
  */
@@ -52,6 +55,7 @@ export class McpHub {
   /** Notes for the model's next request: servers that failed, tool lists that changed. */
   private notes: string[] = [];
   private readonly problems: string[];
+  private readonly toolCache?: ToolCache;
 
   constructor(
     config: McpConfigResult,
@@ -59,6 +63,7 @@ export class McpHub {
     private readonly options: { workspace: string; configDir: string; dataDir?: string; print?: boolean },
   ) {
     const tokens = options.dataDir ? new TokenStore(options.dataDir) : undefined;
+    this.toolCache = options.dataDir ? new ToolCache(options.dataDir) : undefined;
     const features: ClientFeatures = {
       root: options.workspace,
       elicit: (server, request, signal) => this.elicit(server, request, signal),
@@ -105,16 +110,33 @@ export class McpHub {
       }
       const autoLogin = Boolean(this.options.print && browserCommand());
       for (const server of allowed) server.interaction = { autoLogin, say: options.notify };
+      const known = allowed.map((server) => this.toolCache?.get(server.config, this.options.workspace));
+      const waitless = allowed.length > 0 && known.every(Boolean);
+      // Every tool is known from the servers' last start: offered now, while they start.
+      if (waitless) allowed.forEach((server, i) => server.remember(known[i]!));
+      const starting = Promise.all(allowed.map((server, i) => server.start().then(() => this.onStarted(server, waitless ? known[i] : undefined))));
+      const settled = starting.then(() => this.settle(autoLogin, options.notify)).catch(() => undefined);
       // Ctrl-C stops the waiting, not the starting: a server that comes up later joins the next request.
-      await untilAborted(Promise.all(allowed.map((server) => server.start())), options.signal);
-      await untilAborted(this.logInWhereNeeded(autoLogin, options.notify), options.signal);
-      for (const server of this.servers.filter((s) => s.state === "failed")) {
-        options.notify(`MCP server ${server.name} failed to start: ${server.lastError}`);
-        this.notes.push(`MCP server "${server.name}" failed to start (${server.lastError}); its tools are unavailable.`);
-      }
-      for (const server of this.servers.filter((s) => s.state === "not approved")) {
-        options.notify(`MCP server ${server.name} (${commandLine(server.config)}) not started: the project's servers need your approval.`);
-      }
+      if (!waitless) await untilAborted(settled, options.signal);
+    }
+  }
+
+  /** A server is up: what it offers is remembered for next time; a list unlike the one offered is news for the model. */
+  private onStarted(server: McpServer, offered: { tools: RemoteTool[] } | undefined): void {
+    if (server.state !== "ready") return;
+    this.toolCache?.set(server.config, this.options.workspace, { tools: server.tools, instructions: server.instructions });
+    if (offered && JSON.stringify(offered.tools) !== JSON.stringify(server.tools)) this.toolsChanged(server.name);
+  }
+
+  /** After the starts: logins where needed, and a line for each server that did not come up. */
+  private async settle(autoLogin: boolean, notify: (line: string) => void): Promise<void> {
+    await this.logInWhereNeeded(autoLogin, notify);
+    for (const server of this.servers.filter((s) => s.state === "failed")) {
+      notify(`MCP server ${server.name} failed to start: ${server.lastError}`);
+      this.notes.push(`MCP server "${server.name}" failed to start (${server.lastError}); its tools are unavailable.`);
+    }
+    for (const server of this.servers.filter((s) => s.state === "not approved")) {
+      notify(`MCP server ${server.name} (${commandLine(server.config)}) not started: the project's servers need your approval.`);
     }
   }
 
@@ -167,13 +189,13 @@ export class McpHub {
 
   /** The MCP tools for the next request: direct while they fit the budget, else the gateway pair. */
   tools(): Tool[] {
-    const ready = this.servers.filter((server) => server.state === "ready");
+    const ready = this.servers.filter((server) => server.offersTools);
     const direct = this.directCost() <= this.budgetTokens;
     const key = `${direct}:${ready.map((s) => `${s.name}${s.hasResources ? "+r" : ""}=${s.tools.map((t) => t.name).join(",")}`).join(";")}`;
     if (this.cached?.key !== key) {
-      const tools = direct ? directTools(ready) : gatewayTools(() => this.servers.filter((s) => s.state === "ready"), this.servers.map((s) => s.name));
+      const tools = direct ? directTools(ready) : gatewayTools(() => this.servers.filter((s) => s.offersTools), this.servers.map((s) => s.name));
       // One schema for every server's resources, offered only while one of them has any.
-      const withResources = ready.filter((s) => s.hasResources);
+      const withResources = ready.filter((s) => s.state === "ready" && s.hasResources);
       if (withResources.length) tools.push(resourcesTool(() => this.ready(), withResources.map((s) => s.name)));
       this.cached = { key, tools: ready.length || !direct ? tools : [] };
     }

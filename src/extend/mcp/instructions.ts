@@ -12,7 +12,7 @@ export const MAX_INSTRUCTIONS_BYTES = 2048;
 /** The system prompt's MCP section, or undefined when no running server gave instructions. */
 export function instructionsSection(servers: McpServer[]): string | undefined {
   const parts = servers
-    .filter((server) => server.state === "ready" && server.instructions?.trim())
+    .filter((server) => server.offersTools && server.instructions?.trim())
     .map((server) => `From MCP server ${server.name}:\n${capBytes(server.instructions!.trim(), MAX_INSTRUCTIONS_BYTES)}`);
   if (parts.length === 0) return undefined;
   return ["Instructions from the MCP servers (about their tools; the user's requests come first):", ...parts].join("\n");

@@ -59,6 +59,8 @@ export class McpServer {
   private pid?: number;
   private stderrTail = "";
   private starting?: Promise<void>;
+  /** `tools` are those of the server's last start (tool-cache.ts), offered while it starts again. */
+  private remembered = false;
   /** A tools/list_changed being handled; a call waits for it, so the next request sees the new list. */
   private refreshing?: Promise<void>;
 
@@ -74,6 +76,19 @@ export class McpServer {
 
   get name(): string {
     return this.config.name;
+  }
+
+  /** Offer the tools of this server's last start while it starts (before start()); its own list replaces them. */
+  remember(known: { tools: RemoteTool[]; instructions?: string }): void {
+    if (this.state !== "not started") return;
+    this.tools = known.tools;
+    this.instructions = known.instructions;
+    this.remembered = true;
+  }
+
+  /** Whether its tools are offered: it is running, or starting with the tools it had last time. */
+  get offersTools(): boolean {
+    return this.state === "ready" || (this.state === "starting" && this.remembered);
   }
 
   /** Start (once; concurrent callers share the attempt) and list the tools. */
@@ -98,6 +113,8 @@ export class McpServer {
 
   /** `onProgress` hears the server's notifications/progress; each one restarts the call's timeout, up to a cap. */
   async call(tool: string, args: Record<string, unknown>, signal: AbortSignal, onProgress?: (report: ProgressReport) => void): Promise<CallResultLike> {
+    // A tool offered from the last start's list waits for the server to be up.
+    if (this.starting) await this.starting;
     this.session();
     try {
       return await this.request(tool, args, signal, onProgress);
@@ -180,6 +197,7 @@ export class McpServer {
     this.tools = [];
     this.prompts = [];
     this.hasResources = false;
+    this.remembered = false;
     if (client) client.onclose = undefined;
     // Kill the tree first: once the server is gone its children are orphans no one can find.
     if (pid) {
@@ -220,6 +238,7 @@ export class McpServer {
       const offers = client.getServerCapabilities();
       this.hasResources = Boolean(offers?.resources);
       this.prompts = offers?.prompts ? await listPrompts(client, timeoutMs) : [];
+      this.remembered = false;
       this.state = "ready";
     } catch (error) {
       const machine = this.config.transport !== "stdio" && (this.config.oauth.grant ?? "authorization_code") !== "authorization_code";
