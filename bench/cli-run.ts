@@ -35,13 +35,16 @@ export function timedSpawn(command: string, args: string[], options: { cwd: stri
   });
 }
 
-/** The CLI with `--yes -p prompt` in `cwd`, talking to `fake`; throws when it fails. */
-export async function runCli(cwd: string, fake: FakeOpenAI, prompt = "go", cliArgs: string[] = [], nodeArgs: string[] = []): Promise<Timed> {
+/**
+ * The CLI with `--yes -p prompt` in `cwd`, talking to `fake`; throws when it fails. `keptHome`: a
+ * home that outlives the run (what a session remembers for the next); else a fresh one, removed.
+ */
+export async function runCli(cwd: string, fake: FakeOpenAI, prompt = "go", cliArgs: string[] = [], nodeArgs: string[] = [], keptHome?: string): Promise<Timed> {
   // Transcripts and spill files go to a home of their own, never into the tree being searched.
-  const home = mkdtempSync(join(tmpdir(), "mini-claude-bench-home-"));
+  const home = keptHome ?? mkdtempSync(join(tmpdir(), "mini-claude-bench-home-"));
   const env = { PATH: process.env.PATH, HOME: home, MINI_CLAUDE_HOME: home, OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "x", MINI_CLAUDE_MODEL: "fake" };
   const run = await timedSpawn(process.execPath, [...nodeArgs, CLI, ...cliArgs, "--yes", "-p", prompt], { cwd, env });
-  rmSync(home, { recursive: true, force: true });
+  if (!keptHome) rmSync(home, { recursive: true, force: true });
   if (run.status !== 0) throw new Error(`the CLI failed (exit ${run.status}): ${run.stderr.slice(-500)}`);
   return run;
 }

@@ -31,18 +31,21 @@ await new Promise<void>((resolve, reject) => {
   http.once("exit", () => reject(new Error("server-everything over HTTP did not start")));
 });
 
-const cases: [string, string[]][] = [
+// A home kept across runs: the server's tools are remembered from its previous start (tool-cache.ts).
+const keptHome = mkdtempSync(join(tmpdir(), "mini-claude-bench-kept-home-"));
+const cases: [string, string[], string?][] = [
   ["no MCP server", []],
-  ["one stdio server (test server)", configFile("test", { command: process.execPath, args: [TEST_SERVER] })],
+  ["one stdio server (test server), first start", configFile("test", { command: process.execPath, args: [TEST_SERVER] })],
+  ["one stdio server (test server), tools known from its last start", configFile("test", { command: process.execPath, args: [TEST_SERVER] }), keptHome],
   ["one stdio server (server-everything)", configFile("everything", { command: process.execPath, args: [EVERYTHING, "stdio"] })],
   ["one HTTP server (server-everything)", configFile("web", { type: "http", url: `http://127.0.0.1:${port}/mcp` })],
 ];
 const times = cases.map(() => [] as number[]);
 try {
   for (let round = 0; round < RUNS; round++) {
-    for (const [index, [, args]] of cases.entries()) {
+    for (const [index, [, args, home]] of cases.entries()) {
       const fake = await startFakeOpenAI([reply().text("ok")]);
-      times[index].push((await runCli(dir, fake, "hello", args)).ms);
+      times[index].push((await runCli(dir, fake, "hello", args, [], home)).ms);
       await fake.close();
     }
   }
