@@ -29,4 +29,11 @@ describe("the one wrap rule", () => {
     expect(wrapText(long, undefined)).toBe(long);
     expect(wrapText(long, 60).split("\n").every((row) => row.length <= 59)).toBe(true);
   });
+
+  it("hangs a two-column list's row (/help's commands and keys) under its second column", () => {
+    const rows = wrapText("  /clear     start a new conversation and clear the screen (background jobs keep running)", 40).split("\n");
+    expect(rows).toEqual(["  /clear     start a new conversation", "             and clear the screen", "             (background jobs keep", "             running)"]);
+    const key = wrapText("  Up/Down, Tab          earlier requests; complete a /command or an @path", 50).split("\n");
+    expect(key).toEqual(["  Up/Down, Tab          earlier requests;", "                        complete a /command or an", "                        @path"]);
+  });
 });

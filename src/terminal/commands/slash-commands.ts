@@ -53,7 +53,8 @@ interface SlashCommand {
 }
 
 /** Commands print what the model chose (a job's command, a model name): its controls are shown, never sent. */
-const say = (text: string) => process.stdout.write(`${showControls(text, "\n\t")}\n`);
+// The one wrap rule on a terminal (render/wrap.ts); a pipe gets the lines whole.
+const say = (text: string) => process.stdout.write(`${wrapText(showControls(text, "\n\t"), process.stdout.columns)}\n`);
 /** Text our own renderer made (a coloured diff): its lines were sanitised before they were coloured. */
 const sayRendered = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -83,7 +84,9 @@ export const slashCommands: SlashCommand[] = [
     name: "/help",
     help: "this list",
     run: (_, { config, conversation }) => {
-      say(slashCommands.map((c) => `  ${c.name.padEnd(10)} ${c.help}`).join("\n"));
+      // Two spaces at least after the longest name: the one wrap rule hangs each row under its text.
+      const width = Math.max(...slashCommands.map((c) => c.name.length));
+      say(slashCommands.map((c) => `  ${c.name.padEnd(width)}  ${c.help}`).join("\n"));
       say(KEYS_HELP);
       const templates = templateHelp(availableTemplates(config), conversation.skills.all, slashCommands.map((command) => command.name.slice(1)));
       say(templates.length ? templates.join("\n") : NO_TEMPLATES_HELP);
@@ -231,7 +234,7 @@ export const slashCommands: SlashCommand[] = [
 
 function rewindIO(ctx: SlashContext): RewindIO {
   // The list and its sentences follow the one wrap rule (a terminal's width; a pipe gets them whole).
-  return { say: (text) => say(wrapText(text, process.stdout.columns)), sayRendered, ask: ctx.ask ?? (async () => null), color: ctx.renderer.colors.isColorSupported };
+  return { say, sayRendered, ask: ctx.ask ?? (async () => null), color: ctx.renderer.colors.isColorSupported };
 }
 
 /**

@@ -4,7 +4,8 @@ import { displayWidthNow } from "./display-width.js";
  * The one wrap rule for the lines mini-claude writes itself (the banner, `└` outcomes, tool
  * errors, job lines, notices, the action shown in a question): break at spaces, never inside a
  * word unless the word alone is wider than the row, and start each continuation row two columns
- * deeper than the line's own indentation, so a wrapped line reads as one item. Answers are laid
+ * deeper than the line's own indentation (a two-column list's row: under its second column), so a
+ * wrapped line reads as one item. Answers are laid
  * out by the Markdown renderer; one-line labels and the footer are cut instead (fitLine).
  */
 
@@ -31,7 +32,10 @@ function wrapLine(line: string, columns: number): string[] {
   const room = Math.max(10, columns - 1);
   if (displayWidthNow(line) <= room) return [line];
   const indent = /^ */.exec(line)![0].length;
-  const pad = " ".repeat(Math.min(indent + HANG, room - 10));
+  // A row of a two-column list ("  /name     what it does") hangs under its second column.
+  const column = /^ *\S+(?: \S+)* {2,}(?=\S)/.exec(line)?.[0].length;
+  const hang = column !== undefined && column <= room / 2 ? column : indent + HANG;
+  const pad = " ".repeat(Math.min(hang, room - 10));
   const rows: string[] = [];
   let row = "";
   let width = 0;
