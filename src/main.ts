@@ -43,11 +43,13 @@ export async function main(args: ParsedArgs, version: string): Promise<number> {
   const endpointNote = await resolveEndpoint(config);
   const warn = (line: string) => process.stderr.write(`mini-claude: ${showControls(line)}\n`);
   const transcript = openTranscript(config, warn);
+  const approvals = setUpApprovals(config);
+  for (const problem of approvals.permissions.problems) warn(problem);
+  // The settings' defaultMode may set the starting mode: hooks, the JSON init line and Claude's layer see it as the flag's.
+  if (config.claude) config.claude.permissionMode = approvals.permissionMode;
   const hooks = setUpHooks(config, transcript, warn);
   // SessionEnd however the process ends; a normal return runs it below, awaited.
   if (hooks) process.once("exit", () => hooks.hooks.endSync("other"));
-  const approvals = setUpApprovals(config);
-  for (const problem of approvals.permissions.problems) warn(problem);
   const sandbox = configureSandbox({
     mode: config.sandbox,
     root: config.workspace,

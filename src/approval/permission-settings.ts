@@ -32,7 +32,7 @@ export interface PermissionSettings {
   /** bypassPermissions from the person's own settings: as --yes. */
   bypass: boolean;
   /** The defaultMode in force and its file, when one is set. */
-  defaultMode?: { mode: string; source: string };
+  defaultMode?: { mode: string; source: string; scope: "user" | "project" };
   /** One line per file or rule that could not be used. */
   problems: string[];
   /** True when the project's allow rules and domains apply. */
@@ -99,8 +99,9 @@ export function loadPermissions(places: SettingsPlaces): PermissionSettings {
         else if (mode === "bypassPermissions" && scope === "project") problems.push(`${file}: defaultMode bypassPermissions is ignored in a project's settings; only your own settings may turn questions off.`);
         else {
           // Later files win: the project's over the person's, .local over the shared one (Claude Code's order).
-          defaultMode = { mode, source: file };
-          if (mode === "plan" || mode === "dontAsk" || mode === "auto") problems.push(`${file}: defaultMode "${mode}" is not supported yet; questions work as in "default".`);
+          defaultMode = { mode, source: file, scope };
+          if (mode === "acceptEdits" && scope === "project") problems.push(`${file}: defaultMode acceptEdits is ignored in a project's settings; only your own settings may let edits run unasked.`);
+          if (mode === "auto") problems.push(`${file}: defaultMode "auto" is not a mode here; "default" applies.`);
         }
       }
     }

@@ -66,7 +66,7 @@ export function setUpApprovals(config: Config, options: { claudeDir?: string } =
     permissions,
     remembered,
     sandboxOn: () => sandboxState().active,
-    permissionMode: config.claude?.permissionMode ?? "default",
+    permissionMode: startMode(config, permissions),
     decide: (request, mode, cannotAsk) => decide(request, context(mode, cannotAsk)),
     readDenied: (absolute) => {
       const rule = flags.deny.find((candidate) => ruleMatches(candidate, { kind: "read", tool: "grep", path: absolute }));
@@ -99,4 +99,18 @@ function flagRules(config: Config): { allow: PermissionRule[]; deny: PermissionR
       return [];
     });
   return { allow: parse(config.claude?.allowedTools, "--allowedTools"), deny: parse(config.claude?.disallowedTools, "--disallowedTools"), problems };
+}
+
+/**
+ * The mode a session starts in: --permission-mode (or the Agent SDK's) when given, else the
+ * settings' defaultMode. A project's may only take power away (plan, dontAsk); acceptEdits and
+ * bypassPermissions count only from the person's own settings (bypass is --yes: permissions.bypass).
+ */
+function startMode(config: Config, permissions: PermissionSettings): PermissionMode {
+  const flag = config.claude?.permissionMode ?? "default";
+  if (flag !== "default") return flag;
+  const setting = permissions.defaultMode;
+  if (setting?.mode === "plan" || setting?.mode === "dontAsk") return setting.mode;
+  if (setting?.mode === "acceptEdits" && setting.scope === "user") return "acceptEdits";
+  return "default";
 }

@@ -22,7 +22,7 @@ export const FEATURES: Record<string, Feature> = {
   "claude.settings.permissions.allow": partly("a project's allow rules apply once you trust them (asked in the REPL)"),
   "claude.settings.permissions.deny": works,
   "claude.settings.permissions.ask": works,
-  "claude.settings.permissions.defaultMode": partly("default, acceptEdits and bypassPermissions (yours only); plan, dontAsk, auto not yet"),
+  "claude.settings.permissions.defaultMode": partly("the starting mode: plan and dontAsk from any file, acceptEdits and bypassPermissions from yours only; auto counts as default"),
   "claude.settings.permissions.additionalDirectories": ignored("the workspace is the one folder tools reach"),
   "claude.settings.env": ignored("set variables in the environment or ~/.config/mini-claude/.env"),
   "claude.settings.model": ignored("the model comes from --model or MINI_CLAUDE_MODEL"),

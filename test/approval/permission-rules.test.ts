@@ -131,7 +131,6 @@ describe("permissions from the settings files", () => {
     expect(loaded.problems).toEqual([
       `${join(where.claudeDir, "settings.json")}: permissions.allow rule "Bash(oops" ignored: not of the form Tool or Tool(specifier).`,
       `${local}: permissions.deny is not a list; ignored.`,
-      `${local}: defaultMode "plan" is not supported yet; questions work as in "default".`,
       expect.stringMatching(/^.*\.mini-claude\/settings\.json: .*JSON.*; its permissions are ignored\.$/),
     ]);
     // The project's "plan" is the mode in force, so the person's bypassPermissions is not.
@@ -141,5 +140,9 @@ describe("permissions from the settings files", () => {
     const project = loadPermissions(places({ ".claude/settings.json": { permissions: { defaultMode: "bypassPermissions" } } }).places);
     expect(project.bypass).toBe(false);
     expect(project.problems[0]).toMatch(/defaultMode bypassPermissions is ignored in a project's settings; only your own settings may turn questions off\.$/);
+    // acceptEdits gives power too: only from the person's own file.
+    const edits = loadPermissions(places({ ".claude/settings.json": { permissions: { defaultMode: "acceptEdits" } } }).places);
+    expect(edits.defaultMode).toMatchObject({ mode: "acceptEdits", scope: "project" });
+    expect(edits.problems[0]).toMatch(/defaultMode acceptEdits is ignored in a project's settings; only your own settings may let edits run unasked\.$/);
   });
 });

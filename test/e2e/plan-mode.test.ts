@@ -51,6 +51,21 @@ describe("plan mode in --print: nothing changes and the plan is the answer", () 
     expect(events[0]).toMatchObject({ type: "init", permission_mode: "plan", tools: ["read_file", "list_files", "grep", "exec", "web_fetch", "agent", "exit_plan_mode"] });
     expect(events.at(-1)).toMatchObject({ type: "result", is_error: false, reason: "completed", result: PLAN, files_changed: [] });
   });
+
+  it("a project's settings may start a session in plan mode (it only takes power away); --permission-mode wins", async () => {
+    const ws = tempWorkspace({ ".claude/settings.json": JSON.stringify({ permissions: { defaultMode: "plan" } }) });
+    const fake = await fakeOpenAI([reply().tool("exit_plan_mode", { plan: PLAN })]);
+    const result = await runCli(["-p", "plan it", "--output-format", "stream-json"], cliOptions(ws, fake));
+    expect(result.code).toBe(0);
+    const events = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    expect(events[0]).toMatchObject({ type: "init", permission_mode: "plan" });
+    expect(toolNames(fake.requests[0])).not.toContain("write_file");
+    expect(events.at(-1)).toMatchObject({ type: "result", result: PLAN });
+    const flag = await fakeOpenAI([reply().text("Done.")]);
+    const chosen = await runCli(["--permission-mode", "acceptEdits", "-p", "go"], cliOptions(ws, flag));
+    expect(chosen.code).toBe(0);
+    expect(toolNames(flag.requests[0])).toContain("write_file");
+  });
 });
 
 describe.skipIf(BWRAP_PROBLEM)(sandboxSuite("plan mode's commands: the sandbox with nothing writable but the session's temp folder"), () => {
