@@ -118,7 +118,9 @@ describe("background jobs through the model", () => {
       ...["hook.pid", "hook-child.pid"].map((file) => Number(readFileSync(join(ws.root, file), "utf8"))),
     ];
     const descendants = processTree(cli.child.pid!).filter((pid) => pid !== cli.child.pid);
-    expect([...ours, mcpOrphan].every(isAlive)).toBe(true);
+    // Named, so a failure says which one was gone too early.
+    const roles = ["dev server", "its worker", "MCP server", "its child", "hook", "hook's child", "MCP orphan"];
+    expect([...ours, mcpOrphan].map((pid, i) => `${roles[i]} ${pid}`).filter((_, i) => ![...ours, mcpOrphan].map(isAlive)[i])).toEqual([]);
     expect(descendants).toEqual(expect.arrayContaining(ours));
     cli.child.kill("SIGTERM");
     expect((await cli.done).code).toBe(143);
