@@ -93,6 +93,8 @@ const configSchema = z.object({
   rewindMaxBytes: z.number({ invalid_type_error: "must be a number of megabytes" }).positive("must be a positive number of megabytes"),
   /** Variables that look like credentials but that commands may still get (MINI_CLAUDE_PASS_ENV; command-env.ts). */
   passEnv: z.array(z.string()),
+  /** The REPL's one-line status under the prompt starts on (MINI_CLAUDE_STATUS_LINE=1; /statusline toggles it). */
+  statusLine: z.boolean(),
   continueLatest: z.boolean(),
   /** undefined: not asked; "": list sessions; otherwise an id or id prefix. */
   resume: z.string().optional(),
@@ -178,6 +180,7 @@ export async function loadConfig(
     rewindLast: Boolean(values["rewind-last"]),
     rewindMaxBytes: (vars.MINI_CLAUDE_REWIND_MB === undefined ? DEFAULTS.rewindMegabytes : Number(vars.MINI_CLAUDE_REWIND_MB)) * 1024 * 1024,
     passEnv: parsePassList(vars.MINI_CLAUDE_PASS_ENV),
+    statusLine: /^(1|on|true|yes)$/i.test(vars.MINI_CLAUDE_STATUS_LINE ?? ""),
     continueLatest: Boolean(values.continue),
     resume: str(values.resume),
   });

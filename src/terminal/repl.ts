@@ -30,6 +30,7 @@ import { onSignals } from "./input/signals.js";
 import { showPaged } from "./render/pager.js";
 import { completeSlash, runSlashCommand, type SlashContext } from "./commands/slash-commands.js";
 import { StatusFooter } from "./render/status-footer.js";
+import { statusLine } from "./status-line.js";
 import { wrapText } from "./render/wrap.js";
 import type { HeldKey } from "./input/keys.js";
 import { compact, describeDropped, Typeahead } from "./input/typeahead.js";
@@ -98,6 +99,7 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     onShiftTab: () => {
       switchMode(approvals, nextMode(approvals.permissionMode));
       reader.setPrompt(promptNow());
+      showStatus();
     },
     onPasted: (text) => pasted.push(text),
   });
@@ -185,7 +187,11 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
   warmSandbox();
   const changes = new SessionChanges(config.workspace);
   const page = reader.isTerminal ? (text: string) => showPaged(text, process.stdout, (run) => reader.lendTerminal(run)) : undefined;
-  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, page, ask: (question) => reader.ask(question), interruptible: (run) => interruptibly(run), approve };
+  const status = footer ? { on: config.statusLine } : undefined;
+  // Drawn below the cursor only while nothing typed is below it (the cursor at the input's end).
+  if (footer) footer.canDraw = () => reader.cursorAtEnd();
+  const showStatus = () => status?.on && !turn && footer?.set(statusLine(conversation, approvals.permissionMode, jobs));
+  const slash: SlashContext = { conversation, config, renderer, jobs, approvals, changes, hooks, page, ask: (question) => reader.ask(question), interruptible: (run) => interruptibly(run), approve, statusLine: status };
 
   /** After a request or a !command: the news it held back, and what an interrupt of it dropped. */
   const turnEnded = async () => {
@@ -230,8 +236,10 @@ export async function runReplMode({ config, conversation, jobs, version, notes, 
     } else {
       reader.setPrompt(promptNow());
       reader.prompt();
+      showStatus();
       reader.type(typeahead.takeDraft());
       line = await reader.next();
+      if (status?.on) footer?.set("");
     }
     if (line === null) {
       leftAtPrompt = queued === undefined;

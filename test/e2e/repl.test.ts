@@ -54,7 +54,7 @@ describe("the REPL with piped stdin", () => {
       expect(result.stdout).toContain(`  ${keys}`);
     }
     expect(result.stdout).toContain("Prompt templates and skills: none here (a .md file in .claude/commands/ or the config folder's commands/ becomes /name).");
-    expect(result.stdout).toContain("Unknown command /frob. Available: /help /clear /bg /hooks /model /usage /plan /context /compact /diff /reasoning /expand /approvals /permissions /mcp /rewind /undo /sandbox /init /exit (/help describes them).");
+    expect(result.stdout).toContain("Unknown command /frob. Available: /help /clear /bg /hooks /model /usage /statusline /plan /context /compact /diff /reasoning /expand /approvals /permissions /mcp /rewind /undo /sandbox /init /exit (/help describes them).");
     // Counted as the banner and /usage's context line count: 18k, not 18000.
     expect(result.stdout).toContain("Tokens: 18k in, 20 out.");
     expect(result.stdout).toContain("Model: other-model");

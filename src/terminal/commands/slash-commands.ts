@@ -43,6 +43,8 @@ export interface SlashContext {
   interruptible?: <T>(run: (signal: AbortSignal) => Promise<T>) => Promise<T>;
   /** The approval question, for a project's MCP server that a /mcp__ prompt starts. */
   approve?: ToolContext["approve"];
+  /** The one-line status under the prompt (on a terminal): /statusline turns it on and off. */
+  statusLine?: { on: boolean };
 }
 
 interface SlashCommand {
@@ -147,6 +149,15 @@ export const slashCommands: SlashCommand[] = [
       const runs = conversation.subagentRuns;
       if (runs.length) say(`  of which ${runs.length} subagent${runs.length === 1 ? "" : "s"}: ${formatTokens(runs.reduce((sum, run) => sum + run.usage.inputTokens, 0))} in, ${formatTokens(runs.reduce((sum, run) => sum + run.usage.outputTokens, 0))} out.`);
       say(modeLine(approvals.permissionMode));
+    },
+  },
+  {
+    name: "/statusline",
+    help: "a one-line status under the prompt (model, context, mode, jobs), on or off",
+    run: (_, { statusLine }) => {
+      if (!statusLine) return say("The status line needs a terminal.");
+      statusLine.on = !statusLine.on;
+      say(statusLine.on ? "Status line on: it shows under the prompt (MINI_CLAUDE_STATUS_LINE=1 starts it on)." : "Status line off.");
     },
   },
   { name: "/plan", help: "plan mode on or off: the model looks and plans, changes nothing, then asks you to approve the plan (Shift+Tab cycles modes)", run: (_, { approvals }) => say(togglePlanMode(approvals)) },

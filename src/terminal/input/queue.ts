@@ -136,6 +136,12 @@ export class InputQueue {
     return { lines, partial };
   }
 
+  /** The cursor is at the end of what is typed, on its last row: what is drawn below it covers nothing typed. */
+  cursorAtEnd(): boolean {
+    const rl = this.rl as unknown as { line: string; cursor: number };
+    return rl.cursor === rl.line.length;
+  }
+
   /** The next request, or null at end of input (Ctrl-D, end of pipe) or when `signal` aborts. */
   next(signal?: AbortSignal): Promise<string | null> {
     if (this.queue.length) return Promise.resolve(this.queue.shift()!);

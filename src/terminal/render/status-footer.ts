@@ -20,6 +20,9 @@ export class StatusFooter {
   private column: number | undefined = 0;
   private readonly rawWrite: NodeJS.WriteStream["write"];
 
+  /** `canDraw`: whether the row below the cursor is free now (at the prompt: the cursor is at the end of the input). */
+  canDraw: () => boolean = () => true;
+
   constructor(private readonly out: NodeJS.WriteStream) {
     this.rawWrite = out.write.bind(out) as NodeJS.WriteStream["write"];
     // Terminals reflow rows on a resize: the column is unknown until the next line start.
@@ -59,7 +62,7 @@ export class StatusFooter {
   }
 
   private draw(): void {
-    if (this.drawn || !this.text || this.suspended || this.column === undefined) return;
+    if (this.drawn || !this.text || this.suspended || this.column === undefined || !this.canDraw()) return;
     const columns = this.out.columns || 80;
     if (this.column >= columns) return;
     // Cut by display width: typed CJK or emoji counted by characters would wrap a line onto a second row.
@@ -84,6 +87,11 @@ export class StatusFooter {
     for (const token of text.match(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b.|[\s\S]/gu) ?? []) {
       if (token === "\n" || token === "\r") this.column = 0;
       else if (token.startsWith("\x1b[") && token.endsWith("G")) this.column = Math.max(0, (Number(token.slice(2, -1)) || 1) - 1);
+      // readline moves the cursor along the input with relative moves (arrows, Ctrl-A, its redraw).
+      else if (token.startsWith("\x1b[") && /[CD]$/.test(token) && this.column !== undefined) {
+        const by = Number(token.slice(2, -1)) || 1;
+        this.column = token.endsWith("C") ? this.column + by : Math.max(0, this.column - by);
+      }
       else if (token.startsWith("\x1b") || token === "\x07") continue;
       else if (token < " " || token === "\x7f") this.column = undefined;
       else if (this.column !== undefined) {
