@@ -32,6 +32,7 @@ export const FEATURES: Record<string, Feature> = {
   "claude.settings.disabledMcpjsonServers": ignored('disable a server with "disabled": true in .mcp.json'),
   "claude.settings.$schema": works,
   "claude.settings.sandbox": partly("only network.allowedDomains is read"),
+  "claude.settings.statusLine": ignored("its command is not run; /statusline shows mini-claude's own status line"),
 
   // Claude Code's hook events.
   "claude.hook.PreToolUse": partly('"defer" is not honoured'),
