@@ -113,10 +113,10 @@ describe("MCP servers over stdio, direct mode", () => {
     ]);
     const pty = await startRepl(["--mcp-config", config], { ...cliOptions(ws, fake), columns: 120 });
     pty.type("look twice\r");
-    await pty.waitFor(/Call mcp__test__slow_lookup\? .*: $/);
+    await pty.waitFor(/Call mcp__test__slow_lookup\?[\s\S]*: $/);
     pty.type("y\r");
     const mark = pty.screen().length;
-    await pty.waitFor(/Call mcp__test__slow_lookup\? .*: $/, { from: mark });
+    await pty.waitFor(/Call mcp__test__slow_lookup\?[\s\S]*: $/, { from: mark });
     pty.type("y\r");
     await pty.waitFor("Both looked up.");
     await pty.quit();

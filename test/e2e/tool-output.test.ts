@@ -40,7 +40,7 @@ describe.each([60, 120])("tool output at %i columns", (columns) => {
     // /expand prints the last call's whole output.
     const expanded = lines.slice(lines.findIndex((line) => line.endsWith("/expand")));
     expect(expanded.join("\n")).toContain("fail 1\nfail 2\nfail 3\nfail 4\nfail 5\nfail 6\n\nexit code 3");
-    expect(screen).toMatch(/--yes, sandbox (on|off): (commands, writes and new domains|every command and write) run/);
+    expect(screen.replace(/\s+/g, " ")).toMatch(/--yes, sandbox (on|off): (commands, writes and new domains|every command and write) run/);
   });
 });
 

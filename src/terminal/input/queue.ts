@@ -1,3 +1,4 @@
+import { wrapText } from "../render/wrap.js";
 import { createInterface, type Interface } from "node:readline";
 import { writeAbovePrompt } from "../render/above-prompt.js";
 import { KEY_MODES_OFF, KEY_MODES_ON } from "./modified-keys.js";
@@ -183,7 +184,9 @@ export class InputQueue {
     this.asking = true;
     try {
       if (this.isTerminal && !this.closed) {
-        this.rl.setPrompt(question);
+        // The one wrap rule: a long question breaks at a space, not where the terminal's row ends.
+        const text = question.trimEnd();
+        this.rl.setPrompt(`${wrapText(text, process.stdout.columns)}${question.slice(text.length)}`);
         this.rl.prompt();
       } else {
         process.stdout.write(question);
