@@ -8,7 +8,7 @@
  */
 
 /** The long edge a shrunk image keeps: no provider looks at more (OpenAI's high detail is 2,048; Anthropic's 1,568). */
-export const SHRUNK_LONG_EDGE = 2000;
+const SHRUNK_LONG_EDGE = 2000;
 
 export type Shrunk = { bytes: Buffer; type: "png" | "jpeg"; size: { width: number; height: number } } | { problem: string };
 

@@ -8,7 +8,7 @@ import type { PermissionMode } from "../config/claude-flags.js";
  */
 
 /** What Shift+Tab steps through, in Claude Code's order. */
-export const MODE_CYCLE: readonly PermissionMode[] = ["default", "acceptEdits", "plan"];
+const MODE_CYCLE: readonly PermissionMode[] = ["default", "acceptEdits", "plan"];
 
 /** The holder of the mode: the session's approvals. */
 export interface ModeHolder {

@@ -8,10 +8,18 @@ import type { Conversation } from "./conversation.js";
  * their own. Called by /context and the JSON printer, never on the request path.
  */
 
+/** Each request's ledger, once its provider count is in: the JSON printer asks at every usage line and at the result. */
+const measured = new WeakMap<SentRequest, { usage: SentRequest["usage"]; ledger: Ledger }>();
+
 /** Contract: undefined before the first request; never throws on an odd tools list. */
 export function requestLedger(conversation: Conversation): Ledger | undefined {
   const sent = conversation.context.lastSent;
-  return sent && ledgerOf(conversation, sent);
+  if (!sent) return undefined;
+  const known = measured.get(sent);
+  if (known && known.usage === sent.usage) return known.ledger;
+  const ledger = ledgerOf(conversation, sent);
+  measured.set(sent, { usage: sent.usage, ledger });
+  return ledger;
 }
 
 /** Before any request: what the first one would carry as things stand (the MCP servers start with it). */

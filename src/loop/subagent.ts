@@ -23,7 +23,7 @@ import { clip, firstLine } from "../text.js";
  */
 
 /** Subagents of one conversation running at once; more wait for a free slot. */
-export const MAX_PARALLEL_SUBAGENTS = 4;
+const MAX_PARALLEL_SUBAGENTS = 4;
 
 /** What a subagent borrows from the conversation that offers it. */
 export interface SubagentHost {

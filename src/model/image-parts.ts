@@ -16,7 +16,7 @@ const PIXELS_PER_TOKEN = 750;
 const UNKNOWN_IMAGE_TOKENS = 1600;
 
 /** The note that replaces an image a model does not take. */
-export function notSentNote(name: string): string {
+function notSentNote(name: string): string {
   return `[image ${name} not sent: this model does not accept images]`;
 }
 

@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
+import { onPath } from "./on-path.js";
 
 /**
  * Opening a web page for the person (an MCP login, an elicitation's URL): `$BROWSER` when set (as
@@ -15,7 +14,7 @@ export function browserCommand(env: NodeJS.ProcessEnv = process.env): string[] |
   if (configured) return configured.split(/\s+/);
   if (process.platform === "darwin") return ["open"];
   if (process.platform === "win32") return ["cmd", "/c", "start", ""];
-  if ((env.DISPLAY || env.WAYLAND_DISPLAY) && onPath("xdg-open", env)) return ["xdg-open"];
+  if ((env.DISPLAY || env.WAYLAND_DISPLAY) && onPath("xdg-open", env.PATH ?? "")) return ["xdg-open"];
   return undefined;
 }
 
@@ -34,17 +33,6 @@ export function openUrl(url: string, env: NodeJS.ProcessEnv = process.env): Prom
       });
     } catch {
       resolve(undefined);
-    }
-  });
-}
-
-function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
-  return (env.PATH ?? "").split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return true;
-    } catch {
-      return false;
     }
   });
 }

@@ -8,7 +8,7 @@ import type { Tool } from "./define.js";
  */
 
 /** The tools plan mode leaves out of the request. */
-export const WRITING_TOOLS: readonly string[] = ["write_file", "edit_file"];
+const WRITING_TOOLS: readonly string[] = ["write_file", "edit_file"];
 
 /**
  * The list for the current mode, read at every request (the mode may change between them).

@@ -40,7 +40,7 @@ export interface ResolvedHost {
 }
 
 /** True for a private, loopback, link-local or otherwise non-public address (IPv4-mapped IPv6 included). */
-export function isPrivateAddress(address: string): boolean {
+function isPrivateAddress(address: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
   if (mapped) return isPrivateAddress(mapped);
   const family = isIP(address);

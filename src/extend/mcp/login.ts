@@ -11,7 +11,7 @@ import type { Challenge } from "./transport.js";
  * whatever happens, and a login nobody completes ends after LOGIN_TIMEOUT_MS.
  */
 
-export const LOGIN_TIMEOUT_MS = 180_000;
+const LOGIN_TIMEOUT_MS = 180_000;
 
 export interface LoginIO {
   /** One line for the person (the URL to open). */
@@ -49,7 +49,7 @@ interface Callback {
 }
 
 /** The loopback server the authorization server redirects the browser to; `state()` is what the login sent. */
-export async function listenForCallback(port: number, state: () => string | undefined): Promise<Callback> {
+async function listenForCallback(port: number, state: () => string | undefined): Promise<Callback> {
   let answer: { resolve: (code: string) => void; reject: (error: Error) => void } | undefined;
   // The browser may come back before anyone waits: the first answer is kept until then.
   const answered = new Promise<string>((resolve, reject) => (answer = { resolve, reject }));

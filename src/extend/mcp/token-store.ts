@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { OAuthClientInformationMixed, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { replaceFileSync } from "../../safe-write.js";
@@ -6,8 +6,9 @@ import { replaceFileSync } from "../../safe-write.js";
 /**
  * The OAuth state of remote MCP servers, one entry per server URL: the registered client and the
  * tokens. Kept in the data folder (where the sessions are, which the
- * sandbox keeps from commands), in a file only its owner can read (0600). It is read again at
- * every access, so two sessions that refresh the same server see each other's tokens.
+ * sandbox keeps from commands), in a file only its owner can read (0600). It is read again
+ * whenever the file changed (the SDK asks for the tokens at every HTTP message), so two sessions
+ * that refresh the same server see each other's tokens.
  */
 
 export interface StoredTokens extends OAuthTokens {
@@ -22,6 +23,8 @@ export interface ServerAuth {
 
 export class TokenStore {
   readonly file: string;
+  /** The file as last read, and the stamp (mtime and size) it had then. */
+  private last?: { stamp: string; servers: Record<string, ServerAuth> };
 
   constructor(dataDir: string) {
     this.file = join(dataDir, "mcp-oauth.json");
@@ -51,6 +54,19 @@ export class TokenStore {
   }
 
   private read(): Record<string, ServerAuth> {
+    let stamp: string;
+    try {
+      const { mtimeMs, size } = statSync(this.file);
+      stamp = `${mtimeMs}:${size}`;
+    } catch {
+      return {};
+    }
+    if (this.last?.stamp !== stamp) this.last = { stamp, servers: this.parse() };
+    // A copy: update() changes what it gets before writing it.
+    return { ...this.last.servers };
+  }
+
+  private parse(): Record<string, ServerAuth> {
     try {
       const data = JSON.parse(readFileSync(this.file, "utf8")) as { servers?: Record<string, ServerAuth> };
       return data.servers && typeof data.servers === "object" ? data.servers : {};

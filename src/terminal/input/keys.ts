@@ -51,7 +51,7 @@ export interface KeyHandlers {
 }
 
 /** What a terminal sends for Shift+Tab (a modified-key report of it is turned into this first: modified-keys.ts). */
-export const SHIFT_TAB = "\x1b[Z";
+const SHIFT_TAB = "\x1b[Z";
 
 /**
  * Contract: `input` is what readline reads (a TTY look-alike that sets raw mode on the real

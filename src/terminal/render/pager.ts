@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
+import { onPath } from "../../processes/on-path.js";
 import { displayWidthNow, loadDisplayWidth } from "./display-width.js";
 import { ignoringInterrupts } from "../input/signals.js";
 
@@ -57,7 +56,7 @@ export function pagerCommand(env: NodeJS.ProcessEnv): { file: string; args: stri
     const trimmed = configured.trim();
     return trimmed && trimmed !== "cat" ? { file: "/bin/sh", args: ["-c", trimmed] } : undefined;
   }
-  return onPath("less", env.PATH) ? { file: "less", args: ["-R"] } : undefined;
+  return onPath("less", env.PATH ?? "") ? { file: "less", args: ["-R"] } : undefined;
 }
 
 /** Rows `text` takes on a screen `columns` wide, long lines wrapped. */
@@ -69,13 +68,3 @@ async function screenRows(text: string, columns: number): Promise<number> {
   return rows;
 }
 
-function onPath(name: string, path = ""): boolean {
-  return path.split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir || ".", name), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
