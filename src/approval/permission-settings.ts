@@ -97,10 +97,11 @@ export function loadPermissions(places: SettingsPlaces): PermissionSettings {
       if (mode !== undefined) {
         if (typeof mode !== "string" || !MODES.includes(mode)) problems.push(`${file}: defaultMode ${JSON.stringify(mode)} is not one of ${MODES.join(", ")}; ignored.`);
         else if (mode === "bypassPermissions" && scope === "project") problems.push(`${file}: defaultMode bypassPermissions is ignored in a project's settings; only your own settings may turn questions off.`);
-        else {
-          // Later files win: the project's over the person's, .local over the shared one (Claude Code's order).
+        else if (mode === "acceptEdits" && scope === "project") problems.push(`${file}: defaultMode acceptEdits is ignored in a project's settings; only your own settings may let edits run unasked.`);
+        else if (scope === "user" || mode === "plan" || (mode === "dontAsk" && defaultMode?.mode !== "plan")) {
+          // A project's may only take power away: its "default" or "auto" does not undo your plan or dontAsk, nor its dontAsk your plan.
+          // Otherwise later files win: the project's over the person's, .local over the shared one (Claude Code's order).
           defaultMode = { mode, source: file, scope };
-          if (mode === "acceptEdits" && scope === "project") problems.push(`${file}: defaultMode acceptEdits is ignored in a project's settings; only your own settings may let edits run unasked.`);
           if (mode === "auto") problems.push(`${file}: defaultMode "auto" is not a mode here; "default" applies.`);
         }
       }

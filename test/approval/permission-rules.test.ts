@@ -142,7 +142,14 @@ describe("permissions from the settings files", () => {
     expect(project.problems[0]).toMatch(/defaultMode bypassPermissions is ignored in a project's settings; only your own settings may turn questions off\.$/);
     // acceptEdits gives power too: only from the person's own file.
     const edits = loadPermissions(places({ ".claude/settings.json": { permissions: { defaultMode: "acceptEdits" } } }).places);
-    expect(edits.defaultMode).toMatchObject({ mode: "acceptEdits", scope: "project" });
+    expect(edits.defaultMode).toBeUndefined();
     expect(edits.problems[0]).toMatch(/defaultMode acceptEdits is ignored in a project's settings; only your own settings may let edits run unasked\.$/);
+    // Your plan holds against a project's default, auto, acceptEdits or dontAsk; its plan holds against your default.
+    for (const project of ["default", "auto", "acceptEdits", "dontAsk"]) {
+      const both = loadPermissions(places({ "~/settings.json": { permissions: { defaultMode: "plan" } }, ".claude/settings.json": { permissions: { defaultMode: project } } }).places);
+      expect(both.defaultMode?.mode).toBe("plan");
+    }
+    const stricter = loadPermissions(places({ "~/settings.json": { permissions: { defaultMode: "default" } }, ".claude/settings.json": { permissions: { defaultMode: "plan" } } }).places);
+    expect(stricter.defaultMode?.mode).toBe("plan");
   });
 });
