@@ -168,7 +168,7 @@ describe.each([60, 120])("approvals at %i columns", (columns) => {
     await pty.waitFor("[a]lways: ");
     pty.type("yes\r");
     let at = pty.screen().length;
-    await pty.waitFor("[p] always `npm`", { from: at });
+    await pty.waitFor(/\[p\]\s+always\s+`npm`/, { from: at });
     pty.type("p\r");
     await pty.waitFor("Allowed `npm` for this session");
     at = pty.screen().length;
