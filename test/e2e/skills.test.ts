@@ -48,7 +48,8 @@ describe("the REPL: instructions, skills and trust", () => {
   it.skipIf(BWRAP_PROBLEM)("a project's template that runs commands asks first: 'n' sends nothing; 'y' runs them, sends, and is remembered", async () => {
     const ws = tempWorkspace({ ".claude/commands/st.md": "---\nallowed-tools: Bash(echo:*)\n---\nStatus: !`echo all-clean`\n" });
     const fake = await fakeOpenAI([reply().text("First answer."), reply().text("Second answer.")]);
-    const question = /\/st from .*st\.md runs `echo all-clean` \(read-only, in the sandbox, no network\) and sends their output\. Trust it\? \[y\/N\]/;
+    // Matched however the question wraps (the one wrap rule breaks it at spaces).
+    const question = /\/st\s+from\s+\S*st\.md\s+runs\s+`echo\s+all-clean`\s+\(read-only,\s+in\s+the\s+sandbox,\s+no\s+network\)\s+and\s+sends\s+their\s+output\.\s+Trust\s+it\?\s+\[y\/N\]/;
     const pty = await startRepl([], cliOptions(ws, fake));
     pty.type("/st\r");
     await pty.waitFor(question);
